@@ -1,0 +1,144 @@
+package io.modelgateway.gateway.openai;
+
+import io.modelgateway.gateway.config.GatewayProperties.Kind;
+import io.modelgateway.gateway.deployment.Deployment;
+import io.modelgateway.gateway.deployment.Deployments;
+import io.modelgateway.gateway.error.ApiException;
+import io.modelgateway.gateway.openai.internal.Fields;
+import io.modelgateway.gateway.openai.internal.Json;
+import io.modelgateway.gateway.web.RequestIdFilter;
+import io.modelgateway.inference.EmbeddingRequest;
+import io.modelgateway.inference.EmbeddingResult;
+import io.modelgateway.inference.Tensors;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Set;
+import org.springframework.http.MediaType;
+import org.springframework.stereotype.Component;
+import org.springframework.web.reactive.function.server.ServerRequest;
+import org.springframework.web.reactive.function.server.ServerResponse;
+import reactor.core.publisher.Mono;
+import tools.jackson.databind.JsonNode;
+
+/** {@code POST /v1/embeddings}: a batch of texts, one {@code ModelInfer} call, {@code float} or {@code base64}. */
+@Component
+public class EmbeddingsHandler {
+
+    private static final Set<String> FIELDS = Set.of("model", "input", "encoding_format", "dimensions", "user");
+    private static final int MAX_INPUTS = 2048;
+
+    private final Deployments deployments;
+
+    public EmbeddingsHandler(Deployments deployments) {
+        this.deployments = deployments;
+    }
+
+    public Mono<ServerResponse> handle(ServerRequest request, JsonNode body, String pathDeployment) {
+        Fields.rejectUnknown(body, FIELDS);
+        String model = Fields.string(body, "model", pathDeployment == null);
+        Deployment d = deployments.require(pathDeployment != null ? pathDeployment : model);
+        if (d.kind() != Kind.EMBEDDINGS) {
+            throw ApiException.invalid("model", "model_not_supported",
+                    "The model `" + d.name() + "` does not support embeddings.");
+        }
+        List<String> inputs = inputs(body);
+        boolean base64 = base64(body);
+        Integer dimensions = Fields.integer(body, "dimensions", 1, 65536);
+        Fields.string(body, "user", false);
+        String requestId = RequestIdFilter.of(request.exchange());
+        return Mono.fromFuture(() -> d.backend().embed(new EmbeddingRequest(requestId, d.model(), inputs), d.tokens()))
+                .timeout(d.requestTimeout())
+                .map(r -> {
+                    if (dimensions != null && dimensions != r.dimensions()) {
+                        throw ApiException.unsupported("dimensions", "This model only produces "
+                                + r.dimensions() + "-dimensional embeddings.");
+                    }
+                    return write(d, r, base64);
+                })
+                .flatMap(json -> ServerResponse.ok().contentType(MediaType.APPLICATION_JSON).bodyValue(json));
+    }
+
+    private static List<String> inputs(JsonNode body) {
+        JsonNode input = Fields.get(body, "input");
+        if (input == null) {
+            throw ApiException.invalid("input", "missing_required_parameter", "Missing required parameter: 'input'.");
+        }
+        if (input.isString()) {
+            return List.of(nonEmpty(input.asString(), "input"));
+        }
+        if (!input.isArray()) {
+            throw Fields.typeError("input", "a string or an array of strings", input);
+        }
+        if (input.isEmpty() || input.size() > MAX_INPUTS) {
+            throw ApiException.invalid("input", "invalid_value",
+                    "Invalid 'input': expected between 1 and " + MAX_INPUTS + " items.");
+        }
+        List<String> out = new ArrayList<>(input.size());
+        for (int i = 0; i < input.size(); i++) {
+            JsonNode item = input.get(i);
+            if (item.isNumber() || item.isArray()) {
+                throw ApiException.unsupported("input", "Token-array input is not supported by this deployment; send text.");
+            }
+            if (!item.isString()) {
+                throw Fields.typeError("input[" + i + "]", "a string", item);
+            }
+            out.add(nonEmpty(item.asString(), "input[" + i + "]"));
+        }
+        return out;
+    }
+
+    private static String nonEmpty(String s, String param) {
+        if (s.isEmpty()) {
+            throw ApiException.invalid(param, "invalid_value", "Invalid '" + param + "': empty string.");
+        }
+        return s;
+    }
+
+    private static boolean base64(JsonNode body) {
+        String format = Fields.string(body, "encoding_format", false);
+        if (format == null || "float".equals(format)) {
+            return false;
+        }
+        if ("base64".equals(format)) {
+            return true;
+        }
+        throw ApiException.invalid("encoding_format", "invalid_value",
+                "Invalid 'encoding_format': '" + format + "'. Supported values are: 'float' and 'base64'.");
+    }
+
+    private static byte[] write(Deployment d, EmbeddingResult r, boolean base64) {
+        return Json.write(g -> {
+            g.writeStartObject();
+            g.writeStringProperty("object", "list");
+            g.writeName("data");
+            g.writeStartArray();
+            for (int i = 0; i < r.vectors().size(); i++) {
+                float[] v = r.vectors().get(i);
+                g.writeStartObject();
+                g.writeStringProperty("object", "embedding");
+                g.writeNumberProperty("index", i);
+                if (base64) {
+                    g.writeStringProperty("embedding",
+                            Base64.getEncoder().encodeToString(Tensors.encodeFp32(v).toByteArray()));
+                } else {
+                    g.writeName("embedding");
+                    g.writeStartArray();
+                    for (float f : v) {
+                        g.writeNumber(f);
+                    }
+                    g.writeEndArray();
+                }
+                g.writeEndObject();
+            }
+            g.writeEndArray();
+            g.writeStringProperty("model", d.name());
+            g.writeName("usage");
+            g.writeStartObject();
+            g.writeNumberProperty("prompt_tokens", r.usage().promptTokens());
+            g.writeNumberProperty("total_tokens", r.usage().promptTokens());
+            g.writeEndObject();
+            g.writeEndObject();
+        });
+    }
+}

@@ -1,0 +1,75 @@
+package io.modelgateway.gateway.openai;
+
+
+import io.modelgateway.gateway.config.GatewayProperties;
+import io.modelgateway.gateway.deployment.Deployments;
+import io.modelgateway.gateway.error.ApiException;
+import io.modelgateway.gateway.openai.internal.Bodies;
+import io.modelgateway.gateway.openai.internal.GenerationReader;
+import java.util.function.BiFunction;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.web.reactive.function.server.HandlerFunction;
+import org.springframework.web.reactive.function.server.RouterFunction;
+import org.springframework.web.reactive.function.server.RouterFunctions;
+import org.springframework.web.reactive.function.server.ServerRequest;
+import org.springframework.web.reactive.function.server.ServerResponse;
+import reactor.core.publisher.Mono;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The OpenAI endpoints ({@code /v1/...}), Azure's v1 form ({@code /openai/v1/...}) and Azure's
+ * deployment form ({@code /openai/deployments/{deployment}/...?api-version=...}), served as WebFlux
+ * handlers on the gateway's Netty server: the gRPC call to Triton is the only hop.
+ */
+@Configuration(proxyBeanMethods = false)
+public class OpenAiRoutes {
+
+    private static final String[] PREFIXES = {"/v1", "/openai/v1"};
+    private static final String AZURE = "/openai/deployments/{deployment}";
+
+    @Bean
+    RouterFunction<ServerResponse> openAiRouter(GatewayProperties properties, Deployments deployments,
+            GenerationHandler generations, EmbeddingsHandler embeddings, ModelsHandler models) {
+        long maxBytes = properties.maxRequestBody().toBytes();
+        GenerationReader reader = new GenerationReader(deployments);
+        BodyHandler chat = (req, body) -> generations.handle(req, reader.chat(body, azureDeployment(req)));
+        BodyHandler completion = (req, body) -> generations.handle(req, reader.completion(body, azureDeployment(req)));
+        BodyHandler embedding = (req, body) -> embeddings.handle(req, body, azureDeployment(req));
+
+        RouterFunctions.Builder routes = RouterFunctions.route();
+        for (String prefix : PREFIXES) {
+            routes.POST(prefix + "/chat/completions", withBody(chat, maxBytes))
+                    .POST(prefix + "/completions", withBody(completion, maxBytes))
+                    .POST(prefix + "/embeddings", withBody(embedding, maxBytes))
+                    .GET(prefix + "/models", req -> models.list())
+                    .GET(prefix + "/models/{*id}", req -> models.get(req.pathVariable("id").substring(1)));
+        }
+        routes.POST(AZURE + "/chat/completions", azure(withBody(chat, maxBytes)))
+                .POST(AZURE + "/completions", azure(withBody(completion, maxBytes)))
+                .POST(AZURE + "/embeddings", azure(withBody(embedding, maxBytes)));
+        return routes.build();
+    }
+
+    private interface BodyHandler extends BiFunction<ServerRequest, JsonNode, Mono<ServerResponse>> {}
+
+    private static HandlerFunction<ServerResponse> withBody(BodyHandler handler, long maxBytes) {
+        return req -> Bodies.json(req, maxBytes).flatMap(body -> handler.apply(req, body));
+    }
+
+    /** Azure's deployment paths require {@code api-version}; the deployment comes from the path. */
+    private static HandlerFunction<ServerResponse> azure(HandlerFunction<ServerResponse> handler) {
+        return req -> {
+            if (req.queryParam("api-version").filter(v -> !v.isBlank()).isEmpty()) {
+                return Mono.error(ApiException.invalid("api-version", "missing_api_version",
+                        "Missing required query parameter 'api-version'."));
+            }
+            return handler.handle(req);
+        };
+    }
+
+    private static String azureDeployment(ServerRequest req) {
+        return req.pathVariables().get("deployment");
+    }
+
+}

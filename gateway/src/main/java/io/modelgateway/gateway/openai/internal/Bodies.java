@@ -1,0 +1,44 @@
+package io.modelgateway.gateway.openai.internal;
+
+import io.modelgateway.gateway.error.ApiException;
+import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.core.io.buffer.DataBufferUtils;
+import org.springframework.http.MediaType;
+import org.springframework.web.reactive.function.server.ServerRequest;
+import reactor.core.publisher.Mono;
+import tools.jackson.databind.JsonNode;
+
+/** Reads a JSON request body under a size cap (checked before and while reading), then parses it. */
+public final class Bodies {
+
+    private Bodies() {}
+
+    public static Mono<JsonNode> json(ServerRequest request, long maxBytes) {
+        long declared = request.headers().asHttpHeaders().getContentLength();
+        if (declared > maxBytes) {
+            return Mono.error(ApiException.tooLarge(maxBytes));
+        }
+        MediaType type = request.headers().contentType().orElse(MediaType.APPLICATION_JSON);
+        if (!type.isCompatibleWith(MediaType.APPLICATION_JSON)) {
+            return Mono.error(ApiException.of(org.springframework.http.HttpStatus.UNSUPPORTED_MEDIA_TYPE,
+                    "invalid_request_error", null, "unsupported_media_type",
+                    "Content-Type must be application/json, not " + type + "."));
+        }
+        return DataBufferUtils.join(request.exchange().getRequest().getBody(), (int) Math.min(maxBytes, Integer.MAX_VALUE))
+                .onErrorMap(org.springframework.core.io.buffer.DataBufferLimitException.class,
+                        e -> ApiException.tooLarge(maxBytes))
+                .map(Bodies::bytes)
+                .defaultIfEmpty(new byte[0])
+                .map(Json::parse);
+    }
+
+    private static byte[] bytes(DataBuffer buffer) {
+        try {
+            byte[] out = new byte[buffer.readableByteCount()];
+            buffer.read(out);
+            return out;
+        } finally {
+            DataBufferUtils.release(buffer);
+        }
+    }
+}

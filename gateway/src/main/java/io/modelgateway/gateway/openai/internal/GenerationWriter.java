@@ -1,0 +1,140 @@
+package io.modelgateway.gateway.openai.internal;
+
+import io.modelgateway.gateway.error.ApiException;
+import io.modelgateway.gateway.error.OpenAiErrors;
+import io.modelgateway.inference.TokenUsage;
+import java.nio.charset.StandardCharsets;
+import tools.jackson.core.JsonGenerator;
+
+/**
+ * Writes OpenAI's response shapes for one generation: the whole answer, or its SSE chunks
+ * ({@code chat.completion.chunk} / {@code text_completion}) ending with {@code data: [DONE]}.
+ */
+public final class GenerationWriter {
+
+    private static final byte[] DATA = "data: ".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] END = "\n\n".getBytes(StandardCharsets.US_ASCII);
+    public static final byte[] DONE = "data: [DONE]\n\n".getBytes(StandardCharsets.US_ASCII);
+
+    private final Generation gen;
+    private final String id;
+    private final long created;
+
+    public GenerationWriter(Generation gen, String requestId, long createdEpochSeconds) {
+        this.gen = gen;
+        this.id = (gen.chat() ? "chatcmpl-" : "cmpl-") + requestId;
+        this.created = createdEpochSeconds;
+    }
+
+    public byte[] complete(String text, String finishReason, TokenUsage usage) {
+        return Json.write(g -> {
+            head(g, gen.chat() ? "chat.completion" : "text_completion");
+            g.writeName("choices");
+            g.writeStartArray();
+            g.writeStartObject();
+            g.writeNumberProperty("index", 0);
+            if (gen.chat()) {
+                g.writeName("message");
+                g.writeStartObject();
+                g.writeStringProperty("role", "assistant");
+                g.writeStringProperty("content", text);
+                g.writeNullProperty("refusal");
+                g.writeEndObject();
+            } else {
+                g.writeStringProperty("text", text);
+            }
+            g.writeNullProperty("logprobs");
+            g.writeStringProperty("finish_reason", finishReason);
+            g.writeEndObject();
+            g.writeEndArray();
+            usage(g, usage);
+            g.writeEndObject();
+        });
+    }
+
+    /** The first chunk of a chat stream announces the role. */
+    public byte[] roleChunk() {
+        return event(Json.write(g -> chunk(g, null, true, null)));
+    }
+
+    public byte[] deltaChunk(String text) {
+        return event(Json.write(g -> chunk(g, text, false, null)));
+    }
+
+    public byte[] finishChunk(String finishReason) {
+        return event(Json.write(g -> chunk(g, gen.chat() ? null : "", false, finishReason)));
+    }
+
+    public byte[] usageChunk(TokenUsage usage) {
+        return event(Json.write(g -> {
+            head(g, chunkObject());
+            g.writeName("choices");
+            g.writeStartArray();
+            g.writeEndArray();
+            usage(g, usage);
+            g.writeEndObject();
+        }));
+    }
+
+    public static byte[] errorEvent(ApiException e) {
+        return event(Json.write(g -> OpenAiErrors.write(g, e)));
+    }
+
+    private void chunk(JsonGenerator g, String text, boolean role, String finishReason) {
+        head(g, chunkObject());
+        g.writeName("choices");
+        g.writeStartArray();
+        g.writeStartObject();
+        g.writeNumberProperty("index", 0);
+        if (gen.chat()) {
+            g.writeName("delta");
+            g.writeStartObject();
+            if (role) {
+                g.writeStringProperty("role", "assistant");
+                g.writeStringProperty("content", "");
+            } else if (text != null) {
+                g.writeStringProperty("content", text);
+            }
+            g.writeEndObject();
+        } else {
+            g.writeStringProperty("text", text == null ? "" : text);
+        }
+        g.writeNullProperty("logprobs");
+        g.writeStringProperty("finish_reason", finishReason);
+        g.writeEndObject();
+        g.writeEndArray();
+        if (gen.includeUsage()) {
+            g.writeNullProperty("usage");
+        }
+        g.writeEndObject();
+    }
+
+    private String chunkObject() {
+        return gen.chat() ? "chat.completion.chunk" : "text_completion";
+    }
+
+    private void head(JsonGenerator g, String object) {
+        g.writeStartObject();
+        g.writeStringProperty("id", id);
+        g.writeStringProperty("object", object);
+        g.writeNumberProperty("created", created);
+        g.writeStringProperty("model", gen.deployment().name());
+    }
+
+    private static void usage(JsonGenerator g, TokenUsage u) {
+        g.writeName("usage");
+        g.writeStartObject();
+        g.writeNumberProperty("prompt_tokens", u.promptTokens());
+        g.writeNumberProperty("completion_tokens", u.completionTokens());
+        g.writeNumberProperty("total_tokens", u.totalTokens());
+        g.writeEndObject();
+    }
+
+    private static byte[] event(byte[] json) {
+        byte[] out = new byte[DATA.length + json.length + END.length];
+        System.arraycopy(DATA, 0, out, 0, DATA.length);
+        System.arraycopy(json, 0, out, DATA.length, json.length);
+        System.arraycopy(END, 0, out, DATA.length + json.length, END.length);
+        return out;
+    }
+}

@@ -1,0 +1,45 @@
+package io.modelgateway.gateway.openai.internal;
+
+import io.modelgateway.gateway.error.ApiException;
+import java.io.ByteArrayOutputStream;
+import java.util.function.Consumer;
+import tools.jackson.core.JacksonException;
+import tools.jackson.core.JsonGenerator;
+import tools.jackson.core.StreamReadFeature;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/** JSON in and out of the OpenAI endpoints: trees for requests, a streaming generator for responses. */
+public final class Json {
+
+    private static final JsonMapper MAPPER = JsonMapper.builder()
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .build();
+
+    private Json() {}
+
+    /** Parses a request body; malformed JSON or invalid UTF-8 is a 400. */
+    public static JsonNode parse(byte[] body) {
+        if (body.length == 0) {
+            throw ApiException.invalid(null, "The request body is empty; expected a JSON object.");
+        }
+        try {
+            JsonNode node = MAPPER.readTree(body);
+            if (node == null || !node.isObject()) {
+                throw ApiException.invalid(null, "The request body must be a JSON object.");
+            }
+            return node;
+        } catch (JacksonException e) {
+            throw ApiException.invalid(null, "invalid_json",
+                    "We could not parse the JSON body of your request: " + e.getOriginalMessage());
+        }
+    }
+
+    public static byte[] write(Consumer<JsonGenerator> writer) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(512);
+        try (JsonGenerator g = MAPPER.createGenerator(out)) {
+            writer.accept(g);
+        }
+        return out.toByteArray();
+    }
+}

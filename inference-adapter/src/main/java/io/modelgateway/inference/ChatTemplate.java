@@ -1,0 +1,150 @@
+package io.modelgateway.inference;
+
+import com.hubspot.jinjava.Jinjava;
+import com.hubspot.jinjava.JinjavaConfig;
+import com.hubspot.jinjava.interpret.JinjavaInterpreter;
+import com.hubspot.jinjava.interpret.TemplateError;
+import com.hubspot.jinjava.lib.fn.ELFunctionDefinition;
+import com.hubspot.jinjava.tree.Node;
+import com.hubspot.jinjava.tree.TreeParser;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Renders chat messages into a prompt with a Hugging Face-style Jinja chat template (the
+ * {@code chat_template} of a model's {@code tokenizer_config.json}). The template is parsed once;
+ * rendering binds {@code messages}, {@code add_generation_prompt}, {@code bos_token},
+ * {@code eos_token} and the {@code raise_exception} function.
+ */
+public final class ChatTemplate {
+
+    /** ChatML, as used by Qwen and many instruction-tuned models. */
+    public static final String CHATML = "{% for message in messages %}"
+            + "{{ '<|im_start|>' + message['role'] + '\\n' + message['content'] + '<|im_end|>' + '\\n' }}"
+            + "{% endfor %}"
+            + "{% if add_generation_prompt %}{{ '<|im_start|>assistant\\n' }}{% endif %}";
+
+    /** A plain "role: content" transcript, handy for the echo model and for base models. */
+    public static final String PLAIN = "{% for message in messages %}"
+            + "{{ message['role'] + ': ' + message['content'] + '\\n' }}"
+            + "{% endfor %}"
+            + "{% if add_generation_prompt %}{{ 'assistant:' }}{% endif %}";
+
+    private static final Jinjava JINJAVA = newJinjava();
+
+    private final String source;
+    private final String bosToken;
+    private final String eosToken;
+    private final Node root;
+
+    private ChatTemplate(String source, String bosToken, String eosToken) {
+        this.source = source;
+        this.bosToken = bosToken;
+        this.eosToken = eosToken;
+        JinjavaInterpreter interpreter = JINJAVA.newInterpreter();
+        this.root = new TreeParser(interpreter, source).buildTree();
+        List<TemplateError> errors = interpreter.getErrorsCopy();
+        if (!errors.isEmpty()) {
+            throw new IllegalArgumentException("invalid chat template: " + errors.get(0).getMessage());
+        }
+    }
+
+    public static ChatTemplate of(String source) {
+        return of(source, "", "");
+    }
+
+    public static ChatTemplate of(String source, String bosToken, String eosToken) {
+        return new ChatTemplate(Objects.requireNonNull(source, "source"), bosToken, eosToken);
+    }
+
+    /** A template by well-known name ({@code chatml}, {@code plain}) or else Jinja source. */
+    public static ChatTemplate named(String nameOrSource) {
+        return switch (nameOrSource) {
+            case "chatml" -> of(CHATML);
+            case "plain" -> of(PLAIN);
+            default -> of(nameOrSource);
+        };
+    }
+
+    public String source() {
+        return source;
+    }
+
+    /**
+     * Renders the messages.
+     *
+     * @throws IllegalArgumentException when the template refuses the messages (raise_exception) or fails
+     */
+    public String render(List<ChatMessage> messages, boolean addGenerationPrompt) {
+        JinjavaInterpreter interpreter = JINJAVA.newInterpreter();
+        interpreter.getContext().put("messages", toMaps(messages));
+        interpreter.getContext().put("add_generation_prompt", addGenerationPrompt);
+        interpreter.getContext().put("bos_token", bosToken);
+        interpreter.getContext().put("eos_token", eosToken);
+        JinjavaInterpreter.pushCurrent(interpreter);
+        try {
+            String out = interpreter.render(root);
+            List<TemplateError> errors = interpreter.getErrorsCopy();
+            // Jinjava catches exceptions thrown by functions and records them as template errors
+            // ("Error invoking function 'raise_exception'"): recover the template's own message.
+            for (TemplateError e : errors) {
+                String raised = raisedMessage(e.getException());
+                if (raised != null) {
+                    throw new IllegalArgumentException(raised);
+                }
+            }
+            for (TemplateError e : errors) {
+                if (e.getSeverity() == TemplateError.ErrorType.FATAL) {
+                    throw new IllegalArgumentException("chat template failed: " + e.getMessage());
+                }
+            }
+            return out;
+        } catch (TemplateRaised e) {
+            throw new IllegalArgumentException(e.getMessage());
+        } finally {
+            JinjavaInterpreter.popCurrent();
+        }
+    }
+
+    /** The message of a {@code raise_exception} call somewhere in the cause chain, or null. */
+    private static String raisedMessage(Throwable t) {
+        for (int depth = 0; t != null && depth < 16; depth++, t = t.getCause()) {
+            if (t instanceof TemplateRaised) {
+                return t.getMessage();
+            }
+        }
+        return null;
+    }
+
+    private static List<Map<String, Object>> toMaps(List<ChatMessage> messages) {
+        List<Map<String, Object>> out = new ArrayList<>(messages.size());
+        for (ChatMessage m : messages) {
+            Map<String, Object> map = new HashMap<>(4);
+            map.put("role", m.role());
+            map.put("content", m.content());
+            out.add(map);
+        }
+        return out;
+    }
+
+    private static Jinjava newJinjava() {
+        Jinjava jinjava = new Jinjava(JinjavaConfig.newBuilder().withFailOnUnknownTokens(false).build());
+        jinjava.getGlobalContext().registerFunction(new ELFunctionDefinition(
+                "", "raise_exception", ChatTemplate.class, "raiseException", String.class));
+        return jinjava;
+    }
+
+    /** Bound to {@code raise_exception(message)} in templates. */
+    public static Object raiseException(String message) {
+        throw new TemplateRaised(message);
+    }
+
+    private static final class TemplateRaised extends RuntimeException {
+        TemplateRaised(String message) {
+            super(message, null, false, false);
+        }
+    }
+}

@@ -131,7 +131,12 @@ public final class ChatTemplate {
     }
 
     private static Jinjava newJinjava() {
-        Jinjava jinjava = new Jinjava(JinjavaConfig.newBuilder().withFailOnUnknownTokens(false).build());
+        // Nested interpretation off: Jinjava would otherwise render "{{ ... }}" found inside message
+        // text (user input) as template code, which Jinja2/Hugging Face never does.
+        Jinjava jinjava = new Jinjava(JinjavaConfig.newBuilder()
+                .withFailOnUnknownTokens(false)
+                .withNestedInterpretationEnabled(false)
+                .build());
         jinjava.getGlobalContext().registerFunction(new ELFunctionDefinition(
                 "", "raise_exception", ChatTemplate.class, "raiseException", String.class));
         return jinjava;

@@ -2,15 +2,21 @@ package io.modelgateway.inference;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 class ChatTemplateTest {
 
     /**
-     * The chat template of meta-llama/Llama-2-7b-chat-hf's tokenizer_config.json (Hugging Face), verbatim
-     * apart from Java string escaping.
+     * The chat template of meta-llama/Llama-2-7b-chat-hf ({@code tokenizer_config.json}), verbatim apart
+     * from Java string escaping: slicing, loop.index0, set, raise_exception, bos/eos tokens, .strip().
      */
     static final String LLAMA2 = "{% if messages[0]['role'] == 'system' %}"
             + "{% set loop_messages = messages[1:] %}{% set system_message = messages[0]['content'] %}"
@@ -26,20 +32,172 @@ class ChatTemplateTest {
             + "{% elif message['role'] == 'assistant' %}{{ ' '  + content.strip() + ' ' + eos_token }}{% endif %}"
             + "{% endfor %}";
 
-    @Test
-    void probe() {
-        ChatTemplate t = ChatTemplate.of(LLAMA2, "<s>", "</s>");
-        System.out.println("[" + t.render(List.of(new ChatMessage("system", "Be brief."), new ChatMessage("user", " Hi "), new ChatMessage("assistant", "Hello"), new ChatMessage("user", "Bye")), false) + "]");
+    static final String ALTERNATE = "Conversation roles must alternate user/assistant/user/assistant/...";
+
+    /**
+     * Jinjava 2.8 needs Guava's JRE flavour (its {@code com.google.common.base.Supplier} must extend
+     * {@code java.util.function.Supplier}); with {@code guava-*-android} first on the classpath every
+     * render fails with IncompatibleClassChangeError. Rendering tests are skipped (not passed) then.
+     */
+    static void assumeJinjavaCanRender() {
+        boolean jreGuava;
         try {
-            System.out.println("[" + t.render(List.of(new ChatMessage("user", "a"), new ChatMessage("user", "b")), false) + "]");
-        } catch (Exception e) {
-            System.out.println("EXC " + e);
+            jreGuava = java.util.function.Supplier.class.isAssignableFrom(
+                    Class.forName("com.google.common.base.Supplier"));
+        } catch (ClassNotFoundException e) {
+            jreGuava = false;
         }
+        assumeTrue(jreGuava, "Guava on the classpath is the -android flavour: Jinjava cannot render"
+                + " (IncompatibleClassChangeError). Manage com.google.guava:guava to a -jre version.");
+    }
+
+    private static String render(ChatTemplate t, boolean addGenerationPrompt, ChatMessage... messages) {
+        assumeJinjavaCanRender();
+        return t.render(List.of(messages), addGenerationPrompt);
+    }
+
+    private static ChatMessage m(String role, String content) {
+        return new ChatMessage(role, content);
+    }
+
+    @Test
+    void chatmlRendersExactly() {
+        ChatTemplate t = ChatTemplate.named("chatml");
+        assertThat(t.source()).isEqualTo(ChatTemplate.CHATML);
+        assertThat(render(t, true, m("system", "You are helpful."), m("user", "Hi")))
+                .isEqualTo("<|im_start|>system\nYou are helpful.<|im_end|>\n"
+                        + "<|im_start|>user\nHi<|im_end|>\n"
+                        + "<|im_start|>assistant\n");
+        assertThat(render(t, false, m("user", "Hi"), m("assistant", "Hello!")))
+                .isEqualTo("<|im_start|>user\nHi<|im_end|>\n<|im_start|>assistant\nHello!<|im_end|>\n");
+    }
+
+    @Test
+    void plainRendersExactly() {
+        ChatTemplate t = ChatTemplate.named("plain");
+        assertThat(t.source()).isEqualTo(ChatTemplate.PLAIN);
+        assertThat(render(t, true, m("system", "Be brief."), m("user", "Hi there")))
+                .isEqualTo("system: Be brief.\nuser: Hi there\nassistant:");
+        assertThat(render(t, false, m("user", "Hi there")))
+                .isEqualTo("user: Hi there\n");
+    }
+
+    @Test
+    void emptyConversationRendersOnlyTheGenerationPrompt() {
+        assumeJinjavaCanRender();
+        assertThat(ChatTemplate.named("chatml").render(List.of(), true)).isEqualTo("<|im_start|>assistant\n");
+        assertThat(ChatTemplate.named("chatml").render(List.of(), false)).isEmpty();
+    }
+
+    @Test
+    void namedTreatsAnythingElseAsSource() {
+        ChatTemplate t = ChatTemplate.named("{{ messages[0]['content'] | upper }}");
+        assertThat(t.source()).isEqualTo("{{ messages[0]['content'] | upper }}");
+        assertThat(render(t, false, m("user", "abc"))).isEqualTo("ABC");
+    }
+
+    @Test
+    void messageTextIsDataNotTemplateAndIsNotEscaped() {
+        ChatTemplate t = ChatTemplate.named("plain");
+        assertThat(render(t, false, m("user", "{{ 7 * 7 }} {% if true %}x{% endif %} <b>&amp;\"'")))
+                .isEqualTo("user: {{ 7 * 7 }} {% if true %}x{% endif %} <b>&amp;\"'\n");
+        assertThat(render(t, false, m("user", "{{ raise_exception('injected') }}")))
+                .isEqualTo("user: {{ raise_exception('injected') }}\n");
+    }
+
+    @Test
+    void llama2TemplateRendersValidConversation() {
+        ChatTemplate t = ChatTemplate.of(LLAMA2, "<s>", "</s>");
+        assertThat(render(t, false,
+                m("system", "Be brief."), m("user", " Hi "), m("assistant", "Hello"), m("user", "Bye")))
+                .isEqualTo("<s>[INST] <<SYS>>\nBe brief.\n<</SYS>>\n\n Hi [/INST] Hello </s><s>[INST] Bye [/INST]");
+        assertThat(render(t, true, m("user", "Hello"), m("assistant", "Hi there"), m("user", "How are you?")))
+                .isEqualTo("<s>[INST] Hello [/INST] Hi there </s><s>[INST] How are you? [/INST]");
+    }
+
+    @Test
+    void llama2TemplateRaisesWhenRolesDoNotAlternate() {
+        assumeJinjavaCanRender(); // before assertThatThrownBy, which would swallow the abort
+        ChatTemplate t = ChatTemplate.of(LLAMA2, "<s>", "</s>");
+        assertThatThrownBy(() -> render(t, false, m("user", "a"), m("user", "b")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage(ALTERNATE);
+        assertThatThrownBy(() -> render(t, false, m("system", "s"), m("assistant", "a")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage(ALTERNATE);
+        // still usable afterwards
+        assertThat(render(t, false, m("user", "ok"))).isEqualTo("<s>[INST] ok [/INST]");
+    }
+
+    @Test
+    void raiseExceptionMessageIsTheTemplatesOwn() {
+        assumeJinjavaCanRender(); // before assertThatThrownBy, which would swallow the abort
+        ChatTemplate t = ChatTemplate.of("before{% if messages | length > 1 %}"
+                + "{{ raise_exception('only one message, got ' ~ (messages | length)) }}{% endif %}after");
+        assertThat(render(t, false, m("user", "x"))).isEqualTo("beforeafter");
+        assertThatThrownBy(() -> render(t, false, m("user", "x"), m("user", "y")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("only one message, got 2");
+    }
+
+    @Test
+    void bosAndEosTokensAreSubstituted() {
+        String src = "{{ bos_token }}{% for message in messages %}{{ message['content'] }}{{ eos_token }}{% endfor %}";
+        assertThat(render(ChatTemplate.of(src, "<s>", "</s>"), false, m("user", "a"), m("assistant", "b")))
+                .isEqualTo("<s>a</s>b</s>");
+        assertThat(render(ChatTemplate.of(src, "<|begin_of_text|>", "<|eot_id|>"), false, m("user", "a")))
+                .isEqualTo("<|begin_of_text|>a<|eot_id|>");
+        // of(source) binds empty tokens
+        assertThat(render(ChatTemplate.of(src), false, m("user", "a"))).isEqualTo("a");
+    }
+
+    @Test
+    void addGenerationPromptIsBound() {
+        ChatTemplate t = ChatTemplate.of("{% if add_generation_prompt %}yes{% else %}no{% endif %}");
+        assertThat(render(t, true)).isEqualTo("yes");
+        assertThat(render(t, false)).isEqualTo("no");
+    }
+
+    @Test
+    void unclosedForFailsAtOf() {
+        assertThatThrownBy(() -> ChatTemplate.of("{% for message in messages %}{{ message['content'] }}"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("invalid chat template")
+                .hasMessageContaining("endfor");
+    }
+
+    @Test
+    void unclosedIfAndStrayEndTagFailAtOf() {
+        assertThatThrownBy(() -> ChatTemplate.of("{% if add_generation_prompt %}x"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("invalid chat template");
+        assertThatThrownBy(() -> ChatTemplate.named("x{% endfor %}"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("invalid chat template");
+    }
+
+    @Test
+    void nullSourceIsRejected() {
+        assertThatThrownBy(() -> ChatTemplate.of(null)).isInstanceOf(NullPointerException.class);
+    }
+
+    @Test
+    void oneTemplateRendersConcurrently() throws Exception {
+        assumeJinjavaCanRender();
+        ChatTemplate t = ChatTemplate.of(LLAMA2, "<s>", "</s>");
+        ExecutorService pool = Executors.newFixedThreadPool(8);
         try {
-            ChatTemplate.of("{% for m in messages %}{{ m }}");
-            System.out.println("no parse error");
-        } catch (Exception e) {
-            System.out.println("EXC " + e);
+            List<Future<String>> results = new ArrayList<>();
+            for (int i = 0; i < 64; i++) {
+                int n = i;
+                results.add(pool.submit(() -> t.render(List.of(m("user", "q" + n), m("assistant", "a" + n)), false)));
+            }
+            for (int i = 0; i < results.size(); i++) {
+                assertThat(results.get(i).get(10, TimeUnit.SECONDS))
+                        .isEqualTo("<s>[INST] q" + i + " [/INST] a" + i + " </s>");
+            }
+        } finally {
+            pool.shutdownNow();
         }
     }
 }

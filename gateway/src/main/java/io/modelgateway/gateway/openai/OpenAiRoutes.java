@@ -10,6 +10,8 @@ import java.util.function.BiFunction;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.web.reactive.function.server.HandlerFunction;
+import org.springframework.web.reactive.function.server.RequestPredicates;
+import org.springframework.web.server.MethodNotAllowedException;
 import org.springframework.web.reactive.function.server.RouterFunction;
 import org.springframework.web.reactive.function.server.RouterFunctions;
 import org.springframework.web.reactive.function.server.ServerRequest;
@@ -44,6 +46,10 @@ public class OpenAiRoutes {
                     .POST(prefix + "/embeddings", withBody(embedding, maxBytes))
                     .GET(prefix + "/models", req -> models.list())
                     .GET(prefix + "/models/{*id}", req -> models.get(req.pathVariable("id").substring(1)));
+            for (String path : new String[] {"/chat/completions", "/completions", "/embeddings"}) {
+                routes.route(RequestPredicates.path(prefix + path), OpenAiRoutes::methodNotAllowed);
+            }
+            routes.route(RequestPredicates.path(prefix + "/models/**"), OpenAiRoutes::methodNotAllowed);
         }
         routes.POST(AZURE + "/chat/completions", azure(withBody(chat, maxBytes)))
                 .POST(AZURE + "/completions", azure(withBody(completion, maxBytes)))
@@ -66,6 +72,10 @@ public class OpenAiRoutes {
             }
             return handler.handle(req);
         };
+    }
+
+    private static Mono<ServerResponse> methodNotAllowed(ServerRequest req) {
+        return Mono.error(new MethodNotAllowedException(req.method(), java.util.List.of()));
     }
 
     private static String azureDeployment(ServerRequest req) {

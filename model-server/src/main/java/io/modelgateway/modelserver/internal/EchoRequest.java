@@ -7,6 +7,7 @@ import io.modelgateway.inference.TensorNames;
 import io.modelgateway.modelserver.EchoSettings;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
@@ -79,7 +80,8 @@ record EchoRequest(
             case INT64_PARAM -> JSON.getNodeFactory().numberNode(p.getInt64Param());
             case STRING_PARAM -> JSON.getNodeFactory().stringNode(p.getStringParam());
             case DOUBLE_PARAM -> JSON.getNodeFactory().numberNode(p.getDoubleParam());
-            default -> JSON.getNodeFactory().stringNode(String.valueOf(p));
+            case BOOL_PARAM -> JSON.getNodeFactory().booleanNode(p.getBoolParam());
+            default -> null;
         };
     }
 
@@ -99,18 +101,17 @@ record EchoRequest(
     }
 
     private static EchoSettings speed(ModelInferRequest request, EchoSettings defaults) throws InferException {
-        double ttftMs = RequestParameters.number(request, TTFT_MS).orElse((double) defaults.timeToFirstToken().toMillis());
-        double rate = RequestParameters.number(request, TOKENS_PER_SECOND).orElse(defaults.tokensPerSecond());
-        if (request.getParametersMap().containsKey(TTFT_MS) || request.getParametersMap().containsKey(TOKENS_PER_SECOND)) {
-            try {
-                Duration ttft = request.getParametersMap().containsKey(TTFT_MS)
-                        ? Duration.ofNanos(Math.round(ttftMs * 1e6)) : defaults.timeToFirstToken();
-                return new EchoSettings(ttft, rate);
-            } catch (IllegalArgumentException e) {
-                throw InferException.invalid("invalid echo speed parameters: " + e.getMessage());
-            }
+        Optional<Double> ttftMs = RequestParameters.number(request, TTFT_MS);
+        Optional<Double> rate = RequestParameters.number(request, TOKENS_PER_SECOND);
+        if (ttftMs.isEmpty() && rate.isEmpty()) {
+            return defaults;
         }
-        return defaults;
+        try {
+            Duration ttft = ttftMs.map(ms -> Duration.ofNanos(Math.round(ms * 1e6))).orElse(defaults.timeToFirstToken());
+            return new EchoSettings(ttft, rate.orElse(defaults.tokensPerSecond()));
+        } catch (IllegalArgumentException e) {
+            throw InferException.invalid("invalid echo speed parameters: " + e.getMessage());
+        }
     }
 
     private static InferException modelError(String message) {

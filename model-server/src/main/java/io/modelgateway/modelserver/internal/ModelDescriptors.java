@@ -39,7 +39,7 @@ public record ModelDescriptors(
         ModelMetadataResponse.Builder metadata = ModelMetadataResponse.newBuilder()
                 .setName(name)
                 .addVersions(Model.VERSION)
-                .setPlatform(platform);
+                .setPlatform(platform.isEmpty() ? backend : platform);
         inputs.forEach(in -> metadata.addInputs(tensor(in)));
         outputs.forEach(out -> metadata.addOutputs(tensor(out)));
         return metadata.build();

@@ -1,0 +1,67 @@
+package io.modelgateway.gateway;
+
+import com.openai.client.OpenAIClient;
+import com.openai.client.okhttp.OpenAIOkHttpClient;
+import io.modelgateway.modelserver.EchoSettings;
+import io.modelgateway.modelserver.ModelServer;
+import java.time.Duration;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/**
+ * Starts the gateway on a random port with its embedded model server (real gRPC over loopback), plus
+ * two more model servers standing in for slow GPUs, and deployments that point at trouble on purpose.
+ * All test classes share this one application context.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+public abstract class GatewayTestBase {
+
+    public static final String KEY = "sk-test-demo-key";
+
+    /** Takes 3 s before its first token: the gateway's first-token timeout (300 ms) answers 504. */
+    static final ModelServer SLOW_START = ModelServer.builder()
+            .port(0).embeddings(false).echoSettings(new EchoSettings(Duration.ofSeconds(3), 0)).start();
+
+    /** 20 tokens per second: long enough to disconnect mid-stream. */
+    static final ModelServer SLOW_TOKENS = ModelServer.builder()
+            .port(0).embeddings(false).echoSettings(new EchoSettings(Duration.ZERO, 20)).start();
+
+    @LocalServerPort
+    protected int port;
+
+    @DynamicPropertySource
+    static void properties(DynamicPropertyRegistry r) {
+        r.add("gateway.demo-api-key", () -> KEY);
+        r.add("gateway.deployments.slow-start.model", () -> "echo");
+        r.add("gateway.deployments.slow-start.backend", SLOW_START::target);
+        r.add("gateway.deployments.slow-start.first-token-timeout", () -> "300ms");
+        r.add("gateway.deployments.slow-start.request-timeout", () -> "300ms");
+        r.add("gateway.deployments.slow-tokens.model", () -> "echo");
+        r.add("gateway.deployments.slow-tokens.backend", SLOW_TOKENS::target);
+        r.add("gateway.deployments.slow-tokens.chat-template", () -> "plain");
+        // The backend does not serve this model: 502.
+        r.add("gateway.deployments.misconfigured.model", () -> "no-such-model");
+        // Nothing listens on port 1: 503.
+        r.add("gateway.deployments.unreachable.model", () -> "echo");
+        r.add("gateway.deployments.unreachable.backend", () -> "127.0.0.1:1");
+    }
+
+    protected String baseUrl() {
+        return "http://127.0.0.1:" + port;
+    }
+
+    protected OpenAIClient openAi() {
+        return openAi(KEY);
+    }
+
+    protected OpenAIClient openAi(String key) {
+        return OpenAIOkHttpClient.builder()
+                .baseUrl(baseUrl() + "/v1")
+                .apiKey(key)
+                .maxRetries(0)
+                .timeout(Duration.ofSeconds(30))
+                .build();
+    }
+}

@@ -1,0 +1,183 @@
+package io.modelgateway.modelserver;
+
+import io.grpc.Server;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.modelgateway.modelserver.internal.ModelHost;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A server speaking Triton's gRPC inference protocol (KServe v2 {@code GRPCInferenceService}) with two CPU
+ * models: {@code echo}, a decoupled text generator with the tensors of Triton's vLLM backend, and
+ * {@code all-minilm-l6-v2}, real sentence embeddings. Stands in for Triton in the embedded default, in tests
+ * and in benchmarks.
+ *
+ * <pre>{@code
+ * try (ModelServer server = ModelServer.builder().port(0).start()) {
+ *     ManagedChannel channel = Grpc.newChannelBuilder(server.target(), InsecureChannelCredentials.create()).build();
+ *     ...
+ * }
+ * }</pre>
+ */
+public final class ModelServer implements AutoCloseable {
+
+    /** Name of the text generation model. */
+    public static final String ECHO_MODEL = "echo";
+    /** Name of the sentence embedding model. */
+    public static final String EMBEDDING_MODEL = "all-minilm-l6-v2";
+
+    private static final Logger log = LoggerFactory.getLogger(ModelServer.class);
+    private static final int MAX_INBOUND_MESSAGE_BYTES = 64 * 1024 * 1024;
+    private static final Duration GRACE_PERIOD = Duration.ofSeconds(3);
+
+    private final String host;
+    private final int requestedPort;
+    private final ModelHost models;
+    private final Server server;
+    private boolean started; // guarded by this
+
+    private ModelServer(Builder builder) {
+        this.host = builder.host;
+        this.requestedPort = builder.port;
+        this.models = new ModelHost(builder.echoSettings, builder.embeddings);
+        this.server = NettyServerBuilder.forAddress(new InetSocketAddress(host, requestedPort))
+                .directExecutor()
+                .maxInboundMessageSize(MAX_INBOUND_MESSAGE_BYTES)
+                .addService(models.service())
+                .build();
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Binds the port and starts loading the embedding model in the background; returns this server. */
+    public synchronized ModelServer start() {
+        if (started) {
+            throw new IllegalStateException("already started");
+        }
+        try {
+            server.start();
+        } catch (IOException e) {
+            models.close();
+            throw new UncheckedIOException("cannot listen on " + host + ":" + requestedPort, e);
+        }
+        started = true;
+        models.start();
+        log.info("model server listening on {}:{} with models {}", host, port(), models.modelNames());
+        return this;
+    }
+
+    /** The bound port (the real one when built with port 0). */
+    public int port() {
+        return server.getPort();
+    }
+
+    /** {@code host:port} for a gRPC channel; a wildcard host becomes 127.0.0.1. */
+    public String target() {
+        String h = host.equals("0.0.0.0") || host.equals("::") ? "127.0.0.1" : host;
+        return (h.contains(":") ? "[" + h + "]" : h) + ":" + port();
+    }
+
+    public List<String> models() {
+        return models.modelNames();
+    }
+
+    public EchoSettings echoSettings() {
+        return models.echo().settings();
+    }
+
+    /** Changes the speed of the echo model for requests started from now on. */
+    public void echoSettings(EchoSettings settings) {
+        models.echo().settings(settings);
+    }
+
+    /** Requests that passed validation and started. */
+    public long startedRequests() {
+        return models.counters().startedRequests();
+    }
+
+    /** Requests cancelled while running (client cancel or disconnect). */
+    public long cancelledRequests() {
+        return models.counters().cancelledRequests();
+    }
+
+    /** Waits for the embedding model; false on timeout, when loading failed, or when embeddings are off. */
+    public boolean awaitEmbeddingsLoaded(Duration timeout) {
+        return models.awaitEmbeddingsLoaded(timeout);
+    }
+
+    /** Blocks until the server has shut down. */
+    public void awaitTermination() throws InterruptedException {
+        server.awaitTermination();
+    }
+
+    /** Graceful shutdown; running calls are cut after a short grace period. */
+    @Override
+    public void close() {
+        server.shutdown();
+        try {
+            if (!server.awaitTermination(GRACE_PERIOD.toMillis(), TimeUnit.MILLISECONDS)) {
+                server.shutdownNow();
+                server.awaitTermination(GRACE_PERIOD.toMillis(), TimeUnit.MILLISECONDS);
+            }
+        } catch (InterruptedException e) {
+            server.shutdownNow();
+            Thread.currentThread().interrupt();
+        } finally {
+            models.close();
+        }
+    }
+
+    /** Settings of a {@link ModelServer}; defaults: 127.0.0.1, ephemeral port, fast echo, embeddings on. */
+    public static final class Builder {
+
+        private String host = "127.0.0.1";
+        private int port;
+        private EchoSettings echoSettings = EchoSettings.fast();
+        private boolean embeddings = true;
+
+        private Builder() {}
+
+        /** 0 picks a free port. */
+        public Builder port(int port) {
+            if (port < 0 || port > 65535) {
+                throw new IllegalArgumentException("port out of range: " + port);
+            }
+            this.port = port;
+            return this;
+        }
+
+        public Builder host(String host) {
+            this.host = Objects.requireNonNull(host, "host");
+            return this;
+        }
+
+        public Builder echoSettings(EchoSettings settings) {
+            this.echoSettings = Objects.requireNonNull(settings, "settings");
+            return this;
+        }
+
+        /** Whether to serve all-minilm-l6-v2 (loading it takes a few seconds, in the background). */
+        public Builder embeddings(boolean enabled) {
+            this.embeddings = enabled;
+            return this;
+        }
+
+        public ModelServer build() {
+            return new ModelServer(this);
+        }
+
+        /** Builds and starts the server. */
+        public ModelServer start() {
+            return build().start();
+        }
+    }
+}

@@ -19,6 +19,11 @@ import org.slf4j.LoggerFactory;
  * {@code all-minilm-l6-v2}, real sentence embeddings. Stands in for Triton in the embedded default, in tests
  * and in benchmarks.
  *
+ * <p>The embedding model loads on a background thread at {@link #start()} (about a second; once per JVM).
+ * Until it is loaded it behaves like a Triton model that is not at ready state: RepositoryIndex says
+ * LOADING, ServerReady is false (strict readiness), and ModelReady, ModelConfig, ModelMetadata and inference
+ * on it answer UNAVAILABLE. The {@code echo} model is ready at once.
+ *
  * <pre>{@code
  * try (ModelServer server = ModelServer.builder().port(0).start()) {
  *     ManagedChannel channel = Grpc.newChannelBuilder(server.target(), InsecureChannelCredentials.create()).build();
@@ -42,6 +47,7 @@ public final class ModelServer implements AutoCloseable {
     private final ModelHost models;
     private final Server server;
     private boolean started; // guarded by this
+    private volatile int boundPort = -1;
 
     private ModelServer(Builder builder) {
         this.host = builder.host;
@@ -70,14 +76,15 @@ public final class ModelServer implements AutoCloseable {
             throw new UncheckedIOException("cannot listen on " + host + ":" + requestedPort, e);
         }
         started = true;
+        boundPort = server.getPort();
         models.start();
         log.info("model server listening on {}:{} with models {}", host, port(), models.modelNames());
         return this;
     }
 
-    /** The bound port (the real one when built with port 0). */
+    /** The bound port (the real one when built with port 0); -1 before {@link #start()}. */
     public int port() {
-        return server.getPort();
+        return boundPort;
     }
 
     /** {@code host:port} for a gRPC channel; a wildcard host becomes 127.0.0.1. */
@@ -133,6 +140,7 @@ public final class ModelServer implements AutoCloseable {
             Thread.currentThread().interrupt();
         } finally {
             models.close();
+            log.info("model server on port {} stopped", boundPort);
         }
     }
 

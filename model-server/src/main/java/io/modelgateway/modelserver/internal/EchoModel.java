@@ -18,6 +18,7 @@ import inference.ModelMetadataResponse;
 import io.modelgateway.modelserver.EchoSettings;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicReference;
@@ -61,7 +62,7 @@ public final class EchoModel implements Model {
     }
 
     public void settings(EchoSettings value) {
-        settings.set(java.util.Objects.requireNonNull(value, "settings"));
+        settings.set(Objects.requireNonNull(value, "settings"));
     }
 
     @Override

@@ -1,6 +1,7 @@
 package io.modelgateway.modelserver.internal;
 
 import inference.DataType;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -27,6 +28,6 @@ public record TensorSpec(String name, String datatype, List<Long> dims, boolean 
     }
 
     private static List<Long> toList(long[] dims) {
-        return java.util.Arrays.stream(dims).boxed().toList();
+        return Arrays.stream(dims).boxed().toList();
     }
 }

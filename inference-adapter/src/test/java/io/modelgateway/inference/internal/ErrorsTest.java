@@ -64,6 +64,9 @@ class ErrorsTest {
         "Request was cancelled | CANCELLED",
         "Error generating stream: CUDA out of memory. Tried to allocate 2.00 GiB | BACKEND_ERROR",
         "something else went wrong | BACKEND_ERROR",
+        "Unexpected error in the engine | BACKEND_ERROR",
+        "This model's maximum model length is 4096 tokens, but the request has 5000 | INVALID_REQUEST",
+        "max_tokens must be at least 1, got 0. | INVALID_REQUEST",
     })
     void streamMessages(String message, Kind kind) {
         InferenceException e = Errors.fromStreamMessage(message, "req-9");

@@ -34,6 +34,7 @@ public final class ChatTemplate {
             + "{% if add_generation_prompt %}{{ 'assistant:' }}{% endif %}";
 
     private static final Jinjava JINJAVA = newJinjava();
+    private static final ThreadLocal<JinjavaInterpreter> INTERPRETERS = ThreadLocal.withInitial(JINJAVA::newInterpreter);
 
     private final String source;
     private final String bosToken;
@@ -79,13 +80,16 @@ public final class ChatTemplate {
      * @throws IllegalArgumentException when the template refuses the messages (raise_exception) or fails
      */
     public String render(List<ChatMessage> messages, boolean addGenerationPrompt) {
-        JinjavaInterpreter interpreter = JINJAVA.newInterpreter();
-        interpreter.getContext().put("messages", toMaps(messages));
-        interpreter.getContext().put("add_generation_prompt", addGenerationPrompt);
-        interpreter.getContext().put("bos_token", bosToken);
-        interpreter.getContext().put("eos_token", eosToken);
+        // Creating an interpreter costs ~60 us; a per-thread one with a fresh scope per render costs ~5.
+        JinjavaInterpreter interpreter = INTERPRETERS.get();
+        clearErrors(interpreter);
+        interpreter.enterScope();
         JinjavaInterpreter.pushCurrent(interpreter);
         try {
+            interpreter.getContext().put("messages", toMaps(messages));
+            interpreter.getContext().put("add_generation_prompt", addGenerationPrompt);
+            interpreter.getContext().put("bos_token", bosToken);
+            interpreter.getContext().put("eos_token", eosToken);
             String out = interpreter.render(root);
             List<TemplateError> errors = interpreter.getErrorsCopy();
             // Jinjava catches exceptions thrown by functions and records them as template errors
@@ -106,6 +110,14 @@ public final class ChatTemplate {
             throw new IllegalArgumentException(e.getMessage());
         } finally {
             JinjavaInterpreter.popCurrent();
+            interpreter.leaveScope();
+            clearErrors(interpreter);
+        }
+    }
+
+    private static void clearErrors(JinjavaInterpreter interpreter) {
+        while (interpreter.getLastError().isPresent()) {
+            interpreter.removeLastError();
         }
     }
 

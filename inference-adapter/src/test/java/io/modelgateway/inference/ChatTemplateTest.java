@@ -188,4 +188,17 @@ class ChatTemplateTest {
             pool.shutdownNow();
         }
     }
+
+    @Test
+    void rendersOnOneThreadDoNotLeakErrorsOrVariablesIntoEachOther() {
+        ChatTemplate llama = ChatTemplate.of(LLAMA2, "<s>", "</s>");
+        List<ChatMessage> bad = List.of(new ChatMessage("user", "a"), new ChatMessage("user", "b"));
+        List<ChatMessage> good = List.of(new ChatMessage("user", "a"));
+        assertThatThrownBy(() -> llama.render(bad, true)).isInstanceOf(IllegalArgumentException.class);
+        assertThat(llama.render(good, true)).contains("a");
+
+        ChatTemplate setter = ChatTemplate.of("{% if leaked is defined %}LEAK{% endif %}{% set leaked = 1 %}ok");
+        assertThat(setter.render(good, true)).isEqualTo("ok");
+        assertThat(setter.render(good, true)).isEqualTo("ok");
+    }
 }

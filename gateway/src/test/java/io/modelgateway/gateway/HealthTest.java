@@ -1,0 +1,39 @@
+package io.modelgateway.gateway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/** Health names each deployment's backend state; a dead backend degrades that component, not liveness/readiness. */
+class HealthTest extends GatewayTestBase {
+
+    private static JsonNode get(String url, int status) throws Exception {
+        HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(status);
+        assertThat(r.headers().firstValue("x-request-id")).isPresent();
+        return JsonMapper.builder().build().readTree(r.body());
+    }
+
+    @Test
+    void backendsComponentNamesTheDeadBackendAndTheLiveOnes() throws Exception {
+        JsonNode health = get(baseUrl() + "/actuator/health", 200);
+        JsonNode backends = health.get("components").get("backends");
+        assertThat(backends.get("status").asString()).isEqualTo("DEGRADED");
+        assertThat(backends.get("details").get("echo").asString()).isEqualTo("READY");
+        assertThat(backends.get("details").get("unreachable").asString()).startsWith("UNAVAILABLE");
+        assertThat(backends.get("details").get("misconfigured").asString()).isEqualTo("MODEL_NOT_FOUND");
+    }
+
+    @Test
+    void livenessAndReadinessStayUpWhenABackendIsDown() throws Exception {
+        assertThat(get(baseUrl() + "/actuator/health/liveness", 200).get("status").asString()).isEqualTo("UP");
+        assertThat(get(baseUrl() + "/actuator/health/readiness", 200).get("status").asString()).isEqualTo("UP");
+    }
+}

@@ -2,7 +2,8 @@ package io.modelgateway.inference;
 
 /**
  * Receives the outcome of one generation call. Exactly one of {@link #onComplete} and {@link #onError}
- * is called, after any number of {@link #onDelta} calls. Calls arrive on a gRPC thread (possibly the
+ * is called, after any number of {@link #onDelta} calls, unless the caller cancels the call itself: after
+ * {@link GenerationCall#cancel} neither is called (one delta already in flight may still arrive). Calls arrive on a gRPC thread (possibly the
  * transport's event loop): implementations must not block.
  */
 public interface GenerationListener {

@@ -19,6 +19,11 @@ import org.springframework.test.context.DynamicPropertySource;
 public abstract class GatewayTestBase {
 
     public static final String KEY = "sk-test-demo-key";
+    public static final String ADMIN_KEY = "sk-test-admin-key";
+    /** A key from configuration ({@code gateway.api-keys}), as the benchmarks use. */
+    public static final String CONFIGURED_KEY = "sk-test-configured-key";
+    static final String H2_URL = "jdbc:h2:mem:gateway-test;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;"
+            + "DEFAULT_NULL_ORDERING=HIGH;DB_CLOSE_DELAY=-1";
 
     /** Takes 3 s before its first token: the gateway's first-token timeout (300 ms) answers 504. */
     static final ModelServer SLOW_START = ModelServer.builder()
@@ -28,12 +33,30 @@ public abstract class GatewayTestBase {
     static final ModelServer SLOW_TOKENS = ModelServer.builder()
             .port(0).embeddings(false).echoSettings(new EchoSettings(Duration.ZERO, 20)).start();
 
+    /** The trusted OIDC issuer of all tests: its JWKS is served on loopback. */
+    protected static final TestIssuer ISSUER = new TestIssuer();
+
     @LocalServerPort
     protected int port;
 
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry r) {
         r.add("gateway.demo-api-key", () -> KEY);
+        r.add("gateway.admin-api-key", () -> ADMIN_KEY);
+        // Tests use an in-memory H2 (PostgreSQL mode), never the embedded default's ./data/ file.
+        r.add("spring.datasource.url", () -> H2_URL);
+        r.add("gateway.tenancy.last-used-flush-interval", () -> "200ms");
+        r.add("gateway.api-keys[0].name", () -> "configured");
+        r.add("gateway.api-keys[0].tenant", () -> "configured-tenant");
+        r.add("gateway.api-keys[0].key", () -> CONFIGURED_KEY);
+        r.add("gateway.jwt.issuers[0].issuer", ISSUER::issuer);
+        r.add("gateway.jwt.issuers[0].jwks-uri", ISSUER::jwksUri);
+        r.add("gateway.jwt.issuers[0].audiences[0]", () -> TestIssuer.AUDIENCE);
+        r.add("gateway.jwt.scope-mapping[gateway.admin]", () -> "admin");
+        // A trusted issuer whose JWKS endpoint is down.
+        r.add("gateway.jwt.issuers[1].issuer", () -> TestIssuer.UNREACHABLE);
+        r.add("gateway.jwt.issuers[1].jwks-uri", () -> "http://127.0.0.1:1/jwks.json");
+        r.add("gateway.jwt.issuers[1].audiences[0]", () -> TestIssuer.AUDIENCE);
         r.add("gateway.deployments.slow-start.model", () -> "echo");
         r.add("gateway.deployments.slow-start.backend", SLOW_START::target);
         r.add("gateway.deployments.slow-start.first-token-timeout", () -> "300ms");
@@ -50,6 +73,10 @@ public abstract class GatewayTestBase {
 
     protected String baseUrl() {
         return "http://127.0.0.1:" + port;
+    }
+
+    protected AdminClient admin() {
+        return new AdminClient(baseUrl(), ADMIN_KEY);
     }
 
     protected OpenAIClient openAi() {

@@ -12,7 +12,8 @@ import java.util.Objects;
  * @param maxTokens the most tokens to generate
  * @param stream true to receive deltas as they are generated, false for one final answer
  * @param sampling further sampling parameters in vLLM {@code SamplingParams} names (temperature,
- *     top_p, stop, seed, ...), sent as the {@code sampling_parameters} JSON
+ *     top_p, stop, seed, ...), sent as the {@code sampling_parameters} JSON to vLLM, as typed tensors to a
+ *     TensorRT-LLM ensemble (see {@link TensorLayout#unsupportedParameter})
  */
 public record GenerationRequest(
         String requestId, String model, String prompt, int maxTokens, boolean stream, Map<String, Object> sampling) {

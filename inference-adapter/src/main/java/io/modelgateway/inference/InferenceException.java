@@ -16,6 +16,11 @@ public final class InferenceException extends RuntimeException {
         UNAVAILABLE,
         /** The backend did not answer in time (DEADLINE_EXCEEDED or a gateway timeout). */
         TIMEOUT,
+        /**
+         * Every ready replica of a backend pool is at its concurrency cap (bulkhead): refused at once, nothing
+         * was queued or sent. Worth retrying after a short pause (HTTP 429 or 503 with retry-after).
+         */
+        OVERLOADED,
         /** The call was cancelled (client disconnect, shutdown). */
         CANCELLED,
         /** Anything else the backend reported. */

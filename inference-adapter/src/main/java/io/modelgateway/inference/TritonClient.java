@@ -7,6 +7,11 @@ import static io.modelgateway.inference.TensorNames.TEXT_INPUT;
 import com.google.protobuf.ByteString;
 import inference.GRPCInferenceServiceGrpc;
 import inference.GRPCInferenceServiceGrpc.GRPCInferenceServiceStub;
+import inference.ModelConfig;
+import inference.ModelConfigRequest;
+import inference.ModelConfigResponse;
+import inference.ModelMetadataRequest;
+import inference.ModelMetadataResponse;
 import inference.ModelInferRequest;
 import inference.ModelInferResponse;
 import inference.ModelReadyRequest;
@@ -82,9 +87,20 @@ public final class TritonClient implements AutoCloseable {
 
     /** As {@link #generate(GenerationRequest, GenerationListener)}, estimating missing usage with {@code tokens}. */
     public GenerationCall generate(GenerationRequest request, TokenCounter tokens, GenerationListener listener) {
+        return generate(request, tokens, listener, TensorLayout.vllm());
+    }
+
+    /**
+     * As {@link #generate(GenerationRequest, TokenCounter, GenerationListener)} with the model's tensor layout.
+     *
+     * @throws IllegalArgumentException when the layout cannot encode a sampling value (nothing was sent)
+     */
+    public GenerationCall generate(GenerationRequest request, TokenCounter tokens, GenerationListener listener,
+            TensorLayout layout) {
         Objects.requireNonNull(listener, "listener");
+        Objects.requireNonNull(layout, "layout");
         var call = channel.newCall(GRPCInferenceServiceGrpc.getModelStreamInferMethod(), CallOptions.DEFAULT);
-        return new GenerationStream(request, listener, tokens, call).start();
+        return new GenerationStream(request, listener, tokens, call, layout).start();
     }
 
     /** Embeds a batch of texts with one {@code ModelInfer} call (input {@code text_input} BYTES [n,1]). */
@@ -93,6 +109,16 @@ public final class TritonClient implements AutoCloseable {
     }
 
     public CompletableFuture<EmbeddingResult> embed(EmbeddingRequest request, TokenCounter tokens) {
+        return embed(request, tokens, stub);
+    }
+
+    /** As {@link #embed(EmbeddingRequest, TokenCounter)}, cancelled with TIMEOUT when not answered in {@code timeout}. */
+    public CompletableFuture<EmbeddingResult> embed(EmbeddingRequest request, TokenCounter tokens, Duration timeout) {
+        return embed(request, tokens, stub.withDeadlineAfter(timeout.toNanos(), TimeUnit.NANOSECONDS));
+    }
+
+    private CompletableFuture<EmbeddingResult> embed(EmbeddingRequest request, TokenCounter tokens,
+            GRPCInferenceServiceStub stub) {
         int n = request.inputs().size();
         ModelInferRequest msg = ModelInferRequest.newBuilder()
                 .setModelName(request.model())
@@ -113,6 +139,36 @@ public final class TritonClient implements AutoCloseable {
     public CompletableFuture<Boolean> modelReady(String model) {
         return TritonClient.<ModelReadyResponse>unary("", o -> stub.modelReady(ModelReadyRequest.newBuilder().setName(model).build(), o))
                 .thenApply(r -> r.getReady());
+    }
+
+    /** The model's configuration (Triton's {@code ModelConfig} rpc), as read for layout detection. */
+    public CompletableFuture<ModelConfig> modelConfig(String model) {
+        return TritonClient.<ModelConfigResponse>unary("", o -> stub.modelConfig(ModelConfigRequest.newBuilder().setName(model).build(), o))
+                .thenApply(ModelConfigResponse::getConfig);
+    }
+
+    /** The model's metadata: platform, versions, input and output names, datatypes and shapes. */
+    public CompletableFuture<ModelMetadataResponse> modelMetadata(String model) {
+        return TritonClient.<ModelMetadataResponse>unary("", o -> stub.modelMetadata(ModelMetadataRequest.newBuilder().setName(model).build(), o));
+    }
+
+    /**
+     * The model's tensor layout, from its ModelConfig or, when that call fails (a server without the
+     * model_configuration extension), from its ModelMetadata. Fails with BACKEND_ERROR when neither tells (a
+     * model of another kind: configure the layout), with the call's error when the model cannot be read.
+     */
+    public CompletableFuture<TensorLayout> detectLayout(String model) {
+        return modelConfig(model).thenApply(TensorLayout::detect)
+                .exceptionallyCompose(e -> modelMetadata(model).thenApply(TensorLayout::detect))
+                .exceptionallyCompose(e -> CompletableFuture.failedFuture(layoutError(model, e)));
+    }
+
+    private static Throwable layoutError(String model, Throwable e) {
+        Throwable cause = e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e;
+        if (cause instanceof IllegalArgumentException) {
+            return InferenceException.of(InferenceException.Kind.BACKEND_ERROR, "", cause.getMessage(), cause);
+        }
+        return cause;
     }
 
     /** The backend's model repository, loaded or not. */

@@ -1,6 +1,7 @@
 package io.modelgateway.modelserver;
 
 import io.grpc.Server;
+import io.grpc.Status;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.modelgateway.modelserver.internal.ModelHost;
 import java.io.IOException;
@@ -14,8 +15,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A server speaking Triton's gRPC inference protocol (KServe v2 {@code GRPCInferenceService}) with two CPU
- * models: {@code echo}, a decoupled text generator with the tensors of Triton's vLLM backend, and
+ * A server speaking Triton's gRPC inference protocol (KServe v2 {@code GRPCInferenceService}) with CPU
+ * models: {@code echo}, a decoupled text generator with the tensors of Triton's vLLM backend,
+ * {@code echo-ensemble} (when switched on), the same generator with the tensors of a TensorRT-LLM ensemble, and
  * {@code all-minilm-l6-v2}, real sentence embeddings. Stands in for Triton in the embedded default, in tests
  * and in benchmarks.
  *
@@ -35,6 +37,8 @@ public final class ModelServer implements AutoCloseable {
 
     /** Name of the text generation model. */
     public static final String ECHO_MODEL = "echo";
+    /** Name of the same generator behind the tensors of a TensorRT-LLM ensemble (batch dimension, typed inputs). */
+    public static final String ECHO_ENSEMBLE_MODEL = "echo-ensemble";
     /** Name of the sentence embedding model. */
     public static final String EMBEDDING_MODEL = "all-minilm-l6-v2";
 
@@ -52,7 +56,7 @@ public final class ModelServer implements AutoCloseable {
     private ModelServer(Builder builder) {
         this.host = builder.host;
         this.requestedPort = builder.port;
-        this.models = new ModelHost(builder.echoSettings, builder.embeddings);
+        this.models = new ModelHost(builder.echoSettings, builder.embeddings, builder.ensemble);
         this.server = NettyServerBuilder.forAddress(new InetSocketAddress(host, requestedPort))
                 .directExecutor()
                 .maxInboundMessageSize(MAX_INBOUND_MESSAGE_BYTES)
@@ -106,6 +110,23 @@ public final class ModelServer implements AutoCloseable {
         models.echo().settings(settings);
     }
 
+    /**
+     * For tests: {@code false} makes the server report not ready (ServerReady false, ModelReady false for every
+     * model) while it keeps serving the calls that still arrive, as a draining Triton does; {@code true} undoes it.
+     */
+    public void reportReady(boolean ready) {
+        models.controls().ready(ready);
+    }
+
+    /**
+     * For tests: the next {@code count} inference requests (generation or embedding) fail when issued, with
+     * {@code code} and the message "injected failure: code in words" (e.g. "invalid argument") (in a stream: an error message, the call stays open).
+     * {@code failNext(0, code)} clears it.
+     */
+    public void failNext(int count, Status.Code code) {
+        models.controls().failNext(count, code);
+    }
+
     /** Requests that passed validation and started. */
     public long startedRequests() {
         return models.counters().startedRequests();
@@ -151,6 +172,7 @@ public final class ModelServer implements AutoCloseable {
         private int port;
         private EchoSettings echoSettings = EchoSettings.fast();
         private boolean embeddings = true;
+        private boolean ensemble;
 
         private Builder() {}
 
@@ -176,6 +198,12 @@ public final class ModelServer implements AutoCloseable {
         /** Whether to serve all-minilm-l6-v2 (loading it takes a few seconds, in the background). */
         public Builder embeddings(boolean enabled) {
             this.embeddings = enabled;
+            return this;
+        }
+
+        /** Whether to serve {@code echo-ensemble} too (off by default). */
+        public Builder ensemble(boolean enabled) {
+            this.ensemble = enabled;
             return this;
         }
 

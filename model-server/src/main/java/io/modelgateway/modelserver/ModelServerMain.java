@@ -6,12 +6,12 @@ import java.util.Iterator;
 
 /**
  * {@code java -jar model-server.jar --port 8001 [--host 0.0.0.0] [--ttft-ms N] [--tokens-per-second N]
- * [--no-embeddings]}: runs the model server until SIGTERM.
+ * [--no-embeddings] [--ensemble]}: runs the model server until SIGTERM.
  */
 public final class ModelServerMain {
 
     private static final String USAGE = "usage: java -jar model-server.jar [--port N] [--host HOST] [--ttft-ms N]"
-            + " [--tokens-per-second N] [--no-embeddings]";
+            + " [--tokens-per-second N] [--no-embeddings] [--ensemble]";
 
     private ModelServerMain() {}
 
@@ -50,6 +50,7 @@ public final class ModelServerMain {
                 case "--ttft-ms" -> ttft = Duration.ofMillis(intValue(arg, it));
                 case "--tokens-per-second" -> rate = doubleValue(arg, it);
                 case "--no-embeddings" -> builder.embeddings(false);
+                case "--ensemble" -> builder.ensemble(true);
                 default -> throw new IllegalArgumentException("unknown option " + arg);
             }
         }

@@ -18,7 +18,11 @@ import org.springframework.validation.annotation.Validated;
  *
  * @param maxRequestBody largest accepted request body; larger ones get a 413
  * @param deployments public deployment name to backend model
- * @param apiKeys the accepted API keys (the tenancy issue replaces these with stored, hashed keys)
+ * @param adminApiKey the first platform admin key ({@code GATEWAY_ADMIN_API_KEY}), held in memory only; blank
+ *        = none (then an admin-scoped JWT is the way in). Tenants and their keys live in the database.
+ * @param apiKeys keys from configuration, for local setups and benchmarks: held in memory only (never stored),
+ *        with the tenant scopes; a tenant they name that does not exist yet is created, allowed on all
+ *        deployments. Issued keys (admin API) are the normal way.
  * @param demoApiKey the demo tenant's key ({@code GATEWAY_DEMO_API_KEY}); generated and printed when blank
  * @param embeddedModelServer the in-process model server of the embedded default
  */
@@ -27,6 +31,7 @@ import org.springframework.validation.annotation.Validated;
 public record GatewayProperties(
         @DefaultValue("4MB") @NotNull DataSize maxRequestBody,
         @DefaultValue Map<String, @Valid DeploymentProperties> deployments,
+        @DefaultValue("") String adminApiKey,
         @DefaultValue List<@Valid ApiKeyProperties> apiKeys,
         @DefaultValue("") String demoApiKey,
         @DefaultValue @Valid EmbeddedModelServerProperties embeddedModelServer) {
@@ -63,7 +68,7 @@ public record GatewayProperties(
     /**
      * A configured API key.
      *
-     * @param name a label for logs and usage (never the key)
+     * @param name a label for logs and the key list (never the key)
      * @param tenant the tenant the key belongs to
      * @param sha256 hex SHA-256 of the key (preferred), or
      * @param key the key itself (only for local setups)

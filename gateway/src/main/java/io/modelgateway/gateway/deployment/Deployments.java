@@ -1,5 +1,6 @@
 package io.modelgateway.gateway.deployment;
 
+import io.modelgateway.gateway.auth.Caller;
 import io.modelgateway.gateway.config.GatewayProperties;
 import io.modelgateway.gateway.config.GatewayProperties.DeploymentProperties;
 import io.modelgateway.gateway.embedded.EmbeddedModelServer;
@@ -43,6 +44,17 @@ public class Deployments implements DisposableBean {
             throw ApiException.modelNotFound(name);
         }
         return d;
+    }
+
+    /**
+     * The deployment named {@code name} if the caller's tenant may use it. A deployment the tenant may not
+     * use gets the same 404 as one that does not exist, so its existence is not revealed.
+     */
+    public Deployment require(String name, Caller caller) {
+        if (caller == null || !caller.mayUse(name)) {
+            throw ApiException.modelNotFound(name);
+        }
+        return require(name);
     }
 
     public Collection<Deployment> all() {

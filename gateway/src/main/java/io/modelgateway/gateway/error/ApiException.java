@@ -54,6 +54,49 @@ public final class ApiException extends RuntimeException {
                 "Incorrect API key provided.");
     }
 
+    public static ApiException revokedKey() {
+        return new ApiException(HttpStatus.UNAUTHORIZED, "invalid_request_error", null, "invalid_api_key",
+                "This API key has been revoked.");
+    }
+
+    public static ApiException expiredKey() {
+        return new ApiException(HttpStatus.UNAUTHORIZED, "invalid_request_error", null, "invalid_api_key",
+                "This API key has expired.");
+    }
+
+    /** 401 for a bearer JWT that failed validation (signature, issuer, audience, expiry); no details. */
+    public static ApiException invalidToken() {
+        return new ApiException(HttpStatus.UNAUTHORIZED, "invalid_request_error", null, "invalid_token",
+                "The bearer token is not valid.");
+    }
+
+    /** 401 for a valid token or key whose tenant does not exist (or no longer exists). */
+    public static ApiException unknownTenant() {
+        return new ApiException(HttpStatus.UNAUTHORIZED, "invalid_request_error", null, "unknown_tenant",
+                "The credential's tenant is not known to this gateway.");
+    }
+
+    public static ApiException tenantSuspended() {
+        return new ApiException(HttpStatus.FORBIDDEN, "invalid_request_error", null, "tenant_suspended",
+                "Your organization has been suspended. Please contact support.");
+    }
+
+    /** 403 for a valid credential without the scope this endpoint needs. */
+    public static ApiException insufficientScope(String scope) {
+        return new ApiException(HttpStatus.FORBIDDEN, "invalid_request_error", null, "insufficient_scope",
+                "This credential does not have the '" + scope + "' scope needed here.");
+    }
+
+    /** 404 for an admin resource; {@code what} names the kind, never another tenant's details. */
+    public static ApiException notFound(String what, String id) {
+        return new ApiException(HttpStatus.NOT_FOUND, "invalid_request_error", null, "not_found",
+                "No " + what + " with id '" + id + "'.");
+    }
+
+    public static ApiException conflict(String param, String message) {
+        return new ApiException(HttpStatus.CONFLICT, "invalid_request_error", param, "already_exists", message);
+    }
+
     public static ApiException tooLarge(long limit) {
         return new ApiException(HttpStatus.PAYLOAD_TOO_LARGE, "invalid_request_error", null, "request_too_large",
                 "Request body is larger than the limit of " + limit + " bytes.");

@@ -7,6 +7,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.core.io.buffer.DataBufferLimitException;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
+import org.springframework.security.authentication.AuthenticationServiceException;
 import org.springframework.web.server.MethodNotAllowedException;
 import org.springframework.web.server.ResponseStatusException;
 import org.springframework.web.server.ServerWebInputException;
@@ -31,6 +32,12 @@ public final class OpenAiErrors {
         }
         if (t instanceof InferenceException e) {
             return fromBackend(e);
+        }
+        if (t instanceof AuthenticationServiceException) {
+            // The identity provider (JWKS endpoint) could not be reached: not the caller's fault.
+            log.warn("bearer token could not be validated: {}", t.getMessage());
+            return ApiException.of(HttpStatus.SERVICE_UNAVAILABLE, "server_error", null, "auth_unavailable",
+                    "The bearer token could not be validated right now. Please retry.");
         }
         if (t instanceof TimeoutException) {
             return ApiException.of(HttpStatus.GATEWAY_TIMEOUT, "server_error", null, "backend_timeout",
@@ -76,6 +83,8 @@ public final class OpenAiErrors {
                     "The model backend rejected the request: " + e.getMessage());
             case UNAVAILABLE, CANCELLED -> ApiException.of(HttpStatus.SERVICE_UNAVAILABLE, "server_error", null,
                     "backend_unavailable", "The model backend is unavailable. Please retry.");
+            case OVERLOADED -> ApiException.of(HttpStatus.SERVICE_UNAVAILABLE, "server_error", null,
+                    "backend_overloaded", "The model backend is at capacity. Please retry shortly.");
             case TIMEOUT -> ApiException.of(HttpStatus.GATEWAY_TIMEOUT, "server_error", null, "backend_timeout",
                     "The model backend did not answer in time.");
             case MODEL_NOT_FOUND -> ApiException.of(HttpStatus.BAD_GATEWAY, "server_error", null,

@@ -1,5 +1,6 @@
 package io.modelgateway.gateway.openai;
 
+import io.modelgateway.gateway.auth.Caller;
 import io.modelgateway.gateway.deployment.Deployment;
 import io.modelgateway.gateway.deployment.Deployments;
 import io.modelgateway.gateway.openai.internal.Json;
@@ -22,14 +23,16 @@ public class ModelsHandler {
         this.created = clock.millis() / 1000;
     }
 
-    public Mono<ServerResponse> list() {
+    public Mono<ServerResponse> list(Caller caller) {
         byte[] json = Json.write(g -> {
             g.writeStartObject();
             g.writeStringProperty("object", "list");
             g.writeName("data");
             g.writeStartArray();
             for (Deployment d : deployments.all()) {
-                model(g, d);
+                if (caller != null && caller.mayUse(d.name())) {
+                    model(g, d);
+                }
             }
             g.writeEndArray();
             g.writeEndObject();
@@ -37,8 +40,8 @@ public class ModelsHandler {
         return ServerResponse.ok().contentType(MediaType.APPLICATION_JSON).bodyValue(json);
     }
 
-    public Mono<ServerResponse> get(String id) {
-        Deployment d = deployments.require(id);
+    public Mono<ServerResponse> get(String id, Caller caller) {
+        Deployment d = deployments.require(id, caller);
         return ServerResponse.ok().contentType(MediaType.APPLICATION_JSON).bodyValue(Json.write(g -> model(g, d)));
     }
 

@@ -1,6 +1,7 @@
 package io.modelgateway.gateway.openai;
 
 
+import io.modelgateway.gateway.auth.Caller;
 import io.modelgateway.gateway.config.GatewayProperties;
 import io.modelgateway.gateway.deployment.Deployments;
 import io.modelgateway.gateway.error.ApiException;
@@ -35,8 +36,8 @@ public class OpenAiRoutes {
             GenerationHandler generations, EmbeddingsHandler embeddings, ModelsHandler models) {
         long maxBytes = properties.maxRequestBody().toBytes();
         GenerationReader reader = new GenerationReader(deployments);
-        BodyHandler chat = (req, body) -> generations.handle(req, reader.chat(body, azureDeployment(req)));
-        BodyHandler completion = (req, body) -> generations.handle(req, reader.completion(body, azureDeployment(req)));
+        BodyHandler chat = (req, body) -> generations.handle(req, reader.chat(body, azureDeployment(req), Caller.of(req.exchange())));
+        BodyHandler completion = (req, body) -> generations.handle(req, reader.completion(body, azureDeployment(req), Caller.of(req.exchange())));
         BodyHandler embedding = (req, body) -> embeddings.handle(req, body, azureDeployment(req));
 
         RouterFunctions.Builder routes = RouterFunctions.route();
@@ -44,8 +45,9 @@ public class OpenAiRoutes {
             routes.POST(prefix + "/chat/completions", withBody(chat, maxBytes))
                     .POST(prefix + "/completions", withBody(completion, maxBytes))
                     .POST(prefix + "/embeddings", withBody(embedding, maxBytes))
-                    .GET(prefix + "/models", req -> models.list())
-                    .GET(prefix + "/models/{*id}", req -> models.get(req.pathVariable("id").substring(1)));
+                    .GET(prefix + "/models", req -> models.list(Caller.of(req.exchange())))
+                    .GET(prefix + "/models/{*id}", req -> models.get(req.pathVariable("id").substring(1),
+                            Caller.of(req.exchange())));
             for (String path : new String[] {"/chat/completions", "/completions", "/embeddings"}) {
                 routes.route(RequestPredicates.path(prefix + path), OpenAiRoutes::methodNotAllowed);
             }

@@ -9,6 +9,7 @@ import io.modelgateway.inference.GenerationCall;
 import io.modelgateway.inference.GenerationListener;
 import io.modelgateway.inference.GenerationRequest;
 import io.modelgateway.inference.InferenceException;
+import io.modelgateway.inference.TensorLayout;
 import io.modelgateway.inference.TokenCounter;
 import io.modelgateway.inference.TokenUsage;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -24,26 +25,35 @@ public final class GenerationStream extends ClientCall.Listener<ModelStreamInfer
     private final GenerationListener listener;
     private final TokenCounter counter;
     private final ClientCall<ModelInferRequest, ModelStreamInferResponse> call;
+    private final TensorLayout layout;
     private final AtomicBoolean done = new AtomicBoolean();
     /** Text kept only while the backend sends no token counts, to count it at the end. */
-    private final StringBuilder generated = new StringBuilder();
-    private int inputTokens = -1;
-    private int outputTokens;
-    private boolean outputCounted = true;
+    private final StringBuilder generated = new StringBuilder(); // guarded by this
+    private int inputTokens = -1; // guarded by this
+    private int outputTokens; // guarded by this
+    private boolean outputCounted = true; // guarded by this
     private String finishReason;
 
     public GenerationStream(GenerationRequest request, GenerationListener listener, TokenCounter counter,
             ClientCall<ModelInferRequest, ModelStreamInferResponse> call) {
+        this(request, listener, counter, call, TensorLayout.vllm());
+    }
+
+    public GenerationStream(GenerationRequest request, GenerationListener listener, TokenCounter counter,
+            ClientCall<ModelInferRequest, ModelStreamInferResponse> call, TensorLayout layout) {
         this.request = request;
         this.listener = listener;
         this.counter = counter;
         this.call = call;
+        this.layout = layout;
     }
 
+    /** Encodes the request (may throw IllegalArgumentException before anything is sent) and starts the call. */
     public GenerationStream start() {
+        ModelInferRequest message = layout.encode(request);
         call.start(this, new Metadata());
         call.request(Integer.MAX_VALUE);
-        call.sendMessage(VllmLayout.encode(request));
+        call.sendMessage(message);
         return this;
     }
 
@@ -57,25 +67,13 @@ public final class GenerationStream extends ClientCall.Listener<ModelStreamInfer
             call.cancel("request failed", null);
             return;
         }
-        VllmLayout.Decoded d = VllmLayout.decode(message.getInferResponse());
-        if (d.inputTokens() >= 0 && inputTokens < 0) {
-            inputTokens = d.inputTokens();
-        }
+        TensorLayout.Decoded d = layout.decode(message.getInferResponse());
         if (d.finishReason() != null && !d.finishReason().isEmpty()) {
             finishReason = d.finishReason();
         }
+        int n = count(d);
         if (!d.text().isEmpty()) {
-            int n = d.outputTokens();
-            if (n < 0) {
-                outputCounted = false;
-                generated.append(d.text());
-                n = 0;
-            } else {
-                outputTokens += n;
-            }
             listener.onDelta(d.text(), n);
-        } else if (d.outputTokens() > 0) {
-            outputTokens += d.outputTokens();
         }
         if (d.last() && done.compareAndSet(false, true)) {
             call.halfClose();
@@ -102,13 +100,35 @@ public final class GenerationStream extends ClientCall.Listener<ModelStreamInfer
         }
     }
 
+    /** Adds the response's counts; returns the output tokens of its text (0 when the backend does not say). */
+    private synchronized int count(TensorLayout.Decoded d) {
+        if (d.inputTokens() >= 0 && inputTokens < 0) {
+            inputTokens = d.inputTokens();
+        }
+        int n = d.outputTokens();
+        if (n < 0) {
+            if (!d.text().isEmpty()) {
+                outputCounted = false;
+                generated.append(d.text());
+            }
+            return 0;
+        }
+        outputTokens += n;
+        return n;
+    }
+
+    /** What was generated so far; safe to call from any thread (e.g. a timeout). */
+    public TokenUsage usageSoFar() {
+        return usage();
+    }
+
     private void fail(InferenceException e) {
         if (done.compareAndSet(false, true)) {
             listener.onError(e, usage());
         }
     }
 
-    private TokenUsage usage() {
+    private synchronized TokenUsage usage() {
         boolean estimated = inputTokens < 0 || !outputCounted;
         int in = inputTokens >= 0 ? inputTokens : counter.count(request.prompt());
         int out = outputCounted ? outputTokens : counter.count(generated.toString());

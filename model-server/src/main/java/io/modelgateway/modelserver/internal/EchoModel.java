@@ -92,7 +92,7 @@ public final class EchoModel implements Model {
         outputs.removeIf(name -> !switchedOn(name, inputs));
         EchoRequest echo = EchoRequest.of(request, inputs, outputs, settings.get());
         EchoPlan plan = EchoPlan.of(echo.prompt(), echo.maxTokens());
-        return sink -> new EchoRun(echo, plan, sink, timer).start();
+        return sink -> new EchoRun(echo, plan, sink, timer, EchoFormat.VLLM).start();
     }
 
     private static boolean switchedOn(String output, Map<String, Tensor> inputs) {

@@ -4,6 +4,7 @@ import inference.InferParameter;
 import inference.ModelInferRequest;
 import io.grpc.Status;
 import io.modelgateway.inference.TensorNames;
+import io.modelgateway.inference.Tensors;
 import io.modelgateway.modelserver.EchoSettings;
 import java.time.Duration;
 import java.util.Map;
@@ -33,6 +34,22 @@ record EchoRequest(
         String prompt = inputs.get(TensorNames.TEXT_INPUT).strings().get(0);
         return new EchoRequest(request, prompt, stream, !exclude, maxTokens(request, inputs), outputs,
                 speed(request, defaults));
+    }
+
+    /**
+     * An echo request as a TensorRT-LLM ensemble reads it: typed {@code max_tokens}, prompt echoed only when not
+     * streaming and {@code exclude_input_in_output} is false or absent.
+     */
+    static EchoRequest ofEnsemble(ModelInferRequest request, Map<String, Tensor> inputs, Set<String> outputs,
+            EchoSettings defaults) throws InferException {
+        boolean stream = flag(inputs, TensorNames.STREAM, false);
+        boolean exclude = flag(inputs, TensorNames.EXCLUDE_INPUT_IN_OUTPUT, false);
+        String prompt = inputs.get(TensorNames.TEXT_INPUT).strings().get(0);
+        int maxTokens = Tensors.decodeInt32(inputs.get("max_tokens").raw())[0];
+        if (maxTokens < 1) {
+            throw modelError("max_tokens must be at least 1, got " + maxTokens + ".");
+        }
+        return new EchoRequest(request, prompt, stream, !stream && !exclude, maxTokens, outputs, speed(request, defaults));
     }
 
     /** Whether the response carries {@code output}: switched on by its return_* input and requested. */

@@ -1,13 +1,8 @@
 package io.modelgateway.modelserver.internal;
 
-import static io.modelgateway.inference.TensorNames.FINISH_REASON;
-import static io.modelgateway.inference.TensorNames.NUM_INPUT_TOKENS;
-import static io.modelgateway.inference.TensorNames.NUM_OUTPUT_TOKENS;
-import static io.modelgateway.inference.TensorNames.TEXT_OUTPUT;
 
 import inference.ModelInferResponse;
 import io.grpc.Status;
-import io.modelgateway.inference.Tensors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -22,17 +17,18 @@ import org.slf4j.LoggerFactory;
 final class EchoRun {
 
     private static final Logger log = LoggerFactory.getLogger(EchoRun.class);
-    private static final long[] SHAPE = {1};
 
     private final EchoRequest request;
     private final EchoPlan plan;
     private final ResponseSink sink;
     private final ScheduledExecutorService timer;
+    private final EchoFormat format;
     private final long interTokenNanos;
     private ScheduledFuture<?> pending; // guarded by this
 
-    EchoRun(EchoRequest request, EchoPlan plan, ResponseSink sink, ScheduledExecutorService timer) {
+    EchoRun(EchoRequest request, EchoPlan plan, ResponseSink sink, ScheduledExecutorService timer, EchoFormat format) {
         this.request = request;
+        this.format = format;
         this.plan = plan;
         this.sink = sink;
         this.timer = timer;
@@ -73,20 +69,7 @@ final class EchoRun {
     }
 
     private ModelInferResponse response(String text, boolean last, int outputTokens) {
-        ModelInferResponse.Builder response = Responses.to(request.request());
-        if (request.wants(TEXT_OUTPUT)) {
-            Responses.addOutput(response, TEXT_OUTPUT, "BYTES", SHAPE, Tensors.encodeString(text));
-        }
-        if (last && request.wants(FINISH_REASON)) {
-            Responses.addOutput(response, FINISH_REASON, "BYTES", SHAPE, Tensors.encodeString(plan.finishReason()));
-        }
-        if (request.wants(NUM_INPUT_TOKENS)) {
-            Responses.addOutput(response, NUM_INPUT_TOKENS, "UINT32", SHAPE, Tensors.encodeInt32(plan.inputTokens()));
-        }
-        if (request.wants(NUM_OUTPUT_TOKENS)) {
-            Responses.addOutput(response, NUM_OUTPUT_TOKENS, "UINT32", SHAPE, Tensors.encodeInt32(outputTokens));
-        }
-        return response.build();
+        return format.response(request, plan, text, last, outputTokens);
     }
 
     private void after(long delayNanos, Runnable step) {

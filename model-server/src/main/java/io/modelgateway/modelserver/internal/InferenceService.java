@@ -34,11 +34,13 @@ public final class InferenceService extends GRPCInferenceServiceGrpc.GRPCInferen
 
     private final ModelRegistry registry;
     private final Counters counters;
+    private final ServerControls controls;
     private final String version;
 
-    public InferenceService(ModelRegistry registry, Counters counters) {
+    public InferenceService(ModelRegistry registry, Counters counters, ServerControls controls) {
         this.registry = registry;
         this.counters = counters;
+        this.controls = controls;
         String implVersion = InferenceService.class.getPackage().getImplementationVersion();
         this.version = implVersion == null ? "dev" : implVersion;
     }
@@ -55,14 +57,14 @@ public final class InferenceService extends GRPCInferenceServiceGrpc.GRPCInferen
 
     @Override
     public void serverReady(ServerReadyRequest request, StreamObserver<ServerReadyResponse> out) {
-        reply(out, () -> ServerReadyResponse.newBuilder().setReady(registry.allReady()).build());
+        reply(out, () -> ServerReadyResponse.newBuilder().setReady(controls.ready() && registry.allReady()).build());
     }
 
     @Override
     public void modelReady(ModelReadyRequest request, StreamObserver<ModelReadyResponse> out) {
         reply(out, () -> {
             registry.ready(request.getName(), request.getVersion());
-            return ModelReadyResponse.newBuilder().setReady(true).build();
+            return ModelReadyResponse.newBuilder().setReady(controls.ready()).build();
         });
     }
 
@@ -105,6 +107,7 @@ public final class InferenceService extends GRPCInferenceServiceGrpc.GRPCInferen
     public void modelInfer(ModelInferRequest request, StreamObserver<ModelInferResponse> out) {
         UnaryCall call = new UnaryCall(out, counters);
         try {
+            controls.checkInjectedFailure();
             Model model = registry.ready(request.getModelName(), request.getModelVersion());
             if (model.decoupled()) {
                 throw InferException.of(Status.Code.UNIMPLEMENTED,
@@ -124,7 +127,7 @@ public final class InferenceService extends GRPCInferenceServiceGrpc.GRPCInferen
     @Override
     public StreamObserver<ModelInferRequest> modelStreamInfer(StreamObserver<ModelStreamInferResponse> out) {
         return new StreamSession((ServerCallStreamObserver<ModelStreamInferResponse>) out, registry, counters,
-                GrpcErrorMode.enabled());
+                controls, GrpcErrorMode.enabled());
     }
 
     private static <T> void reply(StreamObserver<T> out, Answer<T> answer) {

@@ -18,6 +18,7 @@ public final class ModelHost implements AutoCloseable {
     private static final int EMBEDDING_QUEUE = 256;
 
     private final Counters counters = new Counters();
+    private final ServerControls controls = new ServerControls();
     private final ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(2, new DaemonThreads("echo-timer-"));
     private final ThreadPoolExecutor embeddingPool;
     private final EchoModel echo;
@@ -25,6 +26,10 @@ public final class ModelHost implements AutoCloseable {
     private final ModelRegistry registry;
 
     public ModelHost(EchoSettings echoSettings, boolean embeddings) {
+        this(echoSettings, embeddings, false);
+    }
+
+    public ModelHost(EchoSettings echoSettings, boolean embeddings, boolean ensemble) {
         timer.setRemoveOnCancelPolicy(true);
         int threads = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors() - 1));
         embeddingPool = new ThreadPoolExecutor(threads, threads, 0, TimeUnit.MILLISECONDS,
@@ -33,6 +38,9 @@ public final class ModelHost implements AutoCloseable {
         echo = new EchoModel(echoSettings, timer);
         embedder = embeddings ? new MiniLmEmbedder() : null;
         List<Model> models = new ArrayList<>(List.of(echo));
+        if (ensemble) {
+            models.add(new EnsembleEchoModel(echo::settings, timer));
+        }
         if (embedder != null) {
             models.add(new MiniLmModel(embedder, embeddingPool));
         }
@@ -47,11 +55,15 @@ public final class ModelHost implements AutoCloseable {
     }
 
     public ServerServiceDefinition service() {
-        return ServerInterceptors.intercept(new InferenceService(registry, counters), new GrpcErrorMode());
+        return ServerInterceptors.intercept(new InferenceService(registry, counters, controls), new GrpcErrorMode());
     }
 
     public Counters counters() {
         return counters;
+    }
+
+    public ServerControls controls() {
+        return controls;
     }
 
     public EchoModel echo() {

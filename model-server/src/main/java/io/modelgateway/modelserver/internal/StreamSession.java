@@ -24,16 +24,18 @@ final class StreamSession implements StreamObserver<ModelInferRequest> {
     private final ServerCallStreamObserver<ModelStreamInferResponse> out;
     private final ModelRegistry registry;
     private final Counters counters;
+    private final ServerControls controls;
     private final boolean grpcErrorMode;
     private final Set<StreamRequest> running = ConcurrentHashMap.newKeySet();
     private boolean halfClosed; // guarded by this
     private boolean closed; // guarded by this
 
     StreamSession(ServerCallStreamObserver<ModelStreamInferResponse> out, ModelRegistry registry, Counters counters,
-            boolean grpcErrorMode) {
+            ServerControls controls, boolean grpcErrorMode) {
         this.out = out;
         this.registry = registry;
         this.counters = counters;
+        this.controls = controls;
         this.grpcErrorMode = grpcErrorMode;
         out.setOnCancelHandler(() -> cancelAll(null));
     }
@@ -43,6 +45,7 @@ final class StreamSession implements StreamObserver<ModelInferRequest> {
         Execution execution;
         boolean emptyFinal;
         try {
+            controls.checkInjectedFailure();
             Model model = registry.ready(request.getModelName(), request.getModelVersion());
             emptyFinal = RequestParameters.validate(request);
             execution = model.prepare(request);

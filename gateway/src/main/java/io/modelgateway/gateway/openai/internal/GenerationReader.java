@@ -1,5 +1,6 @@
 package io.modelgateway.gateway.openai.internal;
 
+import io.modelgateway.gateway.auth.Caller;
 import io.modelgateway.gateway.config.GatewayProperties.Kind;
 import io.modelgateway.gateway.deployment.Deployment;
 import io.modelgateway.gateway.deployment.Deployments;
@@ -37,9 +38,9 @@ public final class GenerationReader {
     }
 
     /** @param pathDeployment the deployment named by an Azure path, or null for OpenAI paths */
-    public Generation chat(JsonNode body, String pathDeployment) {
+    public Generation chat(JsonNode body, String pathDeployment, Caller caller) {
         Fields.rejectUnknown(body, CHAT_FIELDS);
-        Deployment d = deployment(body, pathDeployment);
+        Deployment d = deployment(body, pathDeployment, caller);
         List<ChatMessage> messages = messages(body);
         rejectUnsupported(body);
         String prompt;
@@ -57,9 +58,9 @@ public final class GenerationReader {
         return generation(true, body, d, prompt, max, maxParam);
     }
 
-    public Generation completion(JsonNode body, String pathDeployment) {
+    public Generation completion(JsonNode body, String pathDeployment, Caller caller) {
         Fields.rejectUnknown(body, COMPLETION_FIELDS);
-        Deployment d = deployment(body, pathDeployment);
+        Deployment d = deployment(body, pathDeployment, caller);
         String prompt = prompt(body);
         rejectUnsupported(body);
         if (Boolean.TRUE.equals(Fields.bool(body, "echo"))) {
@@ -88,9 +89,9 @@ public final class GenerationReader {
         return new Generation(chat, d, prompt, maxTokens, stream, includeUsage, sampling(body));
     }
 
-    private Deployment deployment(JsonNode body, String pathDeployment) {
+    private Deployment deployment(JsonNode body, String pathDeployment, Caller caller) {
         String model = Fields.string(body, "model", pathDeployment == null);
-        Deployment d = deployments.require(pathDeployment != null ? pathDeployment : model);
+        Deployment d = deployments.require(pathDeployment != null ? pathDeployment : model, caller);
         if (d.kind() != Kind.CHAT) {
             throw ApiException.invalid("model", "model_not_supported",
                     "The model `" + d.name() + "` does not support this endpoint.");

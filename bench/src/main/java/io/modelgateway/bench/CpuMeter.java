@@ -1,0 +1,69 @@
+package io.modelgateway.bench;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+
+/**
+ * Where the machine's CPU went during a phase, from Linux {@code /proc}: this JVM (load generator and
+ * model server), the gateway process, everything else, and idle. On a small shared machine this tells
+ * whether a phase was CPU-bound and whether other processes interfered. Silent (n/a) off Linux.
+ */
+final class CpuMeter {
+
+    /** Cumulative clock ticks: all CPUs busy + idle, all CPUs idle, this process, the gateway process. */
+    record Sample(long total, long idle, long self, long gateway) {}
+
+    private CpuMeter() {}
+
+    static Sample sample(long gatewayPid) {
+        try {
+            String[] f = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
+            long total = 0;
+            for (int i = 1; i < f.length && i <= 8; i++) {
+                total += Long.parseLong(f[i]);
+            }
+            long idle = Long.parseLong(f[4]) + Long.parseLong(f[5]);
+            return new Sample(total, idle, processTicks(ProcessHandle.current().pid()),
+                    gatewayPid > 0 ? processTicks(gatewayPid) : 0);
+        } catch (Exception e) {
+            return null;
+        }
+    }
+
+    /** utime + stime of a process, in the same clock ticks as /proc/stat. */
+    static long processTicks(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc", String.valueOf(pid), "stat"));
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).trim().split("\\s+");
+            return Long.parseLong(f[11]) + Long.parseLong(f[12]); // fields 14 and 15 of the full line
+        } catch (Exception e) {
+            return 0;
+        }
+    }
+
+    /** Cores used by processes other than this JVM and the gateway, or -1 when unknown. */
+    static double otherCores(Sample a, Sample b, int cores) {
+        if (a == null || b == null || b.total() <= a.total()) {
+            return -1;
+        }
+        double scale = (double) cores / (b.total() - a.total());
+        return Math.max(0, cores - (b.idle() - a.idle()) * scale - (b.self() - a.self()) * scale
+                - (b.gateway() - a.gateway()) * scale);
+    }
+
+    /** E.g. "CPU in cores of 2: bench JVM 0.95, gateway 0.80, other processes 0.20, idle 0.05". */
+    static String describe(Sample a, Sample b, int cores, boolean gatewayKnown) {
+        if (a == null || b == null || b.total() <= a.total()) {
+            return "CPU: n/a";
+        }
+        double scale = (double) cores / (b.total() - a.total());
+        double self = (b.self() - a.self()) * scale;
+        double gw = (b.gateway() - a.gateway()) * scale;
+        double idle = (b.idle() - a.idle()) * scale;
+        double others = Math.max(0, cores - idle - self - gw);
+        return String.format(Locale.ROOT, "CPU in cores of %d: bench JVM %.2f, %s %.2f, idle %.2f", cores, self,
+                gatewayKnown ? "gateway " + String.format(Locale.ROOT, "%.2f", gw) + ", other processes"
+                        : "other processes (incl. the gateway)", others, idle);
+    }
+}

@@ -1,0 +1,6 @@
+/**
+ * The admin API under {@code /admin/v1}: tenants, their keys and deployment access. Only admin-scoped
+ * credentials get in (the authentication filter checks before any handler runs); its OpenAPI document is
+ * {@code /admin/v1/openapi.yaml}.
+ */
+package io.modelgateway.gateway.admin;

@@ -1,0 +1,91 @@
+package io.modelgateway.gateway.auth;
+
+import io.modelgateway.gateway.error.ApiException;
+import io.modelgateway.gateway.error.OpenAiErrorHandler;
+import java.time.Clock;
+import java.util.HashMap;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.security.authentication.AuthenticationServiceException;
+import org.springframework.security.authentication.ReactiveAuthenticationManager;
+import org.springframework.security.core.AuthenticationException;
+import org.springframework.security.config.web.server.ServerHttpSecurity;
+import org.springframework.security.oauth2.core.DelegatingOAuth2TokenValidator;
+import org.springframework.security.oauth2.core.OAuth2TokenValidator;
+import org.springframework.security.oauth2.jwt.Jwt;
+import org.springframework.security.oauth2.jwt.JwtClaimValidator;
+import org.springframework.security.oauth2.jwt.JwtIssuerValidator;
+import org.springframework.security.oauth2.jwt.JwtTimestampValidator;
+import org.springframework.security.oauth2.jwt.NimbusReactiveJwtDecoder;
+import org.springframework.security.oauth2.server.resource.authentication.JwtIssuerReactiveAuthenticationManagerResolver;
+import org.springframework.security.oauth2.server.resource.authentication.JwtReactiveAuthenticationManager;
+import org.springframework.security.web.server.SecurityWebFilterChain;
+import org.springframework.security.web.server.ServerAuthenticationEntryPoint;
+import org.springframework.security.web.server.context.NoOpServerSecurityContextRepository;
+import org.springframework.security.web.server.savedrequest.NoOpServerRequestCache;
+import org.springframework.security.web.server.util.matcher.ServerWebExchangeMatcher.MatchResult;
+import reactor.core.publisher.Mono;
+
+/**
+ * Spring Security's reactive resource server, restricted by its security matcher to requests that carry a
+ * JWT bearer: API-key requests never enter the security filter chain (they pay one header check). Each
+ * trusted issuer has its own decoder (fixed JWKS URI) and validators: issuer, audience and time, with the
+ * injected {@link Clock}. Failures become OpenAI-shaped 401s without details.
+ */
+@Configuration(proxyBeanMethods = false)
+public class JwtSecurityConfiguration {
+
+    private static final Logger log = LoggerFactory.getLogger(JwtSecurityConfiguration.class);
+
+    @Bean
+    SecurityWebFilterChain jwtSecurityChain(ServerHttpSecurity http, JwtProperties properties, Clock clock,
+            OpenAiErrorHandler errors) {
+        Map<String, ReactiveAuthenticationManager> managers = new HashMap<>();
+        JwtClaims claims = new JwtClaims(properties);
+        for (JwtProperties.Issuer issuer : properties.issuers()) {
+            managers.put(issuer.issuer(), manager(issuer, properties, clock, claims));
+        }
+        var resolver = new JwtIssuerReactiveAuthenticationManagerResolver(
+                issuer -> Mono.justOrEmpty(managers.get(issuer)));
+        ServerAuthenticationEntryPoint refuse = (exchange, e) -> {
+            log.debug("bearer JWT refused: {}", e.getMessage());
+            return errors.handle(exchange, ApiException.invalidToken());
+        };
+        return http.securityMatcher(exchange -> Credentials.isJwtRequest(exchange)
+                        ? MatchResult.match()
+                        : MatchResult.notMatch())
+                .authorizeExchange(a -> a.anyExchange().authenticated())
+                .oauth2ResourceServer(o -> o.authenticationManagerResolver(resolver).authenticationEntryPoint(refuse))
+                .exceptionHandling(e -> e.authenticationEntryPoint(refuse))
+                .csrf(ServerHttpSecurity.CsrfSpec::disable)
+                .httpBasic(ServerHttpSecurity.HttpBasicSpec::disable)
+                .formLogin(ServerHttpSecurity.FormLoginSpec::disable)
+                .logout(ServerHttpSecurity.LogoutSpec::disable)
+                .anonymous(ServerHttpSecurity.AnonymousSpec::disable)
+                .headers(ServerHttpSecurity.HeaderSpec::disable)
+                .requestCache(c -> c.requestCache(NoOpServerRequestCache.getInstance()))
+                .securityContextRepository(NoOpServerSecurityContextRepository.getInstance())
+                .build();
+    }
+
+    private static ReactiveAuthenticationManager manager(JwtProperties.Issuer issuer, JwtProperties properties,
+            Clock clock, JwtClaims claims) {
+        NimbusReactiveJwtDecoder decoder = NimbusReactiveJwtDecoder.withJwkSetUri(issuer.jwksUri()).build();
+        JwtTimestampValidator time = new JwtTimestampValidator(properties.clockSkew());
+        time.setClock(clock);
+        OAuth2TokenValidator<Jwt> audience = new JwtClaimValidator<java.util.List<String>>("aud",
+                aud -> aud != null && aud.stream().anyMatch(issuer.audiences()::contains));
+        decoder.setJwtValidator(new DelegatingOAuth2TokenValidator<>(time, new JwtIssuerValidator(issuer.issuer()),
+                audience));
+        JwtReactiveAuthenticationManager manager = new JwtReactiveAuthenticationManager(decoder);
+        manager.setJwtAuthenticationConverter(jwt -> Mono.just(new JwtCallerToken(claims.credential(jwt))));
+        // An unreachable JWKS endpoint surfaces as IllegalStateException: make it a service failure (503),
+        // not a bad token (401) and not an unexpected error (500).
+        return authentication -> manager.authenticate(authentication).onErrorMap(
+                e -> !(e instanceof AuthenticationException),
+                e -> new AuthenticationServiceException("could not validate the token: " + e.getMessage(), e));
+    }
+}

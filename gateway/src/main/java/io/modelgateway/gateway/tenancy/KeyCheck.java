@@ -1,0 +1,21 @@
+package io.modelgateway.gateway.tenancy;
+
+/**
+ * The outcome of checking a presented credential, as a value: the request path turns it into a status
+ * without exceptions or database calls.
+ *
+ * @param credential set unless the outcome is {@link Outcome#UNKNOWN}
+ * @param tenant the credential's tenant, when it has one and it exists
+ */
+public record KeyCheck(Outcome outcome, Credential credential, Tenant tenant) {
+
+    public enum Outcome { OK, UNKNOWN, REVOKED, EXPIRED, TENANT_UNKNOWN, TENANT_SUSPENDED }
+
+    public static KeyCheck of(Outcome outcome) {
+        return new KeyCheck(outcome, null, null);
+    }
+
+    public boolean ok() {
+        return outcome == Outcome.OK;
+    }
+}

@@ -1,0 +1,62 @@
+package io.modelgateway.gateway.tenancy.internal;
+
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.pubsub.RedisPubSubAdapter;
+import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
+import java.time.Duration;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Invalidations over Redis pub/sub (Lettuce). Publishing is asynchronous and best effort: a lost
+ * message is healed by the periodic full reload. Lettuce reconnects and resubscribes by itself.
+ */
+final class RedisInvalidations implements Invalidations {
+
+    private static final Logger log = LoggerFactory.getLogger(RedisInvalidations.class);
+
+    private final String channel;
+    private final String self = UUID.randomUUID().toString();
+    private final RedisClient client;
+    private final StatefulRedisConnection<String, String> publisher;
+    private final StatefulRedisPubSubConnection<String, String> subscriber;
+
+    RedisInvalidations(String url, String channel) {
+        this.channel = channel;
+        this.client = RedisClient.create(url);
+        client.setDefaultTimeout(Duration.ofSeconds(2));
+        this.publisher = client.connect();
+        this.subscriber = client.connectPubSub();
+    }
+
+    @Override
+    public void publish() {
+        publisher.async().publish(channel, self).exceptionally(e -> {
+            log.warn("could not publish a tenancy invalidation (other replicas heal at their next reload): {}",
+                    e.toString());
+            return 0L;
+        });
+    }
+
+    @Override
+    public void subscribe(Runnable onInvalidate) {
+        subscriber.addListener(new RedisPubSubAdapter<>() {
+            @Override
+            public void message(String ch, String origin) {
+                if (channel.equals(ch) && !self.equals(origin)) {
+                    onInvalidate.run();
+                }
+            }
+        });
+        subscriber.sync().subscribe(channel);
+    }
+
+    @Override
+    public void close() {
+        subscriber.close();
+        publisher.close();
+        client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+    }
+}

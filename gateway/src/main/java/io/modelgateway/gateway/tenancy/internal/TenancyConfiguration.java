@@ -1,0 +1,56 @@
+package io.modelgateway.gateway.tenancy.internal;
+
+import io.modelgateway.gateway.config.GatewayProperties;
+import io.modelgateway.gateway.tenancy.Tenancy;
+import io.modelgateway.gateway.tenancy.TenancyProperties;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import javax.sql.DataSource;
+import org.springframework.boot.sql.init.dependency.DependsOnDatabaseInitialization;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
+
+/** Wires {@link Tenancy}: after Flyway, seeds the embedded default and loads the cache before serving. */
+@Configuration(proxyBeanMethods = false)
+public class TenancyConfiguration {
+
+    /** JDBC is blocking: admin calls run here, bounded to the connection pool's default size. */
+    @Bean(destroyMethod = "dispose")
+    Scheduler tenancyJdbcScheduler() {
+        return Schedulers.newBoundedElastic(10, 1000, "tenancy-jdbc");
+    }
+
+    @Bean
+    TenancyStartup tenancyStartup() {
+        return new TenancyStartup();
+    }
+
+    /**
+     * The service; its database work (seeding, first load) runs in the background after Flyway's, and
+     * {@link TenancyStartup} holds the web server back until both are done.
+     */
+    @Bean(destroyMethod = "close")
+    @DependsOnDatabaseInitialization
+    TenancyService tenancy(DataSource dataSource, GatewayProperties gateway, TenancyProperties properties,
+            Clock clock, Scheduler tenancyJdbcScheduler, TenancyStartup startup) {
+        TenancyRepository repository = new TenancyRepository(dataSource);
+        List<TenancyCache.Entry> configured = new ArrayList<>(EmbeddedDefaults.adminKey(gateway.adminApiKey()));
+        configured.addAll(EmbeddedDefaults.configuredKeys(gateway.apiKeys()));
+        Invalidations invalidations = properties.redisUrl().isBlank()
+                ? Invalidations.none()
+                : new RedisInvalidations(properties.redisUrl(), properties.channel());
+        TenancyService service = new TenancyService(repository, new TenancyCache(configured), invalidations, clock,
+                tenancyJdbcScheduler);
+        startup.afterMigration(() -> {
+            if (gateway.embeddedModelServer().enabled()) {
+                EmbeddedDefaults.seedDemo(repository, properties.demoTenant(), gateway.demoApiKey(), clock);
+            }
+            EmbeddedDefaults.seedTenantsOf(repository, gateway.apiKeys(), clock);
+            service.start(properties.reloadInterval(), properties.lastUsedFlushInterval());
+        });
+        return service;
+    }
+}

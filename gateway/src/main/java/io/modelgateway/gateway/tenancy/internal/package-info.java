@@ -1,0 +1,7 @@
+/**
+ * How tenancy works inside: {@code TenancyRepository} (blocking JDBC, run on a bounded scheduler),
+ * {@code TenancyCache} (an immutable snapshot swapped whole), {@code LastUsed} (batched last-used
+ * times), {@code Invalidations} (Redis pub/sub between replicas) and {@code TenancyService}, which ties
+ * them together: full reload at start, on every invalidation message and every {@code reload-interval}.
+ */
+package io.modelgateway.gateway.tenancy.internal;

@@ -1,0 +1,162 @@
+package io.modelgateway.gateway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.lettuce.core.RedisClient;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
+import org.springframework.context.ConfigurableApplicationContext;
+
+/**
+ * Two gateway replicas sharing the real PostgreSQL (database {@code test}, a schema unique to this run)
+ * and Redis: a change made through one is enforced by the other within a second. The periodic reload is
+ * set to an hour, so only the Redis invalidation can do it. Fails (never skips) without PostgreSQL or Redis.
+ */
+class TwoReplicasIT {
+
+    private static final String PG = "jdbc:postgresql://127.0.0.1:5432/test";
+    private static final String REDIS = "redis://127.0.0.1:6379";
+    private static final String ADMIN_KEY = "sk-it-admin-key";
+    private static final String SCHEMA = "mgw_it_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    private static ConfigurableApplicationContext one;
+    private static ConfigurableApplicationContext two;
+
+    @BeforeAll
+    static void startTwoReplicas() throws SQLException {
+        requireRedis();
+        sql("DROP SCHEMA IF EXISTS " + SCHEMA + " CASCADE");
+        one = start();
+        two = start();
+    }
+
+    @AfterAll
+    static void stop() throws SQLException {
+        if (two != null) {
+            two.close();
+        }
+        if (one != null) {
+            one.close();
+        }
+        sql("DROP SCHEMA IF EXISTS " + SCHEMA + " CASCADE");
+    }
+
+    private static ConfigurableApplicationContext start() {
+        Map<String, Object> p = new HashMap<>();
+        p.put("server.port", "0");
+        p.put("spring.datasource.url", PG + "?currentSchema=" + SCHEMA);
+        p.put("spring.datasource.username", "postgres");
+        p.put("spring.datasource.password", "");
+        p.put("spring.flyway.schemas", SCHEMA);
+        p.put("spring.flyway.default-schema", SCHEMA);
+        p.put("gateway.tenancy.redis-url", REDIS);
+        p.put("gateway.tenancy.channel", "model-gateway:tenancy:" + SCHEMA);
+        p.put("gateway.tenancy.reload-interval", "1h");
+        p.put("gateway.admin-api-key", ADMIN_KEY);
+        p.put("gateway.demo-api-key", "sk-it-demo-key");
+        p.put("gateway.embedded-model-server.embeddings", "false");
+        // As command-line arguments: they override application.yaml (default properties would not).
+        String[] args = p.entrySet().stream().map(e -> "--" + e.getKey() + "=" + e.getValue()).toArray(String[]::new);
+        return new SpringApplicationBuilder(GatewayApplication.class).run(args);
+    }
+
+    private static String url(ConfigurableApplicationContext ctx) {
+        return "http://127.0.0.1:" + ((WebServerApplicationContext) ctx).getWebServer().getPort();
+    }
+
+    @Test
+    void keyRevokedThroughOneReplicaIsRefusedByTheOtherWithinASecond() {
+        AdminClient admin = new AdminClient(url(one), ADMIN_KEY);
+        String tenant = "t-" + UUID.randomUUID().toString().substring(0, 8);
+        admin.createTenant(tenant, "echo");
+        String key = admin.issueKey(tenant);
+        assertThat(millisUntil(two, key, 200)).as("new key known on replica two").isLessThan(1000);
+
+        String id = admin.expect(200, "GET", "/tenants/" + tenant + "/keys", null).get("data").get(0).get("id")
+                .asString();
+        admin.expect(200, "POST", "/keys/" + id + "/revoke", null);
+        assertThat(millisUntil(two, key, 401)).as("revocation reached replica two").isLessThan(1000);
+        assertThat(status(one, key)).isEqualTo(401);
+    }
+
+    @Test
+    void tenantSuspendedThroughOneReplicaIsRefusedByTheOtherWithinASecond() {
+        AdminClient admin = new AdminClient(url(two), ADMIN_KEY);
+        String tenant = "s-" + UUID.randomUUID().toString().substring(0, 8);
+        admin.createTenant(tenant, "echo");
+        String key = admin.issueKey(tenant);
+        assertThat(millisUntil(one, key, 200)).isLessThan(1000);
+
+        admin.expect(200, "POST", "/tenants/" + tenant + "/suspend", null);
+        assertThat(millisUntil(one, key, 403)).as("suspension reached replica one").isLessThan(1000);
+    }
+
+    @Test
+    void migrationsRanOnPostgresInTheRunsOwnSchema() throws SQLException {
+        try (Connection c = DriverManager.getConnection(PG, "postgres", "");
+                var rs = c.createStatement().executeQuery("SELECT count(*) FROM information_schema.tables"
+                        + " WHERE table_schema = '" + SCHEMA + "' AND table_name IN ('tenant','tenant_deployment','api_key')")) {
+            rs.next();
+            assertThat(rs.getInt(1)).isEqualTo(3);
+        }
+    }
+
+    /** Polls {@code ctx} with {@code key} until it answers {@code expected}; the time it took, or 10 s. */
+    private static long millisUntil(ConfigurableApplicationContext ctx, String key, int expected) {
+        long start = System.nanoTime();
+        while (System.nanoTime() - start < Duration.ofSeconds(10).toNanos()) {
+            if (status(ctx, key) == expected) {
+                long ms = Duration.ofNanos(System.nanoTime() - start).toMillis();
+                System.out.println("replica answered " + expected + " after " + ms + " ms");
+                return ms;
+            }
+        }
+        return Long.MAX_VALUE;
+    }
+
+    private static int status(ConfigurableApplicationContext ctx, String key) {
+        try {
+            return HTTP.send(HttpRequest.newBuilder(URI.create(url(ctx) + "/v1/models"))
+                    .header("Authorization", "Bearer " + key).build(), HttpResponse.BodyHandlers.discarding())
+                    .statusCode();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static void sql(String statement) throws SQLException {
+        try (Connection c = DriverManager.getConnection(PG, "postgres", ""); Statement s = c.createStatement()) {
+            s.execute(statement);
+        } catch (SQLException e) {
+            throw new SQLException("TwoReplicasIT needs PostgreSQL on 127.0.0.1:5432 (database 'test', user "
+                    + "'postgres', trust auth): " + e.getMessage(), e);
+        }
+    }
+
+    private static void requireRedis() {
+        RedisClient client = RedisClient.create(REDIS);
+        try (var c = client.connect()) {
+            assertThat(c.sync().ping()).isEqualTo("PONG");
+        } catch (RuntimeException e) {
+            throw new IllegalStateException("TwoReplicasIT needs Redis on 127.0.0.1:6379: " + e.getMessage(), e);
+        } finally {
+            client.shutdown();
+        }
+    }
+}

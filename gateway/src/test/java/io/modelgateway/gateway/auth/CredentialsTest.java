@@ -1,0 +1,29 @@
+package io.modelgateway.gateway.auth;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+class CredentialsTest {
+
+    @Test
+    void onlyThreeDotSeparatedPartsLookLikeAJwt() {
+        assertThat(Credentials.looksLikeJwt("eyJhbGciOi.eyJzdWIi.c2lnbmF0dXJl")).isTrue();
+        assertThat(Credentials.looksLikeJwt("a.b")).isFalse();
+        assertThat(Credentials.looksLikeJwt("a.b.c.d")).isFalse();
+        assertThat(Credentials.looksLikeJwt("a..c")).isFalse();
+        assertThat(Credentials.looksLikeJwt(".b.c")).isFalse();
+        assertThat(Credentials.looksLikeJwt("a.b.")).isFalse();
+        assertThat(Credentials.looksLikeJwt("sk-mg-a.b.c")).isFalse();
+        assertThat(Credentials.looksLikeJwt(null)).isFalse();
+    }
+
+    @Test
+    void protectedAreas() {
+        assertThat(Credentials.area("/v1/chat/completions")).isEqualTo(Credentials.Area.INFERENCE);
+        assertThat(Credentials.area("/openai/deployments/x/embeddings")).isEqualTo(Credentials.Area.INFERENCE);
+        assertThat(Credentials.area("/admin/v1/tenants")).isEqualTo(Credentials.Area.ADMIN);
+        assertThat(Credentials.area("/admin/v1/openapi.yaml")).isNull();
+        assertThat(Credentials.area("/actuator/health")).isNull();
+    }
+}

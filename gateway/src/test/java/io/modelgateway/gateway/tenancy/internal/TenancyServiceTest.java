@@ -1,0 +1,110 @@
+package io.modelgateway.gateway.tenancy.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.modelgateway.gateway.tenancy.ApiKey;
+import io.modelgateway.gateway.tenancy.KeyCheck.Outcome;
+import io.modelgateway.gateway.tenancy.Keys;
+import io.modelgateway.gateway.tenancy.Scope;
+import io.modelgateway.gateway.tenancy.Tenant;
+import io.modelgateway.gateway.tenancy.TenantStatus;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import org.flywaydb.core.Flyway;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.jdbc.datasource.DriverManagerDataSource;
+import reactor.core.scheduler.Schedulers;
+
+/**
+ * The service against an in-memory H2 migrated by the real Flyway scripts, with a fixed clock: expiry,
+ * revocation, suspension, and the periodic reload healing a change whose invalidation was never sent.
+ */
+class TenancyServiceTest {
+
+    private static final Instant NOW = Instant.parse("2026-01-01T00:00:00Z");
+
+    private TenancyRepository repository;
+    private TenancyService service;
+
+    @BeforeEach
+    void migratedDatabase() {
+        var ds = new DriverManagerDataSource("jdbc:h2:mem:t" + UUID.randomUUID().toString().replace("-", "")
+                + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;DB_CLOSE_DELAY=-1", "sa", "");
+        Flyway.configure().dataSource(ds).locations("classpath:db/migration").load().migrate();
+        repository = new TenancyRepository(ds);
+        service = new TenancyService(repository, new TenancyCache(EmbeddedDefaults.adminKey("sk-admin")),
+                Invalidations.none(), Clock.fixed(NOW, ZoneOffset.UTC), Schedulers.boundedElastic());
+        service.start(Duration.ofMillis(100), Duration.ofMillis(100));
+    }
+
+    @AfterEach
+    void close() {
+        service.close();
+    }
+
+    private String insertKey(String tenant, Instant expiresAt) {
+        String secret = Keys.generate(Keys.PREFIX);
+        repository.insertKey(new ApiKey(Keys.newId("key_"), tenant, "k", Keys.lastFour(secret),
+                Scope.tenantDefaults(), NOW, expiresAt, null, null), Keys.sha256Hex(secret));
+        return secret;
+    }
+
+    @Test
+    void periodicReloadHealsAChangeNobodyAnnounced() {
+        repository.insertTenant(new Tenant("t1", "T1", TenantStatus.ACTIVE, Set.of("echo"), NOW, NOW));
+        String secret = insertKey("t1", null);
+        assertThat(service.checkKey(secret).outcome()).isEqualTo(Outcome.UNKNOWN);
+        await().atMost(Duration.ofSeconds(2)).until(() -> service.checkKey(secret).ok());
+        assertThat(service.checkKey(secret).tenant().mayUse("echo")).isTrue();
+    }
+
+    @Test
+    void outcomesFollowExpiryRevocationAndSuspension() {
+        service.createTenant("t2", "T2", Set.of("*")).block();
+        String live = service.issueKey("t2", "live", Scope.tenantDefaults(), null).block().secret();
+        String expired = insertKey("t2", NOW);
+        service.reload();
+        assertThat(service.checkKey(live).outcome()).isEqualTo(Outcome.OK);
+        assertThat(service.checkKey(expired).outcome()).isEqualTo(Outcome.EXPIRED);
+        assertThat(service.checkKey(live + "x").outcome()).isEqualTo(Outcome.UNKNOWN);
+
+        service.updateTenant("t2", new io.modelgateway.gateway.tenancy.Tenancy.TenantChange(null,
+                TenantStatus.SUSPENDED, null)).block();
+        assertThat(service.checkKey(live).outcome()).isEqualTo(Outcome.TENANT_SUSPENDED);
+
+        String id = service.keys("t2").block().stream().filter(k -> k.name().equals("live")).findFirst()
+                .orElseThrow().id();
+        service.revokeKey(id).block();
+        assertThat(service.checkKey(live).outcome()).isEqualTo(Outcome.REVOKED);
+    }
+
+    @Test
+    void configuredAdminKeyBelongsToNoTenant() {
+        var check = service.checkKey("sk-admin");
+        assertThat(check.ok()).isTrue();
+        assertThat(check.credential().tenantId()).isNull();
+        assertThat(check.credential().scopes()).contains(Scope.ADMIN);
+    }
+
+    @Test
+    void lastUsedIsWrittenInBatchesNotPerRequest() {
+        service.createTenant("t3", "T3", Set.of("*")).block();
+        String secret = service.issueKey("t3", "k", Scope.tenantDefaults(), null).block().secret();
+        for (int i = 0; i < 100; i++) {
+            service.checkKey(secret);
+        }
+        await().atMost(Duration.ofSeconds(2)).until(() -> {
+            List<ApiKey> keys = service.keys("t3").block();
+            return keys.get(0).lastUsedAt() != null;
+        });
+        assertThat(service.keys("t3").block().get(0).lastUsedAt()).isEqualTo(NOW);
+    }
+}

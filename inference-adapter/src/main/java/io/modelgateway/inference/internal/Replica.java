@@ -1,0 +1,210 @@
+package io.modelgateway.inference.internal;
+
+import inference.GRPCInferenceServiceGrpc;
+import inference.GRPCInferenceServiceGrpc.GRPCInferenceServiceStub;
+import inference.ModelReadyRequest;
+import inference.ModelReadyResponse;
+import inference.ServerReadyRequest;
+import inference.ServerReadyResponse;
+import io.github.resilience4j.bulkhead.Bulkhead;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.grpc.ManagedChannel;
+import io.grpc.stub.StreamObserver;
+import io.modelgateway.inference.InferenceException;
+import io.modelgateway.inference.ReplicaStatus;
+import io.modelgateway.inference.TritonClient;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * One Triton replica of a pool: its channel and client, its circuit breaker and bulkhead, its calls in flight
+ * and what is known of its readiness. Taken as ready until a poll or a failed call says otherwise.
+ */
+public final class Replica implements Choosable, AutoCloseable {
+
+    private final String endpoint;
+    private final String target;
+    private final ManagedChannel channel;
+    private final TritonClient client;
+    private final GRPCInferenceServiceStub probes;
+    private final CircuitBreaker breaker;
+    private final Bulkhead bulkhead;
+    private final AtomicInteger outstanding = new AtomicInteger();
+    private final Map<String, Boolean> models = new ConcurrentHashMap<>();
+    private volatile boolean serverReady = true;
+    private volatile boolean down;
+
+    public Replica(String endpoint, String target, ManagedChannel channel, TritonClient client, CircuitBreaker breaker,
+            Bulkhead bulkhead) {
+        this.endpoint = endpoint;
+        this.target = target;
+        this.channel = channel;
+        this.client = client;
+        this.probes = GRPCInferenceServiceGrpc.newStub(channel);
+        this.breaker = breaker;
+        this.bulkhead = bulkhead;
+    }
+
+    public String endpoint() {
+        return endpoint;
+    }
+
+    public String target() {
+        return target;
+    }
+
+    public TritonClient client() {
+        return client;
+    }
+
+    /** Known model readiness wins; a model not polled yet follows the server's readiness. */
+    @Override
+    public boolean routable(String model) {
+        return !down && models.getOrDefault(model, serverReady);
+    }
+
+    @Override
+    public int outstanding() {
+        return outstanding.get();
+    }
+
+    @Override
+    public Admission tryAcquire() {
+        if (!breaker.tryAcquirePermission()) {
+            return Admission.BREAKER_OPEN;
+        }
+        if (!bulkhead.tryAcquirePermission()) {
+            breaker.releasePermission();
+            return Admission.FULL;
+        }
+        outstanding.incrementAndGet();
+        return Admission.ADMITTED;
+    }
+
+    /** Releases an admitted call that succeeded, or failed in a way that says nothing about this replica. */
+    public void succeeded(long nanos) {
+        release();
+        breaker.onSuccess(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    /**
+     * Releases an admitted call that failed; backend failures count against the breaker, some mark the replica
+     * down. Returns true when this failure marked it down (worth polling it at once).
+     */
+    public boolean failed(long nanos, InferenceException error) {
+        release();
+        if (Failures.countsAgainstReplica(error)) {
+            breaker.onError(nanos, TimeUnit.NANOSECONDS, error);
+        } else {
+            breaker.onSuccess(nanos, TimeUnit.NANOSECONDS);
+        }
+        if (Failures.marksDown(error) && !down) {
+            down = true;
+            return true;
+        }
+        return false;
+    }
+
+    /** Releases an admitted call the caller cancelled: no outcome to record. */
+    public void abandoned() {
+        release();
+        breaker.releasePermission();
+    }
+
+    private void release() {
+        outstanding.decrementAndGet();
+        bulkhead.onComplete();
+    }
+
+    /** Polls ServerReady; an answer clears a passive down mark, no answer sets it. */
+    public CompletableFuture<Boolean> pollServer(Duration timeout) {
+        CompletableFuture<ServerReadyResponse> f = new CompletableFuture<>();
+        withDeadline(timeout).serverReady(ServerReadyRequest.getDefaultInstance(), observer(f));
+        return f.handle((r, e) -> {
+            serverReady = e == null && r.getReady();
+            down = e != null;
+            return serverReady;
+        });
+    }
+
+    /** Polls ModelReady; an error (unknown model, not ready, unreachable) counts as not ready. */
+    public CompletableFuture<Boolean> pollModel(String model, Duration timeout) {
+        CompletableFuture<ModelReadyResponse> f = new CompletableFuture<>();
+        withDeadline(timeout).modelReady(ModelReadyRequest.newBuilder().setName(model).build(), observer(f));
+        return f.handle((r, e) -> {
+            boolean ready = e == null && r.getReady();
+            models.put(model, ready);
+            return ready;
+        });
+    }
+
+    /** The last polled readiness of {@code model}, or null when never polled. */
+    public Boolean modelReady(String model) {
+        return models.get(model);
+    }
+
+    public ReplicaStatus status() {
+        return new ReplicaStatus(endpoint, target, serverReady && !down, outstanding.get(), breakerState(), models);
+    }
+
+    private ReplicaStatus.BreakerState breakerState() {
+        return switch (breaker.getState()) {
+            case OPEN, FORCED_OPEN -> ReplicaStatus.BreakerState.OPEN;
+            case HALF_OPEN -> ReplicaStatus.BreakerState.HALF_OPEN;
+            default -> ReplicaStatus.BreakerState.CLOSED;
+        };
+    }
+
+    private GRPCInferenceServiceStub withDeadline(Duration timeout) {
+        return probes.withDeadlineAfter(timeout.toNanos(), TimeUnit.NANOSECONDS);
+    }
+
+    private static <T> StreamObserver<T> observer(CompletableFuture<T> f) {
+        return new StreamObserver<>() {
+            @Override
+            public void onNext(T value) {
+                f.complete(value);
+            }
+
+            @Override
+            public void onError(Throwable t) {
+                f.completeExceptionally(t);
+            }
+
+            @Override
+            public void onCompleted() {
+                f.completeExceptionally(new IllegalStateException("no response"));
+            }
+        };
+    }
+
+    /** Lets calls in flight finish, takes no new ones. */
+    @Override
+    public void close() {
+        channel.shutdown();
+    }
+
+    /** Waits up to {@code nanos} for the channel to terminate; false when it did not. */
+    public boolean awaitClosed(long nanos) {
+        try {
+            return channel.awaitTermination(nanos, TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    /** Cuts calls in flight. */
+    public void closeNow() {
+        channel.shutdownNow();
+    }
+
+    @Override
+    public String toString() {
+        return target;
+    }
+}

@@ -1,5 +1,6 @@
 package io.modelgateway.gateway.openai;
 
+import io.modelgateway.gateway.auth.Caller;
 import io.modelgateway.gateway.config.GatewayProperties.Kind;
 import io.modelgateway.gateway.deployment.Deployment;
 import io.modelgateway.gateway.deployment.Deployments;
@@ -13,6 +14,13 @@ import io.modelgateway.inference.Tensors;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.time.Clock;
+import io.modelgateway.gateway.openai.internal.Bodies;
+import io.modelgateway.gateway.pipeline.Call;
+import io.modelgateway.gateway.pipeline.Operation;
+import io.modelgateway.gateway.pipeline.Pipeline;
+import io.modelgateway.gateway.pipeline.UsageTracker;
+import org.springframework.web.server.ServerWebExchange;
 import java.util.Set;
 import org.springframework.http.MediaType;
 import org.springframework.stereotype.Component;
@@ -29,15 +37,20 @@ public class EmbeddingsHandler {
     private static final int MAX_INPUTS = 2048;
 
     private final Deployments deployments;
+    private final Pipeline pipeline;
+    private final Clock clock;
 
-    public EmbeddingsHandler(Deployments deployments) {
+    public EmbeddingsHandler(Deployments deployments, Pipeline pipeline, Clock clock) {
         this.deployments = deployments;
+        this.pipeline = pipeline;
+        this.clock = clock;
     }
 
     public Mono<ServerResponse> handle(ServerRequest request, JsonNode body, String pathDeployment) {
         Fields.rejectUnknown(body, FIELDS);
         String model = Fields.string(body, "model", pathDeployment == null);
-        Deployment d = deployments.require(pathDeployment != null ? pathDeployment : model);
+        Deployment d = deployments.require(pathDeployment != null ? pathDeployment : model,
+                Caller.of(request.exchange()));
         if (d.kind() != Kind.EMBEDDINGS) {
             throw ApiException.invalid("model", "model_not_supported",
                     "The model `" + d.name() + "` does not support embeddings.");
@@ -46,17 +59,33 @@ public class EmbeddingsHandler {
         boolean base64 = base64(body);
         Integer dimensions = Fields.integer(body, "dimensions", 1, 65536);
         Fields.string(body, "user", false);
-        String requestId = RequestIdFilter.of(request.exchange());
-        return Mono.fromFuture(() -> d.backend().embed(new EmbeddingRequest(requestId, d.model(), inputs), d.tokens()))
-                .timeout(d.requestTimeout())
-                .map(r -> {
-                    if (dimensions != null && dimensions != r.dimensions()) {
-                        throw ApiException.unsupported("dimensions", "This model only produces "
-                                + r.dimensions() + "-dimensional embeddings.");
-                    }
-                    return write(d, r, base64);
-                })
-                .flatMap(json -> ServerResponse.ok().contentType(MediaType.APPLICATION_JSON).bodyValue(json));
+        ServerWebExchange exchange = request.exchange();
+        String requestId = RequestIdFilter.of(exchange);
+        int promptTokens = 0;
+        for (String input : inputs) {
+            promptTokens += d.tokens().count(input);
+        }
+        Call call = new Call(requestId, Caller.of(exchange), d, Operation.EMBEDDINGS, false, promptTokens, 0,
+                Bodies.size(exchange), clock.instant(), exchange.getResponse().getHeaders());
+        return pipeline.admit(call).then(Mono.defer(() -> {
+            UsageTracker tracker = new UsageTracker(pipeline, call, clock);
+            call.markForwarded();
+            return Mono.fromFuture(() -> d.backend().embed(new EmbeddingRequest(requestId, d.model(), inputs),
+                            d.tokens()))
+                    .timeout(d.requestTimeout())
+                    .map(r -> {
+                        tracker.finished(r.usage());
+                        if (dimensions != null && dimensions != r.dimensions()) {
+                            throw ApiException.unsupported("dimensions", "This model only produces "
+                                    + r.dimensions() + "-dimensional embeddings.");
+                        }
+                        return write(d, r, base64);
+                    })
+                    .doOnError(e -> tracker.failed(e, false))
+                    .doOnCancel(tracker::cancelled)
+                    .flatMap(json -> ServerResponse.ok().contentType(MediaType.APPLICATION_JSON).bodyValue(json))
+                    .doOnSuccess(response -> tracker.completed());
+        }));
     }
 
     private static List<String> inputs(JsonNode body) {

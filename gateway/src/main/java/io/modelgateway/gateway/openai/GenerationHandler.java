@@ -1,8 +1,14 @@
 package io.modelgateway.gateway.openai;
 
+import io.modelgateway.gateway.auth.Caller;
 import io.modelgateway.gateway.error.OpenAiErrors;
+import io.modelgateway.gateway.openai.internal.Bodies;
 import io.modelgateway.gateway.openai.internal.Generation;
 import io.modelgateway.gateway.openai.internal.GenerationWriter;
+import io.modelgateway.gateway.pipeline.Call;
+import io.modelgateway.gateway.pipeline.Operation;
+import io.modelgateway.gateway.pipeline.Pipeline;
+import io.modelgateway.gateway.pipeline.UsageTracker;
 import io.modelgateway.gateway.web.RequestIdFilter;
 import io.modelgateway.inference.GenerationCall;
 import io.modelgateway.inference.GenerationListener;
@@ -17,14 +23,16 @@ import org.springframework.stereotype.Component;
 import org.springframework.web.reactive.function.BodyInserters;
 import org.springframework.web.reactive.function.server.ServerRequest;
 import org.springframework.web.reactive.function.server.ServerResponse;
+import org.springframework.web.server.ServerWebExchange;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.FluxSink;
 import reactor.core.publisher.Mono;
 
 /**
- * Runs a validated generation on its backend and answers in OpenAI's shape: one JSON document, or an
- * SSE stream relayed token by token. A client that goes away cancels the backend request. Failures
- * before the first byte are ordinary error responses; after it, the stream ends with an error event.
+ * Runs a validated generation through the call pipeline and on its backend, and answers in OpenAI's
+ * shape: one JSON document, or an SSE stream relayed token by token. A client that goes away cancels the
+ * backend request. Failures before the first byte are ordinary error responses; after it, the stream ends
+ * with an error event. Every way a call ends reaches the pipeline once, with the tokens it consumed.
  */
 @Component
 public class GenerationHandler {
@@ -32,31 +40,47 @@ public class GenerationHandler {
     private static final MediaType EVENT_STREAM = MediaType.TEXT_EVENT_STREAM;
 
     private final Clock clock;
+    private final Pipeline pipeline;
 
-    public GenerationHandler(Clock clock) {
+    public GenerationHandler(Clock clock, Pipeline pipeline) {
         this.clock = clock;
+        this.pipeline = pipeline;
     }
 
     public Mono<ServerResponse> handle(ServerRequest request, Generation gen) {
-        String requestId = RequestIdFilter.of(request.exchange());
-        GenerationWriter writer = new GenerationWriter(gen, requestId, clock.millis() / 1000);
-        GenerationRequest backendRequest = new GenerationRequest(requestId, gen.deployment().model(), gen.prompt(),
-                gen.maxTokens(), gen.stream(), gen.sampling());
-        return gen.stream() ? stream(request, gen, backendRequest, writer) : whole(gen, backendRequest, writer);
+        ServerWebExchange exchange = request.exchange();
+        String requestId = RequestIdFilter.of(exchange);
+        Call call = new Call(requestId, Caller.of(exchange), gen.deployment(),
+                gen.chat() ? Operation.CHAT : Operation.COMPLETION, gen.stream(),
+                gen.deployment().tokens().count(gen.prompt()), gen.maxTokens(), Bodies.size(exchange),
+                clock.instant(), exchange.getResponse().getHeaders());
+        return pipeline.admit(call).then(Mono.defer(() -> {
+            GenerationWriter writer = new GenerationWriter(gen, requestId, clock.millis() / 1000);
+            GenerationRequest backendRequest = new GenerationRequest(requestId, gen.deployment().model(),
+                    gen.prompt(), call.maxTokens(), gen.stream(), gen.sampling());
+            UsageTracker tracker = new UsageTracker(pipeline, call, clock);
+            return gen.stream()
+                    ? stream(request, gen, call, backendRequest, writer, tracker)
+                    : whole(gen, call, backendRequest, writer, tracker);
+        }));
     }
 
-    private Mono<ServerResponse> whole(Generation gen, GenerationRequest backendRequest, GenerationWriter writer) {
+    private Mono<ServerResponse> whole(Generation gen, Call call, GenerationRequest backendRequest,
+            GenerationWriter writer, UsageTracker tracker) {
         Mono<byte[]> body = Mono.<byte[]>create(sink -> {
             StringBuilder text = new StringBuilder();
-            GenerationCall call = gen.deployment().backend().generate(backendRequest, gen.deployment().tokens(),
-                    new GenerationListener() {
+            call.markForwarded();
+            GenerationCall backendCall = gen.deployment().backend().generate(backendRequest,
+                    gen.deployment().tokens(), new GenerationListener() {
                         @Override
                         public void onDelta(String delta, int outputTokens) {
+                            tracker.delta(delta, outputTokens);
                             text.append(delta);
                         }
 
                         @Override
                         public void onComplete(String finishReason, TokenUsage usage) {
+                            tracker.finished(usage);
                             sink.success(writer.complete(text.toString(), finishReason, usage));
                         }
 
@@ -65,18 +89,25 @@ public class GenerationHandler {
                             sink.error(error);
                         }
                     });
-            sink.onCancel(() -> call.cancel("client went away"));
+            sink.onCancel(() -> backendCall.cancel("client went away"));
         }).timeout(gen.deployment().requestTimeout());
-        return body.flatMap(json -> ServerResponse.ok().contentType(MediaType.APPLICATION_JSON).bodyValue(json));
+        return body
+                .doOnError(e -> tracker.failed(e, false))
+                .doOnCancel(tracker::cancelled)
+                .flatMap(json -> ServerResponse.ok().contentType(MediaType.APPLICATION_JSON).bodyValue(json))
+                .doOnSuccess(response -> tracker.completed());
     }
 
-    private Mono<ServerResponse> stream(ServerRequest request, Generation gen, GenerationRequest backendRequest,
-            GenerationWriter writer) {
+    private Mono<ServerResponse> stream(ServerRequest request, Generation gen, Call call,
+            GenerationRequest backendRequest, GenerationWriter writer, UsageTracker tracker) {
         AtomicBoolean started = new AtomicBoolean();
-        Flux<byte[]> events = Flux.<byte[]>create(sink -> relay(sink, gen, backendRequest, writer, started),
-                        FluxSink.OverflowStrategy.BUFFER)
+        Flux<byte[]> events = Flux.<byte[]>create(sink -> relay(sink, gen, call, backendRequest, writer, started,
+                        tracker), FluxSink.OverflowStrategy.BUFFER)
                 .timeout(Mono.delay(gen.deployment().firstTokenTimeout()),
                         item -> Mono.delay(gen.deployment().idleTimeout()))
+                .doOnComplete(tracker::completed)
+                .doOnError(e -> tracker.failed(e, started.get()))
+                .doOnCancel(tracker::cancelled)
                 .onErrorResume(e -> started.get()
                         ? Flux.just(GenerationWriter.errorEvent(OpenAiErrors.classify(e)))
                         : Flux.error(e));
@@ -87,18 +118,21 @@ public class GenerationHandler {
                 .body(BodyInserters.fromDataBuffers(events.map(buffers::wrap)));
     }
 
-    private static void relay(FluxSink<byte[]> sink, Generation gen, GenerationRequest backendRequest,
-            GenerationWriter writer, AtomicBoolean started) {
-        GenerationCall call = gen.deployment().backend().generate(backendRequest, gen.deployment().tokens(),
+    private static void relay(FluxSink<byte[]> sink, Generation gen, Call call, GenerationRequest backendRequest,
+            GenerationWriter writer, AtomicBoolean started, UsageTracker tracker) {
+        call.markForwarded();
+        GenerationCall backendCall = gen.deployment().backend().generate(backendRequest, gen.deployment().tokens(),
                 new GenerationListener() {
                     @Override
                     public void onDelta(String text, int outputTokens) {
+                        tracker.delta(text, outputTokens);
                         start();
                         sink.next(writer.deltaChunk(text));
                     }
 
                     @Override
                     public void onComplete(String finishReason, TokenUsage usage) {
+                        tracker.finished(usage);
                         start();
                         sink.next(writer.finishChunk(finishReason));
                         if (gen.includeUsage()) {
@@ -119,6 +153,6 @@ public class GenerationHandler {
                         }
                     }
                 });
-        sink.onCancel(() -> call.cancel("client went away"));
+        sink.onCancel(() -> backendCall.cancel("client went away"));
     }
 }

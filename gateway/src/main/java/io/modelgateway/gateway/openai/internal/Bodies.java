@@ -13,6 +13,15 @@ public final class Bodies {
 
     private Bodies() {}
 
+    /** Exchange attribute: the request body's size in bytes, once read. */
+    public static final String SIZE = Bodies.class.getName() + ".size";
+
+    /** The size of the request body read by {@link #json}, or 0. */
+    public static int size(org.springframework.web.server.ServerWebExchange exchange) {
+        Integer size = exchange.getAttribute(SIZE);
+        return size == null ? 0 : size;
+    }
+
     public static Mono<JsonNode> json(ServerRequest request, long maxBytes) {
         long declared = request.headers().asHttpHeaders().getContentLength();
         if (declared > maxBytes) {
@@ -29,6 +38,7 @@ public final class Bodies {
                         e -> ApiException.tooLarge(maxBytes))
                 .map(Bodies::bytes)
                 .defaultIfEmpty(new byte[0])
+                .doOnNext(bytes -> request.exchange().getAttributes().put(SIZE, bytes.length))
                 .map(Json::parse);
     }
 

@@ -1,0 +1,135 @@
+package io.modelgateway.gateway.pipeline;
+
+import io.modelgateway.gateway.auth.Caller;
+import io.modelgateway.gateway.deployment.Deployment;
+import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.springframework.http.HttpHeaders;
+
+/**
+ * One API call on its way through the pipeline. Identity and request facts are fixed; the token budget
+ * may be lowered at admission (credits), and the forwarding and first-token moments are recorded by the
+ * handler. Stages keep their own per-call state under their own key ({@link #put}, {@link #get}).
+ */
+public final class Call {
+
+    private final String requestId;
+    private final Caller caller;
+    private final Deployment deployment;
+    private final Operation operation;
+    private final boolean stream;
+    private final int promptTokens;
+    private final int requestBytes;
+    private final Instant startedAt;
+    private final HttpHeaders responseHeaders;
+    private final Map<Object, Object> state = new ConcurrentHashMap<>(4);
+    private final AtomicBoolean ended = new AtomicBoolean();
+    private volatile int maxTokens;
+    private volatile boolean forwarded;
+    private volatile Instant firstTokenAt;
+
+    public Call(String requestId, Caller caller, Deployment deployment, Operation operation, boolean stream,
+            int promptTokens, int maxTokens, int requestBytes, Instant startedAt, HttpHeaders responseHeaders) {
+        this.requestId = requestId;
+        this.caller = caller;
+        this.deployment = deployment;
+        this.operation = operation;
+        this.stream = stream;
+        this.promptTokens = promptTokens;
+        this.maxTokens = maxTokens;
+        this.requestBytes = requestBytes;
+        this.startedAt = startedAt;
+        this.responseHeaders = responseHeaders;
+    }
+
+    public String requestId() {
+        return requestId;
+    }
+
+    /** Who is calling; never {@code null} on the API endpoints. */
+    public Caller caller() {
+        return caller;
+    }
+
+    public String tenant() {
+        return caller.tenant();
+    }
+
+    public Deployment deployment() {
+        return deployment;
+    }
+
+    public Operation operation() {
+        return operation;
+    }
+
+    public boolean stream() {
+        return stream;
+    }
+
+    /** Prompt tokens counted at admission (exact for embeddings, the local count for generations). */
+    public int promptTokens() {
+        return promptTokens;
+    }
+
+    /** The most tokens the answer may take (zero for embeddings). */
+    public int maxTokens() {
+        return maxTokens;
+    }
+
+    /** Lowers the answer's token budget; never raises it. */
+    public void limitMaxTokens(int tokens) {
+        if (tokens < 1) {
+            throw new IllegalArgumentException("max tokens must be positive: " + tokens);
+        }
+        maxTokens = Math.min(maxTokens, tokens);
+    }
+
+    public int requestBytes() {
+        return requestBytes;
+    }
+
+    public Instant startedAt() {
+        return startedAt;
+    }
+
+    /** Headers of the response, admitted or not (e.g. {@code x-ratelimit-*}). */
+    public HttpHeaders responseHeaders() {
+        return responseHeaders;
+    }
+
+    /** Whether the call was sent to a backend. */
+    public boolean forwarded() {
+        return forwarded;
+    }
+
+    public void markForwarded() {
+        forwarded = true;
+    }
+
+    public Instant firstTokenAt() {
+        return firstTokenAt;
+    }
+
+    public void markFirstToken(Instant at) {
+        if (firstTokenAt == null) {
+            firstTokenAt = at;
+        }
+    }
+
+    /** Stores a stage's per-call state under its own key. */
+    public void put(Object key, Object value) {
+        state.put(key, value);
+    }
+
+    @SuppressWarnings("unchecked")
+    public <T> T get(Object key) {
+        return (T) state.get(key);
+    }
+
+    boolean end() {
+        return ended.compareAndSet(false, true);
+    }
+}

@@ -1,0 +1,23 @@
+package io.modelgateway.gateway.pipeline;
+
+import reactor.core.publisher.Mono;
+
+/**
+ * One step of the call pipeline. Stages are Spring beans ordered with {@code @Order}; {@link #admit} runs
+ * in that order before the call is forwarded, {@link #complete} in reverse order exactly once when it
+ * ends, also when a later stage refused it (so reservations are released).
+ */
+public interface CallStage {
+
+    /**
+     * Decides whether the call may go on. Completes empty to let it through; errors with an {@link
+     * io.modelgateway.gateway.error.ApiException} to refuse it. May lower {@link Call#maxTokens()} and
+     * add response headers. Must not block: answer from memory or an asynchronous client.
+     */
+    default Mono<Void> admit(Call call) {
+        return Mono.empty();
+    }
+
+    /** The call ended. Never throws and never blocks; slow work is handed to a queue. */
+    default void complete(Call call, CallResult result) {}
+}

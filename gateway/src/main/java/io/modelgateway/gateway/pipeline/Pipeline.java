@@ -1,0 +1,76 @@
+package io.modelgateway.gateway.pipeline;
+
+import io.modelgateway.gateway.error.ApiException;
+import io.modelgateway.gateway.error.OpenAiErrors;
+import java.time.Clock;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+import reactor.core.publisher.Mono;
+
+/**
+ * Runs the {@link CallStage}s: {@link #admit} before a call is forwarded, {@link #complete} exactly once
+ * when it ends. A refusal by one stage completes the stages before it with {@link Outcome#REFUSED}, so
+ * what they reserved is released, and reaches the client as the refusing stage's error.
+ */
+@Component
+public class Pipeline {
+
+    private static final Logger log = LoggerFactory.getLogger(Pipeline.class);
+
+    private final CallStage[] stages;
+    private final Clock clock;
+
+    public Pipeline(List<CallStage> stages, Clock clock) {
+        this.stages = stages.toArray(CallStage[]::new);
+        this.clock = clock;
+    }
+
+    public Mono<Void> admit(Call call) {
+        return admitFrom(call, 0);
+    }
+
+    private Mono<Void> admitFrom(Call call, int index) {
+        if (index == stages.length) {
+            return Mono.empty();
+        }
+        Mono<Void> decision;
+        try {
+            decision = stages[index].admit(call);
+        } catch (RuntimeException e) {
+            decision = Mono.error(e);
+        }
+        return decision
+                .onErrorResume(e -> {
+                    completeUpTo(call, index, refused(e));
+                    return Mono.error(e);
+                })
+                .then(Mono.defer(() -> admitFrom(call, index + 1)));
+    }
+
+    /** Ends the call: every stage hears of it once, in reverse order. Later calls are ignored. */
+    public void complete(Call call, CallResult result) {
+        completeUpTo(call, stages.length, result);
+    }
+
+    private void completeUpTo(Call call, int count, CallResult result) {
+        if (!call.end()) {
+            return;
+        }
+        for (int i = count - 1; i >= 0; i--) {
+            try {
+                stages[i].complete(call, result);
+            } catch (RuntimeException e) {
+                log.error("call stage {} failed to complete request {}", stages[i].getClass().getSimpleName(),
+                        call.requestId(), e);
+            }
+        }
+    }
+
+    private CallResult refused(Throwable e) {
+        ApiException api = OpenAiErrors.classify(e);
+        return new CallResult(Outcome.REFUSED, CallResult.NO_USAGE, api.status().value(), api.code(),
+                clock.instant());
+    }
+}

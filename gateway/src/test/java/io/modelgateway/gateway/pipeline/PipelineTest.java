@@ -1,0 +1,99 @@
+package io.modelgateway.gateway.pipeline;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.modelgateway.gateway.auth.Caller;
+import io.modelgateway.gateway.error.ApiException;
+import io.modelgateway.inference.TokenUsage;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.springframework.http.HttpHeaders;
+import reactor.core.publisher.Mono;
+
+class PipelineTest {
+
+    private static final Clock CLOCK = Clock.fixed(Instant.parse("2026-11-29T10:00:00Z"), ZoneOffset.UTC);
+
+    private final List<String> events = new ArrayList<>();
+
+    private final class Recording implements CallStage {
+        private final String name;
+        private final ApiException refusal;
+
+        Recording(String name, ApiException refusal) {
+            this.name = name;
+            this.refusal = refusal;
+        }
+
+        @Override
+        public Mono<Void> admit(Call call) {
+            events.add("admit " + name);
+            return refusal == null ? Mono.empty() : Mono.error(refusal);
+        }
+
+        @Override
+        public void complete(Call call, CallResult result) {
+            events.add("complete " + name + " " + result.outcome().value() + " " + result.status());
+        }
+    }
+
+    private static Call call() {
+        return new Call("req-1", new Caller("t1", "key-1", Set.of(), Set.of("*")), null, Operation.CHAT, false, 10,
+                100, 50, CLOCK.instant(), new HttpHeaders());
+    }
+
+    @Test
+    void admitsInOrderAndCompletesInReverseOnce() {
+        Pipeline pipeline = new Pipeline(List.of(new Recording("a", null), new Recording("b", null)), CLOCK);
+        Call call = call();
+        pipeline.admit(call).block();
+        CallResult done = new CallResult(Outcome.COMPLETED, new TokenUsage(10, 5, false), 200, null, CLOCK.instant());
+        pipeline.complete(call, done);
+        pipeline.complete(call, done);
+        assertThat(events).containsExactly("admit a", "admit b", "complete b completed 200", "complete a completed 200");
+    }
+
+    @Test
+    void aRefusalReleasesTheStagesBeforeItAndStopsTheRest() {
+        ApiException limit = ApiException.of(org.springframework.http.HttpStatus.TOO_MANY_REQUESTS, "requests",
+                null, "rate_limit_exceeded", "slow down");
+        Pipeline pipeline = new Pipeline(List.of(new Recording("a", null), new Recording("b", limit),
+                new Recording("c", null)), CLOCK);
+        Call call = call();
+        assertThatThrownBy(() -> pipeline.admit(call).block()).isSameAs(limit);
+        pipeline.complete(call, new CallResult(Outcome.FAILED, CallResult.NO_USAGE, 500, null, CLOCK.instant()));
+        assertThat(events).containsExactly("admit a", "admit b", "complete a refused 429");
+    }
+
+    @Test
+    void aStageThatThrowsOnCompletionDoesNotStopTheOthers() {
+        CallStage broken = new CallStage() {
+            @Override
+            public void complete(Call call, CallResult result) {
+                throw new IllegalStateException("boom");
+            }
+        };
+        Pipeline pipeline = new Pipeline(List.of(new Recording("a", null), broken), CLOCK);
+        Call call = call();
+        pipeline.admit(call).block();
+        pipeline.complete(call, new CallResult(Outcome.CUT_SHORT, new TokenUsage(10, 3, true), 200, null,
+                CLOCK.instant()));
+        assertThat(events).containsExactly("admit a", "complete a cut_short 200");
+    }
+
+    @Test
+    void maxTokensCanOnlyBeLowered() {
+        Call call = call();
+        call.limitMaxTokens(500);
+        assertThat(call.maxTokens()).isEqualTo(100);
+        call.limitMaxTokens(40);
+        assertThat(call.maxTokens()).isEqualTo(40);
+        assertThatThrownBy(() -> call.limitMaxTokens(0)).isInstanceOf(IllegalArgumentException.class);
+    }
+}

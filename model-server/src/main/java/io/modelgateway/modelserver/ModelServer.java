@@ -50,6 +50,7 @@ public final class ModelServer implements AutoCloseable {
     private final int requestedPort;
     private final ModelHost models;
     private final Server server;
+    private final boolean deferEmbeddings;
     private boolean started; // guarded by this
     private volatile int boundPort = -1;
 
@@ -57,6 +58,7 @@ public final class ModelServer implements AutoCloseable {
         this.host = builder.host;
         this.requestedPort = builder.port;
         this.models = new ModelHost(builder.echoSettings, builder.embeddings, builder.ensemble);
+        this.deferEmbeddings = builder.deferEmbeddings;
         this.server = NettyServerBuilder.forAddress(new InetSocketAddress(host, requestedPort))
                 .directExecutor()
                 .maxInboundMessageSize(MAX_INBOUND_MESSAGE_BYTES)
@@ -81,9 +83,19 @@ public final class ModelServer implements AutoCloseable {
         }
         started = true;
         boundPort = server.getPort();
-        models.start();
+        if (!deferEmbeddings) {
+            models.start();
+        }
         log.info("model server listening on {}:{} with models {}", host, port(), models.modelNames());
         return this;
+    }
+
+    /**
+     * Starts loading the embedding model in the background, for a server built with {@link
+     * Builder#deferEmbeddings}; until it is loaded the model reports not ready. Calling it again does nothing.
+     */
+    public void loadEmbeddings() {
+        models.start();
     }
 
     /** The bound port (the real one when built with port 0); -1 before {@link #start()}. */
@@ -173,6 +185,7 @@ public final class ModelServer implements AutoCloseable {
         private EchoSettings echoSettings = EchoSettings.fast();
         private boolean embeddings = true;
         private boolean ensemble;
+        private boolean deferEmbeddings;
 
         private Builder() {}
 
@@ -198,6 +211,15 @@ public final class ModelServer implements AutoCloseable {
         /** Whether to serve all-minilm-l6-v2 (loading it takes a few seconds, in the background). */
         public Builder embeddings(boolean enabled) {
             this.embeddings = enabled;
+            return this;
+        }
+
+        /**
+         * Whether to wait for {@link ModelServer#loadEmbeddings()} before loading the embedding model, so
+         * that loading does not compete with the start of the process that embeds this server.
+         */
+        public Builder deferEmbeddings(boolean defer) {
+            this.deferEmbeddings = defer;
             return this;
         }
 

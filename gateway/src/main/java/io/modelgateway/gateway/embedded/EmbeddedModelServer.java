@@ -7,6 +7,8 @@ import io.modelgateway.modelserver.ModelServer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
 
 /**
@@ -31,8 +33,20 @@ public class EmbeddedModelServer implements DisposableBean {
                 .port(p.port())
                 .echoSettings(new EchoSettings(p.timeToFirstToken(), p.tokensPerSecond()))
                 .embeddings(p.embeddings())
+                .deferEmbeddings(true)
                 .start();
         log.info("embedded model server listening on {}", server.target());
+    }
+
+    /**
+     * Loads the embedding model once the gateway is ready, so its two seconds of CPU do not delay the first
+     * answer; until then the embeddings deployment answers 503 (model not ready) with {@code retry-after}.
+     */
+    @EventListener(ApplicationReadyEvent.class)
+    public void loadEmbeddings() {
+        if (server != null) {
+            server.loadEmbeddings();
+        }
     }
 
     /** The gRPC target of the embedded server. */

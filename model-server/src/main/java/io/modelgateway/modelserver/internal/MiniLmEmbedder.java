@@ -28,7 +28,13 @@ public final class MiniLmEmbedder {
     private final CompletableFuture<EmbeddingModel> model = new CompletableFuture<>();
     private volatile ModelState state = ModelState.LOADING;
 
+    private final java.util.concurrent.atomic.AtomicBoolean loading = new java.util.concurrent.atomic.AtomicBoolean();
+
+    /** Starts loading on a background thread, once. */
     public void loadInBackground() {
+        if (!loading.compareAndSet(false, true)) {
+            return;
+        }
         new DaemonThreads("embeddings-loader-").newThread(this::load).start();
     }
 

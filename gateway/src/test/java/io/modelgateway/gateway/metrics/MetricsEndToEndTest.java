@@ -12,6 +12,7 @@ import com.openai.models.embeddings.CreateEmbeddingResponse;
 import com.openai.models.embeddings.EmbeddingCreateParams;
 import com.openai.errors.OpenAIServiceException;
 import io.modelgateway.gateway.GatewayTestBase;
+import io.modelgateway.gateway.pipeline.RefusingTestStage;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -95,6 +96,26 @@ class MetricsEndToEndTest extends GatewayTestBase {
                 s -> delta(before, s, "gateway_requests_total", Map.of("deployment", "unreachable",
                         "outcome", "failed", "status", "503")) == 1);
         assertThat(after.find("gateway_requests_total", Map.of("deployment", "unreachable"))).isNotEmpty();
+    }
+
+    @Test
+    void refusalsByLaterStagesAreCountedByKind() throws Exception {
+        Scrape before = Scrape.of(baseUrl());
+        for (int maxTokens : new int[] {RefusingTestStage.RATE_LIMITED, RefusingTestStage.POLICY}) {
+            try {
+                openAi().chat().completions().create(ChatCompletionCreateParams.builder().model("echo")
+                        .addUserMessage("refuse me").maxCompletionTokens(maxTokens).build());
+            } catch (OpenAIServiceException expected) {
+                assertThat(expected.statusCode()).isIn(429, 400);
+            }
+        }
+        Scrape after = await().atMost(Duration.ofSeconds(5)).until(() -> Scrape.of(baseUrl()),
+                s -> delta(before, s, "gateway_quota_rejections_total", Map.of("kind", "rate_limit_exceeded",
+                        "deployment", "echo", "tenant", "demo")) == 1);
+        assertThat(delta(before, after, "gateway_refusals_total", Map.of("kind", "policy_violation"))).isEqualTo(1);
+        assertThat(delta(before, after, "gateway_requests_total", Map.of("outcome", "refused", "status", "429")))
+                .isEqualTo(1);
+        assertThat(delta(before, after, "gen_ai_client_token_usage_tokens_count", ECHO_CHAT)).isZero();
     }
 
     @Test

@@ -1,0 +1,156 @@
+package io.modelgateway.helm;
+
+import static io.modelgateway.helm.Chart.FULLNAME;
+import static io.modelgateway.helm.Chart.at;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.marcnuri.helm.LintResult;
+import java.nio.file.Files;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.yaml.snakeyaml.Yaml;
+import tools.jackson.databind.json.JsonMapper;
+
+/** helm lint --strict and helm template (through helm-java), asserting on the rendered objects. */
+class ChartTest {
+
+    @Test
+    void lintStrictPasses() {
+        LintResult result = Chart.helm().lint().strict().call();
+        assertThat(result.isFailed()).as(String.join("\n", result.getMessages())).isFalse();
+    }
+
+    @Test
+    void defaultValuesRenderEveryPieceWithTheDemoModelServer() throws Exception {
+        Chart.Rendered r = Chart.render(t -> t);
+        assertThat(r.kinds()).contains("Deployment/" + FULLNAME, "Service/" + FULLNAME,
+                "HorizontalPodAutoscaler/" + FULLNAME, "PodDisruptionBudget/" + FULLNAME, "ConfigMap/" + FULLNAME,
+                "ServiceMonitor/" + FULLNAME, "PrometheusRule/" + FULLNAME, "ConfigMap/" + FULLNAME + "-dashboard",
+                "NetworkPolicy/" + FULLNAME, "Deployment/" + FULLNAME + "-model-server");
+        assertThat(r.kinds()).noneMatch(k -> k.contains("triton")).noneMatch(k -> k.startsWith("Secret/"));
+
+        Map<String, Object> pod = at(r.get("Deployment", FULLNAME), "spec.template.spec");
+        Map<String, Object> gateway = at(pod, "containers.0");
+        assertThat((String) at(gateway, "livenessProbe.httpGet.path")).isEqualTo("/actuator/health/liveness");
+        assertThat((String) at(gateway, "readinessProbe.httpGet.path")).isEqualTo("/actuator/health/readiness");
+        assertThat((String) at(gateway, "startupProbe.httpGet.path")).isEqualTo("/actuator/health/liveness");
+        assertThat((Boolean) at(gateway, "securityContext.runAsNonRoot")).isTrue();
+        assertThat((Boolean) at(gateway, "securityContext.readOnlyRootFilesystem")).isTrue();
+        assertThat((Boolean) at(gateway, "securityContext.allowPrivilegeEscalation")).isFalse();
+        assertThat((Boolean) at(pod, "securityContext.runAsNonRoot")).isTrue();
+        assertThat((String) at(gateway, "resources.requests.memory")).isEqualTo("768Mi");
+        assertThat((String) at(gateway, "volumeMounts.1.mountPath")).isEqualTo("/tmp");
+        assertThat((Object) at(pod, "volumes.1.emptyDir")).isNotNull();
+        assertThat(env(gateway)).containsEntry("LOGGING_STRUCTURED_FORMAT_CONSOLE", "ecs")
+                .containsEntry("SPRING_DATASOURCE_URL", "jdbc:postgresql://postgresql:5432/gateway")
+                .doesNotContainKeys("SPRING_DATASOURCE_PASSWORD", "GATEWAY_REDIS_URL", "GATEWAY_ADMIN_API_KEY");
+
+        Map<String, Object> app = application(r);
+        assertThat((String) at(app, "gateway.deployments.echo.backend")).isEqualTo(FULLNAME + "-model-server:8001");
+        assertThat((Boolean) at(app, "gateway.embedded-model-server.enabled")).isFalse();
+
+        Map<String, Object> dashboard = r.get("ConfigMap", FULLNAME + "-dashboard");
+        assertThat((String) at(dashboard, "metadata.labels.grafana_dashboard")).isEqualTo("1");
+        String json = (String) ((Map<?, ?>) at(dashboard, "data")).get("model-gateway.json");
+        JsonMapper mapper = JsonMapper.builder().build();
+        assertThat(mapper.readTree(json)).isEqualTo(mapper.readTree(
+                Files.readString(Chart.DIR.resolve("files/dashboard.json"))));
+
+        Map<String, Object> rules = new Yaml().load(Files.readString(Chart.DIR.resolve("files/alerts.yaml")));
+        assertThat((Object) at(r.get("PrometheusRule", FULLNAME), "spec.groups")).isEqualTo(rules.get("groups"));
+    }
+
+    @Test
+    void productionValuesUseExistingSecretsTritonGpusAndTheReleasesMonitoringLabels() {
+        Chart.Rendered r = Chart.render(t -> t.withValuesFile(Chart.PRODUCTION));
+        assertThat(r.kinds()).noneMatch(k -> k.startsWith("Secret/")).noneMatch(k -> k.contains("model-server"));
+
+        Map<String, Object> gateway = at(r.get("Deployment", FULLNAME), "spec.template.spec.containers.0");
+        assertThat((String) at(gateway, "image")).isEqualTo("registry.example.com/ai/model-gateway:0.1.0");
+        assertThat(secretRef(gateway, "SPRING_DATASOURCE_PASSWORD")).isEqualTo(List.of("gateway-postgresql", "password"));
+        assertThat(secretRef(gateway, "GATEWAY_REDIS_URL")).isEqualTo(List.of("gateway-redis", "url"));
+        assertThat(secretRef(gateway, "GATEWAY_ADMIN_API_KEY")).isEqualTo(List.of("gateway-admin", "key"));
+        assertThat(env(gateway)).containsEntry("LOGGING_STRUCTURED_FORMAT_CONSOLE", "logstash");
+        assertThat((Object) at(r.get("Deployment", FULLNAME), "spec.replicas")).as("the HPA owns replicas").isNull();
+        assertThat((Integer) at(r.get("HorizontalPodAutoscaler", FULLNAME), "spec.maxReplicas")).isEqualTo(20);
+        assertThat((Integer) at(r.get("PodDisruptionBudget", FULLNAME), "spec.minAvailable")).isEqualTo(2);
+
+        Map<String, Object> triton = at(r.get("Deployment", FULLNAME + "-triton"), "spec.template.spec");
+        Map<?, ?> limits = at(triton, "containers.0.resources.limits");
+        assertThat(limits.get("nvidia.com/gpu")).isEqualTo(2);
+        assertThat(((Map<?, ?>) at(triton, "containers.0.resources.requests")).get("nvidia.com/gpu")).isEqualTo(2);
+        assertThat((String) at(triton, "containers.0.ports.0.name")).isEqualTo("grpc");
+        assertThat((Integer) at(triton, "containers.0.ports.0.containerPort")).isEqualTo(8001);
+        assertThat((List<String>) at(triton, "containers.0.args")).contains("--model-repository=/models");
+        assertThat((String) at(triton, "volumes.1.persistentVolumeClaim.claimName")).isEqualTo("triton-models");
+        Map<String, Object> app = application(r);
+        assertThat((String) at(app, "gateway.deployments.llama-3-8b.backend")).isEqualTo(FULLNAME + "-triton:8001");
+        assertThat((Integer) at(app, "gateway.deployments.llama-3-8b.maxTokensLimit")).isEqualTo(8192);
+        assertThat((Integer) at(app, "gateway.metrics.max-tenant-labels")).isEqualTo(500);
+
+        Map<String, Object> monitor = r.get("ServiceMonitor", FULLNAME);
+        assertThat((String) at(monitor, "metadata.labels.release")).isEqualTo("kube-prometheus-stack");
+        Map<String, Object> selector = at(monitor, "spec.selector.matchLabels");
+        Map<String, Object> serviceLabels = at(r.get("Service", FULLNAME), "metadata.labels");
+        assertThat(serviceLabels).containsAllEntriesOf(selector);
+        assertThat(selector).containsEntry("app.kubernetes.io/component", "gateway");
+        assertThat((String) at(monitor, "spec.endpoints.0.path")).isEqualTo("/actuator/prometheus");
+        assertThat((String) at(monitor, "spec.endpoints.0.port")).isEqualTo("http");
+        assertThat((String) at(r.get("PrometheusRule", FULLNAME), "metadata.labels.release"))
+                .isEqualTo("kube-prometheus-stack");
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void inlineSecretsBecomeTheChartsOwnSecret() {
+        Chart.Rendered r = Chart.render(t -> t.set("postgresql.password", "pg-pass").set("adminKey.value", "sk-admin")
+                .set("redis.url", "redis://redis:6379"));
+        Map<String, Object> secret = r.get("Secret", FULLNAME + "-secrets");
+        assertThat(((Map<String, Object>) secret.get("data")).keySet()).containsExactlyInAnyOrder("password", "redis-url",
+                "admin-api-key");
+        Map<String, Object> gateway = at(r.get("Deployment", FULLNAME), "spec.template.spec.containers.0");
+        assertThat(secretRef(gateway, "SPRING_DATASOURCE_PASSWORD")).isEqualTo(List.of(FULLNAME + "-secrets", "password"));
+        assertThat(r.yaml()).doesNotContain("pg-pass").doesNotContain("sk-admin");
+    }
+
+    @Test
+    void theSchemaRefusesBadValues() {
+        assertRefused(t -> t.set("replicaCount", "two"), "replicaCount");
+        assertRefused(t -> t.set("postgresql.url", "mysql://db/gateway"), "url");
+        assertRefused(t -> t.set("triton.gpus", 0), "gpus");
+        assertRefused(t -> t.set("gateway.logFormat", "xml"), "logFormat");
+        assertRefused(t -> t.set("gateway.deployments.bad.backend", "not a target").set("gateway.deployments.bad.model",
+                "m"), "backend");
+        assertRefused(t -> t.set("replicaCont", 2), "replicaCont");
+    }
+
+    private static void assertRefused(java.util.function.UnaryOperator<com.marcnuri.helm.TemplateCommand> options,
+            String mentioned) {
+        assertThatThrownBy(() -> Chart.render(options)).hasMessageContaining("schema").hasMessageContaining(mentioned);
+    }
+
+    private static Map<String, Object> application(Chart.Rendered r) {
+        return new Yaml().load((String) ((Map<?, ?>) at(r.get("ConfigMap", FULLNAME), "data")).get("application.yaml"));
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> env(Map<String, Object> container) {
+        Map<String, Object> env = new java.util.LinkedHashMap<>();
+        for (Map<String, Object> e : (List<Map<String, Object>>) container.get("env")) {
+            env.put((String) e.get("name"), e.get("value"));
+        }
+        return env;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<String> secretRef(Map<String, Object> container, String name) {
+        for (Map<String, Object> e : (List<Map<String, Object>>) container.get("env")) {
+            if (name.equals(e.get("name"))) {
+                return List.of(at(e, "valueFrom.secretKeyRef.name"), at(e, "valueFrom.secretKeyRef.key"));
+            }
+        }
+        throw new AssertionError("no env " + name);
+    }
+}

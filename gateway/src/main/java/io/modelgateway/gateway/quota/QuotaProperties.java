@@ -29,7 +29,7 @@ public record QuotaProperties(
         @DefaultValue("model-gateway:quota") @NotBlank String keyPrefix,
         @DefaultValue("local") @NotNull Fallback fallback,
         @DefaultValue("1") @Positive int replicas,
-        @DefaultValue("500ms") @NotNull Duration redisTimeout,
+        @DefaultValue("2s") @NotNull Duration redisTimeout,
         @DefaultValue("1s") @NotNull Duration recoveryInterval,
         @DefaultValue("30s") @NotNull Duration reloadInterval) {
 

@@ -105,7 +105,7 @@ final class RedisBuckets implements BucketStore {
             return CompletableFuture.failedFuture(new IllegalStateException("not connected to Redis"));
         }
         try {
-            return op.apply(proxy(meter)).orTimeout(timeout.toMillis() * 2, TimeUnit.MILLISECONDS);
+            return op.apply(proxy(meter)).orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
         }

@@ -17,6 +17,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
@@ -26,10 +27,11 @@ import reactor.core.scheduler.Schedulers;
  * client, the periodic work (Redis recovery probe, limit reload, eviction of full local buckets) and the
  * bounded scheduler the limit table's JDBC runs on.
  */
-final class QuotaRuntime implements AutoCloseable {
+final class QuotaRuntime implements SmartLifecycle, AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(QuotaRuntime.class);
 
+    private final QuotaProperties properties;
     private final LimitRepository repository;
     private final LimitBook book;
     private final Buckets buckets;
@@ -38,6 +40,7 @@ final class QuotaRuntime implements AutoCloseable {
     private final ClientResources resources;
     private final LimitInvalidations invalidations;
     private final Scheduler jdbc = Schedulers.newBoundedElastic(4, 1000, "quota-jdbc");
+    private volatile boolean running;
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "quota-timer");
         t.setDaemon(true);
@@ -64,9 +67,34 @@ final class QuotaRuntime implements AutoCloseable {
             this.buckets = Buckets.inMemory(new LocalBuckets(time, 1, "memory"), clock);
         }
         this.invalidations = new LimitInvalidations(redis, properties.keyPrefix() + ":limits", this::reloadQuietly);
+        this.properties = properties;
+    }
+
+    /**
+     * Loads the stored limits once the schema is migrated (Flyway runs in the background and the tenancy
+     * startup, an earlier phase, waits for it) and before the web server takes calls.
+     */
+    @Override
+    public void start() {
         book.replace(repository.all());
         invalidations.ensureSubscribed();
         schedule(properties);
+        running = true;
+    }
+
+    @Override
+    public void stop() {
+        running = false;
+    }
+
+    @Override
+    public boolean isRunning() {
+        return running;
+    }
+
+    @Override
+    public int getPhase() {
+        return Integer.MIN_VALUE / 2 + 1;
     }
 
     private static RedisClient redisClient(QuotaProperties properties, ClientResources resources) {

@@ -102,6 +102,23 @@ public final class ApiException extends RuntimeException {
                 "Request body is larger than the limit of " + limit + " bytes.");
     }
 
+    /** 429 for a call over a rate limit; {@code type} is {@code requests} or {@code tokens}, as OpenAI's. */
+    public static ApiException rateLimited(String type, String message) {
+        return new ApiException(HttpStatus.TOO_MANY_REQUESTS, type, null, "rate_limit_exceeded", message);
+    }
+
+    /** 400 for a call that needs more tokens than a whole per-minute limit: waiting would never help. */
+    public static ApiException tokensExceedLimit(String param, String message) {
+        return new ApiException(HttpStatus.BAD_REQUEST, "invalid_request_error", param, "tokens_exceed_limit",
+                message);
+    }
+
+    /** 503 when limits cannot be checked (the shared quota store is down and the gateway fails closed). */
+    public static ApiException quotaUnavailable() {
+        return new ApiException(HttpStatus.SERVICE_UNAVAILABLE, "server_error", null, "quota_unavailable",
+                "Rate limits cannot be checked right now. Please retry shortly.");
+    }
+
     public HttpStatus status() {
         return status;
     }

@@ -89,4 +89,7 @@ public final class MetricNames {
     public static final String USAGE_SPOOL_SIZE = "gateway.usage.spool.size";
     /** Age in seconds of the oldest usage record not yet in the database. */
     public static final String USAGE_LAG = "gateway.usage.lag.seconds";
+
+    /** Calls refused by a quota, by {@link #DEPLOYMENT} and {@code limit} (requests, tokens, too_large). */
+    public static final String QUOTA_REJECTED = "gateway.quota.rejected";
 }

@@ -36,7 +36,7 @@ class MonitoringContractTest extends GatewayTestBase {
     private static final Set<String> AWAITING_PRODUCERS = Set.of(
             "gateway_credit_captured_micros_total", "gateway_credit_balance_micros", "gateway_credit_holds_total",
             "gateway_ledger_drift_micros", "gateway_usage_queue_size", "gateway_usage_spool_size",
-            "gateway_usage_lag_seconds", "gateway_redis_fallback_active",
+            "gateway_usage_lag_seconds",
             // only when gateway.tenancy.redis-url is set (ProbesTest scrapes them against a real Redis)
             "gateway_redis_up", "gateway_redis_latency_seconds_max");
 

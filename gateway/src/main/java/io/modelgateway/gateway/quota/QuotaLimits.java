@@ -1,0 +1,25 @@
+package io.modelgateway.gateway.quota;
+
+/**
+ * Requests and tokens per minute; {@code null} means no limit of that kind (or, in an override, "as the
+ * deployment's default").
+ */
+public record QuotaLimits(Long rpm, Long tpm) {
+
+    public static final QuotaLimits NONE = new QuotaLimits(null, null);
+
+    public QuotaLimits {
+        if (rpm != null && rpm < 1 || tpm != null && tpm < 1) {
+            throw new IllegalArgumentException("limits must be positive: rpm=" + rpm + ", tpm=" + tpm);
+        }
+    }
+
+    /** These limits where set, else {@code defaults}'. */
+    public QuotaLimits orElse(QuotaLimits defaults) {
+        return new QuotaLimits(rpm != null ? rpm : defaults.rpm, tpm != null ? tpm : defaults.tpm);
+    }
+
+    public boolean none() {
+        return rpm == null && tpm == null;
+    }
+}

@@ -1,0 +1,29 @@
+package io.modelgateway.gateway.quota.internal;
+
+import io.github.bucket4j.ConsumptionProbe;
+import io.github.bucket4j.EstimationProbe;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Where buckets live. Every operation is asynchronous and never blocks the caller; a failed future means
+ * the store could not be reached (never a rejection, which is a {@link ConsumptionProbe} value).
+ */
+interface BucketStore {
+
+    /** {@code redis}, {@code memory} or {@code local-share}, for health and logs. */
+    String name();
+
+    /** The limit this store enforces for a meter (a replica's share on the fallback store). */
+    long limit(Meter meter);
+
+    CompletableFuture<ConsumptionProbe> tryConsume(Meter meter, long tokens);
+
+    /** The bucket's state without taking anything. */
+    CompletableFuture<EstimationProbe> peek(Meter meter);
+
+    /** Gives tokens back (capped at the capacity). */
+    CompletableFuture<Void> refund(Meter meter, long tokens);
+
+    /** Takes tokens even past zero: a call used more than it was charged. */
+    CompletableFuture<Long> charge(Meter meter, long tokens);
+}

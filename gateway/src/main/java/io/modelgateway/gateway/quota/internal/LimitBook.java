@@ -1,0 +1,78 @@
+package io.modelgateway.gateway.quota.internal;
+
+import io.modelgateway.gateway.quota.QuotaLimits;
+import io.modelgateway.gateway.quota.internal.LimitRepository.Row;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The limits in force: each deployment's configured default, overridden per tenant, plus optional limits
+ * per key. Answers from an immutable snapshot swapped whole on reload; no database call per request.
+ */
+final class LimitBook {
+
+    private static final String TENANT = "";
+
+    private final String prefix;
+    private final Map<String, QuotaLimits> defaults;
+    private volatile Map<String, QuotaLimits> overrides = Map.of();
+
+    LimitBook(String prefix, Map<String, QuotaLimits> defaults) {
+        this.prefix = prefix;
+        this.defaults = Map.copyOf(defaults);
+    }
+
+    void replace(List<Row> rows) {
+        Map<String, QuotaLimits> map = new HashMap<>();
+        rows.forEach(r -> map.put(id(r.tenant(), r.deployment(), r.keyId()), r.limits()));
+        overrides = Map.copyOf(map);
+    }
+
+    QuotaLimits defaults(String deployment) {
+        return defaults.getOrDefault(deployment, QuotaLimits.NONE);
+    }
+
+    /** The tenant's stored override on a deployment ({@link QuotaLimits#NONE} when there is none). */
+    QuotaLimits override(String tenant, String deployment) {
+        return overrides.getOrDefault(id(tenant, deployment, TENANT), QuotaLimits.NONE);
+    }
+
+    /** A key's stored limits on a deployment ({@link QuotaLimits#NONE} when there are none). */
+    QuotaLimits keyLimits(String tenant, String deployment, String keyId) {
+        return overrides.getOrDefault(id(tenant, deployment, keyId), QuotaLimits.NONE);
+    }
+
+    /** The tenant's limits in force: its override where set, else the deployment's default. */
+    QuotaLimits effective(String tenant, String deployment) {
+        return override(tenant, deployment).orElse(defaults(deployment));
+    }
+
+    /** The buckets a call of this tenant (and credential) on this deployment is charged to; often none. */
+    List<Meter> meters(String tenant, String deployment, String credential) {
+        if (tenant == null) {
+            return List.of();
+        }
+        List<Meter> meters = new ArrayList<>(4);
+        String scope = prefix + ":" + tenant + ":" + deployment;
+        add(meters, scope, effective(tenant, deployment));
+        if (credential != null && !overrides.isEmpty()) {
+            add(meters, scope + ":key:" + credential, keyLimits(tenant, deployment, credential));
+        }
+        return meters;
+    }
+
+    private static void add(List<Meter> meters, String scope, QuotaLimits limits) {
+        if (limits.rpm() != null) {
+            meters.add(Meter.of(scope, Meter.Kind.REQUESTS, limits.rpm()));
+        }
+        if (limits.tpm() != null) {
+            meters.add(Meter.of(scope, Meter.Kind.TOKENS, limits.tpm()));
+        }
+    }
+
+    private static String id(String tenant, String deployment, String keyId) {
+        return tenant + '\u0000' + deployment + '\u0000' + keyId;
+    }
+}

@@ -1,0 +1,206 @@
+package io.modelgateway.gateway.quota.internal;
+
+import io.github.bucket4j.ConsumptionProbe;
+import io.modelgateway.gateway.error.ApiException;
+import io.modelgateway.gateway.metrics.MetricNames;
+import io.modelgateway.gateway.pipeline.Call;
+import io.modelgateway.gateway.pipeline.CallResult;
+import io.modelgateway.gateway.pipeline.CallStage;
+import io.modelgateway.gateway.pipeline.Operation;
+import io.modelgateway.gateway.pipeline.Outcome;
+import io.modelgateway.gateway.quota.internal.Meter.Kind;
+import io.modelgateway.gateway.quota.internal.RateLimitHeaders.State;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.core.annotation.Order;
+import reactor.core.publisher.Mono;
+
+/**
+ * Requests and tokens per minute. At admission every bucket of the call is charged at once (one round
+ * trip): 1 request, and the token estimate (prompt + max_tokens; embeddings: their input). If any bucket
+ * says no, what the others took is given back and the call gets a 429 with the true wait. When the call
+ * ends, the token charge is corrected to the real usage; a call refused by a later stage gives back all.
+ */
+@Order(QuotaStage.ORDER)
+final class QuotaStage implements CallStage {
+
+    static final int ORDER = 200;
+    private static final Logger log = LoggerFactory.getLogger(QuotaStage.class);
+    private static final Object KEY = QuotaStage.class;
+
+    private final LimitBook book;
+    private final Buckets buckets;
+    private final MeterRegistry metrics;
+
+    QuotaStage(LimitBook book, Buckets buckets, MeterRegistry metrics) {
+        this.book = book;
+        this.buckets = buckets;
+        this.metrics = metrics;
+    }
+
+    /** What one admitted call was charged, kept in the call until it ends. */
+    private record Admission(BucketStore store, List<Charge> charges, long estimate) {}
+
+    private record Charge(Meter meter, long tokens, ConsumptionProbe probe) {
+
+        /** What the bucket holds as the caller should see it; {@code givenBack} when the charge was undone. */
+        long remaining(boolean givenBack) {
+            return givenBack && probe.isConsumed() ? Math.min(meter.limit(), probe.getRemainingTokens() + tokens)
+                    : probe.getRemainingTokens();
+        }
+    }
+
+    @Override
+    public Mono<Void> admit(Call call) {
+        List<Meter> meters = book.meters(call.tenant(), call.deployment().name(), call.caller().credential());
+        if (meters.isEmpty()) {
+            return Mono.empty();
+        }
+        return admit(call, meters, estimate(call), true);
+    }
+
+    private Mono<Void> admit(Call call, List<Meter> meters, long estimate, boolean mayFallBack) {
+        return Mono.defer(() -> {
+            BucketStore store = buckets.current();
+            if (store == null) {
+                return Mono.empty();
+            }
+            Meter tooSmall = tooSmall(meters, estimate);
+            if (tooSmall != null) {
+                return refuseTooLarge(call, store, meters, tooSmall, estimate);
+            }
+            return Mono.fromFuture(() -> consumeAll(store, meters, estimate))
+                    .flatMap(charges -> decide(call, store, charges, estimate))
+                    .onErrorResume(e -> !(e instanceof ApiException) && mayFallBack, e -> {
+                        buckets.down(store, e);
+                        return admit(call, meters, estimate, false);
+                    });
+        });
+    }
+
+    private static long estimate(Call call) {
+        return call.operation() == Operation.EMBEDDINGS ? call.promptTokens()
+                : (long) call.promptTokens() + call.maxTokens();
+    }
+
+    private static Meter tooSmall(List<Meter> meters, long estimate) {
+        return meters.stream().filter(m -> m.kind() == Kind.TOKENS && estimate > m.limit()).findFirst().orElse(null);
+    }
+
+    private static CompletableFuture<List<Charge>> consumeAll(BucketStore store, List<Meter> meters, long estimate) {
+        List<CompletableFuture<Charge>> charges = meters.stream()
+                .map(m -> store.tryConsume(m, m.charge(estimate)).thenApply(p -> new Charge(m, m.charge(estimate), p)))
+                .toList();
+        return CompletableFuture.allOf(charges.toArray(CompletableFuture[]::new))
+                .thenApply(v -> charges.stream().map(CompletableFuture::join).toList());
+    }
+
+    private Mono<Void> decide(Call call, BucketStore store, List<Charge> charges, long estimate) {
+        if (charges.stream().allMatch(c -> c.probe().isConsumed())) {
+            call.put(KEY, new Admission(store, charges, estimate));
+            headers(call, store, charges, false);
+            return Mono.empty();
+        }
+        charges.stream().filter(c -> c.probe().isConsumed()).forEach(c -> giveBack(store, c.meter(), c.tokens()));
+        headers(call, store, charges, true);
+        Charge binding = charges.stream().filter(c -> !c.probe().isConsumed())
+                .max((a, b) -> Long.compare(a.probe().getNanosToWaitForRefill(), b.probe().getNanosToWaitForRefill()))
+                .orElseThrow();
+        long wait = Math.min(binding.probe().getNanosToWaitForRefill(), Meter.PERIOD.toNanos());
+        RateLimitHeaders.retryAfter(call.responseHeaders(), wait);
+        count(call, binding.meter().kind() == Kind.REQUESTS ? "requests" : "tokens");
+        return Mono.error(rateLimited(call, store, binding, wait));
+    }
+
+    private static ApiException rateLimited(Call call, BucketStore store, Charge c, long waitNanos) {
+        boolean requests = c.meter().kind() == Kind.REQUESTS;
+        return ApiException.rateLimited(requests ? "requests" : "tokens",
+                "Rate limit reached for deployment `" + call.deployment().name() + "` on "
+                        + (requests ? "requests per min (RPM)" : "tokens per min (TPM)")
+                        + ": Limit " + store.limit(c.meter()) + ", Remaining " + Math.max(0, c.remaining(true))
+                        + ", Requested " + c.tokens() + ". Please try again in "
+                        + RateLimitHeaders.format(waitNanos) + ".");
+    }
+
+    private Mono<Void> refuseTooLarge(Call call, BucketStore store, List<Meter> meters, Meter meter, long estimate) {
+        count(call, "too_large");
+        String param = call.operation() == Operation.EMBEDDINGS ? "input" : "max_tokens";
+        ApiException error = ApiException.tokensExceedLimit(param, "This request needs " + estimate
+                + " tokens (" + (param.equals("input") ? "its input" : "prompt + max_tokens")
+                + "), more than the whole tokens-per-minute limit of " + meter.limit() + " on deployment `"
+                + call.deployment().name() + "`; it could never be admitted. Send a shorter "
+                + (param.equals("input") ? "input." : "prompt or a lower max_tokens."));
+        List<CompletableFuture<Charge>> peeks = meters.stream()
+                .map(m -> store.peek(m).thenApply(p -> new Charge(m, 0,
+                        ConsumptionProbe.rejected(p.getRemainingTokens(), p.getNanosToWaitForRefill(), 0))))
+                .toList();
+        return Mono.fromFuture(CompletableFuture.allOf(peeks.toArray(CompletableFuture[]::new)))
+                .doOnSuccess(v -> headers(call, store, peeks.stream().map(CompletableFuture::join).toList(), true))
+                .onErrorResume(e -> Mono.empty())
+                .then(Mono.error(error));
+    }
+
+    private static void headers(Call call, BucketStore store, List<Charge> charges, boolean givenBack) {
+        RateLimitHeaders.write(call.responseHeaders(), state(store, charges, Kind.REQUESTS, givenBack),
+                state(store, charges, Kind.TOKENS, givenBack));
+    }
+
+    /** The bucket of {@code kind} with the least left, as the caller should see it; {@code null} if none. */
+    private static State state(BucketStore store, List<Charge> charges, Kind kind, boolean givenBack) {
+        State least = null;
+        for (Charge c : charges) {
+            if (c.meter().kind() == kind) {
+                State s = new State(store.limit(c.meter()), Math.min(store.limit(c.meter()), c.remaining(givenBack)));
+                if (least == null || s.remaining() < least.remaining()) {
+                    least = s;
+                }
+            }
+        }
+        return least;
+    }
+
+    @Override
+    public void complete(Call call, CallResult result) {
+        Admission a = call.get(KEY);
+        if (a == null) {
+            return;
+        }
+        if (result.outcome() == Outcome.REFUSED) {
+            a.charges().forEach(c -> giveBack(a.store(), c.meter(), c.tokens()));
+            return;
+        }
+        long difference = result.usage().totalTokens() - a.estimate();
+        for (Charge c : a.charges()) {
+            if (c.meter().kind() == Kind.TOKENS && difference != 0) {
+                settle(a.store(), c.meter(), difference);
+            }
+        }
+    }
+
+    private void settle(BucketStore store, Meter meter, long difference) {
+        if (difference < 0) {
+            giveBack(store, meter, -difference);
+        } else {
+            store.charge(meter, difference).whenComplete((v, e) -> failed(store, e));
+        }
+    }
+
+    private void giveBack(BucketStore store, Meter meter, long tokens) {
+        store.refund(meter, tokens).whenComplete((v, e) -> failed(store, e));
+    }
+
+    private void failed(BucketStore store, Throwable e) {
+        if (e != null) {
+            log.debug("quota settlement lost on '{}': {}", store.name(), e.toString());
+            buckets.down(store, e);
+        }
+    }
+
+    private void count(Call call, String limit) {
+        metrics.counter(MetricNames.QUOTA_REJECTED, "deployment", call.deployment().name(), "limit", limit)
+                .increment();
+    }
+}

@@ -43,7 +43,8 @@ public record GatewayProperties(
      * One deployment: a public name customers use as {@code model} (or in Azure's path).
      *
      * @param kind chat/completions or embeddings
-     * @param backend Triton endpoint {@code host:port}, or {@code embedded} for the in-process model server
+     * @param backend a backend named in {@code gateway.backends}, Triton endpoints {@code host:port[,host:port]}
+     *        (a pool with default settings), or {@code embedded} for the in-process model server
      * @param model the model's name on the backend
      * @param chatTemplate Jinja chat template source, or {@code chatml} / {@code plain}
      * @param tokenEncoding tiktoken encoding used to estimate tokens when the backend does not count them
@@ -52,6 +53,8 @@ public record GatewayProperties(
      * @param firstTokenTimeout longest wait for the first token (then 504 before any byte was sent)
      * @param idleTimeout longest gap between two tokens of a stream
      * @param requestTimeout longest wait for a whole non-streamed answer or embedding batch
+     * @param layout the Triton model's tensors: {@code vllm}, {@code ensemble} (TensorRT-LLM) or {@code auto}
+     *        (read from its ModelConfig/ModelMetadata at startup and when it becomes ready again)
      */
     public record DeploymentProperties(
             @DefaultValue("CHAT") @NotNull Kind kind,
@@ -63,7 +66,8 @@ public record GatewayProperties(
             @DefaultValue("4096") @Positive int maxTokensLimit,
             @DefaultValue("60s") @NotNull Duration firstTokenTimeout,
             @DefaultValue("60s") @NotNull Duration idleTimeout,
-            @DefaultValue("10m") @NotNull Duration requestTimeout) {}
+            @DefaultValue("10m") @NotNull Duration requestTimeout,
+            @DefaultValue("AUTO") @NotNull BackendsProperties.ModelLayout layout) {}
 
     /**
      * A configured API key.

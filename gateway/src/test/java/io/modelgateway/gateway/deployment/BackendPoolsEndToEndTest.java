@@ -120,7 +120,7 @@ class BackendPoolsEndToEndTest extends FleetTestBase {
     @Test
     void aFullBulkheadAnswers429WithRetryAfterAtOnce() throws Exception {
         // The narrow backend takes one call at a time; this stream holds it for about two seconds.
-        HttpResponse<InputStream> holding = http.send(request("narrow-chat", words(40), true),
+        HttpResponse<InputStream> holding = http.send(request("narrow-chat", words(80), true),
                 HttpResponse.BodyHandlers.ofInputStream());
         BufferedReader lines = new BufferedReader(new InputStreamReader(holding.body(), StandardCharsets.UTF_8));
         assertThat(lines.readLine()).startsWith("data: ");
@@ -140,6 +140,15 @@ class BackendPoolsEndToEndTest extends FleetTestBase {
                 () -> openAi().chat().completions().create(chat("narrow-chat", "and another", 5)));
         assertThat(sdk.statusCode()).isEqualTo(429);
         assertThat(sdk.headers().values("retry-after")).containsExactly("1");
+
+        // A flood past the bulkhead: every call is refused fast, none queues behind the held slot.
+        long flood0 = System.nanoTime();
+        List<java.util.concurrent.CompletableFuture<HttpResponse<String>>> flood = IntStream.range(0, 100)
+                .mapToObj(i -> http.sendAsync(request("narrow-chat", "flood " + i, i % 2 == 0),
+                        HttpResponse.BodyHandlers.ofString())).toList();
+        assertThat(flood.stream().map(java.util.concurrent.CompletableFuture::join).map(HttpResponse::statusCode))
+                .containsOnly(429);
+        assertThat(Duration.ofNanos(System.nanoTime() - flood0)).isLessThan(Duration.ofMillis(1500));
 
         // The holding stream was not disturbed.
         String rest = lines.lines().collect(Collectors.joining("\n"));

@@ -74,6 +74,7 @@ public class UpstreamRelay {
         call.markForwarded();
         return gateway.handle(proxied)
                 .doOnError(e -> tracker.failed(e, false))
+                .doOnCancel(tracker::cancelled)
                 .doOnSuccess(v -> tracker.completed());
     }
 

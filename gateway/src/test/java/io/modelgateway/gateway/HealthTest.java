@@ -26,9 +26,24 @@ class HealthTest extends GatewayTestBase {
         JsonNode health = get(baseUrl() + "/actuator/health", 200);
         JsonNode backends = health.get("components").get("backends");
         assertThat(backends.get("status").asString()).isEqualTo("DEGRADED");
-        assertThat(backends.get("details").get("echo").asString()).isEqualTo("READY");
-        assertThat(backends.get("details").get("unreachable").asString()).startsWith("UNAVAILABLE");
-        assertThat(backends.get("details").get("misconfigured").asString()).isEqualTo("MODEL_NOT_FOUND");
+        JsonNode deployments = backends.get("details").get("deployments");
+        assertThat(deployments.get("echo").asString()).isEqualTo("READY");
+        assertThat(deployments.get("unreachable").asString()).isEqualTo("UNAVAILABLE");
+        // The replica is up but does not serve the model.
+        assertThat(deployments.get("misconfigured").asString()).isEqualTo("MODEL_NOT_READY");
+    }
+
+    @Test
+    void poolsListEachReplicaWithReadinessLoadAndBreaker() throws Exception {
+        JsonNode pools = get(baseUrl() + "/actuator/health", 200).get("components").get("backends")
+                .get("details").get("pools");
+        JsonNode embedded = pools.get("embedded").get(0);
+        assertThat(embedded.get("ready").asBoolean()).isTrue();
+        assertThat(embedded.get("breaker").asString()).isEqualTo("CLOSED");
+        assertThat(embedded.get("outstanding").asInt()).isZero();
+        assertThat(embedded.get("models").get("echo").asBoolean()).isTrue();
+        JsonNode unreachable = pools.get("127.0.0.1:1").get(0);
+        assertThat(unreachable.get("ready").asBoolean()).isFalse();
     }
 
     @Test

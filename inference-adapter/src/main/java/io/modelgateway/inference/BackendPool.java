@@ -101,6 +101,14 @@ public final class BackendPool implements AutoCloseable {
         return layouts.get(model);
     }
 
+    /**
+     * Reads an AUTO model's layout again from a ready replica, e.g. after the model came back from being
+     * unready (it may have been redeployed with other tensors); until then the known layout stays in use.
+     */
+    public CompletableFuture<TensorLayout> redetectLayout(String model) {
+        return layouts.refresh(model);
+    }
+
     /** Every replica with its readiness, load and breaker state. */
     public List<ReplicaStatus> replicas() {
         return runtime.replicas().stream().map(Replica::status).toList();

@@ -43,7 +43,8 @@ public record GatewayProperties(
      * One deployment: a public name customers use as {@code model} (or in Azure's path).
      *
      * @param kind chat/completions or embeddings
-     * @param backend Triton endpoint {@code host:port}, or {@code embedded} for the in-process model server
+     * @param backend a backend named in {@code gateway.backends}, Triton endpoints {@code host:port[,host:port]}
+     *        (a pool with default settings), or {@code embedded} for the in-process model server
      * @param model the model's name on the backend
      * @param chatTemplate Jinja chat template source, or {@code chatml} / {@code plain}
      * @param tokenEncoding tiktoken encoding used to estimate tokens when the backend does not count them
@@ -54,6 +55,8 @@ public record GatewayProperties(
      * @param requestTimeout longest wait for a whole non-streamed answer or embedding batch
      * @param rpm default requests-per-minute limit of each tenant on this deployment (absent = no limit)
      * @param tpm default tokens-per-minute limit of each tenant on this deployment (absent = no limit)
+     * @param layout the Triton model's tensors: {@code vllm}, {@code ensemble} (TensorRT-LLM) or {@code auto}
+     *        (read from its ModelConfig/ModelMetadata at startup and when it becomes ready again)
      */
     public record DeploymentProperties(
             @DefaultValue("CHAT") @NotNull Kind kind,
@@ -67,7 +70,8 @@ public record GatewayProperties(
             @DefaultValue("60s") @NotNull Duration idleTimeout,
             @DefaultValue("10m") @NotNull Duration requestTimeout,
             @Positive Long rpm,
-            @Positive Long tpm) {}
+            @Positive Long tpm,
+            @DefaultValue("AUTO") @NotNull BackendsProperties.ModelLayout layout) {}
 
     /**
      * A configured API key.

@@ -1,7 +1,10 @@
 package io.modelgateway.gateway.deployment;
 
-import io.modelgateway.inference.InferenceException;
+import io.modelgateway.inference.BackendPool;
+import io.modelgateway.inference.ReplicaStatus;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.springframework.boot.health.contributor.Health;
@@ -12,10 +15,12 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
- * {@code /actuator/health} component {@code backends}: asks each deployment's backend whether its model
- * is ready (Triton {@code ModelReady}). A backend that is down makes this component {@code DEGRADED}
- * (HTTP 200) and names it; it does not fail liveness or readiness of the gateway, which keeps serving
- * every other deployment.
+ * {@code /actuator/health} component {@code backends}: each deployment's state from its pool's polled
+ * readiness ({@code READY}, {@code MODEL_NOT_READY} when replicas are up but none has the model ready,
+ * {@code UNAVAILABLE} when no replica is; {@code PROXIED} for HTTP upstreams, which are not polled), and each
+ * pool's replicas with their readiness, calls in flight and breaker state. A deployment that is not ready makes
+ * this component {@code DEGRADED} (HTTP 200); it does not fail liveness or readiness of the gateway, which keeps
+ * serving every other deployment.
  */
 @Component("backends")
 public class BackendsHealthIndicator implements ReactiveHealthIndicator {
@@ -32,21 +37,43 @@ public class BackendsHealthIndicator implements ReactiveHealthIndicator {
     @Override
     public Mono<Health> health() {
         return Flux.fromIterable(deployments.all())
-                .flatMap(d -> Mono.fromFuture(() -> d.backend().modelReady(d.model()))
-                        .timeout(TIMEOUT)
-                        .map(ready -> Map.entry(d.name(), ready ? "READY" : "NOT_READY"))
-                        .onErrorResume(e -> Mono.just(Map.entry(d.name(), state(e)))))
+                .flatMap(d -> state(d).map(s -> Map.entry(d.name(), s)))
                 .collectMap(Map.Entry::getKey, Map.Entry::getValue, TreeMap::new)
                 .map(states -> {
-                    boolean allReady = states.values().stream().allMatch("READY"::equals);
-                    return Health.status(allReady ? Status.UP : DEGRADED).withDetails(states).build();
+                    boolean allReady = states.values().stream().allMatch(s -> "READY".equals(s) || "PROXIED".equals(s));
+                    return Health.status(allReady ? Status.UP : DEGRADED)
+                            .withDetail("deployments", states)
+                            .withDetail("pools", pools())
+                            .build();
                 });
     }
 
-    private static String state(Throwable e) {
-        if (e instanceof InferenceException ie && ie.kind() == InferenceException.Kind.MODEL_NOT_FOUND) {
-            return "MODEL_NOT_FOUND";
+    private static Mono<String> state(Deployment d) {
+        if (d.proxied()) {
+            return Mono.just("PROXIED");
         }
-        return "UNAVAILABLE: " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
+        return Mono.fromFuture(() -> d.backend().modelReady(d.model()))
+                .timeout(TIMEOUT)
+                .map(ready -> ready ? "READY" : notReady(d.backend()))
+                .onErrorResume(e -> Mono.just("UNAVAILABLE"));
+    }
+
+    private static String notReady(BackendPool pool) {
+        return pool.replicas().stream().anyMatch(ReplicaStatus::ready) ? "MODEL_NOT_READY" : "UNAVAILABLE";
+    }
+
+    private Map<String, List<Map<String, Object>>> pools() {
+        Map<String, List<Map<String, Object>>> out = new TreeMap<>();
+        deployments.pools().forEach((name, pool) -> out.put(name, pool.replicas().stream().map(r -> {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("endpoint", r.endpoint());
+            m.put("target", r.target());
+            m.put("ready", r.ready());
+            m.put("outstanding", r.outstanding());
+            m.put("breaker", r.breaker().name());
+            m.put("models", new TreeMap<>(r.models()));
+            return m;
+        }).toList()));
+        return out;
     }
 }

@@ -25,8 +25,11 @@ public class OpenAiErrorHandler implements WebExceptionHandler {
         response.setStatusCode(e.status());
         HttpHeaders headers = response.getHeaders();
         headers.setContentType(MediaType.APPLICATION_JSON);
-        if (e.status().value() == 503) {
-            headers.set(HttpHeaders.RETRY_AFTER, "1");
+        if (e.status().value() == 503 || "backend_overloaded".equals(e.code())) {
+            // Backend capacity or health: worth a retry shortly (a stage's own retry-after wins).
+            if (!headers.containsHeader(HttpHeaders.RETRY_AFTER)) {
+                headers.set(HttpHeaders.RETRY_AFTER, "1");
+            }
         }
         byte[] body = Json.write(g -> OpenAiErrors.write(g, e));
         return response.writeWith(Mono.just(response.bufferFactory().wrap(body)));

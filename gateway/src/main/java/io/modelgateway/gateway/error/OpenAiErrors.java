@@ -39,6 +39,11 @@ public final class OpenAiErrors {
             return ApiException.of(HttpStatus.SERVICE_UNAVAILABLE, "server_error", null, "auth_unavailable",
                     "The bearer token could not be validated right now. Please retry.");
         }
+        if (connectionRefused(t)) {
+            // An HTTP upstream that cannot be reached (connection refused, unknown host, connect timeout).
+            return ApiException.of(HttpStatus.SERVICE_UNAVAILABLE, "server_error", null, "backend_unavailable",
+                    "The model backend is unavailable. Please retry.");
+        }
         if (t instanceof TimeoutException) {
             return ApiException.of(HttpStatus.GATEWAY_TIMEOUT, "server_error", null, "backend_timeout",
                     "The model backend did not answer in time.");
@@ -66,6 +71,16 @@ public final class OpenAiErrors {
                 "The server had an error while processing your request.");
     }
 
+    private static boolean connectionRefused(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
+            if (c instanceof java.net.ConnectException || c instanceof java.net.UnknownHostException
+                    || c instanceof java.net.NoRouteToHostException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private static ApiException fromStatus(HttpStatusCode status) {
         if (status.value() == 404) {
             return ApiException.of(HttpStatus.NOT_FOUND, "invalid_request_error", null, "not_found",
@@ -83,7 +98,8 @@ public final class OpenAiErrors {
                     "The model backend rejected the request: " + e.getMessage());
             case UNAVAILABLE, CANCELLED -> ApiException.of(HttpStatus.SERVICE_UNAVAILABLE, "server_error", null,
                     "backend_unavailable", "The model backend is unavailable. Please retry.");
-            case OVERLOADED -> ApiException.of(HttpStatus.SERVICE_UNAVAILABLE, "server_error", null,
+            // Capacity, not the caller's quota: a 429 with its own code (FIELD.md: Azure's "high demand" 429).
+            case OVERLOADED -> ApiException.of(HttpStatus.TOO_MANY_REQUESTS, "server_error", null,
                     "backend_overloaded", "The model backend is at capacity. Please retry shortly.");
             case TIMEOUT -> ApiException.of(HttpStatus.GATEWAY_TIMEOUT, "server_error", null, "backend_timeout",
                     "The model backend did not answer in time.");

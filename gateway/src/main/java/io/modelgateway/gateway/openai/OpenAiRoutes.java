@@ -6,6 +6,7 @@ import io.modelgateway.gateway.config.GatewayProperties;
 import io.modelgateway.gateway.deployment.Deployments;
 import io.modelgateway.gateway.error.ApiException;
 import io.modelgateway.gateway.openai.internal.Bodies;
+import io.modelgateway.gateway.openai.internal.Generation;
 import io.modelgateway.gateway.openai.internal.GenerationReader;
 import java.util.function.BiFunction;
 import org.springframework.context.annotation.Bean;
@@ -33,11 +34,13 @@ public class OpenAiRoutes {
 
     @Bean
     RouterFunction<ServerResponse> openAiRouter(GatewayProperties properties, Deployments deployments,
-            GenerationHandler generations, EmbeddingsHandler embeddings, ModelsHandler models) {
+            GenerationHandler generations, EmbeddingsHandler embeddings, ModelsHandler models, UpstreamRelay upstreams) {
         long maxBytes = properties.maxRequestBody().toBytes();
         GenerationReader reader = new GenerationReader(deployments);
-        BodyHandler chat = (req, body) -> generations.handle(req, reader.chat(body, azureDeployment(req), Caller.of(req.exchange())));
-        BodyHandler completion = (req, body) -> generations.handle(req, reader.completion(body, azureDeployment(req), Caller.of(req.exchange())));
+        BodyHandler chat = (req, body) -> generate(generations, upstreams, req, body,
+                reader.chat(body, azureDeployment(req), Caller.of(req.exchange())));
+        BodyHandler completion = (req, body) -> generate(generations, upstreams, req, body,
+                reader.completion(body, azureDeployment(req), Caller.of(req.exchange())));
         BodyHandler embedding = (req, body) -> embeddings.handle(req, body, azureDeployment(req));
 
         RouterFunctions.Builder routes = RouterFunctions.route();
@@ -57,6 +60,12 @@ public class OpenAiRoutes {
                 .POST(AZURE + "/completions", azure(withBody(completion, maxBytes)))
                 .POST(AZURE + "/embeddings", azure(withBody(embedding, maxBytes)));
         return routes.build();
+    }
+
+    /** Triton deployments are served by the handler; HTTP upstreams are proxied by Spring Cloud Gateway. */
+    private static Mono<ServerResponse> generate(GenerationHandler generations, UpstreamRelay upstreams,
+            ServerRequest req, JsonNode body, Generation gen) {
+        return gen.deployment().proxied() ? upstreams.handle(req, gen, body) : generations.handle(req, gen);
     }
 
     private interface BodyHandler extends BiFunction<ServerRequest, JsonNode, Mono<ServerResponse>> {}

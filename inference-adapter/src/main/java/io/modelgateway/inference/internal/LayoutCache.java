@@ -52,6 +52,21 @@ public final class LayoutCache {
         return created;
     }
 
+    /**
+     * Detects an AUTO model's layout again (the model may have been replaced while it was unready); the layout
+     * known so far serves calls until the new detection succeeds. A configured layout is returned as is.
+     */
+    public CompletableFuture<TensorLayout> refresh(String model) {
+        if (pool.config().layoutOf(model) != Layout.AUTO) {
+            return get(model);
+        }
+        return detect(model).whenComplete((layout, error) -> {
+            if (error == null) {
+                detected.put(model, CompletableFuture.completedFuture(layout));
+            }
+        });
+    }
+
     private CompletableFuture<TensorLayout> detect(String model) {
         Replica replica = pool.replicas().stream().filter(r -> r.routable(model)).findFirst()
                 .orElse(pool.replicas().isEmpty() ? null : pool.replicas().get(0));

@@ -8,6 +8,7 @@ import io.modelgateway.gateway.error.ApiException;
 import io.modelgateway.inference.ChatMessage;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -86,7 +87,14 @@ public final class GenerationReader {
         }
         boolean stream = Boolean.TRUE.equals(Fields.bool(body, "stream"));
         boolean includeUsage = streamOptions(body, stream);
-        return new Generation(chat, d, prompt, maxTokens, stream, includeUsage, sampling(body));
+        Map<String, Object> sampling = sampling(body);
+        Set<String> asked = answerShapingParameters(body);
+        asked.addAll(sampling.keySet());
+        d.unsupportedParameter(asked).ifPresent(p -> {
+            throw ApiException.unsupported(p, "n".equals(p) ? "'n' greater than 1 is not supported by this deployment."
+                    : "'" + p + "' is not supported by this deployment.");
+        });
+        return new Generation(chat, d, prompt, maxTokens, stream, includeUsage, sampling);
     }
 
     private Deployment deployment(JsonNode body, String pathDeployment, Caller caller) {
@@ -192,22 +200,6 @@ public final class GenerationReader {
     }
 
     private static void rejectUnsupported(JsonNode body) {
-        Integer n = Fields.integer(body, "n", 1, 128);
-        if (n != null && n > 1) {
-            throw ApiException.unsupported("n", "'n' greater than 1 is not supported by this deployment.");
-        }
-        JsonNode logprobs = Fields.get(body, "logprobs");
-        if (logprobs != null && !(logprobs.isBoolean() && !logprobs.booleanValue())
-                && !(logprobs.isIntegralNumber() && logprobs.intValue() == 0)) {
-            throw ApiException.unsupported("logprobs", "'logprobs' is not supported by this deployment.");
-        }
-        if (Fields.get(body, "top_logprobs") != null) {
-            throw ApiException.unsupported("top_logprobs", "'top_logprobs' is not supported by this deployment.");
-        }
-        JsonNode bias = Fields.get(body, "logit_bias");
-        if (bias != null && !(bias.isObject() && bias.isEmpty())) {
-            throw ApiException.unsupported("logit_bias", "'logit_bias' is not supported by this deployment.");
-        }
         for (String f : List.of("tools", "functions")) {
             JsonNode t = Fields.get(body, f);
             if (t != null && !(t.isArray() && t.isEmpty())) {
@@ -223,6 +215,32 @@ public final class GenerationReader {
         }
         Fields.string(body, "user", false);
         Fields.bool(body, "store");
+    }
+
+    /**
+     * Parameters that change the answer's shape (several choices, log probabilities) or need OpenAI's token
+     * ids, when the client set them to more than their default: a Triton layout cannot honour them, an
+     * OpenAI-compatible upstream can ({@link Deployment#unsupportedParameter} decides).
+     */
+    private static Set<String> answerShapingParameters(JsonNode body) {
+        Set<String> out = new LinkedHashSet<>();
+        Integer n = Fields.integer(body, "n", 1, 128);
+        if (n != null && n > 1) {
+            out.add("n");
+        }
+        JsonNode logprobs = Fields.get(body, "logprobs");
+        if (logprobs != null && !(logprobs.isBoolean() && !logprobs.booleanValue())
+                && !(logprobs.isIntegralNumber() && logprobs.intValue() == 0)) {
+            out.add("logprobs");
+        }
+        if (Fields.get(body, "top_logprobs") != null) {
+            out.add("top_logprobs");
+        }
+        JsonNode bias = Fields.get(body, "logit_bias");
+        if (bias != null && !(bias.isObject() && bias.isEmpty())) {
+            out.add("logit_bias");
+        }
+        return out;
     }
 
     private static boolean streamOptions(JsonNode body, boolean stream) {

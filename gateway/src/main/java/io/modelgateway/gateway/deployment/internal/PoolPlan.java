@@ -1,0 +1,60 @@
+package io.modelgateway.gateway.deployment.internal;
+
+import io.modelgateway.gateway.config.BackendsProperties.BackendProperties;
+import io.modelgateway.gateway.config.BackendsProperties.ModelLayout;
+import io.modelgateway.inference.Layout;
+import io.modelgateway.inference.PoolConfig;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One Triton pool to build: its settings and every model the deployments on it serve, with their layouts.
+ * Two deployments that serve one model of one pool with different layouts are a configuration error.
+ */
+final class PoolPlan {
+
+    private final String name;
+    private final List<String> endpoints;
+    private final BackendProperties settings;
+    private final List<String> models = new ArrayList<>();
+    private final Map<String, Layout> layouts = new LinkedHashMap<>();
+
+    PoolPlan(String name, List<String> endpoints, BackendProperties settings) {
+        this.name = name;
+        this.endpoints = List.copyOf(endpoints);
+        this.settings = settings;
+    }
+
+    void serve(String deployment, String model, ModelLayout layout) {
+        Layout wanted = switch (layout) {
+            case AUTO -> Layout.AUTO;
+            case VLLM -> Layout.VLLM;
+            case ENSEMBLE -> Layout.TRTLLM_ENSEMBLE;
+        };
+        Layout before = layouts.putIfAbsent(model, wanted);
+        if (before != null && before != wanted) {
+            throw new IllegalStateException("deployment '" + deployment + "' sets layout " + layout + " for model '"
+                    + model + "' of backend '" + name + "', which another deployment sets to " + before);
+        }
+        if (!models.contains(model)) {
+            models.add(model);
+        }
+    }
+
+    PoolConfig config() {
+        BackendProperties s = settings;
+        var b = s.breaker();
+        return PoolConfig.builder(name, endpoints)
+                .models(models)
+                .layouts(layouts)
+                .health(new PoolConfig.Health(s.pollInterval(), s.pollTimeout(), s.dnsRefresh()))
+                .breaker(new PoolConfig.Breaker(b.windowSize(), b.failureRatePercent(), b.minimumCalls(),
+                        b.openDuration(), b.halfOpenCalls()))
+                .timeouts(new PoolConfig.Timeouts(s.firstTokenTimeout(), s.betweenTokensTimeout()))
+                .maxConcurrentPerReplica(s.maxConcurrentPerReplica())
+                .maxAttempts(s.maxAttempts())
+                .build();
+    }
+}

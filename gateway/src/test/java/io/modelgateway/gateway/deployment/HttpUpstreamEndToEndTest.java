@@ -1,0 +1,185 @@
+package io.modelgateway.gateway.deployment;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+import static org.awaitility.Awaitility.await;
+
+import com.openai.core.http.StreamResponse;
+import com.openai.errors.InternalServerException;
+import com.openai.models.chat.completions.ChatCompletion;
+import com.openai.models.chat.completions.ChatCompletionChunk;
+import com.openai.models.chat.completions.ChatCompletionCreateParams;
+import com.openai.models.chat.completions.ChatCompletionStreamOptions;
+import com.openai.models.completions.Completion;
+import com.openai.models.completions.CompletionCreateParams;
+import io.modelgateway.gateway.pipeline.Outcome;
+import io.modelgateway.gateway.pipeline.RecordedCalls;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Deployments on an OpenAI-compatible HTTP upstream (a small server in the test), proxied by Spring Cloud
+ * Gateway inside the pipeline: same auth and pipeline, the upstream's model name and key, its usage read
+ * (asked for on streams and hidden when the client did not ask), counted when it sends none.
+ */
+class HttpUpstreamEndToEndTest extends FleetTestBase {
+
+    @Autowired
+    RecordedCalls recorded;
+
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    private static ChatCompletionCreateParams chat(String model, String text) {
+        return ChatCompletionCreateParams.builder().model(model).addUserMessage(text).maxCompletionTokens(40).build();
+    }
+
+    private RecordedCalls.Ended ended(String requestId) {
+        return await().atMost(Duration.ofSeconds(10)).until(() -> recorded.get(requestId), e -> e != null);
+    }
+
+    @Test
+    void aPlainChatIsProxiedWithTheUpstreamsModelKeyAndUsage() {
+        var raw = openAi().chat().completions().withRawResponse().create(chat("up-chat", "hello upstream world"));
+        ChatCompletion c = raw.parse();
+        assertThat(c.choices().get(0).message().content()).hasValue("hello upstream world");
+        assertThat(c.usage().orElseThrow().completionTokens()).isEqualTo(3);
+
+        FakeOpenAi.Received got = UPSTREAM.last();
+        assertThat(got.path()).isEqualTo("/v1/chat/completions");
+        assertThat(got.body().get("model").asString()).isEqualTo("fake-model");
+        assertThat(got.body().get("max_completion_tokens").asInt()).isEqualTo(40);
+        assertThat(got.headers().get("authorization")).isEqualTo("Bearer sk-upstream-secret");
+        assertThat(got.headers().values()).noneMatch(v -> v.contains(KEY));
+
+        String requestId = raw.headers().values("x-request-id").get(0);
+        assertThat(requestId).isNotEqualTo("upstream-id");
+        assertThat(got.headers().get("x-request-id")).isEqualTo(requestId);
+        assertThat(raw.headers().values("x-ratelimit-remaining-requests")).isEmpty();
+        RecordedCalls.Ended e = ended(requestId);
+        assertThat(e.result().outcome()).isEqualTo(Outcome.COMPLETED);
+        assertThat(e.call().forwarded()).isTrue();
+        assertThat(e.result().usage().promptTokens()).isEqualTo(7);
+        assertThat(e.result().usage().completionTokens()).isEqualTo(3);
+        assertThat(e.result().usage().estimated()).isFalse();
+    }
+
+    @Test
+    void aStreamAsksTheUpstreamForUsageAndHidesItWhenTheClientDidNot() {
+        List<ChatCompletionChunk> chunks = stream(chat("up-chat", "one two three four"));
+        assertThat(text(chunks)).isEqualTo("one two three four");
+        assertThat(chunks).noneMatch(ch -> ch.usage().isPresent());
+        assertThat(UPSTREAM.last().body().get("stream_options").get("include_usage").asBoolean()).isTrue();
+
+        var withUsage = chat("up-chat", "five six seven").toBuilder()
+                .streamOptions(ChatCompletionStreamOptions.builder().includeUsage(true).build()).build();
+        List<ChatCompletionChunk> counted = stream(withUsage);
+        assertThat(text(counted)).isEqualTo("five six seven");
+        assertThat(counted.get(counted.size() - 1).usage().orElseThrow().completionTokens()).isEqualTo(3);
+    }
+
+    @Test
+    void theStreamsUsageReachesThePipeline() throws Exception {
+        HttpResponse<String> r = http.send(request("up-chat", "a b c d e", true), HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.headers().firstValue("content-type").orElseThrow()).startsWith("text/event-stream");
+        assertThat(r.body()).doesNotContain("\"usage\"").contains("data: [DONE]");
+        RecordedCalls.Ended e = ended(r.headers().firstValue("x-request-id").orElseThrow());
+        assertThat(e.result().outcome()).isEqualTo(Outcome.COMPLETED);
+        assertThat(e.result().usage().promptTokens()).isEqualTo(7);
+        assertThat(e.result().usage().completionTokens()).isEqualTo(5);
+        assertThat(e.result().usage().estimated()).isFalse();
+        assertThat(e.call().firstTokenAt()).isNotNull();
+    }
+
+    @Test
+    void usageIsCountedWhenTheUpstreamSendsNone() throws Exception {
+        HttpResponse<String> plain = http.send(request("up-no-usage", "alpha beta gamma", false),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(plain.statusCode()).isEqualTo(200);
+        RecordedCalls.Ended e = ended(plain.headers().firstValue("x-request-id").orElseThrow());
+        assertThat(e.result().usage().estimated()).isTrue();
+        assertThat(e.result().usage().completionTokens()).isEqualTo(3);
+        assertThat(e.result().usage().promptTokens()).isPositive();
+
+        HttpResponse<String> streamed = http.send(request("up-no-usage", "alpha beta gamma delta", true),
+                HttpResponse.BodyHandlers.ofString());
+        RecordedCalls.Ended s = ended(streamed.headers().firstValue("x-request-id").orElseThrow());
+        assertThat(s.result().outcome()).isEqualTo(Outcome.COMPLETED);
+        assertThat(s.result().usage().estimated()).isTrue();
+        assertThat(s.result().usage().completionTokens()).isEqualTo(4);
+    }
+
+    @Test
+    void completionsAreProxiedToo() {
+        Completion c = openAi().completions().create(CompletionCreateParams.builder().model("up-chat")
+                .prompt("legacy completion").maxTokens(10).build());
+        assertThat(c.choices().get(0).text()).isEqualTo("legacy completion");
+        assertThat(UPSTREAM.last().path()).isEqualTo("/v1/completions");
+        assertThat(UPSTREAM.last().body().get("max_tokens").asInt()).isEqualTo(10);
+    }
+
+    @Test
+    void aStreamThatBreaksEndsWithAnOpenAiErrorEvent() throws Exception {
+        HttpResponse<String> r = http.send(request("up-breaks", "one two three four", true),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).isEqualTo(200);
+        List<String> events = r.body().lines().filter(l -> l.startsWith("data: ")).toList();
+        assertThat(events).hasSize(3);
+        JsonNode error = FakeOpenAi.JSON.readTree(events.get(2).substring(6)).get("error");
+        assertThat(error).isNotNull();
+        assertThat(error.get("type").asString()).isEqualTo("server_error");
+        RecordedCalls.Ended e = ended(r.headers().firstValue("x-request-id").orElseThrow());
+        assertThat(e.result().outcome()).isEqualTo(Outcome.CUT_SHORT);
+        assertThat(e.result().usage().completionTokens()).isEqualTo(2);
+    }
+
+    @Test
+    void anUnreachableUpstreamIs503WithRetryAfter() {
+        var e = catchThrowableOfType(InternalServerException.class,
+                () -> openAi().chat().completions().create(chat("up-down", "anyone there")));
+        assertThat(e.statusCode()).isEqualTo(503);
+        assertThat(e.code()).hasValue("backend_unavailable");
+        assertThat(e.headers().values("retry-after")).isNotEmpty();
+    }
+
+    @Test
+    void parametersTritonCannotHonourPassToTheUpstream() {
+        ChatCompletion c = openAi().chat().completions().create(chat("up-chat", "n is fine here").toBuilder().n(2)
+                .build());
+        assertThat(c.choices()).isNotEmpty();
+        assertThat(UPSTREAM.last().body().get("n").asInt()).isEqualTo(2);
+    }
+
+    private List<ChatCompletionChunk> stream(ChatCompletionCreateParams params) {
+        List<ChatCompletionChunk> chunks = new ArrayList<>();
+        try (StreamResponse<ChatCompletionChunk> s = openAi().chat().completions().createStreaming(params)) {
+            s.stream().forEach(chunks::add);
+        }
+        return chunks;
+    }
+
+    private static String text(List<ChatCompletionChunk> chunks) {
+        return chunks.stream().flatMap(ch -> ch.choices().stream()).map(ch -> ch.delta().content().orElse(""))
+                .collect(Collectors.joining());
+    }
+
+    private HttpRequest request(String deployment, String text, boolean stream) {
+        String body = FakeOpenAi.JSON.writeValueAsString(Map.of("model", deployment, "stream", stream,
+                "max_tokens", 50, "messages", List.of(Map.of("role", "user", "content", text))));
+        return HttpRequest.newBuilder(URI.create(baseUrl() + "/v1/chat/completions"))
+                .header("Authorization", "Bearer " + KEY)
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body))
+                .build();
+    }
+}

@@ -67,6 +67,7 @@ public class Probes implements SmartLifecycle {
                     .tag(DEPLOYMENT, d.name()).register(registry);
         }
         backendPools.orderedStream().forEach(this::watch);
+        deployments.pools().values().forEach(this::watch);
         dbOk = dbTimer("ok");
         dbFailed = dbTimer("error");
     }
@@ -84,7 +85,8 @@ public class Probes implements SmartLifecycle {
     /** Runs every probe once; completes when all answered (or timed out). */
     public Mono<Void> probeOnce() {
         pools.forEach(PoolGauges::refresh);
-        return Mono.when(Flux.fromIterable(deployments.all()).flatMap(this::probeBackend), redis.ping(), probeDb());
+        return Mono.when(Flux.fromIterable(deployments.all()).filter(d -> d.backend() != null).flatMap(this::probeBackend),
+                redis.ping(), probeDb());
     }
 
     private Mono<Void> probeBackend(Deployment d) {

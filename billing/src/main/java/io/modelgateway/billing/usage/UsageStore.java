@@ -14,11 +14,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import javax.sql.DataSource;
+import org.postgresql.PGConnection;
 
 /**
  * Usage records in the database (table {@code usage_record}) and their hourly and daily rollups, written
- * in one transaction per batch: multi-row inserts, records whose request id is already stored are left
- * out (so a replayed batch writes nothing twice), and the rollups count only what was inserted.
+ * in one transaction per batch: on PostgreSQL {@code COPY} into a staging table and one
+ * {@code INSERT ... ON CONFLICT DO NOTHING RETURNING}, elsewhere (H2) a look-up and multi-row inserts. Records
+ * whose request id is already stored are left out (so a replayed batch writes nothing twice), and the rollups count only what was inserted.
  * Request ids are unique per gateway replica and each replica has one writer, so no two transactions
  * insert the same id at once. Blocking: only the writer thread calls it.
  */
@@ -43,14 +45,21 @@ public final class UsageStore {
             return 0;
         }
         return Jdbc.inTransaction(dataSource, c -> {
-            List<UsageRecord> fresh = withoutStored(c, records);
-            for (int from = 0; from < fresh.size(); from += ROWS_PER_INSERT) {
-                insertRows(c, fresh.subList(from, Math.min(fresh.size(), from + ROWS_PER_INSERT)));
-            }
+            List<UsageRecord> fresh = c.isWrapperFor(PGConnection.class)
+                    ? UsageCopy.copy(c, c.unwrap(PGConnection.class), records)
+                    : insertNew(c, records);
             rollUp(c, "usage_hourly", fresh, ChronoUnit.HOURS);
             rollUp(c, "usage_daily", fresh, ChronoUnit.DAYS);
             return fresh.size();
         });
+    }
+
+    private static List<UsageRecord> insertNew(Connection c, List<UsageRecord> records) throws SQLException {
+        List<UsageRecord> fresh = withoutStored(c, records);
+        for (int from = 0; from < fresh.size(); from += ROWS_PER_INSERT) {
+            insertRows(c, fresh.subList(from, Math.min(fresh.size(), from + ROWS_PER_INSERT)));
+        }
+        return fresh;
     }
 
     private static List<UsageRecord> withoutStored(Connection c, List<UsageRecord> records) throws SQLException {

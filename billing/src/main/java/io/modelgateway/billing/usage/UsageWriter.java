@@ -62,6 +62,9 @@ public final class UsageWriter implements AutoCloseable {
     private final Map<String, LongAdder> pendingCost = new ConcurrentHashMap<>();
     private final AtomicLong written = new AtomicLong();
     private final AtomicInteger spooledBatches = new AtomicInteger();
+    private final LongAdder batches = new LongAdder();
+    private final LongAdder spoolNanos = new LongAdder();
+    private final LongAdder storeNanos = new LongAdder();
     private final Thread thread;
     private volatile boolean healthy = true;
     private volatile boolean stopping;
@@ -143,6 +146,12 @@ public final class UsageWriter implements AutoCloseable {
         return queue.size();
     }
 
+    /** Batches taken, and the time spent spooling and storing them (for benchmarks). */
+    public String stats() {
+        return String.format("%d batches, spool %d ms, store %d ms", batches.sum(), spoolNanos.sum() / 1_000_000,
+                storeNanos.sum() / 1_000_000);
+    }
+
     /** Whether the last attempt to store reached the database. */
     public boolean healthy() {
         return healthy;
@@ -214,8 +223,11 @@ public final class UsageWriter implements AutoCloseable {
 
     private void spoolBatch(List<UsageRecord> batch) {
         Path file = null;
+        long t0 = System.nanoTime();
         try {
             file = spool.append(batch);
+            spoolNanos.add(System.nanoTime() - t0);
+            batches.increment();
         } catch (IOException e) {
             log.error("usage spool is not writable; {} records are kept in memory only", batch.size(), e);
         }
@@ -265,7 +277,9 @@ public final class UsageWriter implements AutoCloseable {
     private boolean store(List<UsageRecord> records) {
         for (int attempt = 1; attempt <= 2; attempt++) {
             try {
+                long t0 = System.nanoTime();
                 written.addAndGet(store.insert(records));
+                storeNanos.add(System.nanoTime() - t0);
                 if (!healthy) {
                     log.info("usage store reachable again; storing spooled batches");
                 }

@@ -328,5 +328,6 @@ public final class UsageWriter implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        spool.close();
     }
 }

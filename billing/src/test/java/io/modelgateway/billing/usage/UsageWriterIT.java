@@ -85,7 +85,7 @@ class UsageWriterIT {
             Thread.sleep(1500);
             assertThat(writer.healthy()).isFalse();
             assertThat(writer.spooledBatches()).isPositive();
-            assertThat(Files.list(spoolDir).count()).isPositive();
+            assertThat(Files.list(spoolDir).filter(f -> f.toString().endsWith(".spool")).count()).isPositive();
             assertThat(count("SELECT COUNT(*) FROM usage_record WHERE tenant_id = 't-out'")).isLessThan(3000);
             proxy.up();
             for (; n < 4000; n++) {
@@ -99,7 +99,7 @@ class UsageWriterIT {
             assertThat(count("SELECT SUM(requests) FROM usage_hourly WHERE tenant_id = 't-out'")).isEqualTo(4000);
             assertThat(count("SELECT SUM(cost_micros) FROM usage_daily WHERE tenant_id = 't-out'")).isEqualTo(12_000);
             assertThat(writer.pendingCost("t-out")).isZero();
-            assertThat(Files.list(spoolDir).count()).isZero();
+            assertThat(Files.list(spoolDir).filter(f -> f.toString().endsWith(".spool")).count()).isZero();
         }
     }
 
@@ -111,9 +111,10 @@ class UsageWriterIT {
         for (int i = 0; i < 300; i++) {
             (i < 150 ? stored : onlySpooled).add(record("t-crash", i, 5));
         }
-        Spool spool = new Spool(spoolDir);
-        spool.append(stored);
-        spool.append(onlySpooled);
+        try (Spool spool = new Spool(spoolDir)) {
+            spool.append(stored);
+            spool.append(onlySpooled);
+        }
         new UsageStore(db.dataSource).insert(stored);
         Files.writeString(spoolDir.resolve("00000000000000000003.spool.tmp"), "torn write");
 
@@ -124,7 +125,16 @@ class UsageWriterIT {
         writer.close();
         assertThat(count("SELECT COUNT(*) FROM usage_record WHERE tenant_id = 't-crash'")).isEqualTo(301);
         assertThat(count("SELECT SUM(requests) FROM usage_daily WHERE tenant_id = 't-crash'")).isEqualTo(301);
-        assertThat(Files.list(spoolDir).count()).isZero();
+        assertThat(Files.list(spoolDir).filter(f -> f.toString().endsWith(".spool")).count()).isZero();
+    }
+
+    @Test
+    void aSpoolServesOneWriterAtATime(@TempDir Path spoolDir) {
+        try (Spool first = new Spool(spoolDir)) {
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> new Spool(spoolDir))
+                    .isInstanceOf(IllegalStateException.class).hasMessageContaining("in use");
+        }
+        new Spool(spoolDir).close(); // free again
     }
 
     @Test

@@ -8,6 +8,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -23,18 +25,23 @@ import java.util.zip.CRC32;
  * replay keeps their order. A file is written under a temporary name, forced to disk and then renamed, so
  * after a crash a batch file is either complete (its checksum holds) or absent.
  */
-public final class Spool {
+public final class Spool implements AutoCloseable {
 
     private static final int MAGIC = 0x55534731; // "USG1"
     private static final String SUFFIX = ".spool";
 
     private final Path dir;
+    private final FileChannel lockFile;
+    private final FileLock lock;
     private long next;
 
+    /** Opens (creates) the spool; one process at a time: a second one gets an {@link IllegalStateException}. */
     public Spool(Path dir) {
         this.dir = dir;
         try {
             Files.createDirectories(dir);
+            lockFile = FileChannel.open(dir.resolve("lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            lock = tryLock(lockFile, dir);
             try (Stream<Path> tmp = Files.list(dir)) {
                 for (Path p : tmp.filter(p -> p.toString().endsWith(".tmp")).toList()) {
                     Files.deleteIfExists(p); // never renamed: its batch was never acknowledged as spooled
@@ -45,6 +52,31 @@ public final class Spool {
         }
         List<Path> existing = pending();
         next = existing.isEmpty() ? 1 : sequence(existing.get(existing.size() - 1)) + 1;
+    }
+
+    private static FileLock tryLock(FileChannel channel, Path dir) throws IOException {
+        FileLock l;
+        try {
+            l = channel.tryLock();
+        } catch (OverlappingFileLockException e) {
+            l = null;
+        }
+        if (l == null) {
+            channel.close();
+            throw new IllegalStateException("usage spool " + dir + " is in use by another writer; give each "
+                    + "gateway process its own spool directory");
+        }
+        return l;
+    }
+
+    @Override
+    public void close() {
+        try {
+            lock.release();
+            lockFile.close();
+        } catch (IOException e) {
+            // the process is ending; the lock goes with it
+        }
     }
 
     /** The batch files waiting, oldest first. */

@@ -33,6 +33,9 @@ public abstract class GatewayTestBase {
     static final ModelServer SLOW_TOKENS = ModelServer.builder()
             .port(0).embeddings(false).echoSettings(new EchoSettings(Duration.ZERO, 20)).start();
 
+    static final String SPOOL_DIR = System.getProperty("java.io.tmpdir") + "/gateway-test-spool-"
+            + java.util.UUID.randomUUID();
+
     /** The trusted OIDC issuer of all tests: its JWKS is served on loopback. */
     protected static final TestIssuer ISSUER = new TestIssuer();
 
@@ -66,6 +69,18 @@ public abstract class GatewayTestBase {
         r.add("gateway.deployments.slow-tokens.chat-template", () -> "plain");
         // The backend does not serve this model: 502.
         r.add("gateway.deployments.misconfigured.model", () -> "no-such-model");
+        // Billing: priced deployments of their own (prices are global per deployment), a spool per run.
+        r.add("gateway.deployments.billed.model", () -> "echo");
+        r.add("gateway.deployments.billed.chat-template", () -> "plain");
+        r.add("gateway.deployments.billed-slow.model", () -> "echo");
+        r.add("gateway.deployments.billed-slow.backend", SLOW_TOKENS::target);
+        r.add("gateway.deployments.billed-slow.chat-template", () -> "plain");
+        r.add("gateway.billing.spool-dir", () -> SPOOL_DIR);
+        r.add("gateway.billing.flush-interval", () -> "20ms");
+        r.add("gateway.billing.check-interval", () -> "1s");
+        // Priced by the monitoring contract test alone (prices are per deployment and the context is shared).
+        r.add("gateway.deployments.metered.model", () -> "echo");
+        r.add("gateway.deployments.metered.chat-template", () -> "plain");
         // Nothing listens on port 1: 503.
         r.add("gateway.deployments.unreachable.model", () -> "echo");
         r.add("gateway.deployments.unreachable.backend", () -> "127.0.0.1:1");

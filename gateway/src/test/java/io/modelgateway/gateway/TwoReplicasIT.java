@@ -71,6 +71,7 @@ class TwoReplicasIT {
         p.put("gateway.admin-api-key", ADMIN_KEY);
         p.put("gateway.demo-api-key", "sk-it-demo-key");
         p.put("gateway.embedded-model-server.embeddings", "false");
+        p.put("gateway.billing.spool-dir", System.getProperty("java.io.tmpdir") + "/" + SCHEMA + "-spool-" + UUID.randomUUID());
         // As command-line arguments: they override application.yaml (default properties would not).
         String[] args = p.entrySet().stream().map(e -> "--" + e.getKey() + "=" + e.getValue()).toArray(String[]::new);
         return new SpringApplicationBuilder(GatewayApplication.class).run(args);

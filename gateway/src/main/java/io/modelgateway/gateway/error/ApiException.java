@@ -119,6 +119,18 @@ public final class ApiException extends RuntimeException {
                 "Rate limits cannot be checked right now. Please retry shortly.");
     }
 
+    /** 429 in OpenAI's shape when the tenant's credits cannot pay for even a minimal answer. */
+    public static ApiException insufficientQuota() {
+        return new ApiException(HttpStatus.TOO_MANY_REQUESTS, "insufficient_quota", null, "insufficient_quota",
+                "You exceeded your current quota, please check your plan and billing details.");
+    }
+
+    /** 503 while usage recording cannot take another call (its queue is full). */
+    public static ApiException billingUnavailable() {
+        return new ApiException(HttpStatus.SERVICE_UNAVAILABLE, "server_error", null, "billing_unavailable",
+                "Usage cannot be recorded right now. Please retry shortly.");
+    }
+
     public HttpStatus status() {
         return status;
     }

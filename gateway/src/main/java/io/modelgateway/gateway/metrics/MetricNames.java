@@ -85,11 +85,18 @@ public final class MetricNames {
     public static final String LEDGER_DRIFT = "gateway.ledger.drift.micros";
     /** Usage records waiting in memory for the batch writer. */
     public static final String USAGE_QUEUE_SIZE = "gateway.usage.queue.size";
-    /** Usage records in the durable local spool (waiting for the database). */
+    /** Usage batches in the durable local spool (waiting for the database). */
     public static final String USAGE_SPOOL_SIZE = "gateway.usage.spool.size";
     /** Age in seconds of the oldest usage record not yet in the database. */
     public static final String USAGE_LAG = "gateway.usage.lag.seconds";
 
     /** Calls refused by a quota, by {@link #DEPLOYMENT} and {@code limit} (requests, tokens, too_large). */
     public static final String QUOTA_REJECTED = "gateway.quota.rejected";
+
+    /** Credit holds open on this replica. */
+    public static final String CREDIT_HOLDS_ACTIVE = "gateway.credit.holds.active";
+    /** Holds released because they outlived their request. */
+    public static final String CREDIT_HOLDS_EXPIRED = "gateway.credit.holds.expired";
+    /** Usage records this replica stored in the database. */
+    public static final String USAGE_WRITTEN = "gateway.usage.written";
 }

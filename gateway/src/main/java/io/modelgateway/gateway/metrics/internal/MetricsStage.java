@@ -1,5 +1,6 @@
 package io.modelgateway.gateway.metrics.internal;
 
+import io.modelgateway.gateway.metrics.TenantLabels;
 import static io.modelgateway.gateway.metrics.MetricNames.*;
 
 import io.micrometer.core.instrument.Counter;

@@ -1,5 +1,6 @@
 package io.modelgateway.gateway.metrics.internal;
 
+import io.modelgateway.gateway.metrics.TenantLabels;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;

@@ -1,4 +1,4 @@
-package io.modelgateway.gateway.metrics.internal;
+package io.modelgateway.gateway.metrics;
 
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;

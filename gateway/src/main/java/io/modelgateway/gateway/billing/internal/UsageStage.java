@@ -1,0 +1,61 @@
+package io.modelgateway.gateway.billing.internal;
+
+import io.modelgateway.billing.pricing.Price;
+import io.modelgateway.billing.usage.UsageRecord;
+import io.modelgateway.billing.usage.UsageWriter;
+import io.modelgateway.gateway.error.ApiException;
+import io.modelgateway.gateway.pipeline.Call;
+import io.modelgateway.gateway.pipeline.CallResult;
+import io.modelgateway.gateway.pipeline.CallStage;
+import org.springframework.core.annotation.Order;
+import reactor.core.publisher.Mono;
+
+/**
+ * Exactly one usage record per call that reached a backend, keyed by its request id. Admission reserves
+ * room in the writer's queue (a 503 when it is full, so a record is never dropped); the record is queued
+ * when the call ends, never written on the request path.
+ */
+@Order(400)
+public final class UsageStage implements CallStage {
+
+    private static final Object SLOT = new Object();
+
+    private final UsageWriter writer;
+
+    UsageStage(UsageWriter writer) {
+        this.writer = writer;
+    }
+
+    @Override
+    public Mono<Void> admit(Call call) {
+        if (call.tenant() == null) {
+            return Mono.empty();
+        }
+        if (!writer.reserve()) {
+            return Mono.error(ApiException.billingUnavailable());
+        }
+        call.put(SLOT, Boolean.TRUE);
+        return Mono.empty();
+    }
+
+    @Override
+    public void complete(Call call, CallResult result) {
+        if (call.get(SLOT) == null) {
+            return;
+        }
+        if (!call.forwarded()) {
+            writer.cancel();
+            return;
+        }
+        writer.submit(record(call, result));
+    }
+
+    static UsageRecord record(Call call, CallResult result) {
+        Price price = call.get(CreditStage.PRICE);
+        return new UsageRecord(call.requestId(), call.tenant(), String.valueOf(call.caller().credential()),
+                call.deployment().name(), call.deployment().model(), call.operation().otelName(),
+                result.usage().promptTokens(), 0, result.usage().completionTokens(), result.usage().estimated(),
+                Credits.cost(price, result), price == null ? 0 : price.version(), result.outcome().value(),
+                result.status(), call.startedAt(), call.firstTokenAt(), result.endedAt());
+    }
+}

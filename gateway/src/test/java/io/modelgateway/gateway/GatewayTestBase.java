@@ -71,6 +71,16 @@ public abstract class GatewayTestBase {
         r.add("gateway.deployments.unreachable.backend", () -> "127.0.0.1:1");
     }
 
+    /**
+     * Waits until the embedded embedding model has loaded (it loads in the background once the gateway is
+     * ready; until then embeddings answer 503).
+     */
+    protected void awaitEmbeddingModel() {
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(60)).ignoreExceptions()
+                .until(() -> openAi().embeddings().create(com.openai.models.embeddings.EmbeddingCreateParams.builder()
+                        .model("all-minilm-l6-v2").input("ready?").build()) != null);
+    }
+
     protected String baseUrl() {
         return "http://127.0.0.1:" + port;
     }

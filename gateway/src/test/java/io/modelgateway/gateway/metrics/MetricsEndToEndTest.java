@@ -64,6 +64,7 @@ class MetricsEndToEndTest extends GatewayTestBase {
 
     @Test
     void aStreamWithUsageAndEmbeddingsAreCountedByOperation() throws Exception {
+        awaitEmbeddingModel();
         Scrape before = Scrape.of(baseUrl());
         ChatCompletionCreateParams params = chat("echo", "stream the metrics please").toBuilder()
                 .streamOptions(ChatCompletionStreamOptions.builder().includeUsage(true).build()).build();

@@ -26,9 +26,14 @@ import org.springframework.http.HttpHeaders;
 /** The stage's series: tenant labels are capped, refusals are counted by kind, GenAI timings are right. */
 class MetricsStageTest {
 
+    /** The stage never calls the backend; a deployment needs one all the same. */
+    private static final io.modelgateway.gateway.deployment.HttpUpstream UNUSED_UPSTREAM =
+            new io.modelgateway.gateway.deployment.HttpUpstream("unused", java.net.URI.create("http://127.0.0.1:1/v1"),
+                    null, Duration.ofSeconds(1), Duration.ofSeconds(1));
+
     private static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
     private static final Deployment ECHO = new Deployment("echo", Kind.CHAT, "echo", null, null, null, 256, 4096,
-            Duration.ofSeconds(60), Duration.ofSeconds(60), Duration.ofMinutes(10));
+            Duration.ofSeconds(60), Duration.ofSeconds(60), Duration.ofMinutes(10), UNUSED_UPSTREAM);
 
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
 

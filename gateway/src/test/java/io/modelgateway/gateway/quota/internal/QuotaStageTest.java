@@ -27,6 +27,11 @@ import org.springframework.http.HttpHeaders;
 /** The stage on in-memory buckets with a clock that only moves when told: exact numbers. */
 class QuotaStageTest {
 
+    /** The stage never calls the backend; a deployment needs one all the same. */
+    private static final io.modelgateway.gateway.deployment.HttpUpstream UNUSED_UPSTREAM =
+            new io.modelgateway.gateway.deployment.HttpUpstream("unused", java.net.URI.create("http://127.0.0.1:1/v1"),
+                    null, Duration.ofSeconds(1), Duration.ofSeconds(1));
+
     private final MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
     private final SimpleMeterRegistry metrics = new SimpleMeterRegistry();
     private final LimitBook book = new LimitBook("q", Map.of("chat", new QuotaLimits(3L, 1000L),
@@ -200,7 +205,7 @@ class QuotaStageTest {
 
     private static Deployment deployment(String name, Kind kind) {
         return new Deployment(name, kind, "m", null, null, null, 256, 4096, Duration.ofSeconds(1),
-                Duration.ofSeconds(1), Duration.ofSeconds(1));
+                Duration.ofSeconds(1), Duration.ofSeconds(1), UNUSED_UPSTREAM);
     }
 
     private CallResult ended(Outcome outcome, int prompt, int completion) {

@@ -20,6 +20,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.dao.DuplicateKeyException;
+import org.springframework.http.HttpStatus;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
@@ -158,7 +159,8 @@ final class CatalogService implements DeploymentCatalog, SmartLifecycle, AutoClo
 
     private void refuseConfigured(String name) {
         if (deployments.configured(name)) {
-            throw ApiException.conflict("name", "Deployment '" + name + "' is defined in configuration "
+            throw ApiException.of(HttpStatus.CONFLICT, "invalid_request_error", "name", "configured_deployment",
+                    "Deployment '" + name + "' is defined in configuration "
                     + "(gateway.deployments); it cannot be defined, replaced or deleted through the admin API.");
         }
     }

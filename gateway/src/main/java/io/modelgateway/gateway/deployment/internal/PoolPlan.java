@@ -21,6 +21,7 @@ final class PoolPlan {
     private final BackendProperties settings;
     private final List<String> models = new ArrayList<>();
     private final Map<String, Layout> layouts = new LinkedHashMap<>();
+    private final Map<String, String> layoutSetBy = new LinkedHashMap<>();
 
     PoolPlan(String name, List<String> endpoints, BackendProperties settings) {
         this.name = name;
@@ -33,7 +34,7 @@ final class PoolPlan {
         Layout before = layouts.get(model);
         if (before != null && before != layout(layout)) {
             return Optional.of("deployment '" + deployment + "' sets layout " + layout + " for model '" + model
-                    + "' of backend '" + name + "', which another deployment sets to " + before);
+                    + "' of backend '" + name + "', which deployment '" + layoutSetBy.get(model) + "' sets to " + before);
         }
         return Optional.empty();
     }
@@ -42,7 +43,9 @@ final class PoolPlan {
         conflict(deployment, model, layout).ifPresent(problem -> {
             throw new IllegalStateException(problem);
         });
-        layouts.putIfAbsent(model, layout(layout));
+        if (layouts.putIfAbsent(model, layout(layout)) == null) {
+            layoutSetBy.put(model, deployment);
+        }
         if (!models.contains(model)) {
             models.add(model);
         }

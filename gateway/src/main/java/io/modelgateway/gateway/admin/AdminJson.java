@@ -41,6 +41,16 @@ final class AdminJson {
         return Bodies.json(request, MAX_BODY).map(node -> validate(convert(node, type)));
     }
 
+    /** The body as a JSON object, for handlers that read its fields themselves. */
+    Mono<tools.jackson.databind.JsonNode> tree(ServerRequest request) {
+        return Bodies.json(request, MAX_BODY).map(node -> {
+            if (!node.isObject()) {
+                throw ApiException.invalid(null, "invalid_type", "The request body must be a JSON object.");
+            }
+            return node;
+        });
+    }
+
     /** Like {@link #read}, but a request without a body gets {@code empty}. */
     <T> Mono<T> readOptional(ServerRequest request, Class<T> type, T empty) {
         var headers = request.headers().asHttpHeaders();

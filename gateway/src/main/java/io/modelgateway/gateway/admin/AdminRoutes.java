@@ -1,6 +1,7 @@
 package io.modelgateway.gateway.admin;
 
 import io.modelgateway.gateway.auth.Caller;
+import io.modelgateway.gateway.deployment.DeploymentCatalog;
 import io.modelgateway.gateway.deployment.Deployments;
 import io.modelgateway.gateway.error.ApiException;
 import io.modelgateway.gateway.tenancy.Scope;
@@ -29,12 +30,12 @@ public class AdminRoutes {
     private static final String V1 = "/admin/v1";
 
     @Bean
-    RouterFunction<ServerResponse> adminRouter(Tenancy tenancy, Deployments deployments, Validator validator,
-            Clock clock) {
+    RouterFunction<ServerResponse> adminRouter(Tenancy tenancy, Deployments deployments, DeploymentCatalog catalog,
+            Validator validator, Clock clock) {
         AdminJson json = new AdminJson(validator);
         TenantsAdmin tenants = new TenantsAdmin(tenancy, deployments, json);
         KeysAdmin keys = new KeysAdmin(tenancy, json, clock);
-        DeploymentsAdmin access = new DeploymentsAdmin(tenancy, deployments, json);
+        DeploymentsAdmin access = new DeploymentsAdmin(tenancy, deployments, catalog, json);
         ClassPathResource openApi = new ClassPathResource("admin/openapi.yaml");
         return RouterFunctions.route()
                 .GET(V1 + "/openapi.yaml", req -> ServerResponse.ok()
@@ -54,7 +55,10 @@ public class AdminRoutes {
                 .POST(V1 + "/keys/{key}/revoke", keys::revoke)
                 .DELETE(V1 + "/keys/{key}", keys::revoke)
                 .GET(V1 + "/deployments", access::list)
+                .POST(V1 + "/deployments", access::create)
                 .GET(V1 + "/deployments/{deployment}", access::get)
+                .PUT(V1 + "/deployments/{deployment}", access::replace)
+                .DELETE(V1 + "/deployments/{deployment}", access::delete)
                 .PUT(V1 + "/deployments/{deployment}/tenants", access::setTenants)
                 .filter(AdminRoutes::requireAdmin)
                 .build();

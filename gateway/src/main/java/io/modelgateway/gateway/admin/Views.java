@@ -5,8 +5,12 @@ import io.modelgateway.gateway.tenancy.ApiKey;
 import io.modelgateway.gateway.tenancy.IssuedKey;
 import io.modelgateway.gateway.tenancy.Scope;
 import io.modelgateway.gateway.tenancy.Tenant;
+import io.modelgateway.gateway.config.GatewayProperties.DeploymentProperties;
+import io.modelgateway.gateway.deployment.DeploymentDefinition;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Set;
 
 /** What the admin API returns. Times are Unix seconds, as in OpenAI's APIs. Keys never carry a hash. */
 final class Views {
@@ -42,7 +46,33 @@ final class Views {
         }
     }
 
-    record DeploymentView(String object, String id, String kind, List<String> tenants) {}
+    /**
+     * A deployment with where it is defined and all its settings, spelled as the admin API takes them
+     * (durations as {@code "60s"} or {@code "1500ms"}; rpm/tpm {@code null} = no default limit).
+     */
+    record DeploymentView(String object, String id, String source, String kind, String backend, String model,
+            String chatTemplate, String tokenEncoding, int defaultMaxTokens, int maxTokensLimit,
+            String firstTokenTimeout, String idleTimeout, String requestTimeout, Long rpm, Long tpm, String layout,
+            List<String> tenants, Long createdAt, Long updatedAt) {
+
+        static DeploymentView of(DeploymentDefinition d, Set<String> tenants) {
+            DeploymentProperties p = d.settings();
+            return new DeploymentView("deployment", d.name(), d.source().value(), lower(p.kind()), p.backend(),
+                    p.model(), p.chatTemplate(), p.tokenEncoding(), p.defaultMaxTokens(), p.maxTokensLimit(),
+                    duration(p.firstTokenTimeout()), duration(p.idleTimeout()), duration(p.requestTimeout()), p.rpm(),
+                    p.tpm(), lower(p.layout()), tenants.stream().sorted().toList(), nullable(d.createdAt()),
+                    nullable(d.updatedAt()));
+        }
+
+        private static String lower(Enum<?> e) {
+            return e.name().toLowerCase();
+        }
+
+        private static String duration(Duration d) {
+            long ms = d.toMillis();
+            return ms % 1000 == 0 ? ms / 1000 + "s" : ms + "ms";
+        }
+    }
 
     static long seconds(Instant at) {
         return at.getEpochSecond();

@@ -1,5 +1,5 @@
 /**
- * The admin API under {@code /admin/v1}: tenants, their keys and deployment access. Only admin-scoped
+ * The admin API under {@code /admin/v1}: tenants, their keys, deployments and their tenant access. Only admin-scoped
  * credentials get in (the authentication filter checks before any handler runs); its OpenAPI document is
  * {@code /admin/v1/openapi.yaml}.
  */

@@ -3,58 +3,63 @@ package io.modelgateway.gateway.deployment;
 import io.modelgateway.gateway.auth.Caller;
 import io.modelgateway.gateway.config.BackendsProperties;
 import io.modelgateway.gateway.config.GatewayProperties;
-import io.modelgateway.gateway.config.GatewayProperties.DeploymentProperties;
 import io.modelgateway.gateway.deployment.internal.BackendsFactory;
+import io.modelgateway.gateway.deployment.internal.BackendsFactory.Pooled;
+import io.modelgateway.gateway.deployment.internal.DefinitionCheck;
+import io.modelgateway.gateway.deployment.internal.PoolRetirement;
+import io.modelgateway.gateway.deployment.internal.Snapshot;
 import io.modelgateway.gateway.embedded.EmbeddedModelServer;
 import io.modelgateway.gateway.error.ApiException;
 import io.modelgateway.inference.BackendPool;
-import io.modelgateway.inference.ChatTemplate;
-import io.modelgateway.inference.TokenCounter;
+import java.time.Clock;
+import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.stereotype.Component;
 
 /**
- * The deployments this gateway serves, by public name, each bound to its backend: a pool of Triton replicas
- * (shared by the deployments on the same backend) or an OpenAI-compatible HTTP upstream. Pools are closed
- * last at shutdown, after the web server's graceful drain let the calls in flight finish.
+ * The deployments this gateway serves, by public name: the configured ones ({@code gateway.deployments}) and
+ * the ones defined through the admin API ({@link DeploymentCatalog}), each bound to its backend: a pool of
+ * Triton replicas (shared by the deployments on the same backend) or an OpenAI-compatible HTTP upstream.
+ * Reads see an immutable snapshot (one map read per request); a change builds the next snapshot, keeping the
+ * pools and resolved deployments that did not change, and retires the pools no deployment uses any more
+ * (closed once their calls finished). Every pool is closed last at shutdown, after the web server's drain.
  */
 @Component
 public class Deployments implements DisposableBean {
 
-    private final Map<String, BackendPool> pools;
-    private final Map<String, Deployment> byName;
+    private static final Logger log = LoggerFactory.getLogger(Deployments.class);
 
-    public Deployments(GatewayProperties properties, BackendsProperties backends, EmbeddedModelServer embedded) {
-        BackendsFactory factory = new BackendsFactory(backends.backends(), embedded::target);
-        Map<String, String> poolOf = new LinkedHashMap<>();
-        properties.deployments().forEach((name, p) -> poolOf.put(name, factory.plan(name, p)));
-        this.pools = Collections.unmodifiableMap(factory.build());
-        Map<String, Deployment> map = new LinkedHashMap<>();
-        properties.deployments().forEach((name, p) -> {
-            String pool = poolOf.get(name);
-            map.put(name, resolve(name, p, pool == null ? null : pools.get(pool),
-                    pool == null ? factory.upstream(p) : null));
-        });
-        this.byName = Collections.unmodifiableMap(map);
-    }
+    private final BackendsFactory factory;
+    private final List<DeploymentDefinition> configured;
+    private final PoolRetirement retirement;
+    private volatile Snapshot current;
 
-    private static Deployment resolve(String name, DeploymentProperties p, BackendPool pool, HttpUpstream upstream) {
-        return new Deployment(name, p.kind(), p.model(), pool, ChatTemplate.named(p.chatTemplate()),
-                TokenCounter.of(p.tokenEncoding()), p.defaultMaxTokens(), p.maxTokensLimit(),
-                p.firstTokenTimeout(), p.idleTimeout(), p.requestTimeout(), upstream);
+    public Deployments(GatewayProperties properties, BackendsProperties backends, EmbeddedModelServer embedded,
+            DeploymentCatalogProperties catalog, Clock clock) {
+        this.factory = new BackendsFactory(backends.backends(), embedded::target);
+        List<DeploymentDefinition> defs = new ArrayList<>();
+        properties.deployments().forEach((name, p) -> defs.add(DeploymentDefinition.configured(name, p)));
+        this.configured = List.copyOf(defs);
+        this.retirement = new PoolRetirement(clock, catalog.poolCloseGrace());
+        this.current = Snapshot.build(factory, configured, List.of(), Snapshot.EMPTY, (n, p) -> {});
     }
 
     /** The deployment named {@code name}, or a 404 in OpenAI's shape. */
     public Deployment require(String name) {
-        Deployment d = byName.get(name);
-        if (d == null) {
+        Snapshot.Entry e = current.byName().get(name);
+        if (e == null) {
             throw ApiException.modelNotFound(name);
         }
-        return d;
+        return e.deployment();
     }
 
     /**
@@ -69,16 +74,74 @@ public class Deployments implements DisposableBean {
     }
 
     public Collection<Deployment> all() {
-        return byName.values();
+        return current.byName().values().stream().map(Snapshot.Entry::deployment).toList();
+    }
+
+    /** The definitions served now, configured ones first. */
+    public List<DeploymentDefinition> definitions() {
+        return current.byName().values().stream().map(Snapshot.Entry::definition).toList();
+    }
+
+    public Optional<DeploymentDefinition> definition(String name) {
+        return Optional.ofNullable(current.byName().get(name)).map(Snapshot.Entry::definition);
+    }
+
+    public boolean configured(String name) {
+        return configured.stream().anyMatch(d -> d.name().equals(name));
     }
 
     /** The Triton pools by name ({@code gateway.backends} name, endpoint list, or {@code embedded}). */
     public Map<String, BackendPool> pools() {
-        return pools;
+        Map<String, BackendPool> out = new LinkedHashMap<>();
+        current.pools().forEach((name, p) -> out.put(name, p.pool()));
+        return out;
+    }
+
+    /**
+     * What keeps {@code candidate} from being served beside the deployments served now (other than one by its
+     * own name, which it would replace): the checks configured deployments pass, and a layout conflict with
+     * another deployment of the same model on the same pool.
+     */
+    public Optional<DefinitionProblem> check(DeploymentDefinition candidate) {
+        Optional<DefinitionProblem> own = DefinitionCheck.problem(factory, candidate.settings());
+        if (own.isPresent()) {
+            return own;
+        }
+        BackendsFactory.Plan plan = factory.newPlan();
+        definitions().stream().filter(d -> !d.name().equals(candidate.name())).forEach(d -> plan.add(d.name(),
+                d.settings()));
+        return plan.conflict(candidate.name(), candidate.settings()).map(m -> new DefinitionProblem("layout", m));
+    }
+
+    /**
+     * Serves {@code stored} (all admin-defined deployments) beside the configured ones from now on; returns the
+     * names left out, with why (a configured name, a backend no longer configured, a conflict). Throws, and
+     * changes nothing, when a new pool cannot be created.
+     */
+    public synchronized Map<String, String> replaceStored(Collection<DeploymentDefinition> stored) {
+        Map<String, String> skipped = new LinkedHashMap<>();
+        Snapshot before = current;
+        Snapshot next = Snapshot.build(factory, configured, stored, before, skipped::put);
+        current = next;
+        Set<BackendPool> kept = next.pools().values().stream().map(Pooled::pool).collect(Collectors.toSet());
+        before.pools().forEach((name, p) -> {
+            if (!kept.contains(p.pool())) {
+                log.info("pool '{}' is no longer used; closing it once its calls finished", name);
+                retirement.retire(p.pool());
+            }
+        });
+        skipped.forEach((name, why) -> log.warn("stored deployment '{}' is not served: {}", name, why));
+        return skipped;
+    }
+
+    /** Retired pools not closed yet (their calls in flight are finishing). */
+    public int poolsClosing() {
+        return retirement.pending();
     }
 
     @Override
     public void destroy() {
-        pools.values().forEach(BackendPool::close);
+        retirement.close();
+        current.pools().values().forEach(p -> p.pool().close());
     }
 }

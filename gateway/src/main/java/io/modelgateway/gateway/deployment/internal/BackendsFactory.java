@@ -6,17 +6,19 @@ import io.modelgateway.gateway.config.GatewayProperties.DeploymentProperties;
 import io.modelgateway.gateway.config.GatewayProperties.Kind;
 import io.modelgateway.gateway.deployment.HttpUpstream;
 import io.modelgateway.inference.BackendPool;
+import io.modelgateway.inference.PoolConfig;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
- * Turns the configured backends into the pools and upstreams deployments use: one {@link BackendPool} per
- * named Triton backend, per distinct endpoint list given directly in a deployment, and one for the embedded
- * model server; one {@link HttpUpstream} per {@code openai-http} backend. Plan all deployments first
- * ({@link #plan}), then {@link #build()} the pools.
+ * Turns backends into the pools and upstreams deployments use: one {@link BackendPool} per named Triton
+ * backend, per distinct endpoint list given directly in a deployment, and one for the embedded model server;
+ * one {@link HttpUpstream} per {@code openai-http} backend. Plan a set of deployments ({@link #newPlan()}),
+ * then {@link #build} its pools, keeping the existing pools that still serve their plan.
  */
 public final class BackendsFactory {
 
@@ -24,33 +26,46 @@ public final class BackendsFactory {
 
     private final Map<String, BackendProperties> named;
     private final Supplier<String> embeddedTarget;
-    private final Map<String, PoolPlan> plans = new LinkedHashMap<>();
-    private Map<String, BackendPool> pools;
 
     public BackendsFactory(Map<String, BackendProperties> named, Supplier<String> embeddedTarget) {
         this.named = named;
         this.embeddedTarget = embeddedTarget;
     }
 
-    /** Records that deployment {@code name} uses its backend; returns the pool's name, or null for an upstream. */
-    public String plan(String name, DeploymentProperties p) {
+    /** A pool with the settings it was built from. */
+    public record Pooled(BackendPool pool, PoolConfig config) {}
+
+    /** What is wrong with the backend a deployment points at, or empty when it can serve it. */
+    public Optional<String> problem(DeploymentProperties p) {
         BackendProperties settings = named.get(p.backend());
         if (settings != null && settings.kind() == BackendKind.OPENAI_HTTP) {
             if (p.kind() != Kind.CHAT) {
-                throw new IllegalStateException("deployment '" + name + "': openai-http backends serve chat "
-                        + "deployments only");
+                return Optional.of("openai-http backends serve chat deployments only");
             }
-            return null;
+            try {
+                upstream(p);
+                return Optional.empty();
+            } catch (RuntimeException e) {
+                return Optional.of(e.getMessage());
+            }
         }
-        String pool = p.backend();
         List<String> endpoints = settings != null ? settings.endpoints() : Arrays.asList(p.backend().split(","));
         if (endpoints.isEmpty()) {
-            throw new IllegalStateException("backend '" + pool + "' of deployment '" + name + "' has no endpoints");
+            return Optional.of("backend '" + p.backend() + "' has no endpoints");
         }
-        PoolPlan plan = plans.computeIfAbsent(pool, k -> new PoolPlan(k, resolveEmbedded(endpoints),
-                settings != null ? settings : BackendProperties.ofEndpoints(endpoints)));
-        plan.serve(name, p.model(), p.layout());
-        return pool;
+        List<String> resolved;
+        try {
+            resolved = resolveEmbedded(endpoints);
+        } catch (IllegalStateException e) {
+            return Optional.of(e.getMessage());
+        }
+        try {
+            PoolConfig.builder(p.backend(), resolved).build();
+            return Optional.empty();
+        } catch (RuntimeException e) {
+            return Optional.of(settings != null ? e.getMessage() : "'" + p.backend() + "' is neither a backend of "
+                    + "gateway.backends nor Triton endpoints host:port[,host:port] (" + e.getMessage() + ")");
+        }
     }
 
     /** The upstream of a deployment on an {@code openai-http} backend. */
@@ -59,21 +74,79 @@ public final class BackendsFactory {
         return new HttpUpstream(p.backend(), s.baseUrl(), s.apiKey(), s.firstTokenTimeout(), s.betweenTokensTimeout());
     }
 
-    /** Builds every planned pool (resolving endpoints and starting readiness polls). */
-    public Map<String, BackendPool> build() {
-        Map<String, BackendPool> built = new LinkedHashMap<>();
-        try {
-            plans.forEach((name, plan) -> built.put(name, BackendPool.create(plan.config())));
-        } catch (RuntimeException e) {
-            built.values().forEach(BackendPool::close);
-            throw e;
-        }
-        pools = built;
-        return built;
+    public Plan newPlan() {
+        return new Plan();
     }
 
-    public BackendPool pool(String name) {
-        return pools.get(name);
+    /** The pools of a set of deployments, by name, with every model each serves and its layout. */
+    public final class Plan {
+
+        private final Map<String, PoolPlan> pools = new LinkedHashMap<>();
+
+        private Plan() {}
+
+        /** Why deployment {@code name} cannot join this plan (a layout conflict), or empty. */
+        public Optional<String> conflict(String name, DeploymentProperties p) {
+            PoolPlan pool = pools.get(p.backend());
+            return pool == null || upstream(p.backend()) ? Optional.empty() : pool.conflict(name, p.model(), p.layout());
+        }
+
+        /**
+         * Records that deployment {@code name} (whose backend has no {@link #problem}) uses its backend; returns
+         * the pool's name, or null for an upstream. Throws IllegalStateException on a layout conflict.
+         */
+        public String add(String name, DeploymentProperties p) {
+            BackendProperties settings = named.get(p.backend());
+            if (upstream(p.backend())) {
+                return null;
+            }
+            String pool = p.backend();
+            List<String> endpoints = settings != null ? settings.endpoints() : Arrays.asList(p.backend().split(","));
+            PoolPlan plan = pools.computeIfAbsent(pool, k -> new PoolPlan(k, resolveEmbedded(endpoints),
+                    settings != null ? settings : BackendProperties.ofEndpoints(endpoints)));
+            plan.serve(name, p.model(), p.layout());
+            return pool;
+        }
+
+        /**
+         * Every planned pool: the one in {@code existing} under its name while its settings are the same and it
+         * knows every planned model's layout alike, else a new one (endpoints resolved, polls started).
+         */
+        public Map<String, Pooled> build(Map<String, Pooled> existing) {
+            Map<String, Pooled> out = new LinkedHashMap<>();
+            Map<String, Pooled> created = new LinkedHashMap<>();
+            try {
+                pools.forEach((name, plan) -> {
+                    PoolConfig wanted = plan.config();
+                    Pooled old = existing.get(name);
+                    if (old != null && serves(old.config(), wanted)) {
+                        out.put(name, old);
+                    } else {
+                        Pooled fresh = new Pooled(BackendPool.create(wanted), wanted);
+                        created.put(name, fresh);
+                        out.put(name, fresh);
+                    }
+                });
+            } catch (RuntimeException e) {
+                created.values().forEach(p -> p.pool().close());
+                throw e;
+            }
+            return out;
+        }
+    }
+
+    private boolean upstream(String backend) {
+        BackendProperties settings = named.get(backend);
+        return settings != null && settings.kind() == BackendKind.OPENAI_HTTP;
+    }
+
+    /** Whether a pool built from {@code built} can serve {@code wanted} as it is (models are tracked on demand). */
+    static boolean serves(PoolConfig built, PoolConfig wanted) {
+        return built.endpoints().equals(wanted.endpoints()) && built.health().equals(wanted.health())
+                && built.breaker().equals(wanted.breaker()) && built.timeouts().equals(wanted.timeouts())
+                && built.maxConcurrentPerReplica() == wanted.maxConcurrentPerReplica()
+                && built.maxAttempts() == wanted.maxAttempts()
+                && wanted.models().stream().allMatch(m -> built.layoutOf(m) == wanted.layoutOf(m));
     }
 
     private List<String> resolveEmbedded(List<String> endpoints) {

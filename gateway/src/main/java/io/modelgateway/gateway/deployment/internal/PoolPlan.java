@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * One Triton pool to build: its settings and every model the deployments on it serve, with their layouts.
@@ -20,6 +21,7 @@ final class PoolPlan {
     private final BackendProperties settings;
     private final List<String> models = new ArrayList<>();
     private final Map<String, Layout> layouts = new LinkedHashMap<>();
+    private final Map<String, String> layoutSetBy = new LinkedHashMap<>();
 
     PoolPlan(String name, List<String> endpoints, BackendProperties settings) {
         this.name = name;
@@ -27,20 +29,34 @@ final class PoolPlan {
         this.settings = settings;
     }
 
+    /** Why {@code deployment} cannot serve {@code model} with {@code layout} here, or empty. */
+    Optional<String> conflict(String deployment, String model, ModelLayout layout) {
+        Layout before = layouts.get(model);
+        if (before != null && before != layout(layout)) {
+            return Optional.of("deployment '" + deployment + "' sets layout " + layout + " for model '" + model
+                    + "' of backend '" + name + "', which deployment '" + layoutSetBy.get(model) + "' sets to " + before);
+        }
+        return Optional.empty();
+    }
+
     void serve(String deployment, String model, ModelLayout layout) {
-        Layout wanted = switch (layout) {
-            case AUTO -> Layout.AUTO;
-            case VLLM -> Layout.VLLM;
-            case ENSEMBLE -> Layout.TRTLLM_ENSEMBLE;
-        };
-        Layout before = layouts.putIfAbsent(model, wanted);
-        if (before != null && before != wanted) {
-            throw new IllegalStateException("deployment '" + deployment + "' sets layout " + layout + " for model '"
-                    + model + "' of backend '" + name + "', which another deployment sets to " + before);
+        conflict(deployment, model, layout).ifPresent(problem -> {
+            throw new IllegalStateException(problem);
+        });
+        if (layouts.putIfAbsent(model, layout(layout)) == null) {
+            layoutSetBy.put(model, deployment);
         }
         if (!models.contains(model)) {
             models.add(model);
         }
+    }
+
+    private static Layout layout(ModelLayout layout) {
+        return switch (layout) {
+            case AUTO -> Layout.AUTO;
+            case VLLM -> Layout.VLLM;
+            case ENSEMBLE -> Layout.TRTLLM_ENSEMBLE;
+        };
     }
 
     PoolConfig config() {

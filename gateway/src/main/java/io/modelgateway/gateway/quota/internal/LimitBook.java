@@ -6,9 +6,10 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
- * The limits in force: each deployment's configured default, overridden per tenant, plus optional limits
+ * The limits in force: each deployment's default (configured or admin-defined), overridden per tenant, plus optional limits
  * per key. Answers from an immutable snapshot swapped whole on reload; no database call per request.
  */
 final class LimitBook {
@@ -16,12 +17,17 @@ final class LimitBook {
     private static final String TENANT = "";
 
     private final String prefix;
-    private final Map<String, QuotaLimits> defaults;
+    private final Function<String, QuotaLimits> defaults;
     private volatile Map<String, QuotaLimits> overrides = Map.of();
 
     LimitBook(String prefix, Map<String, QuotaLimits> defaults) {
+        this(prefix, Map.copyOf(defaults)::get);
+    }
+
+    /** @param defaults a deployment's default limits ({@code null} = none), read at every call */
+    LimitBook(String prefix, Function<String, QuotaLimits> defaults) {
         this.prefix = prefix;
-        this.defaults = Map.copyOf(defaults);
+        this.defaults = defaults;
     }
 
     void replace(List<Row> rows) {
@@ -31,7 +37,8 @@ final class LimitBook {
     }
 
     QuotaLimits defaults(String deployment) {
-        return defaults.getOrDefault(deployment, QuotaLimits.NONE);
+        QuotaLimits limits = defaults.apply(deployment);
+        return limits == null ? QuotaLimits.NONE : limits;
     }
 
     /** The tenant's stored override on a deployment ({@link QuotaLimits#NONE} when there is none). */

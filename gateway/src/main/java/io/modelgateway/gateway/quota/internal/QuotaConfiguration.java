@@ -2,7 +2,6 @@ package io.modelgateway.gateway.quota.internal;
 
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.modelgateway.gateway.config.GatewayProperties;
 import io.modelgateway.gateway.deployment.Deployments;
 import io.modelgateway.gateway.metrics.MetricNames;
 import io.modelgateway.gateway.pipeline.CallStage;
@@ -10,8 +9,7 @@ import io.modelgateway.gateway.quota.QuotaLimits;
 import io.modelgateway.gateway.quota.QuotaProperties;
 import io.modelgateway.gateway.tenancy.Tenancy;
 import java.time.Clock;
-import java.util.HashMap;
-import java.util.Map;
+import java.util.function.Function;
 import javax.sql.DataSource;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.boot.sql.init.dependency.DependsOnDatabaseInitialization;
@@ -27,10 +25,11 @@ public class QuotaConfiguration {
 
     @Bean(destroyMethod = "close")
     @DependsOnDatabaseInitialization
-    QuotaRuntime quotaRuntime(QuotaProperties properties, GatewayProperties gateway, DataSource dataSource,
+    QuotaRuntime quotaRuntime(QuotaProperties properties, Deployments deployments, DataSource dataSource,
             Clock clock, MeterRegistry metrics) {
-        Map<String, QuotaLimits> defaults = new HashMap<>();
-        gateway.deployments().forEach((name, d) -> defaults.put(name, new QuotaLimits(d.rpm(), d.tpm())));
+        // Each deployment's rpm/tpm defaults, configured or admin-defined, as the registry serves them now.
+        Function<String, QuotaLimits> defaults = name -> deployments.definition(name)
+                .map(d -> new QuotaLimits(d.settings().rpm(), d.settings().tpm())).orElse(null);
         QuotaRuntime runtime = new QuotaRuntime(properties, defaults, new LimitRepository(dataSource), clock);
         Buckets buckets = runtime.buckets();
         Gauge.builder(MetricNames.REDIS_FALLBACK_ACTIVE, buckets, b -> b.degraded() ? 1 : 0)

@@ -11,7 +11,7 @@ import io.modelgateway.gateway.quota.QuotaProperties;
 import io.modelgateway.gateway.quota.internal.LimitRepository.Row;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Map;
+import java.util.function.Function;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -47,7 +47,7 @@ final class QuotaRuntime implements SmartLifecycle, AutoCloseable {
         return t;
     });
 
-    QuotaRuntime(QuotaProperties properties, Map<String, QuotaLimits> defaults, LimitRepository repository,
+    QuotaRuntime(QuotaProperties properties, Function<String, QuotaLimits> defaults, LimitRepository repository,
             Clock clock) {
         this.repository = repository;
         this.clock = clock;

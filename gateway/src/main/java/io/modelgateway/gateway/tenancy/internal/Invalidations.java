@@ -1,14 +1,24 @@
 package io.modelgateway.gateway.tenancy.internal;
 
+import io.modelgateway.gateway.tenancy.ReplicaSignals;
+
 /**
- * Tells the other replicas that tenants or keys changed, and hears when they did. Messages carry no
- * data: a receiver reloads from the database, the source of truth.
+ * Tells the other replicas that tenants or keys (topic {@link #TENANCY}) or something else stored (other
+ * topics, through {@link ReplicaSignals}) changed, and hears when they did. Messages carry no data: a
+ * receiver reloads from the database, the source of truth.
  */
-interface Invalidations extends AutoCloseable {
+interface Invalidations extends ReplicaSignals, AutoCloseable {
 
-    void publish();
+    /** Tenants and keys. */
+    String TENANCY = "";
 
-    void subscribe(Runnable onInvalidate);
+    default void publish() {
+        publish(TENANCY);
+    }
+
+    default void subscribe(Runnable onInvalidate) {
+        subscribe(TENANCY, onInvalidate);
+    }
 
     @Override
     void close();
@@ -17,10 +27,10 @@ interface Invalidations extends AutoCloseable {
     static Invalidations none() {
         return new Invalidations() {
             @Override
-            public void publish() {}
+            public void publish(String topic) {}
 
             @Override
-            public void subscribe(Runnable onInvalidate) {}
+            public void subscribe(String topic, Runnable onInvalidate) {}
 
             @Override
             public void close() {}

@@ -32,25 +32,31 @@ final class RedisInvalidations implements Invalidations {
     }
 
     @Override
-    public void publish() {
-        publisher.async().publish(channel, self).exceptionally(e -> {
-            log.warn("could not publish a tenancy invalidation (other replicas heal at their next reload): {}",
-                    e.toString());
+    public void publish(String topic) {
+        publisher.async().publish(channel(topic), self).exceptionally(e -> {
+            log.warn("could not publish an invalidation of '{}' (other replicas heal at their next reload): {}",
+                    channel(topic), e.toString());
             return 0L;
         });
     }
 
     @Override
-    public void subscribe(Runnable onInvalidate) {
+    public void subscribe(String topic, Runnable onInvalidate) {
+        String wanted = channel(topic);
         subscriber.addListener(new RedisPubSubAdapter<>() {
             @Override
             public void message(String ch, String origin) {
-                if (channel.equals(ch) && !self.equals(origin)) {
+                if (wanted.equals(ch) && !self.equals(origin)) {
                     onInvalidate.run();
                 }
             }
         });
-        subscriber.sync().subscribe(channel);
+        subscriber.sync().subscribe(wanted);
+    }
+
+    /** Tenancy on the configured channel itself, another topic on {@code <channel>:<topic>}. */
+    private String channel(String topic) {
+        return topic.isEmpty() ? channel : channel + ":" + topic;
     }
 
     @Override

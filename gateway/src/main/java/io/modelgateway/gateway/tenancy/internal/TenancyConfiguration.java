@@ -28,6 +28,14 @@ public class TenancyConfiguration {
         return new TenancyStartup();
     }
 
+    /** Redis pub/sub between replicas (none without a Redis URL); also other features' {@code ReplicaSignals}. */
+    @Bean(destroyMethod = "close")
+    Invalidations tenancyInvalidations(TenancyProperties properties) {
+        return properties.redisUrl().isBlank()
+                ? Invalidations.none()
+                : new RedisInvalidations(properties.redisUrl(), properties.channel());
+    }
+
     /**
      * The service; its database work (seeding, first load) runs in the background after Flyway's, and
      * {@link TenancyStartup} holds the web server back until both are done.
@@ -35,13 +43,10 @@ public class TenancyConfiguration {
     @Bean(destroyMethod = "close")
     @DependsOnDatabaseInitialization
     TenancyService tenancy(DataSource dataSource, GatewayProperties gateway, TenancyProperties properties,
-            Clock clock, Scheduler tenancyJdbcScheduler, TenancyStartup startup) {
+            Clock clock, Scheduler tenancyJdbcScheduler, TenancyStartup startup, Invalidations invalidations) {
         TenancyRepository repository = new TenancyRepository(dataSource);
         List<TenancyCache.Entry> configured = new ArrayList<>(EmbeddedDefaults.adminKey(gateway.adminApiKey()));
         configured.addAll(EmbeddedDefaults.configuredKeys(gateway.apiKeys()));
-        Invalidations invalidations = properties.redisUrl().isBlank()
-                ? Invalidations.none()
-                : new RedisInvalidations(properties.redisUrl(), properties.channel());
         TenancyService service = new TenancyService(repository, new TenancyCache(configured), invalidations, clock,
                 tenancyJdbcScheduler);
         startup.afterMigration(() -> {

@@ -74,7 +74,6 @@ final class TenancyService implements Tenancy, AutoCloseable {
             Thread.currentThread().interrupt();
         }
         flushLastUsed();
-        invalidations.close();
     }
 
     // --- request path: memory only ---

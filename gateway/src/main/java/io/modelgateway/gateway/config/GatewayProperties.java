@@ -52,6 +52,8 @@ public record GatewayProperties(
      * @param firstTokenTimeout longest wait for the first token (then 504 before any byte was sent)
      * @param idleTimeout longest gap between two tokens of a stream
      * @param requestTimeout longest wait for a whole non-streamed answer or embedding batch
+     * @param region where the deployment's backend serves traffic (e.g. {@code eu}); tenants bound to
+     *        regions (compliance policy) never use a deployment outside them, nor one without a region
      */
     public record DeploymentProperties(
             @DefaultValue("CHAT") @NotNull Kind kind,
@@ -63,7 +65,8 @@ public record GatewayProperties(
             @DefaultValue("4096") @Positive int maxTokensLimit,
             @DefaultValue("60s") @NotNull Duration firstTokenTimeout,
             @DefaultValue("60s") @NotNull Duration idleTimeout,
-            @DefaultValue("10m") @NotNull Duration requestTimeout) {}
+            @DefaultValue("10m") @NotNull Duration requestTimeout,
+            String region) {}
 
     /**
      * A configured API key.

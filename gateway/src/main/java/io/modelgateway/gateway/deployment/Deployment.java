@@ -8,7 +8,8 @@ import java.time.Duration;
 
 /**
  * A deployment resolved for serving: its backend client, template and token counter are ready, so the
- * request path does no lookups beyond one map read.
+ * request path does no lookups beyond one map read. {@code region} is where it serves ({@code null} =
+ * not said).
  */
 public record Deployment(
         String name,
@@ -21,4 +22,5 @@ public record Deployment(
         int maxTokensLimit,
         Duration firstTokenTimeout,
         Duration idleTimeout,
-        Duration requestTimeout) {}
+        Duration requestTimeout,
+        String region) {}

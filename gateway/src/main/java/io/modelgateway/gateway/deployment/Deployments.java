@@ -34,7 +34,7 @@ public class Deployments implements DisposableBean {
         TritonClient client = clients.computeIfAbsent(target, TritonClient::connect);
         return new Deployment(name, p.kind(), p.model(), client, ChatTemplate.named(p.chatTemplate()),
                 TokenCounter.of(p.tokenEncoding()), p.defaultMaxTokens(), p.maxTokensLimit(),
-                p.firstTokenTimeout(), p.idleTimeout(), p.requestTimeout());
+                p.firstTokenTimeout(), p.idleTimeout(), p.requestTimeout(), p.region());
     }
 
     /** The deployment named {@code name}, or a 404 in OpenAI's shape. */

@@ -86,7 +86,8 @@ public final class GenerationReader {
         }
         boolean stream = Boolean.TRUE.equals(Fields.bool(body, "stream"));
         boolean includeUsage = streamOptions(body, stream);
-        return new Generation(chat, d, prompt, maxTokens, stream, includeUsage, sampling(body));
+        return new Generation(chat, d, prompt, maxTokens, stream, includeUsage, sampling(body),
+                Set.copyOf(body.propertyNames()));
     }
 
     private Deployment deployment(JsonNode body, String pathDeployment, Caller caller) {

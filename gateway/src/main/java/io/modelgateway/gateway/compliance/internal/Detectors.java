@@ -30,11 +30,14 @@ public final class Detectors {
 
     public static Finder of(RuleType type) {
         return switch (type) {
-            case EMAIL -> new Detector(EMAIL, 320, false, (t, s, e) -> e);
-            case PHONE -> new Detector(PHONE, 32, true, (t, s, e) -> digits(t, s, e, 9, 15) ? e : -1);
-            case PAYMENT_CARD -> new Detector(CARD, 40, true, (t, s, e) -> card(t, s, e) ? e : -1);
-            case IBAN -> new Detector(IBAN, 42, true, Detectors::ibanEnd);
-            case API_KEY -> new Detector(API_KEY, 200, false, (t, s, e) -> e);
+            case EMAIL -> new Detector(EMAIL, 320, false, (t, s, e) -> e, Candidates::emails);
+            case PHONE -> new Detector(PHONE, 32, true, (t, s, e) -> digits(t, s, e, 9, 15) ? e : -1,
+                    t -> Candidates.runs(t, Candidates.PHONE_CHARS, Character::isDigit, 9));
+            case PAYMENT_CARD -> new Detector(CARD, 40, true, (t, s, e) -> card(t, s, e) ? e : -1,
+                    t -> Candidates.runs(t, Candidates.CARD_CHARS, Character::isDigit, 13));
+            case IBAN -> new Detector(IBAN, 42, true, Detectors::ibanEnd,
+                    t -> Candidates.runs(t, Candidates.IBAN_CHARS, Candidates::alnum, 15));
+            case API_KEY -> new Detector(API_KEY, 200, false, (t, s, e) -> e, Candidates::secrets);
             case TERMS, REGEX -> throw new IllegalArgumentException(type + " is not a detector");
         };
     }
@@ -48,21 +51,31 @@ public final class Detectors {
      * @param retry after a rejected candidate, look again one character later (only for detectors whose
      *        matches are short, so the scan stays linear); otherwise go on after the candidate
      */
-    private record Detector(Pattern pattern, int longest, boolean retry, Check check) implements Finder {
+    private record Detector(Pattern pattern, int longest, boolean retry, Check check, Candidates.Finder spans)
+            implements Finder {
 
+        /** The expression runs only on candidate spans a cheap character scan found (most text has none). */
         @Override
         public void find(CharSequence text, Sink sink) {
-            Matcher m = pattern.matcher(text);
+            int[] found = spans().spans(text);
+            for (int i = 0; i < found.length; i += 2) {
+                find(text, found[i], found[i + 1], sink);
+            }
+        }
+
+        private void find(CharSequence text, int spanStart, int spanEnd, Sink sink) {
+            CharSequence span = text.subSequence(spanStart, spanEnd);
+            Matcher m = pattern.matcher(span);
             int from = 0;
-            while (from < text.length() && m.find(from)) {
-                int s = m.start();
-                int e = m.end();
+            while (from < span.length() && m.find(from)) {
+                int s = spanStart + m.start();
+                int e = spanStart + m.end();
                 int confirmed = s == 0 || !Character.isLetterOrDigit(text.charAt(s - 1)) ? check.end(text, s, e) : -1;
                 if (confirmed > 0 && Boundaries.word(text, s, confirmed)) {
                     sink.match(s, confirmed);
-                    from = confirmed;
+                    from = confirmed - spanStart;
                 } else {
-                    from = retry ? s + 1 : e;
+                    from = retry ? m.start() + 1 : m.end();
                 }
             }
         }

@@ -15,11 +15,13 @@ import java.util.Map;
  * Content rules on an answer as it streams. Each delta is scanned together with a bounded look-behind
  * of the text already sent ({@code window} characters), so a match split across deltas is caught when its
  * last part arrives. Block and annotate rules hold nothing back: a block match stops the answer at once
- * (text before the match was already sent, the rest never is). Only when a rule redacts are the last
- * {@code window} characters held back (and any match still growing at the end), so a split match can be
- * replaced before any of it leaves; the hold-back is bounded, the stream keeps flowing.
+ * (text before the match was already sent, the rest never is). Only when a rule redacts is a bounded tail
+ * held back, so a split match can be replaced before any of it leaves: text is scanned once at least
+ * {@code window * 3 / 2} characters are pending and everything but the last {@code window} characters (and
+ * any match still growing at the end) is sent; nothing is sent unscanned, so block rules stay exact.
+ * The hold-back is bounded, the stream keeps flowing.
  */
-final class StreamFilter implements OutputFilter {
+public final class StreamFilter implements OutputFilter {
 
     private final ContentRules rules;
     private final int window;
@@ -32,7 +34,7 @@ final class StreamFilter implements OutputFilter {
     private long sent;
     private volatile boolean stopped;
 
-    StreamFilter(ContentRules rules, int window, Hits hits) {
+    public StreamFilter(ContentRules rules, int window, Hits hits) {
         this.rules = rules;
         this.window = window;
         this.holdBack = rules.redacts(RuleTarget.COMPLETION);
@@ -45,6 +47,9 @@ final class StreamFilter implements OutputFilter {
             return "";
         }
         pending.append(delta);
+        if (holdBack && pending.length() < window + window / 2) {
+            return "";
+        }
         return process(false);
     }
 

@@ -86,6 +86,9 @@ public abstract class GatewayTestBase {
         // Nothing listens on port 1: 503.
         r.add("gateway.deployments.unreachable.model", () -> "echo");
         r.add("gateway.deployments.unreachable.backend", () -> "127.0.0.1:1");
+        // Regions for compliance tests: a tenant bound to "eu" gets the (down) eu backend, never the us one.
+        r.add("gateway.deployments.unreachable.region", () -> "eu");
+        r.add("gateway.deployments.slow-tokens.region", () -> "us");
     }
 
     /**

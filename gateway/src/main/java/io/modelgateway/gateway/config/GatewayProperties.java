@@ -57,6 +57,8 @@ public record GatewayProperties(
      * @param tpm default tokens-per-minute limit of each tenant on this deployment (absent = no limit)
      * @param layout the Triton model's tensors: {@code vllm}, {@code ensemble} (TensorRT-LLM) or {@code auto}
      *        (read from its ModelConfig/ModelMetadata at startup and when it becomes ready again)
+     * @param region where the deployment's backend serves traffic (e.g. {@code eu}); tenants bound to
+     *        regions (compliance policy) never use a deployment outside them, nor one without a region
      */
     public record DeploymentProperties(
             @DefaultValue("CHAT") @NotNull Kind kind,
@@ -71,7 +73,8 @@ public record GatewayProperties(
             @DefaultValue("10m") @NotNull Duration requestTimeout,
             @Positive Long rpm,
             @Positive Long tpm,
-            @DefaultValue("AUTO") @NotNull BackendsProperties.ModelLayout layout) {}
+            @DefaultValue("AUTO") @NotNull BackendsProperties.ModelLayout layout,
+            String region) {}
 
     /**
      * A configured API key.

@@ -13,7 +13,8 @@ import java.util.concurrent.CompletableFuture;
 /**
  * A deployment resolved for serving: its backend, template and token counter are ready, so the request path
  * does no lookups beyond one map read. Exactly one of {@code backend} (a pool of Triton replicas) and
- * {@code upstream} (an OpenAI-compatible HTTP server, see {@link #proxied()}) is set.
+ * {@code upstream} (an OpenAI-compatible HTTP server, see {@link #proxied()}) is set. {@code region} is
+ * where it serves ({@code null} = not said).
  */
 public record Deployment(
         String name,
@@ -27,7 +28,8 @@ public record Deployment(
         Duration firstTokenTimeout,
         Duration idleTimeout,
         Duration requestTimeout,
-        HttpUpstream upstream) {
+        HttpUpstream upstream,
+        String region) {
 
     public Deployment {
         if ((backend == null) == (upstream == null)) {

@@ -1,5 +1,6 @@
 package io.modelgateway.gateway.error;
 
+import java.util.Map;
 import org.springframework.http.HttpStatus;
 
 /**
@@ -12,13 +13,23 @@ public final class ApiException extends RuntimeException {
     private final String type;
     private final String param;
     private final String code;
+    private final Map<String, Object> contentFilterResult;
+
+    /** The code of a request a content rule blocked (Azure's). */
+    public static final String CONTENT_FILTER = "content_filter";
 
     private ApiException(HttpStatus status, String type, String param, String code, String message) {
+        this(status, type, param, code, message, null);
+    }
+
+    private ApiException(HttpStatus status, String type, String param, String code, String message,
+            Map<String, Object> contentFilterResult) {
         super(message, null, false, false);
         this.status = status;
         this.type = type;
         this.param = param;
         this.code = code;
+        this.contentFilterResult = contentFilterResult;
     }
 
     public static ApiException of(HttpStatus status, String type, String param, String code, String message) {
@@ -129,6 +140,21 @@ public final class ApiException extends RuntimeException {
     public static ApiException billingUnavailable() {
         return new ApiException(HttpStatus.SERVICE_UNAVAILABLE, "server_error", null, "billing_unavailable",
                 "Usage cannot be recorded right now. Please retry shortly.");
+    }
+
+    /**
+     * 400 for a prompt a content rule blocked, Azure's way: code {@code content_filter} and an
+     * {@code innererror} ({@code ResponsibleAIPolicyViolation}) with the {@code content_filter_result}.
+     */
+    public static ApiException contentFilter(String param, Map<String, Object> contentFilterResult) {
+        return new ApiException(HttpStatus.BAD_REQUEST, "invalid_request_error", param, CONTENT_FILTER,
+                "The response was filtered due to the prompt triggering the content management policy of this "
+                        + "gateway. Please modify your prompt and retry.", Map.copyOf(contentFilterResult));
+    }
+
+    /** Azure's {@code innererror.content_filter_result}, or {@code null} for other errors. */
+    public Map<String, Object> contentFilterResult() {
+        return contentFilterResult;
     }
 
     public HttpStatus status() {

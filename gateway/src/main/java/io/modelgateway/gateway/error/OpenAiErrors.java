@@ -119,6 +119,14 @@ public final class OpenAiErrors {
         g.writeStringProperty("type", e.type());
         g.writeStringProperty("param", e.param());
         g.writeStringProperty("code", e.code());
+        if (e.contentFilterResult() != null) {
+            g.writeName("innererror");
+            g.writeStartObject();
+            g.writeStringProperty("code", "ResponsibleAIPolicyViolation");
+            g.writeName("content_filter_result");
+            g.writePOJO(e.contentFilterResult());
+            g.writeEndObject();
+        }
         g.writeEndObject();
         g.writeEndObject();
     }

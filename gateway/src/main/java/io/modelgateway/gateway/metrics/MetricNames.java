@@ -99,4 +99,11 @@ public final class MetricNames {
     public static final String CREDIT_HOLDS_EXPIRED = "gateway.credit.holds.expired";
     /** Usage records this replica stored in the database. */
     public static final String USAGE_WRITTEN = "gateway.usage.written";
+
+    /** Content rule hits; tags {@code type}, {@code action}, {@code target}. */
+    public static final String COMPLIANCE_RULE_HITS = "gateway.compliance.rule.hits";
+    /** Calls a compliance policy refused; tag {@code reason} (the error code). */
+    public static final String COMPLIANCE_REFUSALS = "gateway.compliance.refusals";
+    /** Audit records dropped because the write queue was full or the database kept failing. */
+    public static final String COMPLIANCE_AUDIT_DROPPED = "gateway.compliance.audit.dropped";
 }

@@ -66,11 +66,12 @@ public class EmbeddingsHandler {
             promptTokens += d.tokens().count(input);
         }
         Call call = new Call(requestId, Caller.of(exchange), d, Operation.EMBEDDINGS, false, promptTokens, 0,
-                Bodies.size(exchange), clock.instant(), exchange.getResponse().getHeaders());
+                Bodies.size(exchange), clock.instant(), exchange.getResponse().getHeaders())
+                .describe(inputs, Set.copyOf(body.propertyNames()));
         return pipeline.admit(call).then(Mono.defer(() -> {
             UsageTracker tracker = new UsageTracker(pipeline, call, clock);
             call.markForwarded();
-            return Mono.fromFuture(() -> d.backend().embed(new EmbeddingRequest(requestId, d.model(), inputs),
+            return Mono.fromFuture(() -> d.backend().embed(new EmbeddingRequest(requestId, d.model(), call.prompts()),
                             d.tokens()))
                     .timeout(d.requestTimeout())
                     .map(r -> {

@@ -7,6 +7,7 @@ import io.modelgateway.gateway.openai.internal.Generation;
 import io.modelgateway.gateway.openai.internal.GenerationWriter;
 import io.modelgateway.gateway.pipeline.Call;
 import io.modelgateway.gateway.pipeline.Operation;
+import io.modelgateway.gateway.pipeline.OutputFilter;
 import io.modelgateway.gateway.pipeline.Pipeline;
 import io.modelgateway.gateway.pipeline.UsageTracker;
 import io.modelgateway.gateway.web.RequestIdFilter;
@@ -16,6 +17,7 @@ import io.modelgateway.inference.GenerationRequest;
 import io.modelgateway.inference.InferenceException;
 import io.modelgateway.inference.TokenUsage;
 import java.time.Clock;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.springframework.core.io.buffer.DataBufferFactory;
 import org.springframework.http.MediaType;
@@ -33,11 +35,14 @@ import reactor.core.publisher.Mono;
  * shape: one JSON document, or an SSE stream relayed token by token. A client that goes away cancels the
  * backend request. Failures before the first byte are ordinary error responses; after it, the stream ends
  * with an error event. Every way a call ends reaches the pipeline once, with the tokens it consumed.
+ * Generated text passes through the call's {@link OutputFilter} (content rules); when it stops the
+ * answer, the backend request is cancelled and the answer ends with {@code finish_reason: "content_filter"}.
  */
 @Component
 public class GenerationHandler {
 
     private static final MediaType EVENT_STREAM = MediaType.TEXT_EVENT_STREAM;
+    private static final String CONTENT_FILTER = "content_filter";
 
     private final Clock clock;
     private final Pipeline pipeline;
@@ -53,11 +58,13 @@ public class GenerationHandler {
         Call call = new Call(requestId, Caller.of(exchange), gen.deployment(),
                 gen.chat() ? Operation.CHAT : Operation.COMPLETION, gen.stream(),
                 gen.deployment().tokens().count(gen.prompt()), gen.maxTokens(), Bodies.size(exchange),
-                clock.instant(), exchange.getResponse().getHeaders());
+                clock.instant(), exchange.getResponse().getHeaders())
+                .describe(List.of(gen.prompt()), gen.parameters());
         return pipeline.admit(call).then(Mono.defer(() -> {
-            GenerationWriter writer = new GenerationWriter(gen, requestId, clock.millis() / 1000);
+            GenerationWriter writer = new GenerationWriter(gen, requestId, clock.millis() / 1000,
+                    call.promptFilterResults(), call.outputFilter());
             GenerationRequest backendRequest = new GenerationRequest(requestId, gen.deployment().model(),
-                    gen.prompt(), call.maxTokens(), gen.stream(), gen.sampling());
+                    call.prompts().get(0), call.maxTokens(), gen.stream(), gen.sampling());
             UsageTracker tracker = new UsageTracker(pipeline, call, clock);
             return gen.stream()
                     ? stream(request, gen, call, backendRequest, writer, tracker)
@@ -69,27 +76,43 @@ public class GenerationHandler {
             GenerationWriter writer, UsageTracker tracker) {
         Mono<byte[]> body = Mono.<byte[]>create(sink -> {
             StringBuilder text = new StringBuilder();
+            OutputFilter filter = call.outputFilter();
+            Backend backend = new Backend();
             call.markForwarded();
-            GenerationCall backendCall = gen.deployment().backend().generate(backendRequest,
+            backend.set(gen.deployment().backend().generate(backendRequest,
                     gen.deployment().tokens(), new GenerationListener() {
                         @Override
                         public void onDelta(String delta, int outputTokens) {
+                            if (filter.stopped()) {
+                                return;
+                            }
                             tracker.delta(delta, outputTokens);
-                            text.append(delta);
+                            text.append(filter.accept(delta));
+                            if (filter.stopped()) {
+                                backend.cancel("content filter");
+                                sink.success(writer.complete(text.toString(), CONTENT_FILTER, tracker.usageSoFar()));
+                            }
                         }
 
                         @Override
                         public void onComplete(String finishReason, TokenUsage usage) {
+                            if (filter.stopped()) {
+                                return;
+                            }
                             tracker.finished(usage);
-                            sink.success(writer.complete(text.toString(), finishReason, usage));
+                            text.append(filter.finish());
+                            sink.success(writer.complete(text.toString(),
+                                    filter.stopped() ? CONTENT_FILTER : finishReason, usage));
                         }
 
                         @Override
                         public void onError(InferenceException error, TokenUsage usageSoFar) {
-                            sink.error(error);
+                            if (!filter.stopped()) {
+                                sink.error(error);
+                            }
                         }
-                    });
-            sink.onCancel(() -> backendCall.cancel("client went away"));
+                    }));
+            sink.onCancel(() -> backend.cancel("client went away"));
         }).timeout(gen.deployment().requestTimeout());
         return body
                 .doOnError(e -> tracker.failed(e, false))
@@ -120,20 +143,50 @@ public class GenerationHandler {
 
     private static void relay(FluxSink<byte[]> sink, Generation gen, Call call, GenerationRequest backendRequest,
             GenerationWriter writer, AtomicBoolean started, UsageTracker tracker) {
+        OutputFilter filter = call.outputFilter();
+        Backend backend = new Backend();
         call.markForwarded();
-        GenerationCall backendCall = gen.deployment().backend().generate(backendRequest, gen.deployment().tokens(),
+        backend.set(gen.deployment().backend().generate(backendRequest, gen.deployment().tokens(),
                 new GenerationListener() {
                     @Override
                     public void onDelta(String text, int outputTokens) {
+                        if (filter.stopped()) {
+                            return;
+                        }
                         tracker.delta(text, outputTokens);
                         start();
-                        sink.next(writer.deltaChunk(text));
+                        send(filter.accept(text));
+                        if (filter.stopped()) {
+                            backend.cancel("content filter");
+                            end(CONTENT_FILTER, tracker.usageSoFar());
+                        }
                     }
 
                     @Override
                     public void onComplete(String finishReason, TokenUsage usage) {
+                        if (filter.stopped()) {
+                            return;
+                        }
                         tracker.finished(usage);
                         start();
+                        send(filter.finish());
+                        end(filter.stopped() ? CONTENT_FILTER : finishReason, usage);
+                    }
+
+                    @Override
+                    public void onError(InferenceException error, TokenUsage usageSoFar) {
+                        if (!filter.stopped()) {
+                            sink.error(error);
+                        }
+                    }
+
+                    private void send(String text) {
+                        if (!text.isEmpty()) {
+                            sink.next(writer.deltaChunk(text));
+                        }
+                    }
+
+                    private void end(String finishReason, TokenUsage usage) {
                         sink.next(writer.finishChunk(finishReason));
                         if (gen.includeUsage()) {
                             sink.next(writer.usageChunk(usage));
@@ -142,17 +195,39 @@ public class GenerationHandler {
                         sink.complete();
                     }
 
-                    @Override
-                    public void onError(InferenceException error, TokenUsage usageSoFar) {
-                        sink.error(error);
-                    }
-
                     private void start() {
-                        if (started.compareAndSet(false, true) && gen.chat()) {
-                            sink.next(writer.roleChunk());
+                        if (started.compareAndSet(false, true)) {
+                            if (writer.hasPromptResults()) {
+                                sink.next(writer.promptChunk());
+                            }
+                            if (gen.chat()) {
+                                sink.next(writer.roleChunk());
+                            }
                         }
                     }
-                });
-        sink.onCancel(() -> backendCall.cancel("client went away"));
+                }));
+        sink.onCancel(() -> backend.cancel("client went away"));
+    }
+
+    /** The backend request, which a listener may cancel before {@code generate} has returned it. */
+    private static final class Backend {
+
+        private GenerationCall call;
+        private String cancelled;
+
+        synchronized void set(GenerationCall c) {
+            call = c;
+            if (cancelled != null) {
+                c.cancel(cancelled);
+            }
+        }
+
+        synchronized void cancel(String reason) {
+            if (call != null) {
+                call.cancel(reason);
+            } else if (cancelled == null) {
+                cancelled = reason;
+            }
+        }
     }
 }

@@ -3,7 +3,9 @@ package io.modelgateway.gateway.pipeline;
 import io.modelgateway.gateway.auth.Caller;
 import io.modelgateway.gateway.deployment.Deployment;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.springframework.http.HttpHeaders;
@@ -29,6 +31,11 @@ public final class Call {
     private volatile int maxTokens;
     private volatile boolean forwarded;
     private volatile Instant firstTokenAt;
+    private volatile List<String> prompts = List.of();
+    private volatile Set<String> parameters = Set.of();
+    private volatile OutputFilter outputFilter = OutputFilter.NONE;
+    private volatile Map<String, Object> promptFilterResults;
+    private volatile boolean billedWhenFiltered;
 
     public Call(String requestId, Caller caller, Deployment deployment, Operation operation, boolean stream,
             int promptTokens, int maxTokens, int requestBytes, Instant startedAt, HttpHeaders responseHeaders) {
@@ -117,6 +124,64 @@ public final class Call {
         if (firstTokenAt == null) {
             firstTokenAt = at;
         }
+    }
+
+    /**
+     * Describes what the call sends: its prompt texts (one for generations, the inputs of an embeddings
+     * call) and the request's top-level parameter names. Set by the handler before admission.
+     */
+    public Call describe(List<String> prompts, Set<String> parameters) {
+        this.prompts = List.copyOf(prompts);
+        this.parameters = Set.copyOf(parameters);
+        return this;
+    }
+
+    /** The prompt texts to forward; a stage may have redacted them. */
+    public List<String> prompts() {
+        return prompts;
+    }
+
+    /** Replaces the prompt texts (redaction); same count as before. */
+    public void replacePrompts(List<String> replaced) {
+        if (replaced.size() != prompts.size()) {
+            throw new IllegalArgumentException("prompt count changed");
+        }
+        prompts = List.copyOf(replaced);
+    }
+
+    /** The request's top-level parameter names (e.g. {@code temperature}, {@code stop}). */
+    public Set<String> parameters() {
+        return parameters;
+    }
+
+    /** The filter the generated text passes through ({@link OutputFilter#NONE} without content rules). */
+    public OutputFilter outputFilter() {
+        return outputFilter;
+    }
+
+    public void filterOutput(OutputFilter filter) {
+        outputFilter = filter;
+    }
+
+    /** Azure's {@code content_filter_results} for the prompt, or {@code null} when no content rules apply. */
+    public Map<String, Object> promptFilterResults() {
+        return promptFilterResults;
+    }
+
+    public void annotatePrompt(Map<String, Object> results) {
+        promptFilterResults = results;
+    }
+
+    /**
+     * Whether a prompt a content rule blocked is billed (its prompt tokens, as Azure does): the call then
+     * ends {@link Outcome#FILTERED} with the prompt's tokens as usage, else with none.
+     */
+    public boolean billedWhenFiltered() {
+        return billedWhenFiltered;
+    }
+
+    public void billWhenFiltered(boolean billed) {
+        billedWhenFiltered = billed;
     }
 
     /** Stores a stage's per-call state under its own key. */

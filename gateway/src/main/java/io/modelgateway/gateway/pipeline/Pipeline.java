@@ -2,6 +2,7 @@ package io.modelgateway.gateway.pipeline;
 
 import io.modelgateway.gateway.error.ApiException;
 import io.modelgateway.gateway.error.OpenAiErrors;
+import io.modelgateway.inference.TokenUsage;
 import java.time.Clock;
 import java.util.List;
 import org.slf4j.Logger;
@@ -43,7 +44,7 @@ public class Pipeline {
         }
         return decision
                 .onErrorResume(e -> {
-                    completeUpTo(call, index, refused(e));
+                    completeUpTo(call, index, refused(call, e));
                     return Mono.error(e);
                 })
                 .then(Mono.defer(() -> admitFrom(call, index + 1)));
@@ -68,8 +69,13 @@ public class Pipeline {
         }
     }
 
-    private CallResult refused(Throwable e) {
+    private CallResult refused(Call call, Throwable e) {
         ApiException api = OpenAiErrors.classify(e);
+        if (ApiException.CONTENT_FILTER.equals(api.code())) {
+            TokenUsage usage = call.billedWhenFiltered()
+                    ? new TokenUsage(call.promptTokens(), 0, true) : CallResult.NO_USAGE;
+            return new CallResult(Outcome.FILTERED, usage, api.status().value(), api.code(), clock.instant());
+        }
         return new CallResult(Outcome.REFUSED, CallResult.NO_USAGE, api.status().value(), api.code(),
                 clock.instant());
     }

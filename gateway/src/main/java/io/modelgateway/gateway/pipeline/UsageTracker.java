@@ -41,10 +41,12 @@ public final class UsageTracker {
         finalUsage = usage;
     }
 
-    /** The client received the whole answer. */
+    /** The client received the whole answer, or all of it a content rule let through. */
     public void completed() {
         TokenUsage usage = finalUsage != null ? finalUsage : soFar();
-        pipeline.complete(call, new CallResult(Outcome.COMPLETED, usage, 200, null, clock.instant()));
+        boolean filtered = call.outputFilter().stopped();
+        pipeline.complete(call, new CallResult(filtered ? Outcome.FILTERED : Outcome.COMPLETED, usage, 200,
+                filtered ? "content_filter" : null, clock.instant()));
     }
 
     /** The call failed; {@code started} when part of the answer already reached the client. */
@@ -60,6 +62,11 @@ public final class UsageTracker {
         Outcome outcome = outputTokens > 0 || finalUsage != null ? Outcome.CUT_SHORT : Outcome.FAILED;
         TokenUsage usage = finalUsage != null ? finalUsage : soFar();
         pipeline.complete(call, new CallResult(outcome, usage, 499, "client_closed_request", clock.instant()));
+    }
+
+    /** Prompt tokens and the tokens generated so far (for an answer a content rule stopped). */
+    public TokenUsage usageSoFar() {
+        return soFar();
     }
 
     private TokenUsage soFar() {

@@ -68,8 +68,8 @@ public class BillingConfiguration {
     }
 
     @Bean
-    UsageStage usageStage(UsageWriter writer) {
-        return new UsageStage(writer);
+    UsageStage usageStage(UsageWriter writer, Credits credits) {
+        return new UsageStage(writer, credits);
     }
 
     @Bean

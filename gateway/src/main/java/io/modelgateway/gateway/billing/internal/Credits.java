@@ -155,6 +155,14 @@ final class Credits {
         }
     }
 
+    /** Charges a cost that no hold covered (a blocked prompt the policy bills), for tenants with an account. */
+    void chargeUnheld(String tenant, long cost) {
+        if (cost > 0 && Boolean.TRUE.equals(accounts.get(tenant))) {
+            buckets.charge(tenant, cost);
+            meters.captured(tenant, cost);
+        }
+    }
+
     /** Makes sure the tenant's bucket exists before a ledger entry is posted (so it is not counted twice). */
     CompletableFuture<Long> prepare(String tenant) {
         return buckets.available(tenant);

@@ -7,23 +7,30 @@ import io.modelgateway.gateway.error.ApiException;
 import io.modelgateway.gateway.pipeline.Call;
 import io.modelgateway.gateway.pipeline.CallResult;
 import io.modelgateway.gateway.pipeline.CallStage;
+import io.modelgateway.gateway.pipeline.Outcome;
 import org.springframework.core.annotation.Order;
 import reactor.core.publisher.Mono;
 
 /**
- * Exactly one usage record per call that reached a backend, keyed by its request id. Admission reserves
- * room in the writer's queue (a 503 when it is full, so a record is never dropped); the record is queued
- * when the call ends, never written on the request path.
+ * Exactly one usage record per call that reached a backend, keyed by its request id, and one per prompt a
+ * content rule blocked when the tenant's policy bills blocked prompts. Admission reserves room in the
+ * writer's queue (a 503 when it is full, so a record is never dropped); the record is queued when the call
+ * ends, never written on the request path. Ordered before the compliance stage (100) so that it hears of
+ * blocked prompts; a call refused later gives its slot back.
  */
-@Order(400)
+@Order(UsageStage.ORDER)
 public final class UsageStage implements CallStage {
+
+    static final int ORDER = 50;
 
     private static final Object SLOT = new Object();
 
     private final UsageWriter writer;
+    private final Credits credits;
 
-    UsageStage(UsageWriter writer) {
+    UsageStage(UsageWriter writer, Credits credits) {
         this.writer = writer;
+        this.credits = credits;
     }
 
     @Override
@@ -43,15 +50,19 @@ public final class UsageStage implements CallStage {
         if (call.get(SLOT) == null) {
             return;
         }
-        if (!call.forwarded()) {
+        if (call.forwarded()) {
+            writer.submit(record(call, result, call.get(CreditStage.PRICE)));
+        } else if (result.outcome() == Outcome.FILTERED && result.usage().totalTokens() > 0) {
+            Price price = credits.price(call).orElse(null);
+            UsageRecord r = record(call, result, price);
+            credits.chargeUnheld(call.tenant(), r.costMicros());
+            writer.submit(r);
+        } else {
             writer.cancel();
-            return;
         }
-        writer.submit(record(call, result));
     }
 
-    static UsageRecord record(Call call, CallResult result) {
-        Price price = call.get(CreditStage.PRICE);
+    static UsageRecord record(Call call, CallResult result, Price price) {
         return new UsageRecord(call.requestId(), call.tenant(), String.valueOf(call.caller().credential()),
                 call.deployment().name(), call.deployment().model(), call.operation().otelName(),
                 result.usage().promptTokens(), 0, result.usage().completionTokens(), result.usage().estimated(),

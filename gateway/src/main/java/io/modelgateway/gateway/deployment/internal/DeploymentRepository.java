@@ -24,7 +24,7 @@ final class DeploymentRepository {
 
     private static final String COLUMNS = "name, kind, backend, model, chat_template, token_encoding, "
             + "default_max_tokens, max_tokens_limit, first_token_timeout_ms, idle_timeout_ms, request_timeout_ms, "
-            + "rpm, tpm, layout, created_at, updated_at";
+            + "rpm, tpm, layout, region, created_at, updated_at";
 
     private final JdbcClient jdbc;
     private final TransactionTemplate tx;
@@ -51,10 +51,10 @@ final class DeploymentRepository {
     /** Inserts; a duplicate name fails with Spring's DuplicateKeyException. */
     void insert(DeploymentDefinition d) {
         DeploymentProperties p = d.settings();
-        jdbc.sql("INSERT INTO deployment (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+        jdbc.sql("INSERT INTO deployment (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
                 .params(d.name(), lower(p.kind()), p.backend(), p.model(), p.chatTemplate(), p.tokenEncoding(),
                         p.defaultMaxTokens(), p.maxTokensLimit(), ms(p.firstTokenTimeout()), ms(p.idleTimeout()),
-                        ms(p.requestTimeout()), p.rpm(), p.tpm(), lower(p.layout()), ts(d.createdAt()),
+                        ms(p.requestTimeout()), p.rpm(), p.tpm(), lower(p.layout()), p.region(), ts(d.createdAt()),
                         ts(d.updatedAt()))
                 .update();
     }
@@ -64,10 +64,11 @@ final class DeploymentRepository {
         DeploymentProperties p = d.settings();
         return jdbc.sql("UPDATE deployment SET kind = ?, backend = ?, model = ?, chat_template = ?, token_encoding = ?,"
                         + " default_max_tokens = ?, max_tokens_limit = ?, first_token_timeout_ms = ?, idle_timeout_ms = ?,"
-                        + " request_timeout_ms = ?, rpm = ?, tpm = ?, layout = ?, updated_at = ? WHERE name = ?")
+                        + " request_timeout_ms = ?, rpm = ?, tpm = ?, layout = ?, region = ?, updated_at = ?"
+                        + " WHERE name = ?")
                 .params(lower(p.kind()), p.backend(), p.model(), p.chatTemplate(), p.tokenEncoding(),
                         p.defaultMaxTokens(), p.maxTokensLimit(), ms(p.firstTokenTimeout()), ms(p.idleTimeout()),
-                        ms(p.requestTimeout()), p.rpm(), p.tpm(), lower(p.layout()), ts(d.updatedAt()), d.name())
+                        ms(p.requestTimeout()), p.rpm(), p.tpm(), lower(p.layout()), p.region(), ts(d.updatedAt()), d.name())
                 .update() == 1;
     }
 
@@ -81,7 +82,7 @@ final class DeploymentRepository {
                 rs.getString("token_encoding"), rs.getInt("default_max_tokens"), rs.getInt("max_tokens_limit"),
                 duration(rs, "first_token_timeout_ms"), duration(rs, "idle_timeout_ms"),
                 duration(rs, "request_timeout_ms"), nullableLong(rs, "rpm"), nullableLong(rs, "tpm"),
-                ModelLayout.valueOf(upper(rs.getString("layout"))));
+                ModelLayout.valueOf(upper(rs.getString("layout"))), rs.getString("region"));
         return new DeploymentDefinition(rs.getString("name"), p, Source.ADMIN, instant(rs, "created_at"),
                 instant(rs, "updated_at"));
     }

@@ -74,6 +74,6 @@ public record Snapshot(Map<String, Entry> byName, Map<String, Pooled> pools) {
         HttpUpstream upstream = pool == null ? factory.upstream(p) : null;
         return new Deployment(d.name(), p.kind(), p.model(), pool, ChatTemplate.named(p.chatTemplate()),
                 TokenCounter.of(p.tokenEncoding()), p.defaultMaxTokens(), p.maxTokensLimit(),
-                p.firstTokenTimeout(), p.idleTimeout(), p.requestTimeout(), upstream);
+                p.firstTokenTimeout(), p.idleTimeout(), p.requestTimeout(), upstream, p.region());
     }
 }

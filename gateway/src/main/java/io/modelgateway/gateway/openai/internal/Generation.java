@@ -2,6 +2,7 @@ package io.modelgateway.gateway.openai.internal;
 
 import io.modelgateway.gateway.deployment.Deployment;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * A validated text-generation request of either OpenAI endpoint, ready for the backend.
@@ -13,6 +14,7 @@ import java.util.Map;
  * @param stream answer as server-sent events
  * @param includeUsage send the final usage chunk ({@code stream_options.include_usage})
  * @param sampling sampling parameters in vLLM's names
+ * @param parameters the request's top-level parameter names (for compliance policies)
  */
 public record Generation(
         boolean chat,
@@ -21,4 +23,5 @@ public record Generation(
         int maxTokens,
         boolean stream,
         boolean includeUsage,
-        Map<String, Object> sampling) {}
+        Map<String, Object> sampling,
+        Set<String> parameters) {}

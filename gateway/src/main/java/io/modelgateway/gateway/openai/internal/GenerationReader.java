@@ -94,7 +94,8 @@ public final class GenerationReader {
             throw ApiException.unsupported(p, "n".equals(p) ? "'n' greater than 1 is not supported by this deployment."
                     : "'" + p + "' is not supported by this deployment.");
         });
-        return new Generation(chat, d, prompt, maxTokens, stream, includeUsage, sampling);
+        return new Generation(chat, d, prompt, maxTokens, stream, includeUsage, sampling,
+                Set.copyOf(body.propertyNames()));
     }
 
     private Deployment deployment(JsonNode body, String pathDeployment, Caller caller) {

@@ -2,13 +2,17 @@ package io.modelgateway.gateway.openai.internal;
 
 import io.modelgateway.gateway.error.ApiException;
 import io.modelgateway.gateway.error.OpenAiErrors;
+import io.modelgateway.gateway.pipeline.OutputFilter;
 import io.modelgateway.inference.TokenUsage;
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
 import tools.jackson.core.JsonGenerator;
 
 /**
  * Writes OpenAI's response shapes for one generation: the whole answer, or its SSE chunks
- * ({@code chat.completion.chunk} / {@code text_completion}) ending with {@code data: [DONE]}.
+ * ({@code chat.completion.chunk} / {@code text_completion}) ending with {@code data: [DONE]}. When content
+ * rules apply, Azure's annotations are added: {@code prompt_filter_results} at the top (in a stream, a
+ * first chunk with no choices) and {@code content_filter_results} on the choice (on the finish chunk).
  */
 public final class GenerationWriter {
 
@@ -19,11 +23,29 @@ public final class GenerationWriter {
     private final Generation gen;
     private final String id;
     private final long created;
+    private final Map<String, Object> promptResults;
+    private final OutputFilter output;
 
     public GenerationWriter(Generation gen, String requestId, long createdEpochSeconds) {
+        this(gen, requestId, createdEpochSeconds, null, OutputFilter.NONE);
+    }
+
+    /**
+     * @param promptResults the prompt's {@code content_filter_results}, or {@code null} without content rules
+     * @param output the answer's filter, whose {@link OutputFilter#results()} annotate the choice
+     */
+    public GenerationWriter(Generation gen, String requestId, long createdEpochSeconds,
+            Map<String, Object> promptResults, OutputFilter output) {
         this.gen = gen;
         this.id = (gen.chat() ? "chatcmpl-" : "cmpl-") + requestId;
         this.created = createdEpochSeconds;
+        this.promptResults = promptResults;
+        this.output = output;
+    }
+
+    /** Whether a stream starts with the prompt's annotations (Azure's first chunk). */
+    public boolean hasPromptResults() {
+        return promptResults != null;
     }
 
     public byte[] complete(String text, String finishReason, TokenUsage usage) {
@@ -45,11 +67,50 @@ public final class GenerationWriter {
             }
             g.writeNullProperty("logprobs");
             g.writeStringProperty("finish_reason", finishReason);
+            choiceResults(g);
             g.writeEndObject();
             g.writeEndArray();
+            promptResults(g);
             usage(g, usage);
             g.writeEndObject();
         });
+    }
+
+    /** Azure's first chunk: no choices, the prompt's annotations. */
+    public byte[] promptChunk() {
+        return event(Json.write(g -> {
+            head(g, chunkObject());
+            g.writeName("choices");
+            g.writeStartArray();
+            g.writeEndArray();
+            promptResults(g);
+            if (gen.includeUsage()) {
+                g.writeNullProperty("usage");
+            }
+            g.writeEndObject();
+        }));
+    }
+
+    private void promptResults(JsonGenerator g) {
+        if (promptResults == null) {
+            return;
+        }
+        g.writeName("prompt_filter_results");
+        g.writeStartArray();
+        g.writeStartObject();
+        g.writeNumberProperty("prompt_index", 0);
+        g.writeName("content_filter_results");
+        g.writePOJO(promptResults);
+        g.writeEndObject();
+        g.writeEndArray();
+    }
+
+    private void choiceResults(JsonGenerator g) {
+        Map<String, Object> results = output.results();
+        if (results != null) {
+            g.writeName("content_filter_results");
+            g.writePOJO(results);
+        }
     }
 
     /** The first chunk of a chat stream announces the role. */
@@ -101,6 +162,9 @@ public final class GenerationWriter {
         }
         g.writeNullProperty("logprobs");
         g.writeStringProperty("finish_reason", finishReason);
+        if (finishReason != null) {
+            choiceResults(g);
+        }
         g.writeEndObject();
         g.writeEndArray();
         if (gen.includeUsage()) {

@@ -34,7 +34,7 @@ class MetricsStageTest {
 
     private static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
     private static final Deployment ECHO = new Deployment("echo", Kind.CHAT, "echo", null, null, null, 256, 4096,
-            Duration.ofSeconds(60), Duration.ofSeconds(60), Duration.ofMinutes(10), UNUSED_UPSTREAM);
+            Duration.ofSeconds(60), Duration.ofSeconds(60), Duration.ofMinutes(10), UNUSED_UPSTREAM, null);
 
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
 

@@ -205,7 +205,7 @@ class QuotaStageTest {
 
     private static Deployment deployment(String name, Kind kind) {
         return new Deployment(name, kind, "m", null, null, null, 256, 4096, Duration.ofSeconds(1),
-                Duration.ofSeconds(1), Duration.ofSeconds(1), UNUSED_UPSTREAM);
+                Duration.ofSeconds(1), Duration.ofSeconds(1), UNUSED_UPSTREAM, null);
     }
 
     private CallResult ended(Outcome outcome, int prompt, int completion) {

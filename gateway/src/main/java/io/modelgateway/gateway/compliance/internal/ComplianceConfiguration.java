@@ -1,0 +1,127 @@
+package io.modelgateway.gateway.compliance.internal;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.modelgateway.gateway.compliance.ComplianceProperties;
+import io.modelgateway.gateway.deployment.Deployments;
+import io.modelgateway.gateway.metrics.MetricNames;
+import io.modelgateway.gateway.tenancy.Tenancy;
+import java.time.Clock;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import javax.sql.DataSource;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.sql.init.dependency.DependsOnDatabaseInitialization;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.web.reactive.function.server.RouterFunction;
+import org.springframework.web.reactive.function.server.ServerResponse;
+import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
+
+/**
+ * Wires compliance: the policies (loaded before the web server starts, after the schema is migrated),
+ * the audit trail with its background writer, the call stage and the admin routes.
+ */
+@Configuration(proxyBeanMethods = false)
+public class ComplianceConfiguration {
+
+    @Bean(destroyMethod = "dispose")
+    Scheduler complianceJdbcScheduler() {
+        return Schedulers.newBoundedElastic(4, 1000, "compliance-jdbc");
+    }
+
+    @Bean
+    @DependsOnDatabaseInitialization
+    PolicyService compliancePolicies(DataSource dataSource, Clock clock, Scheduler complianceJdbcScheduler) {
+        return new PolicyService(new PolicyRepository(dataSource), new PolicyStore(), clock, complianceJdbcScheduler);
+    }
+
+    @Bean
+    @DependsOnDatabaseInitialization
+    AuditLog complianceAudit(DataSource dataSource, ComplianceProperties properties,
+            Scheduler complianceJdbcScheduler, ObjectProvider<MeterRegistry> meters) {
+        MeterRegistry registry = meters.getIfAvailable(SimpleMeterRegistry::new);
+        return new AuditLog(new AuditRepository(dataSource), properties.auditQueueCapacity(),
+                properties.auditBatchSize(), complianceJdbcScheduler,
+                registry.counter(MetricNames.COMPLIANCE_AUDIT_DROPPED));
+    }
+
+    @Bean
+    ComplianceStage complianceStage(PolicyService policies, AuditLog audit, ObjectProvider<MeterRegistry> meters,
+            Clock clock) {
+        return new ComplianceStage(policies, audit, meters.getIfAvailable(SimpleMeterRegistry::new), clock);
+    }
+
+    @Bean
+    ComplianceJobs complianceJobs(PolicyService policies, AuditLog audit, ComplianceProperties properties) {
+        return new ComplianceJobs(policies, audit, properties);
+    }
+
+    @Bean
+    RouterFunction<ServerResponse> complianceAdminRouter(PolicyService policies, AuditLog audit, Tenancy tenancy,
+            Deployments deployments, Clock clock) {
+        return new ComplianceAdmin(policies, audit, tenancy, deployments, clock).routes();
+    }
+
+    /**
+     * Loads the policies before the web server starts (after tenancy's startup, which waits for the
+     * schema), then reloads them and flushes the audit trail in the background; flushes once more on
+     * shutdown.
+     */
+    static final class ComplianceJobs implements SmartLifecycle {
+
+        private final PolicyService policies;
+        private final AuditLog audit;
+        private final ComplianceProperties properties;
+        private ScheduledExecutorService jobs;
+
+        ComplianceJobs(PolicyService policies, AuditLog audit, ComplianceProperties properties) {
+            this.policies = policies;
+            this.audit = audit;
+            this.properties = properties;
+        }
+
+        @Override
+        public synchronized void start() {
+            policies.reload();
+            jobs = Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "compliance-jobs");
+                t.setDaemon(true);
+                return t;
+            });
+            long reload = properties.reloadInterval().toMillis();
+            jobs.scheduleWithFixedDelay(policies::reloadQuietly, reload, reload, TimeUnit.MILLISECONDS);
+            long flush = properties.auditFlushInterval().toMillis();
+            jobs.scheduleWithFixedDelay(audit::flushQuietly, flush, flush, TimeUnit.MILLISECONDS);
+        }
+
+        @Override
+        public synchronized void stop() {
+            if (jobs == null) {
+                return;
+            }
+            jobs.shutdown();
+            try {
+                jobs.awaitTermination(5, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            audit.flushQuietly();
+            jobs = null;
+        }
+
+        @Override
+        public synchronized boolean isRunning() {
+            return jobs != null;
+        }
+
+        /** Right after tenancy's startup phase ({@code Integer.MIN_VALUE / 2}), before the web server. */
+        @Override
+        public int getPhase() {
+            return Integer.MIN_VALUE / 2 + 1;
+        }
+    }
+}

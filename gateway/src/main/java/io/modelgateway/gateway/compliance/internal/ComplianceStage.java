@@ -1,0 +1,186 @@
+package io.modelgateway.gateway.compliance.internal;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.modelgateway.gateway.compliance.ContentRules;
+import io.modelgateway.gateway.compliance.Match;
+import io.modelgateway.gateway.compliance.RuleAction;
+import io.modelgateway.gateway.compliance.RuleTarget;
+import io.modelgateway.gateway.error.ApiException;
+import io.modelgateway.gateway.metrics.MetricNames;
+import io.modelgateway.gateway.pipeline.Call;
+import io.modelgateway.gateway.pipeline.CallStage;
+import io.modelgateway.gateway.pipeline.Operation;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.springframework.core.Ordered;
+import org.springframework.http.HttpStatus;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
+
+/**
+ * The compliance policy, first of the admission stages (before quotas and credits, so a refused call
+ * reserves nothing): deployment access, region, request size, prompt size, allowed parameters,
+ * {@code max_tokens} cap, then the content rules on the prompt (block: 400 {@code content_filter};
+ * redact: the forwarded prompt is changed; annotate: reported only) and the answer's filter. Everything
+ * is answered from memory; prompts over {@value #LARGE_PROMPT} characters are scanned off the event loop.
+ */
+final class ComplianceStage implements CallStage, Ordered {
+
+    /** Before quotas and credits. */
+    static final int ORDER = 100;
+
+    static final int LARGE_PROMPT = 64 * 1024;
+    private static final int MAX_AUDIT_TEXT = 200;
+
+    private final PolicyService policies;
+    private final AuditLog audit;
+    private final MeterRegistry meters;
+    private final Clock clock;
+
+    ComplianceStage(PolicyService policies, AuditLog audit, MeterRegistry meters, Clock clock) {
+        this.policies = policies;
+        this.audit = audit;
+        this.meters = meters;
+        this.clock = clock;
+    }
+
+    @Override
+    public int getOrder() {
+        return ORDER;
+    }
+
+    @Override
+    public Mono<Void> admit(Call call) {
+        if (call.tenant() == null || call.deployment() == null) {
+            return Mono.empty();
+        }
+        EffectivePolicy policy = policies.effectivePolicy(call.tenant(), call.deployment().name());
+        if (policy.unrestricted()) {
+            return Mono.empty();
+        }
+        try {
+            limits(call, policy);
+        } catch (ApiException e) {
+            refused(e.code());
+            return Mono.error(e);
+        }
+        if (policy.rules().isEmpty()) {
+            return Mono.empty();
+        }
+        int chars = call.prompts().stream().mapToInt(String::length).sum();
+        Mono<Void> content = Mono.fromRunnable(() -> content(call, policy));
+        return chars > LARGE_PROMPT ? content.subscribeOn(Schedulers.parallel()) : content;
+    }
+
+    private void limits(Call call, EffectivePolicy p) {
+        String deployment = call.deployment().name();
+        if (!call.caller().mayUse(deployment)) {
+            throw ApiException.modelNotFound(deployment);
+        }
+        if (!p.regions().isEmpty() && (call.deployment().region() == null
+                || !p.regions().contains(call.deployment().region()))) {
+            throw ApiException.of(HttpStatus.FORBIDDEN, "invalid_request_error", "model", "region_not_allowed",
+                    "The deployment `" + deployment + "` does not serve traffic in the regions your organization's "
+                            + "policy allows (" + String.join(", ", p.regions()) + ").");
+        }
+        if (p.maxRequestBytes() != null && call.requestBytes() > p.maxRequestBytes()) {
+            throw ApiException.of(HttpStatus.PAYLOAD_TOO_LARGE, "invalid_request_error", null, "request_too_large",
+                    "Request body is larger than your organization's policy allows (" + p.maxRequestBytes()
+                            + " bytes).");
+        }
+        if (p.maxPromptTokens() != null && call.promptTokens() > p.maxPromptTokens()) {
+            throw ApiException.invalid(promptParam(call), "prompt_too_long", "The prompt has " + call.promptTokens()
+                    + " tokens; your organization's policy allows at most " + p.maxPromptTokens() + ".");
+        }
+        if (p.allowedParameters() != null) {
+            for (String name : call.parameters()) {
+                if (!EffectivePolicy.ESSENTIAL.contains(name) && !p.allowedParameters().contains(name)) {
+                    throw ApiException.invalid(name, "parameter_not_allowed",
+                            "The parameter '" + name + "' is not allowed by your organization's policy.");
+                }
+            }
+        }
+        maxTokens(call, p);
+    }
+
+    private static void maxTokens(Call call, EffectivePolicy p) {
+        if (p.maxTokens() == null || call.operation() == Operation.EMBEDDINGS || call.maxTokens() <= p.maxTokens()) {
+            return;
+        }
+        String asked = call.parameters().contains("max_completion_tokens") ? "max_completion_tokens"
+                : call.parameters().contains("max_tokens") ? "max_tokens" : null;
+        if (p.refuseOverMaxTokens() && asked != null) {
+            throw ApiException.invalid(asked, "max_tokens_too_large", asked + " is " + call.maxTokens()
+                    + "; your organization's policy allows at most " + p.maxTokens() + ".");
+        }
+        call.limitMaxTokens(p.maxTokens());
+    }
+
+    private void content(Call call, EffectivePolicy p) {
+        ContentRules rules = p.rules();
+        call.billWhenFiltered(p.billFilteredPrompts());
+        if (rules.covers(RuleTarget.PROMPT)) {
+            prompt(call, p);
+        }
+        if (rules.covers(RuleTarget.COMPLETION) && call.operation() != Operation.EMBEDDINGS) {
+            call.filterOutput(new StreamFilter(rules, p.window(),
+                    (m, text, side) -> hit(call, p, m, text, side)));
+        }
+    }
+
+    private void prompt(Call call, EffectivePolicy p) {
+        Map<String, RuleAction> hits = new LinkedHashMap<>();
+        List<String> out = new ArrayList<>(call.prompts().size());
+        boolean changed = false;
+        for (String prompt : call.prompts()) {
+            List<Match> matches = p.rules().scan(prompt, RuleTarget.PROMPT);
+            for (Match m : matches) {
+                hit(call, p, m, prompt, RuleTarget.PROMPT);
+                hits.merge(m.rule().id(), m.rule().action(), ComplianceStage::stronger);
+            }
+            String redacted = matches.isEmpty() ? prompt : ContentRules.redact(prompt, matches);
+            changed |= redacted != prompt;
+            out.add(redacted);
+        }
+        Map<String, Object> results = FilterResults.of(p.rules(), RuleTarget.PROMPT, hits);
+        if (hits.containsValue(RuleAction.BLOCK)) {
+            refused(ApiException.CONTENT_FILTER);
+            throw ApiException.contentFilter("prompt", results);
+        }
+        if (changed) {
+            call.replacePrompts(out);
+        }
+        call.annotatePrompt(results);
+    }
+
+    private static RuleAction stronger(RuleAction a, RuleAction b) {
+        return a.ordinal() <= b.ordinal() ? a : b;
+    }
+
+    private void hit(Call call, EffectivePolicy p, Match m, CharSequence text, RuleTarget side) {
+        String matched = null;
+        if (p.auditMatchedText()) {
+            int end = Math.min(m.end(), m.start() + MAX_AUDIT_TEXT);
+            matched = text.subSequence(m.start(), end).toString();
+        }
+        audit.record(new AuditEntry(call.tenant(), call.requestId(), call.deployment().name(), m.rule().id(),
+                m.rule().type().value(), m.rule().action().value(), side.value(), matched, clock.instant()));
+        meters.counter(MetricNames.COMPLIANCE_RULE_HITS, "type", m.rule().type().value(),
+                "action", m.rule().action().value(), "target", side.value()).increment();
+    }
+
+    private void refused(String code) {
+        meters.counter(MetricNames.COMPLIANCE_REFUSALS, "reason", code).increment();
+    }
+
+    private static String promptParam(Call call) {
+        return switch (call.operation()) {
+            case CHAT -> "messages";
+            case COMPLETION -> "prompt";
+            case EMBEDDINGS -> "input";
+        };
+    }
+}

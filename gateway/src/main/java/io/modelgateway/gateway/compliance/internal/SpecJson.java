@@ -1,0 +1,34 @@
+package io.modelgateway.gateway.compliance.internal;
+
+import io.modelgateway.gateway.compliance.PolicySpec;
+import tools.jackson.databind.DeserializationFeature;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.PropertyNamingStrategies;
+import tools.jackson.databind.json.JsonMapper;
+
+/** Policies as JSON: snake_case like the rest of the admin API, unknown fields refused. */
+final class SpecJson {
+
+    static final JsonMapper MAPPER = JsonMapper.builder()
+            .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .build();
+
+    private SpecJson() {}
+
+    static String write(PolicySpec spec) {
+        return MAPPER.writeValueAsString(spec);
+    }
+
+    static PolicySpec read(String json) {
+        return MAPPER.readValue(json, PolicySpec.class);
+    }
+
+    static PolicySpec read(JsonNode node) {
+        return MAPPER.treeToValue(node, PolicySpec.class);
+    }
+
+    static byte[] bytes(Object value) {
+        return MAPPER.writeValueAsBytes(value);
+    }
+}

@@ -48,7 +48,7 @@ public final class StatementCsv {
         } else {
             b.append(",,,,,");
         }
-        b.append(amount.toPlainString()).append(',').append(exact == null ? "" : exact.toPlainString()).append(',')
+        b.append(amount.toPlainString()).append(',').append(exact == null ? "" : Csv.decimal(exact)).append(',')
                 .append(s.currency()).append("\r\n");
     }
 }

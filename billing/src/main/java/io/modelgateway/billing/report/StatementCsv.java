@@ -4,8 +4,8 @@ import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 
 /**
- * A statement as RFC 4180 CSV: one row per line, then the totals. {@code amount} is rounded half-even to
- * cents, {@code amount_exact} is not.
+ * A statement as RFC 4180 CSV: one row per line, then the totals. {@code amount} is in cents as
+ * {@link Statement#rounded()} rounds it, {@code amount_exact} is not rounded.
  */
 public final class StatementCsv {
 
@@ -15,23 +15,27 @@ public final class StatementCsv {
     private StatementCsv() {}
 
     public static byte[] render(Statement s) {
+        Statement.Rounded r = s.rounded();
         StringBuilder b = new StringBuilder(HEADER);
-        row(b, s, "opening_balance", s.start().toString(), "opening balance", null, Statement.cents(s.opening()),
-                s.opening());
-        for (StatementLine l : s.credits()) {
-            row(b, s, "credits", l.at().toString(), l.kind() + ": " + l.description(), null, l.cents(), l.amount());
-        }
-        for (UsageLine l : s.usage()) {
-            row(b, s, "usage", null, l.lineItem(), l, Statement.cents(l.amount()), l.amount());
-        }
-        for (StatementLine l : s.adjustments()) {
-            row(b, s, "adjustments", l.at().toString(), l.kind() + ": " + l.description(), null, l.cents(),
+        row(b, s, "opening_balance", s.start().toString(), "opening balance", null, r.opening(), s.opening());
+        for (int i = 0; i < s.credits().size(); i++) {
+            StatementLine l = s.credits().get(i);
+            row(b, s, "credits", l.at().toString(), l.kind() + ": " + l.description(), null, r.credits().get(i),
                     l.amount());
         }
-        row(b, s, "total", null, "credits", null, s.creditsTotal(), null);
-        row(b, s, "total", null, "usage", null, s.usageTotal(), null);
-        row(b, s, "total", null, "adjustments", null, s.adjustmentsTotal(), null);
-        row(b, s, "closing_balance", s.end().toString(), "closing balance", null, s.closing(),
+        for (int i = 0; i < s.usage().size(); i++) {
+            UsageLine l = s.usage().get(i);
+            row(b, s, "usage", null, l.lineItem(), l, r.usage().get(i), l.amount());
+        }
+        for (int i = 0; i < s.adjustments().size(); i++) {
+            StatementLine l = s.adjustments().get(i);
+            row(b, s, "adjustments", l.at().toString(), l.kind() + ": " + l.description(), null,
+                    r.adjustments().get(i), l.amount());
+        }
+        row(b, s, "total", null, "credits", null, r.creditsTotal(), null);
+        row(b, s, "total", null, "usage", null, r.usageTotal(), null);
+        row(b, s, "total", null, "adjustments", null, r.adjustmentsTotal(), null);
+        row(b, s, "closing_balance", s.end().toString(), "closing balance", null, r.closing(),
                 BigDecimal.valueOf(s.closingMicros(), 6));
         return b.toString().getBytes(StandardCharsets.UTF_8);
     }

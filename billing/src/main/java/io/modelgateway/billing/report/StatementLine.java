@@ -11,10 +11,4 @@ import java.time.Instant;
  * @param kind grant, top_up, expiry, adjustment, or correction
  * @param amount exact, in currency units, signed as it moves the balance
  */
-public record StatementLine(long entryId, String kind, String description, Instant at, BigDecimal amount) {
-
-    /** The amount rounded half-even to cents: the only rounding a statement does. */
-    public BigDecimal cents() {
-        return Statement.cents(amount);
-    }
-}
+public record StatementLine(long entryId, String kind, String description, Instant at, BigDecimal amount) {}

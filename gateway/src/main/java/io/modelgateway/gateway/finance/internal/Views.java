@@ -89,6 +89,7 @@ final class Views {
     }
 
     static Map<String, Object> statement(Statement s) {
+        Statement.Rounded r = s.rounded();
         Map<String, Object> v = new LinkedHashMap<>();
         v.put("object", "statement");
         v.put("project_id", s.tenant());
@@ -98,11 +99,15 @@ final class Views {
         v.put("currency", s.currency());
         v.put("period_start", s.start().getEpochSecond());
         v.put("period_end", s.end().getEpochSecond());
-        v.put("opening_balance", money(Statement.cents(s.opening()), s.opening()));
-        v.put("credits", section(s.credits().stream().map(Views::line).toList(), s.creditsTotal()));
-        v.put("usage", section(s.usage().stream().map(Views::line).toList(), s.usageTotal()));
-        v.put("adjustments", section(s.adjustments().stream().map(Views::line).toList(), s.adjustmentsTotal()));
-        v.put("closing_balance", money(s.closing(), BigDecimal.valueOf(s.closingMicros(), 6)));
+        v.put("opening_balance", money(r.opening(), s.opening()));
+        v.put("credits", section(lines(s.credits(), r.credits()), r.creditsTotal()));
+        List<Map<String, Object>> usage = new ArrayList<>();
+        for (int i = 0; i < s.usage().size(); i++) {
+            usage.add(line(s.usage().get(i), r.usage().get(i)));
+        }
+        v.put("usage", section(usage, r.usageTotal()));
+        v.put("adjustments", section(lines(s.adjustments(), r.adjustments()), r.adjustmentsTotal()));
+        v.put("closing_balance", money(r.closing(), BigDecimal.valueOf(s.closingMicros(), 6)));
         return v;
     }
 
@@ -120,17 +125,22 @@ final class Views {
         return v;
     }
 
-    private static Map<String, Object> line(StatementLine l) {
-        Map<String, Object> v = new LinkedHashMap<>();
-        v.put("entry_id", l.entryId() == 0 ? null : l.entryId());
-        v.put("kind", l.kind());
-        v.put("description", l.description());
-        v.put("created_at", l.at().getEpochSecond());
-        v.putAll(money(l.cents(), l.amount()));
-        return v;
+    private static List<Map<String, Object>> lines(List<StatementLine> lines, List<BigDecimal> cents) {
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (int i = 0; i < lines.size(); i++) {
+            StatementLine l = lines.get(i);
+            Map<String, Object> v = new LinkedHashMap<>();
+            v.put("entry_id", l.entryId() == 0 ? null : l.entryId());
+            v.put("kind", l.kind());
+            v.put("description", l.description());
+            v.put("created_at", l.at().getEpochSecond());
+            v.putAll(money(cents.get(i), l.amount()));
+            out.add(v);
+        }
+        return out;
     }
 
-    private static Map<String, Object> line(UsageLine l) {
+    private static Map<String, Object> line(UsageLine l, BigDecimal cents) {
         Map<String, Object> v = new LinkedHashMap<>();
         v.put("line_item", l.lineItem());
         v.put("deployment", l.deployment());
@@ -138,7 +148,7 @@ final class Views {
         v.put("token_type", l.type().value());
         v.put("quantity", l.quantity());
         v.put("unit_price", l.unitPrice() == null ? null : Csv.decimal(l.unitPrice()));
-        v.putAll(money(Statement.cents(l.amount()), l.amount()));
+        v.putAll(money(cents, l.amount()));
         return v;
     }
 

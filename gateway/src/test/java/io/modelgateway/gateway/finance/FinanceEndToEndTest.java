@@ -11,7 +11,6 @@ import io.modelgateway.billing.usage.UsageStore;
 import io.modelgateway.billing.usage.UsageWriter;
 import io.modelgateway.gateway.AdminClient;
 import io.modelgateway.gateway.GatewayTestBase;
-import java.math.BigDecimal;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -56,7 +55,6 @@ class FinanceEndToEndTest extends GatewayTestBase {
     @Autowired
     UsageWriter writer;
 
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     String a;
     String b;
     String keyA;
@@ -96,16 +94,24 @@ class FinanceEndToEndTest extends GatewayTestBase {
                 200, t, t, t.plusSeconds(1));
     }
 
+    /**
+     * A fresh connection per call, as {@link AdminClient} does: a keep-alive connection can hang after a
+     * response completed off the event loop (pre-existing, also seen by the admin API tests).
+     */
+    private static HttpClient http() {
+        return HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
+    }
+
     private HttpResponse<String> get(String credential, String pathAndQuery) throws Exception {
         HttpRequest.Builder r = HttpRequest.newBuilder(URI.create(baseUrl() + pathAndQuery)).timeout(Duration.ofSeconds(30));
         if (credential != null) {
             r.header("Authorization", "Bearer " + credential);
         }
-        return http.send(r.GET().build(), HttpResponse.BodyHandlers.ofString());
+        return http().send(r.GET().build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private HttpResponse<String> post(String credential, String path) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create(baseUrl() + path)).header("Authorization", "Bearer " + credential)
+        return http().send(HttpRequest.newBuilder(URI.create(baseUrl() + path)).header("Authorization", "Bearer " + credential)
                 .timeout(Duration.ofSeconds(30)).POST(HttpRequest.BodyPublishers.noBody()).build(),
                 HttpResponse.BodyHandlers.ofString());
     }
@@ -236,7 +242,7 @@ class FinanceEndToEndTest extends GatewayTestBase {
                 + "2020-03-01T00:00:00Z,2020-03-02T00:00:00Z," + b + ",keyB,,1,10,0,10\r\n");
         HttpRequest accept = HttpRequest.newBuilder(URI.create(baseUrl() + "/v1/organization/costs?" + range(3) + both()))
                 .header("Authorization", "Bearer " + finance).header("Accept", "text/csv").GET().build();
-        assertThat(http.send(accept, HttpResponse.BodyHandlers.ofString()).body()).isEqualTo(
+        assertThat(http().send(accept, HttpResponse.BodyHandlers.ofString()).body()).isEqualTo(
                 "start_time,end_time,project_id,line_item,amount,currency\r\n"
                 + "2020-03-01T00:00:00Z,2020-03-02T00:00:00Z,,,0.0073,usd\r\n"
                 + "2020-03-02T00:00:00Z,2020-03-03T00:00:00Z,,,0.0016,usd\r\n");
@@ -343,6 +349,5 @@ class FinanceEndToEndTest extends GatewayTestBase {
         assertThat(requests).isEqualTo(2);
         assertThat(input).isEqualTo(prompt);
         assertThat(output).isEqualTo(completion);
-        assertThat(new BigDecimal("0")).isZero();
     }
 }

@@ -208,6 +208,9 @@ class QuotaReplicasIT {
         p.put("gateway.tenancy.redis-url", redisUrl());
         p.put("gateway.tenancy.channel", "model-gateway:tenancy:" + SCHEMA);
         p.put("gateway.quota.redis-url", redisUrl());
+        // one usage spool per replica (one writer per directory), as TwoReplicasIT does
+        p.put("gateway.billing.spool-dir", System.getProperty("java.io.tmpdir") + "/" + SCHEMA + "-spool-"
+                + java.util.UUID.randomUUID());
         p.put("gateway.quota.key-prefix", "mgw-quota-it:" + RUN);
         p.put("gateway.quota.replicas", "2");
         p.put("gateway.quota.recovery-interval", "200ms");

@@ -51,8 +51,13 @@ public final class TestDatabase implements AutoCloseable {
     }
 
     private void migrate() {
+        migrate("/db/migration/V10__billing.sql");
+        migrate("/db/migration/V40__statements.sql");
+    }
+
+    private void migrate(String resource) {
         String script;
-        try (InputStream in = TestDatabase.class.getResourceAsStream("/db/migration/V10__billing.sql")) {
+        try (InputStream in = TestDatabase.class.getResourceAsStream(resource)) {
             script = new String(in.readAllBytes(), StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new IllegalStateException(e);

@@ -85,6 +85,12 @@ public class AuthenticationFilter implements WebFilter {
         if (area == Area.ADMIN) {
             return c.has(Scope.ADMIN) ? null : ApiException.insufficientScope(Scope.ADMIN.value());
         }
+        if (area == Area.FINANCE) {
+            boolean platform = c.tenantId() == null && (c.has(Scope.FINANCE) || c.has(Scope.ADMIN));
+            boolean own = c.tenantId() != null && c.has(Scope.USAGE_READ);
+            return platform || own ? null : ApiException.insufficientScope(
+                    c.tenantId() == null ? Scope.FINANCE.value() : Scope.USAGE_READ.value());
+        }
         return c.tenantId() != null && c.has(Scope.INFERENCE)
                 ? null
                 : ApiException.insufficientScope(Scope.INFERENCE.value());

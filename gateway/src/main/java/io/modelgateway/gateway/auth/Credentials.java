@@ -16,6 +16,9 @@ public final class Credentials {
 
     /** The protected area a path belongs to, or {@code null} for open paths (health, OpenAPI document). */
     static Area area(String path) {
+        if (path.startsWith("/v1/organization/")) {
+            return Area.FINANCE;
+        }
         if (path.startsWith("/v1/") || path.startsWith("/openai/")) {
             return Area.INFERENCE;
         }
@@ -25,7 +28,12 @@ public final class Credentials {
         return null;
     }
 
-    enum Area { INFERENCE, ADMIN }
+    /**
+     * {@code FINANCE}: the usage, costs, statements and reconciliation reports under
+     * {@code /v1/organization/}, for {@code finance} and {@code admin} credentials (every tenant) and tenant
+     * credentials with {@code usage.read} (their own tenant only, enforced by the finance handlers).
+     */
+    enum Area { INFERENCE, ADMIN, FINANCE }
 
     /** Whether this request carries a JWT for a protected area (the only requests Spring Security sees). */
     public static boolean isJwtRequest(ServerWebExchange exchange) {

@@ -157,6 +157,18 @@ public final class ApiException extends RuntimeException {
         return contentFilterResult;
     }
 
+    /** 403 for a tenant credential asking for another tenant's finance data. */
+    public static ApiException otherTenant() {
+        return new ApiException(HttpStatus.FORBIDDEN, "invalid_request_error", null, "other_tenant",
+                "This credential can only read its own organization's usage and statements.");
+    }
+
+    /** 409 for closing a statement period that has not ended yet. */
+    public static ApiException periodNotEnded(String period) {
+        return new ApiException(HttpStatus.CONFLICT, "invalid_request_error", "period", "period_not_ended",
+                "The period " + period + " has not ended yet and cannot be closed.");
+    }
+
     public HttpStatus status() {
         return status;
     }

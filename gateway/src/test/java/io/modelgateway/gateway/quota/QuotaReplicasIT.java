@@ -200,8 +200,6 @@ class QuotaReplicasIT {
     private static ConfigurableApplicationContext replica() {
         Map<String, Object> p = new HashMap<>();
         p.put("server.port", "0");
-        // each replica has its own usage spool (one writer per spool directory)
-        p.put("gateway.billing.spool-dir", System.getProperty("java.io.tmpdir") + "/replica-spool-" + java.util.UUID.randomUUID());
         p.put("spring.datasource.url", PG + "?currentSchema=" + SCHEMA);
         p.put("spring.datasource.username", "postgres");
         p.put("spring.datasource.password", "");
@@ -210,6 +208,9 @@ class QuotaReplicasIT {
         p.put("gateway.tenancy.redis-url", redisUrl());
         p.put("gateway.tenancy.channel", "model-gateway:tenancy:" + SCHEMA);
         p.put("gateway.quota.redis-url", redisUrl());
+        // one usage spool per replica (one writer per directory), as TwoReplicasIT does
+        p.put("gateway.billing.spool-dir", System.getProperty("java.io.tmpdir") + "/" + SCHEMA + "-spool-"
+                + java.util.UUID.randomUUID());
         p.put("gateway.quota.key-prefix", "mgw-quota-it:" + RUN);
         p.put("gateway.quota.replicas", "2");
         p.put("gateway.quota.recovery-interval", "200ms");

@@ -1,0 +1,9 @@
+package io.modelgateway.billing.report;
+
+/**
+ * One result of a usage bucket; the grouped-by fields are set, the others {@code null}.
+ *
+ * @param inputTokens input tokens, including {@code cachedInputTokens} (as OpenAI counts them)
+ */
+public record UsageRow(String tenant, String apiKeyId, String model, long requests, long inputTokens,
+        long cachedInputTokens, long outputTokens) {}

@@ -28,6 +28,9 @@ public final class AdminClient {
         return new AdminClient(baseUrl, otherCredential);
     }
 
+    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5)).build();
+
     public HttpResponse<String> send(String method, String path, String json) {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(baseUrl + "/admin/v1" + path))
                 .timeout(Duration.ofSeconds(30))
@@ -40,11 +43,8 @@ public final class AdminClient {
             b.header("Authorization", "Bearer " + credential);
         }
         try {
-            // A fresh connection per call: a keep-alive connection that just carried an error response can
-            // hang the next request whose response completes off the event loop (pre-existing; see report).
-            HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                    .connectTimeout(Duration.ofSeconds(5)).build();
-            return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+            // one keep-alive client for every admin call (see KeepAliveTest)
+            return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
         } catch (InterruptedException e) {

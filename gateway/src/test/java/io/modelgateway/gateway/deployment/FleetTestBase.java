@@ -37,11 +37,11 @@ public abstract class FleetTestBase extends GatewayTestBase {
 
     /** Three replicas: the first slow (a long time to the first token, few tokens per second), two quick. */
     static final List<ModelServer> SKEW_POOL = List.of(
-            server(new EchoSettings(Duration.ofMillis(400), 20), false),
+            server(new EchoSettings(Duration.ofSeconds(2), 20), false),
             server(new EchoSettings(Duration.ZERO, 400), false),
             server(new EchoSettings(Duration.ZERO, 400), false));
 
-    /** Two replicas; the first fails until its breaker opens, which closes again after two seconds. */
+    /** Two replicas; the first fails until its breaker opens, which lets trial calls through after three seconds. */
     static final List<ModelServer> FLAKY_POOL = servers(2, EchoSettings.fast(), false);
 
     /** One slow replica taking one call at a time: everything past the held slot is refused. */
@@ -106,7 +106,7 @@ public abstract class FleetTestBase extends GatewayTestBase {
         r.add("gateway.backends.flaky.max-attempts", () -> "2");
         r.add("gateway.backends.flaky.breaker.window-size", () -> "4");
         r.add("gateway.backends.flaky.breaker.minimum-calls", () -> "4");
-        r.add("gateway.backends.flaky.breaker.open-duration", () -> "2s");
+        r.add("gateway.backends.flaky.breaker.open-duration", () -> "3s");
         r.add("gateway.backends.flaky.breaker.half-open-calls", () -> "2");
         deployment(r, "flaky-chat", "flaky", "echo", "vllm");
 

@@ -197,6 +197,8 @@ class FleetResilienceEndToEndTest extends FleetTestBase {
         }
         killed.get(15, TimeUnit.SECONDS);
         long[] calls = since(before, KILL_POOL);
+        System.out.printf("kill: 48 calls, %d streams cut on the victim, backend calls per replica %s%n", cut,
+                Arrays.toString(calls));
         assertThat(cut).as("streams cut on the victim").isPositive();
         assertThat(calls[0] + calls[1] + calls[2]).as("backend calls: every customer call, plus retries")
                 .isGreaterThan(48);
@@ -236,6 +238,7 @@ class FleetResilienceEndToEndTest extends FleetTestBase {
         }
         CompletableFuture.allOf(running.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
         long[] delta = since(before, SKEW_POOL);
+        System.out.printf("skew: calls per replica %s%n", Arrays.toString(delta));
         assertThat(delta[0] + delta[1] + delta[2]).isEqualTo((long) threads * calls);
         return delta;
     }
@@ -274,7 +277,8 @@ class FleetResilienceEndToEndTest extends FleetTestBase {
             seen.add(state);
             return state == Breaker.CLOSED;
         });
-        assertThat(Duration.ofNanos(System.nanoTime() - openedAt)).isGreaterThanOrEqualTo(Duration.ofSeconds(3));
+        // Seen open a little after it opened: the open duration (3 s) has all but passed.
+        assertThat(Duration.ofNanos(System.nanoTime() - openedAt)).isGreaterThan(Duration.ofMillis(2500));
         assertThat(seen).contains(Breaker.HALF_OPEN);
         assertThat(flaky.startedRequests()).as("the trial calls").isGreaterThanOrEqualTo(startedOnFlaky + 2);
 
@@ -288,8 +292,8 @@ class FleetResilienceEndToEndTest extends FleetTestBase {
 
     @Test
     void aFloodPastTheBulkheadIsRefusedFastAndTheGatewaysMemoryStaysFlat() throws Exception {
-        // The flood backend takes one call at a time; this stream holds its slot (5 tokens per second).
-        HttpResponse<InputStream> holding = http.send(request("flood-chat", words(300), true, 300),
+        // The flood backend takes one call at a time; this stream holds its slot (two minutes at 5 tokens per second).
+        HttpResponse<InputStream> holding = http.send(request("flood-chat", words(600), true, 600),
                 HttpResponse.BodyHandlers.ofInputStream());
         BufferedReader lines = new BufferedReader(new InputStreamReader(holding.body(), StandardCharsets.UTF_8));
         assertThat(lines.readLine()).startsWith("data: ");

@@ -75,7 +75,9 @@ public abstract class GatewayTestBase {
         r.add("gateway.deployments.billed-slow.model", () -> "echo");
         r.add("gateway.deployments.billed-slow.backend", SLOW_TOKENS::target);
         r.add("gateway.deployments.billed-slow.chat-template", () -> "plain");
-        r.add("gateway.billing.spool-dir", () -> SPOOL_DIR);
+        // Each application context (test classes with their own properties get their own) has its own spool.
+        String spool = SPOOL_DIR + "-" + java.util.UUID.randomUUID();
+        r.add("gateway.billing.spool-dir", () -> spool);
         r.add("gateway.billing.flush-interval", () -> "20ms");
         r.add("gateway.billing.check-interval", () -> "1s");
         // Priced by the monitoring contract test alone (prices are per deployment and the context is shared).

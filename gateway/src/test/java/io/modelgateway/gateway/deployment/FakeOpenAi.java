@@ -12,6 +12,7 @@ import reactor.netty.DisposableServer;
 import reactor.netty.http.server.HttpServer;
 import reactor.netty.http.server.HttpServerRequest;
 import reactor.netty.http.server.HttpServerResponse;
+import reactor.netty.resources.LoopResources;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -32,10 +33,15 @@ final class FakeOpenAi implements AutoCloseable {
     final List<Received> received = java.util.Collections.synchronizedList(new ArrayList<>());
     /** Streams cut by the client's side (its connection closed or the send cancelled) before they ended. */
     final java.util.concurrent.atomic.AtomicInteger cancelledStreams = new java.util.concurrent.atomic.AtomicInteger();
+    /**
+     * Its own event loops: Reactor Netty's global ones are disposed when any Spring context in the JVM closes
+     * (GracefulDrainTest closes one), which would take this server down with it.
+     */
+    private final LoopResources loops = LoopResources.create("fake-openai", 1, true);
     private final DisposableServer server;
 
     FakeOpenAi() {
-        this.server = HttpServer.create().host("127.0.0.1").port(0)
+        this.server = HttpServer.create().runOn(loops).host("127.0.0.1").port(0)
                 .route(r -> r.post("/v1/chat/completions", (req, res) -> answer(req, res, true))
                         .post("/v1/completions", (req, res) -> answer(req, res, false)))
                 .bindNow();
@@ -129,5 +135,6 @@ final class FakeOpenAi implements AutoCloseable {
     @Override
     public void close() {
         server.disposeNow();
+        loops.dispose();
     }
 }

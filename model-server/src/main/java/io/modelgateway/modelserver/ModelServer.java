@@ -139,6 +139,16 @@ public final class ModelServer implements AutoCloseable {
         models.controls().failNext(count, code);
     }
 
+    /**
+     * For tests: the next {@code count} requests of ModelStreamInfer calls send {@code afterResponses} data
+     * responses, then fail with INTERNAL "injected failure mid-stream" (an error message in the stream, or the
+     * call's status in Triton's gRPC-error mode), as a model crashing mid-generation does. {@code
+     * failMidStream(0, 0)} clears it.
+     */
+    public void failMidStream(int count, int afterResponses) {
+        models.controls().failMidStream(count, afterResponses);
+    }
+
     /** Requests that passed validation and started. */
     public long startedRequests() {
         return models.counters().startedRequests();

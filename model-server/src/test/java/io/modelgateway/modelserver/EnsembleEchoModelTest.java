@@ -100,4 +100,20 @@ class EnsembleEchoModelTest {
         assertThat(stream.untilFinal()).isNotEmpty();
         stream.halfClose();
     }
+
+    @Test
+    void failMidStreamSendsSomeTokensThenAnError() throws Exception {
+        server.failMidStream(1, 2);
+        TestStream stream = client.openStream();
+        stream.send(Protocol.echo("m1", "one two three four five", true).build());
+        for (int i = 0; i < 2; i++) {
+            ModelStreamInferResponse token = stream.next();
+            assertThat(token.getErrorMessage()).isEmpty();
+            assertThat(token.getInferResponse().getOutputsList()).isNotEmpty();
+        }
+        assertThat(stream.next().getErrorMessage()).isEqualTo("injected failure mid-stream");
+        stream.send(Protocol.echo("m2", "whole again", true).build());
+        assertThat(stream.untilFinal()).isNotEmpty().allMatch(r -> r.getErrorMessage().isEmpty());
+        stream.halfClose();
+    }
 }

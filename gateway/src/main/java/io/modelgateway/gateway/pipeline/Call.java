@@ -116,6 +116,14 @@ public final class Call {
         forwarded = true;
     }
 
+    /**
+     * The backend turned the call away before any replica took it (every replica at its concurrency limit): it
+     * did not reach a backend after all, so it gets no usage record and no backend-call metrics.
+     */
+    public void markTurnedAway() {
+        forwarded = false;
+    }
+
     public Instant firstTokenAt() {
         return firstTokenAt;
     }

@@ -2,6 +2,7 @@ package io.modelgateway.gateway.pipeline;
 
 import io.modelgateway.gateway.error.ApiException;
 import io.modelgateway.gateway.error.OpenAiErrors;
+import io.modelgateway.inference.InferenceException;
 import io.modelgateway.inference.TokenUsage;
 import java.time.Clock;
 
@@ -51,6 +52,9 @@ public final class UsageTracker {
 
     /** The call failed; {@code started} when part of the answer already reached the client. */
     public void failed(Throwable error, boolean started) {
+        if (!started && error instanceof InferenceException ie && ie.kind() == InferenceException.Kind.OVERLOADED) {
+            call.markTurnedAway();
+        }
         ApiException e = OpenAiErrors.classify(error);
         Outcome outcome = started || outputTokens > 0 ? Outcome.CUT_SHORT : Outcome.FAILED;
         pipeline.complete(call, new CallResult(outcome, soFar(), started ? 200 : e.status().value(), e.code(),

@@ -12,13 +12,16 @@ import reactor.netty.DisposableServer;
 import reactor.netty.http.server.HttpServer;
 import reactor.netty.http.server.HttpServerRequest;
 import reactor.netty.http.server.HttpServerResponse;
+import reactor.netty.resources.LoopResources;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
  * A small OpenAI-compatible server on loopback (Reactor Netty), standing in for vLLM's server: chat and
  * completions, JSON or SSE; the answer echoes the prompt's words. Model {@code no-usage} never reports usage;
- * model {@code breaks} closes the connection after two chunks. Remembers each request's headers and body.
+ * model {@code breaks} closes the connection after two chunks; model {@code slow} streams a word every 50 ms.
+ * Answers at most {@code max_tokens} (or {@code max_completion_tokens}) words, then finishes with {@code length}.
+ * Remembers each request's headers and body, and counts streams whose client (the gateway) went away.
  */
 final class FakeOpenAi implements AutoCloseable {
 
@@ -28,10 +31,17 @@ final class FakeOpenAi implements AutoCloseable {
     record Received(String path, Map<String, String> headers, JsonNode body) {}
 
     final List<Received> received = java.util.Collections.synchronizedList(new ArrayList<>());
+    /** Streams cut by the client's side (its connection closed or the send cancelled) before they ended. */
+    final java.util.concurrent.atomic.AtomicInteger cancelledStreams = new java.util.concurrent.atomic.AtomicInteger();
+    /**
+     * Its own event loops: Reactor Netty's global ones are disposed when any Spring context in the JVM closes
+     * (GracefulDrainTest closes one), which would take this server down with it.
+     */
+    private final LoopResources loops = LoopResources.create("fake-openai", 1, true);
     private final DisposableServer server;
 
     FakeOpenAi() {
-        this.server = HttpServer.create().host("127.0.0.1").port(0)
+        this.server = HttpServer.create().runOn(loops).host("127.0.0.1").port(0)
                 .route(r -> r.post("/v1/chat/completions", (req, res) -> answer(req, res, true))
                         .post("/v1/completions", (req, res) -> answer(req, res, false)))
                 .bindNow();
@@ -53,30 +63,35 @@ final class FakeOpenAi implements AutoCloseable {
             received.add(new Received(req.uri(), headers, body));
             String prompt = chat ? body.get("messages").get(body.get("messages").size() - 1).get("content").asString()
                     : body.get("prompt").asString();
-            List<String> words = List.of(prompt.split(" "));
+            List<String> all = List.of(prompt.split(" "));
+            int max = body.path("max_completion_tokens").asInt(body.path("max_tokens").asInt(Integer.MAX_VALUE));
+            List<String> words = all.subList(0, Math.min(all.size(), max));
+            String finish = words.size() < all.size() ? "length" : "stop";
             String model = body.get("model").asString();
             boolean usage = !"no-usage".equals(model);
             res.header("x-request-id", "upstream-id").header("x-ratelimit-remaining-requests", "41");
             if (body.path("stream").asBoolean(false)) {
                 boolean include = body.path("stream_options").path("include_usage").asBoolean(false);
-                return stream(res, chat, model, words, usage && include);
+                return stream(res, chat, model, words, usage && include, finish);
             }
             res.header("content-type", "application/json");
-            return res.sendString(Mono.just(whole(chat, model, String.join(" ", words), words.size(), usage))).then();
+            return res.sendString(Mono.just(whole(chat, model, String.join(" ", words), words.size(), usage, finish)))
+                    .then();
         });
     }
 
-    private static String whole(boolean chat, String model, String text, int tokens, boolean usage) {
+    private static String whole(boolean chat, String model, String text, int tokens, boolean usage, String finish) {
         String choice = chat ? "{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":\"" + text
-                + "\"},\"finish_reason\":\"stop\"}" : "{\"index\":0,\"text\":\"" + text + "\",\"finish_reason\":\"stop\"}";
+                + "\"},\"finish_reason\":\"" + finish + "\"}"
+                : "{\"index\":0,\"text\":\"" + text + "\",\"finish_reason\":\"" + finish + "\"}";
         return "{\"id\":\"up-1\",\"object\":\"" + (chat ? "chat.completion" : "text_completion") + "\",\"created\":1,"
                 + "\"model\":\"" + model + "\",\"choices\":[" + choice + "]"
                 + (usage ? ",\"usage\":{\"prompt_tokens\":7,\"completion_tokens\":" + tokens + ",\"total_tokens\":"
                         + (7 + tokens) + "}" : "") + "}";
     }
 
-    private static Mono<Void> stream(HttpServerResponse res, boolean chat, String model, List<String> words,
-            boolean usage) {
+    private Mono<Void> stream(HttpServerResponse res, boolean chat, String model, List<String> words,
+            boolean usage, String finish) {
         res.header("content-type", "text/event-stream");
         List<String> events = new ArrayList<>();
         for (int i = 0; i < words.size(); i++) {
@@ -90,8 +105,12 @@ final class FakeOpenAi implements AutoCloseable {
             return res.sendString(Flux.fromIterable(events.subList(0, 2)).delayElements(Duration.ofMillis(20)))
                     .then().then(Mono.defer(() -> Mono.error(new IllegalStateException("upstream breaks"))));
         }
-        String last = chat ? "[{\"index\":0,\"delta\":{},\"finish_reason\":\"stop\"}]"
-                : "[{\"index\":0,\"text\":\"\",\"finish_reason\":\"stop\"}]";
+        if ("slow".equals(model)) {
+            return res.sendString(Flux.fromIterable(events).delayElements(Duration.ofMillis(50))
+                    .doOnCancel(cancelledStreams::incrementAndGet)).then();
+        }
+        String last = chat ? "[{\"index\":0,\"delta\":{},\"finish_reason\":\"" + finish + "\"}]"
+                : "[{\"index\":0,\"text\":\"\",\"finish_reason\":\"" + finish + "\"}]";
         events.add(chunk(chat, model, last, null));
         if (usage) {
             events.add(chunk(chat, model, "[]", "{\"prompt_tokens\":7,\"completion_tokens\":" + words.size()
@@ -116,5 +135,6 @@ final class FakeOpenAi implements AutoCloseable {
     @Override
     public void close() {
         server.disposeNow();
+        loops.dispose();
     }
 }

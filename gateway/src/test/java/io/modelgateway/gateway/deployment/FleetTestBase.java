@@ -32,6 +32,27 @@ public abstract class FleetTestBase extends GatewayTestBase {
 
     static final FakeOpenAi UPSTREAM = new FakeOpenAi();
 
+    /** Three replicas at 25 tokens per second; the first is killed in the middle of a load. */
+    static final List<ModelServer> KILL_POOL = servers(3, new EchoSettings(Duration.ZERO, 25), false);
+
+    /** Three replicas: the first slow (a long time to the first token, few tokens per second), two quick. */
+    static final List<ModelServer> SKEW_POOL = List.of(
+            server(new EchoSettings(Duration.ofSeconds(2), 20), false),
+            server(new EchoSettings(Duration.ZERO, 400), false),
+            server(new EchoSettings(Duration.ZERO, 400), false));
+
+    /** Two replicas; the first fails until its breaker opens, which lets trial calls through after three seconds. */
+    static final List<ModelServer> FLAKY_POOL = servers(2, EchoSettings.fast(), false);
+
+    /** One slow replica taking one call at a time: everything past the held slot is refused. */
+    static final ModelServer FLOOD = server(new EchoSettings(Duration.ZERO, 5), false);
+
+    /** One slow replica whose calls the client abandons. */
+    static final ModelServer CANCELS = server(new EchoSettings(Duration.ZERO, 20), false);
+
+    /** One quick replica serving both layouts, for the backend contract test. */
+    static final ModelServer CONTRACT = server(EchoSettings.fast(), true);
+
     @DynamicPropertySource
     static void fleet(DynamicPropertyRegistry r) {
         for (int i = 0; i < REPLICAS.size(); i++) {
@@ -66,9 +87,54 @@ public abstract class FleetTestBase extends GatewayTestBase {
         deployment(r, "up-chat", "upstream", "fake-model", "auto");
         deployment(r, "up-no-usage", "upstream", "no-usage", "auto");
         deployment(r, "up-breaks", "upstream", "breaks", "auto");
+        deployment(r, "up-slow", "upstream", "slow", "auto");
+        fleets(r);
         r.add("gateway.backends.upstream-down.kind", () -> "openai-http");
         r.add("gateway.backends.upstream-down.base-url", () -> "http://127.0.0.1:1/v1");
         deployment(r, "up-down", "upstream-down", "fake-model", "auto");
+    }
+
+    private static void fleets(DynamicPropertyRegistry r) {
+        pool(r, "kill", KILL_POOL);
+        r.add("gateway.backends.kill.poll-interval", () -> "200ms");
+        deployment(r, "kill-chat", "kill", "echo", "vllm");
+
+        pool(r, "skew", SKEW_POOL);
+        deployment(r, "skew-chat", "skew", "echo", "vllm");
+
+        pool(r, "flaky", FLAKY_POOL);
+        r.add("gateway.backends.flaky.max-attempts", () -> "2");
+        r.add("gateway.backends.flaky.breaker.window-size", () -> "4");
+        r.add("gateway.backends.flaky.breaker.minimum-calls", () -> "4");
+        r.add("gateway.backends.flaky.breaker.open-duration", () -> "3s");
+        r.add("gateway.backends.flaky.breaker.half-open-calls", () -> "2");
+        deployment(r, "flaky-chat", "flaky", "echo", "vllm");
+
+        pool(r, "flood", List.of(FLOOD));
+        r.add("gateway.backends.flood.max-concurrent-per-replica", () -> "1");
+        deployment(r, "flood-chat", "flood", "echo", "vllm");
+
+        pool(r, "cancels", List.of(CANCELS));
+        deployment(r, "cancels-chat", "cancels", "echo", "vllm");
+
+        pool(r, "contract", List.of(CONTRACT));
+        deployment(r, "contract-vllm", "contract", "echo", "auto");
+        deployment(r, "contract-ensemble", "contract", "echo-ensemble", "auto");
+    }
+
+    private static void pool(DynamicPropertyRegistry r, String name, List<ModelServer> servers) {
+        for (int i = 0; i < servers.size(); i++) {
+            ModelServer server = servers.get(i);
+            r.add("gateway.backends." + name + ".endpoints[" + i + "]", server::target);
+        }
+    }
+
+    private static ModelServer server(EchoSettings settings, boolean ensemble) {
+        return ModelServer.builder().port(0).embeddings(false).ensemble(ensemble).echoSettings(settings).start();
+    }
+
+    private static List<ModelServer> servers(int n, EchoSettings settings, boolean ensemble) {
+        return Stream.generate(() -> server(settings, ensemble)).limit(n).toList();
     }
 
     private static void deployment(DynamicPropertyRegistry r, String name, String backend, String model, String layout) {

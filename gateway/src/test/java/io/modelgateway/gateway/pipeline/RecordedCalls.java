@@ -1,26 +1,40 @@
 package io.modelgateway.gateway.pipeline;
 
+import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.stereotype.Component;
 
-/** A test stage that remembers how every call ended, by request id. */
+/**
+ * A test stage that remembers how the most recent calls ended (the last {@value #KEPT}), by request id; bounded,
+ * so that tests measuring the gateway's memory under load do not measure this.
+ */
 @Component
 @Order(Ordered.HIGHEST_PRECEDENCE)
 public class RecordedCalls implements CallStage {
 
     public record Ended(Call call, CallResult result) {}
 
-    private final Map<String, Ended> ended = new ConcurrentHashMap<>();
+    static final int KEPT = 2000;
+
+    private final Map<String, Ended> ended = new LinkedHashMap<>() {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Ended> eldest) {
+            return size() > KEPT;
+        }
+    };
 
     @Override
     public void complete(Call call, CallResult result) {
-        ended.put(call.requestId(), new Ended(call, result));
+        synchronized (ended) {
+            ended.put(call.requestId(), new Ended(call, result));
+        }
     }
 
     public Ended get(String requestId) {
-        return ended.get(requestId);
+        synchronized (ended) {
+            return ended.get(requestId);
+        }
     }
 }

@@ -200,6 +200,8 @@ class QuotaReplicasIT {
     private static ConfigurableApplicationContext replica() {
         Map<String, Object> p = new HashMap<>();
         p.put("server.port", "0");
+        // each replica has its own usage spool (one writer per spool directory)
+        p.put("gateway.billing.spool-dir", System.getProperty("java.io.tmpdir") + "/replica-spool-" + java.util.UUID.randomUUID());
         p.put("spring.datasource.url", PG + "?currentSchema=" + SCHEMA);
         p.put("spring.datasource.username", "postgres");
         p.put("spring.datasource.password", "");

@@ -7,11 +7,13 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Test-facing switches of a server: report not ready while still serving (a draining Triton), and fail the
- * next n inference requests with a given code.
+ * next n inference requests with a given code, or fail the next n streamed requests mid-stream.
  */
 public final class ServerControls {
 
     private final AtomicInteger failures = new AtomicInteger();
+    private final AtomicInteger midStreamFailures = new AtomicInteger();
+    private volatile int failAfterResponses;
     private volatile Status.Code failureCode = Status.Code.UNAVAILABLE;
     private volatile boolean ready = true;
 
@@ -29,6 +31,22 @@ public final class ServerControls {
         }
         failureCode = Objects.requireNonNull(code, "code");
         failures.set(count);
+    }
+
+    public void failMidStream(int count, int afterResponses) {
+        if (count < 0 || afterResponses < 0) {
+            throw new IllegalArgumentException("count and afterResponses must not be negative");
+        }
+        failAfterResponses = afterResponses;
+        midStreamFailures.set(count);
+    }
+
+    /** The sink a streamed request writes to: {@code sink}, or one that fails mid-stream when a failure is due. */
+    ResponseSink midStreamFailure(ResponseSink sink) {
+        if (midStreamFailures.getAndUpdate(n -> n > 0 ? n - 1 : 0) > 0) {
+            return new FailingMidStream(sink, failAfterResponses);
+        }
+        return sink;
     }
 
     /** Throws the injected failure when one is due. */

@@ -74,7 +74,7 @@ final class StreamSession implements StreamObserver<ModelInferRequest> {
 
     private void start(ModelInferRequest request, Execution execution, StreamRequest sink) {
         try {
-            execution.start(sink);
+            execution.start(controls.midStreamFailure(sink));
             counters.started();
         } catch (InferException e) {
             if (sink.abandon()) {

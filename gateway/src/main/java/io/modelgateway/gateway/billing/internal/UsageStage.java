@@ -7,18 +7,21 @@ import io.modelgateway.gateway.error.ApiException;
 import io.modelgateway.gateway.pipeline.Call;
 import io.modelgateway.gateway.pipeline.CallResult;
 import io.modelgateway.gateway.pipeline.CallStage;
+import java.util.concurrent.CompletableFuture;
 import org.springframework.core.annotation.Order;
 import reactor.core.publisher.Mono;
 
 /**
  * Exactly one usage record per call that reached a backend, keyed by its request id. Admission reserves
  * room in the writer's queue (a 503 when it is full, so a record is never dropped); the record is queued
- * when the call ends, never written on the request path.
+ * when the call ends, never written to the database on the request path. A completed call's answer waits
+ * for {@link #durable}: its record forced to the local spool (group commit), so a SIGKILL cannot lose it.
  */
 @Order(400)
 public final class UsageStage implements CallStage {
 
     private static final Object SLOT = new Object();
+    private static final Object SPOOLED = new Object();
 
     private final UsageWriter writer;
 
@@ -47,7 +50,15 @@ public final class UsageStage implements CallStage {
             writer.cancel();
             return;
         }
-        writer.submit(record(call, result));
+        CompletableFuture<Void> spooled = writer.submit(record(call, result));
+        call.put(SPOOLED, spooled);
+    }
+
+    /** Completes once the call's record is forced to the local spool (group commit: one fsync per group). */
+    @Override
+    public Mono<Void> durable(Call call) {
+        CompletableFuture<Void> spooled = call.get(SPOOLED);
+        return spooled == null ? Mono.empty() : Mono.fromFuture(spooled, true);
     }
 
     static UsageRecord record(Call call, CallResult result) {

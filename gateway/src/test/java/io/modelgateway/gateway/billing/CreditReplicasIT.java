@@ -62,7 +62,7 @@ class CreditReplicasIT {
         requireRedis();
         sql("DROP SCHEMA IF EXISTS " + SCHEMA + " CASCADE");
         one = replica();
-        admin(one).expect(200, "POST", "/prices/echo", PRICE); // replica two loads it when it starts
+        admin(one).expect(201, "POST", "/prices/echo", PRICE); // replica two loads it when it starts
         two = replica();
     }
 
@@ -87,7 +87,7 @@ class CreditReplicasIT {
 
         AtomicBoolean running = new AtomicBoolean(true);
         ConcurrentLinkedQueue<Long> seen = new ConcurrentLinkedQueue<>();
-        Thread watcher = Thread.ofPlatform().start(() -> {
+        Thread watcher = new Thread(() -> {
             while (running.get()) {
                 for (ConfigurableApplicationContext r : List.of(one, two)) {
                     seen.add(admin(r).expect(200, "GET", "/tenants/" + tenant + "/credits", null)
@@ -95,6 +95,7 @@ class CreditReplicasIT {
                 }
             }
         });
+        watcher.start();
         List<CompletableFuture<HttpResponse<String>>> calls = new ArrayList<>();
         for (int i = 0; i < 300; i++) {
             calls.add(chat(i % 2 == 0 ? one : two, key));

@@ -24,13 +24,15 @@ public final class QuotaBench {
         String prefix = "bench-quota:" + UUID.randomUUID();
         System.out.println("quota check per call (" + calls + " calls per thread)");
         System.out.println(new StageLoop("no stages", "t1").run(1, calls));
-        try (QuotaProbe memory = QuotaProbe.of("", prefix, "bench", 1_000_000_000L, 1_000_000_000_000L, null)) {
+        try (BenchDatabase db = new BenchDatabase();
+                QuotaProbe memory = QuotaProbe.of("", prefix, "bench", 100_000_000L, 10_000_000_000L,
+                        db.dataSource);
+                QuotaProbe shared = QuotaProbe.of(redis, prefix, "bench", 100_000_000L, 10_000_000_000L,
+                        db.dataSource)) {
             StageLoop loop = new StageLoop("quota, in memory", "t1", memory.stage());
             System.out.println(loop.run(1, calls));
             System.out.println(loop.run(16, calls / 4));
-        }
-        try (QuotaProbe shared = QuotaProbe.of(redis, prefix, "bench", 1_000_000_000L, 1_000_000_000_000L, null)) {
-            StageLoop loop = new StageLoop("quota, Redis", "t2", shared.stage());
+            loop = new StageLoop("quota, Redis", "t2", shared.stage());
             System.out.println(loop.run(1, calls));
             System.out.println(loop.run(16, calls / 4));
         }

@@ -25,11 +25,11 @@ public final class QuotaProbe implements AutoCloseable {
 
     /** {@code redisUrl} blank: buckets in memory; else shared in Redis under {@code keyPrefix}. */
     public static QuotaProbe of(String redisUrl, String keyPrefix, String deployment, long rpm, long tpm,
-            DataSource unused) {
+            DataSource limits) {
         QuotaProperties p = new QuotaProperties(redisUrl, keyPrefix, QuotaProperties.Fallback.LOCAL, 1,
                 Duration.ofSeconds(2), Duration.ofSeconds(1), Duration.ofHours(1));
         return new QuotaProbe(new QuotaRuntime(p, Map.of(deployment, new QuotaLimits(rpm, tpm)),
-                new LimitRepository(unused), Clock.systemUTC()));
+                new LimitRepository(limits), Clock.systemUTC()));
     }
 
     public CallStage stage() {

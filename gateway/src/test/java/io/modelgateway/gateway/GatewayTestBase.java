@@ -5,6 +5,7 @@ import com.openai.client.okhttp.OpenAIOkHttpClient;
 import io.modelgateway.modelserver.EchoSettings;
 import io.modelgateway.modelserver.ModelServer;
 import java.time.Duration;
+import java.util.UUID;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -75,7 +76,8 @@ public abstract class GatewayTestBase {
         r.add("gateway.deployments.billed-slow.model", () -> "echo");
         r.add("gateway.deployments.billed-slow.backend", SLOW_TOKENS::target);
         r.add("gateway.deployments.billed-slow.chat-template", () -> "plain");
-        r.add("gateway.billing.spool-dir", () -> SPOOL_DIR);
+        String spool = SPOOL_DIR + "-" + UUID.randomUUID(); // one per Spring context: one writer per spool
+        r.add("gateway.billing.spool-dir", () -> spool);
         r.add("gateway.billing.flush-interval", () -> "20ms");
         r.add("gateway.billing.check-interval", () -> "1s");
         // Priced by the monitoring contract test alone (prices are per deployment and the context is shared).

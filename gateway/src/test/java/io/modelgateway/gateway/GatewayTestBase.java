@@ -5,6 +5,7 @@ import com.openai.client.okhttp.OpenAIOkHttpClient;
 import io.modelgateway.modelserver.EchoSettings;
 import io.modelgateway.modelserver.ModelServer;
 import java.time.Duration;
+import java.util.UUID;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -76,7 +77,7 @@ public abstract class GatewayTestBase {
         r.add("gateway.deployments.billed-slow.backend", SLOW_TOKENS::target);
         r.add("gateway.deployments.billed-slow.chat-template", () -> "plain");
         // Each application context (test classes with their own properties get their own) has its own spool.
-        String spool = SPOOL_DIR + "-" + java.util.UUID.randomUUID();
+        String spool = SPOOL_DIR + "-" + UUID.randomUUID();
         r.add("gateway.billing.spool-dir", () -> spool);
         r.add("gateway.billing.flush-interval", () -> "20ms");
         r.add("gateway.billing.check-interval", () -> "1s");

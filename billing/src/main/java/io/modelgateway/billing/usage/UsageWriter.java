@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -20,76 +21,137 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Writes usage records off the request path, on its own thread: records queue in memory (bounded: a
- * caller {@link #reserve reserves} a slot before the call is forwarded, so a record always finds room), are
- * taken in batches (by size or time), each batch is first made durable in the local {@link Spool} and then
- * stored in one transaction. While the database is unreachable the batches stay in the spool and are
- * stored in their order once it is back, retried every {@code retryInterval}; on start, batches a
- * previous process left in the spool are stored first. The store skips request ids it already has, so a
- * batch stored but not yet removed from the spool when the process died is not written twice.
+ * Writes usage records off the request path, in two steps on two threads of its own.
+ *
+ * <p><b>Spool (group commit).</b> Records queue in memory (bounded: a caller {@link #reserve reserves} a slot
+ * before the call is forwarded, so a record always finds room). The spool thread takes whatever has queued
+ * (waiting at most {@code commitWindow} for more), writes it as one file of the local {@link Spool}, forces it
+ * to disk and only then completes the future {@link #submit} returned: the gateway holds the last bytes of
+ * an answer until then, so a response the client saw complete has its record on disk even if the process is
+ * killed the next moment. While one group is being forced the next one gathers, so under load one fsync
+ * covers many records.
+ *
+ * <p><b>Store (batches).</b> The store thread gathers spooled groups into batches (by size or by
+ * {@code flushInterval}) and stores each in one transaction, then deletes their files. While the database is
+ * unreachable the groups stay in the spool and are stored in their order once it is back, retried every
+ * {@code retryInterval}; on start, groups a previous process left in the spool are stored first. The store
+ * skips request ids it already has, so a group stored but not yet removed from the spool when the process
+ * died is not written twice.
  */
 public final class UsageWriter implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(UsageWriter.class);
+    private static final long IDLE_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
     /**
      * @param capacity records that may wait in memory (reserved slots)
-     * @param batchSize most records per batch
-     * @param flushInterval longest a record waits for its batch to fill
+     * @param batchSize most records per database transaction (and per spool group)
+     * @param flushInterval longest a spooled record waits for its database batch to fill
      * @param retryInterval how often an unreachable database is tried again
+     * @param commitWindow longest the spool thread waits for more records before forcing a group to disk
+     *        (zero: a group is what queued while the previous one was being forced)
+     * @param fsync force each spool group to the disk before its records count as durable (survives a power
+     *        loss or kernel crash); without it a group is durable once written to the operating system (survives
+     *        the process being killed, SIGKILL included), which costs microseconds instead of an fsync
      */
-    public record Settings(int capacity, int batchSize, Duration flushInterval, Duration retryInterval) {
+    public record Settings(int capacity, int batchSize, Duration flushInterval, Duration retryInterval,
+            Duration commitWindow, boolean fsync) {
         public Settings {
             if (capacity < 1 || batchSize < 1 || batchSize > capacity) {
                 throw new IllegalArgumentException("need 1 <= batchSize <= capacity");
             }
             if (flushInterval.isNegative() || flushInterval.isZero() || retryInterval.isNegative()
-                    || retryInterval.isZero()) {
-                throw new IllegalArgumentException("intervals must be positive");
+                    || retryInterval.isZero() || commitWindow.isNegative()) {
+                throw new IllegalArgumentException("intervals must be positive (the commit window may be zero)");
             }
+        }
+
+        /** Forcing every group to disk. */
+        public Settings(int capacity, int batchSize, Duration flushInterval, Duration retryInterval,
+                Duration commitWindow) {
+            this(capacity, batchSize, flushInterval, retryInterval, commitWindow, true);
+        }
+
+        /** Without a commit window, forcing every group to disk. */
+        public Settings(int capacity, int batchSize, Duration flushInterval, Duration retryInterval) {
+            this(capacity, batchSize, flushInterval, retryInterval, Duration.ZERO, true);
         }
     }
 
-    /** A batch in the spool (with its records still in memory when it was spooled by this process). */
-    private record Segment(Path file, List<UsageRecord> records) {}
+    /** A record and the future completed once it is on disk. */
+    private record Pending(UsageRecord record, CompletableFuture<Void> spooled) {}
+
+    /** A group in the spool; its records are read from the file when a previous process spooled it. */
+    private static final class Segment {
+        final Path file;
+        final long spooledAtNanos;
+        List<UsageRecord> records; // store thread only
+
+        Segment(Path file, List<UsageRecord> records, long spooledAtNanos) {
+            this.file = file;
+            this.records = records;
+            this.spooledAtNanos = spooledAtNanos;
+        }
+
+        Path file() {
+            return file;
+        }
+
+        List<UsageRecord> records() {
+            return records;
+        }
+
+        long spooledAtNanos() {
+            return spooledAtNanos;
+        }
+    }
 
     private final UsageStore store;
     private final Spool spool;
     private final Settings settings;
-    private final LinkedBlockingQueue<UsageRecord> queue = new LinkedBlockingQueue<>();
+    private final LinkedBlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
+    private final LinkedBlockingQueue<Segment> arrivals = new LinkedBlockingQueue<>();
+    private final ArrayDeque<Segment> segments = new ArrayDeque<>(); // store thread only
     private final AtomicInteger reserved = new AtomicInteger();
-    private final ArrayDeque<Segment> segments = new ArrayDeque<>();
     private final Map<String, LongAdder> pendingCost = new ConcurrentHashMap<>();
     private final AtomicLong written = new AtomicLong();
+    private final AtomicLong unstored = new AtomicLong();
     private final AtomicInteger spooledBatches = new AtomicInteger();
     private volatile long oldestUnstoredEndMillis; // 0 when everything is stored
+    private final LongAdder groups = new LongAdder();
+    private final LongAdder grouped = new LongAdder();
     private final LongAdder batches = new LongAdder();
     private final LongAdder spoolNanos = new LongAdder();
     private final LongAdder storeNanos = new LongAdder();
-    private final Thread thread;
+    private final LongAdder spoolFailures = new LongAdder();
+    private final Thread spoolThread;
+    private final Thread storeThread;
     private volatile boolean healthy = true;
     private volatile boolean stopping;
-    private volatile boolean busy;
+    private volatile boolean spoolDone;
     private long nextRetryNanos;
 
     public UsageWriter(UsageStore store, Path spoolDir, Settings settings) {
         this.store = Objects.requireNonNull(store);
         this.settings = Objects.requireNonNull(settings);
-        this.spool = new Spool(spoolDir);
+        this.spool = new Spool(spoolDir, settings.fsync());
         for (Path file : spool.pending()) {
-            segments.add(new Segment(file, null));
+            segments.add(new Segment(file, null, 0));
         }
         spooledBatches.set(segments.size());
-        this.thread = new Thread(this::run, "usage-writer");
-        this.thread.setDaemon(true);
+        this.spoolThread = new Thread(this::spoolLoop, "usage-spool");
+        this.spoolThread.setDaemon(true);
+        this.storeThread = new Thread(this::storeLoop, "usage-writer");
+        this.storeThread.setDaemon(true);
     }
 
-    /** Starts the writer thread; batches left in the spool by an earlier process are stored first. */
+    /** Starts the writer's threads; groups left in the spool by an earlier process are stored first. */
     public UsageWriter start() {
         if (!segments.isEmpty()) {
             log.info("usage spool holds {} batches from before; storing them first", segments.size());
         }
-        thread.start();
+        spoolThread.start();
+        storeThread.start();
         return this;
     }
 
@@ -111,10 +173,17 @@ public final class UsageWriter implements AutoCloseable {
         reserved.decrementAndGet();
     }
 
-    /** Queues a record into a slot reserved before. Never blocks. */
-    public void submit(UsageRecord record) {
+    /**
+     * Queues a record into a slot reserved before. Never blocks. The future completes once the record is
+     * forced to disk in the spool (also, after logging, when the spool cannot be written: then the record
+     * waits in memory only).
+     */
+    public CompletableFuture<Void> submit(UsageRecord record) {
         pendingCost.computeIfAbsent(record.tenant(), t -> new LongAdder()).add(record.costMicros());
-        queue.add(record);
+        unstored.incrementAndGet();
+        CompletableFuture<Void> spooled = new CompletableFuture<>();
+        queue.add(new Pending(record, spooled));
+        return spooled;
     }
 
     /** Reserves and queues; {@code false} (and nothing queued) when full. */
@@ -137,19 +206,26 @@ public final class UsageWriter implements AutoCloseable {
         return written.get();
     }
 
-    /** Batches waiting in the spool (the database was unreachable, or they are being stored now). */
+    /** Groups waiting in the spool (the database was unreachable, or they wait for their batch). */
     public int spooledBatches() {
         return spooledBatches.get();
     }
 
-    /** Records waiting in memory. */
+    /** Records waiting in memory for the spool. */
     public int queued() {
         return queue.size();
     }
 
-    /** Batches taken, and the time spent spooling and storing them (for benchmarks). */
+    /** Times a spool group could not be written (its records then wait in memory only). */
+    public long spoolFailures() {
+        return spoolFailures.sum();
+    }
+
+    /** Spool groups and database batches, and the time spent on them (for benchmarks). */
     public String stats() {
-        return String.format("%d batches, spool %d ms, store %d ms", batches.sum(), spoolNanos.sum() / 1_000_000,
+        long g = groups.sum();
+        return String.format("%d spool groups (%.1f records each), spool %d ms, %d database batches, store %d ms",
+                g, g == 0 ? 0.0 : grouped.sum() / (double) g, spoolNanos.sum() / 1_000_000, batches.sum(),
                 storeNanos.sum() / 1_000_000);
     }
 
@@ -162,7 +238,7 @@ public final class UsageWriter implements AutoCloseable {
     public boolean awaitStored(Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
-            if (queue.isEmpty() && spooledBatches.get() == 0 && !busy) {
+            if (unstored.get() == 0 && spooledBatches.get() == 0) {
                 return true;
             }
             Thread.sleep(5);
@@ -170,107 +246,186 @@ public final class UsageWriter implements AutoCloseable {
         return false;
     }
 
-    private void run() {
-        while (!stopping || !queue.isEmpty()) {
-            try {
-                List<UsageRecord> batch = nextBatch();
-                if (!batch.isEmpty()) {
-                    spoolBatch(batch);
-                }
-                if (!segments.isEmpty() && (healthy || System.nanoTime() - nextRetryNanos >= 0)) {
-                    storeSpooled();
-                }
-            } catch (InterruptedException e) {
-                if (!stopping) {
-                    Thread.currentThread().interrupt();
-                    return;
-                }
-            } catch (RuntimeException e) {
-                log.error("usage writer failed; continuing", e);
-            } finally {
-                busy = false;
-                oldestUnstoredEndMillis = oldestUnstored();
-            }
-        }
-        if (!segments.isEmpty()) {
-            storeSpooled(); // a last try; what stays in the spool is stored on the next start
-        }
-    }
-
-    /** The end time of the oldest record not yet stored (writer thread only), or 0. */
-    private long oldestUnstored() {
-        Segment oldest = segments.peek();
-        UsageRecord r = oldest != null && oldest.records() != null && !oldest.records().isEmpty()
-                ? oldest.records().get(0) : queue.peek();
-        return r == null ? 0 : r.endedAt().toEpochMilli();
-    }
-
     /**
-     * Seconds since the oldest record not yet in the database ended (0 when all are stored), as of the writer's
-     * last round (at most one flush interval ago).
+     * Seconds since the oldest record not yet in the database ended (0 when all are stored), as of the store
+     * thread's last round.
      */
     public double lagSeconds(long nowMillis) {
         long oldest = oldestUnstoredEndMillis;
         return oldest == 0 ? 0 : Math.max(0, nowMillis - oldest) / 1000.0;
     }
 
-    private List<UsageRecord> nextBatch() throws InterruptedException {
-        List<UsageRecord> batch = new ArrayList<>(Math.min(settings.batchSize(), 1024));
-        long waitNanos = segments.isEmpty() || healthy ? settings.flushInterval().toNanos()
-                : Math.min(settings.flushInterval().toNanos(), Math.max(0, nextRetryNanos - System.nanoTime()));
-        UsageRecord first = queue.poll(stopping ? 0 : waitNanos, TimeUnit.NANOSECONDS);
-        if (first == null) {
-            return batch;
-        }
-        busy = true;
-        batch.add(first);
-        long deadline = System.nanoTime() + settings.flushInterval().toNanos();
-        while (batch.size() < settings.batchSize()) {
-            queue.drainTo(batch, settings.batchSize() - batch.size());
-            long left = deadline - System.nanoTime();
-            if (batch.size() >= settings.batchSize() || left <= 0 || stopping) {
-                break;
+    // --- the spool thread ---
+
+    private void spoolLoop() {
+        try {
+            while (!stopping || !queue.isEmpty()) {
+                try {
+                    List<Pending> group = nextGroup();
+                    if (!group.isEmpty()) {
+                        spoolGroup(group);
+                    }
+                } catch (InterruptedException e) {
+                    if (!stopping) {
+                        return;
+                    }
+                } catch (RuntimeException e) {
+                    log.error("usage spool failed; continuing", e);
+                }
             }
-            UsageRecord r = queue.poll(left, TimeUnit.NANOSECONDS);
-            if (r == null) {
-                break;
-            }
-            batch.add(r);
+        } finally {
+            spoolDone = true;
         }
-        return batch;
     }
 
-    private void spoolBatch(List<UsageRecord> batch) {
+    private List<Pending> nextGroup() throws InterruptedException {
+        List<Pending> group = new ArrayList<>();
+        Pending first = queue.poll(stopping ? 0 : IDLE_NANOS, TimeUnit.NANOSECONDS);
+        if (first == null) {
+            return group;
+        }
+        group.add(first);
+        long window = settings.commitWindow().toNanos();
+        long deadline = System.nanoTime() + window;
+        while (group.size() < settings.batchSize()) {
+            queue.drainTo(group, settings.batchSize() - group.size());
+            long left = deadline - System.nanoTime();
+            if (group.size() >= settings.batchSize() || left <= 0 || stopping) {
+                break;
+            }
+            Pending p = queue.poll(left, TimeUnit.NANOSECONDS);
+            if (p == null) {
+                break;
+            }
+            group.add(p);
+        }
+        return group;
+    }
+
+    private void spoolGroup(List<Pending> group) {
+        List<UsageRecord> records = new ArrayList<>(group.size());
+        group.forEach(p -> records.add(p.record()));
         Path file = null;
         long t0 = System.nanoTime();
         try {
-            file = spool.append(batch);
+            file = spool.append(records);
             spoolNanos.add(System.nanoTime() - t0);
-            batches.increment();
+            groups.increment();
+            grouped.add(records.size());
         } catch (IOException e) {
-            log.error("usage spool is not writable; {} records are kept in memory only", batch.size(), e);
+            spoolFailures.increment();
+            log.error("usage spool is not writable; {} records are kept in memory only", records.size(), e);
         }
-        segments.add(new Segment(file, batch));
         spooledBatches.incrementAndGet();
-        reserved.addAndGet(-batch.size());
+        arrivals.add(new Segment(file, records, System.nanoTime()));
+        reserved.addAndGet(-records.size());
+        group.forEach(p -> p.spooled().complete(null));
     }
 
-    /** Stores spooled batches in order until one fails. */
-    private void storeSpooled() {
-        busy = true;
-        while (!segments.isEmpty()) {
-            Segment s = segments.peek();
+    // --- the store thread ---
+
+    private void storeLoop() {
+        while (!(spoolDone && arrivals.isEmpty())) {
+            try {
+                Segment s = arrivals.poll(waitNanos(), TimeUnit.NANOSECONDS);
+                if (s != null) {
+                    segments.add(s);
+                    arrivals.drainTo(segments);
+                }
+                if (due()) {
+                    storeBatch();
+                }
+            } catch (InterruptedException e) {
+                if (!stopping) {
+                    return;
+                }
+            } catch (RuntimeException e) {
+                log.error("usage writer failed; continuing", e);
+            } finally {
+                oldestUnstoredEndMillis = oldestUnstored();
+            }
+        }
+        while (!segments.isEmpty() && storeBatch()) {
+            // a last try; what stays in the spool is stored on the next start
+        }
+    }
+
+    private long waitNanos() {
+        if (stopping || segments.isEmpty()) {
+            return stopping ? TimeUnit.MILLISECONDS.toNanos(5) : IDLE_NANOS;
+        }
+        long now = System.nanoTime();
+        if (!healthy) {
+            return Math.max(0, nextRetryNanos - now);
+        }
+        if (recordsWaiting() >= settings.batchSize()) {
+            return 0;
+        }
+        return Math.max(0, segments.peek().spooledAtNanos() + settings.flushInterval().toNanos() - now);
+    }
+
+    private boolean due() {
+        if (segments.isEmpty()) {
+            return false;
+        }
+        long now = System.nanoTime();
+        if (!healthy) {
+            return now - nextRetryNanos >= 0;
+        }
+        return stopping || recordsWaiting() >= settings.batchSize()
+                || now - segments.peek().spooledAtNanos() >= settings.flushInterval().toNanos();
+    }
+
+    private int recordsWaiting() {
+        int n = 0;
+        for (Segment s : segments) {
+            n += s.records() == null ? settings.batchSize() : s.records().size();
+            if (n >= settings.batchSize()) {
+                break;
+            }
+        }
+        return n;
+    }
+
+    /** The end time of the oldest record not yet stored (store thread only), or 0. */
+    private long oldestUnstored() {
+        Segment oldest = segments.peek();
+        UsageRecord r = oldest != null && oldest.records() != null && !oldest.records().isEmpty()
+                ? oldest.records().get(0) : null;
+        if (r == null) {
+            Pending p = queue.peek();
+            r = p == null ? null : p.record();
+        }
+        return r == null ? 0 : r.endedAt().toEpochMilli();
+    }
+
+    /** Stores the oldest spooled groups (up to a batch) in one transaction; {@code false} when that failed. */
+    private boolean storeBatch() {
+        List<Segment> taken = new ArrayList<>();
+        List<UsageRecord> batch = new ArrayList<>();
+        List<Segment> bad = new ArrayList<>();
+        for (Segment s : segments) {
             List<UsageRecord> records = recordsOf(s);
             if (records == null) {
-                drop(s);
+                bad.add(s);
                 continue;
             }
-            if (!store(records)) {
-                return;
+            if (!batch.isEmpty() && batch.size() + records.size() > settings.batchSize()) {
+                break;
             }
-            drop(s);
-            settle(records);
+            taken.add(s);
+            batch.addAll(records);
         }
+        segments.removeAll(bad); // set aside as .bad
+        if (taken.isEmpty()) {
+            return true;
+        }
+        if (!store(batch)) {
+            return false;
+        }
+        taken.forEach(this::drop);
+        settle(batch);
+        return true;
     }
 
     private List<UsageRecord> recordsOf(Segment s) {
@@ -280,6 +435,8 @@ public final class UsageWriter implements AutoCloseable {
         try {
             List<UsageRecord> records = spool.read(s.file());
             records.forEach(r -> pendingCost.computeIfAbsent(r.tenant(), t -> new LongAdder()).add(r.costMicros()));
+            unstored.addAndGet(records.size());
+            s.records = records;
             return records;
         } catch (IOException e) {
             log.error("usage spool file {} cannot be read; set aside as .bad", s.file(), e);
@@ -288,6 +445,7 @@ public final class UsageWriter implements AutoCloseable {
             } catch (IOException again) {
                 log.error("cannot set {} aside", s.file(), again);
             }
+            spooledBatches.decrementAndGet();
             return null;
         }
     }
@@ -299,6 +457,7 @@ public final class UsageWriter implements AutoCloseable {
                 long t0 = System.nanoTime();
                 written.addAndGet(store.insert(records));
                 storeNanos.add(System.nanoTime() - t0);
+                batches.increment();
                 if (!healthy) {
                     log.info("usage store reachable again; storing spooled batches");
                 }
@@ -318,7 +477,7 @@ public final class UsageWriter implements AutoCloseable {
     }
 
     private void drop(Segment s) {
-        segments.poll();
+        segments.remove(s);
         spooledBatches.decrementAndGet();
         if (s.file() != null) {
             try {
@@ -336,14 +495,16 @@ public final class UsageWriter implements AutoCloseable {
                 a.add(-r.costMicros());
             }
         }
+        unstored.addAndGet(-records.size());
     }
 
-    /** Stops taking batches after the queue is drained to the spool (and to the database if reachable). */
+    /** Stops after the queue is drained to the spool (and the spool to the database if reachable). */
     @Override
     public void close() {
-        stopping = true; // the thread notices within one flush interval (no interrupt: it would close files)
+        stopping = true; // the threads notice within 100 ms (no interrupt: it would close files)
         try {
-            thread.join(TimeUnit.SECONDS.toMillis(30));
+            spoolThread.join(TimeUnit.SECONDS.toMillis(30));
+            storeThread.join(TimeUnit.SECONDS.toMillis(30));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

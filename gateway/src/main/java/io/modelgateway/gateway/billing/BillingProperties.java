@@ -20,7 +20,12 @@ import org.springframework.validation.annotation.Validated;
  * @param spoolDir where usage batches wait durably until they are stored
  * @param queueCapacity usage records that may wait in memory; a call that finds it full gets a 503
  * @param batchSize most usage records per database transaction
- * @param flushInterval longest a usage record waits for its batch
+ * @param flushInterval longest a spooled usage record waits for its database batch
+ * @param commitWindow longest the spool waits for more records before forcing a group to disk; an answer's
+ *        last bytes wait for its record's group (zero: a group is what queued during the previous fsync)
+ * @param spoolFsync force each spool group to disk before the answers it covers are released (survives a
+ *        power loss; costs an fsync per group). Off: a group is released once the operating system has it,
+ *        which survives the gateway being killed (SIGKILL included) at a cost of microseconds
  * @param retryInterval how often an unreachable database is tried again
  * @param holdTimeout a hold still open after this long is released (its request is taken to be lost)
  * @param checkInterval how often prices and accounts are reloaded, grants expired and buckets checked
@@ -38,6 +43,8 @@ public record BillingProperties(
         @DefaultValue("100000") @Min(1) int queueCapacity,
         @DefaultValue("2000") @Min(1) int batchSize,
         @DefaultValue("200ms") @NotNull Duration flushInterval,
+        @DefaultValue("0ms") @NotNull Duration commitWindow,
+        @DefaultValue("false") boolean spoolFsync,
         @DefaultValue("2s") @NotNull Duration retryInterval,
         @DefaultValue("15m") @NotNull Duration holdTimeout,
         @DefaultValue("10s") @NotNull Duration checkInterval,

@@ -84,8 +84,8 @@ public class EmbeddingsHandler {
                     })
                     .doOnError(e -> tracker.failed(e, false))
                     .doOnCancel(tracker::cancelled)
-                    .flatMap(json -> ServerResponse.ok().contentType(MediaType.APPLICATION_JSON).bodyValue(json))
-                    .doOnSuccess(response -> tracker.completed());
+                    .flatMap(json -> tracker.complete() // the record is durable before the body is written
+                            .then(ServerResponse.ok().contentType(MediaType.APPLICATION_JSON).bodyValue(json)));
         }));
     }
 

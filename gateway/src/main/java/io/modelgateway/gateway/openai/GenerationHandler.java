@@ -117,8 +117,8 @@ public class GenerationHandler {
         return body
                 .doOnError(e -> tracker.failed(e, false))
                 .doOnCancel(tracker::cancelled)
-                .flatMap(json -> ServerResponse.ok().contentType(MediaType.APPLICATION_JSON).bodyValue(json))
-                .doOnSuccess(response -> tracker.completed());
+                .flatMap(json -> tracker.complete() // the record is durable before the body is written
+                        .then(ServerResponse.ok().contentType(MediaType.APPLICATION_JSON).bodyValue(json)));
     }
 
     private Mono<ServerResponse> stream(ServerRequest request, Generation gen, Call call,
@@ -128,7 +128,7 @@ public class GenerationHandler {
                         tracker), FluxSink.OverflowStrategy.BUFFER)
                 .timeout(Mono.delay(gen.deployment().firstTokenTimeout()),
                         item -> Mono.delay(gen.deployment().idleTimeout()))
-                .doOnComplete(tracker::completed)
+                .concatWith(Mono.defer(tracker::complete).thenReturn(GenerationWriter.DONE)) // durable first
                 .doOnError(e -> tracker.failed(e, started.get()))
                 .doOnCancel(tracker::cancelled)
                 .onErrorResume(e -> started.get()
@@ -191,8 +191,7 @@ public class GenerationHandler {
                         if (gen.includeUsage()) {
                             sink.next(writer.usageChunk(usage));
                         }
-                        sink.next(GenerationWriter.DONE);
-                        sink.complete();
+                        sink.complete(); // [DONE] follows once the usage record is durable
                     }
 
                     private void start() {

@@ -20,4 +20,13 @@ public interface CallStage {
 
     /** The call ended. Never throws and never blocks; slow work is handed to a queue. */
     default void complete(Call call, CallResult result) {}
+
+    /**
+     * Completes once what {@link #complete} recorded for a completed call is durable (e.g. its usage record
+     * forced to the local spool); the last bytes of the answer wait for it, so a client that saw a whole
+     * answer knows it was recorded. Must not error; empty when there is nothing to wait for.
+     */
+    default Mono<Void> durable(Call call) {
+        return Mono.empty();
+    }
 }

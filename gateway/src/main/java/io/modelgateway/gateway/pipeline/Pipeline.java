@@ -4,6 +4,7 @@ import io.modelgateway.gateway.error.ApiException;
 import io.modelgateway.gateway.error.OpenAiErrors;
 import io.modelgateway.inference.TokenUsage;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -55,9 +56,31 @@ public class Pipeline {
         completeUpTo(call, stages.length, result);
     }
 
-    private void completeUpTo(Call call, int count, CallResult result) {
+    /**
+     * Ends the call like {@link #complete} and completes once every stage's record of it is durable (see
+     * {@link CallStage#durable}): the answer's last bytes are released after it. Never errors.
+     */
+    public Mono<Void> completeDurably(Call call, CallResult result) {
+        if (!completeUpTo(call, stages.length, result)) {
+            return Mono.empty();
+        }
+        List<Mono<Void>> waits = new ArrayList<>(1);
+        for (CallStage stage : stages) {
+            Mono<Void> wait = stage.durable(call);
+            if (wait != Mono.<Void>empty()) {
+                waits.add(wait);
+            }
+        }
+        Mono<Void> all = waits.isEmpty() ? Mono.empty() : waits.size() == 1 ? waits.get(0) : Mono.when(waits);
+        return all.onErrorResume(e -> {
+            log.error("request {}: waiting for its records to be durable failed", call.requestId(), e);
+            return Mono.empty();
+        });
+    }
+
+    private boolean completeUpTo(Call call, int count, CallResult result) {
         if (!call.end()) {
-            return;
+            return false;
         }
         for (int i = count - 1; i >= 0; i--) {
             try {
@@ -67,6 +90,7 @@ public class Pipeline {
                         call.requestId(), e);
             }
         }
+        return true;
     }
 
     private CallResult refused(Call call, Throwable e) {

@@ -5,6 +5,7 @@ import io.modelgateway.gateway.error.OpenAiErrors;
 import io.modelgateway.inference.InferenceException;
 import io.modelgateway.inference.TokenUsage;
 import java.time.Clock;
+import reactor.core.publisher.Mono;
 
 /**
  * Follows one forwarded call's tokens as they arrive and ends it in the pipeline with the right outcome:
@@ -44,10 +45,22 @@ public final class UsageTracker {
 
     /** The client received the whole answer, or all of it a content rule let through. */
     public void completed() {
+        pipeline.complete(call, completion());
+    }
+
+    /**
+     * The whole answer is ready: ends the call as completed and completes once its records are durable. The
+     * answer's last bytes (the JSON body, a stream's {@code [DONE]}) are sent after it.
+     */
+    public Mono<Void> complete() {
+        return pipeline.completeDurably(call, completion());
+    }
+
+    private CallResult completion() {
         TokenUsage usage = finalUsage != null ? finalUsage : soFar();
         boolean filtered = call.outputFilter().stopped();
-        pipeline.complete(call, new CallResult(filtered ? Outcome.FILTERED : Outcome.COMPLETED, usage, 200,
-                filtered ? "content_filter" : null, clock.instant()));
+        return new CallResult(filtered ? Outcome.FILTERED : Outcome.COMPLETED, usage, 200,
+                filtered ? "content_filter" : null, clock.instant());
     }
 
     /** The call failed; {@code started} when part of the answer already reached the client. */

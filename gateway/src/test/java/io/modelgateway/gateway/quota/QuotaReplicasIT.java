@@ -220,6 +220,8 @@ class QuotaReplicasIT {
         p.put("gateway.admin-api-key", ADMIN_KEY);
         p.put("gateway.demo-api-key", "sk-it-quota-demo-key");
         p.put("gateway.embedded-model-server.embeddings", "false");
+        p.put("gateway.billing.spool-dir", System.getProperty("java.io.tmpdir") + "/" + SCHEMA + "-spool-"
+                + UUID.randomUUID()); // one usage spool per replica
         p.put("gateway.deployments.echo.rpm", "60");
         p.put("management.endpoints.web.exposure.include", "health");
         String[] args = p.entrySet().stream().map(e -> "--" + e.getKey() + "=" + e.getValue()).toArray(String[]::new);

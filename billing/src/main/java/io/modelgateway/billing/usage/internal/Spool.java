@@ -28,6 +28,8 @@ import java.util.zip.CRC32;
 public final class Spool implements AutoCloseable {
 
     private static final int MAGIC = 0x55534731; // "USG1"
+
+    private final boolean fsync;
     private static final String SUFFIX = ".spool";
 
     private final Path dir;
@@ -37,6 +39,12 @@ public final class Spool implements AutoCloseable {
 
     /** Opens (creates) the spool; one process at a time: a second one gets an {@link IllegalStateException}. */
     public Spool(Path dir) {
+        this(dir, true);
+    }
+
+    /** @param fsync force every batch file to disk before it counts as written (else the OS's page cache holds it) */
+    public Spool(Path dir, boolean fsync) {
+        this.fsync = fsync;
         this.dir = dir;
         try {
             Files.createDirectories(dir);
@@ -106,7 +114,9 @@ public final class Spool implements AutoCloseable {
             ByteBuffer head = ByteBuffer.allocate(16).putInt(MAGIC).putInt(payload.length).putLong(crc.getValue());
             head.flip();
             ch.write(new ByteBuffer[] {head, ByteBuffer.wrap(payload)});
-            ch.force(true);
+            if (fsync) {
+                ch.force(true);
+            }
         }
         Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
         return target;

@@ -38,7 +38,8 @@ public class BillingConfiguration {
     @Bean(destroyMethod = "close")
     UsageWriter usageWriter(DataSource dataSource, BillingProperties p) {
         return new UsageWriter(new UsageStore(dataSource), Path.of(p.spoolDir()),
-                new UsageWriter.Settings(p.queueCapacity(), p.batchSize(), p.flushInterval(), p.retryInterval()))
+                new UsageWriter.Settings(p.queueCapacity(), p.batchSize(), p.flushInterval(), p.retryInterval(),
+                        p.commitWindow(), p.spoolFsync()))
                 .start();
     }
 

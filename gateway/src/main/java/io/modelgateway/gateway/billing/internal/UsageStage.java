@@ -8,6 +8,7 @@ import io.modelgateway.gateway.pipeline.Call;
 import io.modelgateway.gateway.pipeline.CallResult;
 import io.modelgateway.gateway.pipeline.CallStage;
 import io.modelgateway.gateway.pipeline.Outcome;
+import java.util.concurrent.CompletableFuture;
 import org.springframework.core.annotation.Order;
 import reactor.core.publisher.Mono;
 
@@ -15,8 +16,9 @@ import reactor.core.publisher.Mono;
  * Exactly one usage record per call that reached a backend, keyed by its request id, and one per prompt a
  * content rule blocked when the tenant's policy bills blocked prompts. Admission reserves room in the
  * writer's queue (a 503 when it is full, so a record is never dropped); the record is queued when the call
- * ends, never written on the request path. Ordered before the compliance stage (100) so that it hears of
- * blocked prompts; a call refused later gives its slot back.
+ * ends, never written to the database on the request path. A completed call's answer waits for {@link
+ * #durable}: its record forced to the local spool (group commit), so a SIGKILL cannot lose it. Ordered before
+ * the compliance stage (100) so that it hears of blocked prompts; a call refused later gives its slot back.
  */
 @Order(UsageStage.ORDER)
 public final class UsageStage implements CallStage {
@@ -24,6 +26,7 @@ public final class UsageStage implements CallStage {
     static final int ORDER = 50;
 
     private static final Object SLOT = new Object();
+    private static final Object SPOOLED = new Object();
 
     private final UsageWriter writer;
     private final Credits credits;
@@ -50,16 +53,26 @@ public final class UsageStage implements CallStage {
         if (call.get(SLOT) == null) {
             return;
         }
+        CompletableFuture<Void> spooled;
         if (call.forwarded()) {
-            writer.submit(record(call, result, call.get(CreditStage.PRICE)));
+            spooled = writer.submit(record(call, result, call.get(CreditStage.PRICE)));
         } else if (result.outcome() == Outcome.FILTERED && result.usage().totalTokens() > 0) {
             Price price = credits.price(call).orElse(null);
             UsageRecord r = record(call, result, price);
             credits.chargeUnheld(call.tenant(), r.costMicros());
-            writer.submit(r);
+            spooled = writer.submit(r);
         } else {
             writer.cancel();
+            return;
         }
+        call.put(SPOOLED, spooled);
+    }
+
+    /** Completes once the call's record is forced to the local spool (group commit: one fsync per group). */
+    @Override
+    public Mono<Void> durable(Call call) {
+        CompletableFuture<Void> spooled = call.get(SPOOLED);
+        return spooled == null ? Mono.empty() : Mono.fromFuture(spooled, true);
     }
 
     static UsageRecord record(Call call, CallResult result, Price price) {

@@ -32,7 +32,7 @@ final class StageLoop {
     static final Deployment DEPLOYMENT = new Deployment("bench", Kind.CHAT, "echo", null, null,
             TokenCounter.cl100k(), 16, 4096, Duration.ofSeconds(30), Duration.ofSeconds(30), Duration.ofSeconds(60),
             new HttpUpstream("bench", URI.create("http://127.0.0.1:1"), "", Duration.ofSeconds(30),
-                    Duration.ofSeconds(30)));
+                    Duration.ofSeconds(30)), null);
 
     private final String name;
     private final List<CallStage> stages;

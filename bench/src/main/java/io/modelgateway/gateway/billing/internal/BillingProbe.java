@@ -39,7 +39,7 @@ public final class BillingProbe implements AutoCloseable {
         credits.use(initial -> redisUrl.isBlank() ? new LocalCreditBuckets(initial)
                 : new RedisCreditBuckets(redisUrl, keyPrefix, initial));
         creditStage = new CreditStage(credits, false);
-        usageStage = new UsageStage(writer);
+        usageStage = new UsageStage(writer, credits);
     }
 
     /** Prices {@code deployment} (micro-units per 1M input and output tokens, per request) and reloads. */

@@ -28,7 +28,7 @@ public final class QuotaProbe implements AutoCloseable {
             DataSource limits) {
         QuotaProperties p = new QuotaProperties(redisUrl, keyPrefix, QuotaProperties.Fallback.LOCAL, 1,
                 Duration.ofSeconds(2), Duration.ofSeconds(1), Duration.ofHours(1));
-        return new QuotaProbe(new QuotaRuntime(p, Map.of(deployment, new QuotaLimits(rpm, tpm)),
+        return new QuotaProbe(new QuotaRuntime(p, Map.of(deployment, new QuotaLimits(rpm, tpm))::get,
                 new LimitRepository(limits), Clock.systemUTC()));
     }
 

@@ -17,6 +17,12 @@ import javax.sql.DataSource;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import io.modelgateway.gateway.auth.Caller;
+import io.modelgateway.gateway.error.ApiException;
+import io.modelgateway.gateway.tenancy.Scope;
+import org.springframework.web.reactive.function.server.HandlerFunction;
+import org.springframework.web.reactive.function.server.ServerRequest;
+import reactor.core.publisher.Mono;
 import org.springframework.web.reactive.function.server.RouterFunction;
 import org.springframework.web.reactive.function.server.RouterFunctions;
 import org.springframework.web.reactive.function.server.ServerResponse;
@@ -120,6 +126,44 @@ public class BillingConfiguration {
                 .POST(V1 + "/tenants/{tenant}/credits/grants", admin::grant)
                 .POST(V1 + "/tenants/{tenant}/credits/top-ups", admin::topUp)
                 .POST(V1 + "/tenants/{tenant}/credits/adjustments", admin::adjust)
-                .build();
+                .build()
+                .and(balanceApi(admin));
+    }
+
+    /**
+     * The balance API for finance tools and tenants: a tenant's {@code usage.read} key reads its own balance
+     * and ledger; {@code finance} and {@code admin} credentials read any and post grants, top-ups and
+     * adjustments. (The authentication filter already admits only those credentials under this path.)
+     */
+    private static RouterFunction<ServerResponse> balanceApi(BillingAdmin admin) {
+        String credits = "/v1/organization/projects/{tenant}/credits";
+        return RouterFunctions.route()
+                .GET(credits, admin::balance)
+                .GET(credits + "/ledger", admin::entries)
+                .filter(BillingConfiguration::ownTenantOrPlatform)
+                .build()
+                .and(RouterFunctions.route()
+                        .POST(credits + "/grants", admin::grant)
+                        .POST(credits + "/top-ups", admin::topUp)
+                        .POST(credits + "/adjustments", admin::adjust)
+                        .filter(BillingConfiguration::platformOnly)
+                        .build());
+    }
+
+    private static Mono<ServerResponse> ownTenantOrPlatform(ServerRequest req, HandlerFunction<ServerResponse> next) {
+        Caller c = Caller.of(req.exchange());
+        if (platform(c)) {
+            return next.handle(req);
+        }
+        return req.pathVariable("tenant").equals(c.tenant()) ? next.handle(req) : Mono.error(ApiException.otherTenant());
+    }
+
+    private static Mono<ServerResponse> platformOnly(ServerRequest req, HandlerFunction<ServerResponse> next) {
+        return platform(Caller.of(req.exchange())) ? next.handle(req)
+                : Mono.error(ApiException.insufficientScope(Scope.FINANCE.value()));
+    }
+
+    private static boolean platform(Caller c) {
+        return c != null && c.tenant() == null && (c.has(Scope.FINANCE) || c.has(Scope.ADMIN));
     }
 }

@@ -2,7 +2,6 @@ package io.modelgateway.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.lettuce.core.RedisClient;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -10,7 +9,6 @@ import java.net.http.HttpResponse;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -29,8 +27,6 @@ import org.springframework.context.ConfigurableApplicationContext;
  */
 class TwoReplicasIT {
 
-    private static final String PG = "jdbc:postgresql://127.0.0.1:5432/test";
-    private static final String REDIS = "redis://127.0.0.1:6379";
     private static final String ADMIN_KEY = "sk-it-admin-key";
     private static final String SCHEMA = "mgw_it_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
     private static final HttpClient HTTP = HttpClient.newHttpClient();
@@ -40,8 +36,8 @@ class TwoReplicasIT {
 
     @BeforeAll
     static void startTwoReplicas() throws SQLException {
-        requireRedis();
-        sql("DROP SCHEMA IF EXISTS " + SCHEMA + " CASCADE");
+        Replicas.requireRedis();
+        Replicas.sql("DROP SCHEMA IF EXISTS " + SCHEMA + " CASCADE");
         one = start();
         two = start();
     }
@@ -54,24 +50,17 @@ class TwoReplicasIT {
         if (one != null) {
             one.close();
         }
-        sql("DROP SCHEMA IF EXISTS " + SCHEMA + " CASCADE");
+        Replicas.sql("DROP SCHEMA IF EXISTS " + SCHEMA + " CASCADE");
     }
 
     private static ConfigurableApplicationContext start() {
-        Map<String, Object> p = new HashMap<>();
-        p.put("server.port", "0");
-        p.put("spring.datasource.url", PG + "?currentSchema=" + SCHEMA);
-        p.put("spring.datasource.username", "postgres");
-        p.put("spring.datasource.password", "");
-        p.put("spring.flyway.schemas", SCHEMA);
-        p.put("spring.flyway.default-schema", SCHEMA);
-        p.put("gateway.tenancy.redis-url", REDIS);
+        Map<String, Object> p = new HashMap<>(Replicas.onPostgres(SCHEMA));
+        p.put("gateway.tenancy.redis-url", Replicas.REDIS);
         p.put("gateway.tenancy.channel", "model-gateway:tenancy:" + SCHEMA);
         p.put("gateway.tenancy.reload-interval", "1h");
         p.put("gateway.admin-api-key", ADMIN_KEY);
         p.put("gateway.demo-api-key", "sk-it-demo-key");
         p.put("gateway.embedded-model-server.embeddings", "false");
-        p.put("gateway.billing.spool-dir", System.getProperty("java.io.tmpdir") + "/" + SCHEMA + "-spool-" + UUID.randomUUID());
         // As command-line arguments: they override application.yaml (default properties would not).
         String[] args = p.entrySet().stream().map(e -> "--" + e.getKey() + "=" + e.getValue()).toArray(String[]::new);
         return new SpringApplicationBuilder(GatewayApplication.class).run(args);
@@ -110,7 +99,7 @@ class TwoReplicasIT {
 
     @Test
     void migrationsRanOnPostgresInTheRunsOwnSchema() throws SQLException {
-        try (Connection c = DriverManager.getConnection(PG, "postgres", "");
+        try (Connection c = DriverManager.getConnection(Replicas.PG, "postgres", "");
                 var rs = c.createStatement().executeQuery("SELECT count(*) FROM information_schema.tables"
                         + " WHERE table_schema = '" + SCHEMA + "' AND table_name IN ('tenant','tenant_deployment','api_key')")) {
             rs.next();
@@ -138,26 +127,6 @@ class TwoReplicasIT {
                     .statusCode();
         } catch (Exception e) {
             throw new IllegalStateException(e);
-        }
-    }
-
-    private static void sql(String statement) throws SQLException {
-        try (Connection c = DriverManager.getConnection(PG, "postgres", ""); Statement s = c.createStatement()) {
-            s.execute(statement);
-        } catch (SQLException e) {
-            throw new SQLException("TwoReplicasIT needs PostgreSQL on 127.0.0.1:5432 (database 'test', user "
-                    + "'postgres', trust auth): " + e.getMessage(), e);
-        }
-    }
-
-    private static void requireRedis() {
-        RedisClient client = RedisClient.create(REDIS);
-        try (var c = client.connect()) {
-            assertThat(c.sync().ping()).isEqualTo("PONG");
-        } catch (RuntimeException e) {
-            throw new IllegalStateException("TwoReplicasIT needs Redis on 127.0.0.1:6379: " + e.getMessage(), e);
-        } finally {
-            client.shutdown();
         }
     }
 }

@@ -2,8 +2,8 @@ package io.modelgateway.gateway.billing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.lettuce.core.RedisClient;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.modelgateway.gateway.Replicas;
 import io.modelgateway.billing.usage.UsageWriter;
 import io.modelgateway.gateway.AdminClient;
 import io.modelgateway.gateway.GatewayApplication;
@@ -45,8 +45,6 @@ import tools.jackson.databind.JsonNode;
  */
 class CreditReplicasIT {
 
-    private static final String PG = "jdbc:postgresql://127.0.0.1:5432/test";
-    private static final String REDIS = "redis://127.0.0.1:6379";
     private static final String ADMIN_KEY = "sk-it-credits-admin-key";
     private static final String RUN = UUID.randomUUID().toString().replace("-", "").substring(0, 12);
     private static final String SCHEMA = "mgw_credits_" + RUN;
@@ -59,8 +57,8 @@ class CreditReplicasIT {
 
     @BeforeAll
     static void start() throws SQLException {
-        requireRedis();
-        sql("DROP SCHEMA IF EXISTS " + SCHEMA + " CASCADE");
+        Replicas.requireRedis();
+        Replicas.sql("DROP SCHEMA IF EXISTS " + SCHEMA + " CASCADE");
         one = replica();
         admin(one).expect(201, "POST", "/prices/echo", PRICE); // replica two loads it when it starts
         two = replica();
@@ -74,7 +72,7 @@ class CreditReplicasIT {
         if (one != null) {
             one.close();
         }
-        sql("DROP SCHEMA IF EXISTS " + SCHEMA + " CASCADE");
+        Replicas.sql("DROP SCHEMA IF EXISTS " + SCHEMA + " CASCADE");
     }
 
     @Test
@@ -153,20 +151,12 @@ class CreditReplicasIT {
     // --- replicas, Redis, PostgreSQL ---
 
     private static ConfigurableApplicationContext replica() {
-        Map<String, Object> p = new HashMap<>();
-        p.put("server.port", "0");
-        p.put("spring.datasource.url", PG + "?currentSchema=" + SCHEMA);
-        p.put("spring.datasource.username", "postgres");
-        p.put("spring.datasource.password", "");
-        p.put("spring.flyway.schemas", SCHEMA);
-        p.put("spring.flyway.default-schema", SCHEMA);
-        p.put("gateway.tenancy.redis-url", REDIS);
+        Map<String, Object> p = new HashMap<>(Replicas.onPostgres(SCHEMA));
+        p.put("gateway.tenancy.redis-url", Replicas.REDIS);
         p.put("gateway.tenancy.channel", "model-gateway:tenancy:" + SCHEMA);
-        p.put("gateway.billing.redis-url", REDIS);
+        p.put("gateway.billing.redis-url", Replicas.REDIS);
         p.put("gateway.billing.redis-key-prefix", "mgw-credits-it:" + RUN + ":");
         p.put("gateway.billing.check-interval", "300ms");
-        p.put("gateway.billing.spool-dir", System.getProperty("java.io.tmpdir") + "/" + SCHEMA + "-spool-"
-                + UUID.randomUUID());
         p.put("gateway.admin-api-key", ADMIN_KEY);
         p.put("gateway.demo-api-key", "sk-it-credits-demo-key");
         p.put("gateway.embedded-model-server.embeddings", "false");
@@ -202,7 +192,7 @@ class CreditReplicasIT {
     private static Set<String> recordIds(String tenant) throws SQLException {
         Set<String> ids = new HashSet<>();
         List<String> all = new ArrayList<>();
-        try (Connection c = DriverManager.getConnection(PG + "?currentSchema=" + SCHEMA, "postgres", "");
+        try (Connection c = DriverManager.getConnection(Replicas.PG + "?currentSchema=" + SCHEMA, "postgres", "");
                 PreparedStatement ps = c.prepareStatement("SELECT request_id FROM usage_record WHERE tenant_id = ?")) {
             ps.setString(1, tenant);
             try (ResultSet rs = ps.executeQuery()) {
@@ -217,7 +207,7 @@ class CreditReplicasIT {
     }
 
     private static long query(String sql, String tenant) throws SQLException {
-        try (Connection c = DriverManager.getConnection(PG + "?currentSchema=" + SCHEMA, "postgres", "");
+        try (Connection c = DriverManager.getConnection(Replicas.PG + "?currentSchema=" + SCHEMA, "postgres", "");
                 PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setString(1, tenant);
             try (ResultSet rs = ps.executeQuery()) {
@@ -233,25 +223,5 @@ class CreditReplicasIT {
 
     private static String url(ConfigurableApplicationContext ctx) {
         return "http://127.0.0.1:" + ((WebServerApplicationContext) ctx).getWebServer().getPort();
-    }
-
-    private static void sql(String statement) throws SQLException {
-        try (Connection c = DriverManager.getConnection(PG, "postgres", "")) {
-            c.createStatement().execute(statement);
-        } catch (SQLException e) {
-            throw new SQLException("CreditReplicasIT needs PostgreSQL on 127.0.0.1:5432 (database 'test', user "
-                    + "'postgres', trust auth): " + e.getMessage(), e);
-        }
-    }
-
-    private static void requireRedis() {
-        RedisClient client = RedisClient.create(REDIS);
-        try (var c = client.connect()) {
-            assertThat(c.sync().ping()).isEqualTo("PONG");
-        } catch (RuntimeException e) {
-            throw new IllegalStateException("CreditReplicasIT needs Redis on 127.0.0.1:6379: " + e.getMessage(), e);
-        } finally {
-            client.shutdown();
-        }
     }
 }

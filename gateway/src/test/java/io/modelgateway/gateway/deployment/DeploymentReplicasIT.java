@@ -2,7 +2,7 @@ package io.modelgateway.gateway.deployment;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.lettuce.core.RedisClient;
+import io.modelgateway.gateway.Replicas;
 import io.modelgateway.gateway.AdminClient;
 import io.modelgateway.gateway.GatewayApplication;
 import io.modelgateway.modelserver.ModelServer;
@@ -13,7 +13,6 @@ import java.net.http.HttpResponse;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -32,8 +31,6 @@ import org.springframework.context.ConfigurableApplicationContext;
  */
 class DeploymentReplicasIT {
 
-    private static final String PG = "jdbc:postgresql://127.0.0.1:5432/test";
-    private static final String REDIS = "redis://127.0.0.1:6379";
     private static final String ADMIN_KEY = "sk-it-admin-key";
     private static final String DEMO_KEY = "sk-it-demo-key";
     private static final String SCHEMA = "mgw_dep_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
@@ -45,8 +42,8 @@ class DeploymentReplicasIT {
 
     @BeforeAll
     static void startTwoReplicas() throws SQLException {
-        requireRedis();
-        sql("DROP SCHEMA IF EXISTS " + SCHEMA + " CASCADE");
+        Replicas.requireRedis();
+        Replicas.sql("DROP SCHEMA IF EXISTS " + SCHEMA + " CASCADE");
         server = ModelServer.builder().port(0).embeddings(false).start();
         one = start();
         two = start();
@@ -63,20 +60,12 @@ class DeploymentReplicasIT {
         if (server != null) {
             server.close();
         }
-        sql("DROP SCHEMA IF EXISTS " + SCHEMA + " CASCADE");
+        Replicas.sql("DROP SCHEMA IF EXISTS " + SCHEMA + " CASCADE");
     }
 
     private static ConfigurableApplicationContext start() {
-        Map<String, Object> p = new HashMap<>();
-        p.put("server.port", "0");
-        // each replica has its own usage spool (one writer per spool directory)
-        p.put("gateway.billing.spool-dir", System.getProperty("java.io.tmpdir") + "/replica-spool-" + java.util.UUID.randomUUID());
-        p.put("spring.datasource.url", PG + "?currentSchema=" + SCHEMA);
-        p.put("spring.datasource.username", "postgres");
-        p.put("spring.datasource.password", "");
-        p.put("spring.flyway.schemas", SCHEMA);
-        p.put("spring.flyway.default-schema", SCHEMA);
-        p.put("gateway.tenancy.redis-url", REDIS);
+        Map<String, Object> p = new HashMap<>(Replicas.onPostgres(SCHEMA));
+        p.put("gateway.tenancy.redis-url", Replicas.REDIS);
         p.put("gateway.tenancy.channel", "model-gateway:tenancy:" + SCHEMA);
         p.put("gateway.tenancy.reload-interval", "1h");
         p.put("gateway.deployment-catalog.reload-interval", "1h");
@@ -113,7 +102,7 @@ class DeploymentReplicasIT {
 
     @Test
     void deploymentsTableWasMigratedOnPostgres() throws SQLException {
-        try (Connection c = DriverManager.getConnection(PG, "postgres", "");
+        try (Connection c = DriverManager.getConnection(Replicas.PG, "postgres", "");
                 var rs = c.createStatement().executeQuery("SELECT count(*) FROM information_schema.tables"
                         + " WHERE table_schema = '" + SCHEMA + "' AND table_name = 'deployment'")) {
             rs.next();
@@ -144,26 +133,6 @@ class DeploymentReplicasIT {
                     .statusCode();
         } catch (Exception e) {
             throw new IllegalStateException(e);
-        }
-    }
-
-    private static void sql(String statement) throws SQLException {
-        try (Connection c = DriverManager.getConnection(PG, "postgres", ""); Statement s = c.createStatement()) {
-            s.execute(statement);
-        } catch (SQLException e) {
-            throw new SQLException("DeploymentReplicasIT needs PostgreSQL on 127.0.0.1:5432 (database 'test', user "
-                    + "'postgres', trust auth): " + e.getMessage(), e);
-        }
-    }
-
-    private static void requireRedis() {
-        RedisClient client = RedisClient.create(REDIS);
-        try (var c = client.connect()) {
-            assertThat(c.sync().ping()).isEqualTo("PONG");
-        } catch (RuntimeException e) {
-            throw new IllegalStateException("DeploymentReplicasIT needs Redis on 127.0.0.1:6379: " + e.getMessage(), e);
-        } finally {
-            client.shutdown();
         }
     }
 }

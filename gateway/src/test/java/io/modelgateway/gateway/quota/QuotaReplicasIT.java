@@ -3,6 +3,7 @@ package io.modelgateway.gateway.quota;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.modelgateway.gateway.Replicas;
 import io.modelgateway.gateway.AdminClient;
 import io.modelgateway.gateway.GatewayApplication;
 import io.modelgateway.gateway.quota.internal.MutableClock;
@@ -14,9 +15,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -45,7 +43,6 @@ import tools.jackson.databind.JsonNode;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class QuotaReplicasIT {
 
-    private static final String PG = "jdbc:postgresql://127.0.0.1:5432/test";
     private static final String ADMIN_KEY = "sk-it-quota-admin-key";
     private static final String RUN = UUID.randomUUID().toString().replace("-", "").substring(0, 12);
     private static final String SCHEMA = "mgw_quota_" + RUN;
@@ -60,7 +57,7 @@ class QuotaReplicasIT {
     static void start() throws Exception {
         redisPort = freePort();
         startRedis();
-        sql("DROP SCHEMA IF EXISTS " + SCHEMA + " CASCADE");
+        Replicas.sql("DROP SCHEMA IF EXISTS " + SCHEMA + " CASCADE");
         one = replica();
         two = replica();
     }
@@ -76,7 +73,7 @@ class QuotaReplicasIT {
         if (redis != null) {
             redis.destroyForcibly().waitFor();
         }
-        sql("DROP SCHEMA IF EXISTS " + SCHEMA + " CASCADE");
+        Replicas.sql("DROP SCHEMA IF EXISTS " + SCHEMA + " CASCADE");
     }
 
     @Test
@@ -198,21 +195,10 @@ class QuotaReplicasIT {
     // --- replicas, Redis, PostgreSQL ---
 
     private static ConfigurableApplicationContext replica() {
-        Map<String, Object> p = new HashMap<>();
-        p.put("server.port", "0");
-        // each replica has its own usage spool (one writer per spool directory)
-        p.put("gateway.billing.spool-dir", System.getProperty("java.io.tmpdir") + "/replica-spool-" + java.util.UUID.randomUUID());
-        p.put("spring.datasource.url", PG + "?currentSchema=" + SCHEMA);
-        p.put("spring.datasource.username", "postgres");
-        p.put("spring.datasource.password", "");
-        p.put("spring.flyway.schemas", SCHEMA);
-        p.put("spring.flyway.default-schema", SCHEMA);
+        Map<String, Object> p = new HashMap<>(Replicas.onPostgres(SCHEMA));
         p.put("gateway.tenancy.redis-url", redisUrl());
         p.put("gateway.tenancy.channel", "model-gateway:tenancy:" + SCHEMA);
         p.put("gateway.quota.redis-url", redisUrl());
-        // one usage spool per replica (one writer per directory), as TwoReplicasIT does
-        p.put("gateway.billing.spool-dir", System.getProperty("java.io.tmpdir") + "/" + SCHEMA + "-spool-"
-                + java.util.UUID.randomUUID());
         p.put("gateway.quota.key-prefix", "mgw-quota-it:" + RUN);
         p.put("gateway.quota.replicas", "2");
         p.put("gateway.quota.recovery-interval", "200ms");
@@ -220,8 +206,6 @@ class QuotaReplicasIT {
         p.put("gateway.admin-api-key", ADMIN_KEY);
         p.put("gateway.demo-api-key", "sk-it-quota-demo-key");
         p.put("gateway.embedded-model-server.embeddings", "false");
-        p.put("gateway.billing.spool-dir", System.getProperty("java.io.tmpdir") + "/" + SCHEMA + "-spool-"
-                + UUID.randomUUID()); // one usage spool per replica
         p.put("gateway.deployments.echo.rpm", "60");
         p.put("management.endpoints.web.exposure.include", "health");
         String[] args = p.entrySet().stream().map(e -> "--" + e.getKey() + "=" + e.getValue()).toArray(String[]::new);
@@ -254,15 +238,6 @@ class QuotaReplicasIT {
     private static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0)) {
             return s.getLocalPort();
-        }
-    }
-
-    private static void sql(String statement) throws SQLException {
-        try (Connection c = DriverManager.getConnection(PG, "postgres", "")) {
-            c.createStatement().execute(statement);
-        } catch (SQLException e) {
-            throw new SQLException("QuotaReplicasIT needs PostgreSQL on 127.0.0.1:5432 (database 'test', user "
-                    + "'postgres', trust auth): " + e.getMessage(), e);
         }
     }
 

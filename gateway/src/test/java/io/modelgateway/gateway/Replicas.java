@@ -1,0 +1,61 @@
+package io.modelgateway.gateway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.lettuce.core.RedisClient;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * What every multi-replica IT needs: the local PostgreSQL and Redis (failing loudly when they are missing),
+ * and the properties of one gateway replica on PostgreSQL in the test's own schema with its own usage spool.
+ */
+public final class Replicas {
+
+    public static final String PG = "jdbc:postgresql://127.0.0.1:5432/test";
+    public static final String REDIS = "redis://127.0.0.1:6379";
+
+    private Replicas() {}
+
+    /** A replica on a random port, on PostgreSQL in {@code schema}, with a usage spool of its own. */
+    public static Map<String, Object> onPostgres(String schema) {
+        Map<String, Object> p = new HashMap<>();
+        p.put("server.port", "0");
+        p.put("spring.datasource.url", PG + "?currentSchema=" + schema);
+        p.put("spring.datasource.username", "postgres");
+        p.put("spring.datasource.password", "");
+        p.put("spring.flyway.schemas", schema);
+        p.put("spring.flyway.default-schema", schema);
+        // one writer per spool directory
+        p.put("gateway.billing.spool-dir", System.getProperty("java.io.tmpdir") + "/" + schema + "-spool-"
+                + UUID.randomUUID());
+        return p;
+    }
+
+    /** Runs one statement on the test database. */
+    public static void sql(String statement) throws SQLException {
+        try (Connection c = DriverManager.getConnection(PG, "postgres", ""); Statement s = c.createStatement()) {
+            s.execute(statement);
+        } catch (SQLException e) {
+            throw new SQLException("this test needs PostgreSQL on 127.0.0.1:5432 (database 'test', user "
+                    + "'postgres', trust auth): " + e.getMessage(), e);
+        }
+    }
+
+    /** Fails unless the local Redis answers. */
+    public static void requireRedis() {
+        RedisClient client = RedisClient.create(REDIS);
+        try (var c = client.connect()) {
+            assertThat(c.sync().ping()).isEqualTo("PONG");
+        } catch (RuntimeException e) {
+            throw new IllegalStateException("this test needs Redis on 127.0.0.1:6379: " + e.getMessage(), e);
+        } finally {
+            client.shutdown();
+        }
+    }
+}

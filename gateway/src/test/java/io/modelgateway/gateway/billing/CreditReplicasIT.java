@@ -139,6 +139,37 @@ class CreditReplicasIT {
         awaitNoDrift();
     }
 
+    @Test
+    void aCreditBucketLostFromRedisIsRebuiltFromTheLedger() throws Exception {
+        String tenant = "rebuild-" + RUN;
+        admin(one).createTenant(tenant, "echo");
+        admin(one).expect(201, "POST", "/tenants/" + tenant + "/credits/grants", "{\"amount\":\"1.00\"}");
+        String key = admin(one).issueKey(tenant);
+        awaitKnown(two, key);
+        assertThat(chat(one, key).join().statusCode()).isEqualTo(200);
+        assertThat(one.getBean(UsageWriter.class).awaitStored(Duration.ofSeconds(30))).isTrue();
+        long spent = query("SELECT COALESCE(SUM(cost_micros), 0) FROM usage_record WHERE tenant_id = ?", tenant);
+        assertThat(spent).isPositive();
+
+        String bucketKey = "mgw-credits-it:" + RUN + ":" + tenant;
+        io.lettuce.core.RedisClient redis = io.lettuce.core.RedisClient.create(Replicas.REDIS);
+        try (var c = redis.connect()) {
+            assertThat(c.sync().exists(bucketKey)).as("the tenant's bucket lives in Redis").isEqualTo(1L);
+            c.sync().del(bucketKey); // what a Redis restart without persistence does
+            JsonNode balance = admin(two).expect(200, "GET", "/tenants/" + tenant + "/credits", null);
+            assertThat(balance.get("available_micros").asLong()).as("rebuilt from the ledger")
+                    .isEqualTo(1_000_000 - spent);
+            assertThat(c.sync().exists(bucketKey)).isEqualTo(1L);
+        } finally {
+            redis.shutdown();
+        }
+        assertThat(chat(two, key).join().statusCode()).isEqualTo(200);
+        assertThat(two.getBean(UsageWriter.class).awaitStored(Duration.ofSeconds(30))).isTrue();
+        long spentAfter = query("SELECT COALESCE(SUM(cost_micros), 0) FROM usage_record WHERE tenant_id = ?", tenant);
+        assertThat(admin(one).expect(200, "GET", "/tenants/" + tenant + "/credits", null).get("available_micros")
+                .asLong()).isEqualTo(1_000_000 - spentAfter);
+    }
+
     /** The periodic check (every 300 ms here) compares the shared bucket with the ledger on each replica. */
     private static void awaitNoDrift() throws InterruptedException {
         Thread.sleep(1000);

@@ -49,7 +49,6 @@ final class Credits {
     private final Map<String, Boolean> accounts = new ConcurrentHashMap<>();
     private final AtomicLong drift = new AtomicLong();
     private final LongAdder expiredHolds = new LongAdder();
-    private final LongAdder refused = new LongAdder();
     private volatile PriceBook prices = PriceBook.empty();
     private CreditBuckets buckets;
     private CreditMeters meters = CreditMeters.NONE;
@@ -114,7 +113,6 @@ final class Credits {
                 if (taken > 0) {
                     buckets.give(tenant, taken);
                 }
-                refused.increment();
                 meters.hold(tenant, CreditMeters.HoldResult.REFUSED);
                 return Mono.error(ApiException.insufficientQuota());
             }
@@ -248,10 +246,6 @@ final class Credits {
 
     long expiredHolds() {
         return expiredHolds.sum();
-    }
-
-    long refused() {
-        return refused.sum();
     }
 
     int openHolds() {

@@ -1,24 +1,29 @@
 package io.modelgateway.gateway.auth;
 
-import io.modelgateway.gateway.auth.Credentials.Area;
 import io.modelgateway.gateway.error.ApiException;
 import io.modelgateway.gateway.tenancy.Credential;
 import io.modelgateway.gateway.tenancy.KeyCheck;
-import io.modelgateway.gateway.tenancy.Scope;
 import io.modelgateway.gateway.tenancy.Tenancy;
+import java.util.List;
 import java.util.Set;
 import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.server.PathContainer;
 import org.springframework.security.core.context.ReactiveSecurityContextHolder;
 import org.springframework.security.core.context.SecurityContext;
 import org.springframework.stereotype.Component;
+import org.springframework.web.server.ResponseStatusException;
 import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.WebFilter;
 import org.springframework.web.server.WebFilterChain;
 import reactor.core.publisher.Mono;
 
 /**
- * Authenticates the OpenAI/Azure endpoints and the admin API, and records the {@link Caller}. API keys
+ * The gate's decision, made once per request before any handler runs: authenticates the credential and
+ * checks it against the {@link Access} of the routes the request matched ({@link GateFilter}), including
+ * tenant ownership of a {@code {tenant}} path variable; then records the {@link Caller}. Deny by default: a
+ * request no declaration covers gets 401 without a valid credential and 404 with one. API keys
  * ({@code api-key} header or a non-JWT bearer) are checked here, from memory, without Spring Security.
  * JWTs were already validated by the resource server chain (which sees only JWT requests, see
  * {@link JwtSecurityConfiguration}); here they get the same tenant and scope checks as keys.
@@ -35,8 +40,8 @@ public class AuthenticationFilter implements WebFilter {
 
     @Override
     public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
-        Area area = Credentials.area(exchange.getRequest().getPath().value());
-        if (area == null) {
+        List<RouteTable.Route> routes = RouteTable.matched(exchange);
+        if (RouteTable.isPublic(routes)) {
             return chain.filter(exchange);
         }
         if (Credentials.isJwtRequest(exchange)) {
@@ -44,13 +49,13 @@ public class AuthenticationFilter implements WebFilter {
                     .map(SecurityContext::getAuthentication)
                     .ofType(JwtCallerToken.class)
                     .switchIfEmpty(Mono.error(ApiException::invalidToken))
-                    .flatMap(token -> admit(area, tenancy.checkTenant(token.credential()), exchange, chain));
+                    .flatMap(token -> admit(routes, tenancy.checkTenant(token.credential()), exchange, chain));
         }
         String key = presentedKey(exchange.getRequest().getHeaders());
         if (key == null) {
             return Mono.error(ApiException.missingKey());
         }
-        return admit(area, tenancy.checkKey(key), exchange, chain);
+        return admit(routes, tenancy.checkKey(key), exchange, chain);
     }
 
     private static String presentedKey(HttpHeaders headers) {
@@ -58,8 +63,12 @@ public class AuthenticationFilter implements WebFilter {
         return apiKey != null ? apiKey : Credentials.bearer(headers);
     }
 
-    private static Mono<Void> admit(Area area, KeyCheck check, ServerWebExchange exchange, WebFilterChain chain) {
-        ApiException refusal = refusal(area, check);
+    private static Mono<Void> admit(List<RouteTable.Route> routes, KeyCheck check, ServerWebExchange exchange,
+            WebFilterChain chain) {
+        Exception refusal = refusal(check);
+        if (refusal == null) {
+            refusal = refusal(routes, check.credential(), exchange.getRequest().getPath().pathWithinApplication());
+        }
         if (refusal != null) {
             return Mono.error(refusal);
         }
@@ -69,30 +78,36 @@ public class AuthenticationFilter implements WebFilter {
         return chain.filter(exchange);
     }
 
-    /** Why the request is refused, or {@code null} to let it in. */
-    static ApiException refusal(Area area, KeyCheck check) {
+    /** Why the credential is refused as such, or {@code null} if it is valid. */
+    static ApiException refusal(KeyCheck check) {
         return switch (check.outcome()) {
             case UNKNOWN -> ApiException.invalidKey();
             case REVOKED -> ApiException.revokedKey();
             case EXPIRED -> ApiException.expiredKey();
             case TENANT_UNKNOWN -> ApiException.unknownTenant();
             case TENANT_SUSPENDED -> ApiException.tenantSuspended();
-            case OK -> scopeRefusal(area, check.credential());
+            case OK -> null;
         };
     }
 
-    private static ApiException scopeRefusal(Area area, Credential c) {
-        if (area == Area.ADMIN) {
-            return c.has(Scope.ADMIN) ? null : ApiException.insufficientScope(Scope.ADMIN.value());
+    /**
+     * Why a valid credential may not call this request's routes, or {@code null}: every route it matched
+     * must admit it (usually there is one), and a tenant credential names only its own tenant.
+     */
+    static Exception refusal(List<RouteTable.Route> routes, Credential c, PathContainer path) {
+        if (routes.isEmpty()) {
+            return new ResponseStatusException(HttpStatus.NOT_FOUND);
         }
-        if (area == Area.FINANCE) {
-            boolean platform = c.tenantId() == null && (c.has(Scope.FINANCE) || c.has(Scope.ADMIN));
-            boolean own = c.tenantId() != null && c.has(Scope.USAGE_READ);
-            return platform || own ? null : ApiException.insufficientScope(
-                    c.tenantId() == null ? Scope.FINANCE.value() : Scope.USAGE_READ.value());
+        for (RouteTable.Route route : routes) {
+            ApiException refusal = route.access().refusal(c);
+            if (refusal != null) {
+                return refusal;
+            }
+            String tenant = route.tenant(path);
+            if (tenant != null && c.tenantId() != null && !tenant.equals(c.tenantId())) {
+                return ApiException.otherTenant();
+            }
         }
-        return c.tenantId() != null && c.has(Scope.INFERENCE)
-                ? null
-                : ApiException.insufficientScope(Scope.INFERENCE.value());
+        return null;
     }
 }

@@ -22,6 +22,11 @@ public record Caller(String tenant, String credential, Set<Scope> scopes, Set<St
         return scopes.contains(scope);
     }
 
+    /** Whether this is a platform credential (one of no tenant). */
+    public boolean platform() {
+        return tenant == null;
+    }
+
     /** Whether the tenant may use this deployment. Platform credentials use no deployments. */
     public boolean mayUse(String deployment) {
         return deployments.contains(deployment) || deployments.contains(Tenant.ALL_DEPLOYMENTS);

@@ -14,30 +14,13 @@ public final class Credentials {
 
     private Credentials() {}
 
-    /** The protected area a path belongs to, or {@code null} for open paths (health, OpenAPI document). */
-    static Area area(String path) {
-        if (path.startsWith("/v1/organization/")) {
-            return Area.FINANCE;
-        }
-        if (path.startsWith("/v1/") || path.startsWith("/openai/")) {
-            return Area.INFERENCE;
-        }
-        if (path.startsWith("/admin/v1/") && !path.equals("/admin/v1/openapi.yaml")) {
-            return Area.ADMIN;
-        }
-        return null;
-    }
-
     /**
-     * {@code FINANCE}: the usage, costs, statements and reconciliation reports under
-     * {@code /v1/organization/}, for {@code finance} and {@code admin} credentials (every tenant) and tenant
-     * credentials with {@code usage.read} (their own tenant only, enforced by the finance handlers).
+     * Whether this request carries a JWT for a route that is not public (the only requests Spring Security
+     * sees). The gate has matched the routes already ({@link RouteTable#MATCHED}); an undeclared path is not
+     * public.
      */
-    enum Area { INFERENCE, ADMIN, FINANCE }
-
-    /** Whether this request carries a JWT for a protected area (the only requests Spring Security sees). */
     public static boolean isJwtRequest(ServerWebExchange exchange) {
-        if (area(exchange.getRequest().getPath().value()) == null) {
+        if (RouteTable.isPublic(RouteTable.matched(exchange))) {
             return false;
         }
         HttpHeaders headers = exchange.getRequest().getHeaders();

@@ -1,6 +1,10 @@
 package io.modelgateway.gateway.finance;
 
+import static io.modelgateway.gateway.auth.Access.FINANCE;
+import static io.modelgateway.gateway.auth.Access.TENANT_USAGE;
+
 import io.modelgateway.billing.pricing.PriceStore;
+import io.modelgateway.gateway.auth.Access;
 import io.modelgateway.gateway.billing.BillingProperties;
 import io.modelgateway.gateway.finance.internal.FinanceHandlers;
 import io.modelgateway.gateway.tenancy.Tenancy;
@@ -15,7 +19,10 @@ import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 
 /**
- * Wires the finance API. Its JDBC work (report queries, CSV cursors) runs on a bounded scheduler of its
+ * Wires the finance API. Reports and statements are for a tenant's {@code usage.read} credential (its own
+ * tenant; the gate checks the {@code {tenant}} path variable, the handlers limit reports to the caller's
+ * tenant) and for platform {@code finance} and {@code admin} credentials; closing statements and
+ * reconciliation only for the latter. Its JDBC work (report queries, CSV cursors) runs on a bounded scheduler of its
  * own, so a long export never takes threads from credit holds and usage recording, and never runs on an
  * event loop.
  */
@@ -23,6 +30,7 @@ import reactor.core.scheduler.Schedulers;
 public class FinanceConfiguration {
 
     static final String ORG = "/v1/organization";
+    private static final String ACCESS = Access.ATTRIBUTE;
 
     @Bean(destroyMethod = "dispose")
     Scheduler financeJdbcScheduler() {
@@ -35,13 +43,13 @@ public class FinanceConfiguration {
         FinanceHandlers h = new FinanceHandlers(dataSource, prices, tenancy, financeJdbcScheduler, clock,
                 billing.currency());
         return RouterFunctions.route()
-                .GET(ORG + "/usage/completions", h::completions)
-                .GET(ORG + "/usage/embeddings", h::embeddings)
-                .GET(ORG + "/usage/records", h::records)
-                .GET(ORG + "/costs", h::costs)
-                .GET(ORG + "/statements/{tenant}/{period}", h::statement)
-                .POST(ORG + "/statements/{tenant}/{period}/close", h::close)
-                .GET(ORG + "/reconciliation", h::reconciliation)
+                .GET(ORG + "/usage/completions", h::completions).withAttribute(ACCESS, TENANT_USAGE)
+                .GET(ORG + "/usage/embeddings", h::embeddings).withAttribute(ACCESS, TENANT_USAGE)
+                .GET(ORG + "/usage/records", h::records).withAttribute(ACCESS, TENANT_USAGE)
+                .GET(ORG + "/costs", h::costs).withAttribute(ACCESS, TENANT_USAGE)
+                .GET(ORG + "/statements/{tenant}/{period}", h::statement).withAttribute(ACCESS, TENANT_USAGE)
+                .POST(ORG + "/statements/{tenant}/{period}/close", h::close).withAttribute(ACCESS, FINANCE)
+                .GET(ORG + "/reconciliation", h::reconciliation).withAttribute(ACCESS, FINANCE)
                 .build();
     }
 }

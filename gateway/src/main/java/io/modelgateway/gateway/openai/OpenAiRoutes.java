@@ -1,6 +1,8 @@
 package io.modelgateway.gateway.openai;
 
+import static io.modelgateway.gateway.auth.Access.INFERENCE;
 
+import io.modelgateway.gateway.auth.Access;
 import io.modelgateway.gateway.auth.Caller;
 import io.modelgateway.gateway.config.GatewayProperties;
 import io.modelgateway.gateway.deployment.Deployments;
@@ -31,6 +33,7 @@ public class OpenAiRoutes {
 
     private static final String[] PREFIXES = {"/v1", "/openai/v1"};
     private static final String AZURE = "/openai/deployments/{deployment}";
+    private static final String ACCESS = Access.ATTRIBUTE;
 
     @Bean
     RouterFunction<ServerResponse> openAiRouter(GatewayProperties properties, Deployments deployments,
@@ -45,20 +48,24 @@ public class OpenAiRoutes {
 
         RouterFunctions.Builder routes = RouterFunctions.route();
         for (String prefix : PREFIXES) {
-            routes.POST(prefix + "/chat/completions", withBody(chat, maxBytes))
-                    .POST(prefix + "/completions", withBody(completion, maxBytes))
-                    .POST(prefix + "/embeddings", withBody(embedding, maxBytes))
+            routes.POST(prefix + "/chat/completions", withBody(chat, maxBytes)).withAttribute(ACCESS, INFERENCE)
+                    .POST(prefix + "/completions", withBody(completion, maxBytes)).withAttribute(ACCESS, INFERENCE)
+                    .POST(prefix + "/embeddings", withBody(embedding, maxBytes)).withAttribute(ACCESS, INFERENCE)
                     .GET(prefix + "/models", req -> models.list(Caller.of(req.exchange())))
+                    .withAttribute(ACCESS, INFERENCE)
                     .GET(prefix + "/models/{*id}", req -> models.get(req.pathVariable("id").substring(1),
-                            Caller.of(req.exchange())));
+                            Caller.of(req.exchange())))
+                    .withAttribute(ACCESS, INFERENCE);
             for (String path : new String[] {"/chat/completions", "/completions", "/embeddings"}) {
-                routes.route(RequestPredicates.path(prefix + path), OpenAiRoutes::methodNotAllowed);
+                routes.route(RequestPredicates.path(prefix + path), OpenAiRoutes::methodNotAllowed)
+                        .withAttribute(ACCESS, INFERENCE);
             }
-            routes.route(RequestPredicates.path(prefix + "/models/**"), OpenAiRoutes::methodNotAllowed);
+            routes.route(RequestPredicates.path(prefix + "/models/**"), OpenAiRoutes::methodNotAllowed)
+                    .withAttribute(ACCESS, INFERENCE);
         }
-        routes.POST(AZURE + "/chat/completions", azure(withBody(chat, maxBytes)))
-                .POST(AZURE + "/completions", azure(withBody(completion, maxBytes)))
-                .POST(AZURE + "/embeddings", azure(withBody(embedding, maxBytes)));
+        routes.POST(AZURE + "/chat/completions", azure(withBody(chat, maxBytes))).withAttribute(ACCESS, INFERENCE)
+                .POST(AZURE + "/completions", azure(withBody(completion, maxBytes))).withAttribute(ACCESS, INFERENCE)
+                .POST(AZURE + "/embeddings", azure(withBody(embedding, maxBytes))).withAttribute(ACCESS, INFERENCE);
         return routes.build();
     }
 

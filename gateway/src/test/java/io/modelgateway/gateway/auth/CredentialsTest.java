@@ -17,14 +17,4 @@ class CredentialsTest {
         assertThat(Credentials.looksLikeJwt("sk-mg-a.b.c")).isFalse();
         assertThat(Credentials.looksLikeJwt(null)).isFalse();
     }
-
-    @Test
-    void protectedAreas() {
-        assertThat(Credentials.area("/v1/chat/completions")).isEqualTo(Credentials.Area.INFERENCE);
-        assertThat(Credentials.area("/openai/deployments/x/embeddings")).isEqualTo(Credentials.Area.INFERENCE);
-        assertThat(Credentials.area("/admin/v1/tenants")).isEqualTo(Credentials.Area.ADMIN);
-        assertThat(Credentials.area("/v1/organization/usage/completions")).isEqualTo(Credentials.Area.FINANCE);
-        assertThat(Credentials.area("/admin/v1/openapi.yaml")).isNull();
-        assertThat(Credentials.area("/actuator/health")).isNull();
-    }
 }

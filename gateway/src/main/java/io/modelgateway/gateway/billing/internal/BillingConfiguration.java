@@ -1,5 +1,9 @@
 package io.modelgateway.gateway.billing.internal;
 
+import static io.modelgateway.gateway.auth.Access.ADMIN;
+import static io.modelgateway.gateway.auth.Access.FINANCE;
+import static io.modelgateway.gateway.auth.Access.TENANT_USAGE;
+
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -7,6 +11,7 @@ import io.modelgateway.billing.ledger.Ledger;
 import io.modelgateway.billing.pricing.PriceStore;
 import io.modelgateway.billing.usage.UsageStore;
 import io.modelgateway.billing.usage.UsageWriter;
+import io.modelgateway.gateway.auth.Access;
 import io.modelgateway.gateway.billing.BillingProperties;
 import io.modelgateway.gateway.metrics.MetricNames;
 import io.modelgateway.gateway.metrics.MetricsProperties;
@@ -17,12 +22,6 @@ import javax.sql.DataSource;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import io.modelgateway.gateway.auth.Caller;
-import io.modelgateway.gateway.error.ApiException;
-import io.modelgateway.gateway.tenancy.Scope;
-import org.springframework.web.reactive.function.server.HandlerFunction;
-import org.springframework.web.reactive.function.server.ServerRequest;
-import reactor.core.publisher.Mono;
 import org.springframework.web.reactive.function.server.RouterFunction;
 import org.springframework.web.reactive.function.server.RouterFunctions;
 import org.springframework.web.reactive.function.server.ServerResponse;
@@ -34,6 +33,8 @@ import reactor.core.scheduler.Schedulers;
 public class BillingConfiguration {
 
     private static final String V1 = "/admin/v1";
+    private static final String CREDITS = "/v1/organization/projects/{tenant}/credits";
+    private static final String ACCESS = Access.ATTRIBUTE;
 
     /** JDBC is blocking: billing's database work runs here, never on an event loop. */
     @Bean(destroyMethod = "dispose")
@@ -118,52 +119,21 @@ public class BillingConfiguration {
         BillingAdmin admin = new BillingAdmin(credits, ledger, prices, tenancy, billingJdbcScheduler, clock,
                 p.currency());
         return RouterFunctions.route()
-                .GET(V1 + "/prices", admin::listPrices)
-                .GET(V1 + "/prices/{deployment}", admin::deploymentPrices)
-                .POST(V1 + "/prices/{deployment}", admin::addPrice)
-                .GET(V1 + "/tenants/{tenant}/credits", admin::balance)
-                .GET(V1 + "/tenants/{tenant}/credits/ledger", admin::entries)
-                .POST(V1 + "/tenants/{tenant}/credits/grants", admin::grant)
-                .POST(V1 + "/tenants/{tenant}/credits/top-ups", admin::topUp)
-                .POST(V1 + "/tenants/{tenant}/credits/adjustments", admin::adjust)
-                .build()
-                .and(balanceApi(admin));
-    }
-
-    /**
-     * The balance API for finance tools and tenants: a tenant's {@code usage.read} key reads its own balance
-     * and ledger; {@code finance} and {@code admin} credentials read any and post grants, top-ups and
-     * adjustments. (The authentication filter already admits only those credentials under this path.)
-     */
-    private static RouterFunction<ServerResponse> balanceApi(BillingAdmin admin) {
-        String credits = "/v1/organization/projects/{tenant}/credits";
-        return RouterFunctions.route()
-                .GET(credits, admin::balance)
-                .GET(credits + "/ledger", admin::entries)
-                .filter(BillingConfiguration::ownTenantOrPlatform)
-                .build()
-                .and(RouterFunctions.route()
-                        .POST(credits + "/grants", admin::grant)
-                        .POST(credits + "/top-ups", admin::topUp)
-                        .POST(credits + "/adjustments", admin::adjust)
-                        .filter(BillingConfiguration::platformOnly)
-                        .build());
-    }
-
-    private static Mono<ServerResponse> ownTenantOrPlatform(ServerRequest req, HandlerFunction<ServerResponse> next) {
-        Caller c = Caller.of(req.exchange());
-        if (platform(c)) {
-            return next.handle(req);
-        }
-        return req.pathVariable("tenant").equals(c.tenant()) ? next.handle(req) : Mono.error(ApiException.otherTenant());
-    }
-
-    private static Mono<ServerResponse> platformOnly(ServerRequest req, HandlerFunction<ServerResponse> next) {
-        return platform(Caller.of(req.exchange())) ? next.handle(req)
-                : Mono.error(ApiException.insufficientScope(Scope.FINANCE.value()));
-    }
-
-    private static boolean platform(Caller c) {
-        return c != null && c.tenant() == null && (c.has(Scope.FINANCE) || c.has(Scope.ADMIN));
+                .GET(V1 + "/prices", admin::listPrices).withAttribute(ACCESS, ADMIN)
+                .GET(V1 + "/prices/{deployment}", admin::deploymentPrices).withAttribute(ACCESS, ADMIN)
+                .POST(V1 + "/prices/{deployment}", admin::addPrice).withAttribute(ACCESS, ADMIN)
+                .GET(V1 + "/tenants/{tenant}/credits", admin::balance).withAttribute(ACCESS, ADMIN)
+                .GET(V1 + "/tenants/{tenant}/credits/ledger", admin::entries).withAttribute(ACCESS, ADMIN)
+                .POST(V1 + "/tenants/{tenant}/credits/grants", admin::grant).withAttribute(ACCESS, ADMIN)
+                .POST(V1 + "/tenants/{tenant}/credits/top-ups", admin::topUp).withAttribute(ACCESS, ADMIN)
+                .POST(V1 + "/tenants/{tenant}/credits/adjustments", admin::adjust).withAttribute(ACCESS, ADMIN)
+                // The balance API for finance tools and tenants: a tenant's usage.read credential reads its own
+                // balance and ledger; finance and admin credentials read any and post grants, top-ups, adjustments.
+                .GET(CREDITS, admin::balance).withAttribute(ACCESS, TENANT_USAGE)
+                .GET(CREDITS + "/ledger", admin::entries).withAttribute(ACCESS, TENANT_USAGE)
+                .POST(CREDITS + "/grants", admin::grant).withAttribute(ACCESS, FINANCE)
+                .POST(CREDITS + "/top-ups", admin::topUp).withAttribute(ACCESS, FINANCE)
+                .POST(CREDITS + "/adjustments", admin::adjust).withAttribute(ACCESS, FINANCE)
+                .build();
     }
 }

@@ -1,6 +1,8 @@
 package io.modelgateway.gateway.compliance.internal;
 
-import io.modelgateway.gateway.auth.Caller;
+import static io.modelgateway.gateway.auth.Access.ADMIN;
+
+import io.modelgateway.gateway.auth.Access;
 import io.modelgateway.gateway.compliance.AuditRecord;
 import io.modelgateway.gateway.compliance.ComplianceAudit;
 import io.modelgateway.gateway.compliance.CompliancePolicies;
@@ -8,7 +10,6 @@ import io.modelgateway.gateway.compliance.PolicySpec;
 import io.modelgateway.gateway.deployment.Deployments;
 import io.modelgateway.gateway.error.ApiException;
 import io.modelgateway.gateway.openai.internal.Bodies;
-import io.modelgateway.gateway.tenancy.Scope;
 import io.modelgateway.gateway.tenancy.Tenancy;
 import java.time.Clock;
 import java.time.Duration;
@@ -18,7 +19,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.springframework.http.MediaType;
-import org.springframework.web.reactive.function.server.HandlerFunction;
 import org.springframework.web.reactive.function.server.RouterFunction;
 import org.springframework.web.reactive.function.server.RouterFunctions;
 import org.springframework.web.reactive.function.server.ServerRequest;
@@ -37,6 +37,7 @@ final class ComplianceAdmin {
     private static final String V1 = "/admin/v1";
     private static final long MAX_BODY = 4L * 1024 * 1024;
     private static final int MAX_AUDIT_LIMIT = 1000;
+    private static final String ACCESS = Access.ATTRIBUTE;
     private static final String PLATFORM = CompliancePolicies.PLATFORM;
     private static final String ALL = CompliancePolicies.ALL_DEPLOYMENTS;
 
@@ -60,18 +61,17 @@ final class ComplianceAdmin {
         String tenantPolicy = V1 + "/tenants/{tenant}/policy";
         String deploymentPolicy = tenantPolicy + "/deployments/{deployment}";
         return RouterFunctions.route()
-                .GET(platform, req -> get(PLATFORM, ALL))
-                .PUT(platform, req -> put(req, PLATFORM, ALL))
-                .DELETE(platform, req -> delete(PLATFORM, ALL))
-                .GET(tenantPolicy + "/effective", this::effective)
-                .GET(tenantPolicy, req -> tenant(req).then(get(t(req), ALL)))
-                .PUT(tenantPolicy, req -> tenant(req).then(put(req, t(req), ALL)))
-                .DELETE(tenantPolicy, req -> tenant(req).then(delete(t(req), ALL)))
-                .GET(deploymentPolicy, req -> scoped(req).then(get(t(req), d(req))))
-                .PUT(deploymentPolicy, req -> scoped(req).then(put(req, t(req), d(req))))
-                .DELETE(deploymentPolicy, req -> scoped(req).then(delete(t(req), d(req))))
-                .GET(V1 + "/audit", this::audit)
-                .filter(ComplianceAdmin::requireAdmin)
+                .GET(platform, req -> get(PLATFORM, ALL)).withAttribute(ACCESS, ADMIN)
+                .PUT(platform, req -> put(req, PLATFORM, ALL)).withAttribute(ACCESS, ADMIN)
+                .DELETE(platform, req -> delete(PLATFORM, ALL)).withAttribute(ACCESS, ADMIN)
+                .GET(tenantPolicy + "/effective", this::effective).withAttribute(ACCESS, ADMIN)
+                .GET(tenantPolicy, req -> tenant(req).then(get(t(req), ALL))).withAttribute(ACCESS, ADMIN)
+                .PUT(tenantPolicy, req -> tenant(req).then(put(req, t(req), ALL))).withAttribute(ACCESS, ADMIN)
+                .DELETE(tenantPolicy, req -> tenant(req).then(delete(t(req), ALL))).withAttribute(ACCESS, ADMIN)
+                .GET(deploymentPolicy, req -> scoped(req).then(get(t(req), d(req)))).withAttribute(ACCESS, ADMIN)
+                .PUT(deploymentPolicy, req -> scoped(req).then(put(req, t(req), d(req)))).withAttribute(ACCESS, ADMIN)
+                .DELETE(deploymentPolicy, req -> scoped(req).then(delete(t(req), d(req)))).withAttribute(ACCESS, ADMIN)
+                .GET(V1 + "/audit", this::audit).withAttribute(ACCESS, ADMIN)
                 .build();
     }
 
@@ -195,13 +195,5 @@ final class ComplianceAdmin {
 
     private static Mono<ServerResponse> ok(Object body) {
         return ServerResponse.ok().contentType(MediaType.APPLICATION_JSON).bodyValue(SpecJson.bytes(body));
-    }
-
-    private static Mono<ServerResponse> requireAdmin(ServerRequest req, HandlerFunction<ServerResponse> next) {
-        Caller caller = Caller.of(req.exchange());
-        if (caller == null) {
-            return Mono.error(ApiException.missingKey());
-        }
-        return caller.has(Scope.ADMIN) ? next.handle(req) : Mono.error(ApiException.insufficientScope("admin"));
     }
 }

@@ -206,10 +206,8 @@ public final class FinanceHandlers {
 
     public Mono<ServerResponse> statement(ServerRequest req) {
         String tenant = req.pathVariable("tenant");
-        return Mono.fromCallable(() -> {
-            Params.mayRead(req, tenant);
-            return period(req);
-        }).flatMap(period -> existing(tenant).then(blocking(() -> statements.stored(tenant, period)))
+        return Mono.fromCallable(() -> period(req))
+                .flatMap(period -> existing(tenant).then(blocking(() -> statements.stored(tenant, period)))
                 .flatMap(stored -> stored.isPresent()
                         ? statementBody(req, stored.get().json(), stored.get().csv(), tenant, period)
                         : blocking(() -> statements.compute(tenant, period, prices.load()))
@@ -218,10 +216,7 @@ public final class FinanceHandlers {
 
     public Mono<ServerResponse> close(ServerRequest req) {
         String tenant = req.pathVariable("tenant");
-        return Mono.fromCallable(() -> {
-            Params.platformOnly(req);
-            return period(req);
-        }).flatMap(period -> existing(tenant).then(blocking(() -> {
+        return Mono.fromCallable(() -> period(req)).flatMap(period -> existing(tenant).then(blocking(() -> {
             try {
                 return statements.close(tenant, period, clock.instant(), prices.load(), FinanceHandlers::json,
                         StatementCsv::render);
@@ -234,7 +229,6 @@ public final class FinanceHandlers {
 
     public Mono<ServerResponse> reconciliation(ServerRequest req) {
         return Mono.fromCallable(() -> {
-            Params.platformOnly(req);
             Instant start = Params.time(req, "start_time");
             Instant end = Params.time(req, "end_time", clock.instant());
             if (!end.isAfter(start)) {

@@ -2,7 +2,6 @@ package io.modelgateway.gateway.finance.internal;
 
 import io.modelgateway.gateway.auth.Caller;
 import io.modelgateway.gateway.error.ApiException;
-import io.modelgateway.gateway.tenancy.Scope;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -100,28 +99,12 @@ final class Params {
         return Caller.of(req.exchange());
     }
 
-    /** Platform finance and admin credentials see every tenant; tenant credentials only their own. */
-    static boolean platform(Caller c) {
-        return c.tenant() == null && (c.has(Scope.FINANCE) || c.has(Scope.ADMIN));
-    }
-
-    /** The tenants a report covers: what was asked for, but never other than the caller's own tenant. */
+    /**
+     * The tenants a report covers: what a platform caller asked for; a tenant caller's own tenant only (the
+     * gate admitted only tenant credentials with {@code usage.read} and platform finance or admin ones).
+     */
     static List<String> tenants(ServerRequest req) {
         Caller c = caller(req);
-        return platform(c) ? list(req, "project_ids") : List.of(c.tenant());
-    }
-
-    /** Refuses a tenant credential naming another tenant. */
-    static void mayRead(ServerRequest req, String tenant) {
-        Caller c = caller(req);
-        if (!platform(c) && !tenant.equals(c.tenant())) {
-            throw ApiException.otherTenant();
-        }
-    }
-
-    static void platformOnly(ServerRequest req) {
-        if (!platform(caller(req))) {
-            throw ApiException.insufficientScope(Scope.FINANCE.value());
-        }
+        return c.platform() ? list(req, "project_ids") : List.of(c.tenant());
     }
 }

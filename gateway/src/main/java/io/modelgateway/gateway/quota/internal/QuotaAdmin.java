@@ -1,19 +1,19 @@
 package io.modelgateway.gateway.quota.internal;
 
-import io.modelgateway.gateway.auth.Caller;
+import static io.modelgateway.gateway.auth.Access.ADMIN;
+
+import io.modelgateway.gateway.auth.Access;
 import io.modelgateway.gateway.deployment.Deployment;
 import io.modelgateway.gateway.deployment.Deployments;
 import io.modelgateway.gateway.error.ApiException;
 import io.modelgateway.gateway.openai.internal.Bodies;
 import io.modelgateway.gateway.quota.QuotaLimits;
 import io.modelgateway.gateway.tenancy.ApiKey;
-import io.modelgateway.gateway.tenancy.Scope;
 import io.modelgateway.gateway.tenancy.Tenancy;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 import org.springframework.http.MediaType;
-import org.springframework.web.reactive.function.server.HandlerFunction;
 import org.springframework.web.reactive.function.server.RouterFunction;
 import org.springframework.web.reactive.function.server.RouterFunctions;
 import org.springframework.web.reactive.function.server.ServerRequest;
@@ -30,6 +30,7 @@ import tools.jackson.databind.json.JsonMapper;
 final class QuotaAdmin {
 
     private static final String V1 = "/admin/v1";
+    private static final String ACCESS = Access.ATTRIBUTE;
     private static final Set<String> FIELDS = Set.of("rpm", "tpm");
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
@@ -45,14 +46,13 @@ final class QuotaAdmin {
 
     RouterFunction<ServerResponse> routes() {
         return RouterFunctions.route()
-                .GET(V1 + "/tenants/{tenant}/limits", this::listTenant)
-                .GET(V1 + "/tenants/{tenant}/limits/{deployment}", this::getTenant)
-                .PUT(V1 + "/tenants/{tenant}/limits/{deployment}", this::putTenant)
-                .DELETE(V1 + "/tenants/{tenant}/limits/{deployment}", this::deleteTenant)
-                .GET(V1 + "/keys/{key}/limits/{deployment}", this::getKey)
-                .PUT(V1 + "/keys/{key}/limits/{deployment}", this::putKey)
-                .DELETE(V1 + "/keys/{key}/limits/{deployment}", this::deleteKey)
-                .filter(QuotaAdmin::requireAdmin)
+                .GET(V1 + "/tenants/{tenant}/limits", this::listTenant).withAttribute(ACCESS, ADMIN)
+                .GET(V1 + "/tenants/{tenant}/limits/{deployment}", this::getTenant).withAttribute(ACCESS, ADMIN)
+                .PUT(V1 + "/tenants/{tenant}/limits/{deployment}", this::putTenant).withAttribute(ACCESS, ADMIN)
+                .DELETE(V1 + "/tenants/{tenant}/limits/{deployment}", this::deleteTenant).withAttribute(ACCESS, ADMIN)
+                .GET(V1 + "/keys/{key}/limits/{deployment}", this::getKey).withAttribute(ACCESS, ADMIN)
+                .PUT(V1 + "/keys/{key}/limits/{deployment}", this::putKey).withAttribute(ACCESS, ADMIN)
+                .DELETE(V1 + "/keys/{key}/limits/{deployment}", this::deleteKey).withAttribute(ACCESS, ADMIN)
                 .build();
     }
 
@@ -184,14 +184,5 @@ final class QuotaAdmin {
 
     private static Mono<ServerResponse> ok(Object body) {
         return ServerResponse.ok().contentType(MediaType.APPLICATION_JSON).bodyValue(JSON.writeValueAsBytes(body));
-    }
-
-    /** Defence in depth, as the other admin routes: the authentication filter already requires the scope. */
-    private static Mono<ServerResponse> requireAdmin(ServerRequest req, HandlerFunction<ServerResponse> next) {
-        Caller caller = Caller.of(req.exchange());
-        if (caller == null) {
-            return Mono.error(ApiException.missingKey());
-        }
-        return caller.has(Scope.ADMIN) ? next.handle(req) : Mono.error(ApiException.insufficientScope("admin"));
     }
 }

@@ -1,0 +1,46 @@
+package io.modelgateway.gateway.auth;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import org.springframework.beans.factory.ListableBeanFactory;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
+import org.springframework.http.HttpMethod;
+import org.springframework.web.reactive.function.server.RouterFunction;
+
+/**
+ * Builds the {@link RouteTable} from every {@link RouterFunction} bean, plus the actuator endpoints the API
+ * port serves (they are not router functions). A route without a declared {@link Access} stops the start.
+ */
+@Configuration(proxyBeanMethods = false)
+public class GateConfiguration {
+
+    @Bean
+    RouteTable routeTable(ListableBeanFactory beans, Environment environment) {
+        Map<String, RouterFunction<?>> routers = new LinkedHashMap<>();
+        beans.getBeansOfType(RouterFunction.class).forEach((name, router) -> routers.put(name, router));
+        return RouteTable.of(routers, management(environment));
+    }
+
+    /**
+     * The actuator endpoints served on the API port, when the management server has no port of its own:
+     * health (with its groups), info and prometheus, without a credential. Every other actuator path is
+     * undeclared and so refused.
+     */
+    static List<RouteTable.Route> management(Environment environment) {
+        String port = environment.getProperty("management.server.port");
+        if (port != null && !port.isBlank() && !Objects.equals(port, environment.getProperty("server.port"))) {
+            return List.of();
+        }
+        String base = environment.getProperty("management.endpoints.web.base-path", "/actuator");
+        Set<HttpMethod> get = Set.of(HttpMethod.GET);
+        return List.of(
+                RouteTable.Route.of("actuator", get, base + "/health/{*path}", Access.PUBLIC),
+                RouteTable.Route.of("actuator", get, base + "/info", Access.PUBLIC),
+                RouteTable.Route.of("actuator", get, base + "/prometheus", Access.PUBLIC));
+    }
+}

@@ -70,8 +70,9 @@ class AccessLogTest extends GatewayTestBase {
         String badKey = "sk-wrong-" + UUID.randomUUID();
         HttpResponse<String> unauthorized = chat(badKey, "hello", false);
         assertThat(unauthorized.statusCode()).isEqualTo(401);
+        // (an unknown path is 404 only with a valid credential; without one, 401 like any undeclared path)
         HttpResponse<String> missing = http.send(HttpRequest.newBuilder(URI.create(baseUrl() + "/no/such/path"))
-                .build(), HttpResponse.BodyHandlers.ofString());
+                .header("api-key", KEY).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(missing.statusCode()).isEqualTo(404);
 
         assertThat(lineOf(output, id(unauthorized))).contains(" status=401", " path=/v1/chat/completions")

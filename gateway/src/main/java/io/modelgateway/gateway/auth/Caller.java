@@ -32,7 +32,7 @@ public record Caller(String tenant, String credential, Set<Scope> scopes, Set<St
         return deployments.contains(deployment) || deployments.contains(Tenant.ALL_DEPLOYMENTS);
     }
 
-    /** The caller the authentication filter recorded, or {@code null} on unauthenticated paths. */
+    /** The caller the gate recorded, or {@code null} on public routes. */
     public static Caller of(ServerWebExchange exchange) {
         return exchange.getAttribute(ATTRIBUTE);
     }

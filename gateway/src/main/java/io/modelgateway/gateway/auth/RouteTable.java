@@ -88,7 +88,8 @@ public final class RouteTable {
         routers.forEach((name, router) -> router.accept(new Reader(name, routes, problems)));
         if (!problems.isEmpty()) {
             throw new IllegalStateException("Every route must declare its access (.withAttribute(Access.ATTRIBUTE, "
-                    + "Access.X) right after the route, see io.modelgateway.gateway.auth): " + String.join("; ", problems));
+                    + "Access.X) right after the route, see io.modelgateway.gateway.auth): "
+                    + String.join("; ", problems));
         }
         return new RouteTable(routes);
     }

@@ -29,8 +29,7 @@ import tools.jackson.databind.exc.UnrecognizedPropertyException;
 
 /**
  * The compliance admin API: policies at the three levels, the effective policy, and the audit trail.
- * The authentication filter already requires the admin scope under {@code /admin/v1}; the routes check
- * it again.
+ * Every route declares the admin access; the gate enforces it before these handlers run.
  */
 final class ComplianceAdmin {
 

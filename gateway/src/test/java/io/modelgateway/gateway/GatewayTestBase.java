@@ -7,6 +7,7 @@ import io.modelgateway.modelserver.ModelServer;
 import java.time.Duration;
 import java.util.UUID;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalManagementPort;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -44,6 +45,10 @@ public abstract class GatewayTestBase {
 
     @LocalServerPort
     protected int port;
+
+    /** Actuator's port (metrics, detailed health): never the API port. */
+    @LocalManagementPort
+    protected int managementPort;
 
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry r) {
@@ -121,6 +126,11 @@ public abstract class GatewayTestBase {
 
     protected String baseUrl() {
         return "http://127.0.0.1:" + port;
+    }
+
+    /** Where {@code /actuator/**} is served. */
+    protected String managementUrl() {
+        return "http://127.0.0.1:" + managementPort;
     }
 
     protected AdminClient admin() {

@@ -28,8 +28,11 @@ final class JwksKeys implements Function<SignedJWT, Flux<JWK>> {
 
     private final JWKSource<SecurityContext> source;
     private final Scheduler blocking;
-    /** Whether a key set was ever fetched: until then a rate-limited lookup is an outage (503), not a bad token. */
-    private volatile boolean loaded;
+    /**
+     * Whether the last lookup got a key set. While it did not (never fetched, or the endpoint failed), a
+     * rate-limited lookup is an outage (503), not a bad token.
+     */
+    private volatile boolean healthy;
 
     JwksKeys(String jwksUri, Duration cacheTtl, Duration minRefreshInterval, Scheduler blocking) {
         try {
@@ -53,15 +56,16 @@ final class JwksKeys implements Function<SignedJWT, Flux<JWK>> {
     private List<JWK> keys(JWKSelector selector) {
         try {
             List<JWK> keys = source.get(selector, null);
-            loaded = true;
+            healthy = true;
             return keys;
         } catch (RateLimitReachedException e) {
-            if (loaded) {
+            if (healthy) {
                 return List.of(); // an unknown key id: the token is refused (401)
             }
             throw new IllegalStateException("the issuer's key set could not be fetched", e);
         } catch (KeySourceException e) {
             // unreachable or broken JWKS endpoint: a service failure (503), not a bad token
+            healthy = false;
             throw new IllegalStateException("the issuer's key set could not be fetched: " + e.getMessage(), e);
         }
     }

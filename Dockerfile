@@ -8,7 +8,7 @@ WORKDIR /app
 COPY gateway/target/lib/ /app/lib/
 COPY gateway/target/gateway.jar /app/gateway.jar
 USER 10001:10001
-EXPOSE 8080
+EXPOSE 8080 9090
 # The root file system may be read-only (the chart mounts an emptyDir at /tmp for native libraries).
 ENV JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=70 -XX:+ExitOnOutOfMemoryError -Djava.io.tmpdir=/tmp"
 ENTRYPOINT ["java", "-jar", "/app/gateway.jar"]

@@ -54,6 +54,7 @@ final class GatewayProcess implements AutoCloseable {
         cmd.add(jar.toAbsolutePath().toString());
         cmd.add("--server.port=" + port);
         cmd.add("--server.address=127.0.0.1");
+        cmd.add("--management.server.port=0");
         cmd.add("--gateway.embedded-model-server.enabled=false");
         cmd.add("--gateway.api-keys[0].name=bench");
         cmd.add("--gateway.api-keys[0].tenant=bench");
@@ -88,14 +89,14 @@ final class GatewayProcess implements AutoCloseable {
         return process.pid();
     }
 
-    /** Polls {@code GET /actuator/health} until it answers 200; fails when the process exits or time runs out. */
+    /** Polls {@code GET /readyz} (the API port's readiness) until it answers 200; fails when the process exits or time runs out. */
     void awaitHealthy(Duration timeout) throws InterruptedException {
         awaitHealthy(url(), timeout, process);
     }
 
     static void awaitHealthy(String baseUrl, Duration timeout, Process process) throws InterruptedException {
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-        HttpRequest req = HttpRequest.newBuilder(URI.create(baseUrl + "/actuator/health"))
+        HttpRequest req = HttpRequest.newBuilder(URI.create(baseUrl + "/readyz"))
                 .timeout(Duration.ofSeconds(5)).GET().build();
         long end = System.nanoTime() + timeout.toNanos();
         String last = "no answer";

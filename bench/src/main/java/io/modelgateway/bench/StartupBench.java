@@ -71,7 +71,8 @@ public final class StartupBench {
         if (archive != null) {
             cmd.add("-XX:SharedArchiveFile=" + archive);
         }
-        cmd.addAll(List.of("-jar", jar.toString(), "--server.port=" + port, "--gateway.demo-api-key=" + KEY));
+        cmd.addAll(List.of("-jar", jar.toString(), "--server.port=" + port, "--management.server.port=0",
+                "--gateway.demo-api-key=" + KEY));
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofMillis(200)).build();
         HttpRequest chat = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v1/chat/completions"))
                 .header("Authorization", "Bearer " + KEY)

@@ -7,6 +7,7 @@ import io.modelgateway.modelserver.ModelServer;
 import java.time.Duration;
 import java.util.UUID;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalManagementPort;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -39,9 +40,15 @@ public abstract class GatewayTestBase {
 
     /** The trusted OIDC issuer of all tests: its JWKS is served on loopback. */
     protected static final TestIssuer ISSUER = new TestIssuer();
+    /** A second trusted issuer, bound to the tenants {@code other-*} only and issuing no platform tokens. */
+    protected static final TestIssuer TENANT_ISSUER = new TestIssuer();
 
     @LocalServerPort
     protected int port;
+
+    /** Actuator's port (metrics, detailed health): never the API port. */
+    @LocalManagementPort
+    protected int managementPort;
 
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry r) {
@@ -56,11 +63,26 @@ public abstract class GatewayTestBase {
         r.add("gateway.jwt.issuers[0].issuer", ISSUER::issuer);
         r.add("gateway.jwt.issuers[0].jwks-uri", ISSUER::jwksUri);
         r.add("gateway.jwt.issuers[0].audiences[0]", () -> TestIssuer.AUDIENCE);
-        r.add("gateway.jwt.scope-mapping[gateway.admin]", () -> "admin");
+        r.add("gateway.jwt.issuers[0].tenants[0]", () -> "jwt-*");
+        r.add("gateway.jwt.issuers[0].platform", () -> "true");
+        r.add("gateway.jwt.scope-mappings[0].claim", () -> "scope");
+        r.add("gateway.jwt.scope-mappings[0].value", () -> "inference");
+        r.add("gateway.jwt.scope-mappings[0].scope", () -> "inference");
+        r.add("gateway.jwt.scope-mappings[1].claim", () -> "scope");
+        r.add("gateway.jwt.scope-mappings[1].value", () -> "usage.read");
+        r.add("gateway.jwt.scope-mappings[1].scope", () -> "usage.read");
+        r.add("gateway.jwt.scope-mappings[2].claim", () -> "roles");
+        r.add("gateway.jwt.scope-mappings[2].value", () -> "gateway.admin");
+        r.add("gateway.jwt.scope-mappings[2].scope", () -> "admin");
         // A trusted issuer whose JWKS endpoint is down.
         r.add("gateway.jwt.issuers[1].issuer", () -> TestIssuer.UNREACHABLE);
         r.add("gateway.jwt.issuers[1].jwks-uri", () -> "http://127.0.0.1:1/jwks.json");
         r.add("gateway.jwt.issuers[1].audiences[0]", () -> TestIssuer.AUDIENCE);
+        r.add("gateway.jwt.issuers[1].tenants[0]", () -> "jwt-*");
+        r.add("gateway.jwt.issuers[2].issuer", TENANT_ISSUER::issuer);
+        r.add("gateway.jwt.issuers[2].jwks-uri", TENANT_ISSUER::jwksUri);
+        r.add("gateway.jwt.issuers[2].audiences[0]", () -> TestIssuer.AUDIENCE);
+        r.add("gateway.jwt.issuers[2].tenants[0]", () -> "other-*");
         r.add("gateway.deployments.slow-start.model", () -> "echo");
         r.add("gateway.deployments.slow-start.backend", SLOW_START::target);
         r.add("gateway.deployments.slow-start.first-token-timeout", () -> "300ms");
@@ -104,6 +126,11 @@ public abstract class GatewayTestBase {
 
     protected String baseUrl() {
         return "http://127.0.0.1:" + port;
+    }
+
+    /** Where {@code /actuator/**} is served. */
+    protected String managementUrl() {
+        return "http://127.0.0.1:" + managementPort;
     }
 
     protected AdminClient admin() {

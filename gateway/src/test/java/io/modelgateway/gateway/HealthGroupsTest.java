@@ -6,57 +6,83 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.health.actuate.endpoint.HealthEndpointGroups;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The probes Kubernetes uses: liveness is the process alone, readiness adds the database; Redis and the
- * backends are reported in the full health document only.
+ * Which port serves what. The API port answers the probes Kubernetes uses, {@code /livez} (the process alone)
+ * and {@code /readyz} (adds the database), with the status only; everything under {@code /actuator} (metrics,
+ * the detailed health document with Redis and the backends) is on the management port and not on the API port.
  */
 class HealthGroupsTest extends GatewayTestBase {
 
-    private JsonNode get(String path) throws Exception {
-        HttpResponse<String> r = HttpClient.newHttpClient().send(
-                HttpRequest.newBuilder(URI.create(baseUrl() + path)).build(), HttpResponse.BodyHandlers.ofString());
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    @Autowired
+    HealthEndpointGroups groups;
+
+    private static HttpResponse<String> get(String url) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static JsonNode json(HttpResponse<String> r) {
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
         return JsonMapper.builder().build().readTree(r.body());
     }
 
     @Test
-    void readinessIsTheDatabaseAndTheApplicationState() throws Exception {
-        JsonNode readiness = get("/actuator/health/readiness");
-        assertThat(readiness.get("status").asString()).isEqualTo("UP");
-        assertThat(names(readiness.get("components"))).containsExactlyInAnyOrder("db", "readinessState");
+    void theApiPortAnswersLivenessAndReadinessWithTheStatusOnly() throws Exception {
+        for (String probe : List.of("/livez", "/readyz")) {
+            JsonNode status = json(get(baseUrl() + probe));
+            assertThat(names(status)).as(probe).containsExactly("status");
+            assertThat(status.get("status").asString()).isEqualTo("UP");
+        }
     }
 
     @Test
-    void livenessIsTheProcessAlone() throws Exception {
-        JsonNode liveness = get("/actuator/health/liveness");
-        assertThat(liveness.get("status").asString()).isEqualTo("UP");
-        assertThat(names(liveness.get("components"))).containsExactly("livenessState");
+    void readinessIsTheDatabaseAndTheApplicationStateLivenessTheProcessAlone() {
+        assertThat(groups.get("readiness").isMember("db")).isTrue();
+        assertThat(groups.get("readiness").isMember("readinessState")).isTrue();
+        assertThat(groups.get("readiness").isMember("redis")).isFalse();
+        assertThat(groups.get("readiness").isMember("backends")).isFalse();
+        assertThat(groups.get("liveness").isMember("livenessState")).isTrue();
+        assertThat(groups.get("liveness").isMember("db")).isFalse();
     }
 
     @Test
-    void theFullDocumentReportsRedisAndTheBackends() throws Exception {
-        JsonNode health = get("/actuator/health");
+    void theFullDocumentOnTheManagementPortReportsRedisAndTheBackends() throws Exception {
+        assertThat(managementPort).isNotEqualTo(port);
+        JsonNode health = json(get(managementUrl() + "/actuator/health"));
         assertThat(names(health.get("components"))).contains("db", "redis", "backends");
         assertThat(health.get("components").get("redis").get("details").get("configured").asBoolean()).isFalse();
         assertThat(health.get("components").get("backends").get("status").asString()).isEqualTo("DEGRADED");
     }
 
     @Test
-    void thePrometheusEndpointNeedsNoKey() throws Exception {
-        HttpResponse<String> r = HttpClient.newHttpClient().send(
-                HttpRequest.newBuilder(URI.create(baseUrl() + "/actuator/prometheus")).build(),
-                HttpResponse.BodyHandlers.ofString());
-        assertThat(r.statusCode()).isEqualTo(200);
-        assertThat(r.body()).contains("# TYPE gateway_backend_ready gauge");
+    void prometheusIsOnTheManagementPortOnly() throws Exception {
+        HttpResponse<String> scrape = get(managementUrl() + "/actuator/prometheus");
+        assertThat(scrape.statusCode()).isEqualTo(200);
+        assertThat(scrape.body()).contains("# TYPE gateway_backend_ready gauge");
+        for (String path : List.of("/actuator/prometheus", "/actuator/health", "/actuator/health/readiness",
+                "/actuator", "/actuator/info")) {
+            HttpResponse<String> r = get(baseUrl() + path);
+            // Undeclared on the API port: refused by the gate (401 without a credential), never served.
+            assertThat(r.statusCode()).as(path).isEqualTo(401);
+            JsonNode error = JsonMapper.builder().build().readTree(r.body()).get("error");
+            assertThat(error).as(path + ": " + r.body()).isNotNull();
+            assertThat(error.get("code").asString()).isEqualTo("missing_api_key");
+            assertThat(r.body()).doesNotContain("gateway_", "backends", "components");
+        }
     }
 
-    private static java.util.List<String> names(JsonNode components) {
-        java.util.List<String> names = new java.util.ArrayList<>();
-        components.propertyNames().forEach(names::add);
+    private static List<String> names(JsonNode node) {
+        List<String> names = new ArrayList<>();
+        node.propertyNames().forEach(names::add);
         return names;
     }
 }

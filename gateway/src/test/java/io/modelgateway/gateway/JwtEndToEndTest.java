@@ -82,7 +82,7 @@ class JwtEndToEndTest extends GatewayTestBase {
 
     @Test
     void unknownTenantIs401() {
-        refused(ISSUER.token(Map.of("tid", "no-such-tenant", "scope", "inference")), 401, "unknown_tenant");
+        refused(ISSUER.token(Map.of("tid", "jwt-no-such-tenant", "scope", "inference")), 401, "unknown_tenant");
     }
 
     @Test

@@ -10,6 +10,7 @@ import java.sql.Statement;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
+import org.springframework.context.ConfigurableApplicationContext;
 
 /**
  * What every multi-replica IT needs: the local PostgreSQL and Redis (failing loudly when they are missing),
@@ -22,10 +23,11 @@ public final class Replicas {
 
     private Replicas() {}
 
-    /** A replica on a random port, on PostgreSQL in {@code schema}, with a usage spool of its own. */
+    /** A replica on a random port (and management port), on PostgreSQL in {@code schema}, with a usage spool of its own. */
     public static Map<String, Object> onPostgres(String schema) {
         Map<String, Object> p = new HashMap<>();
         p.put("server.port", "0");
+        p.put("management.server.port", "0");
         p.put("spring.datasource.url", PG + "?currentSchema=" + schema);
         p.put("spring.datasource.username", "postgres");
         p.put("spring.datasource.password", "");
@@ -35,6 +37,11 @@ public final class Replicas {
         p.put("gateway.billing.spool-dir", System.getProperty("java.io.tmpdir") + "/" + schema + "-spool-"
                 + UUID.randomUUID());
         return p;
+    }
+
+    /** Where a replica serves {@code /actuator/**} (its management port). */
+    public static String managementUrl(ConfigurableApplicationContext replica) {
+        return "http://127.0.0.1:" + replica.getEnvironment().getProperty("local.management.port");
     }
 
     /** Runs one statement on the test database. */

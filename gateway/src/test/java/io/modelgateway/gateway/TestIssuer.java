@@ -18,6 +18,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
 /**
@@ -33,6 +34,7 @@ public final class TestIssuer {
     private final RSAKey key;
     private final RSAKey impostor;
     private final HttpServer server;
+    private final AtomicInteger fetches = new AtomicInteger();
 
     public TestIssuer() {
         try {
@@ -46,6 +48,7 @@ public final class TestIssuer {
         }
         byte[] jwks = new JWKSet(key.toPublicJWK()).toString().getBytes(StandardCharsets.UTF_8);
         server.createContext("/jwks.json", exchange -> {
+            fetches.incrementAndGet();
             exchange.getResponseHeaders().set("Content-Type", "application/json");
             exchange.sendResponseHeaders(200, jwks.length);
             exchange.getResponseBody().write(jwks);
@@ -62,6 +65,11 @@ public final class TestIssuer {
         return "http://127.0.0.1:" + server.getAddress().getPort() + "/jwks.json";
     }
 
+    /** How often the JWKS was fetched so far. */
+    public int jwksFetches() {
+        return fetches.get();
+    }
+
     /** A valid token with these claims (plus iss, aud, sub, iat, exp); {@code change} may alter it. */
     public String token(Map<String, Object> claims, Consumer<JWTClaimsSet.Builder> change) {
         return sign(key, claims, change);
@@ -76,7 +84,16 @@ public final class TestIssuer {
         return sign(impostor, claims, b -> {});
     }
 
+    /** Signed by this issuer's key, but naming a key id its JWKS does not have. */
+    public String withKeyId(String keyId, Map<String, Object> claims) {
+        return sign(key, keyId, claims, b -> {});
+    }
+
     private String sign(RSAKey signer, Map<String, Object> claims, Consumer<JWTClaimsSet.Builder> change) {
+        return sign(signer, signer.getKeyID(), claims, change);
+    }
+
+    private String sign(RSAKey signer, String keyId, Map<String, Object> claims, Consumer<JWTClaimsSet.Builder> change) {
         Instant now = Instant.now();
         JWTClaimsSet.Builder b = new JWTClaimsSet.Builder()
                 .issuer(issuer()).audience(AUDIENCE).subject("user-1")
@@ -84,7 +101,7 @@ public final class TestIssuer {
         claims.forEach(b::claim);
         change.accept(b);
         try {
-            SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(signer.getKeyID()).build(),
+            SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(keyId).build(),
                     b.build());
             jwt.sign(new RSASSASigner(signer));
             return jwt.serialize();

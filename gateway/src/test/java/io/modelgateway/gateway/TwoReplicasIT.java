@@ -27,7 +27,7 @@ import org.springframework.context.ConfigurableApplicationContext;
  */
 class TwoReplicasIT {
 
-    private static final String ADMIN_KEY = "sk-it-admin-key";
+    private static final String ADMIN_KEY = "sk-31c728507c928a175d0c757e1cbd361681b49790";
     private static final String SCHEMA = "mgw_it_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
@@ -59,7 +59,7 @@ class TwoReplicasIT {
         p.put("gateway.tenancy.channel", "model-gateway:tenancy:" + SCHEMA);
         p.put("gateway.tenancy.reload-interval", "1h");
         p.put("gateway.admin-api-key", ADMIN_KEY);
-        p.put("gateway.demo-api-key", "sk-it-demo-key");
+        p.put("gateway.demo-api-key", "sk-832892f436828aa68808d4c4e9ccedd17fe7f20b");
         p.put("gateway.embedded-model-server.embeddings", "false");
         // As command-line arguments: they override application.yaml (default properties would not).
         String[] args = p.entrySet().stream().map(e -> "--" + e.getKey() + "=" + e.getValue()).toArray(String[]::new);

@@ -33,9 +33,12 @@ class ChartTest {
 
         Map<String, Object> pod = at(r.get("Deployment", FULLNAME), "spec.template.spec");
         Map<String, Object> gateway = at(pod, "containers.0");
-        assertThat((String) at(gateway, "livenessProbe.httpGet.path")).isEqualTo("/actuator/health/liveness");
-        assertThat((String) at(gateway, "readinessProbe.httpGet.path")).isEqualTo("/actuator/health/readiness");
-        assertThat((String) at(gateway, "startupProbe.httpGet.path")).isEqualTo("/actuator/health/liveness");
+        assertThat((String) at(gateway, "livenessProbe.httpGet.path")).isEqualTo("/livez");
+        assertThat((String) at(gateway, "readinessProbe.httpGet.path")).isEqualTo("/readyz");
+        assertThat((String) at(gateway, "startupProbe.httpGet.path")).isEqualTo("/livez");
+        for (String probe : List.of("livenessProbe", "readinessProbe", "startupProbe")) {
+            assertThat((String) at(gateway, probe + ".httpGet.port")).as(probe).isEqualTo("http");
+        }
         assertThat((Boolean) at(gateway, "securityContext.runAsNonRoot")).isTrue();
         assertThat((Boolean) at(gateway, "securityContext.readOnlyRootFilesystem")).isTrue();
         assertThat((Boolean) at(gateway, "securityContext.allowPrivilegeEscalation")).isFalse();
@@ -92,14 +95,59 @@ class ChartTest {
 
         Map<String, Object> monitor = r.get("ServiceMonitor", FULLNAME);
         assertThat((String) at(monitor, "metadata.labels.release")).isEqualTo("kube-prometheus-stack");
-        Map<String, Object> selector = at(monitor, "spec.selector.matchLabels");
-        Map<String, Object> serviceLabels = at(r.get("Service", FULLNAME), "metadata.labels");
-        assertThat(serviceLabels).containsAllEntriesOf(selector);
-        assertThat(selector).containsEntry("app.kubernetes.io/component", "gateway");
         assertThat((String) at(monitor, "spec.endpoints.0.path")).isEqualTo("/actuator/prometheus");
-        assertThat((String) at(monitor, "spec.endpoints.0.port")).isEqualTo("http");
         assertThat((String) at(r.get("PrometheusRule", FULLNAME), "metadata.labels.release"))
                 .isEqualTo("kube-prometheus-stack");
+    }
+
+    /** Issue 14: metrics and detailed health are on the management port, which only the ServiceMonitor reaches. */
+    @Test
+    @SuppressWarnings("unchecked")
+    void theServiceMonitorScrapesTheManagementPortAndThePublicServiceNeverExposesIt() {
+        Chart.Rendered r = Chart.render(t -> t.withValuesFile(Chart.PRODUCTION));
+        Map<String, Object> gateway = at(r.get("Deployment", FULLNAME), "spec.template.spec.containers.0");
+        List<Map<String, Object>> ports = at(gateway, "ports");
+        assertThat(ports).extracting(p -> p.get("name"), p -> p.get("containerPort"))
+                .containsExactlyInAnyOrder(org.assertj.core.groups.Tuple.tuple("http", 8080),
+                        org.assertj.core.groups.Tuple.tuple("management", 9090));
+        assertThat(env(gateway)).containsEntry("MANAGEMENT_SERVER_PORT", "9090");
+
+        Map<String, Object> monitor = r.get("ServiceMonitor", FULLNAME);
+        assertThat((String) at(monitor, "spec.endpoints.0.port")).isEqualTo("management");
+        assertThat((String) at(monitor, "spec.endpoints.0.path")).isEqualTo("/actuator/prometheus");
+        Map<String, Object> selector = at(monitor, "spec.selector.matchLabels");
+
+        // the ServiceMonitor selects the management Service, whose only port is the management port
+        Map<String, Object> management = r.get("Service", FULLNAME + "-management");
+        assertThat((Map<String, Object>) at(management, "metadata.labels")).containsAllEntriesOf(selector);
+        assertThat((String) at(management, "spec.type")).isEqualTo("ClusterIP");
+        List<Map<String, Object>> managementPorts = at(management, "spec.ports");
+        assertThat(managementPorts).singleElement().satisfies(p -> {
+            assertThat(p.get("name")).isEqualTo("management");
+            assertThat(p.get("targetPort")).isEqualTo("management");
+            assertThat(p.get("port")).isEqualTo(9090);
+        });
+        assertThat((Map<String, Object>) at(management, "spec.selector"))
+                .isEqualTo(at(r.get("Service", FULLNAME), "spec.selector"));
+
+        // the public Service: the API port alone, and not selected by the ServiceMonitor
+        Map<String, Object> api = r.get("Service", FULLNAME);
+        List<Map<String, Object>> apiPorts = at(api, "spec.ports");
+        assertThat(apiPorts).singleElement().satisfies(p -> {
+            assertThat(p.get("targetPort")).isEqualTo("http");
+            assertThat(p.get("name")).isEqualTo("http");
+        });
+        assertThat(apiPorts).noneMatch(p -> "management".equals(p.get("targetPort")) || Integer.valueOf(9090)
+                .equals(p.get("targetPort")) || Integer.valueOf(9090).equals(p.get("port")));
+        assertThat((Map<String, Object>) at(api, "metadata.labels")).as("not scraped through the public Service")
+                .doesNotContainEntry("app.kubernetes.io/component", "gateway-management");
+        assertThat(selector).containsEntry("app.kubernetes.io/component", "gateway-management");
+
+        // the network policy lets the monitoring namespace reach the management port, everyone else the API port
+        List<Map<String, Object>> ingress = at(r.get("NetworkPolicy", FULLNAME), "spec.ingress");
+        assertThat((String) at(ingress.get(0), "ports.0.port")).isEqualTo("http");
+        assertThat((String) at(ingress.get(1), "ports.0.port")).isEqualTo("management");
+        assertThat((Object) at(ingress.get(1), "from.0.namespaceSelector")).isNotNull();
     }
 
     @Test

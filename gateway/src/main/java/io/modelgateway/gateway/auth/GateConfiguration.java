@@ -3,9 +3,9 @@ package io.modelgateway.gateway.auth;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Set;
 import org.springframework.beans.factory.ListableBeanFactory;
+import org.springframework.boot.actuate.autoconfigure.web.server.ManagementPortType;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
@@ -27,18 +27,21 @@ public class GateConfiguration {
     }
 
     /**
-     * The actuator endpoints served on the API port, when the management server has no port of its own:
-     * health (with its groups), info and prometheus, without a credential. Every other actuator path is
-     * undeclared and so refused.
+     * The actuator paths served on the API port: always the probes' status-only {@code /livez} and
+     * {@code /readyz}; and, only when the management server has no port of its own, health (with its
+     * groups), info and prometheus, without a credential. Every other actuator path is undeclared and so
+     * refused.
      */
     static List<RouteTable.Route> management(Environment environment) {
-        String port = environment.getProperty("management.server.port");
-        if (port != null && !port.isBlank() && !Objects.equals(port, environment.getProperty("server.port"))) {
-            return List.of();
+        Set<HttpMethod> get = Set.of(HttpMethod.GET);
+        List<RouteTable.Route> probes = List.of(
+                RouteTable.Route.of("probes", get, "/livez", Access.PUBLIC),
+                RouteTable.Route.of("probes", get, "/readyz", Access.PUBLIC));
+        if (ManagementPortType.get(environment) != ManagementPortType.SAME) {
+            return probes;
         }
         String base = environment.getProperty("management.endpoints.web.base-path", "/actuator");
-        Set<HttpMethod> get = Set.of(HttpMethod.GET);
-        return List.of(
+        return List.of(probes.get(0), probes.get(1),
                 RouteTable.Route.of("actuator", get, base + "/health/{*path}", Access.PUBLIC),
                 RouteTable.Route.of("actuator", get, base + "/info", Access.PUBLIC),
                 RouteTable.Route.of("actuator", get, base + "/prometheus", Access.PUBLIC));

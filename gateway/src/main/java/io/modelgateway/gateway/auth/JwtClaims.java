@@ -5,9 +5,15 @@ import io.modelgateway.gateway.tenancy.Scope;
 import java.util.Collection;
 import java.util.EnumSet;
 import java.util.Set;
+import org.springframework.security.oauth2.core.OAuth2Error;
+import org.springframework.security.oauth2.core.OAuth2TokenValidator;
+import org.springframework.security.oauth2.core.OAuth2TokenValidatorResult;
 import org.springframework.security.oauth2.jwt.Jwt;
 
-/** Maps a validated JWT's claims to a {@link Credential}: tenant from the configured claim, scopes mapped. */
+/**
+ * Maps a validated JWT's claims to a {@link Credential}: the tenant from the configured claim, scopes only
+ * through the configured mappings, platform scopes only for platform tokens (no tenant).
+ */
 final class JwtClaims {
 
     private final JwtProperties properties;
@@ -16,30 +22,47 @@ final class JwtClaims {
         this.properties = properties;
     }
 
-    Credential credential(Jwt jwt) {
+    /** The tenant the token names, or {@code null} for a platform token. */
+    String tenant(Jwt jwt) {
         String tenant = jwt.getClaimAsString(properties.tenantClaim());
-        String subject = jwt.getSubject() == null ? "jwt" : jwt.getSubject();
-        return new Credential("jwt:" + subject, tenant == null || tenant.isBlank() ? null : tenant, subject,
-                scopes(jwt));
+        return tenant == null || tenant.isBlank() ? null : tenant;
     }
 
-    private Set<Scope> scopes(Jwt jwt) {
+    Credential credential(Jwt jwt) {
+        String tenant = tenant(jwt);
+        String subject = jwt.getSubject() == null ? "jwt" : jwt.getSubject();
+        return new Credential("jwt:" + subject, tenant, subject, scopes(jwt, tenant != null));
+    }
+
+    private Set<Scope> scopes(Jwt jwt, boolean tenantToken) {
         Set<Scope> scopes = EnumSet.noneOf(Scope.class);
-        for (String claim : properties.scopeClaims()) {
-            Object value = jwt.getClaims().get(claim);
-            if (value instanceof String s) {
-                for (String v : s.trim().split("\\s+")) {
-                    add(scopes, v);
-                }
-            } else if (value instanceof Collection<?> c) {
-                c.forEach(v -> add(scopes, String.valueOf(v)));
+        for (JwtProperties.ScopeMapping m : properties.scopeMappings()) {
+            Scope scope = m.gatewayScope();
+            if (!(tenantToken && scope.platform()) && has(jwt.getClaims().get(m.claim()), m.value())) {
+                scopes.add(scope);
             }
         }
         return scopes;
     }
 
-    private void add(Set<Scope> scopes, String value) {
-        String mapped = properties.scopeMapping().getOrDefault(value, value);
-        Scope.parse(mapped).ifPresent(scopes::add);
+    private static boolean has(Object claim, String value) {
+        if (claim instanceof String s) {
+            for (String v : s.trim().split("\\s+")) {
+                if (v.equals(value)) {
+                    return true;
+                }
+            }
+        } else if (claim instanceof Collection<?> c) {
+            return c.stream().anyMatch(v -> value.equals(String.valueOf(v)));
+        }
+        return false;
+    }
+
+    /** Refuses a token naming a tenant its issuer is not bound to, or a platform token from a tenant issuer. */
+    OAuth2TokenValidator<Jwt> boundTo(JwtProperties.Issuer issuer) {
+        return jwt -> issuer.mayName(tenant(jwt))
+                ? OAuth2TokenValidatorResult.success()
+                : OAuth2TokenValidatorResult.failure(new OAuth2Error("invalid_token",
+                        "the issuer may not name this tenant", null));
     }
 }

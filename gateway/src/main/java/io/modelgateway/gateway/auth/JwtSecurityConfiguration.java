@@ -28,12 +28,14 @@ import org.springframework.security.web.server.context.NoOpServerSecurityContext
 import org.springframework.security.web.server.savedrequest.NoOpServerRequestCache;
 import org.springframework.security.web.server.util.matcher.ServerWebExchangeMatcher.MatchResult;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 
 /**
  * Spring Security's reactive resource server, restricted by its security matcher to requests that carry a
  * JWT bearer: API-key requests never enter the security filter chain (they pay one header check). Each
- * trusted issuer has its own decoder (fixed JWKS URI) and validators: issuer, audience and time, with the
- * injected {@link Clock}. Failures become OpenAI-shaped 401s without details.
+ * trusted issuer has its own decoder (its JWKS cached and rate-limited, see {@link JwksKeys}) and validators:
+ * issuer, audience, {@code exp} (required) and {@code nbf} with the injected {@link Clock}, and the tenants the
+ * issuer may name. Failures become OpenAI-shaped 401s without details.
  */
 @Configuration(proxyBeanMethods = false)
 public class JwtSecurityConfiguration {
@@ -73,13 +75,16 @@ public class JwtSecurityConfiguration {
 
     private static ReactiveAuthenticationManager manager(JwtProperties.Issuer issuer, JwtProperties properties,
             Clock clock, JwtClaims claims) {
-        NimbusReactiveJwtDecoder decoder = NimbusReactiveJwtDecoder.withJwkSetUri(issuer.jwksUri()).build();
+        JwksKeys keys = new JwksKeys(issuer.jwksUri(), properties.jwksCacheTtl(), properties.jwksMinRefreshInterval(),
+                Schedulers.boundedElastic());
+        NimbusReactiveJwtDecoder decoder = NimbusReactiveJwtDecoder.withJwkSource(keys).build();
         JwtTimestampValidator time = new JwtTimestampValidator(properties.clockSkew());
         time.setClock(clock);
+        time.setAllowEmptyExpiryClaim(false);
         OAuth2TokenValidator<Jwt> audience = new JwtClaimValidator<java.util.List<String>>("aud",
                 aud -> aud != null && aud.stream().anyMatch(issuer.audiences()::contains));
         decoder.setJwtValidator(new DelegatingOAuth2TokenValidator<>(time, new JwtIssuerValidator(issuer.issuer()),
-                audience));
+                audience, claims.boundTo(issuer)));
         JwtReactiveAuthenticationManager manager = new JwtReactiveAuthenticationManager(decoder);
         manager.setJwtAuthenticationConverter(jwt -> Mono.just(new JwtCallerToken(claims.credential(jwt))));
         // An unreachable JWKS endpoint surfaces as IllegalStateException: make it a service failure (503),

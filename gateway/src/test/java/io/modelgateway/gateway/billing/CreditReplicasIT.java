@@ -45,7 +45,7 @@ import tools.jackson.databind.JsonNode;
  */
 class CreditReplicasIT {
 
-    private static final String ADMIN_KEY = "sk-it-credits-admin-key";
+    private static final String ADMIN_KEY = "sk-79ae8cfe0b9136198840d431a4ddcb447a4dbaaf";
     private static final String RUN = UUID.randomUUID().toString().replace("-", "").substring(0, 12);
     private static final String SCHEMA = "mgw_credits_" + RUN;
     /** Output 1000 micro-units a token, 2.50 per 1M input, 1000 a call: at most ~11,040 for 10 tokens. */
@@ -189,7 +189,7 @@ class CreditReplicasIT {
         p.put("gateway.billing.redis-key-prefix", "mgw-credits-it:" + RUN + ":");
         p.put("gateway.billing.check-interval", "300ms");
         p.put("gateway.admin-api-key", ADMIN_KEY);
-        p.put("gateway.demo-api-key", "sk-it-credits-demo-key");
+        p.put("gateway.demo-api-key", "sk-c6808590cc0a06e760631f48cd5827dee87c1949");
         p.put("gateway.embedded-model-server.embeddings", "false");
         String[] args = p.entrySet().stream().map(e -> "--" + e.getKey() + "=" + e.getValue()).toArray(String[]::new);
         return new SpringApplicationBuilder(GatewayApplication.class).run(args);

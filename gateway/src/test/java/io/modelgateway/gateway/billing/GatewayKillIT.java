@@ -40,7 +40,7 @@ import org.junit.jupiter.api.Test;
 class GatewayKillIT {
 
     private static final String PG = "jdbc:postgresql://127.0.0.1:5432/test";
-    private static final String KEY = "sk-it-kill-demo-key";
+    private static final String KEY = "sk-a6267c00566bf46cdd379eb054513fbd4f5e0c7d";
     private static final String SCHEMA = "mgw_kill_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
     private static final Path JAR = Path.of("target", "gateway.jar");
     private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
@@ -147,6 +147,7 @@ class GatewayKillIT {
         Map<String, String> p = new HashMap<>();
         p.put("server.port", String.valueOf(port));
         p.put("server.address", "127.0.0.1");
+        p.put("management.server.port", "0");
         p.put("spring.datasource.url", PG + "?currentSchema=" + SCHEMA);
         p.put("spring.datasource.username", "postgres");
         p.put("spring.datasource.password", "");
@@ -166,7 +167,7 @@ class GatewayKillIT {
     }
 
     private static void awaitHealthy(int port, Process process, Path log) throws Exception {
-        HttpRequest health = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/actuator/health"))
+        HttpRequest health = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/readyz"))
                 .timeout(Duration.ofSeconds(2)).build();
         long start = System.nanoTime();
         while (System.nanoTime() - start < Duration.ofSeconds(90).toNanos()) {

@@ -56,7 +56,7 @@ class BackendPoolsEndToEndTest extends FleetTestBase {
     }
 
     private JsonNode health() throws Exception {
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(baseUrl() + "/actuator/health")).build(),
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(managementUrl() + "/actuator/health")).build(),
                 HttpResponse.BodyHandlers.ofString());
         return FakeOpenAi.JSON.readTree(r.body()).get("components").get("backends").get("details");
     }

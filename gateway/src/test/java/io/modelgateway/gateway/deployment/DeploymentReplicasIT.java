@@ -31,8 +31,8 @@ import org.springframework.context.ConfigurableApplicationContext;
  */
 class DeploymentReplicasIT {
 
-    private static final String ADMIN_KEY = "sk-it-admin-key";
-    private static final String DEMO_KEY = "sk-it-demo-key";
+    private static final String ADMIN_KEY = "sk-31c728507c928a175d0c757e1cbd361681b49790";
+    private static final String DEMO_KEY = "sk-832892f436828aa68808d4c4e9ccedd17fe7f20b";
     private static final String SCHEMA = "mgw_dep_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 

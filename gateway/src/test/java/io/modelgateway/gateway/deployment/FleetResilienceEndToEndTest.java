@@ -86,7 +86,7 @@ class FleetResilienceEndToEndTest extends FleetTestBase {
     }
 
     private JsonNode replicaHealth(String pool, ModelServer server) throws Exception {
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(baseUrl() + "/actuator/health")).build(),
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(managementUrl() + "/actuator/health")).build(),
                 HttpResponse.BodyHandlers.ofString());
         for (JsonNode replica : FakeOpenAi.JSON.readTree(r.body()).get("components").get("backends").get("details")
                 .get("pools").get(pool)) {

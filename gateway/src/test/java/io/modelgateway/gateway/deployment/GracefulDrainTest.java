@@ -34,6 +34,7 @@ class GracefulDrainTest {
     void aStreamInFlightFinishesWhileNewRequestsAreRefused() throws Exception {
         ConfigurableApplicationContext app = new SpringApplicationBuilder(GatewayApplication.class).run(
                 "--server.port=0",
+                "--management.server.port=0",
                 "--spring.datasource.url=jdbc:h2:mem:drain-" + UUID.randomUUID() + ";MODE=PostgreSQL;"
                         + "DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;DB_CLOSE_DELAY=-1",
                 "--gateway.demo-api-key=sk-drain",

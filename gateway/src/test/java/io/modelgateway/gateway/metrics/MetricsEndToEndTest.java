@@ -37,13 +37,13 @@ class MetricsEndToEndTest extends GatewayTestBase {
 
     @Test
     void tokenUsageEqualsTheUsageReturnedToTheClient() throws Exception {
-        Scrape before = Scrape.of(baseUrl());
+        Scrape before = Scrape.of(managementUrl());
         ChatCompletion a = openAi().chat().completions().create(chat("echo", "metrics one two three"));
         ChatCompletion b = openAi().chat().completions().create(chat("echo", "metrics four five six seven"));
         long input = a.usage().orElseThrow().promptTokens() + b.usage().orElseThrow().promptTokens();
         long output = a.usage().orElseThrow().completionTokens() + b.usage().orElseThrow().completionTokens();
 
-        Scrape after = await().atMost(Duration.ofSeconds(5)).until(() -> Scrape.of(baseUrl()),
+        Scrape after = await().atMost(Duration.ofSeconds(5)).until(() -> Scrape.of(managementUrl()),
                 s -> delta(before, s, "gen_ai_client_token_usage_tokens_count",
                         with(ECHO_CHAT, "gen_ai_token_type", "output")) == 2);
         assertThat(delta(before, after, "gen_ai_client_token_usage_tokens_sum",
@@ -65,7 +65,7 @@ class MetricsEndToEndTest extends GatewayTestBase {
     @Test
     void aStreamWithUsageAndEmbeddingsAreCountedByOperation() throws Exception {
         awaitEmbeddingModel();
-        Scrape before = Scrape.of(baseUrl());
+        Scrape before = Scrape.of(managementUrl());
         ChatCompletionCreateParams params = chat("echo", "stream the metrics please").toBuilder()
                 .streamOptions(ChatCompletionStreamOptions.builder().includeUsage(true).build()).build();
         List<ChatCompletionChunk> chunks = new ArrayList<>();
@@ -76,7 +76,7 @@ class MetricsEndToEndTest extends GatewayTestBase {
         CreateEmbeddingResponse e = openAi().embeddings().create(EmbeddingCreateParams.builder()
                 .model("all-minilm-l6-v2").input("count my tokens").build());
 
-        Scrape after = await().atMost(Duration.ofSeconds(5)).until(() -> Scrape.of(baseUrl()),
+        Scrape after = await().atMost(Duration.ofSeconds(5)).until(() -> Scrape.of(managementUrl()),
                 s -> delta(before, s, "gen_ai_client_token_usage_tokens_count", Map.of("gen_ai_request_model",
                         "all-minilm-l6-v2", "gen_ai_operation_name", "embeddings")) == 1);
         assertThat(delta(before, after, "gen_ai_client_token_usage_tokens_sum",
@@ -87,13 +87,13 @@ class MetricsEndToEndTest extends GatewayTestBase {
 
     @Test
     void failedCallsAreCountedWithTheirOutcomeAndStatus() throws Exception {
-        Scrape before = Scrape.of(baseUrl());
+        Scrape before = Scrape.of(managementUrl());
         try {
             openAi().chat().completions().create(chat("unreachable", "anyone there"));
         } catch (OpenAIServiceException expected) {
             assertThat(expected.statusCode()).isEqualTo(503);
         }
-        Scrape after = await().atMost(Duration.ofSeconds(5)).until(() -> Scrape.of(baseUrl()),
+        Scrape after = await().atMost(Duration.ofSeconds(5)).until(() -> Scrape.of(managementUrl()),
                 s -> delta(before, s, "gateway_requests_total", Map.of("deployment", "unreachable",
                         "outcome", "failed", "status", "503")) == 1);
         assertThat(after.find("gateway_requests_total", Map.of("deployment", "unreachable"))).isNotEmpty();
@@ -101,7 +101,7 @@ class MetricsEndToEndTest extends GatewayTestBase {
 
     @Test
     void refusalsByLaterStagesAreCountedByKind() throws Exception {
-        Scrape before = Scrape.of(baseUrl());
+        Scrape before = Scrape.of(managementUrl());
         for (int maxTokens : new int[] {RefusingTestStage.RATE_LIMITED, RefusingTestStage.POLICY}) {
             try {
                 openAi().chat().completions().create(ChatCompletionCreateParams.builder().model("echo")
@@ -110,7 +110,7 @@ class MetricsEndToEndTest extends GatewayTestBase {
                 assertThat(expected.statusCode()).isIn(429, 400);
             }
         }
-        Scrape after = await().atMost(Duration.ofSeconds(5)).until(() -> Scrape.of(baseUrl()),
+        Scrape after = await().atMost(Duration.ofSeconds(5)).until(() -> Scrape.of(managementUrl()),
                 s -> delta(before, s, "gateway_quota_rejections_total", Map.of("kind", "rate_limit_exceeded",
                         "deployment", "echo", "tenant", "demo")) == 1);
         assertThat(delta(before, after, "gateway_refusals_total", Map.of("kind", "policy_violation"))).isEqualTo(1);
@@ -121,7 +121,7 @@ class MetricsEndToEndTest extends GatewayTestBase {
 
     @Test
     void backendReadinessIsAGaugePerDeployment() throws Exception {
-        Scrape s = await().atMost(Duration.ofSeconds(10)).until(() -> Scrape.of(baseUrl()),
+        Scrape s = await().atMost(Duration.ofSeconds(10)).until(() -> Scrape.of(managementUrl()),
                 x -> x.sum("gateway_backend_ready", Map.of("deployment", "echo")) == 1);
         assertThat(s.sum("gateway_backend_ready", Map.of("deployment", "unreachable"))).isZero();
         assertThat(s.sum("gateway_backend_ready", Map.of("deployment", "misconfigured"))).isZero();

@@ -59,7 +59,7 @@ class MonitoringContractTest extends GatewayTestBase {
         }
         billedCall();
         Set<String> scraped = new TreeSet<>(await().atMost(java.time.Duration.ofSeconds(10))
-                .until(() -> Scrape.of(baseUrl()).names(), names -> names.contains("gateway_credit_balance_micros")));
+                .until(() -> Scrape.of(managementUrl()).names(), names -> names.contains("gateway_credit_balance_micros")));
         scraped.addAll(poolScrape().names());
 
         Set<String> queried = new TreeSet<>();
@@ -90,7 +90,7 @@ class MonitoringContractTest extends GatewayTestBase {
 
     @Test
     void theScrapePassesPromtoolCheckMetrics() throws Exception {
-        Scrape scrape = Scrape.of(baseUrl());
+        Scrape scrape = Scrape.of(managementUrl());
         Process p = new ProcessBuilder("promtool", "check", "metrics").redirectErrorStream(true).start();
         p.getOutputStream().write(scrape.text().getBytes(StandardCharsets.UTF_8));
         p.getOutputStream().close();

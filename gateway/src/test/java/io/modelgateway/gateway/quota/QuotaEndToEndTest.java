@@ -134,7 +134,8 @@ class QuotaEndToEndTest extends GatewayTestBase {
 
     @Test
     void healthShowsTheStoreInUse() {
-        JsonNode health = AdminClient.JSON.readTree(get("/actuator/health").body());
+        JsonNode health = AdminClient.JSON.readTree(send(HttpRequest.newBuilder(
+                URI.create(managementUrl() + "/actuator/health")).GET()).body());
         assertThat(health.get("components").get("quota").get("status").asString()).isEqualTo("UP");
         assertThat(health.get("components").get("quota").get("details").get("store").asString()).isEqualTo("memory");
     }

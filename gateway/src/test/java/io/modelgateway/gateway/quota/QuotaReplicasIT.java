@@ -43,7 +43,7 @@ import tools.jackson.databind.JsonNode;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class QuotaReplicasIT {
 
-    private static final String ADMIN_KEY = "sk-it-quota-admin-key";
+    private static final String ADMIN_KEY = "sk-f490ff1b481d655591d0b702c9ed4d521c5dfd56";
     private static final String RUN = UUID.randomUUID().toString().replace("-", "").substring(0, 12);
     private static final String SCHEMA = "mgw_quota_" + RUN;
     private static final MutableClock CLOCK = new MutableClock(Instant.parse("2026-06-01T00:00:00Z"));
@@ -167,7 +167,7 @@ class QuotaReplicasIT {
             assertThat(health.get("details").get("fallback").asString()).isEqualTo("local");
             assertThat(degradedGauge(r)).isEqualTo(1.0);
         }
-        assertThat(status(one, "/actuator/health")).as("degraded is still serving").isEqualTo(200);
+        assertThat(status(one, "/readyz")).as("degraded is still serving").isEqualTo(200);
 
         startRedis(); // an empty Redis on the same port
         for (ConfigurableApplicationContext r : List.of(one, two)) {
@@ -204,7 +204,7 @@ class QuotaReplicasIT {
         p.put("gateway.quota.recovery-interval", "200ms");
         p.put("gateway.quota.reload-interval", "1h");
         p.put("gateway.admin-api-key", ADMIN_KEY);
-        p.put("gateway.demo-api-key", "sk-it-quota-demo-key");
+        p.put("gateway.demo-api-key", "sk-dc2a15e00d07e62dd8dbd0cc8e8ff518c1e225b3");
         p.put("gateway.embedded-model-server.embeddings", "false");
         p.put("gateway.deployments.echo.rpm", "60");
         p.put("management.endpoints.web.exposure.include", "health");
@@ -302,7 +302,9 @@ class QuotaReplicasIT {
     }
 
     private static JsonNode quotaHealth(ConfigurableApplicationContext r) {
-        HttpResponse<String> health = get(r, "/actuator/health", null);
+        HttpResponse<String> health = client().sendAsync(HttpRequest.newBuilder(
+                URI.create(Replicas.managementUrl(r) + "/actuator/health")).timeout(Duration.ofSeconds(30)).build(),
+                HttpResponse.BodyHandlers.ofString()).join();
         return AdminClient.JSON.readTree(health.body()).get("components").get("quota");
     }
 

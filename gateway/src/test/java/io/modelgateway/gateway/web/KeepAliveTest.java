@@ -34,7 +34,7 @@ class KeepAliveTest extends GatewayTestBase {
                 assertThat(exchange(out, in, get("/v1/models", KEY))).as("round %d models", i).startsWith("HTTP/1.1 200");
                 assertThat(exchange(out, in, post("/v1/chat/completions", KEY, chat))).as("round %d chat", i)
                         .startsWith("HTTP/1.1 200");
-                assertThat(exchange(out, in, get("/actuator/health/liveness", null))).as("round %d health", i)
+                assertThat(exchange(out, in, get("/livez", null))).as("round %d health", i)
                         .startsWith("HTTP/1.1 200");
                 assertThat(exchange(out, in, get("/admin/v1/tenants", ADMIN_KEY))).as("round %d admin", i)
                         .startsWith("HTTP/1.1 200");

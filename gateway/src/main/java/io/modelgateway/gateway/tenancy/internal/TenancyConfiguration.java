@@ -7,6 +7,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import javax.sql.DataSource;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.sql.init.dependency.DependsOnDatabaseInitialization;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -23,8 +24,15 @@ public class TenancyConfiguration {
         return Schedulers.newBoundedElastic(10, 1000, "tenancy-jdbc");
     }
 
+    /**
+     * Flyway's migration strategy, so created before anything touches the database: outside the embedded
+     * default a weak configured key stops the start here, before a migration begins.
+     */
     @Bean
-    TenancyStartup tenancyStartup() {
+    TenancyStartup tenancyStartup(GatewayProperties gateway, @Value("${spring.datasource.url:}") String databaseUrl) {
+        if (!embeddedDefault(databaseUrl)) {
+            requireStrongKeys(gateway);
+        }
         return new TenancyStartup();
     }
 
@@ -57,5 +65,17 @@ public class TenancyConfiguration {
             service.start(properties.reloadInterval(), properties.lastUsedFlushInterval());
         });
         return service;
+    }
+
+    /** The embedded default keeps its data in H2; production runs on PostgreSQL. */
+    static boolean embeddedDefault(String databaseUrl) {
+        return databaseUrl.startsWith("jdbc:h2:");
+    }
+
+    /** Outside the embedded default, a weak configured key stops the start (the README's short keys are for H2). */
+    static void requireStrongKeys(GatewayProperties gateway) {
+        KeyStrength.requireStrong("gateway.admin-api-key (GATEWAY_ADMIN_API_KEY)", gateway.adminApiKey());
+        KeyStrength.requireStrong("gateway.demo-api-key (GATEWAY_DEMO_API_KEY)", gateway.demoApiKey());
+        gateway.apiKeys().forEach(k -> KeyStrength.requireStrong("gateway.api-keys '" + k.name() + "'", k.key()));
     }
 }

@@ -85,7 +85,7 @@ class UsageWriterIT {
             Thread.sleep(1500);
             assertThat(writer.healthy()).isFalse();
             assertThat(writer.spooledBatches()).isPositive();
-            assertThat(Files.list(spoolDir).filter(f -> f.toString().endsWith(".spool")).count()).isPositive();
+            assertThat(Files.list(spoolDir).filter(f -> f.toString().endsWith(".log")).count()).isPositive();
             assertThat(count("SELECT COUNT(*) FROM usage_record WHERE tenant_id = 't-out'")).isLessThan(3000);
             proxy.up();
             for (; n < 4000; n++) {
@@ -99,7 +99,7 @@ class UsageWriterIT {
             assertThat(count("SELECT SUM(requests) FROM usage_hourly WHERE tenant_id = 't-out'")).isEqualTo(4000);
             assertThat(count("SELECT SUM(cost_micros) FROM usage_daily WHERE tenant_id = 't-out'")).isEqualTo(12_000);
             assertThat(writer.pendingCost("t-out")).isZero();
-            assertThat(Files.list(spoolDir).filter(f -> f.toString().endsWith(".spool")).count()).isZero();
+            assertThat(Files.list(spoolDir).filter(f -> f.toString().endsWith(".log")).count()).isZero();
         }
     }
 
@@ -116,7 +116,8 @@ class UsageWriterIT {
             spool.append(onlySpooled);
         }
         new UsageStore(db.dataSource).insert(stored);
-        Files.writeString(spoolDir.resolve("00000000000000000003.spool.tmp"), "torn write");
+        Files.writeString(spoolDir.resolve("00000000000000000001.log"), "torn write",
+                java.nio.file.StandardOpenOption.APPEND); // a group cut short by the crash
 
         UsageWriter writer = new UsageWriter(new UsageStore(db.dataSource), spoolDir,
                 new UsageWriter.Settings(1000, 100, Duration.ofMillis(10), Duration.ofMillis(100))).start();
@@ -125,7 +126,7 @@ class UsageWriterIT {
         writer.close();
         assertThat(count("SELECT COUNT(*) FROM usage_record WHERE tenant_id = 't-crash'")).isEqualTo(301);
         assertThat(count("SELECT SUM(requests) FROM usage_daily WHERE tenant_id = 't-crash'")).isEqualTo(301);
-        assertThat(Files.list(spoolDir).filter(f -> f.toString().endsWith(".spool")).count()).isZero();
+        assertThat(Files.list(spoolDir).filter(f -> f.toString().endsWith(".log")).count()).isZero();
     }
 
     @Test

@@ -44,6 +44,7 @@ class ChartTest {
         assertThat((String) at(gateway, "volumeMounts.1.mountPath")).isEqualTo("/tmp");
         assertThat((Object) at(pod, "volumes.1.emptyDir")).isNotNull();
         assertThat(env(gateway)).containsEntry("LOGGING_STRUCTURED_FORMAT_CONSOLE", "ecs")
+                .containsEntry("SPRING_PROFILES_ACTIVE", "production")
                 .containsEntry("SPRING_DATASOURCE_URL", "jdbc:postgresql://postgresql:5432/gateway")
                 .doesNotContainKeys("SPRING_DATASOURCE_PASSWORD", "GATEWAY_REDIS_URL", "GATEWAY_ADMIN_API_KEY");
 

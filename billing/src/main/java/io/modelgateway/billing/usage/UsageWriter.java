@@ -34,11 +34,16 @@ import org.slf4j.LoggerFactory;
  * covers many records.
  *
  * <p><b>Store (batches).</b> The store thread gathers spooled groups into batches (by size or by
- * {@code flushInterval}) and stores each in one transaction, then deletes their files. While the database is
- * unreachable the groups stay in the spool and are stored in their order once it is back, retried every
- * {@code retryInterval}; on start, groups a previous process left in the spool are stored first. The store
- * skips request ids it already has, so a group stored but not yet removed from the spool when the process
- * died is not written twice.
+ * {@code flushInterval}) and stores each in one transaction. While the database is unreachable the groups stay
+ * in the spool and are stored in their order once it is back, retried every {@code retryInterval}; on start,
+ * segments a previous process left in the spool are stored first. The store skips request ids it already has,
+ * so a group stored but still in the spool when the process died is not written twice. A spool segment is
+ * deleted once all its groups are stored and the store has {@linkplain UsageStore#sync forced} them to disk.
+ *
+ * <p><b>Dead letters.</b> A batch the database refuses for its content (see {@link StoreErrors}) is split until
+ * the refused records are found; each is set aside in {@code usage_dead_letter}, or in the spool directory's
+ * {@link DeadLetterFile} when that table refuses it too, and counted ({@link #deadLettered}). The other records
+ * are stored as usual.
  */
 public final class UsageWriter implements AutoCloseable {
 

@@ -130,6 +130,7 @@ public final class UsageWriter implements AutoCloseable {
     private volatile boolean stopping;
     private volatile boolean spoolDone;
     private long nextRetryNanos;
+    private boolean syncFailing; // store thread only
 
     public UsageWriter(UsageStore store, Path spoolDir, Settings settings) {
         this.store = Objects.requireNonNull(store);
@@ -558,9 +559,14 @@ public final class UsageWriter implements AutoCloseable {
         }
         try {
             store.sync();
+            syncFailing = false;
             spool.deleteStored();
         } catch (SQLException e) {
-            log.warn("usage store could not force its data to disk ({}); spool segments kept", e.toString());
+            if (!syncFailing) {
+                log.warn("usage store could not force its data to disk ({}); spool segments kept until it can",
+                        e.toString());
+            }
+            syncFailing = true;
         } catch (IOException e) {
             log.warn("cannot remove stored spool segments (replay will skip their records)", e);
         }

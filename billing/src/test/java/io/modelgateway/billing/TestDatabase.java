@@ -53,6 +53,7 @@ public final class TestDatabase implements AutoCloseable {
     private void migrate() {
         migrate("/db/migration/V10__billing.sql");
         migrate("/db/migration/V40__statements.sql");
+        migrate("/db/migration/V46__usage_dead_letter.sql");
     }
 
     private void migrate(String resource) {

@@ -27,7 +27,7 @@ class AlertRulesTest {
 
     @Test
     void rulesAreValid() throws Exception {
-        assertThat(promtool("check", "rules", "model-gateway/files/alerts.yaml")).contains("SUCCESS: 11 rules found");
+        assertThat(promtool("check", "rules", "model-gateway/files/alerts.yaml")).contains("SUCCESS: 12 rules found");
     }
 
     @Test

@@ -47,6 +47,7 @@ class ChartTest {
         assertThat((String) at(gateway, "volumeMounts.1.mountPath")).isEqualTo("/tmp");
         assertThat((Object) at(pod, "volumes.1.emptyDir")).isNotNull();
         assertThat(env(gateway)).containsEntry("LOGGING_STRUCTURED_FORMAT_CONSOLE", "ecs")
+                .containsEntry("SPRING_PROFILES_ACTIVE", "production")
                 .containsEntry("SPRING_DATASOURCE_URL", "jdbc:postgresql://postgresql:5432/gateway")
                 .doesNotContainKeys("SPRING_DATASOURCE_PASSWORD", "GATEWAY_REDIS_URL", "GATEWAY_ADMIN_API_KEY");
 
@@ -63,6 +64,63 @@ class ChartTest {
 
         Map<String, Object> rules = new Yaml().load(Files.readString(Chart.DIR.resolve("files/alerts.yaml")));
         assertThat((Object) at(r.get("PrometheusRule", FULLNAME), "spec.groups")).isEqualTo(rules.get("groups"));
+    }
+
+    @Test
+    void theUsageSpoolLivesOnAWritableVolumeAndIsDrainedWithinTheGracePeriod() {
+        Chart.Rendered r = Chart.render(t -> t);
+        Map<String, Object> pod = at(r.get("Deployment", FULLNAME), "spec.template.spec");
+        Map<String, Object> gateway = at(pod, "containers.0");
+        assertThat((Boolean) at(gateway, "securityContext.readOnlyRootFilesystem")).isTrue();
+        String spoolDir = (String) at(application(r), "gateway.billing.spool-dir");
+        assertThat(spoolDir).isEqualTo("/var/lib/model-gateway/usage-spool");
+        String volume = mountAt(gateway, spoolDir);
+        Map<String, Object> emptyDir = volume(pod, volume);
+        assertThat(emptyDir).as("an emptyDir survives container restarts").containsEntry("sizeLimit", "1Gi");
+        assertThat((Boolean) at(application(r), "gateway.billing.spool-fsync")).isFalse();
+
+        int preStop = at(gateway, "lifecycle.preStop.sleep.seconds");
+        int grace = at(pod, "terminationGracePeriodSeconds");
+        assertThat(grace).as("preStop + graceful HTTP drain (30 s) + usage spool drain (30 s)")
+                .isGreaterThanOrEqualTo(preStop + 30 + 30);
+
+        Chart.Rendered tmpfs = Chart.render(t -> t.set("usageSpool.medium", "Memory").set("usageSpool.fsync", true)
+                .set("usageSpool.mountPath", "/spool"));
+        Map<String, Object> tmpfsPod = at(tmpfs.get("Deployment", FULLNAME), "spec.template.spec");
+        assertThat(volume(tmpfsPod, mountAt(at(tmpfsPod, "containers.0"), "/spool"))).containsEntry("medium", "Memory");
+        assertThat((String) at(application(tmpfs), "gateway.billing.spool-dir")).isEqualTo("/spool");
+        assertThat((Boolean) at(application(tmpfs), "gateway.billing.spool-fsync")).isTrue();
+    }
+
+    @Test
+    void theQuotaFallbackShareFollowsTheHpaMaximumOrTheReplicaCount() {
+        assertThat((Integer) at(application(Chart.render(t -> t)), "gateway.quota.replicas")).isEqualTo(10);
+        assertThat((Integer) at(application(Chart.render(t -> t.withValuesFile(Chart.PRODUCTION))),
+                "gateway.quota.replicas")).isEqualTo(20);
+        Chart.Rendered fixed = Chart.render(t -> t.set("autoscaling.enabled", false).set("replicaCount", 3));
+        assertThat((Integer) at(fixed.get("Deployment", FULLNAME), "spec.replicas")).isEqualTo(3);
+        assertThat((Integer) at(application(fixed), "gateway.quota.replicas")).isEqualTo(3);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static String mountAt(Map<String, Object> container, String path) {
+        for (Map<String, Object> m : (List<Map<String, Object>>) container.get("volumeMounts")) {
+            if (path.equals(m.get("mountPath"))) {
+                assertThat(m.get("readOnly")).isNotEqualTo(true);
+                return (String) m.get("name");
+            }
+        }
+        throw new AssertionError("nothing mounted at " + path);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> volume(Map<String, Object> pod, String name) {
+        for (Map<String, Object> v : (List<Map<String, Object>>) pod.get("volumes")) {
+            if (name.equals(v.get("name"))) {
+                return (Map<String, Object>) v.get("emptyDir");
+            }
+        }
+        throw new AssertionError("no volume " + name);
     }
 
     @Test
@@ -179,7 +237,7 @@ class ChartTest {
         assertThatThrownBy(() -> Chart.render(options)).hasMessageContaining("schema").hasMessageContaining(mentioned);
     }
 
-    private static Map<String, Object> application(Chart.Rendered r) {
+    static Map<String, Object> application(Chart.Rendered r) {
         return new Yaml().load((String) ((Map<?, ?>) at(r.get("ConfigMap", FULLNAME), "data")).get("application.yaml"));
     }
 

@@ -5,6 +5,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -32,6 +33,9 @@ public final class UsageStore {
             + "deployment, model, operation, input_tokens, cached_input_tokens, output_tokens, estimated, cost_micros, "
             + "price_version, outcome, status, started_at, first_token_at, ended_at) VALUES ";
     private static final String ROW = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+
+    private static final String DEAD_LETTER = INSERT_HEAD.replace("usage_record (",
+            "usage_dead_letter (sql_state, error, dead_at, ") + ROW.replace("(", "(?, ?, ?, ");
 
     private final DataSource dataSource;
 
@@ -93,26 +97,31 @@ public final class UsageStore {
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             int i = 1;
             for (UsageRecord r : rows) {
-                ps.setString(i++, r.requestId());
-                ps.setString(i++, r.tenant());
-                ps.setString(i++, r.apiKeyId());
-                ps.setString(i++, r.deployment());
-                ps.setString(i++, r.model());
-                ps.setString(i++, r.operation());
-                ps.setInt(i++, r.inputTokens());
-                ps.setInt(i++, r.cachedInputTokens());
-                ps.setInt(i++, r.outputTokens());
-                ps.setBoolean(i++, r.estimated());
-                ps.setLong(i++, r.costMicros());
-                ps.setLong(i++, r.priceVersion());
-                ps.setString(i++, r.outcome());
-                ps.setInt(i++, r.status());
-                Jdbc.setInstant(ps, i++, r.startedAt());
-                Jdbc.setInstant(ps, i++, r.firstTokenAt());
-                Jdbc.setInstant(ps, i++, r.endedAt());
+                i = setRecord(ps, i, r);
             }
             ps.executeUpdate();
         }
+    }
+
+    private static int setRecord(PreparedStatement ps, int i, UsageRecord r) throws SQLException {
+        ps.setString(i++, r.requestId());
+        ps.setString(i++, r.tenant());
+        ps.setString(i++, r.apiKeyId());
+        ps.setString(i++, r.deployment());
+        ps.setString(i++, r.model());
+        ps.setString(i++, r.operation());
+        ps.setInt(i++, r.inputTokens());
+        ps.setInt(i++, r.cachedInputTokens());
+        ps.setInt(i++, r.outputTokens());
+        ps.setBoolean(i++, r.estimated());
+        ps.setLong(i++, r.costMicros());
+        ps.setLong(i++, r.priceVersion());
+        ps.setString(i++, r.outcome());
+        ps.setInt(i++, r.status());
+        Jdbc.setInstant(ps, i++, r.startedAt());
+        Jdbc.setInstant(ps, i++, r.firstTokenAt());
+        Jdbc.setInstant(ps, i++, r.endedAt());
+        return i;
     }
 
     private record RollupKey(Instant bucket, String tenant, String apiKeyId, String deployment, String model,
@@ -186,6 +195,48 @@ public final class UsageStore {
         ps.setString(i++, k.model());
         ps.setString(i++, k.operation());
         ps.setLong(i, k.priceVersion());
+    }
+
+    /**
+     * Sets a record the database refused aside in {@code usage_dead_letter} (unless its request id is there
+     * already: a replayed spool sets it aside once); returns whether it was new. Throws what the table refuses.
+     */
+    public boolean deadLetter(UsageRecord r, SQLException why) throws SQLException {
+        return Jdbc.inTransaction(dataSource, c -> {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT 1 FROM usage_dead_letter WHERE request_id = ?")) {
+                ps.setString(1, r.requestId());
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (rs.next()) {
+                        return false;
+                    }
+                }
+            }
+            try (PreparedStatement ps = c.prepareStatement(DEAD_LETTER)) {
+                ps.setString(1, why.getSQLState());
+                String message = String.valueOf(why.getMessage());
+                ps.setString(2, message.length() > 4000 ? message.substring(0, 4000) : message);
+                Jdbc.setInstant(ps, 3, Instant.now());
+                setRecord(ps, 4, r);
+                ps.executeUpdate();
+            }
+            return true;
+        });
+    }
+
+    /**
+     * Forces what was committed to the disk where the database does not on commit: the embedded H2 writes
+     * committed transactions lazily (about a second later), so a spool segment is deleted only after this.
+     * PostgreSQL's commit is already durable (unless {@code synchronous_commit} was turned off): nothing to do.
+     */
+    public void sync() throws SQLException {
+        try (Connection c = dataSource.getConnection()) {
+            if ("H2".equals(c.getMetaData().getDatabaseProductName())) {
+                try (Statement s = c.createStatement()) {
+                    s.execute("CHECKPOINT SYNC");
+                }
+            }
+        }
     }
 
     /** How many records of this tenant are stored (for tests and reconciliation). */

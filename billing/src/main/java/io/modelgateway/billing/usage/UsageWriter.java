@@ -1,6 +1,8 @@
 package io.modelgateway.billing.usage;
 
+import io.modelgateway.billing.usage.internal.DeadLetterFile;
 import io.modelgateway.billing.usage.internal.Spool;
+import io.modelgateway.billing.usage.internal.StoreErrors;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.sql.SQLException;
@@ -32,11 +34,16 @@ import org.slf4j.LoggerFactory;
  * covers many records.
  *
  * <p><b>Store (batches).</b> The store thread gathers spooled groups into batches (by size or by
- * {@code flushInterval}) and stores each in one transaction, then deletes their files. While the database is
- * unreachable the groups stay in the spool and are stored in their order once it is back, retried every
- * {@code retryInterval}; on start, groups a previous process left in the spool are stored first. The store
- * skips request ids it already has, so a group stored but not yet removed from the spool when the process
- * died is not written twice.
+ * {@code flushInterval}) and stores each in one transaction. While the database is unreachable the groups stay
+ * in the spool and are stored in their order once it is back, retried every {@code retryInterval}; on start,
+ * segments a previous process left in the spool are stored first. The store skips request ids it already has,
+ * so a group stored but still in the spool when the process died is not written twice. A spool segment is
+ * deleted once all its groups are stored and the store has {@linkplain UsageStore#sync forced} them to disk.
+ *
+ * <p><b>Dead letters.</b> A batch the database refuses for its content (see {@link StoreErrors}) is split until
+ * the refused records are found; each is set aside in {@code usage_dead_letter}, or in the spool directory's
+ * {@link DeadLetterFile} when that table refuses it too, and counted ({@link #deadLettered}). The other records
+ * are stored as usual.
  */
 public final class UsageWriter implements AutoCloseable {
 
@@ -81,28 +88,19 @@ public final class UsageWriter implements AutoCloseable {
     /** A record and the future completed once it is on disk. */
     private record Pending(UsageRecord record, CompletableFuture<Void> spooled) {}
 
-    /** A group in the spool; its records are read from the file when a previous process spooled it. */
-    private static final class Segment {
-        final Path file;
+    /**
+     * A group in the spool ({@code segment} -1: the spool could not be written, kept in memory only), or, with
+     * {@code records} null, a whole segment a previous process left, read when its turn comes.
+     */
+    private static final class Group {
+        final long segment;
         final long spooledAtNanos;
-        List<UsageRecord> records; // store thread only
+        final List<UsageRecord> records; // null: a previous process's segment, not read yet
 
-        Segment(Path file, List<UsageRecord> records, long spooledAtNanos) {
-            this.file = file;
+        Group(long segment, List<UsageRecord> records, long spooledAtNanos) {
+            this.segment = segment;
             this.records = records;
             this.spooledAtNanos = spooledAtNanos;
-        }
-
-        Path file() {
-            return file;
-        }
-
-        List<UsageRecord> records() {
-            return records;
-        }
-
-        long spooledAtNanos() {
-            return spooledAtNanos;
         }
     }
 
@@ -110,8 +108,9 @@ public final class UsageWriter implements AutoCloseable {
     private final Spool spool;
     private final Settings settings;
     private final LinkedBlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
-    private final LinkedBlockingQueue<Segment> arrivals = new LinkedBlockingQueue<>();
-    private final ArrayDeque<Segment> segments = new ArrayDeque<>(); // store thread only
+    private final LinkedBlockingQueue<Group> arrivals = new LinkedBlockingQueue<>();
+    private final ArrayDeque<Group> groupsWaiting = new ArrayDeque<>(); // store thread only
+    private final DeadLetterFile deadLetterFile;
     private final AtomicInteger reserved = new AtomicInteger();
     private final Map<String, LongAdder> pendingCost = new ConcurrentHashMap<>();
     private final AtomicLong written = new AtomicLong();
@@ -124,21 +123,24 @@ public final class UsageWriter implements AutoCloseable {
     private final LongAdder spoolNanos = new LongAdder();
     private final LongAdder storeNanos = new LongAdder();
     private final LongAdder spoolFailures = new LongAdder();
+    private final LongAdder deadLettered = new LongAdder();
     private final Thread spoolThread;
     private final Thread storeThread;
     private volatile boolean healthy = true;
     private volatile boolean stopping;
     private volatile boolean spoolDone;
     private long nextRetryNanos;
+    private boolean syncFailing; // store thread only
 
     public UsageWriter(UsageStore store, Path spoolDir, Settings settings) {
         this.store = Objects.requireNonNull(store);
         this.settings = Objects.requireNonNull(settings);
         this.spool = new Spool(spoolDir, settings.fsync());
-        for (Path file : spool.pending()) {
-            segments.add(new Segment(file, null, 0));
+        this.deadLetterFile = new DeadLetterFile(spoolDir.resolve(DeadLetterFile.NAME));
+        for (long segment : spool.previous()) {
+            groupsWaiting.add(new Group(segment, null, 0));
         }
-        spooledBatches.set(segments.size());
+        spooledBatches.set(groupsWaiting.size());
         this.spoolThread = new Thread(this::spoolLoop, "usage-spool");
         this.spoolThread.setDaemon(true);
         this.storeThread = new Thread(this::storeLoop, "usage-writer");
@@ -147,8 +149,8 @@ public final class UsageWriter implements AutoCloseable {
 
     /** Starts the writer's threads; groups left in the spool by an earlier process are stored first. */
     public UsageWriter start() {
-        if (!segments.isEmpty()) {
-            log.info("usage spool holds {} batches from before; storing them first", segments.size());
+        if (!groupsWaiting.isEmpty()) {
+            log.info("usage spool holds {} segments from before; storing them first", groupsWaiting.size());
         }
         spoolThread.start();
         storeThread.start();
@@ -219,6 +221,11 @@ public final class UsageWriter implements AutoCloseable {
     /** Times a spool group could not be written (its records then wait in memory only). */
     public long spoolFailures() {
         return spoolFailures.sum();
+    }
+
+    /** Records the database refused for their content, set aside as dead letters (table or file). */
+    public long deadLettered() {
+        return deadLettered.sum();
     }
 
     /** Spool groups and database batches, and the time spent on them (for benchmarks). */
@@ -305,10 +312,10 @@ public final class UsageWriter implements AutoCloseable {
     private void spoolGroup(List<Pending> group) {
         List<UsageRecord> records = new ArrayList<>(group.size());
         group.forEach(p -> records.add(p.record()));
-        Path file = null;
+        long segment = -1;
         long t0 = System.nanoTime();
         try {
-            file = spool.append(records);
+            segment = spool.append(records);
             spoolNanos.add(System.nanoTime() - t0);
             groups.increment();
             grouped.add(records.size());
@@ -317,7 +324,7 @@ public final class UsageWriter implements AutoCloseable {
             log.error("usage spool is not writable; {} records are kept in memory only", records.size(), e);
         }
         spooledBatches.incrementAndGet();
-        arrivals.add(new Segment(file, records, System.nanoTime()));
+        arrivals.add(new Group(segment, records, System.nanoTime()));
         reserved.addAndGet(-records.size());
         group.forEach(p -> p.spooled().complete(null));
     }
@@ -327,13 +334,16 @@ public final class UsageWriter implements AutoCloseable {
     private void storeLoop() {
         while (!(spoolDone && arrivals.isEmpty())) {
             try {
-                Segment s = arrivals.poll(waitNanos(), TimeUnit.NANOSECONDS);
-                if (s != null) {
-                    segments.add(s);
-                    arrivals.drainTo(segments);
+                Group g = arrivals.poll(waitNanos(), TimeUnit.NANOSECONDS);
+                if (g != null) {
+                    groupsWaiting.add(g);
+                    arrivals.drainTo(groupsWaiting);
                 }
                 if (due()) {
                     storeBatch();
+                }
+                if (healthy) {
+                    release();
                 }
             } catch (InterruptedException e) {
                 if (!stopping) {
@@ -345,13 +355,15 @@ public final class UsageWriter implements AutoCloseable {
                 oldestUnstoredEndMillis = oldestUnstored();
             }
         }
-        while (!segments.isEmpty() && storeBatch()) {
+        while (!groupsWaiting.isEmpty() && storeBatch()) {
             // a last try; what stays in the spool is stored on the next start
         }
+        spool.close(); // seals the segment being written, so a stored one can go
+        release();
     }
 
     private long waitNanos() {
-        if (stopping || segments.isEmpty()) {
+        if (stopping || groupsWaiting.isEmpty()) {
             return stopping ? TimeUnit.MILLISECONDS.toNanos(5) : IDLE_NANOS;
         }
         long now = System.nanoTime();
@@ -361,11 +373,11 @@ public final class UsageWriter implements AutoCloseable {
         if (recordsWaiting() >= settings.batchSize()) {
             return 0;
         }
-        return Math.max(0, segments.peek().spooledAtNanos() + settings.flushInterval().toNanos() - now);
+        return Math.max(0, groupsWaiting.peek().spooledAtNanos + settings.flushInterval().toNanos() - now);
     }
 
     private boolean due() {
-        if (segments.isEmpty()) {
+        if (groupsWaiting.isEmpty()) {
             return false;
         }
         long now = System.nanoTime();
@@ -373,13 +385,13 @@ public final class UsageWriter implements AutoCloseable {
             return now - nextRetryNanos >= 0;
         }
         return stopping || recordsWaiting() >= settings.batchSize()
-                || now - segments.peek().spooledAtNanos() >= settings.flushInterval().toNanos();
+                || now - groupsWaiting.peek().spooledAtNanos >= settings.flushInterval().toNanos();
     }
 
     private int recordsWaiting() {
         int n = 0;
-        for (Segment s : segments) {
-            n += s.records() == null ? settings.batchSize() : s.records().size();
+        for (Group g : groupsWaiting) {
+            n += g.records == null ? settings.batchSize() : g.records.size();
             if (n >= settings.batchSize()) {
                 break;
             }
@@ -389,9 +401,9 @@ public final class UsageWriter implements AutoCloseable {
 
     /** The end time of the oldest record not yet stored (store thread only), or 0. */
     private long oldestUnstored() {
-        Segment oldest = segments.peek();
-        UsageRecord r = oldest != null && oldest.records() != null && !oldest.records().isEmpty()
-                ? oldest.records().get(0) : null;
+        Group oldest = groupsWaiting.peek();
+        UsageRecord r = oldest != null && oldest.records != null && !oldest.records.isEmpty()
+                ? oldest.records.get(0) : null;
         if (r == null) {
             Pending p = queue.peek();
             r = p == null ? null : p.record();
@@ -401,90 +413,162 @@ public final class UsageWriter implements AutoCloseable {
 
     /** Stores the oldest spooled groups (up to a batch) in one transaction; {@code false} when that failed. */
     private boolean storeBatch() {
-        List<Segment> taken = new ArrayList<>();
+        readPrevious();
+        List<Group> taken = new ArrayList<>();
         List<UsageRecord> batch = new ArrayList<>();
-        List<Segment> bad = new ArrayList<>();
-        for (Segment s : segments) {
-            List<UsageRecord> records = recordsOf(s);
-            if (records == null) {
-                bad.add(s);
-                continue;
-            }
-            if (!batch.isEmpty() && batch.size() + records.size() > settings.batchSize()) {
+        for (Group g : groupsWaiting) {
+            if (g.records == null || (!batch.isEmpty() && batch.size() + g.records.size() > settings.batchSize())) {
                 break;
             }
-            taken.add(s);
-            batch.addAll(records);
+            taken.add(g);
+            batch.addAll(g.records);
         }
-        segments.removeAll(bad); // set aside as .bad
         if (taken.isEmpty()) {
             return true;
         }
         if (!store(batch)) {
             return false;
         }
-        taken.forEach(this::drop);
+        for (Group g : taken) {
+            groupsWaiting.remove(g);
+            spooledBatches.decrementAndGet();
+            spool.stored(g.segment, 1);
+        }
         settle(batch);
         return true;
     }
 
-    private List<UsageRecord> recordsOf(Segment s) {
-        if (s.records() != null) {
-            return s.records();
+    /** Replaces a previous process's segment at the head by the groups read from it. */
+    private void readPrevious() {
+        Group head = groupsWaiting.peek();
+        if (head == null || head.records != null) {
+            return;
         }
+        groupsWaiting.poll();
+        List<Spool.Group> read;
         try {
-            List<UsageRecord> records = spool.read(s.file());
-            records.forEach(r -> pendingCost.computeIfAbsent(r.tenant(), t -> new LongAdder()).add(r.costMicros()));
-            unstored.addAndGet(records.size());
-            s.records = records;
-            return records;
+            read = spool.replay(head.segment).groups();
         } catch (IOException e) {
-            log.error("usage spool file {} cannot be read; set aside as .bad", s.file(), e);
-            try {
-                spool.quarantine(s.file());
-            } catch (IOException again) {
-                log.error("cannot set {} aside", s.file(), again);
-            }
+            log.error("usage spool segment {} cannot be read; left in {} for an operator", head.segment, spool.dir(),
+                    e);
             spooledBatches.decrementAndGet();
-            return null;
+            return;
         }
+        List<Group> groupsRead = new ArrayList<>(read.size());
+        for (Spool.Group g : read) {
+            g.records().forEach(r -> pendingCost.computeIfAbsent(r.tenant(), t -> new LongAdder()).add(r.costMicros()));
+            unstored.addAndGet(g.records().size());
+            groupsRead.add(new Group(g.segment(), g.records(), 0));
+        }
+        for (int i = groupsRead.size() - 1; i >= 0; i--) {
+            groupsWaiting.addFirst(groupsRead.get(i));
+        }
+        spooledBatches.addAndGet(groupsRead.size() - 1);
     }
 
-    /** One try, and one more at once (two replicas may have raced on a rollup row); then wait. */
+    /**
+     * Stores a batch; records the database refuses for their content (a data or constraint error) are found by
+     * splitting the batch and set aside as dead letters, so they never hold back the others. {@code false}
+     * when the database is unreachable (then nothing of the batch counts as stored; retried later, and what
+     * was stored meanwhile is skipped).
+     */
     private boolean store(List<UsageRecord> records) {
+        SQLException refused = insert(records);
+        if (refused == null) {
+            return true;
+        }
+        if (!StoreErrors.refusesContent(refused)) {
+            unreachable(refused);
+            return false;
+        }
+        if (records.size() == 1) {
+            return deadLetter(records.get(0), refused);
+        }
+        int half = records.size() / 2;
+        return store(records.subList(0, half)) && store(records.subList(half, records.size()));
+    }
+
+    /** One try, and one more at once (two replicas may have raced on a rollup row); the error, or null. */
+    private SQLException insert(List<UsageRecord> records) {
+        SQLException last = null;
         for (int attempt = 1; attempt <= 2; attempt++) {
             try {
                 long t0 = System.nanoTime();
                 written.addAndGet(store.insert(records));
                 storeNanos.add(System.nanoTime() - t0);
                 batches.increment();
-                if (!healthy) {
-                    log.info("usage store reachable again; storing spooled batches");
-                }
-                healthy = true;
-                return true;
-            } catch (SQLException | RuntimeException e) {
-                if (attempt == 2) {
-                    if (healthy) {
-                        log.warn("usage store unreachable ({}); batches wait in the spool", e.toString());
-                    }
-                    healthy = false;
-                    nextRetryNanos = System.nanoTime() + settings.retryInterval().toNanos();
-                }
+                reachable();
+                return null;
+            } catch (SQLException e) {
+                last = e;
+            } catch (RuntimeException e) {
+                last = new SQLException("usage store failed", "08000", e); // counted as unreachable: retried
             }
         }
-        return false;
+        return last;
     }
 
-    private void drop(Segment s) {
-        segments.remove(s);
-        spooledBatches.decrementAndGet();
-        if (s.file() != null) {
-            try {
-                spool.delete(s.file());
-            } catch (IOException e) {
-                log.warn("cannot remove stored spool file {} (replay will skip its records)", s.file(), e);
+    /** Sets a record aside in the dead-letter table, or the dead-letter file when the table refuses it too. */
+    private boolean deadLetter(UsageRecord r, SQLException why) {
+        try {
+            if (store.deadLetter(r, why)) {
+                deadLettered.increment();
+                log.error("usage record {} of tenant {} refused by the database ({}: {}); set aside in "
+                        + "usage_dead_letter", r.requestId(), r.tenant(), why.getSQLState(), why.getMessage());
             }
+            reachable();
+            return true;
+        } catch (SQLException e) {
+            if (!StoreErrors.refusesContent(e)) {
+                unreachable(e);
+                return false;
+            }
+            log.error("usage record {} refused by the database and by usage_dead_letter ({}); set aside in {}",
+                    r.requestId(), e.getMessage(), deadLetterFile.file());
+        }
+        try {
+            deadLetterFile.append(r, why);
+            deadLettered.increment();
+            return true;
+        } catch (IOException e) {
+            log.error("cannot write the dead-letter file {}; the record stays in the spool", deadLetterFile.file(), e);
+            unreachable(why);
+            return false;
+        }
+    }
+
+    private void reachable() {
+        if (!healthy) {
+            log.info("usage store reachable again; storing spooled batches");
+        }
+        healthy = true;
+    }
+
+    private void unreachable(Exception e) {
+        if (healthy) {
+            log.warn("usage store unreachable ({}); batches wait in the spool", e.toString());
+        }
+        healthy = false;
+        nextRetryNanos = System.nanoTime() + settings.retryInterval().toNanos();
+    }
+
+    /** Deletes spool segments whose records are all stored, once the store has them on disk. */
+    private void release() {
+        if (!spool.anyDeletable()) {
+            return;
+        }
+        try {
+            store.sync();
+            syncFailing = false;
+            spool.deleteStored();
+        } catch (SQLException e) {
+            if (!syncFailing) {
+                log.warn("usage store could not force its data to disk ({}); spool segments kept until it can",
+                        e.toString());
+            }
+            syncFailing = true;
+        } catch (IOException e) {
+            log.warn("cannot remove stored spool segments (replay will skip their records)", e);
         }
     }
 
@@ -508,6 +592,8 @@ public final class UsageWriter implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        spool.close();
+        if (!storeThread.isAlive()) {
+            spool.close();
+        }
     }
 }

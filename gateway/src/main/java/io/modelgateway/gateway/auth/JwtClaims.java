@@ -2,7 +2,11 @@ package io.modelgateway.gateway.auth;
 
 import io.modelgateway.gateway.tenancy.Credential;
 import io.modelgateway.gateway.tenancy.Scope;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.Collection;
+import java.util.HexFormat;
 import java.util.EnumSet;
 import java.util.Set;
 import org.springframework.security.oauth2.core.OAuth2Error;
@@ -15,6 +19,9 @@ import org.springframework.security.oauth2.jwt.Jwt;
  * through the configured mappings, platform scopes only for platform tokens (no tenant).
  */
 final class JwtClaims {
+
+    /** Longest credential id (usage_record.api_key_id holds 200). */
+    static final int MAX_ID_LENGTH = 128;
 
     private final JwtProperties properties;
 
@@ -31,7 +38,24 @@ final class JwtClaims {
     Credential credential(Jwt jwt) {
         String tenant = tenant(jwt);
         String subject = jwt.getSubject() == null ? "jwt" : jwt.getSubject();
-        return new Credential("jwt:" + subject, tenant, subject, scopes(jwt, tenant != null));
+        return new Credential(credentialId(subject), tenant, subject, scopes(jwt, tenant != null));
+    }
+
+    /**
+     * The credential id of a subject, bounded: it keys usage records ({@code api_key_id}), rollups and per-key
+     * limits. A subject too long keeps a readable prefix and gains a hash of the whole, the same every time.
+     */
+    static String credentialId(String subject) {
+        String id = "jwt:" + subject;
+        if (id.length() <= MAX_ID_LENGTH) {
+            return id;
+        }
+        try {
+            byte[] hash = MessageDigest.getInstance("SHA-256").digest(subject.getBytes(StandardCharsets.UTF_8));
+            return id.substring(0, MAX_ID_LENGTH - 33) + "~" + HexFormat.of().formatHex(hash, 0, 16);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e); // every JVM has SHA-256
+        }
     }
 
     private Set<Scope> scopes(Jwt jwt, boolean tenantToken) {

@@ -89,6 +89,8 @@ public final class MetricNames {
     public static final String USAGE_SPOOL_SIZE = "gateway.usage.spool.size";
     /** Age in seconds of the oldest usage record not yet in the database. */
     public static final String USAGE_LAG = "gateway.usage.lag.seconds";
+    /** Usage records the database refused for their content, set aside (dead-letter table or file). */
+    public static final String USAGE_DEAD_LETTERS = "gateway.usage.dead.letters";
 
     /** Calls refused by a quota, by {@link #DEPLOYMENT} and {@code limit} (requests, tokens, too_large). */
     public static final String QUOTA_REJECTED = "gateway.quota.rejected";

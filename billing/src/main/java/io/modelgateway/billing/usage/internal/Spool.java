@@ -1,6 +1,7 @@
 package io.modelgateway.billing.usage.internal;
 
 import io.modelgateway.billing.usage.UsageRecord;
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
@@ -12,54 +13,124 @@ import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.stream.Stream;
-import java.util.zip.CRC32;
+import java.util.zip.CRC32C;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * A local durable spool of usage batches: one file per batch, named by a growing sequence number, so
- * replay keeps their order. A file is written under a temporary name, forced to disk and then renamed, so
- * after a crash a batch file is either complete (its checksum holds) or absent.
+ * A local durable spool of usage groups: an append-only log of segment files ({@code <sequence>.log}), each a
+ * run of groups {@code [magic][payload length][CRC32C of payload][payload]}. A group counts as written once
+ * {@link #append} returns (with {@code fsync}: forced to the disk, and a new segment's directory entry too).
+ *
+ * <p>After a crash the last group of the last segment may be torn (cut anywhere, or holding garbage):
+ * {@link #replay} reads each segment up to its first group whose length or checksum does not hold and ignores
+ * the rest. A group is acknowledged only after its bytes are written, so what is ignored was never
+ * acknowledged. A new process never appends to an old segment; it starts a new one.
+ *
+ * <p>The writer reports groups stored ({@link #stored}); a segment no longer appended to whose groups are all
+ * stored is {@link #deleteStored deleted}. Thread-safety: one thread appends, another reports and deletes.
  */
 public final class Spool implements AutoCloseable {
 
-    private static final int MAGIC = 0x55534731; // "USG1"
+    private static final Logger log = LoggerFactory.getLogger(Spool.class);
+    private static final int MAGIC = 0x55534732; // "USG2"
+    private static final int HEADER = 12;
+    private static final String SUFFIX = ".log";
+    /** Segments roll over at this size (or as soon as everything in them is stored). */
+    public static final long SEGMENT_BYTES = 8L << 20;
 
-    private final boolean fsync;
-    private static final String SUFFIX = ".spool";
+    /** A group read back from a segment a previous process left. */
+    public record Group(long segment, List<UsageRecord> records) {}
+
+    /** A segment's valid groups and the bytes after them that were ignored (a torn or damaged tail). */
+    public record Replay(long segment, List<Group> groups, long ignoredBytes) {}
+
+    /** Groups appended to a segment and groups stored from it; sealed once nothing more is appended. */
+    private static final class Counts {
+        int appended;
+        int stored;
+        boolean sealed;
+    }
 
     private final Path dir;
+    private final boolean fsync;
+    private final long segmentBytes;
     private final FileChannel lockFile;
     private final FileLock lock;
+    private final TreeMap<Long, Counts> counts = new TreeMap<>(); // guarded by this
+    private final List<Long> previous; // segments a previous process left, oldest first
+    private FileChannel current; // appending thread only
+    private long currentSegment;
+    private long currentSize;
     private long next;
 
-    /** Opens (creates) the spool; one process at a time: a second one gets an {@link IllegalStateException}. */
+    /** Opens (creates) the spool, forcing every group to disk. */
     public Spool(Path dir) {
         this(dir, true);
     }
 
-    /** @param fsync force every batch file to disk before it counts as written (else the OS's page cache holds it) */
+    /** @param fsync force every group (and each new segment's directory entry) to disk before it counts as written */
     public Spool(Path dir, boolean fsync) {
-        this.fsync = fsync;
+        this(dir, fsync, SEGMENT_BYTES);
+    }
+
+    /** One process at a time: a second one gets an {@link IllegalStateException}. */
+    public Spool(Path dir, boolean fsync, long segmentBytes) {
         this.dir = dir;
+        this.fsync = fsync;
+        this.segmentBytes = segmentBytes;
         try {
             Files.createDirectories(dir);
             lockFile = FileChannel.open(dir.resolve("lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
             lock = tryLock(lockFile, dir);
-            try (Stream<Path> tmp = Files.list(dir)) {
-                for (Path p : tmp.filter(p -> p.toString().endsWith(".tmp")).toList()) {
-                    Files.deleteIfExists(p); // never renamed: its batch was never acknowledged as spooled
-                }
-            }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot use spool directory " + dir, e);
         }
-        List<Path> existing = pending();
-        next = existing.isEmpty() ? 1 : sequence(existing.get(existing.size() - 1)) + 1;
+        List<Long> existing = segments();
+        next = existing.isEmpty() ? 1 : existing.get(existing.size() - 1) + 1;
+        convertLegacy();
+        previous = segments();
+    }
+
+    /**
+     * Rewrites the batch files of the spool's earlier format (one {@code .spool} file per group, CRC32) as
+     * groups of a segment, so an upgrade after a crash loses nothing; unreadable ones are left as they are.
+     */
+    private void convertLegacy() {
+        try (Stream<Path> files = Files.list(dir)) {
+            List<Path> legacy = files.filter(p -> p.toString().endsWith(".spool")).sorted().toList();
+            for (Path file : legacy) {
+                byte[] all = Files.readAllBytes(file);
+                ByteBuffer b = ByteBuffer.wrap(all);
+                if (all.length < 16 || b.getInt() != 0x55534731 || b.getInt() != all.length - 16) {
+                    log.error("usage spool file {} of the earlier format is damaged; left as it is", file);
+                    continue;
+                }
+                long expected = b.getLong();
+                java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+                crc.update(all, 16, all.length - 16);
+                if (crc.getValue() != expected) {
+                    log.error("usage spool file {} of the earlier format is damaged; left as it is", file);
+                    continue;
+                }
+                append(decode(all, 16, all.length - 16));
+                Files.delete(file);
+            }
+            seal();
+            synchronized (this) {
+                counts.clear();
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot convert the usage spool in " + dir, e);
+        }
     }
 
     private static FileLock tryLock(FileChannel channel, Path dir) throws IOException {
@@ -77,8 +148,182 @@ public final class Spool implements AutoCloseable {
         return l;
     }
 
+    /** The directory this spool lives in. */
+    public Path dir() {
+        return dir;
+    }
+
+    /** The segments a previous process left, oldest first (read each with {@link #replay}). */
+    public List<Long> previous() {
+        return previous;
+    }
+
+    /** Segment files in the directory, oldest first. */
+    public List<Long> segments() {
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(SUFFIX))
+                    .map(n -> Long.parseLong(n.substring(0, n.length() - SUFFIX.length()))).sorted().toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * Reads the valid groups of a segment a previous process left and registers them as appended (the segment
+     * is deleted once they are all {@link #stored}). A torn or damaged tail is ignored (and logged).
+     */
+    public Replay replay(long segment) throws IOException {
+        byte[] all = Files.readAllBytes(file(segment));
+        ByteBuffer b = ByteBuffer.wrap(all);
+        List<Group> groups = new ArrayList<>();
+        while (b.remaining() >= HEADER) {
+            int start = b.position();
+            int magic = b.getInt();
+            int length = b.getInt();
+            int crc = b.getInt();
+            if (magic != MAGIC || length < 0 || length > b.remaining() || crc32c(all, b.position(), length) != crc) {
+                b.position(start);
+                break;
+            }
+            try {
+                groups.add(new Group(segment, decode(all, b.position(), length)));
+            } catch (IOException e) {
+                b.position(start); // a checksum that holds over bytes that do not decode: treat as damaged
+                break;
+            }
+            b.position(b.position() + length);
+        }
+        long ignored = b.remaining();
+        if (ignored > 0) {
+            log.warn("usage spool segment {}: {} bytes after the last whole group ignored (a write cut short by a "
+                    + "crash; never acknowledged)", file(segment), ignored);
+        }
+        synchronized (this) {
+            Counts c = counts.computeIfAbsent(segment, s -> new Counts());
+            c.appended = groups.size();
+            c.sealed = true;
+        }
+        return new Replay(segment, groups, ignored);
+    }
+
+    /**
+     * Writes a group (one thread at a time); returns the segment holding it. When this throws, the segment is
+     * sealed (its tail may be torn) and the next group goes to a new one.
+     */
+    public long append(List<UsageRecord> group) throws IOException {
+        byte[] payload = encode(group);
+        if (current == null || currentSize >= segmentBytes || everythingStored(currentSegment)) {
+            roll();
+        }
+        ByteBuffer head = ByteBuffer.allocate(HEADER).putInt(MAGIC).putInt(payload.length)
+                .putInt(crc32c(payload, 0, payload.length)).flip();
+        ByteBuffer body = ByteBuffer.wrap(payload);
+        try {
+            while (head.hasRemaining() || body.hasRemaining()) {
+                current.write(new ByteBuffer[] {head, body});
+            }
+            if (fsync) {
+                current.force(false);
+            }
+        } catch (IOException e) {
+            seal();
+            throw e;
+        }
+        currentSize += HEADER + payload.length;
+        synchronized (this) {
+            counts.get(currentSegment).appended++;
+        }
+        return currentSegment;
+    }
+
+    /** Reports groups of a segment stored in the database (the thread that stores). */
+    public synchronized void stored(long segment, int groups) {
+        Counts c = counts.get(segment);
+        if (c != null) {
+            c.stored += groups;
+        }
+    }
+
+    /** Whether some segment could be deleted now (everything in it stored, nothing more to come). */
+    public synchronized boolean anyDeletable() {
+        return counts.values().stream().anyMatch(Spool::deletable);
+    }
+
+    /**
+     * Deletes the segments whose groups are all stored and which take no more groups. Call it only once what
+     * was reported {@link #stored} is durable in the database.
+     */
+    public void deleteStored() throws IOException {
+        List<Long> done = new ArrayList<>();
+        synchronized (this) {
+            for (Iterator<Map.Entry<Long, Counts>> it = counts.entrySet().iterator(); it.hasNext(); ) {
+                Map.Entry<Long, Counts> e = it.next();
+                if (deletable(e.getValue())) {
+                    done.add(e.getKey());
+                    it.remove();
+                }
+            }
+        }
+        for (long segment : done) {
+            Files.deleteIfExists(file(segment));
+        }
+    }
+
+    private static boolean deletable(Counts c) {
+        return c.sealed && c.stored >= c.appended;
+    }
+
+    private synchronized boolean everythingStored(long segment) {
+        Counts c = counts.get(segment);
+        return c != null && c.appended > 0 && c.stored >= c.appended;
+    }
+
+    private void roll() throws IOException {
+        seal();
+        long segment = next++;
+        current = FileChannel.open(file(segment), StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+        currentSegment = segment;
+        currentSize = 0;
+        synchronized (this) {
+            counts.put(segment, new Counts());
+        }
+        if (fsync) {
+            forceDirectory();
+        }
+    }
+
+    private void seal() {
+        if (current == null) {
+            return;
+        }
+        try {
+            current.close();
+        } catch (IOException e) {
+            log.warn("closing usage spool segment {} failed", file(currentSegment), e);
+        }
+        current = null;
+        synchronized (this) {
+            Counts c = counts.get(currentSegment);
+            if (c != null) {
+                c.sealed = true;
+            }
+        }
+    }
+
+    /** Makes a new segment's directory entry durable (a file forced to disk is no use if its name is lost). */
+    private void forceDirectory() throws IOException {
+        try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
+            d.force(true);
+        }
+    }
+
+    private Path file(long segment) {
+        return dir.resolve(String.format("%020d", segment) + SUFFIX);
+    }
+
     @Override
     public void close() {
+        seal();
         try {
             lock.release();
             lockFile.close();
@@ -87,72 +332,17 @@ public final class Spool implements AutoCloseable {
         }
     }
 
-    /** The batch files waiting, oldest first. */
-    public List<Path> pending() {
-        try (Stream<Path> files = Files.list(dir)) {
-            return files.filter(p -> p.getFileName().toString().endsWith(SUFFIX))
-                    .sorted((a, b) -> Long.compare(sequence(a), sequence(b)))
-                    .toList();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+    private static int crc32c(byte[] bytes, int offset, int length) {
+        CRC32C crc = new CRC32C();
+        crc.update(bytes, offset, length);
+        return (int) crc.getValue();
     }
 
-    private static long sequence(Path p) {
-        String name = p.getFileName().toString();
-        return Long.parseLong(name.substring(0, name.length() - SUFFIX.length()));
-    }
-
-    /** Writes a batch durably; returns its file. */
-    public Path append(List<UsageRecord> batch) throws IOException {
-        byte[] payload = encode(batch);
-        CRC32 crc = new CRC32();
-        crc.update(payload);
-        Path target = dir.resolve(String.format("%020d", next++) + SUFFIX);
-        Path tmp = dir.resolve(target.getFileName() + ".tmp");
-        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-            ByteBuffer head = ByteBuffer.allocate(16).putInt(MAGIC).putInt(payload.length).putLong(crc.getValue());
-            head.flip();
-            ch.write(new ByteBuffer[] {head, ByteBuffer.wrap(payload)});
-            if (fsync) {
-                ch.force(true);
-            }
-        }
-        Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
-        return target;
-    }
-
-    /** Reads a batch file back. */
-    public List<UsageRecord> read(Path file) throws IOException {
-        byte[] all = Files.readAllBytes(file);
-        ByteBuffer b = ByteBuffer.wrap(all);
-        if (all.length < 16 || b.getInt() != MAGIC) {
-            throw new IOException("not a spool file: " + file);
-        }
-        int length = b.getInt();
-        long expected = b.getLong();
-        CRC32 crc = new CRC32();
-        crc.update(all, 16, length);
-        if (length != all.length - 16 || crc.getValue() != expected) {
-            throw new IOException("damaged spool file: " + file);
-        }
-        return decode(new DataInputStream(new java.io.ByteArrayInputStream(all, 16, length)));
-    }
-
-    public void delete(Path file) throws IOException {
-        Files.deleteIfExists(file);
-    }
-
-    /** Sets a file that cannot be read aside (renamed {@code .bad}) so it does not block the others. */
-    public void quarantine(Path file) throws IOException {
-        Files.move(file, file.resolveSibling(file.getFileName() + ".bad"), StandardCopyOption.ATOMIC_MOVE);
-    }
-
-    private static byte[] encode(List<UsageRecord> batch) {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream(batch.size() * 160);
+    private static byte[] encode(List<UsageRecord> group) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(group.size() * 160);
         try (DataOutputStream out = new DataOutputStream(bytes)) {
-            out.writeInt(batch.size());
-            for (UsageRecord r : batch) {
+            out.writeInt(group.size());
+            for (UsageRecord r : group) {
                 write(out, r);
             }
         } catch (IOException e) {
@@ -189,13 +379,22 @@ public final class Spool implements AutoCloseable {
         }
     }
 
-    private static List<UsageRecord> decode(DataInputStream in) throws IOException {
+    private static List<UsageRecord> decode(byte[] bytes, int offset, int length) throws IOException {
+        DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes, offset, length));
         int count = in.readInt();
+        if (count < 0 || count > length) {
+            throw new IOException("bad record count " + count);
+        }
         List<UsageRecord> records = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
-            records.add(new UsageRecord(in.readUTF(), in.readUTF(), in.readUTF(), in.readUTF(), in.readUTF(),
-                    in.readUTF(), in.readInt(), in.readInt(), in.readInt(), in.readBoolean(), in.readLong(),
-                    in.readLong(), in.readUTF(), in.readInt(), readInstant(in), readInstant(in), readInstant(in)));
+            try {
+                records.add(new UsageRecord(in.readUTF(), in.readUTF(), in.readUTF(), in.readUTF(), in.readUTF(),
+                        in.readUTF(), in.readInt(), in.readInt(), in.readInt(), in.readBoolean(), in.readLong(),
+                        in.readLong(), in.readUTF(), in.readInt(), readInstant(in), readInstant(in),
+                        readInstant(in)));
+            } catch (RuntimeException e) {
+                throw new IOException("undecodable usage record", e);
+            }
         }
         return records;
     }

@@ -109,6 +109,9 @@ public class BillingConfiguration {
                     .register(r);
             FunctionCounter.builder(MetricNames.USAGE_WRITTEN, writer, UsageWriter::written)
                     .description("Usage records this replica stored in the database").register(r);
+            FunctionCounter.builder(MetricNames.USAGE_DEAD_LETTERS, writer, UsageWriter::deadLettered)
+                    .description("Usage records the database refused for their content, set aside as dead letters")
+                    .register(r);
         });
         return new Object();
     }

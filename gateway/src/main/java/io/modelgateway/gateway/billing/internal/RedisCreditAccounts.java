@@ -7,6 +7,8 @@ import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.SocketOptions;
 import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.resource.ClientResources;
+import io.lettuce.core.resource.Delay;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -43,6 +45,7 @@ final class RedisCreditAccounts implements CreditAccounts {
     private static final String SCRIPT = script();
 
     private final RedisClient client;
+    private final ClientResources resources;
     private final String prefix;
     private final Function<String, CompletableFuture<Long>> initial;
     private final Clock clock;
@@ -69,7 +72,12 @@ final class RedisCreditAccounts implements CreditAccounts {
         this.clock = clock;
         this.timeout = timeout;
         this.settledFor = settledFor.toMillis();
-        this.client = RedisClient.create(RedisURI.create(redisUrl));
+        // reconnect soon after Redis returns (Lettuce's default backs off to 30 s)
+        this.resources = ClientResources.builder()
+                .reconnectDelay(Delay.exponential(Duration.ofMillis(50), retryEvery.multipliedBy(4), 2,
+                        TimeUnit.MILLISECONDS))
+                .build();
+        this.client = RedisClient.create(resources, RedisURI.create(redisUrl));
         client.setDefaultTimeout(timeout);
         client.setOptions(ClientOptions.builder()
                 .autoReconnect(true)
@@ -307,5 +315,6 @@ final class RedisCreditAccounts implements CreditAccounts {
             c.close();
         }
         client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+        resources.shutdown(0, 2, TimeUnit.SECONDS);
     }
 }

@@ -51,7 +51,7 @@ public record BillingProperties(
         @DefaultValue("15m") @NotNull Duration holdTimeout,
         @DefaultValue("10s") @NotNull Duration checkInterval,
         @DefaultValue("0") @Pattern(regexp = "\\d{1,12}(\\.\\d{1,6})?") String demoGrant,
-        @DefaultValue("500ms") @NotNull Duration redisTimeout) {
+        @DefaultValue("1s") @NotNull Duration redisTimeout) {
 
     public BillingProperties {
         if (batchSize > queueCapacity) {

@@ -210,6 +210,8 @@ class CreditReplicasIT {
         p.put("gateway.billing.redis-url", Replicas.REDIS);
         p.put("gateway.billing.redis-key-prefix", "mgw-credits-it:" + RUN + ":");
         p.put("gateway.billing.check-interval", "300ms");
+        // 300 concurrent calls on two replicas in one JVM on a small machine: no hold may time out here
+        p.put("gateway.billing.redis-timeout", "5s");
         p.put("gateway.admin-api-key", ADMIN_KEY);
         p.put("gateway.demo-api-key", "sk-it-credits-demo-key");
         p.put("gateway.embedded-model-server.embeddings", "false");

@@ -61,6 +61,7 @@ final class RedisCreditAccounts implements CreditAccounts {
     private final LongAdder expired = new LongAdder();
     private volatile StatefulRedisConnection<String, String> connection;
     private volatile String down;
+    private volatile long lastAnswer = System.nanoTime();
 
     /** An operation that failed, tried again until it succeeds. */
     private record Retry(String what, Supplier<CompletableFuture<?>> op, CompletableFuture<Void> done) {}
@@ -246,11 +247,20 @@ final class RedisCreditAccounts implements CreditAccounts {
             log.warn("credit accounts: the ledger could not be read ({}): {}", what, reason);
             return;
         }
+        if (timedOut(cause) && System.nanoTime() - lastAnswer < timeout.toNanos()) {
+            // one slow command while others are answered: this call fails, Redis is not down
+            log.warn("credit accounts: a Redis command timed out ({}) while others are answered", what);
+            return;
+        }
         if (down == null) {
             log.warn("credit accounts: Redis failed ({}): {}; holds are refused with 503 until it answers, "
                     + "captures and postings are retried", what, reason);
         }
         down = reason;
+    }
+
+    private static boolean timedOut(Throwable e) {
+        return e instanceof java.util.concurrent.TimeoutException || e instanceof io.lettuce.core.RedisCommandTimeoutException;
     }
 
     private List<String> keys(String tenant, String id) {
@@ -288,7 +298,10 @@ final class RedisCreditAccounts implements CreditAccounts {
         try {
             return c.async().eval(SCRIPT, type, keys.toArray(String[]::new), argv)
                     .toCompletableFuture().orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
-                    .thenApply(o -> (Object) o);
+                    .thenApply(o -> {
+                        lastAnswer = System.nanoTime();
+                        return (Object) o;
+                    });
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
         }

@@ -61,6 +61,11 @@ final class LocalCreditAccounts implements CreditAccounts {
         Account a = existing(tenant);
         if (a != null) {
             a.capture(id, epoch, cost, clock.millis());
+            return DONE;
+        }
+        CompletableFuture<Account> building = accounts.get(tenant);
+        if (building != null && cost == 0) { // a call abandoned while its account is built: no late hold
+            return building.thenAccept(b -> b.capture(id, epoch, 0, clock.millis())).exceptionally(e -> null);
         }
         return DONE;
     }

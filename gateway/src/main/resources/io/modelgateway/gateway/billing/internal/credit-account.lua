@@ -20,6 +20,9 @@ if op == 'init' then -- ARGV[3] balance, ARGV[4] epoch
 end
 
 if redis.call('EXISTS', a) == 0 then
+  if op == 'capture' then -- a call that ends (or is abandoned) before its account is built: no late hold
+    redis.call('SET', s, '1', 'PX', ARGV[6])
+  end
   return {'missing'}
 end
 

@@ -43,6 +43,7 @@ final class RedisCreditAccounts implements CreditAccounts {
 
     private static final Logger log = LoggerFactory.getLogger(RedisCreditAccounts.class);
     private static final String SCRIPT = script();
+    private static final String SHA = sha1(SCRIPT);
 
     private final RedisClient client;
     private final ClientResources resources;
@@ -93,6 +94,15 @@ final class RedisCreditAccounts implements CreditAccounts {
         }
         long every = retryEvery.toMillis();
         timer.scheduleWithFixedDelay(this::recover, every, every, TimeUnit.MILLISECONDS);
+    }
+
+    private static String sha1(String text) {
+        try {
+            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-1")
+                    .digest(text.getBytes(StandardCharsets.UTF_8)));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private static String script() {
@@ -296,8 +306,13 @@ final class RedisCreditAccounts implements CreditAccounts {
             return CompletableFuture.failedFuture(new IllegalStateException("not connected to Redis"));
         }
         try {
-            return c.async().eval(SCRIPT, type, keys.toArray(String[]::new), argv)
-                    .toCompletableFuture().orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
+            String[] k = keys.toArray(String[]::new);
+            // by its digest; the first time (and after Redis restarted empty) with its text
+            return c.async().evalsha(SHA, type, k, argv).toCompletableFuture()
+                    .exceptionallyCompose(e -> String.valueOf(e.getMessage()).contains("NOSCRIPT")
+                            ? c.async().eval(SCRIPT, type, k, argv).toCompletableFuture()
+                            : CompletableFuture.failedFuture(e))
+                    .orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
                     .thenApply(o -> {
                         lastAnswer = System.nanoTime();
                         return (Object) o;

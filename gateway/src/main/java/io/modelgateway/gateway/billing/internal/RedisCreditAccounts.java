@@ -173,11 +173,6 @@ final class RedisCreditAccounts implements CreditAccounts {
         return retries.size();
     }
 
-    /** Why the accounts are unreachable, or {@code null} while Redis answers. */
-    String down() {
-        return down;
-    }
-
     /** Runs {@code op}; when the account is missing, builds it from the ledger and runs {@code op} again. */
     private CompletableFuture<Result> built(String tenant, Supplier<CompletableFuture<Result>> op) {
         return op.get().thenCompose(r -> r != null ? CompletableFuture.completedFuture(r)

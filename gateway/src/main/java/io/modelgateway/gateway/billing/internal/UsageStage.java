@@ -59,7 +59,7 @@ public final class UsageStage implements CallStage {
         } else if (result.outcome() == Outcome.FILTERED && result.usage().totalTokens() > 0) {
             Price price = credits.price(call).orElse(null);
             UsageRecord r = record(call, result, price);
-            credits.chargeUnheld(call.tenant(), r.costMicros());
+            credits.chargeUnheld(call.tenant(), call.requestId(), r.costMicros());
             spooled = writer.submit(r);
         } else {
             writer.cancel();

@@ -44,8 +44,8 @@ class PipelineTest {
     }
 
     private static Call call() {
-        return new Call("req-1", new Caller("t1", "key-1", Set.of(), Set.of("*")), null, Operation.CHAT, false, 10,
-                100, 50, CLOCK.instant(), new HttpHeaders());
+        return new Call("req-1", new Caller("t1", "key-1", Set.of(), Set.of("*")), null, Operation.CHAT, false,
+                java.util.List.of("hi"), Set.of(), 10, 100, 1, 50, CLOCK.instant(), new HttpHeaders());
     }
 
     @Test

@@ -106,8 +106,8 @@ final class Credits {
     Mono<Hold> hold(Call call, Price price) {
         String tenant = call.tenant();
         int prompt = call.promptTokens();
-        long most = price.cost(Tokens.of(prompt, call.maxTokens()));
-        long least = price.cost(Tokens.of(prompt, call.operation() == Operation.EMBEDDINGS ? 0 : 1));
+        long most = price.cost(Tokens.of(prompt, call.outputBudget())); // max_tokens × n (or best_of)
+        long least = price.cost(Tokens.of(prompt, call.operation() == Operation.EMBEDDINGS ? 0 : call.choices()));
         return Mono.fromFuture(() -> buckets.takeUpTo(tenant, most)).flatMap(taken -> {
             if (taken < least) {
                 if (taken > 0) {
@@ -119,9 +119,9 @@ final class Credits {
             long held = taken;
             meters.hold(tenant, taken < most ? CreditMeters.HoldResult.LOWERED : CreditMeters.HoldResult.HELD);
             if (taken < most) {
-                long output = price.affordableOutput(prompt, taken);
+                long output = price.affordableOutput(prompt, taken) / call.choices();
                 call.limitMaxTokens((int) Math.max(1, Math.min(output, Integer.MAX_VALUE)));
-                held = price.cost(Tokens.of(prompt, call.maxTokens()));
+                held = price.cost(Tokens.of(prompt, call.outputBudget()));
                 if (taken > held) {
                     buckets.give(tenant, taken - held);
                 }

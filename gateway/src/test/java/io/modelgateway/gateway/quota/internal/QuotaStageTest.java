@@ -134,8 +134,8 @@ class QuotaStageTest {
 
     @Test
     void embeddingsAreChargedTheirInputOnly() {
-        Call call = new Call("r", caller("k1"), deployment("emb", Kind.EMBEDDINGS), Operation.EMBEDDINGS, false, 40,
-                0, 0, clock.instant(), new HttpHeaders());
+        Call call = new Call("r", caller("k1"), deployment("emb", Kind.EMBEDDINGS), Operation.EMBEDDINGS, false,
+                java.util.List.of("in"), Set.of(), 40, 0, 1, 0, clock.instant(), new HttpHeaders());
         stage.admit(call).block();
         assertThat(call.responseHeaders().getFirst("x-ratelimit-remaining-tokens")).isEqualTo("60");
         assertThat(call.responseHeaders().containsHeader("x-ratelimit-limit-requests")).isFalse();
@@ -164,7 +164,8 @@ class QuotaStageTest {
 
     @Test
     void unlimitedDeploymentsAndPlatformCallersAreNotCharged() {
-        Call call = new Call("r", caller("k1"), deployment("free", Kind.CHAT), Operation.CHAT, false, 1, 1, 0,
+        Call call = new Call("r", caller("k1"), deployment("free", Kind.CHAT), Operation.CHAT, false,
+                java.util.List.of("hi"), Set.of(), 1, 1, 1, 0,
                 clock.instant(), new HttpHeaders());
         stage.admit(call).block();
         assertThat(call.responseHeaders().isEmpty()).isTrue();
@@ -195,8 +196,8 @@ class QuotaStageTest {
     }
 
     private Call call(String deployment, int prompt, int maxTokens, String key) {
-        return new Call("r", caller(key), deployment(deployment, Kind.CHAT), Operation.CHAT, false, prompt, maxTokens,
-                0, clock.instant(), new HttpHeaders());
+        return new Call("r", caller(key), deployment(deployment, Kind.CHAT), Operation.CHAT, false,
+                java.util.List.of("hi"), Set.of(), prompt, maxTokens, 1, 0, clock.instant(), new HttpHeaders());
     }
 
     private static Caller caller(String key) {

@@ -146,7 +146,7 @@ class MixedWorkloadReconciliationTest extends FleetTestBase {
             case TOO_LARGE -> expect(post(key, "mix-up", words, false, ",\"max_tokens\":1500"), 400);
             case NO_CREDITS -> expect(post(poorKey, "mix-triton", words, random.nextBoolean(), null), 429);
             case UNREACHABLE -> expect(post(key, "mix-down", words, random.nextBoolean(), null), 503);
-            case MISCONFIGURED -> expect(post(key, "mix-missing", words, false, null), 502);
+            case MISCONFIGURED -> expect(post(key, "mix-missing", words, false, null), 503); // no replica serves it
         }
     }
 

@@ -64,10 +64,10 @@ public class GenerationHandler {
 
     private Mono<ServerResponse> whole(Generation gen, Call call, GenerationRequest backendRequest,
             GenerationWriter writer, UsageTracker tracker) {
+        Backend backend = new Backend();
         Mono<byte[]> body = Mono.<byte[]>create(sink -> {
             StringBuilder text = new StringBuilder();
             OutputFilter filter = call.outputFilter();
-            Backend backend = new Backend();
             call.markForwarded();
             backend.set(gen.deployment().backend().generate(backendRequest,
                     gen.deployment().tokens(), new GenerationListener() {
@@ -120,7 +120,10 @@ public class GenerationHandler {
             sink.onCancel(() -> backend.clientGone(tracker::cancelled));
         }).timeout(gen.deployment().requestTimeout());
         return body
-                .doOnError(e -> tracker.failed(e, false))
+                .doOnError(e -> {
+                    backend.cancel("request failed"); // a timeout: the backend is not followed any further
+                    tracker.failed(e, false);
+                })
                 .flatMap(json -> tracker.complete() // the record is durable before the body is written
                         .then(ServerResponse.ok().contentType(MediaType.APPLICATION_JSON).bodyValue(json)));
     }
@@ -128,12 +131,16 @@ public class GenerationHandler {
     private Mono<ServerResponse> stream(ServerRequest request, Generation gen, Call call,
             GenerationRequest backendRequest, GenerationWriter writer, UsageTracker tracker) {
         AtomicBoolean started = new AtomicBoolean();
+        Backend backend = new Backend();
         Flux<byte[]> events = Flux.<byte[]>create(sink -> relay(sink, gen, call, backendRequest, writer, started,
-                        tracker), FluxSink.OverflowStrategy.BUFFER)
+                        tracker, backend), FluxSink.OverflowStrategy.BUFFER)
                 .timeout(Mono.delay(gen.deployment().firstTokenTimeout()),
                         item -> Mono.delay(gen.deployment().idleTimeout()))
                 .concatWith(Mono.defer(tracker::complete).thenReturn(GenerationWriter.DONE)) // durable first
-                .doOnError(e -> tracker.failed(e, started.get()))
+                .doOnError(e -> {
+                    backend.cancel("request failed");
+                    tracker.failed(e, started.get());
+                })
                 .onErrorResume(e -> started.get()
                         ? Flux.just(GenerationWriter.errorEvent(OpenAiErrors.classify(e)))
                         : Flux.error(e));
@@ -145,9 +152,8 @@ public class GenerationHandler {
     }
 
     private static void relay(FluxSink<byte[]> sink, Generation gen, Call call, GenerationRequest backendRequest,
-            GenerationWriter writer, AtomicBoolean started, UsageTracker tracker) {
+            GenerationWriter writer, AtomicBoolean started, UsageTracker tracker, Backend backend) {
         OutputFilter filter = call.outputFilter();
-        Backend backend = new Backend();
         call.markForwarded();
         backend.set(gen.deployment().backend().generate(backendRequest, gen.deployment().tokens(),
                 new GenerationListener() {

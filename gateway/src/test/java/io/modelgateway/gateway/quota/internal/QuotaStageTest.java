@@ -53,6 +53,18 @@ class QuotaStageTest {
     }
 
     @Test
+    void everyChoiceOfNIsChargedAtAdmission() {
+        Call four = new Call("r", caller("k1"), deployment("chat", Kind.CHAT), Operation.CHAT, false,
+                java.util.List.of("hi"), Set.of("n"), 10, 90, 4, 0, clock.instant(), new HttpHeaders());
+        stage.admit(four).block();
+        assertThat(four.responseHeaders().getFirst("x-ratelimit-remaining-tokens")).isEqualTo("630"); // 10 + 4 × 90
+        Call twelve = new Call("r2", caller("k1"), deployment("chat", Kind.CHAT), Operation.CHAT, false,
+                java.util.List.of("hi"), Set.of("n"), 10, 90, 12, 0, clock.instant(), new HttpHeaders());
+        assertThatThrownBy(() -> stage.admit(twelve).block()).isInstanceOfSatisfying(ApiException.class,
+                e -> assertThat(e.code()).isEqualTo("tokens_exceed_limit")); // 1000 < 10 + 12 × 90
+    }
+
+    @Test
     void theUnusedPartOfTheEstimateIsRefundedAndOverrunsAreCharged() {
         Call first = call("chat", 10, 90);
         stage.admit(first).block();

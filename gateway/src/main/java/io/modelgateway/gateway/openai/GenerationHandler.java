@@ -124,6 +124,7 @@ public class GenerationHandler {
                     backend.cancel("request failed"); // a timeout: the backend is not followed any further
                     tracker.failed(e, false);
                 })
+                .doOnCancel(() -> endIfFinished(tracker))
                 .flatMap(json -> tracker.complete() // the record is durable before the body is written
                         .then(ServerResponse.ok().contentType(MediaType.APPLICATION_JSON).bodyValue(json)));
     }
@@ -141,6 +142,7 @@ public class GenerationHandler {
                     backend.cancel("request failed");
                     tracker.failed(e, started.get());
                 })
+                .doOnCancel(() -> endIfFinished(tracker))
                 .onErrorResume(e -> started.get()
                         ? Flux.just(GenerationWriter.errorEvent(OpenAiErrors.classify(e)))
                         : Flux.error(e));
@@ -230,6 +232,16 @@ public class GenerationHandler {
         // A client that leaves before the backend's first response is followed until that response (bounded by
         // the first-token timeout): it carries the prompt's token count, which the call is billed for.
         sink.onCancel(() -> backend.clientGone(tracker::cancelled));
+    }
+
+    /**
+     * The client left after the backend had finished (while the answer's end waited to be sent): billed with the
+     * backend's usage. Before that, the backend's listener ends the call (see {@link Backend#clientGone}).
+     */
+    private static void endIfFinished(UsageTracker tracker) {
+        if (tracker.hasFinalUsage()) {
+            tracker.cancelled();
+        }
     }
 
     /**

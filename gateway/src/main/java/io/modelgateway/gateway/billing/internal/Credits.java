@@ -118,8 +118,8 @@ final class Credits {
         String tenant = call.tenant();
         String id = call.requestId();
         int prompt = call.promptTokens();
-        long most = price.cost(Tokens.of(prompt, call.maxTokens()));
-        long least = Math.min(most, price.cost(Tokens.of(prompt, call.operation() == Operation.EMBEDDINGS ? 0 : 1)));
+        long most = price.cost(Tokens.of(prompt, call.outputBudget())); // max_tokens × n (or best_of)
+        long least = Math.min(most, price.cost(Tokens.of(prompt, call.operation() == Operation.EMBEDDINGS ? 0 : call.choices())));
         Instant deadline = clock.instant().plus(holdTimeout);
         return Mono.fromFuture(() -> creditAccounts.hold(tenant, id, most, least, deadline), true)
                 .onErrorMap(e -> !(e instanceof ApiException), e -> ApiException.billingUnavailable())
@@ -131,9 +131,9 @@ final class Credits {
                     long held = taken.amount();
                     meters.hold(tenant, held < most ? CreditMeters.HoldResult.LOWERED : CreditMeters.HoldResult.HELD);
                     if (held < most) {
-                        long output = price.affordableOutput(prompt, held);
+                        long output = price.affordableOutput(prompt, held) / call.choices();
                         call.limitMaxTokens((int) Math.max(1, Math.min(output, Integer.MAX_VALUE)));
-                        long needed = price.cost(Tokens.of(prompt, call.maxTokens()));
+                        long needed = price.cost(Tokens.of(prompt, call.outputBudget()));
                         if (needed < held) {
                             held = needed;
                             creditAccounts.resize(tenant, id, held);

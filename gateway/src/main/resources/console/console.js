@@ -11,6 +11,12 @@
       if (!window.confirm(f.getAttribute("data-confirm"))) { e.preventDefault(); }
     });
   });
+  var refresh = document.querySelector("[data-refresh]");
+  if (refresh) {
+    window.setTimeout(function () {
+      if (document.visibilityState !== "hidden") { location.reload(); }
+    }, 1000 * Number(refresh.getAttribute("data-refresh")));
+  }
   var source = document.getElementById("chart-data");
   if (!source || typeof uPlot === "undefined") { return; }
   var data = JSON.parse(source.textContent);

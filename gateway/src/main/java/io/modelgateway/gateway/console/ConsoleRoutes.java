@@ -1,6 +1,9 @@
 package io.modelgateway.gateway.console;
 
 import io.modelgateway.gateway.console.internal.Credits;
+import io.modelgateway.gateway.console.internal.Fleet;
+import io.modelgateway.gateway.console.internal.Statements;
+import io.modelgateway.gateway.console.internal.TenantAdmin;
 import io.modelgateway.gateway.console.internal.GatewayApi;
 import io.modelgateway.gateway.console.internal.Guard;
 import io.modelgateway.gateway.console.internal.Overview;
@@ -46,6 +49,9 @@ public class ConsoleRoutes {
         Overview overview = new Overview(api, clock);
         Usage usage = new Usage(api, clock);
         Credits credits = new Credits(api);
+        Statements statements = new Statements(api, usage, clock);
+        Fleet fleet = new Fleet(api);
+        TenantAdmin tenants = new TenantAdmin(api);
         RouterFunction<ServerResponse> open = RouterFunctions.route()
                 .GET(CONSOLE, signIn::home)
                 .GET(CONSOLE + "/", signIn::home)
@@ -63,6 +69,18 @@ public class ConsoleRoutes {
                 .GET(CONSOLE + "/records.csv", usage::records)
                 .GET(CONSOLE + "/credits", credits::page)
                 .POST(CONSOLE + "/credits/{kind}", credits::post)
+                .GET(CONSOLE + "/statements", statements::page)
+                .GET(CONSOLE + "/statements/download", statements::download)
+                .POST(CONSOLE + "/statements/close", statements::close)
+                .GET(CONSOLE + "/reconciliation", statements::reconciliation)
+                .GET(CONSOLE + "/fleet", fleet::page)
+                .GET(CONSOLE + "/tenants", tenants::list)
+                .POST(CONSOLE + "/tenants", tenants::create)
+                .GET(CONSOLE + "/tenants/{tenant}", tenants::tenant)
+                .POST(CONSOLE + "/tenants/{tenant}/keys", tenants::issueKey)
+                .POST(CONSOLE + "/tenants/{tenant}/limits", tenants::setLimits)
+                .POST(CONSOLE + "/tenants/{tenant}/{action}", tenants::status)
+                .POST(CONSOLE + "/keys/{key}/{action}", tenants::key)
                 .filter(new Guard(consoleSessions))
                 .build();
         return open.and(guarded).filter(ConsoleRoutes::headers);

@@ -181,6 +181,65 @@ class ConsoleBrowserTest extends GatewayTestBase {
     }
 
     @Test
+    void statementsShowTheApisNumbersAndAnOpenMonthCannotBeClosed() {
+        signIn(finance);
+        String month = java.time.YearMonth.now(ZoneOffset.UTC).toString();
+        driver.get(baseUrl() + "/console/statements?tenant=" + a + "&period=" + month);
+        JsonNode statement = api(finance, "/v1/organization/statements/" + a + "/" + month);
+        assertThat(text("statement-usage")).isEqualTo(statement.get("usage").get("total").asString());
+        assertThat(text("statement-closing")).isEqualTo(statement.get("closing_balance").get("amount").asString());
+        assertThat(text("statement-status")).isEqualTo("open");
+        Browser.screenshot(driver, "statements-finance");
+        driver.findElement(By.cssSelector("#close input[name=confirm]")).click();
+        driver.findElement(By.cssSelector("#close button")).click();
+        new WebDriverWait(driver, Duration.ofSeconds(10)).until(ExpectedConditions.alertIsPresent()).accept();
+        new WebDriverWait(driver, Duration.ofSeconds(30)).until(ExpectedConditions.presenceOfElementLocated(By.cssSelector(".alert")));
+        assertThat(text("statement-status")).isEqualTo("open");
+        assertThat(driver.findElement(By.cssSelector(".alert")).getText()).contains("409").contains("period_not_ended");
+
+        driver.get(baseUrl() + "/console/fleet");
+        assertThat(driver.findElement(By.cssSelector(".alert")).getText()).as("finance is no admin: the admin API refuses")
+                .contains("403");
+        assertThat(driver.findElements(By.id("deployments"))).isEmpty();
+    }
+
+    @Test
+    void adminSeesTheFleetAndManagesTenantsAndKeys() {
+        signIn(ADMIN_KEY);
+        driver.get(baseUrl() + "/console/fleet");
+        List<WebElement> row = driver.findElements(By.cssSelector("#deployments tbody tr")).stream()
+                .filter(r -> r.findElements(By.tagName("td")).get(0).getText().equals(deployment)).toList();
+        assertThat(row).hasSize(1);
+        assertThat(row.get(0).findElements(By.tagName("td")).get(1).getText()).isEqualTo("READY");
+        assertThat(column("replicas", 2)).contains("ready");
+        Browser.screenshot(driver, "fleet-admin");
+
+        String c = "con-c-" + UUID.randomUUID().toString().substring(0, 6);
+        driver.get(baseUrl() + "/console/tenants");
+        driver.findElement(By.id("new-id")).sendKeys(c);
+        driver.findElement(By.id("new-name")).sendKeys("Console Co");
+        driver.findElement(By.id("new-deployments")).sendKeys(deployment);
+        driver.findElement(By.cssSelector("#create-tenant button")).click();
+        awaitPage("/console/tenants/" + c);
+        assertThat(text("tenant-status")).isEqualTo("active");
+        driver.findElement(By.id("key-name")).sendKeys("reader");
+        driver.findElement(By.cssSelector("#issue-key input[value='usage.read']")).click();
+        driver.findElement(By.cssSelector("#issue-key button")).click();
+        new WebDriverWait(driver, Duration.ofSeconds(30)).until(ExpectedConditions.presenceOfElementLocated(By.id("issued-key")));
+        String issued = text("issued-key");
+        assertThat(issued).startsWith("sk-");
+        Browser.screenshot(driver, "tenants-admin");
+        assertThat(api(issued, credits(c)).get("tenant").asString()).isEqualTo(c);
+        driver.get(baseUrl() + "/console/tenants/" + c);
+        assertThat(driver.getPageSource()).as("the key is shown once").doesNotContain(issued);
+        driver.findElement(By.cssSelector("#keys form[action$='/revoke'] button")).click();
+        new WebDriverWait(driver, Duration.ofSeconds(10)).until(ExpectedConditions.alertIsPresent()).accept();
+        new WebDriverWait(driver, Duration.ofSeconds(30)).until(ExpectedConditions.presenceOfElementLocated(By.cssSelector(".notice")));
+        assertThat(column("keys", 6)).containsExactly("revoked");
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> status(issued, credits(c)) == 401);
+    }
+
+    @Test
     void signOutEndsTheSessionOnTheServer() {
         signIn(keyB);
         Cookie session = driver.manage().getCookieNamed("console_session");
@@ -318,6 +377,11 @@ class ConsoleBrowserTest extends GatewayTestBase {
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    private int status(String key, String pathAndQuery) throws Exception {
+        return http().send(HttpRequest.newBuilder(URI.create(baseUrl() + pathAndQuery)).header("Authorization", "Bearer " + key)
+                .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString()).statusCode();
     }
 
     private HttpResponse<String> form(String path, String cookie, String body) throws Exception {

@@ -5,6 +5,7 @@ import java.time.Duration;
 import org.springframework.core.env.Environment;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpMethod;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.client.reactive.ReactorClientHttpConnector;
@@ -58,12 +59,25 @@ public final class GatewayApi {
     }
 
     Mono<Answer> post(Session s, String path, Object body, String idempotencyKey) {
-        return answer(client.post().uri(uri(path)).headers(h -> {
+        return send(s, HttpMethod.POST, path, body, idempotencyKey);
+    }
+
+    Mono<Answer> send(Session s, HttpMethod method, String path, Object body, String idempotencyKey) {
+        return answer(client.method(method).uri(uri(path)).headers(h -> {
             credential(h, s);
             if (idempotencyKey != null) {
                 h.set("Idempotency-Key", idempotencyKey);
             }
         }).contentType(MediaType.APPLICATION_JSON).bodyValue(JSON.writeValueAsBytes(body)));
+    }
+
+    /**
+     * An open endpoint without a credential: the health report, on the management port when the gateway
+     * serves it there ({@code local.management.port}).
+     */
+    Mono<Answer> health() {
+        String port = environment.getProperty("local.management.port", environment.getProperty("local.server.port", "8080"));
+        return answer(client.get().uri(URI.create("http://127.0.0.1:" + port + "/actuator/health")));
     }
 
     /** A download (CSV or JSON) passed through as the API streams it. */

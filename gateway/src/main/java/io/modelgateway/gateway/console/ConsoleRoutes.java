@@ -50,7 +50,7 @@ public class ConsoleRoutes {
         Usage usage = new Usage(api, clock);
         Credits credits = new Credits(api);
         Statements statements = new Statements(api, usage, clock);
-        Fleet fleet = new Fleet(api);
+        Fleet fleet = new Fleet(api, clock);
         TenantAdmin tenants = new TenantAdmin(api);
         RouterFunction<ServerResponse> open = RouterFunctions.route()
                 .GET(CONSOLE, signIn::home)

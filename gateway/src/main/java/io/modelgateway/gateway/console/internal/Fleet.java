@@ -1,5 +1,6 @@
 package io.modelgateway.gateway.console.internal;
 
+import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,9 +20,11 @@ public final class Fleet {
     static final int REFRESH_SECONDS = 10;
 
     private final GatewayApi api;
+    private final Clock clock;
 
-    public Fleet(GatewayApi api) {
+    public Fleet(GatewayApi api, Clock clock) {
         this.api = api;
+        this.clock = clock;
     }
 
     public Mono<ServerResponse> page(ServerRequest req) {
@@ -31,15 +34,15 @@ public final class Fleet {
                 return Html.ok(Html.page("Fleet", s, Html.alert(deployments.problem()), false));
             }
             return Mono.zip(api.health(), api.get(s, "/admin/v1/audit?limit=20"))
-                    .flatMap(t -> Html.ok(Html.page("Fleet", s, render(deployments.body(), t.getT1(), t.getT2()), false)));
+                    .flatMap(t -> Html.ok(Html.page("Fleet", s, render(deployments.body(), t.getT1(), t.getT2(), clock.instant()), false)));
         });
     }
 
-    private static String render(JsonNode deployments, GatewayApi.Answer health, GatewayApi.Answer audit) {
+    private static String render(JsonNode deployments, GatewayApi.Answer health, GatewayApi.Answer audit, Instant now) {
         JsonNode backends = health.body() == null ? null : health.body().path("components").path("backends").path("details");
         JsonNode states = backends == null ? null : backends.path("deployments");
         StringBuilder b = new StringBuilder("<p class=\"help\" id=\"refresh\" data-refresh=\"").append(REFRESH_SECONDS)
-                .append("\">Refreshes every ").append(REFRESH_SECONDS).append(" s. Last: ").append(Instant.now().toString(), 0, 19)
+                .append("\">Refreshes every ").append(REFRESH_SECONDS).append(" s. Last: ").append(now.toString(), 0, 19)
                 .append(" UTC.</p><h2>Deployments</h2>");
         List<List<String>> rows = new ArrayList<>();
         for (JsonNode d : deployments.get("data")) {

@@ -97,7 +97,7 @@ final class Html {
         }
         b.append("</tr></thead><tbody>");
         if (rows.isEmpty()) {
-            b.append("<tr><td colspan=\"").append(headers.size()).append("\">Nothing in this range.</td></tr>");
+            b.append("<tr><td colspan=\"").append(headers.size()).append("\">Nothing to show.</td></tr>");
         }
         for (List<String> row : rows) {
             b.append("<tr>");

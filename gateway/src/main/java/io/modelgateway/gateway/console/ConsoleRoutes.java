@@ -6,12 +6,15 @@ import io.modelgateway.gateway.console.internal.Statements;
 import io.modelgateway.gateway.console.internal.TenantAdmin;
 import io.modelgateway.gateway.console.internal.GatewayApi;
 import io.modelgateway.gateway.console.internal.Guard;
+import io.modelgateway.gateway.console.internal.Html;
 import io.modelgateway.gateway.console.internal.Overview;
 import io.modelgateway.gateway.console.internal.Sessions;
 import io.modelgateway.gateway.console.internal.SignIn;
 import io.modelgateway.gateway.console.internal.Usage;
 import io.modelgateway.gateway.tenancy.Tenancy;
 import java.time.Clock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import java.time.Duration;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -33,6 +36,8 @@ import reactor.core.publisher.Mono;
  */
 @Configuration(proxyBeanMethods = false)
 public class ConsoleRoutes {
+
+    private static final Logger log = LoggerFactory.getLogger(ConsoleRoutes.class);
 
     static final String CONSOLE = "/console";
 
@@ -97,6 +102,9 @@ public class ConsoleRoutes {
         if (asset) {
             h.setCacheControl(CacheControl.maxAge(Duration.ofHours(1)).cachePublic().getHeaderValue());
         }
-        return next.handle(req);
+        return next.handle(req).onErrorResume(e -> {
+            log.warn("console page {} failed", req.path(), e);
+            return Html.failed();
+        });
     }
 }

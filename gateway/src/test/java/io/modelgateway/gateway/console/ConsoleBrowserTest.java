@@ -171,6 +171,7 @@ class ConsoleBrowserTest extends GatewayTestBase {
         JsonNode api = api(ADMIN_KEY, "/v1/organization/usage/completions?" + today() + "&bucket_width=1d&project_ids=" + a);
         assertThat(column("usage", 3)).containsExactly(String.valueOf(sum(api, "num_model_requests")));
         assertThat(column("usage", 6)).containsExactly(String.valueOf(sum(api, "output_tokens")));
+        assertThat(driver.findElements(By.cssSelector(".plot canvas"))).as("the chart is drawn").isNotEmpty();
         assertAssetsUnder300KB();
         Browser.screenshot(driver, "usage-admin");
 

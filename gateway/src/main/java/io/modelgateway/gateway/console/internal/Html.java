@@ -8,7 +8,7 @@ import org.springframework.web.reactive.function.server.ServerResponse;
 import reactor.core.publisher.Mono;
 
 /** The console's HTML: escaping, the page frame (headings, navigation, landmarks) and small building blocks. */
-final class Html {
+public final class Html {
 
     private static final MediaType HTML = MediaType.parseMediaType("text/html;charset=UTF-8");
 
@@ -115,6 +115,13 @@ final class Html {
 
     static Mono<ServerResponse> respond(HttpStatus status, String html) {
         return ServerResponse.status(status).contentType(HTML).cacheControl(CacheControl.noStore()).bodyValue(html);
+    }
+
+    /** A page that failed for a reason of ours (logged by the caller). */
+    public static Mono<ServerResponse> failed() {
+        return respond(HttpStatus.INTERNAL_SERVER_ERROR, page("Something went wrong", null,
+                alert("The page could not be built. Try again; if it keeps failing, the gateway's log says why.")
+                        + "<p><a href=\"/console/overview\">Overview</a></p>", false));
     }
 
     static Mono<ServerResponse> refused(HttpStatus status, String message) {

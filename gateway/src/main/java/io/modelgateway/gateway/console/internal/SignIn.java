@@ -65,6 +65,7 @@ public final class SignIn {
                 return form(req, HttpStatus.FORBIDDEN,
                         "That key may not read usage: the console needs an admin, finance or usage.read key.");
             }
+            sessions.close(Guard.cookie(req, Guard.SESSION_COOKIE)); // a new id on every sign-in
             Session s = sessions.open(key, check.credential().id(), role, check.credential().tenantId());
             return ServerResponse.seeOther(URI.create("/console/overview"))
                     .cookie(Guard.cookie(req, Guard.SESSION_COOKIE, s.id(), Sessions.MAX))

@@ -4,7 +4,9 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
@@ -79,8 +81,9 @@ public final class Usage {
         Session s = Guard.session(req);
         View v = View.of(req, clock);
         return api.get(s, v.apiQuery(false)).flatMap(answer -> Html.ok(Html.page("Usage and costs", s,
-                filters(v) + Html.notice(v.range().problem()) + (answer.ok() ? table(v, answer.body()) : Html.alert(answer.problem())),
-                false)));
+                filters(v) + Html.notice(v.range().problem())
+                        + (answer.ok() ? chart(v, answer.body()) + table(v, answer.body()) : Html.alert(answer.problem())),
+                answer.ok())));
     }
 
     /** What is on screen, as the API's CSV. */
@@ -145,6 +148,35 @@ public final class Usage {
             case "api_key_id" -> "API key id";
             default -> "Line item";
         };
+    }
+
+    /** The page's buckets summed over its groups, as one chart. */
+    private static String chart(View v, JsonNode page) {
+        List<Long> x = new ArrayList<>();
+        Map<String, List<Object>> series = new LinkedHashMap<>();
+        List<String> names = v.costs() ? List.of("Amount") : v.report().equals("completions")
+                ? List.of("Requests", "Input tokens", "Output tokens") : List.of("Requests", "Input tokens");
+        names.forEach(n -> series.put(n, new ArrayList<>()));
+        for (JsonNode bucket : page.get("data")) {
+            x.add(bucket.get("start_time").asLong());
+            if (v.costs()) {
+                series.get("Amount").add(Overview.amount(bucket).doubleValue());
+            } else {
+                series.get("Requests").add(Overview.sum(bucket, "num_model_requests"));
+                series.get("Input tokens").add(Overview.sum(bucket, "input_tokens"));
+                if (series.containsKey("Output tokens")) {
+                    series.get("Output tokens").add(Overview.sum(bucket, "output_tokens"));
+                }
+            }
+        }
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("x", x);
+        data.put("view", series);
+        String caption = (v.costs() ? "Costs" : "Usage") + " per " + (v.bucket().equals("1h") ? "hour" : "day") + " (all groups)";
+        return "<figure class=\"chart\"><figcaption id=\"chart-view-label\">" + Html.esc(caption) + "</figcaption>"
+                + "<div class=\"plot\" data-series=\"view\" role=\"img\" aria-labelledby=\"chart-view-label\"></div></figure>"
+                + "<script type=\"application/json\" id=\"chart-data\">"
+                + GatewayApi.JSON.writeValueAsString(data).replace("<", "\\u003c") + "</script>";
     }
 
     private static String table(View v, JsonNode page) {

@@ -20,8 +20,12 @@
   var source = document.getElementById("chart-data");
   if (!source || typeof uPlot === "undefined") { return; }
   var data = JSON.parse(source.textContent);
+  if (!data.x.length) { return; }
   var colors = ["#0b5cad", "#c05800", "#1b6e2d"];
   var charts = [];
+  var first = data.x[0], last = data.x[data.x.length - 1];
+  // The data's own extent; one bucket gets a day either side (uPlot would widen it to ~1000 days).
+  function xRange() { return first === last ? [first - 86400, last + 86400] : [first, last]; }
   document.querySelectorAll(".plot[data-series]").forEach(function (el) {
     var set = data[el.getAttribute("data-series")];
     var names = Object.keys(set);
@@ -33,7 +37,7 @@
     });
     var opts = {
       width: Math.max(el.clientWidth, 200), height: 220, series: series,
-      scales: { x: { time: true } }, axes: [{}, { size: 60 }], legend: { live: false }
+      scales: { x: { time: true, range: xRange } }, axes: [{}, { size: 60 }], legend: { live: false }
     };
     charts.push({ el: el, plot: new uPlot(opts, columns, el) });
   });

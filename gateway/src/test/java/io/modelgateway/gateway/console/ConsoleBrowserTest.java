@@ -241,6 +241,25 @@ class ConsoleBrowserTest extends GatewayTestBase {
     }
 
     @Test
+    void csvDownloadsAreTheApisCsv() throws Exception {
+        signIn(finance);
+        String cookie = "console_session=" + driver.manage().getCookieNamed("console_session").getValue();
+        String day = LocalDate.now(ZoneOffset.UTC).toString();
+        HttpResponse<String> view = get("/console/usage.csv?report=completions&bucket=1d&group=project_id&tenant=" + a
+                + "&from=" + day + "&to=" + day, cookie);
+        assertThat(view.statusCode()).isEqualTo(200);
+        assertThat(view.headers().firstValue("content-disposition")).hasValueSatisfying(v -> assertThat(v).startsWith("attachment"));
+        HttpResponse<String> api = http().send(HttpRequest.newBuilder(URI.create(baseUrl() + "/v1/organization/usage/completions?"
+                + today() + "&bucket_width=1d&group_by=project_id&project_ids=" + a + "&format=csv"))
+                .header("Authorization", "Bearer " + finance).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(view.body()).isEqualTo(api.body()).contains(a);
+        HttpResponse<String> records = get("/console/records.csv?tenant=" + a + "&from=" + day + "&to=" + day, cookie);
+        assertThat(records.statusCode()).isEqualTo(200);
+        assertThat(records.body().lines().filter(l -> l.contains(a)).count()).isEqualTo(CALLS_A);
+        assertThat(get("/console/records.csv?tenant=" + a, "").statusCode()).as("no session: sent to sign in").isEqualTo(303);
+    }
+
+    @Test
     void signOutEndsTheSessionOnTheServer() {
         signIn(keyB);
         Cookie session = driver.manage().getCookieNamed("console_session");
@@ -383,6 +402,14 @@ class ConsoleBrowserTest extends GatewayTestBase {
     private int status(String key, String pathAndQuery) throws Exception {
         return http().send(HttpRequest.newBuilder(URI.create(baseUrl() + pathAndQuery)).header("Authorization", "Bearer " + key)
                 .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString()).statusCode();
+    }
+
+    private HttpResponse<String> get(String path, String cookie) throws Exception {
+        HttpRequest.Builder r = HttpRequest.newBuilder(URI.create(baseUrl() + path)).timeout(Duration.ofSeconds(30));
+        if (!cookie.isEmpty()) {
+            r.header("Cookie", cookie);
+        }
+        return http().send(r.build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private HttpResponse<String> form(String path, String cookie, String body) throws Exception {

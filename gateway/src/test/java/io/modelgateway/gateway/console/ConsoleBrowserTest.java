@@ -238,6 +238,16 @@ class ConsoleBrowserTest extends GatewayTestBase {
         new WebDriverWait(driver, Duration.ofSeconds(30)).until(ExpectedConditions.presenceOfElementLocated(By.cssSelector(".notice")));
         assertThat(column("keys", 6)).containsExactly("revoked");
         Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> status(issued, credits(c)) == 401);
+
+        driver.findElement(By.id("limit-deployment")).sendKeys(deployment);
+        driver.findElement(By.id("limit-rpm")).sendKeys("60");
+        driver.findElement(By.cssSelector("#set-limits button")).click();
+        new WebDriverWait(driver, Duration.ofSeconds(30)).until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector(".notice"), "Limits set"));
+        WebElement limits = driver.findElements(By.cssSelector("#limits tbody tr")).stream()
+                .filter(r -> r.findElements(By.tagName("td")).get(0).getText().equals(deployment)).findFirst().orElseThrow();
+        assertThat(limits.findElements(By.tagName("td")).get(3).getText()).isEqualTo("60");
+        assertThat(admin().expect(200, "GET", "/tenants/" + c + "/limits/" + deployment, null).get("override").get("rpm").asLong())
+                .isEqualTo(60);
     }
 
     @Test

@@ -147,7 +147,14 @@ public final class TenantAdmin {
     private static void limits(StringBuilder b, Session s, String id, GatewayApi.Answer limits) {
         b.append("<h2>Limits</h2>");
         if (limits.ok()) {
-            b.append("<pre id=\"limits\">").append(Html.esc(limits.body().toPrettyString())).append("</pre>");
+            List<List<String>> rows = new ArrayList<>();
+            for (JsonNode l : limits.body().path("data")) {
+                rows.add(List.of(Html.esc(l.path("deployment").asString()), limit(l.path("rpm")), limit(l.path("tpm")),
+                        limit(l.path("override").path("rpm")), limit(l.path("override").path("tpm")),
+                        limit(l.path("default").path("rpm")), limit(l.path("default").path("tpm"))));
+            }
+            b.append(Html.table("limits", "Limits per deployment (none = unlimited)",
+                    List.of("Deployment", "RPM in force", "TPM in force", "RPM override", "TPM override", "RPM default", "TPM default"), rows));
         } else {
             b.append(Html.alert(limits.problem()));
         }
@@ -232,6 +239,10 @@ public final class TenantAdmin {
 
     private static List<String> split(String list) {
         return list == null ? List.of() : Arrays.stream(list.split(",")).map(String::trim).filter(x -> !x.isEmpty()).toList();
+    }
+
+    private static String limit(JsonNode n) {
+        return n.isMissingNode() || n.isNull() ? "none" : Overview.num(n.asLong());
     }
 
     private static String time(JsonNode seconds) {

@@ -105,15 +105,15 @@ class ConsoleBrowserTest extends GatewayTestBase {
         assertThat(column("top-models", 0)).containsExactly(deployment);
         assertThat(driver.findElements(By.cssSelector(".plot canvas"))).as("the charts are drawn").hasSizeGreaterThanOrEqualTo(3);
         assertAssetsUnder300KB();
-        Browser.screenshot(driver, "overview-tenant");
+        shot("overview-tenant");
         driver.manage().window().setSize(new Dimension(390, 844));
-        Browser.screenshot(driver, "overview-phone");
+        shot("overview-phone");
         driver.manage().window().setSize(new Dimension(1280, 900));
 
         driver.get(baseUrl() + "/console/credits");
         assertThat(driver.findElement(By.tagName("h1")).getText()).isEqualTo("Credits of " + a);
         assertThat(driver.findElements(By.cssSelector("form[action^='/console/credits/']"))).as("no booking forms for tenants").isEmpty();
-        Browser.screenshot(driver, "credits-tenant");
+        shot("credits-tenant");
 
         // Editing the URL to name the other tenant: the API refuses, the page shows nothing of b's.
         driver.get(baseUrl() + "/console/credits?tenant=" + b);
@@ -140,7 +140,7 @@ class ConsoleBrowserTest extends GatewayTestBase {
             assertThat(new BigDecimal(row.findElements(By.tagName("td")).get(1).getText()))
                     .isEqualByComparingTo(costOf(byTenant, tenant)).isPositive();
         }
-        Browser.screenshot(driver, "overview-finance");
+        shot("overview-finance");
 
         driver.get(baseUrl() + "/console/credits?tenant=" + a);
         BigDecimal before = new BigDecimal(text("credit-balance"));
@@ -154,7 +154,7 @@ class ConsoleBrowserTest extends GatewayTestBase {
         assertThat(after.subtract(before)).isEqualByComparingTo("12.5");
         assertThat(after).isEqualByComparingTo(new BigDecimal(api(finance, credits(a)).get("balance").asString()));
         assertThat(column("ledger", 3)).contains("12.500000");
-        Browser.screenshot(driver, "credits-finance");
+        shot("credits-finance");
 
         // Reloading the result page books nothing more; the same form sent twice would replay (same idempotency key).
         driver.navigate().refresh();
@@ -173,7 +173,7 @@ class ConsoleBrowserTest extends GatewayTestBase {
         assertThat(column("usage", 6)).containsExactly(String.valueOf(sum(api, "output_tokens")));
         assertThat(driver.findElements(By.cssSelector(".plot canvas"))).as("the chart is drawn").isNotEmpty();
         assertAssetsUnder300KB();
-        Browser.screenshot(driver, "usage-admin");
+        shot("usage-admin");
 
         driver.get(baseUrl() + "/console/usage?report=costs&group=project_id&tenant=" + b + "&from=" + LocalDate.now(ZoneOffset.UTC));
         assertThat(column("usage", 1)).containsExactly(b);
@@ -190,7 +190,7 @@ class ConsoleBrowserTest extends GatewayTestBase {
         assertThat(text("statement-usage")).isEqualTo(statement.get("usage").get("total").asString());
         assertThat(text("statement-closing")).isEqualTo(statement.get("closing_balance").get("amount").asString());
         assertThat(text("statement-status")).isEqualTo("open");
-        Browser.screenshot(driver, "statements-finance");
+        shot("statements-finance");
         driver.findElement(By.cssSelector("#close input[name=confirm]")).click();
         driver.findElement(By.cssSelector("#close button")).click();
         new WebDriverWait(driver, Duration.ofSeconds(10)).until(ExpectedConditions.alertIsPresent()).accept();
@@ -213,7 +213,7 @@ class ConsoleBrowserTest extends GatewayTestBase {
         assertThat(row).hasSize(1);
         assertThat(row.get(0).findElements(By.tagName("td")).get(1).getText()).isEqualTo("READY");
         assertThat(column("replicas", 2)).contains("ready");
-        Browser.screenshot(driver, "fleet-admin");
+        shot("fleet-admin");
 
         String c = "con-c-" + UUID.randomUUID().toString().substring(0, 6);
         driver.get(baseUrl() + "/console/tenants");
@@ -229,7 +229,7 @@ class ConsoleBrowserTest extends GatewayTestBase {
         new WebDriverWait(driver, Duration.ofSeconds(30)).until(ExpectedConditions.presenceOfElementLocated(By.id("issued-key")));
         String issued = text("issued-key");
         assertThat(issued).startsWith("sk-");
-        Browser.screenshot(driver, "tenants-admin");
+        shot("tenants-admin");
         assertThat(api(issued, credits(c)).get("tenant").asString()).isEqualTo(c);
         driver.get(baseUrl() + "/console/tenants/" + c);
         assertThat(driver.getPageSource()).as("the key is shown once").doesNotContain(issued);
@@ -319,6 +319,22 @@ class ConsoleBrowserTest extends GatewayTestBase {
     }
 
     // --- helpers ---
+
+    /**
+     * Checks what every page must be (one h1, every field labelled, a language, no sideways scrolling of the
+     * page itself, under 300 KB loaded) and writes its screenshot.
+     */
+    private void shot(String name) {
+        assertThat(driver.findElements(By.tagName("h1"))).hasSize(1);
+        assertThat(driver.findElement(By.tagName("html")).getAttribute("lang")).isEqualTo("en");
+        Object unlabelled = driver.executeScript("return Array.from(document.querySelectorAll('input:not([type=hidden]), select'))"
+                + ".filter(function (e) { return e.labels.length === 0; }).map(function (e) { return e.name; });");
+        assertThat((List<?>) unlabelled).as("fields without a label on " + name).isEmpty();
+        Number overflow = (Number) driver.executeScript("return document.documentElement.scrollWidth - window.innerWidth;");
+        assertThat(overflow.intValue()).as(name + " scrolls sideways").isLessThanOrEqualTo(0);
+        assertAssetsUnder300KB();
+        Browser.screenshot(driver, name);
+    }
 
     private void signIn(String key) {
         driver.get(baseUrl() + "/console/sign-in");

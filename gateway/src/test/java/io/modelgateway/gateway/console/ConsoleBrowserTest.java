@@ -122,6 +122,17 @@ class ConsoleBrowserTest extends GatewayTestBase {
         driver.get(baseUrl() + "/console/usage?report=completions&group=project_id&tenant=" + b + "&from=" + LocalDate.now(ZoneOffset.UTC));
         assertThat(driver.getPageSource()).doesNotContain(b + "</td>");
         assertThat(column("usage", 1)).containsOnly(a);
+        driver.get(baseUrl() + "/console/statements?tenant=" + b);
+        assertThat(driver.findElement(By.cssSelector(".alert")).getText()).contains("403").contains("other_tenant");
+        assertThat(driver.findElements(By.id("statement"))).isEmpty();
+        try {
+            String cookie = "console_session=" + driver.manage().getCookieNamed("console_session").getValue();
+            HttpResponse<String> records = get("/console/records.csv?tenant=" + b, cookie);
+            assertThat(records.statusCode()).isEqualTo(200);
+            assertThat(records.body()).contains(a).doesNotContain(b);
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
 
         assertThat(String.valueOf(driver.executeScript("return document.cookie + JSON.stringify(localStorage) + JSON.stringify(sessionStorage)")))
                 .doesNotContain(keyA).doesNotContain("console_session");
@@ -333,6 +344,9 @@ class ConsoleBrowserTest extends GatewayTestBase {
         Number overflow = (Number) driver.executeScript("return document.documentElement.scrollWidth - window.innerWidth;");
         assertThat(overflow.intValue()).as(name + " scrolls sideways").isLessThanOrEqualTo(0);
         assertAssetsUnder300KB();
+        // Reported, not asserted (no timed tests): how long the page took to its load event.
+        Object loaded = driver.executeScript("var n = performance.getEntriesByType('navigation')[0]; return Math.round(n.loadEventEnd);");
+        System.out.println("console page " + name + " loaded in " + loaded + " ms");
         Browser.screenshot(driver, name);
     }
 

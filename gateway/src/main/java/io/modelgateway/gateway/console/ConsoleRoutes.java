@@ -53,7 +53,7 @@ public class ConsoleRoutes {
         SignIn signIn = new SignIn(tenancy, consoleSessions);
         Overview overview = new Overview(api, clock);
         Usage usage = new Usage(api, clock);
-        Credits credits = new Credits(api);
+        Credits credits = new Credits(api, clock);
         Statements statements = new Statements(api, usage, clock);
         Fleet fleet = new Fleet(api, clock);
         TenantAdmin tenants = new TenantAdmin(api);

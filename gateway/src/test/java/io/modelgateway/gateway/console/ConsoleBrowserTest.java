@@ -153,7 +153,10 @@ class ConsoleBrowserTest extends GatewayTestBase {
         }
         shot("overview-finance");
 
-        driver.get(baseUrl() + "/console/credits?tenant=" + a);
+        driver.get(baseUrl() + "/console/credits");
+        assertThat(column("balances", 0)).as("finance lists the tenants with costs").contains(a, b);
+        driver.findElement(By.linkText(a)).click();
+        new WebDriverWait(driver, Duration.ofSeconds(30)).until(ExpectedConditions.urlContains("tenant=" + a));
         BigDecimal before = new BigDecimal(text("credit-balance"));
         assertThat(before).isEqualByComparingTo(new BigDecimal(api(finance, credits(a)).get("balance").asString()));
         driver.findElement(By.id("topups-amount")).sendKeys("12.5");

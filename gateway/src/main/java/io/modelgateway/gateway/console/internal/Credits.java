@@ -1,6 +1,7 @@
 package io.modelgateway.gateway.console.internal;
 
 import java.net.URI;
+import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -25,9 +26,11 @@ public final class Credits {
     private static final Map<String, String> KINDS = Map.of("top-ups", "Top-up", "grants", "Grant", "adjustments", "Adjustment");
 
     private final GatewayApi api;
+    private final Clock clock;
 
-    public Credits(GatewayApi api) {
+    public Credits(GatewayApi api, Clock clock) {
         this.api = api;
+        this.clock = clock;
     }
 
     public Mono<ServerResponse> page(ServerRequest req) {
@@ -65,7 +68,7 @@ public final class Credits {
         StringBuilder b = new StringBuilder(Tenants.picker(s, "/console/credits", tenant));
         b.append(Html.notice(done)).append(Html.alert(problem));
         if (tenant == null) {
-            return Mono.just(Html.page("Credits", s, b.append("<p>Choose a tenant.</p>").toString(), false));
+            return balances(s).map(table -> Html.page("Credits", s, b.append(table).toString(), false));
         }
         String base = "/v1/organization/projects/" + Query.path(tenant) + "/credits";
         return Mono.zip(api.get(s, base), api.get(s, base + "/ledger?limit=50")).map(t -> {
@@ -80,6 +83,50 @@ public final class Credits {
             }
             return Html.page("Credits of " + tenant, s, b.toString(), false);
         });
+    }
+
+    /**
+     * For finance and admin before a tenant is chosen: the balances of the tenants the admin API lists (or,
+     * for finance, which has no tenant list, the tenants with costs in the last 31 days), at most
+     * {@link #LISTED}.
+     */
+    private Mono<String> balances(Session s) {
+        Mono<List<String>> tenants = s.role() == Role.ADMIN
+                ? api.get(s, "/admin/v1/tenants").map(a -> a.ok() ? ids(a.body(), "id") : List.<String>of())
+                : api.get(s, Query.of("/v1/organization/costs").with("start_time", last31Days()).with("group_by", "project_id")
+                        .with("limit", Range.MAX_DAYS).toString()).map(a -> a.ok() ? costTenants(a.body()) : List.<String>of());
+        return tenants.flatMapMany(ids -> reactor.core.publisher.Flux.fromIterable(ids.stream().limit(LISTED).toList()))
+                .flatMapSequential(t -> api.get(s, "/v1/organization/projects/" + Query.path(t) + "/credits")
+                        .map(a -> Map.entry(t, a)), 4)
+                .filter(e -> e.getValue().ok())
+                .map(e -> {
+                    JsonNode v = e.getValue().body();
+                    return List.of("<a href=\"" + Html.esc(Query.of("/console/credits").with("tenant", e.getKey())) + "\">"
+                                    + Html.esc(e.getKey()) + "</a>",
+                            Html.esc(v.get("account").asBoolean() ? "yes" : "no"), Overview.num(v.path("balance").asString()),
+                            Overview.num(v.path("held").asString()), Overview.num(v.path("available").asString("")));
+                })
+                .collectList()
+                .map(rows -> "<h2>Balances</h2>" + Html.table("balances", "Choose a tenant for its ledger and booking forms",
+                        List.of("Tenant", "Credit account", "Balance", "Open holds", "Available"), rows));
+    }
+
+    static final int LISTED = 50;
+
+    private long last31Days() {
+        return clock.instant().getEpochSecond() - (Range.MAX_DAYS - 1) * 86_400L; // 31 daily buckets, today the last
+    }
+
+    private static List<String> ids(JsonNode list, String field) {
+        List<String> out = new ArrayList<>();
+        list.path("data").forEach(n -> out.add(n.get(field).asString()));
+        return out;
+    }
+
+    private static List<String> costTenants(JsonNode page) {
+        java.util.Set<String> out = new java.util.TreeSet<>();
+        page.path("data").forEach(b -> b.path("results").forEach(r -> out.add(r.path("project_id").asString())));
+        return new ArrayList<>(out);
     }
 
     private static void balance(StringBuilder b, JsonNode v) {

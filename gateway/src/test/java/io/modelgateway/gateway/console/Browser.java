@@ -27,18 +27,15 @@ final class Browser {
 
     private Browser() {}
 
-    static ChromeDriver start() {
+    /** Starts chromium with a fresh profile in {@code profile} (an empty directory). */
+    static ChromeDriver start(Path profile) {
         assertThat(CHROMIUM).as("chromium is missing: apt-get install -y chromium chromium-driver").isExecutable();
         assertThat(DRIVER).as("chromedriver is missing: apt-get install -y chromium chromium-driver").isExecutable();
-        Path profile;
-        try {
-            profile = Files.createTempDirectory("console-chromium-");
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
         ChromeOptions options = new ChromeOptions().setBinary(CHROMIUM.toFile()).addArguments("--headless",
                 "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-                "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage", "--window-size=1280,900",
+                "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage",
+                "--disable-renderer-backgrounding", "--disable-background-timer-throttling",
+                "--disable-backgrounding-occluded-windows", "--window-size=1280,900",
                 "--user-data-dir=" + profile);
         ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(DRIVER.toFile())
                 .usingAnyFreePort().build();
@@ -46,6 +43,17 @@ final class Browser {
         driver.manage().timeouts().pageLoadTimeout(Duration.ofSeconds(60));
         driver.manage().window().setSize(new Dimension(1280, 900));
         return driver;
+    }
+
+    /** Quits the browser and deletes its profile. */
+    static void quit(ChromeDriver driver, Path profile) {
+        try {
+            if (driver != null) {
+                driver.quit();
+            }
+        } finally {
+            org.springframework.util.FileSystemUtils.deleteRecursively(profile.toFile());
+        }
     }
 
     /** The whole page (the window is stretched to the document's height first). */

@@ -10,17 +10,19 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.UUID;
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Cookie;
 import org.openqa.selenium.Dimension;
@@ -41,6 +43,7 @@ class ConsoleBrowserTest extends GatewayTestBase {
     static final int CALLS_A = 3;
 
     ChromeDriver driver;
+    Path profile;
     String a;
     String b;
     String keyA;
@@ -50,7 +53,6 @@ class ConsoleBrowserTest extends GatewayTestBase {
 
     @BeforeAll
     void traffic() {
-        driver = Browser.start();
         String suffix = UUID.randomUUID().toString().substring(0, 6);
         a = "con-a-" + suffix;
         b = "con-b-" + suffix;
@@ -73,17 +75,16 @@ class ConsoleBrowserTest extends GatewayTestBase {
         Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> requestsToday(keyA) == CALLS_A && requestsToday(keyB) == 1);
     }
 
-    @AfterAll
-    void quit() {
-        if (driver != null) {
-            driver.quit();
-        }
+    /** A fresh browser and profile for every test: nothing carries over from one test to the next. */
+    @BeforeEach
+    void freshBrowser(@TempDir Path profile) {
+        this.profile = profile;
+        driver = Browser.start(profile);
     }
 
-    @BeforeEach
-    void freshBrowser() {
-        driver.get(baseUrl() + "/console/sign-in");
-        driver.manage().deleteAllCookies();
+    @AfterEach
+    void quit() {
+        Browser.quit(driver, profile);
     }
 
     private void chat(String key, String text) {

@@ -148,7 +148,7 @@ public final class Credits {
     private static String label(String field) {
         return switch (field) {
             case "balance" -> "Balance";
-            case "available" -> "Available (balance less open holds)";
+            case "available" -> "Available to spend now";
             case "held" -> "Open holds";
             case "credits" -> "Credits booked";
             default -> "Usage charged";

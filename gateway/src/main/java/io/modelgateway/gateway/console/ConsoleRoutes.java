@@ -1,5 +1,8 @@
 package io.modelgateway.gateway.console;
 
+import io.modelgateway.gateway.auth.Access;
+import io.modelgateway.gateway.console.internal.Assets;
+
 import io.modelgateway.gateway.console.internal.Credits;
 import io.modelgateway.gateway.console.internal.Fleet;
 import io.modelgateway.gateway.console.internal.Statements;
@@ -37,6 +40,8 @@ import reactor.core.publisher.Mono;
 @Configuration(proxyBeanMethods = false)
 public class ConsoleRoutes {
 
+    private static final String ACCESS = Access.ATTRIBUTE;
+
     private static final Logger log = LoggerFactory.getLogger(ConsoleRoutes.class);
 
     static final String CONSOLE = "/console";
@@ -57,35 +62,35 @@ public class ConsoleRoutes {
         Statements statements = new Statements(api, usage, clock);
         Fleet fleet = new Fleet(api, clock);
         TenantAdmin tenants = new TenantAdmin(api);
+        Assets assets = new Assets();
         RouterFunction<ServerResponse> open = RouterFunctions.route()
-                .GET(CONSOLE, signIn::home)
-                .GET(CONSOLE + "/", signIn::home)
-                .GET(CONSOLE + "/sign-in", signIn::form)
-                .POST(CONSOLE + "/sign-in", signIn::signIn)
-                .build()
-                .and(RouterFunctions.resources(CONSOLE + "/assets/uplot/**",
-                        new ClassPathResource("META-INF/resources/webjars/uplot/1.6.30/dist/")))
-                .and(RouterFunctions.resources(CONSOLE + "/assets/**", new ClassPathResource("console/")));
+                .GET(CONSOLE, signIn::home).withAttribute(ACCESS, Access.PUBLIC)
+                .GET(CONSOLE + "/", signIn::home).withAttribute(ACCESS, Access.PUBLIC)
+                .GET(CONSOLE + "/sign-in", signIn::form).withAttribute(ACCESS, Access.PUBLIC)
+                .POST(CONSOLE + "/sign-in", signIn::signIn).withAttribute(ACCESS, Access.PUBLIC)
+                .GET(CONSOLE + "/assets/uplot/{*file}", assets::uplot).withAttribute(ACCESS, Access.PUBLIC)
+                .GET(CONSOLE + "/assets/{*file}", assets::console).withAttribute(ACCESS, Access.PUBLIC)
+                .build();
         RouterFunction<ServerResponse> guarded = RouterFunctions.route()
-                .POST(CONSOLE + "/sign-out", signIn::signOut)
-                .GET(CONSOLE + "/overview", overview::page)
-                .GET(CONSOLE + "/usage", usage::page)
-                .GET(CONSOLE + "/usage.csv", usage::csv)
-                .GET(CONSOLE + "/records.csv", usage::records)
-                .GET(CONSOLE + "/credits", credits::page)
-                .POST(CONSOLE + "/credits/{kind}", credits::post)
-                .GET(CONSOLE + "/statements", statements::page)
-                .GET(CONSOLE + "/statements/download", statements::download)
-                .POST(CONSOLE + "/statements/close", statements::close)
-                .GET(CONSOLE + "/reconciliation", statements::reconciliation)
-                .GET(CONSOLE + "/fleet", fleet::page)
-                .GET(CONSOLE + "/tenants", tenants::list)
-                .POST(CONSOLE + "/tenants", tenants::create)
-                .GET(CONSOLE + "/tenants/{tenant}", tenants::tenant)
-                .POST(CONSOLE + "/tenants/{tenant}/keys", tenants::issueKey)
-                .POST(CONSOLE + "/tenants/{tenant}/limits", tenants::setLimits)
-                .POST(CONSOLE + "/tenants/{tenant}/{action}", tenants::status)
-                .POST(CONSOLE + "/keys/{key}/{action}", tenants::key)
+                .POST(CONSOLE + "/sign-out", signIn::signOut).withAttribute(ACCESS, Access.CONSOLE)
+                .GET(CONSOLE + "/overview", overview::page).withAttribute(ACCESS, Access.CONSOLE)
+                .GET(CONSOLE + "/usage", usage::page).withAttribute(ACCESS, Access.CONSOLE)
+                .GET(CONSOLE + "/usage.csv", usage::csv).withAttribute(ACCESS, Access.CONSOLE)
+                .GET(CONSOLE + "/records.csv", usage::records).withAttribute(ACCESS, Access.CONSOLE)
+                .GET(CONSOLE + "/credits", credits::page).withAttribute(ACCESS, Access.CONSOLE)
+                .POST(CONSOLE + "/credits/{kind}", credits::post).withAttribute(ACCESS, Access.CONSOLE)
+                .GET(CONSOLE + "/statements", statements::page).withAttribute(ACCESS, Access.CONSOLE)
+                .GET(CONSOLE + "/statements/download", statements::download).withAttribute(ACCESS, Access.CONSOLE)
+                .POST(CONSOLE + "/statements/close", statements::close).withAttribute(ACCESS, Access.CONSOLE)
+                .GET(CONSOLE + "/reconciliation", statements::reconciliation).withAttribute(ACCESS, Access.CONSOLE)
+                .GET(CONSOLE + "/fleet", fleet::page).withAttribute(ACCESS, Access.CONSOLE)
+                .GET(CONSOLE + "/tenants", tenants::list).withAttribute(ACCESS, Access.CONSOLE)
+                .POST(CONSOLE + "/tenants", tenants::create).withAttribute(ACCESS, Access.CONSOLE)
+                .GET(CONSOLE + "/tenants/{tenant}", tenants::tenant).withAttribute(ACCESS, Access.CONSOLE)
+                .POST(CONSOLE + "/tenants/{tenant}/keys", tenants::issueKey).withAttribute(ACCESS, Access.CONSOLE)
+                .POST(CONSOLE + "/tenants/{tenant}/limits", tenants::setLimits).withAttribute(ACCESS, Access.CONSOLE)
+                .POST(CONSOLE + "/tenants/{tenant}/{action}", tenants::status).withAttribute(ACCESS, Access.CONSOLE)
+                .POST(CONSOLE + "/keys/{key}/{action}", tenants::key).withAttribute(ACCESS, Access.CONSOLE)
                 .filter(new Guard(consoleSessions))
                 .build();
         return open.and(guarded).filter(ConsoleRoutes::headers);

@@ -108,7 +108,24 @@ class RouteTableEndToEndTest extends GatewayTestBase {
             String pattern = route.pattern().getPatternString();
             String own = path(pattern, a);
             if (route.access() == Access.PUBLIC) {
-                expect(failures, route, method, own, null, 200);
+                // no credential is asked for (what the route then answers is its own business)
+                int status = send(method, own, null).statusCode();
+                if (status == 401 || status == 403 && !own.startsWith("/console/")) {
+                    failures.add(route + ": a public route asked for a credential: " + status);
+                }
+                continue;
+            }
+            if (route.access() == Access.CONSOLE) {
+                // the console's guard: without a session a page view goes to sign-in, anything else is refused,
+                // and an API key is no session
+                for (String credential : java.util.Arrays.asList(null, ADMIN_KEY)) {
+                    int status = send(method, own, credential).statusCode();
+                    int expected = method.equals("GET") ? 303 : 403;
+                    if (status != expected) {
+                        failures.add(route + ": " + method + " " + own + " without a console session -> " + status
+                                + " (expected " + expected + ")");
+                    }
+                }
                 continue;
             }
             expect(failures, route, method, own, null, 401);
@@ -137,7 +154,7 @@ class RouteTableEndToEndTest extends GatewayTestBase {
             case TENANT_USAGE -> List.of(aInference);
             case FINANCE -> List.of(aFull);
             case ADMIN -> List.of(aFull, finance);
-            case PUBLIC -> List.of();
+            case PUBLIC, CONSOLE -> List.of();
         };
     }
 
@@ -147,7 +164,7 @@ class RouteTableEndToEndTest extends GatewayTestBase {
             case TENANT_USAGE -> List.of(aUsage, finance, ADMIN_KEY);
             case FINANCE -> List.of(finance, ADMIN_KEY);
             case ADMIN -> List.of(ADMIN_KEY);
-            case PUBLIC -> List.of();
+            case PUBLIC, CONSOLE -> List.of();
         };
     }
 

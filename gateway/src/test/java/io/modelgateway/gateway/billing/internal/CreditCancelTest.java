@@ -12,6 +12,7 @@ import io.modelgateway.gateway.pipeline.Operation;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -99,6 +100,6 @@ class CreditCancelTest {
     /** A chat call of tenant "t" with 10 prompt tokens and at most 10 output tokens. */
     private static Call call(String id) {
         return new Call(id + "-" + UUID.randomUUID(), new Caller("t", "key-1", Set.of(), Set.of("*")), null,
-                Operation.CHAT, false, 10, 10, 0, Instant.now(), new HttpHeaders());
+                Operation.CHAT, false, List.of("hello"), Set.of(), 10, 10, 1, 0, Instant.now(), new HttpHeaders());
     }
 }

@@ -171,7 +171,8 @@ class RouteTableEndToEndTest extends GatewayTestBase {
     /** A concrete path for a pattern: the tenant given, existing names for the other variables. */
     static String path(String pattern, String tenant) {
         return pattern.replace("{tenant}", tenant).replace("{deployment}", "echo").replace("{key}", "key_none")
-                .replace("{period}", "2020-03").replaceAll("\\{\\*\\w+}", "echo").replace("/**", "/x");
+                .replace("{period}", "2020-03").replaceAll("\\{\\*\\w+}", "echo").replace("/**", "/x")
+                .replaceAll("\\{\\w+}", "x");
     }
 
     private void expect(List<String> failures, RouteTable.Route route, String method, String path, String credential,
@@ -199,7 +200,7 @@ class RouteTableEndToEndTest extends GatewayTestBase {
         try {
             return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
+            throw new java.io.UncheckedIOException(method + " " + path + (credential == null ? " without credential" : ""), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);

@@ -18,6 +18,7 @@ import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import io.modelgateway.gateway.auth.Caller;
+import io.modelgateway.gateway.deployment.Deployments;
 import io.modelgateway.gateway.error.ApiException;
 import io.modelgateway.gateway.tenancy.Scope;
 import org.springframework.web.reactive.function.server.HandlerFunction;
@@ -114,9 +115,10 @@ public class BillingConfiguration {
 
     @Bean
     RouterFunction<ServerResponse> billingAdminRouter(Credits credits, Ledger ledger, PriceStore prices,
-            Tenancy tenancy, Scheduler billingJdbcScheduler, Clock clock, BillingProperties p) {
-        BillingAdmin admin = new BillingAdmin(credits, ledger, prices, tenancy, billingJdbcScheduler, clock,
-                p.currency());
+            Tenancy tenancy, Deployments deployments, Scheduler billingJdbcScheduler, Clock clock,
+            BillingProperties p) {
+        BillingAdmin admin = new BillingAdmin(credits, ledger, prices, tenancy, deployments, billingJdbcScheduler,
+                clock, p.currency());
         return RouterFunctions.route()
                 .GET(V1 + "/prices", admin::listPrices)
                 .GET(V1 + "/prices/{deployment}", admin::deploymentPrices)

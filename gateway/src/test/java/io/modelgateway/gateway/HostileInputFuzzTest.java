@@ -365,13 +365,29 @@ class HostileInputFuzzTest extends GatewayTestBase {
     Arbitrary<Call> readCalls() {
         Arbitrary<String> value = Arbitraries.oneOf(Arbitraries.of(NUMBERS), Arbitraries.strings().ofMaxLength(30),
                 Arbitraries.of("", "1d", "1h", "1m", "7d", "project_id", "model,line_item", "csv", "echo",
-                        TARGET, "2020-01", "MQ", "!!!", "%", "1700000000", "-1700000000"));
+                        TARGET, "2020-01", "MQ", "!!!", "%", "1700000000", "-1700000000", "31556889864403199",
+                        "99999999999999999", "253402300799", "253402300800", "+1000000000-12-31T23:59:59Z",
+                        "-999999999-01-01T00:00:00Z", "2020-01-01T00:00:00Z", "1e3", "0x10", " 1"));
+        Arbitrary<String> segment = Arbitraries.oneOf(Arbitraries.strings().ofMinLength(1).ofMaxLength(20),
+                Arbitraries.of("x".repeat(300), "x".repeat(3000), "\u00e9", "..", ".", " ", "a b", "\u0000", "*",
+                        "'; drop table tenant; --", "%", "%00", "demo", "echo", "2020-13", "0000-00"));
         return Arbitraries.of(reads()).flatMap(e -> Combinators.combine(
                         e.optional().isEmpty() ? Arbitraries.just(Map.<String, String>of())
                                 : Arbitraries.maps(Arbitraries.of(e.optional()), value).ofMaxSize(5),
-                        headers(), Arbitraries.of(e.method(), e.method(), "HEAD"))
-                .as((query, headers, method) -> new Call(method, e.path() + query(query), e.who(), null, null,
-                        headers)));
+                        headers(), Arbitraries.of(e.method(), e.method(), "HEAD"),
+                        Arbitraries.frequencyOf(Tuple.of(3, Arbitraries.just("")), Tuple.of(1, segment)))
+                .as((query, headers, method, name) -> new Call(method, rename(e.path(), name) + query(query), e.who(),
+                        null, null, headers)));
+    }
+
+    /** The path with its tenant, key or period replaced by {@code name} (URL-encoded), or as it is. */
+    private static String rename(String path, String name) {
+        if (name.isEmpty()) {
+            return path;
+        }
+        String encoded = URLEncoder.encode(name, StandardCharsets.UTF_8).replace("+", "%20");
+        return path.replace(TARGET, encoded).replace(targetKeyId, encoded).replace("2020-01", encoded)
+                .replace("/echo", "/" + encoded);
     }
 
     /** One request through the HTTP client. */

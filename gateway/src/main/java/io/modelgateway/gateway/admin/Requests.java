@@ -1,5 +1,6 @@
 package io.modelgateway.gateway.admin;
 
+import io.modelgateway.gateway.openai.internal.Fields;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
@@ -27,14 +28,11 @@ final class Requests {
             @Pattern(regexp = "active|suspended", message = "must be 'active' or 'suspended'") String status,
             @Size(max = 1000) List<@NotBlank String> deployments) {}
 
-    /** The last second of year 9999: later instants fit neither the database nor every client. */
-    static final long MAX_EPOCH_SECOND = 253_402_300_799L;
-
     /** @param expiresAt Unix seconds, or {@code null} for a key that does not expire */
     record CreateKey(
             @NotBlank @Size(max = 200) String name,
             @Size(max = 4) List<@NotBlank String> scopes,
-            @PositiveOrZero @Max(MAX_EPOCH_SECOND) Long expiresAt) {}
+            @PositiveOrZero @Max(Fields.MAX_EPOCH_SECOND) Long expiresAt) {}
 
     /** @param graceSeconds how long the old key keeps working (default a day, at most a year; 0 revokes it at once) */
     record RotateKey(@PositiveOrZero @Max(366L * 24 * 3600) Long graceSeconds) {}

@@ -39,8 +39,6 @@ final class BillingAdmin {
     /** The ledger's column lengths (V10__billing.sql). */
     private static final int MAX_NOTE = 500;
     private static final int MAX_IDEMPOTENCY_KEY = 200;
-    /** Unix seconds up to the end of year 9999: every database and {@link Instant} holds them. */
-    private static final long MAX_EPOCH_SECOND = 253_402_300_799L;
     private static final JsonMapper MAPPER = JsonMapper.builder().build();
 
     private final Credits credits;
@@ -216,17 +214,10 @@ final class BillingAdmin {
         return n.asString();
     }
 
-    /** Unix seconds in [0, end of year 9999], or null when absent. */
+    /** Unix seconds (see {@link Fields#epochSecond}), or null when absent. */
     private static Instant epochSeconds(JsonNode body, String field) {
         Long seconds = Fields.longValue(body, field);
-        if (seconds == null) {
-            return null;
-        }
-        if (seconds < 0 || seconds > MAX_EPOCH_SECOND) {
-            throw ApiException.invalid(field, "invalid_value",
-                    "'" + field + "' must be Unix seconds between 0 and " + MAX_EPOCH_SECOND + ".");
-        }
-        return Instant.ofEpochSecond(seconds);
+        return seconds == null ? null : Fields.epochSecond(field, seconds);
     }
 
     /** An amount as a decimal string or number in currency units, exact to the micro-unit. */

@@ -116,6 +116,10 @@ class HostileInputExamplesTest extends GatewayTestBase {
                     .isEqualTo("unsupported_media_type");
         }
         openAiError(send("GET", "/v1/models", null, "json"), 415);
+        // Spring 7.0 fails on this one with an exception of its own while it builds the exchange.
+        openAiError(send("POST", "/v1/chat/completions", "{}", "\"/"), 415);
+        assertThat(send("POST", "/v1/chat/completions", CHAT + "\"max_tokens\":2}", "application/json").statusCode())
+                .isEqualTo(200);
     }
 
     @Test

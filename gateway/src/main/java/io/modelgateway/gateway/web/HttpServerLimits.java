@@ -67,14 +67,18 @@ public class HttpServerLimits implements NettyServerCustomizer {
     }
 
     /**
-     * One connection's guard. Bytes that arrive while no request is open start the head's clock; the decoded
-     * head stops it; the end of a response (not a 1xx) closes a request. When the clock runs out the client
-     * gets a 408 and the connection is closed. On the way out, Reactor Netty's empty refusals get a body.
+     * One connection's guard. Bytes that arrive while no request body is being received start the head's
+     * clock (an idle keep-alive connection has no clock running); the decoded head stops it. When the clock
+     * runs out the connection is closed, after a 408 when no answer is being written on it. On the way out,
+     * Reactor Netty's empty refusals get a body.
      */
     static final class Guard extends ChannelDuplexHandler {
 
         private final Duration headerTimeout;
         private final Clock clock;
+        /** A request's head was decoded and its body has not ended yet. */
+        private boolean receiving;
+        /** Requests decoded whose answers have not ended. */
         private int open;
         private ScheduledFuture<?> deadline;
 
@@ -87,7 +91,7 @@ public class HttpServerLimits implements NettyServerCustomizer {
             return new ChannelInboundHandlerAdapter() {
                 @Override
                 public void channelRead(ChannelHandlerContext ctx, Object msg) {
-                    if (open == 0 && deadline == null) {
+                    if (!receiving && deadline == null) {
                         ChannelHandlerContext messages = ctx.pipeline().context(MESSAGES);
                         if (messages != null) {
                             deadline = ctx.executor().schedule(() -> headTimedOut(messages),
@@ -101,7 +105,12 @@ public class HttpServerLimits implements NettyServerCustomizer {
 
         private void headTimedOut(ChannelHandlerContext ctx) {
             deadline = null;
-            if (open == 0 && ctx.channel().isActive()) {
+            if (receiving || !ctx.channel().isActive()) {
+                return;
+            }
+            if (open > 0) {
+                ctx.close(); // an answer to an earlier request is being written: no 408 in the middle of it
+            } else {
                 ctx.writeAndFlush(openAiError(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
                         HttpResponseStatus.REQUEST_TIMEOUT, Unpooled.EMPTY_BUFFER))).addListener(ChannelFutureListener.CLOSE);
             }
@@ -111,7 +120,11 @@ public class HttpServerLimits implements NettyServerCustomizer {
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
             if (msg instanceof HttpRequest) {
                 open++;
+                receiving = true;
                 cancel();
+            }
+            if (msg instanceof LastHttpContent) { // also a FullHttpRequest
+                receiving = false;
             }
             ctx.fireChannelRead(msg);
         }

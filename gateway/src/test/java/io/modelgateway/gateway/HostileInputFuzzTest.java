@@ -299,7 +299,7 @@ class HostileInputFuzzTest extends GatewayTestBase {
             "application/json; charset=utf-16", "application/json; charset=nonsense", "application/x-www-form-urlencoded",
             "multipart/form-data; boundary=x", "application/json;;;", "a/b/c", "/", "application/", "/json",
             "application/json; q", "application/json, text/plain", "APPLICATION/JSON", "application/*+json",
-            "application/problem+json", "text/event-stream", "");
+            "application/problem+json", "text/event-stream", "\"/", "\"a/b\"", "");
 
     /** Mostly JSON, so most bodies reach the parser. */
     private static Arbitrary<String> contentTypes() {

@@ -15,7 +15,7 @@ import reactor.core.publisher.Mono;
  * match {@code GET} only; WebFlux already drops the body of every answer to a {@code HEAD} request.
  */
 @Component
-@Order(Ordered.HIGHEST_PRECEDENCE + 3) // before authentication and routing
+@Order(Ordered.HIGHEST_PRECEDENCE + 2) // before the gate (which matches it as the GET it is answered as) and routing
 public class HeadAsGet implements WebFilter {
 
     @Override

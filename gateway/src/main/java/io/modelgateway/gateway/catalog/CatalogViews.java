@@ -28,6 +28,9 @@ public final class CatalogViews {
         v.put("object", "model");
         v.put("created", created);
         v.put("owned_by", c.publisher() != null ? c.publisher() : GATEWAY);
+        if (c.retirementDate() != null) {
+            v.put("shutdown_date", c.retirementDate()); // the openai-java SDK's Model.shutdownDate()
+        }
         v.put("display_name", e.displayName());
         v.put("description", c.description());
         v.put("publisher", c.publisher());

@@ -5,6 +5,9 @@ import static io.modelgateway.gateway.auth.Access.INFERENCE;
 import io.modelgateway.gateway.auth.Access;
 import io.modelgateway.gateway.auth.Caller;
 import io.modelgateway.gateway.catalog.internal.CatalogSearch;
+import io.modelgateway.gateway.catalog.internal.ModelLifecycleAdmin;
+import io.modelgateway.gateway.catalog.internal.ModelLoads;
+import io.modelgateway.gateway.deployment.Deployments;
 import io.modelgateway.gateway.error.ApiException;
 import java.time.Clock;
 import java.util.LinkedHashMap;
@@ -36,6 +39,16 @@ public class CatalogRoutes {
                 .GET("/v1/catalog", req -> search(catalog, req, created)).withAttribute(ACCESS, INFERENCE)
                 .GET("/openai/v1/catalog", req -> search(catalog, req, created)).withAttribute(ACCESS, INFERENCE)
                 .GET("/openai/models", req -> azure(catalog, req, created)).withAttribute(ACCESS, INFERENCE)
+                .build();
+    }
+
+    /** Loading and unloading a deployment's model on its Triton pool ({@link ModelLifecycleAdmin}). */
+    @Bean
+    RouterFunction<ServerResponse> modelLifecycleRouter(Deployments deployments, ModelLoads loads) {
+        ModelLifecycleAdmin admin = new ModelLifecycleAdmin(deployments, loads);
+        return RouterFunctions.route()
+                .POST("/admin/v1/deployments/{deployment}/load", admin::load).withAttribute(ACCESS, Access.ADMIN)
+                .POST("/admin/v1/deployments/{deployment}/unload", admin::unload).withAttribute(ACCESS, Access.ADMIN)
                 .build();
     }
 

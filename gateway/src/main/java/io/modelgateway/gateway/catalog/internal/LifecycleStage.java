@@ -6,12 +6,14 @@ import io.modelgateway.gateway.deployment.DeploymentDefinition;
 import io.modelgateway.gateway.deployment.Deployments;
 import io.modelgateway.gateway.error.ApiException;
 import io.modelgateway.gateway.pipeline.Call;
+import io.modelgateway.gateway.pipeline.CallResult;
 import io.modelgateway.gateway.pipeline.CallStage;
 import java.time.Clock;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.Locale;
+import java.util.Optional;
 import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
@@ -22,7 +24,9 @@ import reactor.core.publisher.Mono;
  * A deployment's lifecycle on every call (chat, completions, embeddings, Triton or HTTP upstream alike): a
  * retired one, or a deprecated one from its retirement date, is refused with 410 {@code model_retired} naming
  * its successor; a deprecated one answers with {@code Deprecation} (RFC 9745), {@code Sunset} (RFC 8594),
- * {@code Warning} (299) and, with a successor, {@code Link rel="successor-version"}. Runs after the usage and
+ * {@code Warning} (299) and, with a successor, {@code Link rel="successor-version"}; one whose model the admin
+ * API is loading, draining or unloaded is refused with 503 (see {@link ModelLoads}), and the calls it lets
+ * through are counted until they end, so an unload can drain them. Runs after the usage and
  * metrics stages (a refusal is counted) and before the ones that reserve anything.
  */
 @Component
@@ -31,15 +35,18 @@ final class LifecycleStage implements CallStage {
 
     /** After usage (50), before compliance (100), quota (200) and credits (300). */
     static final int ORDER = 90;
+    private static final Object COUNTED = new Object();
 
     private static final DateTimeFormatter HTTP_DATE =
             DateTimeFormatter.ofPattern("EEE, dd MMM yyyy HH:mm:ss 'GMT'", Locale.US);
 
     private final Deployments deployments;
+    private final ModelLoads loads;
     private final Clock clock;
 
-    LifecycleStage(Deployments deployments, Clock clock) {
+    LifecycleStage(Deployments deployments, ModelLoads loads, Clock clock) {
         this.deployments = deployments;
+        this.loads = loads;
         this.clock = clock;
     }
 
@@ -52,10 +59,23 @@ final class LifecycleStage implements CallStage {
         if (now == Lifecycle.RETIRED) {
             return Mono.error(retired(name, card));
         }
+        Optional<ApiException> notLive = loads.refusal(name);
+        if (notLive.isPresent()) {
+            return Mono.error(notLive.get());
+        }
         if (now == Lifecycle.DEPRECATED) {
             headers(call.responseHeaders(), name, card);
         }
+        loads.started(name);
+        call.put(COUNTED, Boolean.TRUE);
         return Mono.empty();
+    }
+
+    @Override
+    public void complete(Call call, CallResult result) {
+        if (call.get(COUNTED) != null) {
+            loads.ended(call.deployment().name());
+        }
     }
 
     static ApiException retired(String name, CatalogProperties card) {

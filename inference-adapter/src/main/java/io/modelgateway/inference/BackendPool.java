@@ -114,7 +114,7 @@ public final class BackendPool implements AutoCloseable {
 
     /**
      * Loads {@code model} on every replica (RepositoryModelLoad, in parallel), then reads each replica's
-     * RepositoryIndex until it says READY and polls readiness at once, so calls are routed to it without
+     * RepositoryIndex, which must say READY, and polls readiness at once, so calls are routed to it without
      * waiting for the next poll. Completes with each replica's entry by target; fails with the first
      * replica's error (e.g. INTERNAL "load failed ..." with Triton's reason).
      */
@@ -128,7 +128,7 @@ public final class BackendPool implements AutoCloseable {
                                     "replica " + r.target() + " loaded '" + model + "' but does not list it READY"))));
         }
         return CompletableFuture.allOf(byTarget.values().toArray(CompletableFuture[]::new))
-                .thenCompose(v -> runtime.track(model).thenCompose(t -> runtime.pollModel(model)))
+                .thenCompose(v -> runtime.track(model).thenCompose(t -> repoll(model)))
                 .thenApply(v -> {
                     Map<String, ModelStatus> out = new LinkedHashMap<>();
                     byTarget.forEach((target, f) -> out.put(target, f.join()));
@@ -141,7 +141,15 @@ public final class BackendPool implements AutoCloseable {
         List<CompletableFuture<Void>> all = runtime.replicas().stream().map(r -> r.client().unloadModel(model, timeout))
                 .toList();
         return CompletableFuture.allOf(all.toArray(CompletableFuture[]::new))
-                .thenCompose(v -> runtime.pollModel(model)).thenApply(ready -> null);
+                .thenCompose(v -> repoll(model));
+    }
+
+    /** Polls every replica's ServerReady, then its ModelReady for {@code model}, now. */
+    private CompletableFuture<Void> repoll(String model) {
+        Duration timeout = runtime.config().health().pollTimeout();
+        return CompletableFuture.allOf(runtime.replicas().stream()
+                .map(r -> r.pollServer(timeout).thenCompose(ready -> r.pollModel(model, timeout)))
+                .toArray(CompletableFuture[]::new));
     }
 
     /** Every replica with its readiness, load and breaker state. */

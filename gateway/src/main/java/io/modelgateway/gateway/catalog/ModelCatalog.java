@@ -16,6 +16,9 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
@@ -31,6 +34,7 @@ import reactor.core.scheduler.Schedulers;
 public class ModelCatalog implements DisposableBean {
 
     static final Duration PRICES_FRESH = Duration.ofSeconds(1);
+    private static final Logger log = LoggerFactory.getLogger(ModelCatalog.class);
 
     private record Loaded(PriceBook book, long atNanos) {}
 
@@ -38,6 +42,7 @@ public class ModelCatalog implements DisposableBean {
     private final PriceStore prices;
     private final Clock clock;
     private final Scheduler jdbc = Schedulers.newBoundedElastic(1, 100, "catalog-jdbc");
+    private final AtomicReference<Mono<PriceBook>> inFlight = new AtomicReference<>();
     private volatile Loaded loaded;
 
     public ModelCatalog(Deployments deployments, PriceStore prices, Clock clock) {
@@ -88,16 +93,30 @@ public class ModelCatalog implements DisposableBean {
                 book.at(d.name(), now).orElse(null), ready, replicas));
     }
 
+    /**
+     * The price book, read again when older than {@link #PRICES_FRESH}; concurrent readers share one load. When
+     * the database cannot be read the last book read is used (prices may be stale, never invented) and the
+     * failure is logged.
+     */
     private Mono<PriceBook> priceBook() {
         Loaded l = loaded;
         if (l != null && System.nanoTime() - l.atNanos() < PRICES_FRESH.toNanos()) {
             return Mono.just(l.book());
         }
-        return Mono.fromCallable(() -> {
+        Mono<PriceBook> running = inFlight.get();
+        if (running != null) {
+            return running;
+        }
+        Mono<PriceBook> load = Mono.fromCallable(() -> {
             PriceBook book = prices.load();
             loaded = new Loaded(book, System.nanoTime());
             return book;
-        }).subscribeOn(jdbc);
+        }).subscribeOn(jdbc).onErrorResume(e -> {
+            log.warn("price book not readable, the catalog shows the prices read before: {}", e.toString());
+            Loaded last = loaded;
+            return Mono.just(last == null ? PriceBook.empty() : last.book());
+        }).doFinally(s -> inFlight.set(null)).cache();
+        return inFlight.compareAndSet(null, load) ? load : Optional.ofNullable(inFlight.get()).orElse(load);
     }
 
     @Override

@@ -116,6 +116,7 @@ class CatalogEndToEndTest extends GatewayTestBase {
             assertThat(extra.get("tasks").convert(List.class)).containsExactly("chat", "completions");
             assertThat(extra.get("capabilities").convert(List.class)).contains("chat_completion", "image");
             Map<?, ?> pricing = extra.get("pricing").convert(Map.class);
+            assertThat(pricing).as("priced within a second").isNotNull();
             assertThat(pricing.get("input_per_1m")).isEqualTo("2.500000");
             assertThat(pricing.get("output_per_1m_micros")).isEqualTo(10_000_000);
             assertThat(pricing.get("cached_input_per_1m")).isEqualTo("0.500000");

@@ -15,9 +15,11 @@ import java.util.List;
  * @param readyReplicas replicas of its Triton pool that are up and have its model ready ({@code null} for an
  *        HTTP upstream, which is not polled)
  * @param replicas replicas of its pool ({@code null} for an HTTP upstream)
+ * @param loadState {@code loading}, {@code unloading} or {@code unloaded} while the admin API holds it back
+ *        (see {@code ModelLoads}); {@code null} when it is live
  */
 public record CatalogEntry(Deployment deployment, CatalogProperties card, Lifecycle lifecycle, Price price,
-        Integer readyReplicas, Integer replicas) {
+        Integer readyReplicas, Integer replicas, String loadState) {
 
     public String id() {
         return deployment.name();

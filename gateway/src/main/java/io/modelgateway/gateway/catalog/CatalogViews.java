@@ -105,7 +105,8 @@ public final class CatalogViews {
 
     private static Map<String, Object> status(CatalogEntry e) {
         Map<String, Object> v = new LinkedHashMap<>();
-        v.put("state", e.replicas() == null ? "proxied" : e.readyReplicas() > 0 ? "ready" : "unavailable");
+        v.put("state", e.loadState() != null ? e.loadState()
+                : e.replicas() == null ? "proxied" : e.readyReplicas() > 0 ? "ready" : "unavailable");
         v.put("ready_replicas", e.readyReplicas());
         v.put("replicas", e.replicas());
         return v;

@@ -3,6 +3,7 @@ package io.modelgateway.gateway.catalog;
 import io.modelgateway.billing.pricing.PriceBook;
 import io.modelgateway.billing.pricing.PriceStore;
 import io.modelgateway.gateway.auth.Caller;
+import io.modelgateway.gateway.catalog.internal.ModelLoads;
 import io.modelgateway.gateway.config.CatalogProperties;
 import io.modelgateway.gateway.deployment.Deployment;
 import io.modelgateway.gateway.deployment.DeploymentDefinition;
@@ -40,13 +41,15 @@ public class ModelCatalog implements DisposableBean {
 
     private final Deployments deployments;
     private final PriceStore prices;
+    private final ModelLoads loads;
     private final Clock clock;
     private final Scheduler jdbc = Schedulers.newBoundedElastic(1, 100, "catalog-jdbc");
     private final AtomicReference<Mono<PriceBook>> inFlight = new AtomicReference<>();
     private volatile Loaded loaded;
 
-    public ModelCatalog(Deployments deployments, PriceStore prices, Clock clock) {
+    public ModelCatalog(Deployments deployments, PriceStore prices, ModelLoads loads, Clock clock) {
         this.deployments = deployments;
+        this.loads = loads;
         this.prices = prices;
         this.clock = clock;
     }
@@ -90,7 +93,8 @@ public class ModelCatalog implements DisposableBean {
         }
         CatalogProperties card = def.settings().catalog();
         return Optional.of(new CatalogEntry(d, card, card.lifecycleOn(LocalDate.ofInstant(now, ZoneOffset.UTC)),
-                book.at(d.name(), now).orElse(null), ready, replicas));
+                book.at(d.name(), now).orElse(null), ready, replicas,
+                loads.state(d.name()).map(ModelLoads.State::value).orElse(null)));
     }
 
     /**

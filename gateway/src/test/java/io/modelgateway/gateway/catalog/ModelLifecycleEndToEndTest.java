@@ -56,6 +56,11 @@ class ModelLifecycleEndToEndTest extends GatewayTestBase {
                 HttpResponse.BodyHandlers.ofString());
     }
 
+    private String get(String path) {
+        return HTTP.sendAsync(HttpRequest.newBuilder(URI.create(baseUrl() + path))
+                .header("Authorization", "Bearer " + KEY).build(), HttpResponse.BodyHandlers.ofString()).join().body();
+    }
+
     private CompletableFuture<HttpResponse<String>> chat(String model, boolean stream) {
         String body = "{\"model\":\"" + model + "\",\"max_tokens\":40,\"stream\":" + stream
                 + ",\"messages\":[{\"role\":\"user\",\"content\":\"" + "word ".repeat(60) + "\"}]}";
@@ -92,6 +97,8 @@ class ModelLifecycleEndToEndTest extends GatewayTestBase {
         Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> state(A).startsWith("READY"));
         assertThat(state(B)).startsWith("LOADING");
         error(chat(name, false).join(), 503, "model_loading");
+        assertThat(JSON.readTree(get("/v1/models/" + name)).get("status").get("state").asString())
+                .isEqualTo("loading");
         assertThat(load).isNotDone();
 
         HttpResponse<String> loaded = load.get();
@@ -103,10 +110,9 @@ class ModelLifecycleEndToEndTest extends GatewayTestBase {
         assertThat(state(B)).startsWith("READY");
         B.loadDelay(Duration.ZERO);
         assertThat(chat(name, false).join().statusCode()).isEqualTo(200);
-        Awaitility.await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(
-                JSON.readTree(HTTP.send(HttpRequest.newBuilder(URI.create(baseUrl() + "/v1/models/" + name))
-                        .header("Authorization", "Bearer " + KEY).build(), HttpResponse.BodyHandlers.ofString())
-                        .body()).get("status").get("ready_replicas").asInt()).isEqualTo(2));
+        JsonNode status = JSON.readTree(get("/v1/models/" + name)).get("status");
+        assertThat(status.get("state").asString()).isEqualTo("ready");
+        assertThat(status.get("ready_replicas").asInt()).isEqualTo(2);
 
         // Unload while a stream is running: new calls are refused, the stream finishes, then the model goes.
         long started = A.startedRequests() + B.startedRequests();
@@ -125,6 +131,8 @@ class ModelLifecycleEndToEndTest extends GatewayTestBase {
         assertThat(state(A)).isEqualTo("UNAVAILABLE:unloaded");
         assertThat(state(B)).isEqualTo("UNAVAILABLE:unloaded");
         error(chat(name, false).join(), 503, "model_not_loaded");
+        assertThat(JSON.readTree(get("/v1/models/" + name)).get("status").get("state").asString())
+                .isEqualTo("unloaded");
 
         // Loaded again: live again.
         assertThat(adminAsync("/deployments/" + name + "/load").get().statusCode()).isEqualTo(200);

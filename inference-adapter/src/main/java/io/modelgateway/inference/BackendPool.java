@@ -152,6 +152,20 @@ public final class BackendPool implements AutoCloseable {
                 .toArray(CompletableFuture[]::new));
     }
 
+    /**
+     * {@code model}'s configuration (Triton's ModelConfig) as a replica that has it ready reports it (any
+     * replica when none is known ready); fails when the pool has no replica or the call fails.
+     */
+    public CompletableFuture<inference.ModelConfig> modelConfig(String model) {
+        List<Replica> all = runtime.replicas();
+        if (all.isEmpty()) {
+            return CompletableFuture.failedFuture(InferenceException.of(InferenceException.Kind.UNAVAILABLE, "",
+                    "pool '" + name() + "' has no replica"));
+        }
+        Replica r = all.stream().filter(x -> x.routable(model)).findFirst().orElse(all.get(0));
+        return r.client().modelConfig(model);
+    }
+
     /** Every replica with its readiness, load and breaker state. */
     public List<ReplicaStatus> replicas() {
         return runtime.replicas().stream().map(Replica::status).toList();

@@ -15,11 +15,16 @@ import java.util.List;
  * @param readyReplicas replicas of its Triton pool that are up and have its model ready ({@code null} for an
  *        HTTP upstream, which is not polled)
  * @param replicas replicas of its pool ({@code null} for an HTTP upstream)
+ * @param contextLength configured, else as the backend's ModelConfig reports it (parameter
+ *        {@code max_model_len}); {@code null} when neither says
+ * @param embeddingDimensions configured, else the last dimension of the {@code embedding} output in the
+ *        backend's ModelConfig (embeddings deployments)
  * @param loadState {@code loading}, {@code unloading} or {@code unloaded} while the admin API holds it back
  *        (see {@code ModelLoads}); {@code null} when it is live
  */
 public record CatalogEntry(Deployment deployment, CatalogProperties card, Lifecycle lifecycle, Price price,
-        Integer readyReplicas, Integer replicas, String loadState) {
+        Integer readyReplicas, Integer replicas, String loadState, Integer contextLength,
+        Integer embeddingDimensions) {
 
     public String id() {
         return deployment.name();

@@ -39,9 +39,9 @@ public final class CatalogViews {
         v.put("tasks", e.tasks());
         v.put("capabilities", e.capabilities());
         v.put("modalities", c.modalities());
-        v.put("context_length", c.contextLength());
+        v.put("context_length", e.contextLength());
         v.put("max_output_tokens", e.maxOutputTokens());
-        v.put("embedding_dimensions", c.embeddingDimensions());
+        v.put("embedding_dimensions", e.embeddingDimensions());
         v.put("regions", e.regions());
         v.put("pricing", pricing(e.price()));
         v.put("lifecycle", lifecycle(e.lifecycle(), c));

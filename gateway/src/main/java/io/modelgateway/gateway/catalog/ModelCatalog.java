@@ -4,7 +4,11 @@ import io.modelgateway.billing.pricing.PriceBook;
 import io.modelgateway.billing.pricing.PriceStore;
 import io.modelgateway.gateway.auth.Caller;
 import io.modelgateway.gateway.catalog.internal.ModelLoads;
+import inference.ModelConfig;
+import inference.ModelParameter;
 import io.modelgateway.gateway.config.CatalogProperties;
+import io.modelgateway.gateway.config.GatewayProperties.Kind;
+import io.modelgateway.inference.TensorNames;
 import io.modelgateway.gateway.deployment.Deployment;
 import io.modelgateway.gateway.deployment.DeploymentDefinition;
 import io.modelgateway.gateway.deployment.Deployments;
@@ -16,7 +20,10 @@ import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,6 +42,7 @@ import reactor.core.scheduler.Schedulers;
 public class ModelCatalog implements DisposableBean {
 
     static final Duration PRICES_FRESH = Duration.ofSeconds(1);
+    static final Duration CONFIG_FRESH = Duration.ofMinutes(1);
     private static final Logger log = LoggerFactory.getLogger(ModelCatalog.class);
 
     private record Loaded(PriceBook book, long atNanos) {}
@@ -45,6 +53,8 @@ public class ModelCatalog implements DisposableBean {
     private final Clock clock;
     private final Scheduler jdbc = Schedulers.newBoundedElastic(1, 100, "catalog-jdbc");
     private final AtomicReference<Mono<PriceBook>> inFlight = new AtomicReference<>();
+    private final Map<String, Reported> reported = new ConcurrentHashMap<>();
+    private final Set<String> reading = ConcurrentHashMap.newKeySet();
     private volatile Loaded loaded;
 
     public ModelCatalog(Deployments deployments, PriceStore prices, ModelLoads loads, Clock clock) {
@@ -92,9 +102,58 @@ public class ModelCatalog implements DisposableBean {
             ready = (int) all.stream().filter(r -> r.ready() && Boolean.TRUE.equals(r.models().get(d.model()))).count();
         }
         CatalogProperties card = def.settings().catalog();
+        Reported reported = reported(d, card);
         return Optional.of(new CatalogEntry(d, card, card.lifecycleOn(LocalDate.ofInstant(now, ZoneOffset.UTC)),
                 book.at(d.name(), now).orElse(null), ready, replicas,
-                loads.state(d.name()).map(ModelLoads.State::value).orElse(null)));
+                loads.state(d.name()).map(ModelLoads.State::value).orElse(null),
+                card.contextLength() != null ? card.contextLength() : reported.contextLength(),
+                card.embeddingDimensions() != null ? card.embeddingDimensions() : reported.embeddingDimensions()));
+    }
+
+    /** What a Triton backend's ModelConfig says about the model, as read last. */
+    private record Reported(Integer contextLength, Integer embeddingDimensions, long atNanos, Object pool) {
+        static final Reported NOTHING = new Reported(null, null, 0, null);
+    }
+
+    /**
+     * The figures the deployment's ModelConfig reported, read in the background (at most every
+     * {@link #CONFIG_FRESH} per deployment, again when its pool changed); nothing for what is configured anyway or
+     * for HTTP upstreams. A failed read is logged and leaves what was known.
+     */
+    private Reported reported(Deployment d, CatalogProperties card) {
+        if (d.proxied() || card.contextLength() != null && (card.embeddingDimensions() != null
+                || d.kind() != Kind.EMBEDDINGS)) {
+            return Reported.NOTHING;
+        }
+        Reported known = reported.getOrDefault(d.name(), Reported.NOTHING);
+        boolean stale = known.pool() != d.backend() || System.nanoTime() - known.atNanos() > CONFIG_FRESH.toNanos();
+        if (stale && reading.add(d.name())) {
+            d.backend().modelConfig(d.model()).whenComplete((config, error) -> {
+                reading.remove(d.name());
+                if (error != null) {
+                    log.debug("ModelConfig of deployment '{}' not readable: {}", d.name(), error.toString());
+                    return;
+                }
+                reported.put(d.name(), new Reported(contextLength(config), dimensions(config), System.nanoTime(),
+                        d.backend()));
+            });
+        }
+        return known.pool() == d.backend() ? known : Reported.NOTHING;
+    }
+
+    private static Integer contextLength(ModelConfig config) {
+        ModelParameter p = config.getParametersMap().get("max_model_len");
+        try {
+            return p == null ? null : Integer.valueOf(p.getStringValue().strip());
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+
+    private static Integer dimensions(ModelConfig config) {
+        return config.getOutputList().stream().filter(o -> o.getName().equals(TensorNames.EMBEDDING))
+                .filter(o -> o.getDimsCount() > 0 && o.getDims(o.getDimsCount() - 1) > 0)
+                .map(o -> (int) o.getDims(o.getDimsCount() - 1)).findFirst().orElse(null);
     }
 
     /**

@@ -222,6 +222,20 @@ class CatalogEndToEndTest extends GatewayTestBase {
     }
 
     @Test
+    void embeddingDimensionsComeFromTheBackendsModelConfigUnlessConfigured() {
+        String reported = define(tag + "-emb", "\"kind\":\"embeddings\",\"model\":\"all-minilm-l6-v2\"", "");
+        String configured = define(tag + "-emb2", "\"kind\":\"embeddings\",\"model\":\"all-minilm-l6-v2\"",
+                "\"embedding_dimensions\":1024,\"context_length\":512");
+        Awaitility.await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(
+                ok("/v1/models/" + reported, KEY).get("embedding_dimensions").asInt()).isEqualTo(384));
+        JsonNode c = ok("/v1/models/" + configured, KEY);
+        assertThat(c.get("embedding_dimensions").asInt()).isEqualTo(1024);
+        assertThat(c.get("context_length").asInt()).isEqualTo(512);
+        assertThat(c.get("max_output_tokens").isNull()).isTrue();
+        assertThat(ok("/v1/models/echo", KEY).get("context_length").isNull()).as("echo reports none").isTrue();
+    }
+
+    @Test
     void tenantSeesOnlyTheDeploymentsItsPolicyAllows() {
         String allowed = chat("allowed", "");
         String other = chat("other", "");

@@ -167,8 +167,7 @@ public record CatalogSearch(List<String> words, String task, String region, Stri
             case NAME -> Comparator.comparing(CatalogEntry::id);
             case INPUT_PRICE -> nullsLast(e -> e.price() == null ? null : e.price().inputPer1M());
             case OUTPUT_PRICE -> nullsLast(e -> e.price() == null ? null : e.price().outputPer1M());
-            case CONTEXT_LENGTH -> nullsLast(e -> e.card().contextLength() == null ? null
-                    : e.card().contextLength().longValue());
+            case CONTEXT_LENGTH -> nullsLast(e -> e.contextLength() == null ? null : e.contextLength().longValue());
         };
         if (sort == Sort.NAME) {
             return descending ? byKey.reversed() : byKey;

@@ -101,7 +101,7 @@ class CatalogSearchProperties {
                 lifecycle, null, null, null);
         Price p = price == null ? null : new Price(1, id, Instant.EPOCH, price * 1_000_000, 0, price * 2_000_000, 0,
                 "USD");
-        return new CatalogEntry(d, card, lifecycle, p, null, null, null);
+        return new CatalogEntry(d, card, lifecycle, p, null, null, null, context, null);
     }
 
     @Provide

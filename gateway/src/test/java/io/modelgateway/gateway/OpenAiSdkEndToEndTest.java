@@ -21,6 +21,7 @@ import com.openai.models.models.Model;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** The official openai-java SDK against the running gateway and model server, as a customer uses it. */
@@ -154,6 +155,10 @@ class OpenAiSdkEndToEndTest extends GatewayTestBase {
         Model echo = openAi().models().retrieve("echo");
         assertThat(echo.id()).isEqualTo("echo");
         assertThat(echo.ownedBy()).isNotBlank();
+        // The catalog's fields ride along; the SDK keeps them as additional properties.
+        assertThat(echo._additionalProperties().get("tasks").convert(List.class)).containsExactly("chat", "completions");
+        assertThat(echo._additionalProperties().get("lifecycle").convert(Map.class).get("status"))
+                .isEqualTo("generally-available");
     }
 
     @Test

@@ -11,7 +11,10 @@ import io.modelgateway.inference.internal.ReplicaFactory;
 import io.modelgateway.inference.internal.ReplicaSet;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
@@ -107,6 +110,60 @@ public final class BackendPool implements AutoCloseable {
      */
     public CompletableFuture<TensorLayout> redetectLayout(String model) {
         return layouts.refresh(model);
+    }
+
+    /**
+     * Loads {@code model} on every replica (RepositoryModelLoad, in parallel), then reads each replica's
+     * RepositoryIndex, which must say READY, and polls readiness at once, so calls are routed to it without
+     * waiting for the next poll. Completes with each replica's entry by target; fails with the first
+     * replica's error (e.g. INTERNAL "load failed ..." with Triton's reason).
+     */
+    public CompletableFuture<Map<String, ModelStatus>> loadModel(String model, Duration timeout) {
+        Map<String, CompletableFuture<ModelStatus>> byTarget = new LinkedHashMap<>();
+        for (Replica r : runtime.replicas()) {
+            byTarget.put(r.target(), r.client().loadModel(model, timeout)
+                    .thenCompose(v -> r.client().repositoryIndex())
+                    .thenApply(index -> index.stream().filter(m -> m.name().equals(model) && m.ready()).findFirst()
+                            .orElseThrow(() -> InferenceException.of(InferenceException.Kind.BACKEND_ERROR, "",
+                                    "replica " + r.target() + " loaded '" + model + "' but does not list it READY"))));
+        }
+        return CompletableFuture.allOf(byTarget.values().toArray(CompletableFuture[]::new))
+                .thenCompose(v -> runtime.track(model).thenCompose(t -> repoll(model)))
+                .thenApply(v -> {
+                    Map<String, ModelStatus> out = new LinkedHashMap<>();
+                    byTarget.forEach((target, f) -> out.put(target, f.join()));
+                    return out;
+                });
+    }
+
+    /** Unloads {@code model} on every replica (RepositoryModelUnload), then polls readiness at once. */
+    public CompletableFuture<Void> unloadModel(String model, Duration timeout) {
+        List<CompletableFuture<Void>> all = runtime.replicas().stream().map(r -> r.client().unloadModel(model, timeout))
+                .toList();
+        return CompletableFuture.allOf(all.toArray(CompletableFuture[]::new))
+                .thenCompose(v -> repoll(model));
+    }
+
+    /** Polls every replica's ServerReady, then its ModelReady for {@code model}, now. */
+    private CompletableFuture<Void> repoll(String model) {
+        Duration timeout = runtime.config().health().pollTimeout();
+        return CompletableFuture.allOf(runtime.replicas().stream()
+                .map(r -> r.pollServer(timeout).thenCompose(ready -> r.pollModel(model, timeout)))
+                .toArray(CompletableFuture[]::new));
+    }
+
+    /**
+     * {@code model}'s configuration (Triton's ModelConfig) as a replica that has it ready reports it (any
+     * replica when none is known ready); fails when the pool has no replica or the call fails.
+     */
+    public CompletableFuture<inference.ModelConfig> modelConfig(String model) {
+        List<Replica> all = runtime.replicas();
+        if (all.isEmpty()) {
+            return CompletableFuture.failedFuture(InferenceException.of(InferenceException.Kind.UNAVAILABLE, "",
+                    "pool '" + name() + "' has no replica"));
+        }
+        Replica r = all.stream().filter(x -> x.routable(model)).findFirst().orElse(all.get(0));
+        return r.client().modelConfig(model);
     }
 
     /** Every replica with its readiness, load and breaker state. */

@@ -17,6 +17,10 @@ import inference.ModelInferResponse;
 import inference.ModelReadyRequest;
 import inference.ModelReadyResponse;
 import inference.RepositoryIndexResponse;
+import inference.RepositoryModelLoadRequest;
+import inference.RepositoryModelLoadResponse;
+import inference.RepositoryModelUnloadRequest;
+import inference.RepositoryModelUnloadResponse;
 import inference.ServerReadyResponse;
 import inference.RepositoryIndexRequest;
 import inference.ServerReadyRequest;
@@ -177,6 +181,25 @@ public final class TritonClient implements AutoCloseable {
                 .thenApply(r -> r.getModelsList().stream()
                         .map(m -> new ModelStatus(m.getName(), m.getVersion(), m.getState(), m.getReason()))
                         .toList());
+    }
+
+    /**
+     * Loads {@code model} (RepositoryModelLoad; the backend must run in explicit model-control mode). Triton
+     * answers once the model is ready, or fails (INTERNAL) with why; loading a loaded model is a no-op.
+     */
+    public CompletableFuture<Void> loadModel(String model, Duration timeout) {
+        RepositoryModelLoadRequest msg = RepositoryModelLoadRequest.newBuilder().setModelName(model).build();
+        return TritonClient.<RepositoryModelLoadResponse>unary("", o -> stub
+                        .withDeadlineAfter(timeout.toMillis(), TimeUnit.MILLISECONDS).repositoryModelLoad(msg, o))
+                .thenApply(r -> null);
+    }
+
+    /** Unloads {@code model} (RepositoryModelUnload); calls to it fail from then on. */
+    public CompletableFuture<Void> unloadModel(String model, Duration timeout) {
+        RepositoryModelUnloadRequest msg = RepositoryModelUnloadRequest.newBuilder().setModelName(model).build();
+        return TritonClient.<RepositoryModelUnloadResponse>unary("", o -> stub
+                        .withDeadlineAfter(timeout.toMillis(), TimeUnit.MILLISECONDS).repositoryModelUnload(msg, o))
+                .thenApply(r -> null);
     }
 
     @Override

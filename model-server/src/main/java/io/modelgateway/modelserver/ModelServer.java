@@ -57,7 +57,8 @@ public final class ModelServer implements AutoCloseable {
     private ModelServer(Builder builder) {
         this.host = builder.host;
         this.requestedPort = builder.port;
-        this.models = new ModelHost(builder.echoSettings, builder.embeddings, builder.ensemble);
+        this.models = new ModelHost(builder.echoSettings, builder.embeddings, builder.ensemble,
+                builder.explicitModelControl);
         this.deferEmbeddings = builder.deferEmbeddings;
         this.server = NettyServerBuilder.forAddress(new InetSocketAddress(host, requestedPort))
                 .directExecutor()
@@ -149,6 +150,16 @@ public final class ModelServer implements AutoCloseable {
         models.controls().failMidStream(count, afterResponses);
     }
 
+    /** For tests: how long each RepositoryModelLoad takes (explicit model-control mode). */
+    public void loadDelay(Duration delay) {
+        models.controls().loadDelay(delay);
+    }
+
+    /** For tests: the next RepositoryModelLoad fails, and RepositoryIndex shows {@code reason}. */
+    public void failNextLoad(String reason) {
+        models.controls().failNextLoad(reason);
+    }
+
     /** Requests that passed validation and started. */
     public long startedRequests() {
         return models.counters().startedRequests();
@@ -196,8 +207,18 @@ public final class ModelServer implements AutoCloseable {
         private boolean embeddings = true;
         private boolean ensemble;
         private boolean deferEmbeddings;
+        private boolean explicitModelControl;
 
         private Builder() {}
+
+        /**
+         * Triton's {@code --model-control-mode=explicit}: every model starts unloaded and is loaded and unloaded
+         * with RepositoryModelLoad / RepositoryModelUnload (off by default: all models loaded, load refused).
+         */
+        public Builder explicitModelControl(boolean enabled) {
+            this.explicitModelControl = enabled;
+            return this;
+        }
 
         /** 0 picks a free port. */
         public Builder port(int port) {

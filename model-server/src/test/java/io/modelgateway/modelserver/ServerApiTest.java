@@ -141,9 +141,10 @@ class ServerApiTest {
     }
 
     @Test
-    void repositoryLoadIsNotImplemented() {
+    void repositoryLoadIsRefusedWithoutExplicitModelControl() {
         assertStatus(() -> client.blocking.repositoryModelLoad(
-                RepositoryModelLoadRequest.newBuilder().setModelName("echo").build()), Status.Code.UNIMPLEMENTED, "");
+                RepositoryModelLoadRequest.newBuilder().setModelName("echo").build()), Status.Code.UNAVAILABLE,
+                "explicit model load / unload is not allowed");
     }
 
     private static boolean ready(String name, String version) {

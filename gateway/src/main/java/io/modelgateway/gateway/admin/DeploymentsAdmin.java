@@ -31,7 +31,10 @@ final class DeploymentsAdmin {
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:-]{0,127}");
     private static final Set<String> SETTINGS = Set.of("kind", "backend", "model", "chat_template",
             "token_encoding", "default_max_tokens", "max_tokens_limit", "first_token_timeout", "idle_timeout",
-            "request_timeout", "rpm", "tpm", "layout");
+            "request_timeout", "rpm", "tpm", "layout", "region");
+    private static final Set<String> CATALOG = Set.of("display_name", "description", "publisher", "license", "tags",
+            "modalities", "context_length", "max_output_tokens", "embedding_dimensions", "lifecycle",
+            "deprecation_date", "retirement_date", "successor");
 
     private final Tenancy tenancy;
     private final Deployments deployments;
@@ -109,6 +112,8 @@ final class DeploymentsAdmin {
                 tenants = tenants(value);
             } else if (field.equals("name")) {
                 continue;
+            } else if (field.equals("catalog")) {
+                catalog(value, fields);
             } else if (!SETTINGS.contains(field)) {
                 throw ApiException.invalid(field, "unknown_parameter", "Unrecognized request argument supplied: "
                         + field);
@@ -120,6 +125,37 @@ final class DeploymentsAdmin {
             }
         }
         return new Definition(catalog.settings(fields), tenants);
+    }
+
+    /** The {@code catalog} object as settings {@code catalog.<field>}, lists as {@code catalog.<field>[i]}. */
+    private static void catalog(JsonNode value, Map<String, String> fields) {
+        if (value.isNull()) {
+            return;
+        }
+        if (!value.isObject()) {
+            throw ApiException.invalid("catalog", "invalid_type", "Invalid type for 'catalog': expected an object.");
+        }
+        for (Map.Entry<String, JsonNode> e : value.properties()) {
+            String field = "catalog." + e.getKey();
+            JsonNode v = e.getValue();
+            if (!CATALOG.contains(e.getKey())) {
+                throw ApiException.invalid(field, "unknown_parameter", "Unrecognized request argument supplied: "
+                        + field);
+            }
+            if (v.isArray()) {
+                for (int i = 0; i < v.size(); i++) {
+                    if (!v.get(i).isValueNode() || v.get(i).isNull()) {
+                        throw ApiException.invalid(field, "invalid_type", "Invalid type for '" + field + "'.");
+                    }
+                    fields.put(field + "[" + i + "]", v.get(i).asString());
+                }
+            } else if (!v.isNull()) {
+                if (!v.isValueNode()) {
+                    throw ApiException.invalid(field, "invalid_type", "Invalid type for '" + field + "'.");
+                }
+                fields.put(field, v.asString());
+            }
+        }
     }
 
     private static String name(JsonNode body) {

@@ -5,6 +5,7 @@ import io.modelgateway.gateway.tenancy.ApiKey;
 import io.modelgateway.gateway.tenancy.IssuedKey;
 import io.modelgateway.gateway.tenancy.Scope;
 import io.modelgateway.gateway.tenancy.Tenant;
+import io.modelgateway.gateway.config.CatalogProperties;
 import io.modelgateway.gateway.config.GatewayProperties.DeploymentProperties;
 import io.modelgateway.gateway.deployment.DeploymentDefinition;
 import java.time.Duration;
@@ -53,14 +54,14 @@ final class Views {
     record DeploymentView(String object, String id, String source, String kind, String backend, String model,
             String chatTemplate, String tokenEncoding, int defaultMaxTokens, int maxTokensLimit,
             String firstTokenTimeout, String idleTimeout, String requestTimeout, Long rpm, Long tpm, String layout,
-            List<String> tenants, Long createdAt, Long updatedAt) {
+            String region, CatalogView catalog, List<String> tenants, Long createdAt, Long updatedAt) {
 
         static DeploymentView of(DeploymentDefinition d, Set<String> tenants) {
             DeploymentProperties p = d.settings();
             return new DeploymentView("deployment", d.name(), d.source().value(), lower(p.kind()), p.backend(),
                     p.model(), p.chatTemplate(), p.tokenEncoding(), p.defaultMaxTokens(), p.maxTokensLimit(),
                     duration(p.firstTokenTimeout()), duration(p.idleTimeout()), duration(p.requestTimeout()), p.rpm(),
-                    p.tpm(), lower(p.layout()), tenants.stream().sorted().toList(), nullable(d.createdAt()),
+                    p.tpm(), lower(p.layout()), p.region(), CatalogView.of(p.catalog()), tenants.stream().sorted().toList(), nullable(d.createdAt()),
                     nullable(d.updatedAt()));
         }
 
@@ -71,6 +72,18 @@ final class Views {
         private static String duration(Duration d) {
             long ms = d.toMillis();
             return ms % 1000 == 0 ? ms / 1000 + "s" : ms + "ms";
+        }
+    }
+
+    /** A deployment's catalog entry as the admin API takes it. */
+    record CatalogView(String displayName, String description, String publisher, String license, List<String> tags,
+            List<String> modalities, Integer contextLength, Integer maxOutputTokens, Integer embeddingDimensions,
+            String lifecycle, String deprecationDate, String retirementDate, String successor) {
+
+        static CatalogView of(CatalogProperties c) {
+            return new CatalogView(c.displayName(), c.description(), c.publisher(), c.license(), c.tags(),
+                    c.modalities(), c.contextLength(), c.maxOutputTokens(), c.embeddingDimensions(),
+                    c.lifecycle().value(), c.deprecationDate(), c.retirementDate(), c.successor());
         }
     }
 

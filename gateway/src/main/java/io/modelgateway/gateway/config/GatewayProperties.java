@@ -62,6 +62,8 @@ public record GatewayProperties(
      *        (read from its ModelConfig/ModelMetadata at startup and when it becomes ready again)
      * @param region where the deployment's backend serves traffic (e.g. {@code eu}); tenants bound to
      *        regions (compliance policy) never use a deployment outside them, nor one without a region
+     * @param catalog what the model catalog ({@code /v1/models}, {@code /v1/catalog}) says about it, and its
+     *        lifecycle ({@code gateway.deployments.<name>.catalog.*})
      */
     public record DeploymentProperties(
             @DefaultValue("CHAT") @NotNull Kind kind,
@@ -77,7 +79,13 @@ public record GatewayProperties(
             @Positive @Max(QuotaLimits.MAX) Long rpm,
             @Positive @Max(QuotaLimits.MAX) Long tpm,
             @DefaultValue("AUTO") @NotNull BackendsProperties.ModelLayout layout,
-            @Size(max = 64) String region) {}
+            @Size(max = 64) String region,
+            @DefaultValue @Valid CatalogProperties catalog) {
+
+        public DeploymentProperties {
+            catalog = catalog == null ? CatalogProperties.NONE : catalog;
+        }
+    }
 
     /**
      * A configured API key.

@@ -1,56 +1,45 @@
 package io.modelgateway.gateway.openai;
 
 import io.modelgateway.gateway.auth.Caller;
-import io.modelgateway.gateway.deployment.Deployment;
-import io.modelgateway.gateway.deployment.Deployments;
-import io.modelgateway.gateway.openai.internal.Json;
+import io.modelgateway.gateway.catalog.CatalogViews;
+import io.modelgateway.gateway.catalog.ModelCatalog;
+import io.modelgateway.gateway.error.ApiException;
 import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import org.springframework.http.MediaType;
 import org.springframework.stereotype.Component;
 import org.springframework.web.reactive.function.server.ServerResponse;
 import reactor.core.publisher.Mono;
-import tools.jackson.core.JsonGenerator;
 
-/** {@code GET /v1/models} and {@code GET /v1/models/{id}}: the deployments, as OpenAI model objects. */
+/**
+ * {@code GET /v1/models} and {@code GET /v1/models/{id}}: the deployments the tenant may use, as OpenAI model
+ * objects with the catalog's fields added (see {@link CatalogViews#openAi}).
+ */
 @Component
 public class ModelsHandler {
 
-    private final Deployments deployments;
+    private final ModelCatalog catalog;
     private final long created;
 
-    public ModelsHandler(Deployments deployments, Clock clock) {
-        this.deployments = deployments;
+    public ModelsHandler(ModelCatalog catalog, Clock clock) {
+        this.catalog = catalog;
         this.created = clock.millis() / 1000;
     }
 
     public Mono<ServerResponse> list(Caller caller) {
-        byte[] json = Json.write(g -> {
-            g.writeStartObject();
-            g.writeStringProperty("object", "list");
-            g.writeName("data");
-            g.writeStartArray();
-            for (Deployment d : deployments.all()) {
-                if (caller != null && caller.mayUse(d.name())) {
-                    model(g, d);
-                }
-            }
-            g.writeEndArray();
-            g.writeEndObject();
+        return catalog.visible(caller).flatMap(entries -> {
+            Map<String, Object> body = new LinkedHashMap<>();
+            body.put("object", "list");
+            body.put("data", entries.stream().map(e -> CatalogViews.openAi(e, created)).toList());
+            return ServerResponse.ok().contentType(MediaType.APPLICATION_JSON).bodyValue(body);
         });
-        return ServerResponse.ok().contentType(MediaType.APPLICATION_JSON).bodyValue(json);
     }
 
     public Mono<ServerResponse> get(String id, Caller caller) {
-        Deployment d = deployments.require(id, caller);
-        return ServerResponse.ok().contentType(MediaType.APPLICATION_JSON).bodyValue(Json.write(g -> model(g, d)));
-    }
-
-    private void model(JsonGenerator g, Deployment d) {
-        g.writeStartObject();
-        g.writeStringProperty("id", d.name());
-        g.writeStringProperty("object", "model");
-        g.writeNumberProperty("created", created);
-        g.writeStringProperty("owned_by", "model-gateway");
-        g.writeEndObject();
+        return catalog.one(id, caller)
+                .switchIfEmpty(Mono.error(() -> ApiException.modelNotFound(id)))
+                .flatMap(e -> ServerResponse.ok().contentType(MediaType.APPLICATION_JSON)
+                        .bodyValue(CatalogViews.openAi(e, created)));
     }
 }

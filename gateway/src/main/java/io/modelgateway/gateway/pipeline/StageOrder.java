@@ -14,6 +14,8 @@ public final class StageOrder {
     public static final int METRICS = 10;
     /** The usage record: reserves room in the writer's queue; hears of prompts a content rule blocked. */
     public static final int USAGE = 50;
+    /** The deployment's lifecycle: 410 for a retired model, deprecation headers. Reserves nothing. */
+    public static final int LIFECYCLE = 90;
     /** The compliance policy: access, limits, allowed parameters, token cap, content rules. Reserves nothing. */
     public static final int COMPLIANCE = 100;
     /** Requests and tokens per minute. */

@@ -23,6 +23,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
+import tools.jackson.databind.JsonNode;
 
 /**
  * Two gateway replicas sharing the real PostgreSQL (a schema unique to this run) and Redis: a deployment
@@ -98,6 +99,32 @@ class DeploymentReplicasIT {
         admin.expect(200, "DELETE", "/deployments/" + name, null);
         assertThat(millisUntil(two, name, 3, 404)).as("deletion reached replica two").isLessThan(1000);
         assertThat(status(one, name, 3)).isEqualTo(404);
+    }
+
+    @Test
+    void catalogEntryAndRetirementReachTheOtherReplica() {
+        AdminClient admin = new AdminClient(url(one), ADMIN_KEY);
+        String name = "cat-" + UUID.randomUUID().toString().substring(0, 8);
+        admin.expect(201, "POST", "/deployments", "{\"name\":\"" + name + "\",\"backend\":\"" + server.target()
+                + "\",\"model\":\"echo\",\"catalog\":{\"display_name\":\"Echo on Postgres\",\"tags\":[\"pg\"],"
+                + "\"lifecycle\":\"deprecated\",\"retirement_date\":\"2999-01-01\"}}");
+        assertThat(millisUntil(two, name, 4, 200)).as("served by replica two").isLessThan(1000);
+        JsonNode model = AdminClient.JSON.readTree(get(two, "/v1/models/" + name));
+        assertThat(model.get("display_name").asString()).isEqualTo("Echo on Postgres");
+        assertThat(model.get("lifecycle").get("status").asString()).isEqualTo("deprecated");
+
+        admin.expect(200, "PUT", "/deployments/" + name, "{\"backend\":\"" + server.target() + "\",\"model\":\"echo\","
+                + "\"catalog\":{\"lifecycle\":\"retired\",\"successor\":\"echo\"}}");
+        assertThat(millisUntil(two, name, 4, 410)).as("retired on replica two").isLessThan(1000);
+    }
+
+    private static String get(ConfigurableApplicationContext ctx, String path) {
+        try {
+            return HTTP.send(HttpRequest.newBuilder(URI.create(url(ctx) + path))
+                    .header("Authorization", "Bearer " + DEMO_KEY).build(), HttpResponse.BodyHandlers.ofString()).body();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     @Test

@@ -12,6 +12,10 @@ import inference.ModelReadyResponse;
 import inference.ModelStreamInferResponse;
 import inference.RepositoryIndexRequest;
 import inference.RepositoryIndexResponse;
+import inference.RepositoryModelLoadRequest;
+import inference.RepositoryModelLoadResponse;
+import inference.RepositoryModelUnloadRequest;
+import inference.RepositoryModelUnloadResponse;
 import inference.ServerLiveRequest;
 import inference.ServerLiveResponse;
 import inference.ServerMetadataRequest;
@@ -92,14 +96,54 @@ public final class InferenceService extends GRPCInferenceServiceGrpc.GRPCInferen
                 throw InferException.of(Status.Code.UNIMPLEMENTED, "'repository_name' specification is not supported");
             }
             RepositoryIndexResponse.Builder index = RepositoryIndexResponse.newBuilder();
-            for (Model model : registry.all()) {
-                ModelState state = model.state();
+            for (ModelRegistry.Entry entry : registry.index()) {
+                var model = RepositoryIndexResponse.ModelIndex.newBuilder().setName(entry.model().name());
+                if (entry.state().isEmpty()) { // never loaded: name only
+                    if (!request.getReady()) {
+                        index.addModels(model);
+                    }
+                    continue;
+                }
+                ModelState state = entry.state().get();
                 if (!request.getReady() || state.isReady()) {
-                    index.addModels(RepositoryIndexResponse.ModelIndex.newBuilder().setName(model.name())
-                            .setVersion(Model.VERSION).setState(state.state().name()).setReason(state.reason()));
+                    index.addModels(model.setVersion(Model.VERSION).setState(state.state().name())
+                            .setReason(state.reason()));
                 }
             }
             return index.build();
+        });
+    }
+
+    /** Answers once the model is READY (Triton's load is synchronous), off the gRPC thread. */
+    @Override
+    public void repositoryModelLoad(RepositoryModelLoadRequest request,
+            StreamObserver<RepositoryModelLoadResponse> out) {
+        if (!request.getRepositoryName().isEmpty()) {
+            out.onError(InferException.of(Status.Code.UNIMPLEMENTED,
+                    "'repository_name' specification is not supported").toStatus().asRuntimeException());
+            return;
+        }
+        registry.load(request.getModelName(), controls.loadDelay(), controls.takeLoadFailure())
+                .whenComplete((v, e) -> {
+                    if (e == null) {
+                        out.onNext(RepositoryModelLoadResponse.getDefaultInstance());
+                        out.onCompleted();
+                    } else {
+                        out.onError((e instanceof InferException ie ? ie : InferException.of(Status.Code.INTERNAL,
+                                e.toString())).toStatus().asRuntimeException());
+                    }
+                });
+    }
+
+    @Override
+    public void repositoryModelUnload(RepositoryModelUnloadRequest request,
+            StreamObserver<RepositoryModelUnloadResponse> out) {
+        reply(out, () -> {
+            if (!request.getRepositoryName().isEmpty()) {
+                throw InferException.of(Status.Code.UNIMPLEMENTED, "'repository_name' specification is not supported");
+            }
+            registry.unload(request.getModelName());
+            return RepositoryModelUnloadResponse.getDefaultInstance();
         });
     }
 

@@ -30,6 +30,11 @@ public final class ModelHost implements AutoCloseable {
     }
 
     public ModelHost(EchoSettings echoSettings, boolean embeddings, boolean ensemble) {
+        this(echoSettings, embeddings, ensemble, false);
+    }
+
+    /** @param explicitModelControl models start unloaded and are loaded with RepositoryModelLoad */
+    public ModelHost(EchoSettings echoSettings, boolean embeddings, boolean ensemble, boolean explicitModelControl) {
         timer.setRemoveOnCancelPolicy(true);
         int threads = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors() - 1));
         embeddingPool = new ThreadPoolExecutor(threads, threads, 0, TimeUnit.MILLISECONDS,
@@ -44,7 +49,7 @@ public final class ModelHost implements AutoCloseable {
         if (embedder != null) {
             models.add(new MiniLmModel(embedder, embeddingPool));
         }
-        registry = new ModelRegistry(models);
+        registry = new ModelRegistry(models, explicitModelControl, timer);
     }
 
     /** Starts loading the embedding model in the background. */

@@ -1,9 +1,11 @@
 package io.modelgateway.modelserver.internal;
 
 import io.grpc.Status;
+import java.time.Duration;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Test-facing switches of a server: report not ready while still serving (a draining Triton), and fail the
@@ -16,6 +18,26 @@ public final class ServerControls {
     private volatile int failAfterResponses;
     private volatile Status.Code failureCode = Status.Code.UNAVAILABLE;
     private volatile boolean ready = true;
+    private volatile Duration loadDelay = Duration.ZERO;
+    private final AtomicReference<String> loadFailure = new AtomicReference<>();
+
+    /** How long a RepositoryModelLoad takes. */
+    public Duration loadDelay() {
+        return loadDelay;
+    }
+
+    public void loadDelay(Duration value) {
+        loadDelay = Objects.requireNonNull(value, "value");
+    }
+
+    /** The next RepositoryModelLoad fails with this reason. */
+    public void failNextLoad(String reason) {
+        loadFailure.set(Objects.requireNonNull(reason, "reason"));
+    }
+
+    String takeLoadFailure() {
+        return loadFailure.getAndSet(null);
+    }
 
     public boolean ready() {
         return ready;

@@ -1,6 +1,7 @@
 package io.modelgateway.gateway.deployment.internal;
 
 import io.modelgateway.gateway.config.BackendsProperties.ModelLayout;
+import io.modelgateway.gateway.config.CatalogProperties;
 import io.modelgateway.gateway.config.GatewayProperties.DeploymentProperties;
 import io.modelgateway.gateway.config.GatewayProperties.Kind;
 import io.modelgateway.gateway.deployment.DeploymentDefinition;
@@ -18,13 +19,15 @@ import javax.sql.DataSource;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
+import tools.jackson.databind.json.JsonMapper;
 
 /** Blocking JDBC access to admin-defined deployments; callers run it on a bounded scheduler, never an event loop. */
 final class DeploymentRepository {
 
     private static final String COLUMNS = "name, kind, backend, model, chat_template, token_encoding, "
             + "default_max_tokens, max_tokens_limit, first_token_timeout_ms, idle_timeout_ms, request_timeout_ms, "
-            + "rpm, tpm, layout, region, created_at, updated_at";
+            + "rpm, tpm, layout, region, catalog, created_at, updated_at";
+    private static final JsonMapper JSON = JsonMapper.builder().build();
 
     private final JdbcClient jdbc;
     private final TransactionTemplate tx;
@@ -51,10 +54,10 @@ final class DeploymentRepository {
     /** Inserts; a duplicate name fails with Spring's DuplicateKeyException. */
     void insert(DeploymentDefinition d) {
         DeploymentProperties p = d.settings();
-        jdbc.sql("INSERT INTO deployment (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+        jdbc.sql("INSERT INTO deployment (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
                 .params(d.name(), lower(p.kind()), p.backend(), p.model(), p.chatTemplate(), p.tokenEncoding(),
                         p.defaultMaxTokens(), p.maxTokensLimit(), ms(p.firstTokenTimeout()), ms(p.idleTimeout()),
-                        ms(p.requestTimeout()), p.rpm(), p.tpm(), lower(p.layout()), p.region(), ts(d.createdAt()),
+                        ms(p.requestTimeout()), p.rpm(), p.tpm(), lower(p.layout()), p.region(), catalog(p), ts(d.createdAt()),
                         ts(d.updatedAt()))
                 .update();
     }
@@ -64,11 +67,12 @@ final class DeploymentRepository {
         DeploymentProperties p = d.settings();
         return jdbc.sql("UPDATE deployment SET kind = ?, backend = ?, model = ?, chat_template = ?, token_encoding = ?,"
                         + " default_max_tokens = ?, max_tokens_limit = ?, first_token_timeout_ms = ?, idle_timeout_ms = ?,"
-                        + " request_timeout_ms = ?, rpm = ?, tpm = ?, layout = ?, region = ?, updated_at = ?"
+                        + " request_timeout_ms = ?, rpm = ?, tpm = ?, layout = ?, region = ?, catalog = ?, updated_at = ?"
                         + " WHERE name = ?")
                 .params(lower(p.kind()), p.backend(), p.model(), p.chatTemplate(), p.tokenEncoding(),
                         p.defaultMaxTokens(), p.maxTokensLimit(), ms(p.firstTokenTimeout()), ms(p.idleTimeout()),
-                        ms(p.requestTimeout()), p.rpm(), p.tpm(), lower(p.layout()), p.region(), ts(d.updatedAt()), d.name())
+                        ms(p.requestTimeout()), p.rpm(), p.tpm(), lower(p.layout()), p.region(), catalog(p), ts(d.updatedAt()),
+                        d.name())
                 .update() == 1;
     }
 
@@ -82,9 +86,18 @@ final class DeploymentRepository {
                 rs.getString("token_encoding"), rs.getInt("default_max_tokens"), rs.getInt("max_tokens_limit"),
                 duration(rs, "first_token_timeout_ms"), duration(rs, "idle_timeout_ms"),
                 duration(rs, "request_timeout_ms"), nullableLong(rs, "rpm"), nullableLong(rs, "tpm"),
-                ModelLayout.valueOf(upper(rs.getString("layout"))), rs.getString("region"));
+                ModelLayout.valueOf(upper(rs.getString("layout"))), rs.getString("region"),
+                catalog(rs.getString("catalog")));
         return new DeploymentDefinition(rs.getString("name"), p, Source.ADMIN, instant(rs, "created_at"),
                 instant(rs, "updated_at"));
+    }
+
+    private static String catalog(DeploymentProperties p) {
+        return p.catalog().equals(CatalogProperties.NONE) ? null : JSON.writeValueAsString(p.catalog());
+    }
+
+    private static CatalogProperties catalog(String json) {
+        return json == null ? CatalogProperties.NONE : JSON.readValue(json, CatalogProperties.class);
     }
 
     private static Duration duration(ResultSet rs, String column) throws SQLException {

@@ -1,0 +1,101 @@
+package io.modelgateway.gateway.catalog.internal;
+
+import io.modelgateway.gateway.config.CatalogProperties;
+import io.modelgateway.gateway.config.CatalogProperties.Lifecycle;
+import io.modelgateway.gateway.deployment.DeploymentDefinition;
+import io.modelgateway.gateway.deployment.Deployments;
+import io.modelgateway.gateway.error.ApiException;
+import io.modelgateway.gateway.pipeline.Call;
+import io.modelgateway.gateway.pipeline.CallResult;
+import io.modelgateway.gateway.pipeline.CallStage;
+import io.modelgateway.gateway.pipeline.StageOrder;
+import java.time.Clock;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.Locale;
+import java.util.Optional;
+import org.springframework.core.annotation.Order;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.stereotype.Component;
+import reactor.core.publisher.Mono;
+
+/**
+ * A deployment's lifecycle on every call (chat, completions, embeddings, Triton or HTTP upstream alike): a
+ * retired one, or a deprecated one from its retirement date, is refused with 410 {@code model_retired} naming
+ * its successor; a deprecated one answers with {@code Deprecation} (RFC 9745), {@code Sunset} (RFC 8594),
+ * {@code Warning} (299) and, with a successor, {@code Link rel="successor-version"}; one whose model the admin
+ * API is loading, draining or unloaded is refused with 503 (see {@link ModelLoads}), and the calls it lets
+ * through are counted until they end, so an unload can drain them. Runs after the usage and
+ * metrics stages (a refusal is counted) and before the ones that reserve anything.
+ */
+@Component
+@Order(StageOrder.LIFECYCLE)
+final class LifecycleStage implements CallStage {
+
+    /** After usage (50), before compliance (100), quota (200) and credits (300). */
+    private static final Object COUNTED = new Object();
+
+    private static final DateTimeFormatter HTTP_DATE =
+            DateTimeFormatter.ofPattern("EEE, dd MMM yyyy HH:mm:ss 'GMT'", Locale.US);
+
+    private final Deployments deployments;
+    private final ModelLoads loads;
+    private final Clock clock;
+
+    LifecycleStage(Deployments deployments, ModelLoads loads, Clock clock) {
+        this.deployments = deployments;
+        this.loads = loads;
+        this.clock = clock;
+    }
+
+    @Override
+    public Mono<Void> admit(Call call) {
+        String name = call.deployment().name();
+        CatalogProperties card = deployments.definition(name).map(DeploymentDefinition::settings)
+                .map(s -> s.catalog()).orElse(CatalogProperties.NONE);
+        Lifecycle now = card.lifecycleOn(LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC));
+        if (now == Lifecycle.RETIRED) {
+            return Mono.error(retired(name, card));
+        }
+        Optional<ApiException> notLive = loads.refusal(name);
+        if (notLive.isPresent()) {
+            return Mono.error(notLive.get());
+        }
+        if (now == Lifecycle.DEPRECATED) {
+            headers(call.responseHeaders(), name, card);
+        }
+        loads.started(name);
+        call.put(COUNTED, Boolean.TRUE);
+        return Mono.empty();
+    }
+
+    @Override
+    public void complete(Call call, CallResult result) {
+        if (call.get(COUNTED) != null) {
+            loads.ended(call.deployment().name());
+        }
+    }
+
+    static ApiException retired(String name, CatalogProperties card) {
+        String message = "The model `" + name + "` has been retired"
+                + card.retirement().map(d -> " on " + d).orElse("") + " and is no longer served."
+                + (card.successor() != null ? " Use `" + card.successor() + "` instead." : "");
+        return ApiException.of(HttpStatus.GONE, "invalid_request_error", "model", "model_retired", message);
+    }
+
+    private static void headers(HttpHeaders headers, String name, CatalogProperties card) {
+        headers.set("Deprecation", card.deprecation()
+                .map(d -> "@" + d.atStartOfDay(ZoneOffset.UTC).toEpochSecond()).orElse("true"));
+        card.retirement().ifPresent(d -> headers.set("Sunset",
+                HTTP_DATE.format(d.atStartOfDay(ZoneOffset.UTC))));
+        String successor = card.successor();
+        headers.set("Warning", "299 - \"The model '" + name + "' is deprecated"
+                + card.retirement().map(d -> " and retires on " + d).orElse("")
+                + (successor != null ? "; use '" + successor + "' instead" : "") + ".\"");
+        if (successor != null) {
+            headers.add("Link", "</v1/models/" + successor + ">; rel=\"successor-version\"");
+        }
+    }
+}

@@ -42,7 +42,7 @@ import tools.jackson.databind.JsonNode;
  */
 class CreditRedisOutageIT {
 
-    private static final String ADMIN_KEY = "sk-it-outage-admin-key";
+    private static final String ADMIN_KEY = "sk-39091e53345455916fbd2ea87139e0199e1f8b15";
     private static final String RUN = UUID.randomUUID().toString().replace("-", "").substring(0, 12);
     private static final String SCHEMA = "mgw_outage_" + RUN;
     private static final String PRICE =
@@ -237,7 +237,7 @@ class CreditRedisOutageIT {
         p.put("gateway.billing.check-interval", "300ms");
         p.put("gateway.billing.flush-interval", "50ms");
         p.put("gateway.admin-api-key", ADMIN_KEY);
-        p.put("gateway.demo-api-key", "sk-it-outage-demo-key");
+        p.put("gateway.demo-api-key", "sk-c977de32dbae68478c9f8bcc3c1a0e70e5f65bab");
         p.put("gateway.embedded-model-server.embeddings", "false");
         String[] args = p.entrySet().stream().map(e -> "--" + e.getKey() + "=" + e.getValue()).toArray(String[]::new);
         return new SpringApplicationBuilder(GatewayApplication.class).run(args);

@@ -108,6 +108,7 @@ abstract class GatewayKill {
                 && System.nanoTime() - start < Duration.ofSeconds(60).toNanos()) {
             Thread.sleep(10);
         }
+        long loadMillis = Duration.ofNanos(System.nanoTime() - start).toMillis();
         gateway.destroyForcibly(); // SIGKILL: no shutdown hook, no drain
         assertThat(gateway.waitFor(10, TimeUnit.SECONDS)).isTrue();
         int atKill = completed.size();
@@ -117,8 +118,8 @@ abstract class GatewayKill {
         }
         long stored = storedAtKill();
         Map<String, Long> byKind = countByKind(completedKinds);
-        System.out.printf("%s: SIGKILL after %d completed calls %s (%d in the store's files at that moment)%n",
-                getClass().getSimpleName(), atKill, byKind, stored);
+        System.out.printf("%s: SIGKILL after %d completed calls %s in %d ms (%d in the store's files at that "
+                + "moment)%n", getClass().getSimpleName(), atKill, byKind, loadMillis, stored);
         assertThat(completed.size()).isEqualTo(atKill).isGreaterThanOrEqualTo(300);
         assertThat(byKind).as("every kind of call was loading until the kill").containsOnlyKeys(KINDS)
                 .allSatisfy((kind, n) -> assertThat(n).as(kind).isGreaterThanOrEqualTo(40));
@@ -181,6 +182,10 @@ abstract class GatewayKill {
         p.put("gateway.demo-api-key", KEY);
         p.put("management.server.port", "0");
         p.put("gateway.embedded-model-server.embeddings", "false");
+        // Each spool group gathers records for up to 200 ms before it is written: an answer that did not wait for
+        // its group (the bug this test guards against) would be lost by a kill within that window, not only by
+        // one in the microseconds a group takes to write.
+        p.put("gateway.billing.commit-window", "200ms");
         p.put("gateway.backends.upstream.kind", "openai-http");
         p.put("gateway.backends.upstream.base-url", upstream.baseUrl());
         p.put("gateway.backends.upstream.api-key", "sk-upstream-secret");

@@ -2,6 +2,7 @@ package io.modelgateway.gateway.billing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.modelgateway.gateway.deployment.FakeOpenAi;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -21,9 +22,12 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -32,8 +36,10 @@ import org.junit.jupiter.api.Test;
  * The gateway as its own process ({@code java -jar target/gateway.jar}, built by {@code package} before
  * failsafe runs) on a real store, killed with SIGKILL ({@link Process#destroyForcibly}) in the middle of a load
  * of plain and streamed chat calls, then started again on the same spool directory (and data directory).
+ * Half the calls go to the embedded Triton model server, half to a deployment on an OpenAI-compatible HTTP
+ * upstream ({@link FakeOpenAi} in this JVM on loopback, proxied by the gateway's Spring Cloud Gateway relay).
  * Every call whose client got a whole 200 answer (the JSON body, or a stream up to its {@code [DONE]}) has
- * exactly one usage record afterwards, and the rollups count each once. Run on PostgreSQL ({@link
+ * exactly one usage record afterwards, for each kind of call, and the rollups count each once. Run on PostgreSQL ({@link
  * GatewayKillIT}) and on the embedded default, an H2 file ({@link GatewayKillH2IT}).
  */
 abstract class GatewayKill {
@@ -42,8 +48,13 @@ abstract class GatewayKill {
     private static final Path JAR = Path.of("target", "gateway.jar");
     private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
+    /** The load's four kinds of call: backend (Triton / HTTP upstream) times plain / streamed. */
+    private static final List<String> KINDS = List.of("triton-plain", "triton-stream", "upstream-plain",
+            "upstream-stream");
+
     static Path work;
     static Process gateway;
+    static FakeOpenAi upstream;
 
     /** The store's properties ({@code spring.datasource.*}, ...); empty: the embedded default. */
     abstract Map<String, String> storeProperties();
@@ -63,6 +74,7 @@ abstract class GatewayKill {
             throw new IllegalStateException("GatewayKill ITs need " + JAR.toAbsolutePath() + " (run ./mvnw verify)");
         }
         work = Files.createTempDirectory("gateway-kill-it");
+        upstream = new FakeOpenAi(); // its own event loops in this JVM; survives the gateway's kill
     }
 
     @AfterAll
@@ -71,25 +83,32 @@ abstract class GatewayKill {
             gateway.destroy();
             gateway.waitFor(20, TimeUnit.SECONDS);
         }
+        if (upstream != null) {
+            upstream.close();
+            upstream = null;
+        }
     }
 
     @Test
     void everyCallThatCompletedBeforeASigkillHasExactlyOneRecordAfterTheRestart() throws Exception {
         int port = freePort();
         gateway = start(port, "first.log");
-        Set<String> completed = ConcurrentHashMap.newKeySet();
+        ConcurrentMap<String, String> completedKinds = new ConcurrentHashMap<>(); // request id -> kind
+        Set<String> completed = completedKinds.keySet();
         AtomicBoolean loading = new AtomicBoolean(true);
         List<Thread> clients = new ArrayList<>();
         for (int i = 0; i < 24; i++) {
-            boolean stream = i % 2 == 1;
-            Thread t = new Thread(() -> load(port, stream, loading, completed));
+            String kind = KINDS.get(i % KINDS.size());
+            Thread t = new Thread(() -> load(port, kind, loading, completedKinds));
             t.start();
             clients.add(t);
         }
         long start = System.nanoTime();
-        while (completed.size() < 300 && System.nanoTime() - start < Duration.ofSeconds(60).toNanos()) {
+        while ((completed.size() < 300 || countByKind(completedKinds).values().stream().anyMatch(n -> n < 40))
+                && System.nanoTime() - start < Duration.ofSeconds(60).toNanos()) {
             Thread.sleep(10);
         }
+        long loadMillis = Duration.ofNanos(System.nanoTime() - start).toMillis();
         gateway.destroyForcibly(); // SIGKILL: no shutdown hook, no drain
         assertThat(gateway.waitFor(10, TimeUnit.SECONDS)).isTrue();
         int atKill = completed.size();
@@ -98,22 +117,44 @@ abstract class GatewayKill {
             t.join();
         }
         long stored = storedAtKill();
-        System.out.printf("%s: SIGKILL after %d completed calls (%d in the store's files at that moment)%n",
-                getClass().getSimpleName(), atKill, stored);
+        Map<String, Long> byKind = countByKind(completedKinds);
+        System.out.printf("%s: SIGKILL after %d completed calls %s in %d ms (%d in the store's files at that "
+                + "moment)%n", getClass().getSimpleName(), atKill, byKind, loadMillis, stored);
         assertThat(completed.size()).isEqualTo(atKill).isGreaterThanOrEqualTo(300);
+        assertThat(byKind).as("every kind of call was loading until the kill").containsOnlyKeys(KINDS)
+                .allSatisfy((kind, n) -> assertThat(n).as(kind).isGreaterThanOrEqualTo(40));
 
         gateway = start(port, "second.log"); // replays the spool first
         Map<String, Long> records = recordsAfterRestart(port, completed);
-        long missing = completed.stream().filter(id -> !records.containsKey(id)).count();
-        System.out.printf("after the restart: %d records, %d completed calls missing%n", records.size(), missing);
-        assertThat(missing).as("completed calls without a record").isZero();
+        Map<String, Long> missing = new TreeMap<>();
+        Map<String, Long> recorded = new TreeMap<>();
+        for (String kind : KINDS) {
+            missing.put(kind, 0L);
+            recorded.put(kind, 0L);
+        }
+        completedKinds.forEach((id, kind) -> (records.containsKey(id) ? recorded : missing).merge(kind, 1L, Long::sum));
+        System.out.printf("after the restart: %d records; completed calls recorded %s, missing %s%n",
+                records.size(), recorded, missing);
+        for (String kind : KINDS) {
+            assertThat(missing.get(kind)).as("completed %s calls without a record", kind).isZero();
+        }
         assertThat(records.values()).as("one record per request id").allMatch(n -> n == 1);
         assertThat(rollupRequests()).as("rollups count each once").isEqualTo(records.size());
     }
 
-    /** Calls in a loop until told to stop; remembers the request ids of answers that arrived whole. */
-    private static void load(int port, boolean stream, AtomicBoolean loading, Set<String> completed) {
-        String body = "{\"model\":\"echo\",\"max_tokens\":6,\"stream\":" + stream
+    private static Map<String, Long> countByKind(Map<String, String> completedKinds) {
+        return new TreeMap<>(completedKinds.values().stream()
+                .collect(Collectors.groupingBy(kind -> kind, Collectors.counting())));
+    }
+
+    /**
+     * Calls one kind in a loop until told to stop; remembers the request ids (and kind) of answers that arrived
+     * whole.
+     */
+    private static void load(int port, String kind, AtomicBoolean loading, Map<String, String> completed) {
+        boolean stream = kind.endsWith("-stream");
+        String model = kind.startsWith("upstream") ? "up-chat" : "echo";
+        String body = "{\"model\":\"" + model + "\",\"max_tokens\":6,\"stream\":" + stream
                 + ",\"messages\":[{\"role\":\"user\",\"content\":\"count the sheep one two three\"}]}";
         HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v1/chat/completions"))
                 .timeout(Duration.ofSeconds(10)).header("Authorization", "Bearer " + KEY)
@@ -124,7 +165,7 @@ abstract class GatewayKill {
                 boolean whole = r.statusCode() == 200 && (stream ? r.body().contains("data: [DONE]")
                         : r.body().trim().endsWith("}"));
                 if (whole && loading.get()) {
-                    completed.add(r.headers().firstValue("x-request-id").orElseThrow());
+                    completed.put(r.headers().firstValue("x-request-id").orElseThrow(), kind);
                 }
             } catch (IOException e) {
                 // the gateway was killed under this call: not completed
@@ -141,6 +182,15 @@ abstract class GatewayKill {
         p.put("gateway.demo-api-key", KEY);
         p.put("management.server.port", "0");
         p.put("gateway.embedded-model-server.embeddings", "false");
+        // Each spool group gathers records for up to 200 ms before it is written: an answer that did not wait for
+        // its group (the bug this test guards against) would be lost by a kill within that window, not only by
+        // one in the microseconds a group takes to write.
+        p.put("gateway.billing.commit-window", "200ms");
+        p.put("gateway.backends.upstream.kind", "openai-http");
+        p.put("gateway.backends.upstream.base-url", upstream.baseUrl());
+        p.put("gateway.backends.upstream.api-key", "sk-upstream-secret");
+        p.put("gateway.deployments.up-chat.backend", "upstream");
+        p.put("gateway.deployments.up-chat.model", "fake-model");
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx384m", "-jar", JAR.toAbsolutePath().toString()));
         p.forEach((k, v) -> cmd.add("--" + k + "=" + v));

@@ -22,8 +22,9 @@ import tools.jackson.databind.json.JsonMapper;
  * model {@code breaks} closes the connection after two chunks; model {@code slow} streams a word every 50 ms (a whole answer takes as long).
  * Answers at most {@code max_tokens} (or {@code max_completion_tokens}) words, then finishes with {@code length}.
  * Remembers each request's headers and body, and counts streams whose client (the gateway) went away.
+ * Public for the SIGKILL tests ({@code billing.GatewayKill}), whose gateway process proxies to it.
  */
-final class FakeOpenAi implements AutoCloseable {
+public final class FakeOpenAi implements AutoCloseable {
 
     static final JsonMapper JSON = JsonMapper.builder().build();
 
@@ -42,14 +43,14 @@ final class FakeOpenAi implements AutoCloseable {
     private final LoopResources loops = LoopResources.create("fake-openai", 1, true);
     private final DisposableServer server;
 
-    FakeOpenAi() {
+    public FakeOpenAi() {
         this.server = HttpServer.create().runOn(loops).host("127.0.0.1").port(0)
                 .route(r -> r.post("/v1/chat/completions", (req, res) -> answer(req, res, true))
                         .post("/v1/completions", (req, res) -> answer(req, res, false)))
                 .bindNow();
     }
 
-    String baseUrl() {
+    public String baseUrl() {
         return "http://127.0.0.1:" + server.port() + "/v1";
     }
 

@@ -65,4 +65,34 @@ public final class Replicas {
             client.shutdown();
         }
     }
+
+    /** A free TCP port on loopback (for a replica's own Redis). */
+    public static int freePort() throws java.io.IOException {
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    /**
+     * Starts a Redis of the test's own ({@code redis-server} on PATH, nothing kept on disk) on a loopback port,
+     * so that the test may kill and restart it without touching the shared one; returns once it answers PING.
+     */
+    public static Process startOwnRedis(int port) throws Exception {
+        java.io.File log = java.io.File.createTempFile("own-redis-" + port + "-", ".log");
+        Process redis = new ProcessBuilder("redis-server", "--port", Integer.toString(port), "--bind", "127.0.0.1",
+                "--save", "", "--appendonly", "no")
+                .redirectErrorStream(true).redirectOutput(log).start();
+        RedisClient client = RedisClient.create("redis://127.0.0.1:" + port);
+        try {
+            org.awaitility.Awaitility.await("redis-server on port " + port + " (needs redis-server on PATH; see " + log + ")")
+                    .atMost(java.time.Duration.ofSeconds(10)).ignoreExceptions().until(() -> {
+                        try (var c = client.connect()) {
+                            return "PONG".equals(c.sync().ping());
+                        }
+                    });
+        } finally {
+            client.shutdown();
+        }
+        return redis;
+    }
 }

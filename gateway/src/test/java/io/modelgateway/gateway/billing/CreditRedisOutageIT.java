@@ -10,8 +10,6 @@ import io.modelgateway.gateway.AdminClient;
 import io.modelgateway.gateway.GatewayApplication;
 import io.modelgateway.gateway.Replicas;
 import io.modelgateway.gateway.metrics.MetricNames;
-import java.io.File;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -59,10 +57,8 @@ class CreditRedisOutageIT {
     @BeforeAll
     static void start() throws Exception {
         Replicas.requireRedis();
-        try (ServerSocket s = new ServerSocket(0)) {
-            port = s.getLocalPort();
-        }
-        startRedis();
+        port = Replicas.freePort();
+        redis = Replicas.startOwnRedis(port);
         Replicas.sql("DROP SCHEMA IF EXISTS " + SCHEMA + " CASCADE");
         one = replica();
         admin(one).expect(201, "POST", "/prices/echo", PRICE);
@@ -104,7 +100,7 @@ class CreditRedisOutageIT {
         assertBounded(burst(key, 20), 503);
         assertThat(call(one, plainKey).status).as("a tenant without credits is not held up").isEqualTo(200);
 
-        startRedis(); // empty: the accounts are built again from the ledger
+        redis = Replicas.startOwnRedis(port); // empty: the accounts are built again from the ledger
         awaitStatus(one, key, 200);
         awaitStatus(two, key, 200);
         assertBounded(burst(key, 20), 200);
@@ -210,22 +206,6 @@ class CreditRedisOutageIT {
 
     // --- the test's own Redis and the replicas ---
 
-    private static void startRedis() throws Exception {
-        File log = File.createTempFile("credit-outage-redis", ".log");
-        redis = new ProcessBuilder("redis-server", "--port", Integer.toString(port), "--bind", "127.0.0.1",
-                "--save", "", "--appendonly", "no")
-                .redirectErrorStream(true).redirectOutput(log).start();
-        RedisClient client = RedisClient.create("redis://127.0.0.1:" + port);
-        try {
-            await().atMost(Duration.ofSeconds(10)).ignoreExceptions().until(() -> {
-                try (var c = client.connect()) {
-                    return "PONG".equals(c.sync().ping());
-                }
-            });
-        } finally {
-            client.shutdown();
-        }
-    }
 
     private static ConfigurableApplicationContext replica() {
         Map<String, Object> p = new HashMap<>(Replicas.onPostgres(SCHEMA));

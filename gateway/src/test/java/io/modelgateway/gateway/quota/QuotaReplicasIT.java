@@ -7,10 +7,6 @@ import io.modelgateway.gateway.Replicas;
 import io.modelgateway.gateway.AdminClient;
 import io.modelgateway.gateway.GatewayApplication;
 import io.modelgateway.gateway.quota.internal.MutableClock;
-import java.io.File;
-import java.io.IOException;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -55,8 +51,8 @@ class QuotaReplicasIT {
 
     @BeforeAll
     static void start() throws Exception {
-        redisPort = freePort();
-        startRedis();
+        redisPort = Replicas.freePort();
+        redis = Replicas.startOwnRedis(redisPort);
         Replicas.sql("DROP SCHEMA IF EXISTS " + SCHEMA + " CASCADE");
         one = replica();
         two = replica();
@@ -169,7 +165,7 @@ class QuotaReplicasIT {
         }
         assertThat(status(one, "/readyz")).as("degraded is still serving").isEqualTo(200);
 
-        startRedis(); // an empty Redis on the same port
+        redis = Replicas.startOwnRedis(redisPort); // an empty Redis on the same port
         for (ConfigurableApplicationContext r : List.of(one, two)) {
             long start = System.nanoTime();
             while (!"UP".equals(quotaHealth(r).get("status").asString())
@@ -218,28 +214,7 @@ class QuotaReplicasIT {
         return "redis://127.0.0.1:" + redisPort;
     }
 
-    private static void startRedis() throws Exception {
-        File log = File.createTempFile("quota-it-redis", ".log");
-        redis = new ProcessBuilder("redis-server", "--port", String.valueOf(redisPort), "--bind", "127.0.0.1",
-                "--save", "", "--appendonly", "no")
-                .redirectErrorStream(true).redirectOutput(log).start();
-        long start = System.nanoTime();
-        while (System.nanoTime() - start < Duration.ofSeconds(10).toNanos()) {
-            try (Socket s = new Socket("127.0.0.1", redisPort)) {
-                return;
-            } catch (IOException e) {
-                Thread.sleep(50);
-            }
-        }
-        throw new IllegalStateException("redis-server did not start on port " + redisPort + " (needs the "
-                + "redis-server binary on PATH); see " + log);
-    }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
-    }
 
     // --- calls ---
 

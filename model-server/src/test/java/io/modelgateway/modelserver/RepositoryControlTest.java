@@ -78,11 +78,12 @@ class RepositoryControlTest {
 
     @Test
     void loadAnswersOnlyOnceTheModelIsReady() {
-        server.loadDelay(Duration.ofMillis(500));
+        server.loadDelay(Duration.ofSeconds(3)); // a window wide enough to see LOADING on a loaded machine
         CompletableFuture<RepositoryModelLoadResponse> answer = new CompletableFuture<>();
         client.async.repositoryModelLoad(RepositoryModelLoadRequest.newBuilder().setModelName("echo").build(),
                 observer(answer));
-        Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> index(false).get(0).getState().equals("LOADING"));
+        Awaitility.await().pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(10)).atMost(Duration.ofSeconds(3))
+                .until(() -> index(false).get(0).getState().equals("LOADING"));
         assertThat(answer).isNotDone();
         assertStatus(() -> ready("echo"), Status.Code.UNAVAILABLE, "is not at ready state");
         assertThat(client.blocking.serverReady(ServerReadyRequest.getDefaultInstance()).getReady()).isFalse();

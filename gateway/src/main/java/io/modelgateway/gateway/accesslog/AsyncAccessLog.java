@@ -1,0 +1,93 @@
+package io.modelgateway.gateway.accesslog;
+
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.AsyncAppender;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.Appender;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.modelgateway.gateway.metrics.MetricNames;
+import java.util.Iterator;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.stereotype.Component;
+
+/**
+ * Takes the access log's formatting and console output off the request threads: the logger
+ * {@value AccessLogFilter#LOGGER} gets logback's {@link AsyncAppender} in front of the root logger's appenders
+ * (whatever Spring Boot configured: plain or structured console), with a bounded queue. A request thread only
+ * queues the event; when the queue is full the line is dropped rather than the event loop blocked, and counted
+ * ({@value MetricNames#ACCESS_LOG_DROPPED}). Nothing is dropped below the bound (logback's default discarding
+ * of INFO lines at 80% is off). On shutdown the queue is flushed.
+ */
+@Component
+@ConditionalOnProperty(name = "gateway.access-log.enabled", matchIfMissing = true)
+public class AsyncAccessLog implements DisposableBean {
+
+    /** Lines that may wait for the console; at ~300 bytes each about 5 MB at most. */
+    static final int QUEUE_SIZE = 16_384;
+
+    private final AsyncAppender appender;
+    private final Logger logger;
+
+    public AsyncAccessLog(MeterRegistry registry) {
+        Counter dropped = registry.counter(MetricNames.ACCESS_LOG_DROPPED);
+        if (!(LoggerFactory.getILoggerFactory() instanceof LoggerContext context)) {
+            this.appender = null;
+            this.logger = null;
+            return;
+        }
+        Logger root = context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+        AsyncAppender async = new CountingAsyncAppender(dropped);
+        async.setContext(context);
+        async.setName("ACCESS_ASYNC");
+        async.setQueueSize(QUEUE_SIZE);
+        async.setDiscardingThreshold(0);
+        async.setNeverBlock(true);
+        async.setIncludeCallerData(false);
+        for (Iterator<Appender<ILoggingEvent>> it = root.iteratorForAppenders(); it.hasNext(); ) {
+            async.addAppender(it.next());
+        }
+        async.start();
+        this.appender = async;
+        this.logger = context.getLogger(AccessLogFilter.LOGGER);
+        logger.addAppender(async);
+        logger.setAdditive(false);
+    }
+
+    /** Whether the access log goes through the queue (false when the logging backend is not logback). */
+    boolean active() {
+        return appender != null && appender.isStarted();
+    }
+
+    @Override
+    public void destroy() {
+        if (appender == null) {
+            return;
+        }
+        logger.setAdditive(true);
+        logger.detachAppender(appender);
+        appender.stop(); // flushes what is queued (logback waits up to its maxFlushTime)
+    }
+
+    /** Counts the lines refused by a full queue (neverBlock drops them). */
+    private static final class CountingAsyncAppender extends AsyncAppender {
+
+        private final Counter dropped;
+
+        CountingAsyncAppender(Counter dropped) {
+            this.dropped = dropped;
+        }
+
+        @Override
+        protected void append(ILoggingEvent event) {
+            if (getRemainingCapacity() == 0) {
+                dropped.increment();
+                return;
+            }
+            super.append(event);
+        }
+    }
+}

@@ -164,12 +164,13 @@ public final class LatencyBench {
                             .resolve("inference-adapter-0.1.0-SNAPSHOT.jar")));
             long t0 = System.nanoTime();
             gateway = track(GatewayProcess.start(o.gatewayJar(), o.gatewayHeap(), backend, o.model(), o.apiKey(),
-                    o.gatewayArgs()));
+                    o.gatewayArgs(), o.gatewayJavaOpts()));
             gateway.awaitHealthy(Duration.ofSeconds(120));
             gatewayUrl = gateway.url();
             out.printf(Locale.ROOT, "gateway: pid %d on %s, healthy after %.1f s, -Xmx%s, log %s%n", gateway.pid(),
                     gatewayUrl, (System.nanoTime() - t0) / 1e9, o.gatewayHeap(), gateway.log());
-            out.println("gateway command: " + String.join(" ", gateway.command().subList(1, gateway.command().size())));
+            out.println("gateway command: " + String.join(" ", gateway.command().subList(1, gateway.command().size()))
+                    + (o.gatewayJavaOpts().isBlank() ? "" : " (JAVA_TOOL_OPTIONS=" + o.gatewayJavaOpts() + ")"));
         }
 
         ConnectionProvider pool = ConnectionProvider.builder("bench")
@@ -262,7 +263,14 @@ public final class LatencyBench {
                     thrB.throughput() / thrF.throughput(), thrB.throughput() / thrA.throughput());
         }
 
-        // 6. summary
+        // 6. resident memory under concurrent large bodies
+        String memory = o.bigBodies() > 0 && gatewayUrl != null ? memory(gatewayUrl) : null;
+
+        // 7. summary
+        if (memory != null) {
+            out.println();
+            out.println(memory);
+        }
         summary(new Paths(latA, latF, latB), new Paths(ttftA, ttftF, ttftB), new Paths(thrA, thrF, thrB), diag);
         if (gateway != null) {
             gateway.close();
@@ -549,6 +557,82 @@ public final class LatencyBench {
 
     private static String errorSummary(PhaseResult r) {
         return r.failures() == 0 ? "" : " " + r.errorsByKind() + (r.unfinished() > 0 ? " unfinished " + r.unfinished() : "");
+    }
+
+    // ---------------------------------------------------------------------------------------------
+
+    /**
+     * {@code --big-bodies} concurrent chat requests of just under 4 MB each (the default max-request-body), three
+     * rounds, to the floor and then the gateway, while their resident memory is sampled every 20 ms.
+     */
+    private String memory(String gatewayUrl) throws Exception {
+        int n = o.bigBodies();
+        section("Resident memory: " + n + " concurrent 4 MB request bodies, 3 rounds per path");
+        String words = "lorem ".repeat((4 * 1024 * 1024 - 4096) / 6);
+        String big = "{\"model\":" + json(o.model()) + ",\"max_tokens\":16,\"messages\":[{\"role\":\"user\","
+                + "\"content\":\"" + words + "\"}]}";
+        java.net.http.HttpClient jdk = java.net.http.HttpClient.newBuilder().version(java.net.http.HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(5)).build();
+        StringBuilder report = new StringBuilder("| resident memory, " + n + " concurrent 4 MB bodies x 3 rounds"
+                + " | before | peak during | statuses |\n|---|---|---|---|\n");
+        for (String[] path : new String[][] {{"floor bridge", floor.url()}, {"gateway", gatewayUrl}}) {
+            long pid = path[0].equals("gateway") ? gatewayPid() : floor.pid();
+            if (pid <= 0) {
+                continue;
+            }
+            long before = rssKb(pid);
+            long[] peak = {before};
+            java.util.concurrent.atomic.AtomicBoolean sampling = new java.util.concurrent.atomic.AtomicBoolean(true);
+            Thread sampler = new Thread(() -> {
+                while (sampling.get()) {
+                    peak[0] = Math.max(peak[0], rssKb(pid));
+                    java.util.concurrent.locks.LockSupport.parkNanos(20_000_000);
+                }
+            }, "bench-rss");
+            sampler.setDaemon(true);
+            sampler.start();
+            java.util.Map<Integer, Integer> statuses = new java.util.TreeMap<>();
+            for (int round = 0; round < 3; round++) {
+                List<CompletableFuture<HttpResponse<String>>> calls = new java.util.ArrayList<>();
+                for (int i = 0; i < n; i++) {
+                    calls.add(jdk.sendAsync(HttpRequest.newBuilder(URI.create(path[1] + CHAT_PATH))
+                            .timeout(Duration.ofSeconds(120))
+                            .header("Authorization", "Bearer " + o.apiKey())
+                            .header("Content-Type", "application/json")
+                            .POST(HttpRequest.BodyPublishers.ofString(big)).build(), HttpResponse.BodyHandlers.ofString()));
+                }
+                for (CompletableFuture<HttpResponse<String>> c : calls) {
+                    int status;
+                    try {
+                        status = c.get(180, TimeUnit.SECONDS).statusCode();
+                    } catch (Exception e) {
+                        status = -1;
+                    }
+                    statuses.merge(status, 1, Integer::sum);
+                }
+            }
+            sampling.set(false);
+            sampler.join();
+            String line = String.format(Locale.ROOT, "| %s | %d MiB | %d MiB | %s |", path[0], before / 1024,
+                    peak[0] / 1024, statuses);
+            out.println("  " + line);
+            report.append(line).append('\n');
+        }
+        return report.toString();
+    }
+
+    /** VmRSS of a process in KiB, or 0. */
+    private static long rssKb(long pid) {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc", String.valueOf(pid), "status"))) {
+                if (line.startsWith("VmRSS:")) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", ""));
+                }
+            }
+        } catch (Exception ignored) {
+            // not Linux, or the process is gone
+        }
+        return 0;
     }
 
     // ---------------------------------------------------------------------------------------------

@@ -37,7 +37,9 @@ public class AsyncAccessLog implements DisposableBean {
     private final Logger logger;
 
     public AsyncAccessLog(MeterRegistry registry) {
-        Counter dropped = registry.counter(MetricNames.ACCESS_LOG_DROPPED);
+        Counter dropped = Counter.builder(MetricNames.ACCESS_LOG_DROPPED)
+                .description("Access-log lines dropped because the asynchronous log queue was full")
+                .register(registry);
         if (!(LoggerFactory.getILoggerFactory() instanceof LoggerContext context)) {
             this.appender = null;
             this.logger = null;

@@ -47,7 +47,7 @@ final class StageLoop {
     /** One call through the stages; its time in nanoseconds. */
     long once() {
         Call call = new Call(UUID.randomUUID().toString(), new Caller(tenant, "key-1", Set.of(), Set.of()),
-                DEPLOYMENT, Operation.CHAT, false, 40, 16, 300, Instant.now(), new HttpHeaders());
+                DEPLOYMENT, Operation.CHAT, false, java.util.List.of("a prompt"), Set.of(), 40, 16, 1, 300, Instant.now(), new HttpHeaders());
         long t0 = System.nanoTime();
         for (CallStage s : stages) {
             s.admit(call).block();

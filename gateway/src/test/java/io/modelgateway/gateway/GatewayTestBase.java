@@ -98,6 +98,9 @@ public abstract class GatewayTestBase {
         r.add("gateway.deployments.billed-slow.model", () -> "echo");
         r.add("gateway.deployments.billed-slow.backend", SLOW_TOKENS::target);
         r.add("gateway.deployments.billed-slow.chat-template", () -> "plain");
+        // Priced by CreditBalanceEndToEndTest alone so that a call's most cost rounds to 0 micro-units.
+        r.add("gateway.deployments.cheap.model", () -> "echo");
+        r.add("gateway.deployments.cheap.chat-template", () -> "plain");
         // Each application context (test classes with their own properties get their own) has its own spool.
         String spool = SPOOL_DIR + "-" + UUID.randomUUID();
         r.add("gateway.billing.spool-dir", () -> spool);

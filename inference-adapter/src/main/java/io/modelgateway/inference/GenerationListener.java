@@ -8,6 +8,13 @@ package io.modelgateway.inference;
  */
 public interface GenerationListener {
 
+    /**
+     * The backend reported how many tokens the prompt has (Triton's {@code num_input_tokens}, sent on its
+     * first response, before or with the first delta). Called at most once; not at all when the backend does
+     * not report it.
+     */
+    default void onPromptTokens(int promptTokens) {}
+
     /** A piece of generated text with the number of tokens it holds (0 when the backend does not say). */
     void onDelta(String text, int outputTokens);
 

@@ -99,6 +99,8 @@ class TritonClientInProcessTest {
                 .isEqualTo(new TokenUsage(5, 4, false));
         assertThat(fake.halfClosed.await(WAIT, TimeUnit.SECONDS)).as("client ends its side after the final").isTrue();
         rec.assertSingleTerminal();
+        assertThat(rec.events).as("the prompt's count is told once, before the first delta")
+                .startsWith("prompt:5", "delta:Hel").filteredOn(e -> e.startsWith("prompt:")).hasSize(1);
     }
 
     @Test
@@ -307,7 +309,7 @@ class TritonClientInProcessTest {
         call.cancel("again"); // idempotent
         channel.shutdownNow().awaitTermination(WAIT, TimeUnit.SECONDS);
 
-        assertThat(rec.events()).containsExactly("delta:first");
+        assertThat(rec.events()).containsExactly("prompt:3", "delta:first");
         assertThat(rec.terminal.get()).isZero();
     }
 
@@ -586,6 +588,11 @@ class TritonClientInProcessTest {
         final CompletableFuture<Delta> firstDelta = new CompletableFuture<>();
         final CompletableFuture<End> end = new CompletableFuture<>();
         final AtomicInteger terminal = new AtomicInteger();
+
+        @Override
+        public void onPromptTokens(int promptTokens) {
+            events.add("prompt:" + promptTokens);
+        }
 
         @Override
         public void onDelta(String text, int outputTokens) {

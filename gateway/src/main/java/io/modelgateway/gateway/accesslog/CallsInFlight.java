@@ -14,7 +14,7 @@ import org.springframework.stereotype.Component;
  * response has ended. Requests that were never calls (health, admin, 401s) just find nothing.
  */
 @Component
-@Order(0)
+@Order(io.modelgateway.gateway.pipeline.StageOrder.ACCESS_LOG)
 @ConditionalOnProperty(name = "gateway.access-log.enabled", matchIfMissing = true)
 public class CallsInFlight implements CallStage {
 

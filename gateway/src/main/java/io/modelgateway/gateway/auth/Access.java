@@ -27,7 +27,13 @@ public enum Access {
     /** A platform credential with {@code finance} or {@code admin}: grants, closing statements, reconciliation. */
     FINANCE,
     /** A platform credential with {@code admin}: the admin API. */
-    ADMIN;
+    ADMIN,
+    /**
+     * A console page: the gate reads no API credential; the console's one guard admits only a signed-in
+     * session (and a CSRF token on every POST), and what a page shows comes from the APIs above, called with
+     * the session's credential, so they decide who sees what.
+     */
+    CONSOLE;
 
     /** The route attribute that holds a route's access. */
     public static final String ATTRIBUTE = Access.class.getName();
@@ -37,7 +43,7 @@ public enum Access {
         boolean platform = c.tenantId() == null;
         boolean platformFinance = platform && (c.has(Scope.FINANCE) || c.has(Scope.ADMIN));
         return switch (this) {
-            case PUBLIC -> null;
+            case PUBLIC, CONSOLE -> null;
             case INFERENCE -> !platform && c.has(Scope.INFERENCE) ? null : missing(Scope.INFERENCE);
             case TENANT_USAGE -> platformFinance || (!platform && c.has(Scope.USAGE_READ))
                     ? null
@@ -45,6 +51,11 @@ public enum Access {
             case FINANCE -> platformFinance ? null : missing(Scope.FINANCE);
             case ADMIN -> platform && c.has(Scope.ADMIN) ? null : missing(Scope.ADMIN);
         };
+    }
+
+    /** Whether the gate reads no API credential for this access (the route admits callers by other means). */
+    boolean readsNoCredential() {
+        return this == PUBLIC || this == CONSOLE;
     }
 
     private static ApiException missing(Scope scope) {

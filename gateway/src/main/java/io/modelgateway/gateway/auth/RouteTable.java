@@ -117,7 +117,7 @@ public final class RouteTable {
     }
 
     static boolean isPublic(List<Route> matched) {
-        return !matched.isEmpty() && matched.stream().allMatch(r -> r.access() == Access.PUBLIC);
+        return !matched.isEmpty() && matched.stream().allMatch(r -> r.access().readsNoCredential());
     }
 
     /** Walks one router function: nests, attributes and routes, in the order the router holds them. */

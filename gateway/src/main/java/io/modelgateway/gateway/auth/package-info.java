@@ -27,7 +27,7 @@
  *       route, or a predicate with {@code or}/{@code negate} stops the application's start: declare one route
  *       per method and path.</li>
  *   <li>Name a tenant path variable {@code {tenant}}: tenant credentials then reach only their own tenant.</li>
- *   <li>Routes that sign callers in by other means (a console session) declare {@code PUBLIC} and check their
+ *   <li>Routes that sign callers in by other means (a console session) declare {@code CONSOLE} (or {@code PUBLIC}) and check their
  *       own sign-in; a new kind of caller is a new {@link io.modelgateway.gateway.auth.Access} value.</li>
  *   <li>Paths served by other handler mappings (the actuator's) are declared in
  *       {@link io.modelgateway.gateway.auth.GateConfiguration}.</li>

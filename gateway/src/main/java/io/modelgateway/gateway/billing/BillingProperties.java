@@ -31,6 +31,8 @@ import org.springframework.validation.annotation.Validated;
  * @param checkInterval how often prices and accounts are reloaded, grants expired and buckets checked
  *        against the ledger
  * @param demoGrant credits granted once to the demo tenant of the embedded default (decimal; "0" = none)
+ * @param redisTimeout the longest one Redis command of the credit accounts may take; while Redis does not
+ *        answer, calls of tenants with a credit account get 503 {@code billing_unavailable} at once
  */
 @Validated
 @ConfigurationProperties("gateway.billing")
@@ -48,7 +50,8 @@ public record BillingProperties(
         @DefaultValue("2s") @NotNull Duration retryInterval,
         @DefaultValue("15m") @NotNull Duration holdTimeout,
         @DefaultValue("10s") @NotNull Duration checkInterval,
-        @DefaultValue("0") @Pattern(regexp = "\\d{1,12}(\\.\\d{1,6})?") String demoGrant) {
+        @DefaultValue("0") @Pattern(regexp = "\\d{1,12}(\\.\\d{1,6})?") String demoGrant,
+        @DefaultValue("1s") @NotNull Duration redisTimeout) {
 
     public BillingProperties {
         if (batchSize > queueCapacity) {

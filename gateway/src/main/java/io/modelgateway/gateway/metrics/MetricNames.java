@@ -101,6 +101,10 @@ public final class MetricNames {
     public static final String CREDIT_HOLDS_ACTIVE = "gateway.credit.holds.active";
     /** Holds released because they outlived their request. */
     public static final String CREDIT_HOLDS_EXPIRED = "gateway.credit.holds.expired";
+    /** Redis commands of the credit accounts that failed (timeout, disconnect, error); each is retried or refused. */
+    public static final String CREDIT_ACCOUNT_FAILURES = "gateway.credit.account.failures";
+    /** Captures, releases and postings waiting for Redis to answer again. */
+    public static final String CREDIT_ACCOUNT_QUEUED = "gateway.credit.account.queued";
     /** Usage records this replica stored in the database. */
     public static final String USAGE_WRITTEN = "gateway.usage.written";
 

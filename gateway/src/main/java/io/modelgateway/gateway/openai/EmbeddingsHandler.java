@@ -7,7 +7,6 @@ import io.modelgateway.gateway.deployment.Deployments;
 import io.modelgateway.gateway.error.ApiException;
 import io.modelgateway.gateway.openai.internal.Fields;
 import io.modelgateway.gateway.openai.internal.Json;
-import io.modelgateway.gateway.web.RequestIdFilter;
 import io.modelgateway.inference.EmbeddingRequest;
 import io.modelgateway.inference.EmbeddingResult;
 import io.modelgateway.inference.Tensors;
@@ -15,12 +14,11 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.time.Clock;
-import io.modelgateway.gateway.openai.internal.Bodies;
+import io.modelgateway.gateway.openai.internal.Calls;
+import java.util.concurrent.CompletableFuture;
 import io.modelgateway.gateway.pipeline.Call;
-import io.modelgateway.gateway.pipeline.Operation;
 import io.modelgateway.gateway.pipeline.Pipeline;
 import io.modelgateway.gateway.pipeline.UsageTracker;
-import org.springframework.web.server.ServerWebExchange;
 import java.util.Set;
 import org.springframework.http.MediaType;
 import org.springframework.stereotype.Component;
@@ -59,20 +57,13 @@ public class EmbeddingsHandler {
         boolean base64 = base64(body);
         Integer dimensions = Fields.integer(body, "dimensions", 1, 65536);
         Fields.string(body, "user", false);
-        ServerWebExchange exchange = request.exchange();
-        String requestId = RequestIdFilter.of(exchange);
-        int promptTokens = 0;
-        for (String input : inputs) {
-            promptTokens += d.tokens().count(input);
-        }
-        Call call = new Call(requestId, Caller.of(exchange), d, Operation.EMBEDDINGS, false, promptTokens, 0,
-                Bodies.size(exchange), clock.instant(), exchange.getResponse().getHeaders())
-                .describe(inputs, Set.copyOf(body.propertyNames()));
+        Call call = Calls.embeddings(request.exchange(), d, inputs, Set.copyOf(body.propertyNames()), clock);
         return pipeline.admit(call).then(Mono.defer(() -> {
             UsageTracker tracker = new UsageTracker(pipeline, call, clock);
             call.markForwarded();
-            return Mono.fromFuture(() -> d.backend().embed(new EmbeddingRequest(requestId, d.model(), call.prompts()),
-                            d.tokens()))
+            CompletableFuture<EmbeddingResult> result = d.backend().embed(
+                    new EmbeddingRequest(call.requestId(), d.model(), call.prompts()), d.tokens());
+            return Mono.fromFuture(result, true)
                     .timeout(d.requestTimeout())
                     .map(r -> {
                         tracker.finished(r.usage());
@@ -83,7 +74,15 @@ public class EmbeddingsHandler {
                         return write(d, r, base64);
                     })
                     .doOnError(e -> tracker.failed(e, false))
-                    .doOnCancel(tracker::cancelled)
+                    // A client that leaves is billed with the backend's count once the backend has answered.
+                    .doOnCancel(() -> result.whenComplete((r, e) -> {
+                        if (r != null) {
+                            tracker.finished(r.usage());
+                            tracker.cancelled();
+                        } else {
+                            tracker.failed(e, false);
+                        }
+                    }))
                     .flatMap(json -> tracker.complete() // the record is durable before the body is written
                             .then(ServerResponse.ok().contentType(MediaType.APPLICATION_JSON).bodyValue(json)));
         }));

@@ -1,23 +1,19 @@
 package io.modelgateway.gateway.openai;
 
-import io.modelgateway.gateway.auth.Caller;
 import io.modelgateway.gateway.error.OpenAiErrors;
-import io.modelgateway.gateway.openai.internal.Bodies;
+import io.modelgateway.gateway.openai.internal.Calls;
 import io.modelgateway.gateway.openai.internal.Generation;
 import io.modelgateway.gateway.openai.internal.GenerationWriter;
 import io.modelgateway.gateway.pipeline.Call;
-import io.modelgateway.gateway.pipeline.Operation;
 import io.modelgateway.gateway.pipeline.OutputFilter;
 import io.modelgateway.gateway.pipeline.Pipeline;
 import io.modelgateway.gateway.pipeline.UsageTracker;
-import io.modelgateway.gateway.web.RequestIdFilter;
 import io.modelgateway.inference.GenerationCall;
 import io.modelgateway.inference.GenerationListener;
 import io.modelgateway.inference.GenerationRequest;
 import io.modelgateway.inference.InferenceException;
 import io.modelgateway.inference.TokenUsage;
 import java.time.Clock;
-import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.springframework.core.io.buffer.DataBufferFactory;
 import org.springframework.http.MediaType;
@@ -25,7 +21,6 @@ import org.springframework.stereotype.Component;
 import org.springframework.web.reactive.function.BodyInserters;
 import org.springframework.web.reactive.function.server.ServerRequest;
 import org.springframework.web.reactive.function.server.ServerResponse;
-import org.springframework.web.server.ServerWebExchange;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.FluxSink;
 import reactor.core.publisher.Mono;
@@ -53,13 +48,8 @@ public class GenerationHandler {
     }
 
     public Mono<ServerResponse> handle(ServerRequest request, Generation gen) {
-        ServerWebExchange exchange = request.exchange();
-        String requestId = RequestIdFilter.of(exchange);
-        Call call = new Call(requestId, Caller.of(exchange), gen.deployment(),
-                gen.chat() ? Operation.CHAT : Operation.COMPLETION, gen.stream(),
-                gen.deployment().tokens().count(gen.prompt()), gen.maxTokens(), Bodies.size(exchange),
-                clock.instant(), exchange.getResponse().getHeaders())
-                .describe(List.of(gen.prompt()), gen.parameters());
+        Call call = Calls.generation(request.exchange(), gen, clock);
+        String requestId = call.requestId();
         return pipeline.admit(call).then(Mono.defer(() -> {
             GenerationWriter writer = new GenerationWriter(gen, requestId, clock.millis() / 1000,
                     call.promptFilterResults(), call.outputFilter());
@@ -74,13 +64,18 @@ public class GenerationHandler {
 
     private Mono<ServerResponse> whole(Generation gen, Call call, GenerationRequest backendRequest,
             GenerationWriter writer, UsageTracker tracker) {
+        Backend backend = new Backend();
         Mono<byte[]> body = Mono.<byte[]>create(sink -> {
             StringBuilder text = new StringBuilder();
             OutputFilter filter = call.outputFilter();
-            Backend backend = new Backend();
             call.markForwarded();
             backend.set(gen.deployment().backend().generate(backendRequest,
                     gen.deployment().tokens(), new GenerationListener() {
+                        @Override
+                        public void onPromptTokens(int promptTokens) {
+                            tracker.promptTokens(promptTokens);
+                        }
+
                         @Override
                         public void onDelta(String delta, int outputTokens) {
                             if (filter.stopped()) {
@@ -90,6 +85,9 @@ public class GenerationHandler {
                             text.append(filter.accept(delta));
                             if (filter.stopped()) {
                                 backend.cancel("content filter");
+                                if (backend.reported()) {
+                                    return;
+                                }
                                 sink.success(writer.complete(text.toString(), CONTENT_FILTER, tracker.usageSoFar()));
                             }
                         }
@@ -100,6 +98,9 @@ public class GenerationHandler {
                                 return;
                             }
                             tracker.finished(usage);
+                            if (backend.reported()) {
+                                return; // the client had gone: billed for the whole answer, as it was produced
+                            }
                             text.append(filter.finish());
                             sink.success(writer.complete(text.toString(),
                                     filter.stopped() ? CONTENT_FILTER : finishReason, usage));
@@ -107,16 +108,23 @@ public class GenerationHandler {
 
                         @Override
                         public void onError(InferenceException error, TokenUsage usageSoFar) {
-                            if (!filter.stopped()) {
+                            if (backend.abandoned()) {
+                                tracker.failed(error, false);
+                            } else if (!filter.stopped()) {
                                 sink.error(error);
                             }
                         }
                     }));
-            sink.onCancel(() -> backend.cancel("client went away"));
+            // A client that leaves does not stop the answer: it is read to its usage (bounded by the backend's
+            // timeouts) and billed, as a non-streamed answer's tokens are only known at its end.
+            sink.onCancel(() -> backend.clientGone(tracker::cancelled));
         }).timeout(gen.deployment().requestTimeout());
         return body
-                .doOnError(e -> tracker.failed(e, false))
-                .doOnCancel(tracker::cancelled)
+                .doOnError(e -> {
+                    backend.cancel("request failed"); // a timeout: the backend is not followed any further
+                    tracker.failed(e, false);
+                })
+                .doOnCancel(() -> endIfFinished(tracker))
                 .flatMap(json -> tracker.complete() // the record is durable before the body is written
                         .then(ServerResponse.ok().contentType(MediaType.APPLICATION_JSON).bodyValue(json)));
     }
@@ -124,13 +132,17 @@ public class GenerationHandler {
     private Mono<ServerResponse> stream(ServerRequest request, Generation gen, Call call,
             GenerationRequest backendRequest, GenerationWriter writer, UsageTracker tracker) {
         AtomicBoolean started = new AtomicBoolean();
+        Backend backend = new Backend();
         Flux<byte[]> events = Flux.<byte[]>create(sink -> relay(sink, gen, call, backendRequest, writer, started,
-                        tracker), FluxSink.OverflowStrategy.BUFFER)
+                        tracker, backend), FluxSink.OverflowStrategy.BUFFER)
                 .timeout(Mono.delay(gen.deployment().firstTokenTimeout()),
                         item -> Mono.delay(gen.deployment().idleTimeout()))
                 .concatWith(Mono.defer(tracker::complete).thenReturn(GenerationWriter.DONE)) // durable first
-                .doOnError(e -> tracker.failed(e, started.get()))
-                .doOnCancel(tracker::cancelled)
+                .doOnError(e -> {
+                    backend.cancel("request failed");
+                    tracker.failed(e, started.get());
+                })
+                .doOnCancel(() -> endIfFinished(tracker))
                 .onErrorResume(e -> started.get()
                         ? Flux.just(GenerationWriter.errorEvent(OpenAiErrors.classify(e)))
                         : Flux.error(e));
@@ -142,18 +154,25 @@ public class GenerationHandler {
     }
 
     private static void relay(FluxSink<byte[]> sink, Generation gen, Call call, GenerationRequest backendRequest,
-            GenerationWriter writer, AtomicBoolean started, UsageTracker tracker) {
+            GenerationWriter writer, AtomicBoolean started, UsageTracker tracker, Backend backend) {
         OutputFilter filter = call.outputFilter();
-        Backend backend = new Backend();
         call.markForwarded();
         backend.set(gen.deployment().backend().generate(backendRequest, gen.deployment().tokens(),
                 new GenerationListener() {
+                    @Override
+                    public void onPromptTokens(int promptTokens) {
+                        tracker.promptTokens(promptTokens); // the delta it came with ends a call the client left
+                    }
+
                     @Override
                     public void onDelta(String text, int outputTokens) {
                         if (filter.stopped()) {
                             return;
                         }
                         tracker.delta(text, outputTokens);
+                        if (backend.reported()) {
+                            return; // the client had gone: cancelled now, billed for the prompt and this delta
+                        }
                         start();
                         send(filter.accept(text));
                         if (filter.stopped()) {
@@ -168,6 +187,9 @@ public class GenerationHandler {
                             return;
                         }
                         tracker.finished(usage);
+                        if (backend.reported()) {
+                            return;
+                        }
                         start();
                         send(filter.finish());
                         end(filter.stopped() ? CONTENT_FILTER : finishReason, usage);
@@ -175,7 +197,9 @@ public class GenerationHandler {
 
                     @Override
                     public void onError(InferenceException error, TokenUsage usageSoFar) {
-                        if (!filter.stopped()) {
+                        if (backend.abandoned()) {
+                            tracker.failed(error, started.get());
+                        } else if (!filter.stopped()) {
                             sink.error(error);
                         }
                     }
@@ -205,14 +229,70 @@ public class GenerationHandler {
                         }
                     }
                 }));
-        sink.onCancel(() -> backend.cancel("client went away"));
+        // A client that leaves before the backend's first response is followed until that response (bounded by
+        // the first-token timeout): it carries the prompt's token count, which the call is billed for.
+        sink.onCancel(() -> backend.clientGone(tracker::cancelled));
     }
 
-    /** The backend request, which a listener may cancel before {@code generate} has returned it. */
+    /**
+     * The client left after the backend had finished (while the answer's end waited to be sent): billed with the
+     * backend's usage. Before that, the backend's listener ends the call (see {@link Backend#clientGone}).
+     */
+    private static void endIfFinished(UsageTracker tracker) {
+        if (tracker.hasFinalUsage()) {
+            tracker.cancelled();
+        }
+    }
+
+    /**
+     * The backend request, which a listener may cancel before {@code generate} has returned it, and the client's
+     * leaving: a call the client left is cancelled (and ended by the given action) as soon as the backend has
+     * reported something (its prompt's tokens, a delta, its end), so it is billed with the backend's counts.
+     */
     private static final class Backend {
 
         private GenerationCall call;
         private String cancelled;
+        private boolean reported;
+        private Runnable leave;
+
+        /** The client went away: ends the call now when the backend has reported, else at its next report. */
+        void clientGone(Runnable end) {
+            boolean now;
+            synchronized (this) {
+                now = reported;
+                if (!now) {
+                    leave = end;
+                }
+            }
+            if (now) {
+                cancel("client went away");
+                end.run();
+            }
+        }
+
+        /** The backend reported; returns true when the client had gone (the call is then cancelled and ended). */
+        boolean reported() {
+            Runnable end;
+            synchronized (this) {
+                reported = true;
+                end = leave;
+                leave = null;
+            }
+            if (end == null) {
+                return false;
+            }
+            cancel("client went away");
+            end.run();
+            return true;
+        }
+
+        /** The backend failed: returns true when the client had gone (nobody else will end the call). */
+        synchronized boolean abandoned() {
+            boolean gone = leave != null;
+            leave = null;
+            return gone;
+        }
 
         synchronized void set(GenerationCall c) {
             call = c;

@@ -72,7 +72,7 @@ public class OpenAiRoutes {
     /** Triton deployments are served by the handler; HTTP upstreams are proxied by Spring Cloud Gateway. */
     private static Mono<ServerResponse> generate(GenerationHandler generations, UpstreamRelay upstreams,
             ServerRequest req, JsonNode body, Generation gen) {
-        return gen.deployment().proxied() ? upstreams.handle(req, gen, body) : generations.handle(req, gen);
+        return gen.deployment().proxied() ? upstreams.handle(req, gen) : generations.handle(req, gen);
     }
 
     private interface BodyHandler extends BiFunction<ServerRequest, JsonNode, Mono<ServerResponse>> {}

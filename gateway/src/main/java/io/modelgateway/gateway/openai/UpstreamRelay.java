@@ -2,19 +2,17 @@ package io.modelgateway.gateway.openai;
 
 import static org.springframework.cloud.gateway.support.ServerWebExchangeUtils.GATEWAY_ROUTE_ATTR;
 
-import io.modelgateway.gateway.auth.Caller;
 import io.modelgateway.gateway.deployment.HttpUpstream;
-import io.modelgateway.gateway.openai.internal.Bodies;
+import io.modelgateway.gateway.openai.internal.Calls;
 import io.modelgateway.gateway.openai.internal.Generation;
 import io.modelgateway.gateway.openai.internal.UpstreamRequest;
 import io.modelgateway.gateway.openai.internal.UpstreamResponse;
 import io.modelgateway.gateway.pipeline.Call;
-import io.modelgateway.gateway.pipeline.Operation;
 import io.modelgateway.gateway.pipeline.Pipeline;
 import io.modelgateway.gateway.pipeline.UsageTracker;
-import io.modelgateway.gateway.web.RequestIdFilter;
 import java.time.Clock;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import org.springframework.cloud.gateway.handler.FilteringWebHandler;
 import org.springframework.cloud.gateway.route.Route;
@@ -24,14 +22,15 @@ import org.springframework.web.reactive.function.server.ServerRequest;
 import org.springframework.web.reactive.function.server.ServerResponse;
 import org.springframework.web.server.ServerWebExchange;
 import reactor.core.publisher.Mono;
-import tools.jackson.databind.JsonNode;
 
 /**
  * Chat and completions on an OpenAI-compatible HTTP upstream, proxied by Spring Cloud Gateway's own routing
  * ({@code FilteringWebHandler}: {@code NettyRoutingFilter} on SCG's HTTP client, {@code NettyWriteResponseFilter}
  * flushing SSE event by event) from inside the gateway's pipeline: the call is authenticated, validated and
- * admitted like any other, then the exchange is handed to SCG with a route to the upstream, a rewritten
- * request ({@link UpstreamRequest}) and a response that reads the usage ({@link UpstreamResponse}).
+ * admitted like any other — through the same call factory and stages as a Triton call, so the same policy,
+ * quotas and credits apply — then the exchange is handed to SCG with a route to the upstream, a request rebuilt
+ * from the validated fields ({@link UpstreamRequest}) and a response that reads the usage, applies the output
+ * rules and waits for the usage record to be durable before the answer's end ({@link UpstreamResponse}).
  */
 @Component
 public class UpstreamRelay {
@@ -47,35 +46,36 @@ public class UpstreamRelay {
         this.clock = clock;
     }
 
-    /** Relays {@code gen} (validated from the client's {@code body}) to its deployment's upstream. */
-    public Mono<ServerResponse> handle(ServerRequest request, Generation gen, JsonNode body) {
-        ServerWebExchange exchange = request.exchange();
-        String requestId = RequestIdFilter.of(exchange);
-        Call call = new Call(requestId, Caller.of(exchange), gen.deployment(),
-                gen.chat() ? Operation.CHAT : Operation.COMPLETION, gen.stream(),
-                gen.deployment().tokens().count(gen.prompt()), gen.maxTokens(), Bodies.size(exchange),
-                clock.instant(), exchange.getResponse().getHeaders());
+    /** Relays {@code gen} (validated from the client's body) to its deployment's upstream. */
+    public Mono<ServerResponse> handle(ServerRequest request, Generation gen) {
+        Call call = Calls.generation(request.exchange(), gen, clock);
         return pipeline.admit(call).then(Mono.defer(() -> ServerResponse.ok()
-                .build((ex, context) -> relay(ex, gen, body, call))));
+                .build((ex, context) -> relay(ex, gen, call))));
     }
 
-    private Mono<Void> relay(ServerWebExchange exchange, Generation gen, JsonNode body, Call call) {
+    private Mono<Void> relay(ServerWebExchange exchange, Generation gen, Call call) {
         HttpUpstream upstream = gen.deployment().upstream();
-        String maxParam = gen.chat() && body.has("max_completion_tokens") ? "max_completion_tokens" : "max_tokens";
-        byte[] upstreamBody = UpstreamRequest.body(body, gen, call, maxParam);
+        byte[] upstreamBody = UpstreamRequest.body(gen, call);
         UsageTracker tracker = new UsageTracker(pipeline, call, clock);
+        UpstreamResponse response = new UpstreamResponse(exchange.getResponse(), call, tracker, gen.includeUsage(),
+                upstream.idleTimeout(), gen.deployment().requestTimeout());
         ServerWebExchange proxied = exchange.mutate()
                 .request(new UpstreamRequest(exchange.getRequest(), upstream,
                         gen.chat() ? "chat/completions" : "completions", upstreamBody, gen.stream(), call.requestId()))
-                .response(new UpstreamResponse(exchange.getResponse(), call, tracker, gen.includeUsage(),
-                        upstream.idleTimeout()))
+                .response(response)
                 .build();
         proxied.getAttributes().put(GATEWAY_ROUTE_ATTR, route(upstream));
         call.markForwarded();
-        return gateway.handle(proxied)
+        Mono<Void> relayed = gateway.handle(proxied)
                 .doOnError(e -> tracker.failed(e, false))
-                .doOnCancel(tracker::cancelled)
                 .doOnSuccess(v -> tracker.completed());
+        if (gen.stream()) {
+            return relayed.doOnCancel(tracker::cancelled);
+        }
+        // A non-streamed answer is read to its usage even when the client leaves (bounded by the request
+        // timeout): the relay runs on by itself, and the call is billed with the upstream's usage.
+        CompletableFuture<Void> done = relayed.toFuture();
+        return Mono.fromFuture(done, true).doOnCancel(response::clientGone);
     }
 
     /** One route per upstream (SCG caches each route's filters, so routes are not made per request). */

@@ -28,24 +28,39 @@ public final class Call {
     private final HttpHeaders responseHeaders;
     private final Map<Object, Object> state = new ConcurrentHashMap<>(4);
     private final AtomicBoolean ended = new AtomicBoolean();
+    private final int choices;
+    private final Set<String> parameters;
     private volatile int maxTokens;
     private volatile boolean forwarded;
     private volatile Instant firstTokenAt;
-    private volatile List<String> prompts = List.of();
-    private volatile Set<String> parameters = Set.of();
+    private volatile List<String> prompts;
+    private volatile int backendPromptTokens = -1;
     private volatile OutputFilter outputFilter = OutputFilter.NONE;
     private volatile Map<String, Object> promptFilterResults;
     private volatile boolean billedWhenFiltered;
 
+    /**
+     * A call described in full: what it sends (its prompt texts, one for a Triton generation, one per message
+     * for an HTTP upstream's chat, the inputs of an embeddings call), the request's top-level parameter names,
+     * and its output budget ({@code maxTokens} per choice times {@code choices}). Handlers build calls through
+     * {@code openai.internal.Calls} only, so no call can reach a stage undescribed.
+     */
     public Call(String requestId, Caller caller, Deployment deployment, Operation operation, boolean stream,
-            int promptTokens, int maxTokens, int requestBytes, Instant startedAt, HttpHeaders responseHeaders) {
+            List<String> prompts, Set<String> parameters, int promptTokens, int maxTokens, int choices,
+            int requestBytes, Instant startedAt, HttpHeaders responseHeaders) {
+        if (choices < 1) {
+            throw new IllegalArgumentException("choices must be positive: " + choices);
+        }
         this.requestId = requestId;
         this.caller = caller;
         this.deployment = deployment;
         this.operation = operation;
         this.stream = stream;
+        this.prompts = List.copyOf(prompts);
+        this.parameters = Set.copyOf(parameters);
         this.promptTokens = promptTokens;
         this.maxTokens = maxTokens;
+        this.choices = choices;
         this.requestBytes = requestBytes;
         this.startedAt = startedAt;
         this.responseHeaders = responseHeaders;
@@ -76,17 +91,51 @@ public final class Call {
         return stream;
     }
 
-    /** Prompt tokens counted at admission (exact for embeddings, the local count for generations). */
+    /**
+     * Prompt tokens: the backend's count once it reported one ({@link #backendPromptTokens}), until then the
+     * gateway's own count made at admission (an estimate for generations).
+     */
     public int promptTokens() {
+        int reported = backendPromptTokens;
+        return reported >= 0 ? reported : promptTokens;
+    }
+
+    /** Prompt tokens as the gateway counted them at admission (what holds and quotas were charged for). */
+    public int admittedPromptTokens() {
         return promptTokens;
     }
 
-    /** The most tokens the answer may take (zero for embeddings). */
+    /** Whether the backend reported the prompt's token count (else {@link #promptTokens} is the gateway's). */
+    public boolean promptTokensReported() {
+        return backendPromptTokens >= 0;
+    }
+
+    /** The backend said how many tokens the prompt has (Triton's {@code num_input_tokens}). */
+    public void backendPromptTokens(int tokens) {
+        if (tokens >= 0) {
+            backendPromptTokens = tokens;
+        }
+    }
+
+    /** The most tokens one choice of the answer may take (zero for embeddings). */
     public int maxTokens() {
         return maxTokens;
     }
 
-    /** Lowers the answer's token budget; never raises it. */
+    /** How many answers are generated for the prompt ({@code n}, or {@code best_of} when larger); 1 by default. */
+    public int choices() {
+        return choices;
+    }
+
+    /**
+     * The most output tokens the call may produce over all its choices: {@code maxTokens × choices}. Holds,
+     * TPM charges and the policy's token cap cover this, not one {@code max_tokens}.
+     */
+    public long outputBudget() {
+        return (long) maxTokens * choices;
+    }
+
+    /** Lowers the answer's token budget per choice; never raises it. */
     public void limitMaxTokens(int tokens) {
         if (tokens < 1) {
             throw new IllegalArgumentException("max tokens must be positive: " + tokens);
@@ -132,16 +181,6 @@ public final class Call {
         if (firstTokenAt == null) {
             firstTokenAt = at;
         }
-    }
-
-    /**
-     * Describes what the call sends: its prompt texts (one for generations, the inputs of an embeddings
-     * call) and the request's top-level parameter names. Set by the handler before admission.
-     */
-    public Call describe(List<String> prompts, Set<String> parameters) {
-        this.prompts = List.copyOf(prompts);
-        this.parameters = Set.copyOf(parameters);
-        return this;
     }
 
     /** The prompt texts to forward; a stage may have redacted them. */

@@ -3,7 +3,8 @@ package io.modelgateway.gateway.pipeline;
 import reactor.core.publisher.Mono;
 
 /**
- * One step of the call pipeline. Stages are Spring beans ordered with {@code @Order}; {@link #admit} runs
+ * One step of the call pipeline. Stages are Spring beans ordered with {@code @Order} naming a {@link StageOrder} constant
+ * (the order is declared there only); {@link #admit} runs
  * in that order before the call is forwarded, {@link #complete} in reverse order exactly once when it
  * ends, also when a later stage refused it (so reservations are released).
  */

@@ -4,9 +4,12 @@ package io.modelgateway.gateway.pipeline;
 public enum Outcome {
     /** The backend finished the answer and the client received it. */
     COMPLETED,
-    /** The answer started but did not finish: the client went away, or the backend failed mid-stream. */
+    /**
+     * The answer did not finish: the client went away after the call was forwarded (billed for the prompt and
+     * what the backend produced), or the backend failed mid-answer.
+     */
     CUT_SHORT,
-    /** The call failed before any answer reached the client. */
+    /** The call failed before any answer: nothing is billed and no usage record is kept. */
     FAILED,
     /** A content rule stopped the prompt or the answer. */
     FILTERED,

@@ -44,6 +44,11 @@ public class Pipeline {
             decision = Mono.error(e);
         }
         return decision
+                // The client left while this stage was deciding: the stages before it admitted the call and
+                // hear that it ended unforwarded (what they reserved is released); the deciding stage undoes
+                // its own partial work on cancel (a credit hold, say).
+                .doOnCancel(() -> completeUpTo(call, index, new CallResult(Outcome.REFUSED, CallResult.NO_USAGE,
+                        499, "client_closed_request", clock.instant())))
                 .onErrorResume(e -> {
                     completeUpTo(call, index, refused(call, e));
                     return Mono.error(e);

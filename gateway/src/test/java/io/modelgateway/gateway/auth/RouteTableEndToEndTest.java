@@ -108,7 +108,24 @@ class RouteTableEndToEndTest extends GatewayTestBase {
             String pattern = route.pattern().getPatternString();
             String own = path(pattern, a);
             if (route.access() == Access.PUBLIC) {
-                expect(failures, route, method, own, null, 200);
+                // no credential is asked for (what the route then answers is its own business)
+                int status = send(method, own, null).statusCode();
+                if (status == 401 || status == 403 && !own.startsWith("/console/")) {
+                    failures.add(route + ": a public route asked for a credential: " + status);
+                }
+                continue;
+            }
+            if (route.access() == Access.CONSOLE) {
+                // the console's guard: without a session a page view goes to sign-in, anything else is refused,
+                // and an API key is no session
+                for (String credential : java.util.Arrays.asList(null, ADMIN_KEY)) {
+                    int status = send(method, own, credential).statusCode();
+                    int expected = method.equals("GET") ? 303 : 403;
+                    if (status != expected) {
+                        failures.add(route + ": " + method + " " + own + " without a console session -> " + status
+                                + " (expected " + expected + ")");
+                    }
+                }
                 continue;
             }
             expect(failures, route, method, own, null, 401);
@@ -137,7 +154,7 @@ class RouteTableEndToEndTest extends GatewayTestBase {
             case TENANT_USAGE -> List.of(aInference);
             case FINANCE -> List.of(aFull);
             case ADMIN -> List.of(aFull, finance);
-            case PUBLIC -> List.of();
+            case PUBLIC, CONSOLE -> List.of();
         };
     }
 
@@ -147,14 +164,15 @@ class RouteTableEndToEndTest extends GatewayTestBase {
             case TENANT_USAGE -> List.of(aUsage, finance, ADMIN_KEY);
             case FINANCE -> List.of(finance, ADMIN_KEY);
             case ADMIN -> List.of(ADMIN_KEY);
-            case PUBLIC -> List.of();
+            case PUBLIC, CONSOLE -> List.of();
         };
     }
 
     /** A concrete path for a pattern: the tenant given, existing names for the other variables. */
     static String path(String pattern, String tenant) {
         return pattern.replace("{tenant}", tenant).replace("{deployment}", "echo").replace("{key}", "key_none")
-                .replace("{period}", "2020-03").replaceAll("\\{\\*\\w+}", "echo").replace("/**", "/x");
+                .replace("{period}", "2020-03").replaceAll("\\{\\*\\w+}", "echo").replace("/**", "/x")
+                .replaceAll("\\{\\w+}", "x");
     }
 
     private void expect(List<String> failures, RouteTable.Route route, String method, String path, String credential,
@@ -182,7 +200,7 @@ class RouteTableEndToEndTest extends GatewayTestBase {
         try {
             return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
+            throw new java.io.UncheckedIOException(method + " " + path + (credential == null ? " without credential" : ""), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);

@@ -51,7 +51,7 @@ class UsageDeadLetterEndToEndTest extends GatewayTestBase {
 
     @Test
     void aJwtWithAVeryLongSubjectIsBilledUnderABoundedCredentialId() throws Exception {
-        String tenant = tenant("longsub");
+        String tenant = tenant("jwt-longsub"); // the issuer may name tenants "jwt-*"
         String token = ISSUER.token(Map.of("tid", tenant, "scope", "inference", "sub", "s".repeat(300)));
         assertThat(openAi(token).chat().completions().create(chat()).choices()).hasSize(1);
         assertThat(writer.awaitStored(Duration.ofSeconds(20))).isTrue();
@@ -63,7 +63,7 @@ class UsageDeadLetterEndToEndTest extends GatewayTestBase {
 
     @Test
     void aRecordTheDatabaseRefusesGoesAsideAndIsCountedWhileOtherTenantsKeepBeingRecorded() throws Exception {
-        double before = Scrape.of(baseUrl()).sum("gateway_usage_dead_letters_total", Map.of());
+        double before = Scrape.of(managementUrl()).sum("gateway_usage_dead_letters_total", Map.of());
         String refused = tenant("refused");
         String other = tenant("flowing");
         Instant now = Instant.now();
@@ -79,7 +79,7 @@ class UsageDeadLetterEndToEndTest extends GatewayTestBase {
         assertThat(one("SELECT COUNT(*) FROM usage_record WHERE tenant_id = ?", other)).isEqualTo("3");
         assertThat(one("SELECT tenant_id FROM usage_dead_letter WHERE request_id = ?", id)).isEqualTo(refused);
         assertThat(one("SELECT COUNT(*) FROM usage_record WHERE request_id = ?", id)).isEqualTo("0");
-        assertThat(Scrape.of(baseUrl()).sum("gateway_usage_dead_letters_total", Map.of())).isEqualTo(before + 1);
+        assertThat(Scrape.of(managementUrl()).sum("gateway_usage_dead_letters_total", Map.of())).isEqualTo(before + 1);
         assertThat(writer.healthy()).isTrue();
     }
 }

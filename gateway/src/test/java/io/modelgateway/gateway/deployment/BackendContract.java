@@ -3,6 +3,7 @@ package io.modelgateway.gateway.deployment;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import com.openai.client.OpenAIClient;
 import com.openai.core.http.StreamResponse;
 import com.openai.errors.BadRequestException;
 import com.openai.models.chat.completions.ChatCompletion;
@@ -19,6 +20,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
@@ -26,8 +28,9 @@ import tools.jackson.databind.JsonNode;
 /**
  * The end-to-end contract every backend kind keeps, through the gateway with openai-java: plain and streamed
  * chat (with {@code include_usage}), completions, usage that adds up and agrees between JSON and SSE,
- * {@code max_tokens} ending with {@code length}, a 400 for a bad body, and an OpenAI-shaped error event when the
- * backend fails mid-stream. Each kind runs it in a subclass naming its deployment.
+ * {@code max_tokens} ending with {@code length}, a 400 for a bad body, an OpenAI-shaped error event when the
+ * backend fails mid-stream, and the compliance contract: a blocked prompt and a parameter outside the policy's
+ * allow-list are refused before the backend, and an answer is redacted also across stream chunks. Each kind runs it in a subclass naming its deployment.
  */
 abstract class BackendContract extends FleetTestBase {
 
@@ -41,6 +44,17 @@ abstract class BackendContract extends FleetTestBase {
 
     /** Makes the backend's next stream fail after a few tokens; returns the deployment to call for it. */
     abstract String breakNextStream();
+
+    /** How many requests the backend behind {@link #deployment()} has received so far. */
+    abstract long backendRequests();
+
+    /** A fresh tenant that may use {@link #deployment()}, with {@code policy} as its compliance policy. */
+    private OpenAIClient tenantWithPolicy(String policy) {
+        String tenant = "contract-" + UUID.randomUUID().toString().substring(0, 8);
+        admin().createTenant(tenant, deployment());
+        admin().expect(200, "PUT", "/tenants/" + tenant + "/policy", policy);
+        return openAi(admin().issueKey(tenant));
+    }
 
     private ChatCompletionCreateParams chat(String prompt, long maxTokens) {
         return ChatCompletionCreateParams.builder().model(deployment()).addUserMessage(prompt)
@@ -159,6 +173,69 @@ abstract class BackendContract extends FleetTestBase {
         assertThat(error.get("type").asString()).isEqualTo("server_error");
         assertThat(error.get("message").asString()).isNotBlank();
         assertThat(error.get("code").asString()).isNotBlank();
+    }
+
+    // The compliance contract: the same policy refuses, allows and redacts the same way on every backend kind.
+
+    @Test
+    void aBlockedPromptIsRefusedAndNeverReachesTheBackend() {
+        OpenAIClient client = tenantWithPolicy(
+                "{\"rules\":[{\"id\":\"fruit\",\"type\":\"terms\",\"terms\":[\"forbidden fruit\"]}]}");
+        long before = backendRequests();
+        var e = catchThrowableOfType(BadRequestException.class,
+                () -> client.chat().completions().create(chat("the forbidden fruit again", 20)));
+        assertThat(e.statusCode()).isEqualTo(400);
+        assertThat(e.code()).hasValue("content_filter");
+        var streamed = catchThrowableOfType(BadRequestException.class, () -> {
+            try (var s = client.chat().completions().createStreaming(chat("a forbidden fruit stream", 20))) {
+                s.stream().count();
+            }
+        });
+        assertThat(streamed.code()).hasValue("content_filter");
+        var legacy = catchThrowableOfType(BadRequestException.class, () -> client.completions().create(
+                CompletionCreateParams.builder().model(deployment()).prompt("forbidden fruit").maxTokens(5).build()));
+        assertThat(legacy.code()).hasValue("content_filter");
+        assertThat(backendRequests()).as("nothing reached the backend").isEqualTo(before);
+        assertThat(client.chat().completions().create(chat("an allowed apple", 20)).choices()).hasSize(1);
+        assertThat(backendRequests()).isEqualTo(before + 1);
+    }
+
+    @Test
+    void aParameterOutsideTheAllowListIsRefusedAndNeverReachesTheBackend() {
+        OpenAIClient client = tenantWithPolicy("{\"allowed_parameters\":[\"max_completion_tokens\",\"stream\"]}");
+        long before = backendRequests();
+        var e = catchThrowableOfType(BadRequestException.class,
+                () -> client.chat().completions().create(chat("hi", 5).toBuilder().temperature(0.5).build()));
+        assertThat(e.code()).hasValue("parameter_not_allowed");
+        assertThat(e.param()).hasValue("temperature");
+        var seed = catchThrowableOfType(BadRequestException.class,
+                () -> client.chat().completions().create(chat("hi", 5).toBuilder().seed(7L).build()));
+        assertThat(seed.param()).hasValue("seed");
+        assertThat(backendRequests()).isEqualTo(before);
+        assertThat(client.chat().completions().create(chat("hi", 5)).choices()).hasSize(1);
+    }
+
+    @Test
+    void aRedactedAnswerNeverCarriesTheSensitivePartAlsoWhenItIsSplitAcrossStreamChunks() {
+        OpenAIClient client = tenantWithPolicy("{\"rules\":[{\"id\":\"sauce\",\"type\":\"terms\","
+                + "\"terms\":[\"secret sauce\"],\"action\":\"redact\",\"target\":\"completion\"}]}");
+        String prompt = "alpha beta gamma delta epsilon zeta eta theta the secret sauce recipe iota kappa lambda mu "
+                + "nu xi omicron pi rho sigma tau upsilon";
+        List<ChatCompletionChunk> chunks = new ArrayList<>();
+        try (StreamResponse<ChatCompletionChunk> s = client.chat().completions().createStreaming(chat(prompt, 50))) {
+            s.stream().forEach(chunks::add);
+        }
+        List<String> deltas = chunks.stream().flatMap(c -> c.choices().stream())
+                .map(c -> c.delta().content().orElse("")).filter(t -> !t.isEmpty()).toList();
+        assertThat(deltas).as("the answer came in several chunks").hasSizeGreaterThan(1);
+        String streamed = String.join("", deltas);
+        assertThat(streamed).doesNotContain("secret").doesNotContain("sauce")
+                .isEqualTo(chatAnswer(prompt).replace("secret sauce", "[REDACTED]"));
+        assertThat(finishReasons(chunks)).containsExactly(ChatCompletionChunk.Choice.FinishReason.STOP);
+
+        ChatCompletion whole = client.chat().completions().create(chat(prompt, 50));
+        assertThat(whole.choices().get(0).message().content())
+                .hasValue(chatAnswer(prompt).replace("secret sauce", "[REDACTED]"));
     }
 
     private HttpResponse<String> post(String body) throws Exception {

@@ -18,4 +18,9 @@ class EnsembleLayoutContractTest extends BackendContract {
         CONTRACT.failMidStream(1, 2);
         return deployment();
     }
+
+    @Override
+    long backendRequests() {
+        return CONTRACT.startedRequests();
+    }
 }

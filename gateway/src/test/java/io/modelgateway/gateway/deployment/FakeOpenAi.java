@@ -19,7 +19,7 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * A small OpenAI-compatible server on loopback (Reactor Netty), standing in for vLLM's server: chat and
  * completions, JSON or SSE; the answer echoes the prompt's words. Model {@code no-usage} never reports usage;
- * model {@code breaks} closes the connection after two chunks; model {@code slow} streams a word every 50 ms.
+ * model {@code breaks} closes the connection after two chunks; model {@code slow} streams a word every 50 ms (a whole answer takes as long).
  * Answers at most {@code max_tokens} (or {@code max_completion_tokens}) words, then finishes with {@code length}.
  * Remembers each request's headers and body, and counts streams whose client (the gateway) went away.
  */
@@ -33,6 +33,8 @@ final class FakeOpenAi implements AutoCloseable {
     final List<Received> received = java.util.Collections.synchronizedList(new ArrayList<>());
     /** Streams cut by the client's side (its connection closed or the send cancelled) before they ended. */
     final java.util.concurrent.atomic.AtomicInteger cancelledStreams = new java.util.concurrent.atomic.AtomicInteger();
+    /** Non-streamed answers of model {@code slow} the server finished and sent. */
+    final java.util.concurrent.atomic.AtomicInteger wholeAnswersSent = new java.util.concurrent.atomic.AtomicInteger();
     /**
      * Its own event loops: Reactor Netty's global ones are disposed when any Spring context in the JVM closes
      * (GracefulDrainTest closes one), which would take this server down with it.
@@ -75,8 +77,13 @@ final class FakeOpenAi implements AutoCloseable {
                 return stream(res, chat, model, words, usage && include, finish);
             }
             res.header("content-type", "application/json");
-            return res.sendString(Mono.just(whole(chat, model, String.join(" ", words), words.size(), usage, finish)))
-                    .then();
+            Mono<String> answer = Mono.just(whole(chat, model, String.join(" ", words), words.size(), usage, finish));
+            if ("slow".equals(model)) {
+                // Takes 50 ms a word, as a real server generating the whole answer before it sends it.
+                answer = answer.delayElement(Duration.ofMillis(50L * words.size()))
+                        .doOnNext(a -> wholeAnswersSent.incrementAndGet());
+            }
+            return res.sendString(answer).then();
         });
     }
 
@@ -105,10 +112,6 @@ final class FakeOpenAi implements AutoCloseable {
             return res.sendString(Flux.fromIterable(events.subList(0, 2)).delayElements(Duration.ofMillis(20)))
                     .then().then(Mono.defer(() -> Mono.error(new IllegalStateException("upstream breaks"))));
         }
-        if ("slow".equals(model)) {
-            return res.sendString(Flux.fromIterable(events).delayElements(Duration.ofMillis(50))
-                    .doOnCancel(cancelledStreams::incrementAndGet)).then();
-        }
         String last = chat ? "[{\"index\":0,\"delta\":{},\"finish_reason\":\"" + finish + "\"}]"
                 : "[{\"index\":0,\"text\":\"\",\"finish_reason\":\"" + finish + "\"}]";
         events.add(chunk(chat, model, last, null));
@@ -117,6 +120,10 @@ final class FakeOpenAi implements AutoCloseable {
                     + ",\"total_tokens\":" + (7 + words.size()) + "}"));
         }
         events.add("data: [DONE]\n\n");
+        if ("slow".equals(model)) {
+            return res.sendString(Flux.fromIterable(events).delayElements(Duration.ofMillis(50))
+                    .doOnCancel(cancelledStreams::incrementAndGet)).then();
+        }
         // Cut each event in two across writes, to show the relay reassembles events.
         List<String> pieces = new ArrayList<>();
         for (String e : events) {

@@ -50,6 +50,9 @@ public abstract class FleetTestBase extends GatewayTestBase {
     /** One slow replica whose calls the client abandons. */
     static final ModelServer CANCELS = server(new EchoSettings(Duration.ZERO, 20), false);
 
+    /** One replica taking a second before its first token, then 20 tokens per second (cancel billing). */
+    static final ModelServer HESITANT = server(new EchoSettings(Duration.ofSeconds(1), 20), false);
+
     /** One quick replica serving both layouts, for the backend contract test. */
     static final ModelServer CONTRACT = server(EchoSettings.fast(), true);
 
@@ -116,6 +119,18 @@ public abstract class FleetTestBase extends GatewayTestBase {
 
         pool(r, "cancels", List.of(CANCELS));
         deployment(r, "cancels-chat", "cancels", "echo", "vllm");
+
+        pool(r, "hesitant", List.of(HESITANT));
+        deployment(r, "hesitant-chat", "hesitant", "echo", "vllm");
+        deployment(r, "up-billed", "upstream", "slow", "auto");
+
+        // The mixed workload of the reconciliation test: priced there and used nowhere else.
+        deployment(r, "mix-triton", "contract", "echo", "auto");
+        deployment(r, "mix-slow", "cancels", "echo", "vllm");
+        deployment(r, "mix-up", "upstream", "fake-model", "auto");
+        deployment(r, "mix-up-slow", "upstream", "slow", "auto");
+        deployment(r, "mix-down", "upstream-down", "fake-model", "auto");
+        deployment(r, "mix-missing", "contract", "no-such-model", "vllm");
 
         pool(r, "contract", List.of(CONTRACT));
         deployment(r, "contract-vllm", "contract", "echo", "auto");

@@ -18,4 +18,9 @@ class HttpUpstreamContractTest extends BackendContract {
     String breakNextStream() {
         return "up-breaks";
     }
+
+    @Override
+    long backendRequests() {
+        return UPSTREAM.received.size();
+    }
 }

@@ -160,6 +160,67 @@ class HttpUpstreamEndToEndTest extends FleetTestBase {
         assertThat(UPSTREAM.last().body().get("n").asInt()).isEqualTo(2);
     }
 
+    @Test
+    void theUpstreamGetsABodyRebuiltFromValidatedAllowListedFieldsOnly() throws Exception {
+        String body = "{\"model\":\"up-chat\",\"max_completion_tokens\":5,\"max_tokens\":999999,"
+                + "\"service_tier\":\"priority\",\"store\":true,\"metadata\":{\"a\":\"b\"},\"user\":\"u-1\","
+                + "\"reasoning_effort\":\"high\",\"parallel_tool_calls\":true,\"temperature\":0.5,\"seed\":3,"
+                + "\"stop\":[\"zzz\"],\"logit_bias\":{\"42\":-5},\"stream\":true,"
+                + "\"messages\":[{\"role\":\"system\",\"content\":\"be brief\"},"
+                + "{\"role\":\"user\",\"content\":[{\"type\":\"text\",\"text\":\"one two \"},"
+                + "{\"type\":\"text\",\"text\":\"three\"}],\"name\":\"x\"}]}";
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(baseUrl() + "/v1/chat/completions"))
+                .header("Authorization", "Bearer " + KEY).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        JsonNode got = UPSTREAM.last().body();
+        assertThat(got.propertyNames()).containsExactlyInAnyOrder("model", "messages", "max_completion_tokens",
+                "temperature", "seed", "stop", "logit_bias", "stream", "stream_options");
+        assertThat(got.get("model").asString()).isEqualTo("fake-model");
+        assertThat(got.get("max_completion_tokens").asInt()).isEqualTo(5);
+        assertThat(got.get("temperature").asDouble()).isEqualTo(0.5);
+        assertThat(got.get("seed").asLong()).isEqualTo(3);
+        assertThat(got.get("stop").get(0).asString()).isEqualTo("zzz");
+        assertThat(got.get("logit_bias").get("42").asDouble()).isEqualTo(-5.0);
+        assertThat(got.get("stream_options").propertyNames()).containsExactly("include_usage");
+        assertThat(got.get("messages").toString())
+                .isEqualTo("[{\"role\":\"system\",\"content\":\"be brief\"},{\"role\":\"user\",\"content\":\"one two three\"}]");
+
+        // completions: the budget in max_tokens, the one field there
+        openAi().completions().create(CompletionCreateParams.builder().model("up-chat").prompt("a b c").maxTokens(2)
+                .user("someone").build());
+        assertThat(UPSTREAM.last().body().propertyNames()).containsExactlyInAnyOrder("model", "prompt", "max_tokens");
+        assertThat(UPSTREAM.last().body().get("max_tokens").asInt()).isEqualTo(2);
+    }
+
+    @Test
+    void nMultipliesTheTokensPerMinuteChargeAndThePolicyCap() {
+        String tenant = "n-" + java.util.UUID.randomUUID().toString().substring(0, 8);
+        admin().createTenant(tenant, "up-chat");
+        String key = admin().issueKey(tenant);
+        admin().expect(200, "PUT", "/tenants/" + tenant + "/policy", "{\"max_tokens\":12}");
+        // 12 tokens in all for 4 choices: each may take 3
+        openAi(key).chat().completions().create(chat("up-chat", "one two three four five six").toBuilder().n(4)
+                .maxCompletionTokens(10).build());
+        assertThat(UPSTREAM.last().body().get("n").asInt()).isEqualTo(4);
+        assertThat(UPSTREAM.last().body().get("max_completion_tokens").asInt()).isEqualTo(3);
+        var refused = catchThrowableOfType(com.openai.errors.BadRequestException.class, () -> openAi(key).chat()
+                .completions().create(chat("up-chat", "hi").toBuilder().n(13).build()));
+        assertThat(refused.param()).hasValue("n");
+
+        admin().expect(200, "PUT", "/tenants/" + tenant + "/policy", "{}");
+        admin().expect(200, "PUT", "/tenants/" + tenant + "/limits/up-chat", "{\"tpm\":1000}");
+        var raw = openAi(key).chat().completions().withRawResponse().create(chat("up-chat", "hi there").toBuilder()
+                .n(8).maxCompletionTokens(100).build());
+        // the whole budget (prompt + 8 × 100) was charged at admission, not one max_tokens
+        long remaining = Long.parseLong(raw.headers().values("x-ratelimit-remaining-tokens").get(0));
+        assertThat(remaining).isLessThan(1000 - 800);
+        var tooLarge = catchThrowableOfType(com.openai.errors.OpenAIServiceException.class, () -> openAi(key).chat()
+                .completions().create(chat("up-chat", "hi").toBuilder().n(11).maxCompletionTokens(100).build()));
+        assertThat(tooLarge.statusCode()).isEqualTo(400);
+        assertThat(tooLarge.code()).hasValue("tokens_exceed_limit");
+    }
+
     private List<ChatCompletionChunk> stream(ChatCompletionCreateParams params) {
         List<ChatCompletionChunk> chunks = new ArrayList<>();
         try (StreamResponse<ChatCompletionChunk> s = openAi().chat().completions().createStreaming(params)) {

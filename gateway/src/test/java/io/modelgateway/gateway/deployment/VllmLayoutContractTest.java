@@ -18,4 +18,9 @@ class VllmLayoutContractTest extends BackendContract {
         CONTRACT.failMidStream(1, 2);
         return deployment();
     }
+
+    @Override
+    long backendRequests() {
+        return CONTRACT.startedRequests();
+    }
 }

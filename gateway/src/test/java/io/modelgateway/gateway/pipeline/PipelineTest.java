@@ -44,8 +44,8 @@ class PipelineTest {
     }
 
     private static Call call() {
-        return new Call("req-1", new Caller("t1", "key-1", Set.of(), Set.of("*")), null, Operation.CHAT, false, 10,
-                100, 50, CLOCK.instant(), new HttpHeaders());
+        return new Call("req-1", new Caller("t1", "key-1", Set.of(), Set.of("*")), null, Operation.CHAT, false,
+                java.util.List.of("hi"), Set.of(), 10, 100, 1, 50, CLOCK.instant(), new HttpHeaders());
     }
 
     @Test
@@ -69,6 +69,30 @@ class PipelineTest {
         assertThatThrownBy(() -> pipeline.admit(call).block()).isSameAs(limit);
         pipeline.complete(call, new CallResult(Outcome.FAILED, CallResult.NO_USAGE, 500, null, CLOCK.instant()));
         assertThat(events).containsExactly("admit a", "admit b", "complete a refused 429");
+    }
+
+    @Test
+    void aClientLeavingDuringAdmissionReleasesTheStagesThatAdmittedIt() {
+        reactor.core.publisher.Sinks.Empty<Void> pending = reactor.core.publisher.Sinks.empty();
+        CallStage deciding = new CallStage() {
+            @Override
+            public Mono<Void> admit(Call call) {
+                events.add("admit slow");
+                return pending.asMono();
+            }
+
+            @Override
+            public void complete(Call call, CallResult result) {
+                events.add("complete slow " + result.outcome().value());
+            }
+        };
+        Pipeline pipeline = new Pipeline(List.of(new Recording("a", null), deciding, new Recording("c", null)),
+                CLOCK);
+        Call call = call();
+        reactor.core.Disposable admission = pipeline.admit(call).subscribe();
+        admission.dispose(); // the client went away while the second stage was still deciding
+        pipeline.complete(call, new CallResult(Outcome.FAILED, CallResult.NO_USAGE, 500, null, CLOCK.instant()));
+        assertThat(events).containsExactly("admit a", "admit slow", "complete a refused 499");
     }
 
     @Test

@@ -67,6 +67,13 @@ final class GenerationAttempt implements GenerationListener {
     }
 
     @Override
+    public void onPromptTokens(int promptTokens) {
+        if (!over.get() && !generation.ended()) {
+            generation.listener.onPromptTokens(promptTokens);
+        }
+    }
+
+    @Override
     public void onDelta(String text, int outputTokens) {
         if (over.get() || !generation.delivering()) {
             return;

@@ -33,6 +33,7 @@ public final class GenerationStream extends ClientCall.Listener<ModelStreamInfer
     private int outputTokens; // guarded by this
     private boolean outputCounted = true; // guarded by this
     private String finishReason;
+    private boolean promptReported; // responses of one call arrive one at a time
 
     public GenerationStream(GenerationRequest request, GenerationListener listener, TokenCounter counter,
             ClientCall<ModelInferRequest, ModelStreamInferResponse> call) {
@@ -72,6 +73,10 @@ public final class GenerationStream extends ClientCall.Listener<ModelStreamInfer
             finishReason = d.finishReason();
         }
         int n = count(d);
+        if (d.inputTokens() >= 0 && !promptReported) {
+            promptReported = true;
+            listener.onPromptTokens(d.inputTokens());
+        }
         if (!d.text().isEmpty()) {
             listener.onDelta(d.text(), n);
         }

@@ -36,8 +36,10 @@ public final class BillingProbe implements AutoCloseable {
                 Duration.ofMillis(200), Duration.ofSeconds(2), commitWindow)).start();
         ledger = new Ledger(db, "usd");
         credits = new Credits(ledger, new PriceStore(db), writer, jdbc, Clock.systemUTC(), Duration.ofMinutes(15));
-        credits.use(initial -> redisUrl.isBlank() ? new LocalCreditBuckets(initial)
-                : new RedisCreditBuckets(redisUrl, keyPrefix, initial));
+        credits.use(initial -> redisUrl.isBlank()
+                ? new LocalCreditAccounts(initial, Clock.systemUTC(), Duration.ofMinutes(30))
+                : new RedisCreditAccounts(redisUrl, keyPrefix, initial, Clock.systemUTC(), Duration.ofMillis(500),
+                        Duration.ofMinutes(30), Duration.ofMillis(250)));
         creditStage = new CreditStage(credits, false);
         usageStage = new UsageStage(writer, credits);
     }

@@ -151,12 +151,13 @@ final class BillingAdmin {
                     money(v, "credits", b.credits());
                     money(v, "usage", b.usage());
                     money(v, "balance", b.balance());
-                    money(v, "held", credits.held(tenant));
                     if (!b.account()) {
+                        money(v, "held", 0);
                         return respond(HttpStatus.OK, v);
                     }
-                    return Mono.fromFuture(() -> credits.available(tenant)).flatMap(available -> {
-                        money(v, "available", available);
+                    return Mono.fromFuture(() -> credits.account(tenant)).flatMap(account -> {
+                        money(v, "held", account.held());
+                        money(v, "available", account.available());
                         return respond(HttpStatus.OK, v);
                     });
                 });

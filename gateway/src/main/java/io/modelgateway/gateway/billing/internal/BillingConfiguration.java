@@ -18,6 +18,7 @@ import io.modelgateway.gateway.metrics.MetricsProperties;
 import io.modelgateway.gateway.tenancy.Tenancy;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import javax.sql.DataSource;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
@@ -64,9 +65,14 @@ public class BillingConfiguration {
     Credits credits(Ledger ledger, PriceStore prices, UsageWriter writer, Scheduler billingJdbcScheduler, Clock clock,
             BillingProperties p) {
         Credits credits = new Credits(ledger, prices, writer, billingJdbcScheduler, clock, p.holdTimeout());
+        Duration settledFor = p.holdTimeout().multipliedBy(2);
         credits.use(initial -> p.redisUrl().isBlank()
-                ? new LocalCreditBuckets(initial)
-                : new RedisCreditBuckets(p.redisUrl(), p.redisKeyPrefix(), initial));
+                ? new LocalCreditAccounts(initial, clock, settledFor)
+                : new RedisCreditAccounts(p.redisUrl(), p.redisKeyPrefix(), initial, clock, p.redisTimeout(),
+                        settledFor, Duration.ofMillis(250)));
+        // every replica's usage reaches the ledger within a few flush intervals of a quiet account
+        Duration settle = p.flushInterval().multipliedBy(5);
+        credits.settle(settle.compareTo(Duration.ofSeconds(1)) < 0 ? Duration.ofSeconds(1) : settle);
         return credits;
     }
 
@@ -94,12 +100,19 @@ public class BillingConfiguration {
         registry.ifAvailable(r -> {
             credits.meters(new CreditMeters(r, metrics.maxTenantLabels()));
             Gauge.builder(MetricNames.LEDGER_DRIFT, credits, Credits::drift)
-                    .description("Credit buckets vs the ledger: absolute difference found by the last check")
+                    .description("Credit accounts vs the ledger: absolute difference found by the last check")
                     .register(r);
             Gauge.builder(MetricNames.CREDIT_HOLDS_ACTIVE, credits, Credits::openHolds)
                     .description("Credit holds open on this replica").register(r);
             FunctionCounter.builder(MetricNames.CREDIT_HOLDS_EXPIRED, credits, Credits::expiredHolds)
                     .description("Credit holds released because they outlived their request").register(r);
+            if (credits.accounts() instanceof RedisCreditAccounts redis) {
+                FunctionCounter.builder(MetricNames.CREDIT_ACCOUNT_FAILURES, redis, RedisCreditAccounts::failures)
+                        .description("Redis commands of the credit accounts that failed (retried or refused)")
+                        .register(r);
+                Gauge.builder(MetricNames.CREDIT_ACCOUNT_QUEUED, redis, RedisCreditAccounts::queued)
+                        .description("Captures, releases and postings waiting for Redis").register(r);
+            }
             Gauge.builder(MetricNames.USAGE_QUEUE_SIZE, writer, UsageWriter::queued)
                     .description("Usage records waiting in memory for the batch writer").register(r);
             Gauge.builder(MetricNames.USAGE_SPOOL_SIZE, writer, UsageWriter::spooledBatches)

@@ -14,7 +14,7 @@ import reactor.core.publisher.Mono;
  * rest released. A deployment without a price is free. A tenant without a credit account is served without
  * holds, or refused when credits are required.
  */
-@Order(300)
+@Order(io.modelgateway.gateway.pipeline.StageOrder.CREDITS)
 public final class CreditStage implements CallStage {
 
     /** The price version in force when the call was admitted (read by the usage stage too). */

@@ -15,6 +15,7 @@ import io.modelgateway.gateway.pipeline.Outcome;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -23,7 +24,6 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,8 +32,8 @@ import reactor.core.scheduler.Scheduler;
 
 /**
  * Compute credits on the request path: prices and accounts from memory, holds taken atomically from the
- * tenant's bucket, settled with the real cost. The ledger (through {@link #check}) reloads prices and
- * accounts, expires grants and stale holds, and compares every bucket with what the ledger says.
+ * tenant's account ({@link CreditAccounts}), captured with the real cost. The ledger (through {@link #check})
+ * reloads prices and accounts, expires grants and compares every account with what the ledger says.
  */
 final class Credits {
 
@@ -47,10 +47,12 @@ final class Credits {
     private final Clock clock;
     private final Duration holdTimeout;
     private final Map<String, Boolean> accounts = new ConcurrentHashMap<>();
+    private final Map<String, Long> drifts = new ConcurrentHashMap<>();
     private final AtomicLong drift = new AtomicLong();
-    private final LongAdder expiredHolds = new LongAdder();
+    private final AtomicLong checks = new AtomicLong();
+    private volatile Duration settle = Duration.ofSeconds(2);
     private volatile PriceBook prices = PriceBook.empty();
-    private CreditBuckets buckets;
+    private CreditAccounts creditAccounts;
     private CreditMeters meters = CreditMeters.NONE;
 
     Credits(Ledger ledger, PriceStore priceStore, UsageWriter writer, Scheduler jdbc, Clock clock,
@@ -67,17 +69,24 @@ final class Credits {
         this.meters = meters;
     }
 
-    void use(Function<Function<String, CompletableFuture<Long>>, CreditBuckets> factory) {
-        this.buckets = factory.apply(this::initialAvailable);
+    /** Builds the accounts; they build a missing account with {@link #initialBalance}. */
+    void use(Function<Function<String, CompletableFuture<Long>>, CreditAccounts> factory) {
+        this.creditAccounts = factory.apply(this::initialBalance);
     }
 
-    /** What a missing bucket starts with: the ledger's balance less unstored usage and this replica's holds. */
-    CompletableFuture<Long> initialAvailable(String tenant) {
-        return Mono.fromCallable(() -> {
-            long available = ledger.balance(tenant).balance() - writer.pendingCost(tenant) - holds.total(tenant);
-            log.info("credit bucket of tenant '{}' built from the ledger: {} micro-units available", tenant, available);
-            return available;
-        }).subscribeOn(jdbc).toFuture();
+    /** How long an account must be quiet before the drift check compares it with the ledger. */
+    void settle(Duration settle) {
+        this.settle = settle;
+    }
+
+    CreditAccounts accounts() {
+        return creditAccounts;
+    }
+
+    /** What a missing account starts with: the ledger's balance less the usage this replica has not stored yet. */
+    CompletableFuture<Long> initialBalance(String tenant) {
+        return Mono.fromCallable(() -> ledger.balance(tenant).balance() - writer.pendingCost(tenant))
+                .subscribeOn(jdbc).toFuture();
     }
 
     Optional<Price> price(Call call) {
@@ -101,33 +110,40 @@ final class Credits {
     /**
      * Holds the most the call can cost; lowers its {@code max_tokens} to what the tenant can afford when the
      * balance cannot cover that; refuses with 429 {@code insufficient_quota} when not even one output token
-     * (for embeddings: the input) fits.
+     * (for embeddings: the input) fits, and with 503 {@code billing_unavailable} when the account cannot be
+     * reached. A call that costs nothing at most holds nothing and always passes. A call abandoned while its
+     * hold is being taken releases it.
      */
     Mono<Hold> hold(Call call, Price price) {
         String tenant = call.tenant();
+        String id = call.requestId();
         int prompt = call.promptTokens();
-        long most = price.cost(Tokens.of(prompt, call.maxTokens()));
-        long least = price.cost(Tokens.of(prompt, call.operation() == Operation.EMBEDDINGS ? 0 : 1));
-        return Mono.fromFuture(() -> buckets.takeUpTo(tenant, most)).flatMap(taken -> {
-            if (taken < least) {
-                if (taken > 0) {
-                    buckets.give(tenant, taken);
-                }
-                meters.hold(tenant, CreditMeters.HoldResult.REFUSED);
-                return Mono.error(ApiException.insufficientQuota());
-            }
-            long held = taken;
-            meters.hold(tenant, taken < most ? CreditMeters.HoldResult.LOWERED : CreditMeters.HoldResult.HELD);
-            if (taken < most) {
-                long output = price.affordableOutput(prompt, taken);
-                call.limitMaxTokens((int) Math.max(1, Math.min(output, Integer.MAX_VALUE)));
-                held = price.cost(Tokens.of(prompt, call.maxTokens()));
-                if (taken > held) {
-                    buckets.give(tenant, taken - held);
-                }
-            }
-            return Mono.just(holds.open(tenant, call.requestId(), held, clock.instant().plus(holdTimeout)));
-        });
+        long most = price.cost(Tokens.of(prompt, call.outputBudget())); // max_tokens × n (or best_of)
+        long least = Math.min(most, price.cost(Tokens.of(prompt, call.operation() == Operation.EMBEDDINGS ? 0 : call.choices())));
+        Instant deadline = clock.instant().plus(holdTimeout);
+        return Mono.fromFuture(() -> creditAccounts.hold(tenant, id, most, least, deadline), true)
+                .onErrorMap(e -> !(e instanceof ApiException), e -> ApiException.billingUnavailable())
+                .flatMap(taken -> {
+                    if (taken.refused()) {
+                        meters.hold(tenant, CreditMeters.HoldResult.REFUSED);
+                        return Mono.error(ApiException.insufficientQuota());
+                    }
+                    long held = taken.amount();
+                    meters.hold(tenant, held < most ? CreditMeters.HoldResult.LOWERED : CreditMeters.HoldResult.HELD);
+                    if (held < most) {
+                        long output = price.affordableOutput(prompt, held) / call.choices();
+                        call.limitMaxTokens((int) Math.max(1, Math.min(output, Integer.MAX_VALUE)));
+                        long needed = price.cost(Tokens.of(prompt, call.outputBudget()));
+                        if (needed < held) {
+                            held = needed;
+                            creditAccounts.resize(tenant, id, held);
+                        }
+                    }
+                    Hold h = new Hold(tenant, id, held, taken.epoch(), deadline);
+                    holds.add(h);
+                    return Mono.just(h);
+                })
+                .doOnCancel(() -> creditAccounts.capture(tenant, id, CreditAccounts.ANY_EPOCH, 0));
     }
 
     /** The real cost of a call that ended: nothing for a call that failed before any answer. */
@@ -138,58 +154,50 @@ final class Credits {
         return price.cost(Tokens.of(result.usage().promptTokens(), result.usage().completionTokens()));
     }
 
-    /** Captures the real cost and releases the rest (or charges it, when the hold had expired). */
+    /**
+     * Captures the real cost and releases the rest, once (when the hold expired meanwhile, the cost is
+     * debited all the same). The account applies it, retrying while it cannot be reached.
+     */
     void settle(Hold hold, long cost) {
-        meters.captured(hold.tenant, cost);
         if (holds.close(hold)) {
-            long rest = hold.amount - cost;
-            if (rest > 0) {
-                buckets.give(hold.tenant, rest);
-            } else if (rest < 0) {
-                buckets.charge(hold.tenant, -rest);
-            }
-        } else if (cost > 0) {
-            buckets.charge(hold.tenant, cost);
+            meters.captured(hold.tenant, cost);
+            creditAccounts.capture(hold.tenant, hold.requestId, hold.epoch, cost);
         }
     }
 
     /** Charges a cost that no hold covered (a blocked prompt the policy bills), for tenants with an account. */
-    void chargeUnheld(String tenant, long cost) {
+    void chargeUnheld(String tenant, String requestId, long cost) {
         if (cost > 0 && Boolean.TRUE.equals(accounts.get(tenant))) {
-            buckets.charge(tenant, cost);
+            creditAccounts.capture(tenant, "unheld:" + requestId, CreditAccounts.ANY_EPOCH, cost);
             meters.captured(tenant, cost);
         }
     }
 
-    /** Makes sure the tenant's bucket exists before a ledger entry is posted (so it is not counted twice). */
+    /**
+     * Makes sure the tenant's account exists before a ledger entry is posted (so an account built from the
+     * ledger later does not count it twice). Never fails: when the account cannot be reached, the entry is
+     * applied once it can (or is in the ledger an account is built from).
+     */
     CompletableFuture<Long> prepare(String tenant) {
-        return buckets.available(tenant);
+        return creditAccounts.read(tenant).handle((s, e) -> s == null ? null : s.available());
     }
 
-    /** A new credit entry reaches the tenant's bucket. */
-    void posted(CreditEntry e) {
+    /** A new credit entry reaches the tenant's account (once, however often this is called). */
+    CompletableFuture<Void> posted(CreditEntry e) {
         accounts.put(e.tenant(), true);
-        if (e.amountMicros() > 0) {
-            buckets.give(e.tenant(), e.amountMicros());
-        } else if (e.amountMicros() < 0) {
-            buckets.charge(e.tenant(), -e.amountMicros());
-        }
+        return creditAccounts.post(e.tenant(), "entry:" + e.id(), e.amountMicros());
+    }
+
+    /** The tenant's account now (503 {@code billing_unavailable} when it cannot be reached). */
+    CompletableFuture<CreditAccounts.Snapshot> account(String tenant) {
+        return creditAccounts.read(tenant).exceptionallyCompose(e -> {
+            log.warn("credit account of tenant '{}' could not be read: {}", tenant, e.toString());
+            return CompletableFuture.failedFuture(ApiException.billingUnavailable());
+        });
     }
 
     CompletableFuture<Long> available(String tenant) {
-        return buckets.available(tenant);
-    }
-
-    Holds holdsForTest() {
-        return holds;
-    }
-
-    void charge(String tenant, long amount) {
-        buckets.charge(tenant, amount).join();
-    }
-
-    long held(String tenant) {
-        return holds.total(tenant);
+        return account(tenant).thenApply(CreditAccounts.Snapshot::available);
     }
 
     void reloadPrices() throws SQLException {
@@ -208,44 +216,59 @@ final class Credits {
                         expiry.tenant(), -expiry.amountMicros());
                 posted(expiry);
             }
-            expireHolds();
+            holds.forgetExpired(clock.instant());
             measureDrift(known);
         } catch (SQLException | RuntimeException e) {
             log.warn("credit check failed: {}", e.toString());
+        } finally {
+            checks.incrementAndGet();
         }
     }
 
-    void expireHolds() {
-        for (Hold h : holds.expire(clock.instant())) {
-            expiredHolds.increment();
-            log.warn("credit hold of request {} (tenant '{}', {} micro-units) outlived its request; released",
-                    h.requestId, h.tenant, h.amount);
-            buckets.give(h.tenant, h.amount);
-        }
-    }
-
+    /**
+     * Compares each account that has been quiet for the settle time (no hold, capture or posting on any
+     * replica, so every replica's usage of it has had time to reach the ledger) with the ledger:
+     * {@code balance = ledger balance - usage this replica has not stored yet}. An account that changed
+     * meanwhile is compared at a later check; its last difference stands until then.
+     */
     private void measureDrift(Set<String> tenants) throws SQLException {
-        long total = 0;
         for (String tenant : tenants) {
-            long expected = ledger.balance(tenant).balance() - writer.pendingCost(tenant) - holds.total(tenant);
-            long actual = buckets.available(tenant).join();
-            meters.balance(tenant, actual);
-            long d = actual - Math.max(0, expected);
-            if (d != 0) {
-                log.warn("credit drift for tenant '{}': bucket {} vs ledger {} ({} micro-units)", tenant, actual,
-                        expected, d);
+            CreditAccounts.Snapshot before = creditAccounts.peek(tenant).join();
+            if (before == null) {
+                drifts.remove(tenant);
+                continue;
             }
-            total += Math.abs(d);
+            meters.balance(tenant, before.available());
+            if (clock.millis() - before.changedAt() < settle.toMillis()) {
+                continue;
+            }
+            long expected = ledger.balance(tenant).balance() - writer.pendingCost(tenant);
+            CreditAccounts.Snapshot after = creditAccounts.peek(tenant).join();
+            if (after == null || after.version() != before.version()) {
+                continue;
+            }
+            long d = after.balance() - expected;
+            if (d != 0) {
+                log.warn("credit drift for tenant '{}': account balance {} vs ledger {} ({} micro-units)", tenant,
+                        after.balance(), expected, d);
+            }
+            drifts.put(tenant, Math.abs(d));
         }
-        drift.set(total);
+        drifts.keySet().retainAll(tenants);
+        drift.set(drifts.values().stream().mapToLong(Long::longValue).sum());
     }
 
     long drift() {
         return drift.get();
     }
 
+    /** How many periodic checks ran (tests wait for one). */
+    long checks() {
+        return checks.get();
+    }
+
     long expiredHolds() {
-        return expiredHolds.sum();
+        return creditAccounts.expiredHolds();
     }
 
     int openHolds() {
@@ -257,8 +280,8 @@ final class Credits {
     }
 
     void close() {
-        if (buckets != null) {
-            buckets.close();
+        if (creditAccounts != null) {
+            creditAccounts.close();
         }
     }
 }

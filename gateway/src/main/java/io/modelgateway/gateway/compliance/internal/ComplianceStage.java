@@ -29,8 +29,7 @@ import reactor.core.scheduler.Schedulers;
  */
 final class ComplianceStage implements CallStage, Ordered {
 
-    /** Before quotas and credits. */
-    static final int ORDER = 100;
+    static final int ORDER = io.modelgateway.gateway.pipeline.StageOrder.COMPLIANCE;
 
     static final int LARGE_PROMPT = 64 * 1024;
     private static final int MAX_AUDIT_TEXT = 200;
@@ -106,17 +105,25 @@ final class ComplianceStage implements CallStage, Ordered {
         maxTokens(call, p);
     }
 
+    /** The policy's token cap covers the whole output: {@code max_tokens × n} (or {@code best_of}). */
     private static void maxTokens(Call call, EffectivePolicy p) {
-        if (p.maxTokens() == null || call.operation() == Operation.EMBEDDINGS || call.maxTokens() <= p.maxTokens()) {
+        if (p.maxTokens() == null || call.operation() == Operation.EMBEDDINGS || call.outputBudget() <= p.maxTokens()) {
             return;
         }
         String asked = call.parameters().contains("max_completion_tokens") ? "max_completion_tokens"
                 : call.parameters().contains("max_tokens") ? "max_tokens" : null;
+        long perChoice = p.maxTokens() / call.choices();
+        if (perChoice < 1) {
+            throw ApiException.invalid(call.parameters().contains("best_of") ? "best_of" : "n", "max_tokens_too_large",
+                    call.choices() + " choices need at least " + call.choices() + " tokens; your organization's "
+                            + "policy allows at most " + p.maxTokens() + ".");
+        }
         if (p.refuseOverMaxTokens() && asked != null) {
             throw ApiException.invalid(asked, "max_tokens_too_large", asked + " is " + call.maxTokens()
-                    + "; your organization's policy allows at most " + p.maxTokens() + ".");
+                    + (call.choices() > 1 ? " for each of " + call.choices() + " choices" : "")
+                    + "; your organization's policy allows at most " + p.maxTokens() + " in all.");
         }
-        call.limitMaxTokens(p.maxTokens());
+        call.limitMaxTokens((int) perChoice);
     }
 
     private void content(Call call, EffectivePolicy p) {
@@ -126,6 +133,12 @@ final class ComplianceStage implements CallStage, Ordered {
             prompt(call, p);
         }
         if (rules.covers(RuleTarget.COMPLETION) && call.operation() != Operation.EMBEDDINGS) {
+            if (call.choices() > 1) {
+                refused("parameter_not_allowed");
+                throw ApiException.invalid(call.parameters().contains("best_of") ? "best_of" : "n",
+                        "parameter_not_allowed", "Several choices cannot be generated under your organization's "
+                                + "output content rules; send n = 1.");
+            }
             call.filterOutput(new StreamFilter(rules, p.window(),
                     (m, text, side) -> hit(call, p, m, text, side)));
         }

@@ -26,7 +26,7 @@ import org.springframework.stereotype.Component;
  * (policy, quotas, credits) refused. Meters are cached per tag set: a call costs a few map reads.
  */
 @Component
-@Order(0)
+@Order(io.modelgateway.gateway.pipeline.StageOrder.METRICS)
 public class MetricsStage implements CallStage {
 
     private static final Operation[] OPERATIONS = Operation.values();

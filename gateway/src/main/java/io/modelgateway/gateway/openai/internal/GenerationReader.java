@@ -8,6 +8,7 @@ import io.modelgateway.gateway.error.ApiException;
 import io.modelgateway.inference.ChatMessage;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -56,7 +57,7 @@ public final class GenerationReader {
             max = Fields.integer(body, "max_tokens", 1, Integer.MAX_VALUE);
             maxParam = "max_tokens";
         }
-        return generation(true, body, d, prompt, max, maxParam);
+        return generation(true, body, d, prompt, messages, max, maxParam, 1);
     }
 
     public Generation completion(JsonNode body, String pathDeployment, Caller caller) {
@@ -68,18 +69,18 @@ public final class GenerationReader {
             throw ApiException.unsupported("echo", "'echo' is not supported by this deployment.");
         }
         Integer bestOf = Fields.integer(body, "best_of", 1, 20);
-        if (bestOf != null && bestOf > 1) {
+        if (bestOf != null && bestOf > 1 && !d.proxied()) {
             throw ApiException.unsupported("best_of", "'best_of' greater than 1 is not supported by this deployment.");
         }
         if (Fields.get(body, "suffix") != null) {
             throw ApiException.unsupported("suffix", "'suffix' is not supported by this deployment.");
         }
         Integer max = Fields.integer(body, "max_tokens", 1, Integer.MAX_VALUE);
-        return generation(false, body, d, prompt, max, "max_tokens");
+        return generation(false, body, d, prompt, List.of(), max, "max_tokens", bestOf == null ? 1 : bestOf);
     }
 
-    private Generation generation(boolean chat, JsonNode body, Deployment d, String prompt, Integer max,
-            String maxParam) {
+    private Generation generation(boolean chat, JsonNode body, Deployment d, String prompt,
+            List<ChatMessage> messages, Integer max, String maxParam, int bestOf) {
         int maxTokens = max == null ? d.defaultMaxTokens() : max;
         if (maxTokens > d.maxTokensLimit()) {
             throw ApiException.invalid(maxParam, "invalid_value", maxParam + " is too large: " + maxTokens
@@ -94,8 +95,13 @@ public final class GenerationReader {
             throw ApiException.unsupported(p, "n".equals(p) ? "'n' greater than 1 is not supported by this deployment."
                     : "'" + p + "' is not supported by this deployment.");
         });
-        return new Generation(chat, d, prompt, maxTokens, stream, includeUsage, sampling,
-                Set.copyOf(body.propertyNames()));
+        Map<String, Object> shaping = shaping(chat, body, bestOf);
+        int n = (Integer) shaping.getOrDefault("n", 1);
+        if (bestOf > 1 && bestOf < n) {
+            throw ApiException.invalid("best_of", "invalid_value", "'best_of' must be greater than or equal to 'n'.");
+        }
+        return new Generation(chat, d, prompt, messages, maxTokens, maxParam, Math.max(n, bestOf), stream,
+                includeUsage, sampling, shaping, Set.copyOf(body.propertyNames()));
     }
 
     private Deployment deployment(JsonNode body, String pathDeployment, Caller caller) {
@@ -240,6 +246,45 @@ public final class GenerationReader {
         JsonNode bias = Fields.get(body, "logit_bias");
         if (bias != null && !(bias.isObject() && bias.isEmpty())) {
             out.add("logit_bias");
+        }
+        return out;
+    }
+
+    /**
+     * The answer-shaping parameters as validated values, for an HTTP upstream (a Triton deployment refused
+     * them above unless they are at their defaults).
+     */
+    private static Map<String, Object> shaping(boolean chat, JsonNode body, int bestOf) {
+        Map<String, Object> out = new LinkedHashMap<>(4);
+        put(out, "n", Fields.integer(body, "n", 1, 128));
+        if (bestOf > 1) {
+            out.put("best_of", bestOf);
+        }
+        JsonNode logprobs = Fields.get(body, "logprobs");
+        if (logprobs != null) {
+            out.put("logprobs", chat ? Fields.bool(body, "logprobs") : Fields.integer(body, "logprobs", 0, 5));
+        }
+        if (chat) {
+            put(out, "top_logprobs", Fields.integer(body, "top_logprobs", 0, 20));
+        }
+        JsonNode bias = Fields.get(body, "logit_bias");
+        if (bias != null) {
+            if (!bias.isObject() || bias.size() > 300) {
+                throw Fields.typeError("logit_bias", "an object of at most 300 token ids", bias);
+            }
+            Map<String, Double> biases = new LinkedHashMap<>();
+            for (String token : bias.propertyNames()) {
+                if (!token.matches("[0-9]{1,9}")) {
+                    throw ApiException.invalid("logit_bias", "invalid_value", "Invalid 'logit_bias': '" + token
+                            + "' is not a token id.");
+                }
+                Double value = Fields.number(bias, token, -100, 100);
+                if (value == null) {
+                    throw Fields.typeError("logit_bias", "an object of numbers", bias);
+                }
+                biases.put(token, value);
+            }
+            out.put("logit_bias", biases);
         }
         return out;
     }

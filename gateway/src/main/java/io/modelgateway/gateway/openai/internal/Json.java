@@ -40,6 +40,11 @@ public final class Json {
         }
     }
 
+    /** A plain value (maps, lists, strings, numbers) as a JSON tree. */
+    public static JsonNode tree(Object value) {
+        return MAPPER.valueToTree(value);
+    }
+
     public static byte[] write(Consumer<JsonGenerator> writer) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(512);
         try (JsonGenerator g = MAPPER.createGenerator(out)) {

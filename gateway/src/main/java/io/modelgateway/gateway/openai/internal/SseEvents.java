@@ -21,6 +21,15 @@ public final class SseEvents {
         }
     }
 
+    /** One {@code data:} event of a JSON payload (which has no line breaks). */
+    public static byte[] data(byte[] json) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(json.length + 8);
+        out.writeBytes("data: ".getBytes(StandardCharsets.US_ASCII));
+        out.writeBytes(json);
+        out.writeBytes("\n\n".getBytes(StandardCharsets.US_ASCII));
+        return out.toByteArray();
+    }
+
     private final ByteArrayOutputStream partial = new ByteArrayOutputStream(256);
     private final List<String> lines = new ArrayList<>(4);
 

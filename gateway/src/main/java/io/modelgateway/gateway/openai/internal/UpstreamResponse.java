@@ -3,12 +3,14 @@ package io.modelgateway.gateway.openai.internal;
 import io.modelgateway.gateway.error.ApiException;
 import io.modelgateway.gateway.error.OpenAiErrors;
 import io.modelgateway.gateway.pipeline.Call;
+import io.modelgateway.gateway.pipeline.OutputFilter;
 import io.modelgateway.gateway.pipeline.UsageTracker;
 import io.modelgateway.inference.InferenceException;
 import io.modelgateway.inference.TokenUsage;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.TimeoutException;
 import org.reactivestreams.Publisher;
 import org.springframework.core.io.buffer.DataBuffer;
@@ -21,6 +23,7 @@ import org.springframework.http.server.reactive.ServerHttpResponseDecorator;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * The client's response while Spring Cloud Gateway relays an upstream's answer into it: reads the usage (the
@@ -37,29 +40,44 @@ public final class UpstreamResponse extends ServerHttpResponseDecorator {
     private final UsageTracker tracker;
     private final boolean includeUsage;
     private final Duration idleTimeout;
+    private final Duration requestTimeout;
     private final HttpHeaders ours;
+    private volatile boolean clientGone;
 
     public UpstreamResponse(ServerHttpResponse delegate, Call call, UsageTracker tracker, boolean includeUsage,
-            Duration idleTimeout) {
+            Duration idleTimeout, Duration requestTimeout) {
         super(delegate);
         this.call = call;
         this.tracker = tracker;
         this.includeUsage = includeUsage;
         this.idleTimeout = idleTimeout;
+        this.requestTimeout = requestTimeout;
         this.ours = new HttpHeaders();
         delegate.getHeaders().forEach(this.ours::put);
+    }
+
+    /**
+     * The client went away while a non-streamed answer was on its way: the answer is still read to its usage
+     * (bounded by the deployment's request timeout) and the call billed with it, as cut short.
+     */
+    public void clientGone() {
+        clientGone = true;
     }
 
     @Override
     public Mono<Void> writeWith(Publisher<? extends DataBuffer> body) {
         restoreHeaders();
-        return DataBufferUtils.join(body).defaultIfEmpty(bufferFactory().wrap(new byte[0])).flatMap(joined -> {
-            byte[] bytes = new byte[joined.readableByteCount()];
-            joined.read(bytes);
-            DataBufferUtils.release(joined);
-            byte[] out = whole(bytes);
-            return super.writeWith(Mono.just(bufferFactory().wrap(out)));
-        }).doOnSuccess(v -> tracker.completed()).doOnCancel(tracker::cancelled);
+        return DataBufferUtils.join(body).timeout(requestTimeout)
+                .defaultIfEmpty(bufferFactory().wrap(new byte[0])).flatMap(joined -> {
+                    byte[] bytes = new byte[joined.readableByteCount()];
+                    joined.read(bytes);
+                    DataBufferUtils.release(joined);
+                    byte[] out = whole(bytes);
+                    getHeaders().setContentLength(out.length);
+                    Mono<Void> recorded = clientGone ? Mono.fromRunnable(tracker::cancelled) : tracker.complete();
+                    return recorded.then(super.writeWith(Mono.just(bufferFactory().wrap(out)))); // durable first
+                })
+                .doOnError(e -> tracker.failed(e, false));
     }
 
     private byte[] whole(byte[] bytes) {
@@ -79,10 +97,34 @@ public final class UpstreamResponse extends ServerHttpResponseDecorator {
         try {
             JsonNode json = Json.parse(bytes);
             tracker.finished(UpstreamUsage.ofWhole(json, call.promptTokens(), call.deployment().tokens()));
-            return bytes;
+            return filtered(json, bytes);
         } catch (ApiException e) {
             return fail(ApiException.of(HttpStatus.BAD_GATEWAY, "server_error", null, "backend_error",
                     "The model backend sent an answer that is not JSON."), HttpStatus.BAD_GATEWAY);
+        }
+    }
+
+    /** The answer with its text passed through the call's output filter (content rules); unchanged without. */
+    private byte[] filtered(JsonNode json, byte[] bytes) {
+        OutputFilter filter = call.outputFilter();
+        if (filter == OutputFilter.NONE || !(UpstreamUsage.firstChoice(json) instanceof ObjectNode choice)) {
+            return bytes;
+        }
+        String text = UpstreamUsage.choiceText(choice);
+        String out = filter.accept(text);
+        out = filter.stopped() ? out : out + filter.finish();
+        UpstreamUsage.replaceText(choice, out);
+        if (filter.stopped()) {
+            choice.put("finish_reason", "content_filter");
+        }
+        annotate(choice, filter);
+        return Json.write(g -> g.writeTree(json));
+    }
+
+    private static void annotate(ObjectNode choice, OutputFilter filter) {
+        Map<String, Object> results = filter.results();
+        if (results != null) {
+            choice.set("content_filter_results", Json.tree(results));
         }
     }
 
@@ -102,18 +144,27 @@ public final class UpstreamResponse extends ServerHttpResponseDecorator {
                 .concatMap(Flux::from)
                 .timeout(idleTimeout)
                 .concatMapIterable(relay::events)
-                .concatWith(Mono.fromRunnable(relay::ended))
+                .takeUntil(b -> relay.stopped) // a content rule stopped the answer: the upstream is cancelled
+                .concatWith(Mono.defer(relay::ended))
                 .onErrorResume(relay::broke)
                 .doOnCancel(tracker::cancelled);
         return super.writeAndFlushWith(events.map(b -> Mono.just(bufferFactory().wrap(b))));
     }
 
-    /** What the relay of one stream knows: whether anything was sent, and the upstream's usage. */
+    /**
+     * What the relay of one stream knows: whether anything was sent, and the upstream's usage. Each chunk's text
+     * passes through the call's output filter (which may hold back a bounded tail to redact a match split across
+     * chunks, released on the finish chunk); the upstream's {@code [DONE]} is replaced by the gateway's, sent
+     * once the usage record is durable.
+     */
     private final class StreamRelay {
 
         private final SseEvents splitter = new SseEvents();
+        private final OutputFilter filter = call.outputFilter();
         private volatile boolean started;
+        private volatile boolean stopped;
         private TokenUsage usage;
+        private JsonNode lastChunk;
 
         List<byte[]> events(DataBuffer buffer) {
             byte[] bytes = new byte[buffer.readableByteCount()];
@@ -123,6 +174,9 @@ public final class UpstreamResponse extends ServerHttpResponseDecorator {
         }
 
         private byte[] event(SseEvents.Event e) {
+            if (stopped || "[DONE]".equals(e.data())) {
+                return null;
+            }
             if (e.data() != null && e.data().startsWith("{")) {
                 JsonNode json = Json.parse(e.data().getBytes(java.nio.charset.StandardCharsets.UTF_8));
                 TokenUsage u = UpstreamUsage.usage(json);
@@ -136,16 +190,46 @@ public final class UpstreamResponse extends ServerHttpResponseDecorator {
                 if (!includeUsage && UpstreamUsage.usageOnly(json)) {
                     return null;
                 }
+                lastChunk = json;
+                if (filter != OutputFilter.NONE && UpstreamUsage.firstChoice(json) instanceof ObjectNode choice) {
+                    started = true;
+                    return filtered(json, choice, text);
+                }
             }
             started = true;
             return e.bytes();
         }
 
-        void ended() {
+        /** The chunk with its text filtered; on the finish chunk (or when a rule stops) the held-back rest too. */
+        private byte[] filtered(JsonNode json, ObjectNode choice, String text) {
+            String out = filter.accept(text);
+            boolean finishing = choice.hasNonNull("finish_reason");
+            if (finishing && !filter.stopped()) {
+                out += filter.finish();
+            }
+            if (filter.stopped()) {
+                stopped = true;
+                choice.put("finish_reason", "content_filter");
+            }
+            if (!out.isEmpty() || UpstreamUsage.hasText(choice)) {
+                UpstreamUsage.replaceText(choice, out);
+            }
+            if (finishing || stopped) {
+                annotate(choice, filter);
+            }
+            return SseEvents.data(Json.write(g -> g.writeTree(json)));
+        }
+
+        /** The upstream ended (or a rule stopped it): the usage chunk when the stop cut it off, then [DONE]. */
+        Mono<byte[]> ended() {
             if (usage != null) {
                 tracker.finished(usage);
             }
-            tracker.completed();
+            Flux<byte[]> usageChunk = stopped && includeUsage && lastChunk != null
+                    ? Flux.just(SseEvents.data(UpstreamUsage.usageChunk(lastChunk, tracker.usageSoFar())))
+                    : Flux.empty();
+            return usageChunk.concatWith(tracker.complete().thenReturn(GenerationWriter.DONE)).collectList()
+                    .map(UpstreamResponse::concat);
         }
 
         Flux<byte[]> broke(Throwable error) {
@@ -155,6 +239,12 @@ public final class UpstreamResponse extends ServerHttpResponseDecorator {
             tracker.failed(e, started);
             return started ? Flux.just(GenerationWriter.errorEvent(OpenAiErrors.classify(e))) : Flux.error(e);
         }
+    }
+
+    private static byte[] concat(List<byte[]> parts) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        parts.forEach(out::writeBytes);
+        return out.toByteArray();
     }
 
     /** Upstream headers must not replace the gateway's (request id, rate limits) nor leak the provider's own. */

@@ -3,6 +3,7 @@ package io.modelgateway.gateway.openai.internal;
 import io.modelgateway.inference.TokenCounter;
 import io.modelgateway.inference.TokenUsage;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
 
 /** Reads OpenAI's {@code usage} and generated text out of an upstream's answers (whole or chunk by chunk). */
 final class UpstreamUsage {
@@ -35,6 +36,58 @@ final class UpstreamUsage {
             }
         }
         return out.toString();
+    }
+
+    /** The first choice of a response or chunk, or null when it has none. */
+    static JsonNode firstChoice(JsonNode json) {
+        JsonNode choices = json.get("choices");
+        return choices != null && choices.isArray() && !choices.isEmpty() ? choices.get(0) : null;
+    }
+
+    /** The text of one choice ({@code message.content}, {@code delta.content} or {@code text}); "" when none. */
+    static String choiceText(JsonNode choice) {
+        JsonNode holder = choice.has("delta") ? choice.get("delta") : choice.get("message");
+        JsonNode text = holder != null && holder.isObject() ? holder.get("content") : choice.get("text");
+        return text != null && text.isString() ? text.asString() : "";
+    }
+
+    /** Whether the choice carries a text field at all. */
+    static boolean hasText(JsonNode choice) {
+        JsonNode holder = choice.has("delta") ? choice.get("delta") : choice.get("message");
+        return holder != null && holder.isObject() ? holder.hasNonNull("content") : choice.hasNonNull("text");
+    }
+
+    /** Replaces the choice's text (after the output filter). */
+    static void replaceText(ObjectNode choice, String text) {
+        JsonNode holder = choice.has("delta") ? choice.get("delta") : choice.get("message");
+        if (holder instanceof ObjectNode o) {
+            o.put("content", text);
+        } else {
+            choice.put("text", text);
+        }
+    }
+
+    /** A usage-only chunk in the shape of {@code like} (its id, object, created and model). */
+    static byte[] usageChunk(JsonNode like, TokenUsage usage) {
+        return Json.write(g -> {
+            g.writeStartObject();
+            for (String name : new String[] {"id", "object", "created", "model"}) {
+                if (like.has(name)) {
+                    g.writeName(name);
+                    g.writeTree(like.get(name));
+                }
+            }
+            g.writeName("choices");
+            g.writeStartArray();
+            g.writeEndArray();
+            g.writeName("usage");
+            g.writeStartObject();
+            g.writeNumberProperty("prompt_tokens", usage.promptTokens());
+            g.writeNumberProperty("completion_tokens", usage.completionTokens());
+            g.writeNumberProperty("total_tokens", usage.totalTokens());
+            g.writeEndObject();
+            g.writeEndObject();
+        });
     }
 
     /** A usage-only chunk ({@code choices: []} with {@code usage}), as {@code include_usage} adds at the end. */

@@ -20,14 +20,14 @@ import reactor.core.publisher.Mono;
 
 /**
  * Requests and tokens per minute. At admission every bucket of the call is charged at once (one round
- * trip): 1 request, and the token estimate (prompt + max_tokens; embeddings: their input). If any bucket
+ * trip): 1 request, and the token estimate (prompt + max_tokens × n; embeddings: their input). If any bucket
  * says no, what the others took is given back and the call gets a 429 with the true wait. When the call
  * ends, the token charge is corrected to the real usage; a call refused by a later stage gives back all.
  */
 @Order(QuotaStage.ORDER)
 final class QuotaStage implements CallStage {
 
-    static final int ORDER = 200;
+    static final int ORDER = io.modelgateway.gateway.pipeline.StageOrder.QUOTA;
     private static final Logger log = LoggerFactory.getLogger(QuotaStage.class);
     private static final Object KEY = QuotaStage.class;
 
@@ -83,7 +83,7 @@ final class QuotaStage implements CallStage {
 
     private static long estimate(Call call) {
         return call.operation() == Operation.EMBEDDINGS ? call.promptTokens()
-                : (long) call.promptTokens() + call.maxTokens();
+                : (long) call.promptTokens() + call.outputBudget(); // max_tokens × n
     }
 
     private static Meter tooSmall(List<Meter> meters, long estimate) {

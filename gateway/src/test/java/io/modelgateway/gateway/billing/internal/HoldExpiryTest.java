@@ -35,28 +35,29 @@ class HoldExpiryTest {
     @Test
     void aStaleHoldExpiresAndGivesItsCreditsBack() {
         Credits credits = new Credits(null, null, null, Schedulers.immediate(), clock, Duration.ofMinutes(15));
-        credits.use(f -> new LocalCreditBuckets(t -> CompletableFuture.completedFuture(100_000L)));
-        Holds holds = holdsOf(credits);
-        Hold hold = holds.open("t", "req-1", 30_000, clock.instant().plus(Duration.ofMinutes(15)));
-        credits.charge("t", 30_000);
+        credits.use(f -> new LocalCreditAccounts(t -> CompletableFuture.completedFuture(100_000L), clock,
+                Duration.ofMinutes(30)));
+        CreditAccounts accounts = credits.accounts();
+        Instant deadline = clock.instant().plus(Duration.ofMinutes(15));
+        CreditAccounts.Taken taken = accounts.hold("t", "req-1", 30_000, 0, deadline).join();
+        assertThat(taken.amount()).isEqualTo(30_000);
         assertThat(credits.available("t").join()).isEqualTo(70_000);
 
         now.set(now.get().plus(Duration.ofMinutes(14)));
-        credits.expireHolds();
         assertThat(credits.available("t").join()).isEqualTo(70_000);
-        assertThat(credits.openHolds()).isEqualTo(1);
+        assertThat(credits.expiredHolds()).isZero();
 
         now.set(now.get().plus(Duration.ofMinutes(2)));
-        credits.expireHolds();
         assertThat(credits.available("t").join()).isEqualTo(100_000);
         assertThat(credits.expiredHolds()).isEqualTo(1);
-        assertThat(credits.openHolds()).isZero();
 
-        credits.settle(hold, 12_000); // the call ended after all: its cost is charged, the hold not released twice
+        // the call ended after all: its cost is charged, the hold not released twice
+        Hold hold = new Hold("t", "req-1", 30_000, taken.epoch(), deadline);
+        credits.settle(hold, 12_000);
         assertThat(credits.available("t").join()).isEqualTo(88_000);
-    }
-
-    private static Holds holdsOf(Credits credits) {
-        return credits.holdsForTest();
+        credits.settle(hold, 12_000);
+        accounts.capture("t", "req-1", taken.epoch(), 12_000).join(); // a retried capture
+        assertThat(credits.available("t").join()).isEqualTo(88_000);
+        assertThat(accounts.read("t").join().held()).isZero();
     }
 }

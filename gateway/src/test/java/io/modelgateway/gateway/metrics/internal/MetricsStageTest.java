@@ -40,7 +40,7 @@ class MetricsStageTest {
 
     private static Call call(String tenant) {
         return new Call("req-" + tenant, new Caller(tenant, "key-1", Set.of(), Set.of("*")), ECHO, Operation.CHAT,
-                false, 10, 100, 200, T0, new HttpHeaders());
+                false, java.util.List.of("hi"), Set.of(), 10, 100, 1, 200, T0, new HttpHeaders());
     }
 
     @Test

@@ -53,6 +53,18 @@ class QuotaStageTest {
     }
 
     @Test
+    void everyChoiceOfNIsChargedAtAdmission() {
+        Call four = new Call("r", caller("k1"), deployment("chat", Kind.CHAT), Operation.CHAT, false,
+                java.util.List.of("hi"), Set.of("n"), 10, 90, 4, 0, clock.instant(), new HttpHeaders());
+        stage.admit(four).block();
+        assertThat(four.responseHeaders().getFirst("x-ratelimit-remaining-tokens")).isEqualTo("630"); // 10 + 4 × 90
+        Call twelve = new Call("r2", caller("k1"), deployment("chat", Kind.CHAT), Operation.CHAT, false,
+                java.util.List.of("hi"), Set.of("n"), 10, 90, 12, 0, clock.instant(), new HttpHeaders());
+        assertThatThrownBy(() -> stage.admit(twelve).block()).isInstanceOfSatisfying(ApiException.class,
+                e -> assertThat(e.code()).isEqualTo("tokens_exceed_limit")); // 1000 < 10 + 12 × 90
+    }
+
+    @Test
     void theUnusedPartOfTheEstimateIsRefundedAndOverrunsAreCharged() {
         Call first = call("chat", 10, 90);
         stage.admit(first).block();
@@ -134,8 +146,8 @@ class QuotaStageTest {
 
     @Test
     void embeddingsAreChargedTheirInputOnly() {
-        Call call = new Call("r", caller("k1"), deployment("emb", Kind.EMBEDDINGS), Operation.EMBEDDINGS, false, 40,
-                0, 0, clock.instant(), new HttpHeaders());
+        Call call = new Call("r", caller("k1"), deployment("emb", Kind.EMBEDDINGS), Operation.EMBEDDINGS, false,
+                java.util.List.of("in"), Set.of(), 40, 0, 1, 0, clock.instant(), new HttpHeaders());
         stage.admit(call).block();
         assertThat(call.responseHeaders().getFirst("x-ratelimit-remaining-tokens")).isEqualTo("60");
         assertThat(call.responseHeaders().containsHeader("x-ratelimit-limit-requests")).isFalse();
@@ -164,7 +176,8 @@ class QuotaStageTest {
 
     @Test
     void unlimitedDeploymentsAndPlatformCallersAreNotCharged() {
-        Call call = new Call("r", caller("k1"), deployment("free", Kind.CHAT), Operation.CHAT, false, 1, 1, 0,
+        Call call = new Call("r", caller("k1"), deployment("free", Kind.CHAT), Operation.CHAT, false,
+                java.util.List.of("hi"), Set.of(), 1, 1, 1, 0,
                 clock.instant(), new HttpHeaders());
         stage.admit(call).block();
         assertThat(call.responseHeaders().isEmpty()).isTrue();
@@ -195,8 +208,8 @@ class QuotaStageTest {
     }
 
     private Call call(String deployment, int prompt, int maxTokens, String key) {
-        return new Call("r", caller(key), deployment(deployment, Kind.CHAT), Operation.CHAT, false, prompt, maxTokens,
-                0, clock.instant(), new HttpHeaders());
+        return new Call("r", caller(key), deployment(deployment, Kind.CHAT), Operation.CHAT, false,
+                java.util.List.of("hi"), Set.of(), prompt, maxTokens, 1, 0, clock.instant(), new HttpHeaders());
     }
 
     private static Caller caller(String key) {

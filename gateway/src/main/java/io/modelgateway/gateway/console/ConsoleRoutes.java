@@ -1,0 +1,115 @@
+package io.modelgateway.gateway.console;
+
+import io.modelgateway.gateway.auth.Access;
+import io.modelgateway.gateway.console.internal.Assets;
+
+import io.modelgateway.gateway.console.internal.Credits;
+import io.modelgateway.gateway.console.internal.Fleet;
+import io.modelgateway.gateway.console.internal.Statements;
+import io.modelgateway.gateway.console.internal.TenantAdmin;
+import io.modelgateway.gateway.console.internal.GatewayApi;
+import io.modelgateway.gateway.console.internal.Guard;
+import io.modelgateway.gateway.console.internal.Html;
+import io.modelgateway.gateway.console.internal.Overview;
+import io.modelgateway.gateway.console.internal.Sessions;
+import io.modelgateway.gateway.console.internal.SignIn;
+import io.modelgateway.gateway.console.internal.Usage;
+import io.modelgateway.gateway.tenancy.Tenancy;
+import java.time.Clock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import java.time.Duration;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
+import org.springframework.core.io.ClassPathResource;
+import org.springframework.http.CacheControl;
+import org.springframework.web.reactive.function.server.HandlerFunction;
+import org.springframework.web.reactive.function.server.RouterFunction;
+import org.springframework.web.reactive.function.server.RouterFunctions;
+import org.springframework.web.reactive.function.server.ServerRequest;
+import org.springframework.web.reactive.function.server.ServerResponse;
+import reactor.core.publisher.Mono;
+
+/**
+ * Every console route, in one router. Open: {@code /console}, the sign-in page and form, and the static
+ * assets ({@code /console/assets/**}: our CSS and JS, and uPlot from its WebJar). Everything else passes
+ * {@link Guard} (session cookie, and the CSRF token on every POST). Every response gets a strict content
+ * security policy (same origin only, no inline script) and is never framed.
+ */
+@Configuration(proxyBeanMethods = false)
+public class ConsoleRoutes {
+
+    private static final String ACCESS = Access.ATTRIBUTE;
+
+    private static final Logger log = LoggerFactory.getLogger(ConsoleRoutes.class);
+
+    static final String CONSOLE = "/console";
+
+    @Bean
+    Sessions consoleSessions(Clock clock) {
+        return new Sessions(clock);
+    }
+
+    @Bean
+    RouterFunction<ServerResponse> consoleRouter(Tenancy tenancy, Sessions consoleSessions, Environment environment,
+            Clock clock) {
+        GatewayApi api = new GatewayApi(environment);
+        SignIn signIn = new SignIn(tenancy, consoleSessions);
+        Overview overview = new Overview(api, clock);
+        Usage usage = new Usage(api, clock);
+        Credits credits = new Credits(api, clock);
+        Statements statements = new Statements(api, usage, clock);
+        Fleet fleet = new Fleet(api, clock);
+        TenantAdmin tenants = new TenantAdmin(api);
+        Assets assets = new Assets();
+        RouterFunction<ServerResponse> open = RouterFunctions.route()
+                .GET(CONSOLE, signIn::home).withAttribute(ACCESS, Access.PUBLIC)
+                .GET(CONSOLE + "/", signIn::home).withAttribute(ACCESS, Access.PUBLIC)
+                .GET(CONSOLE + "/sign-in", signIn::form).withAttribute(ACCESS, Access.PUBLIC)
+                .POST(CONSOLE + "/sign-in", signIn::signIn).withAttribute(ACCESS, Access.PUBLIC)
+                .GET(CONSOLE + "/assets/uplot/{*file}", assets::uplot).withAttribute(ACCESS, Access.PUBLIC)
+                .GET(CONSOLE + "/assets/{*file}", assets::console).withAttribute(ACCESS, Access.PUBLIC)
+                .build();
+        RouterFunction<ServerResponse> guarded = RouterFunctions.route()
+                .POST(CONSOLE + "/sign-out", signIn::signOut).withAttribute(ACCESS, Access.CONSOLE)
+                .GET(CONSOLE + "/overview", overview::page).withAttribute(ACCESS, Access.CONSOLE)
+                .GET(CONSOLE + "/usage", usage::page).withAttribute(ACCESS, Access.CONSOLE)
+                .GET(CONSOLE + "/usage.csv", usage::csv).withAttribute(ACCESS, Access.CONSOLE)
+                .GET(CONSOLE + "/records.csv", usage::records).withAttribute(ACCESS, Access.CONSOLE)
+                .GET(CONSOLE + "/credits", credits::page).withAttribute(ACCESS, Access.CONSOLE)
+                .POST(CONSOLE + "/credits/{kind}", credits::post).withAttribute(ACCESS, Access.CONSOLE)
+                .GET(CONSOLE + "/statements", statements::page).withAttribute(ACCESS, Access.CONSOLE)
+                .GET(CONSOLE + "/statements/download", statements::download).withAttribute(ACCESS, Access.CONSOLE)
+                .POST(CONSOLE + "/statements/close", statements::close).withAttribute(ACCESS, Access.CONSOLE)
+                .GET(CONSOLE + "/reconciliation", statements::reconciliation).withAttribute(ACCESS, Access.CONSOLE)
+                .GET(CONSOLE + "/fleet", fleet::page).withAttribute(ACCESS, Access.CONSOLE)
+                .GET(CONSOLE + "/tenants", tenants::list).withAttribute(ACCESS, Access.CONSOLE)
+                .POST(CONSOLE + "/tenants", tenants::create).withAttribute(ACCESS, Access.CONSOLE)
+                .GET(CONSOLE + "/tenants/{tenant}", tenants::tenant).withAttribute(ACCESS, Access.CONSOLE)
+                .POST(CONSOLE + "/tenants/{tenant}/keys", tenants::issueKey).withAttribute(ACCESS, Access.CONSOLE)
+                .POST(CONSOLE + "/tenants/{tenant}/limits", tenants::setLimits).withAttribute(ACCESS, Access.CONSOLE)
+                .POST(CONSOLE + "/tenants/{tenant}/{action}", tenants::status).withAttribute(ACCESS, Access.CONSOLE)
+                .POST(CONSOLE + "/keys/{key}/{action}", tenants::key).withAttribute(ACCESS, Access.CONSOLE)
+                .filter(new Guard(consoleSessions))
+                .build();
+        return open.and(guarded).filter(ConsoleRoutes::headers);
+    }
+
+    private static Mono<ServerResponse> headers(ServerRequest req, HandlerFunction<ServerResponse> next) {
+        boolean asset = req.path().startsWith(CONSOLE + "/assets/");
+        var h = req.exchange().getResponse().getHeaders();
+        h.set("Content-Security-Policy", "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+                + "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'");
+        h.set("X-Content-Type-Options", "nosniff");
+        h.set("Referrer-Policy", "no-referrer");
+        h.set("X-Frame-Options", "DENY");
+        if (asset) {
+            h.setCacheControl(CacheControl.maxAge(Duration.ofHours(1)).cachePublic().getHeaderValue());
+        }
+        return next.handle(req).onErrorResume(e -> {
+            log.warn("console page {} failed", req.path(), e);
+            return Html.failed();
+        });
+    }
+}

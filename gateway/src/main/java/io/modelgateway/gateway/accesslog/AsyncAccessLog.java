@@ -36,11 +36,17 @@ public class AsyncAccessLog implements DisposableBean {
     private final AsyncAppender appender;
     private final Logger logger;
 
+    @org.springframework.beans.factory.annotation.Autowired
     public AsyncAccessLog(MeterRegistry registry) {
+        this(registry, LoggerFactory.getILoggerFactory() instanceof LoggerContext context ? context : null);
+    }
+
+    /** With the given logging context (null: the backend is not logback, nothing is installed). */
+    AsyncAccessLog(MeterRegistry registry, LoggerContext context) {
         Counter dropped = Counter.builder(MetricNames.ACCESS_LOG_DROPPED)
                 .description("Access-log lines dropped because the asynchronous log queue was full")
                 .register(registry);
-        if (!(LoggerFactory.getILoggerFactory() instanceof LoggerContext context)) {
+        if (context == null) {
             this.appender = null;
             this.logger = null;
             return;

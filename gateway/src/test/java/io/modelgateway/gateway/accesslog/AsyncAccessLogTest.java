@@ -16,12 +16,12 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.slf4j.LoggerFactory;
 
 /** The access log goes through a bounded queue: lines arrive in order, a full queue drops and counts, never blocks. */
 class AsyncAccessLogTest {
 
-    private final LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
+    /** A logging context of its own: other tests' application contexts in this JVM log elsewhere. */
+    private final LoggerContext context = new LoggerContext();
     private final Logger root = context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
     private final Gate gate = new Gate();
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
@@ -34,21 +34,15 @@ class AsyncAccessLogTest {
             log.destroy();
         }
         root.detachAppender(gate);
+        context.stop();
     }
 
     private void install() {
-        // an application context of another test class in this JVM may have installed one: start afresh
-        Logger access = context.getLogger(AccessLogFilter.LOGGER);
-        var earlier = access.getAppender(AsyncAccessLog.NAME);
-        if (earlier != null) {
-            access.detachAppender(earlier);
-            earlier.stop();
-            access.setAdditive(true);
-        }
+        context.setMDCAdapter(new ch.qos.logback.classic.util.LogbackMDCAdapter()); // a fresh context has none
         gate.setContext(context);
         gate.start();
         root.addAppender(gate);
-        log = new AsyncAccessLog(registry);
+        log = new AsyncAccessLog(registry, context);
         assertThat(log.active()).isTrue();
     }
 
@@ -56,7 +50,7 @@ class AsyncAccessLogTest {
     void linesReachTheRootAppendersInOrderFromAnotherThread() {
         gate.open.countDown();
         install();
-        org.slf4j.Logger access = LoggerFactory.getLogger(AccessLogFilter.LOGGER);
+        Logger access = context.getLogger(AccessLogFilter.LOGGER);
         for (int i = 0; i < 100; i++) {
             access.info("access n={}", i);
         }
@@ -70,7 +64,7 @@ class AsyncAccessLogTest {
     @Test
     void aFullQueueDropsAndCountsInsteadOfBlocking() {
         install();
-        org.slf4j.Logger access = LoggerFactory.getLogger(AccessLogFilter.LOGGER);
+        Logger access = context.getLogger(AccessLogFilter.LOGGER);
         int lines = AsyncAccessLog.QUEUE_SIZE + 500;
         for (int i = 0; i < lines; i++) {
             access.info("access n={}", i); // the console is stuck: this returns anyway
@@ -86,7 +80,7 @@ class AsyncAccessLogTest {
     void closingFlushesAndRestoresTheLogger() {
         gate.open.countDown();
         install();
-        LoggerFactory.getLogger(AccessLogFilter.LOGGER).info("access last");
+        context.getLogger(AccessLogFilter.LOGGER).info("access last");
         log.destroy();
         log = null;
         assertThat(gate.lines).contains("access last");
@@ -97,12 +91,12 @@ class AsyncAccessLogTest {
     void aSecondApplicationContextReusesTheQueueInsteadOfDoublingLines() {
         gate.open.countDown();
         install();
-        AsyncAccessLog second = new AsyncAccessLog(new SimpleMeterRegistry());
-        LoggerFactory.getLogger(AccessLogFilter.LOGGER).info("access once");
+        AsyncAccessLog second = new AsyncAccessLog(new SimpleMeterRegistry(), context);
+        context.getLogger(AccessLogFilter.LOGGER).info("access once");
         await().atMost(Duration.ofSeconds(10)).until(() -> gate.lines.contains("access once"));
         second.destroy(); // not its queue: leaves it in place
         assertThat(log.active()).isTrue();
-        LoggerFactory.getLogger(AccessLogFilter.LOGGER).info("access twice");
+        context.getLogger(AccessLogFilter.LOGGER).info("access twice");
         await().atMost(Duration.ofSeconds(10)).until(() -> gate.lines.contains("access twice"));
         assertThat(gate.lines.stream().filter("access once"::equals)).hasSize(1);
     }

@@ -71,7 +71,7 @@ public final class FloorBridge implements AutoCloseable {
         return "http://127.0.0.1:" + server.port();
     }
 
-    private record Parsed(String model, List<ChatMessage> messages, int maxTokens, boolean stream) {}
+    record Parsed(String model, List<ChatMessage> messages, int maxTokens, boolean stream) {}
 
     private Mono<Void> handle(byte[] body, HttpServerResponse res) {
         Parsed p;

@@ -13,27 +13,49 @@ public final class Micros {
 
     private Micros() {}
 
+    /** The longest decimal text accepted: far more than any amount that fits needs. */
+    static final int MAX_TEXT = 40;
+
     /**
      * Parses a decimal amount in currency units ({@code "2.50"}, {@code "-0.000001"}) into micro-units.
      *
-     * @throws IllegalArgumentException when it is not a number or has more than six decimals
+     * @throws IllegalArgumentException when it is not a number, has more than six decimals or does not fit
      */
     public static long parse(String decimal) {
+        String text = decimal.trim();
+        if (text.length() > MAX_TEXT) {
+            throw new IllegalArgumentException("not a decimal amount of at most " + MAX_TEXT + " characters");
+        }
         BigDecimal value;
         try {
-            value = new BigDecimal(decimal.trim());
+            value = new BigDecimal(text);
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("not a decimal amount: " + decimal);
+            throw new IllegalArgumentException("not a decimal amount: " + text);
         }
         return fromUnits(value);
     }
 
-    /** Converts an exact decimal amount in currency units; more than six decimals is refused, not rounded. */
+    /**
+     * Converts an exact decimal amount in currency units; more than six decimals is refused, not rounded.
+     * The size is checked on the digits and the exponent before any arithmetic, so {@code 1e10000000} or
+     * {@code 1e-99999} costs nothing.
+     */
     public static long fromUnits(BigDecimal units) {
+        if (units.signum() == 0) {
+            return 0;
+        }
+        // Digits before the decimal point: a long holds 9.2e18 micro-units, 9.2e12 units, 13 digits.
+        if ((long) units.precision() - units.scale() > 13) {
+            throw new IllegalArgumentException("amount does not fit: at most 9223372036854.775807");
+        }
+        BigDecimal exact = units.scale() > 6 ? units.stripTrailingZeros() : units;
+        if (exact.scale() > 6) {
+            throw new IllegalArgumentException("amount needs at most 6 decimals");
+        }
         try {
-            return units.movePointRight(6).setScale(0, RoundingMode.UNNECESSARY).longValueExact();
+            return exact.movePointRight(6).setScale(0, RoundingMode.UNNECESSARY).longValueExact();
         } catch (ArithmeticException e) {
-            throw new IllegalArgumentException("amount needs at most 6 decimals and must fit: " + units.toPlainString());
+            throw new IllegalArgumentException("amount does not fit: at most 9223372036854.775807");
         }
     }
 

@@ -43,6 +43,10 @@ public abstract class GatewayTestBase {
     /** A second trusted issuer, bound to the tenants {@code other-*} only and issuing no platform tokens. */
     protected static final TestIssuer TENANT_ISSUER = new TestIssuer();
 
+    /** {@code gateway.http.header-timeout} and {@code body-read-timeout} of the tests. */
+    public static final Duration HEADER_TIMEOUT = Duration.ofSeconds(3);
+    public static final Duration BODY_READ_TIMEOUT = Duration.ofSeconds(3);
+
     @LocalServerPort
     protected int port;
 
@@ -57,6 +61,10 @@ public abstract class GatewayTestBase {
         // Tests use an in-memory H2 (PostgreSQL mode), never the embedded default's ./data/ file.
         r.add("spring.datasource.url", () -> H2_URL);
         r.add("gateway.tenancy.last-used-flush-interval", () -> "200ms");
+        // Slow clients are cut off sooner than in production, so the tests that show it finish quickly.
+        r.add("gateway.http.header-timeout", () -> HEADER_TIMEOUT.toMillis() + "ms");
+        r.add("gateway.http.body-read-timeout", () -> BODY_READ_TIMEOUT.toMillis() + "ms");
+        r.add("gateway.http.body-timeout", () -> "10s");
         r.add("gateway.api-keys[0].name", () -> "configured");
         r.add("gateway.api-keys[0].tenant", () -> "configured-tenant");
         r.add("gateway.api-keys[0].key", () -> CONFIGURED_KEY);

@@ -69,7 +69,8 @@ final class DeploymentsAdmin {
     Mono<ServerResponse> replace(ServerRequest req) {
         String name = req.pathVariable("deployment");
         return json.tree(req).flatMap(body -> {
-            if (body.has("name") && !name.equals(body.get("name").asString())) {
+            JsonNode named = body.get("name");
+            if (named != null && !(named.isString() && name.equals(named.asString()))) {
                 throw ApiException.invalid("name", "invalid_value", "'name' must match the path, or be left out.");
             }
             Definition def = definition(body);

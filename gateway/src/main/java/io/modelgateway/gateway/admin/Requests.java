@@ -1,5 +1,7 @@
 package io.modelgateway.gateway.admin;
 
+import io.modelgateway.gateway.openai.internal.Fields;
+import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
@@ -30,10 +32,10 @@ final class Requests {
     record CreateKey(
             @NotBlank @Size(max = 200) String name,
             @Size(max = 4) List<@NotBlank String> scopes,
-            Long expiresAt) {}
+            @PositiveOrZero @Max(Fields.MAX_EPOCH_SECOND) Long expiresAt) {}
 
-    /** @param graceSeconds how long the old key keeps working (default a day; 0 revokes it at once) */
-    record RotateKey(@PositiveOrZero Long graceSeconds) {}
+    /** @param graceSeconds how long the old key keeps working (default a day, at most a year; 0 revokes it at once) */
+    record RotateKey(@PositiveOrZero @Max(366L * 24 * 3600) Long graceSeconds) {}
 
     record SetTenants(@NotNull @Size(max = 10000) List<@NotBlank String> tenants) {}
 }

@@ -19,7 +19,7 @@ import reactor.core.publisher.Mono;
  * Requests to the management server's own port (a child context) are left to that port.
  */
 @Component
-@Order(Ordered.HIGHEST_PRECEDENCE + 2) // after the request id and the access log, before Spring Security (-100)
+@Order(Ordered.HIGHEST_PRECEDENCE + 3) // after the request id, the access log and HEAD-as-GET, before Spring Security (-100)
 class GateFilter implements WebFilter {
 
     private static final RouteTable.Route MANAGEMENT_PORT = RouteTable.Route.of("management port",

@@ -1,9 +1,12 @@
 package io.modelgateway.gateway.config;
 
+import io.modelgateway.gateway.quota.QuotaLimits;
 import jakarta.validation.Valid;
+import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Positive;
+import jakarta.validation.constraints.Size;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -62,19 +65,19 @@ public record GatewayProperties(
      */
     public record DeploymentProperties(
             @DefaultValue("CHAT") @NotNull Kind kind,
-            @DefaultValue("embedded") @NotBlank String backend,
-            @NotBlank String model,
+            @DefaultValue("embedded") @NotBlank @Size(max = 2000) String backend,
+            @NotBlank @Size(max = 200) String model,
             @DefaultValue("chatml") @NotBlank String chatTemplate,
-            @DefaultValue("cl100k_base") @NotBlank String tokenEncoding,
+            @DefaultValue("cl100k_base") @NotBlank @Size(max = 64) String tokenEncoding,
             @DefaultValue("256") @Positive int defaultMaxTokens,
             @DefaultValue("4096") @Positive int maxTokensLimit,
             @DefaultValue("60s") @NotNull Duration firstTokenTimeout,
             @DefaultValue("60s") @NotNull Duration idleTimeout,
             @DefaultValue("10m") @NotNull Duration requestTimeout,
-            @Positive Long rpm,
-            @Positive Long tpm,
+            @Positive @Max(QuotaLimits.MAX) Long rpm,
+            @Positive @Max(QuotaLimits.MAX) Long tpm,
             @DefaultValue("AUTO") @NotNull BackendsProperties.ModelLayout layout,
-            String region) {}
+            @Size(max = 64) String region) {}
 
     /**
      * A configured API key.

@@ -52,7 +52,7 @@ public final class ApiException extends RuntimeException {
 
     public static ApiException modelNotFound(String model) {
         return new ApiException(HttpStatus.NOT_FOUND, "invalid_request_error", "model", "model_not_found",
-                "The model `" + model + "` does not exist or you do not have access to it.");
+                "The model `" + shown(model) + "` does not exist or you do not have access to it.");
     }
 
     public static ApiException missingKey() {
@@ -101,7 +101,7 @@ public final class ApiException extends RuntimeException {
     /** 404 for an admin resource; {@code what} names the kind, never another tenant's details. */
     public static ApiException notFound(String what, String id) {
         return new ApiException(HttpStatus.NOT_FOUND, "invalid_request_error", null, "not_found",
-                "No " + what + " with id '" + id + "'.");
+                "No " + what + " with id '" + shown(id) + "'.");
     }
 
     public static ApiException conflict(String param, String message) {
@@ -167,6 +167,11 @@ public final class ApiException extends RuntimeException {
     public static ApiException periodNotEnded(String period) {
         return new ApiException(HttpStatus.CONFLICT, "invalid_request_error", "period", "period_not_ended",
                 "The period " + period + " has not ended yet and cannot be closed.");
+    }
+
+    /** A name the caller sent, as an error repeats it: never more than 128 characters of it. */
+    private static String shown(String name) {
+        return name == null || name.length() <= 128 ? name : name.substring(0, 128) + "...";
     }
 
     public HttpStatus status() {

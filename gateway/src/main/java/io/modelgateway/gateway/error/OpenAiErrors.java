@@ -1,13 +1,16 @@
 package io.modelgateway.gateway.error;
 
 import io.modelgateway.inference.InferenceException;
+import io.netty.handler.timeout.ReadTimeoutException;
 import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.core.io.buffer.DataBufferLimitException;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
+import org.springframework.http.InvalidMediaTypeException;
 import org.springframework.security.authentication.AuthenticationServiceException;
+import org.springframework.security.web.server.firewall.ServerExchangeRejectedException;
 import org.springframework.web.server.MethodNotAllowedException;
 import org.springframework.web.server.ResponseStatusException;
 import org.springframework.web.server.ServerWebInputException;
@@ -44,6 +47,10 @@ public final class OpenAiErrors {
             return ApiException.of(HttpStatus.SERVICE_UNAVAILABLE, "server_error", null, "backend_unavailable",
                     "The model backend is unavailable. Please retry.");
         }
+        if (requestReadTimedOut(t)) {
+            // The client sent its body too slowly (gateway.http.*); the server closes the connection too.
+            return refusedByServer(408);
+        }
         if (t instanceof TimeoutException) {
             return ApiException.of(HttpStatus.GATEWAY_TIMEOUT, "server_error", null, "backend_timeout",
                     "The model backend did not answer in time.");
@@ -55,6 +62,14 @@ public final class OpenAiErrors {
         if (t instanceof MethodNotAllowedException m) {
             return ApiException.of(HttpStatus.METHOD_NOT_ALLOWED, "invalid_request_error", null, "method_not_allowed",
                     "Method " + m.getHttpMethod() + " is not allowed on this path.");
+        }
+        if (t instanceof InvalidMediaTypeException) {
+            return ApiException.of(HttpStatus.BAD_REQUEST, "invalid_request_error", null, "invalid_header",
+                    "A media type header of the request is not valid.");
+        }
+        if (t instanceof ServerExchangeRejectedException) {
+            return ApiException.of(HttpStatus.BAD_REQUEST, "invalid_request_error", null, "request_rejected",
+                    "The request was rejected: its path or headers are not allowed.");
         }
         if (t instanceof UnsupportedMediaTypeStatusException) {
             return ApiException.of(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "invalid_request_error", null,
@@ -71,6 +86,12 @@ public final class OpenAiErrors {
                 "The server had an error while processing your request.");
     }
 
+    /** Reactor Netty's timeouts for reading a request body (its request timeout's class is not public). */
+    private static boolean requestReadTimedOut(Throwable t) {
+        return t instanceof ReadTimeoutException
+                || t.getClass().getName().equals("reactor.netty.http.server.RequestTimeoutException");
+    }
+
     private static boolean connectionRefused(Throwable t) {
         for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
             if (c instanceof java.net.ConnectException || c instanceof java.net.UnknownHostException
@@ -79,6 +100,24 @@ public final class OpenAiErrors {
             }
         }
         return false;
+    }
+
+    /**
+     * The error for a request the HTTP server refused before any handler saw it (it could not be parsed, its
+     * head was too large, or it did not arrive in time).
+     */
+    public static ApiException refusedByServer(int status) {
+        return switch (status) {
+            case 408 -> ApiException.of(HttpStatus.REQUEST_TIMEOUT, "invalid_request_error", null, "request_timeout",
+                    "The request was not received in time.");
+            case 414 -> ApiException.of(HttpStatus.URI_TOO_LONG, "invalid_request_error", null, "uri_too_long",
+                    "The request line is too long.");
+            case 431 -> ApiException.of(HttpStatus.REQUEST_HEADER_FIELDS_TOO_LARGE, "invalid_request_error", null,
+                    "headers_too_large", "The request headers are too large.");
+            case 400 -> ApiException.of(HttpStatus.BAD_REQUEST, "invalid_request_error", null, "malformed_request",
+                    "The request is not valid HTTP (request line, headers or chunked body).");
+            default -> fromStatus(HttpStatusCode.valueOf(status));
+        };
     }
 
     private static ApiException fromStatus(HttpStatusCode status) {

@@ -117,9 +117,13 @@ public class EmbeddingsHandler {
         return out;
     }
 
+    /** Text the tokenizer can take: not empty, no NUL characters (they are refused here, not by the model). */
     private static String nonEmpty(String s, String param) {
         if (s.isEmpty()) {
             throw ApiException.invalid(param, "invalid_value", "Invalid '" + param + "': empty string.");
+        }
+        if (s.indexOf(0) >= 0) {
+            throw ApiException.invalid(param, "invalid_value", "Invalid '" + param + "': contains a NUL character.");
         }
         return s;
     }

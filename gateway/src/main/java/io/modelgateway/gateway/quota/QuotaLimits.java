@@ -8,6 +8,12 @@ public record QuotaLimits(Long rpm, Long tpm) {
 
     public static final QuotaLimits NONE = new QuotaLimits(null, null);
 
+    /**
+     * The largest limit the admin API and the configuration take: the token buckets refill at most one token
+     * per nanosecond (6e10 a minute).
+     */
+    public static final long MAX = 10_000_000_000L;
+
     public QuotaLimits {
         if (rpm != null && rpm < 1 || tpm != null && tpm < 1) {
             throw new IllegalArgumentException("limits must be positive: rpm=" + rpm + ", tpm=" + tpm);

@@ -4,7 +4,6 @@ import io.netty.channel.EventLoop;
 import java.util.function.Supplier;
 import org.reactivestreams.Publisher;
 import org.springframework.core.io.buffer.DataBuffer;
-import org.springframework.http.server.reactive.AbstractServerHttpResponse;
 import org.springframework.http.server.reactive.HttpHandler;
 import org.springframework.http.server.reactive.HttpHandlerDecoratorFactory;
 import org.springframework.http.server.reactive.ServerHttpResponse;
@@ -39,11 +38,14 @@ public class EventLoopResponses implements HttpHandlerDecoratorFactory {
         return loop == null ? response : new Decorated(response, loop);
     }
 
+    /** The connection's loop, also under WebFlux's own decorators (a {@code HEAD} request's response is one). */
     private static EventLoop eventLoop(ServerHttpResponse response) {
-        if (response instanceof AbstractServerHttpResponse r && r.getNativeResponse() instanceof Connection c) {
-            return c.channel().eventLoop();
+        try {
+            return ServerHttpResponseDecorator.getNativeResponse(response) instanceof Connection c
+                    ? c.channel().eventLoop() : null;
+        } catch (IllegalArgumentException notNetty) {
+            return null;
         }
-        return null;
     }
 
     private static final class Decorated extends ServerHttpResponseDecorator {

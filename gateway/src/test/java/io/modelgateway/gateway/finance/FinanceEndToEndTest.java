@@ -76,6 +76,9 @@ class FinanceEndToEndTest extends GatewayTestBase {
         keyB = admin.issueKey(b, "{\"name\":\"reader\",\"scopes\":[\"usage.read\"]}");
         finance = admin.expect(201, "POST", "/keys", "{\"name\":\"finance-" + suffix + "\",\"scopes\":[\"finance\"]}")
                 .get("key").asString();
+        // Prices are only taken for deployments that exist.
+        admin.expect(201, "POST", "/deployments",
+                "{\"name\":\"fin-a\",\"kind\":\"chat\",\"backend\":\"embedded\",\"model\":\"echo\"}");
         version = admin.expect(201, "POST", "/prices/fin-a",
                 "{\"input_per_1m\":\"2\",\"output_per_1m\":\"8\",\"per_request\":\"0.001\",\"effective_from\":1}")
                 .get("version").asLong();

@@ -7,14 +7,17 @@ import io.modelgateway.billing.ledger.Posted;
 import io.modelgateway.billing.ledger.Posting;
 import io.modelgateway.billing.pricing.Price;
 import io.modelgateway.billing.pricing.PriceStore;
+import io.modelgateway.gateway.deployment.Deployments;
 import io.modelgateway.gateway.error.ApiException;
 import io.modelgateway.gateway.openai.internal.Bodies;
+import io.modelgateway.gateway.openai.internal.Fields;
 import io.modelgateway.gateway.tenancy.Tenancy;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
@@ -33,22 +36,27 @@ import tools.jackson.databind.json.JsonMapper;
 final class BillingAdmin {
 
     private static final long MAX_BODY = 16 * 1024;
+    /** The ledger's column lengths (V10__billing.sql). */
+    private static final int MAX_NOTE = 500;
+    private static final int MAX_IDEMPOTENCY_KEY = 200;
     private static final JsonMapper MAPPER = JsonMapper.builder().build();
 
     private final Credits credits;
     private final Ledger ledger;
     private final PriceStore prices;
     private final Tenancy tenancy;
+    private final Deployments deployments;
     private final Scheduler jdbc;
     private final Clock clock;
     private final String currency;
 
-    BillingAdmin(Credits credits, Ledger ledger, PriceStore prices, Tenancy tenancy, Scheduler jdbc, Clock clock,
-            String currency) {
+    BillingAdmin(Credits credits, Ledger ledger, PriceStore prices, Tenancy tenancy, Deployments deployments,
+            Scheduler jdbc, Clock clock, String currency) {
         this.credits = credits;
         this.ledger = ledger;
         this.prices = prices;
         this.tenancy = tenancy;
+        this.deployments = deployments;
         this.jdbc = jdbc;
         this.clock = clock;
         this.currency = currency;
@@ -63,8 +71,12 @@ final class BillingAdmin {
         return list(credits.prices().versions(deployment).stream().map(this::view).toList());
     }
 
+    /** Prices only deployments that exist (configured or admin-defined): a typo is a 404, not a price. */
     Mono<ServerResponse> addPrice(ServerRequest req) {
         String deployment = req.pathVariable("deployment");
+        if (deployments.all().stream().noneMatch(d -> d.name().equals(deployment))) {
+            return Mono.error(ApiException.notFound("deployment", deployment));
+        }
         return Bodies.json(req, MAX_BODY).map(body -> priceOf(deployment, body))
                 .flatMap(p -> blocking(() -> prices.add(p, clock.instant())))
                 .flatMap(added -> added.isEmpty()
@@ -78,8 +90,7 @@ final class BillingAdmin {
     }
 
     private Price priceOf(String deployment, JsonNode body) {
-        Instant from = body.hasNonNull("effective_from")
-                ? Instant.ofEpochSecond(body.get("effective_from").asLong()) : clock.instant();
+        Instant from = Optional.ofNullable(epochSeconds(body, "effective_from")).orElseGet(clock::instant);
         try {
             return new Price(0, deployment, from, amount(body, "input_per_1m", true),
                     amount(body, "cached_input_per_1m", false), amount(body, "output_per_1m", true),
@@ -91,7 +102,7 @@ final class BillingAdmin {
 
     Mono<ServerResponse> grant(ServerRequest req) {
         return post(req, body -> {
-            Instant expires = body.hasNonNull("expires_at") ? Instant.ofEpochSecond(body.get("expires_at").asLong()) : null;
+            Instant expires = epochSeconds(body, "expires_at");
             return Posting.grant(tenantOf(req), amount(body, "amount", true), idempotencyKey(req), expires, note(body));
         });
     }
@@ -165,9 +176,9 @@ final class BillingAdmin {
 
     Mono<ServerResponse> entries(ServerRequest req) {
         String tenant = tenantOf(req);
-        int limit = req.queryParam("limit").map(Integer::parseInt).orElse(50);
+        int limit = req.queryParam("limit").map(v -> v.matches("[0-9]{1,4}") ? Integer.parseInt(v) : -1).orElse(50);
         if (limit < 1 || limit > 1000) {
-            return Mono.error(ApiException.invalid("limit", "limit must be between 1 and 1000"));
+            return Mono.error(ApiException.invalid("limit", "invalid_value", "limit must be between 1 and 1000"));
         }
         return tenancy.tenant(tenant).switchIfEmpty(Mono.error(() -> ApiException.notFound("tenant", tenant)))
                 .then(blocking(() -> ledger.entries(tenant, limit)))
@@ -180,11 +191,34 @@ final class BillingAdmin {
 
     private static String idempotencyKey(ServerRequest req) {
         String key = req.headers().firstHeader("Idempotency-Key");
-        return key == null || key.isBlank() ? null : key.trim();
+        if (key == null || key.isBlank()) {
+            return null;
+        }
+        if (key.trim().length() > MAX_IDEMPOTENCY_KEY) {
+            throw ApiException.invalid("Idempotency-Key", "invalid_value",
+                    "'Idempotency-Key' must be at most " + MAX_IDEMPOTENCY_KEY + " characters.");
+        }
+        return key.trim();
     }
 
     private static String note(JsonNode body) {
-        return body.hasNonNull("note") ? body.get("note").asString() : null;
+        JsonNode n = body.get("note");
+        if (n == null || n.isNull()) {
+            return null;
+        }
+        if (!n.isString()) {
+            throw Fields.typeError("note", "a string", n);
+        }
+        if (n.asString().length() > MAX_NOTE) {
+            throw ApiException.invalid("note", "invalid_value", "'note' must be at most " + MAX_NOTE + " characters.");
+        }
+        return n.asString();
+    }
+
+    /** Unix seconds (see {@link Fields#epochSecond}), or null when absent. */
+    private static Instant epochSeconds(JsonNode body, String field) {
+        Long seconds = Fields.longValue(body, field);
+        return seconds == null ? null : Fields.epochSecond(field, seconds);
     }
 
     /** An amount as a decimal string or number in currency units, exact to the micro-unit. */
@@ -198,6 +232,9 @@ final class BillingAdmin {
         }
         if (!n.isString() && !n.isNumber()) {
             throw ApiException.invalid(field, "invalid_type", "'" + field + "' must be a decimal amount.");
+        }
+        if (n.isFloatingPointNumber() && !Double.isFinite(n.doubleValue())) {
+            throw ApiException.invalid(field, "invalid_value", "'" + field + "': amount does not fit.");
         }
         try {
             return n.isNumber() ? Micros.fromUnits(n.decimalValue()) : Micros.parse(n.asString());

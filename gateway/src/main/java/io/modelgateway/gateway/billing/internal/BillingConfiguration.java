@@ -23,6 +23,7 @@ import javax.sql.DataSource;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import io.modelgateway.gateway.deployment.Deployments;
 import org.springframework.web.reactive.function.server.RouterFunction;
 import org.springframework.web.reactive.function.server.RouterFunctions;
 import org.springframework.web.reactive.function.server.ServerResponse;
@@ -131,9 +132,10 @@ public class BillingConfiguration {
 
     @Bean
     RouterFunction<ServerResponse> billingAdminRouter(Credits credits, Ledger ledger, PriceStore prices,
-            Tenancy tenancy, Scheduler billingJdbcScheduler, Clock clock, BillingProperties p) {
-        BillingAdmin admin = new BillingAdmin(credits, ledger, prices, tenancy, billingJdbcScheduler, clock,
-                p.currency());
+            Tenancy tenancy, Deployments deployments, Scheduler billingJdbcScheduler, Clock clock,
+            BillingProperties p) {
+        BillingAdmin admin = new BillingAdmin(credits, ledger, prices, tenancy, deployments, billingJdbcScheduler,
+                clock, p.currency());
         return RouterFunctions.route()
                 .GET(V1 + "/prices", admin::listPrices).withAttribute(ACCESS, ADMIN)
                 .GET(V1 + "/prices/{deployment}", admin::deploymentPrices).withAttribute(ACCESS, ADMIN)

@@ -10,11 +10,12 @@ import io.modelgateway.gateway.compliance.PolicySpec;
 import io.modelgateway.gateway.deployment.Deployments;
 import io.modelgateway.gateway.error.ApiException;
 import io.modelgateway.gateway.openai.internal.Bodies;
+import io.modelgateway.gateway.openai.internal.Fields;
 import io.modelgateway.gateway.tenancy.Tenancy;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
+import java.time.DateTimeException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -173,9 +174,10 @@ final class ComplianceAdmin {
     /** Unix seconds or ISO-8601. */
     private static Instant instant(String value) {
         try {
-            return value.chars().allMatch(Character::isDigit) ? Instant.ofEpochSecond(Long.parseLong(value))
-                    : Instant.parse(value);
-        } catch (DateTimeParseException | NumberFormatException e) {
+            long seconds = value.chars().allMatch(Character::isDigit) ? Long.parseLong(value)
+                    : Instant.parse(value).getEpochSecond();
+            return Fields.epochSecond("since", seconds);
+        } catch (DateTimeException | NumberFormatException e) {
             throw ApiException.invalid("since", "invalid_value", "'since' must be Unix seconds or an ISO-8601 instant.");
         }
     }

@@ -39,8 +39,12 @@ public final class DefinitionCheck {
         return backends.problem(p).map(message -> new DefinitionProblem("backend", message));
     }
 
+    /** A day at most: longer waits are mistakes, and stored in milliseconds they could overflow. */
+    private static final Duration MAX_TIMEOUT = Duration.ofDays(1);
+
     private static Optional<DefinitionProblem> positive(String field, Duration value) {
-        return value.isNegative() || value.isZero() ? problem(field, "must be positive") : Optional.empty();
+        return value.isNegative() || value.isZero() || value.compareTo(MAX_TIMEOUT) > 0
+                ? problem(field, "must be positive and at most a day") : Optional.empty();
     }
 
     private static Optional<DefinitionProblem> problem(String field, String message) {

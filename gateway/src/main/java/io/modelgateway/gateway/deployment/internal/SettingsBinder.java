@@ -7,7 +7,6 @@ import jakarta.validation.Validator;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Optional;
 import org.springframework.boot.context.properties.bind.BindException;
 import org.springframework.boot.context.properties.bind.Bindable;
 import org.springframework.boot.context.properties.bind.Binder;
@@ -36,9 +35,12 @@ final class SettingsBinder {
             p = new Binder(new MapConfigurationPropertySource(source))
                     .bindOrCreate(PREFIX, Bindable.of(DeploymentProperties.class));
         } catch (BindException e) {
+            // The binder's message names internal types and repeats the whole value: say what was wrong only.
             String field = field(e);
-            throw ApiException.invalid(field, "invalid_value", "Invalid '" + field + "': "
-                    + Optional.ofNullable(e.getCause()).map(Throwable::getMessage).orElse(e.getMessage()));
+            String value = e.getProperty() == null ? "" : String.valueOf(e.getProperty().getValue());
+            throw ApiException.invalid(field, "invalid_value", "Invalid '" + field + "': '"
+                    + (value.length() > 64 ? value.substring(0, 64) + "..." : value)
+                    + "' is not a valid value of this setting.");
         }
         validator.validate(p).stream().min(Comparator.comparing(v -> v.getPropertyPath().toString()))
                 .ifPresent(SettingsBinder::reject);

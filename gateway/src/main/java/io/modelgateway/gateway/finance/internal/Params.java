@@ -2,6 +2,7 @@ package io.modelgateway.gateway.finance.internal;
 
 import io.modelgateway.gateway.auth.Caller;
 import io.modelgateway.gateway.error.ApiException;
+import io.modelgateway.gateway.openai.internal.Fields;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -26,11 +27,13 @@ final class Params {
     }
 
     private static Instant parseTime(String name, String v) {
+        long seconds;
         try {
-            return Instant.ofEpochSecond(Long.parseLong(v.trim()));
-        } catch (NumberFormatException | java.time.DateTimeException e) {
+            seconds = Long.parseLong(v.trim());
+        } catch (NumberFormatException e) {
             throw ApiException.invalid(name, "invalid_value", "'" + name + "' must be a Unix time in seconds.");
         }
+        return Fields.epochSecond(name, seconds);
     }
 
     static int integer(ServerRequest req, String name, int otherwise, int min, int max) {

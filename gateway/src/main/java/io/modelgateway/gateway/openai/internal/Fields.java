@@ -1,6 +1,7 @@
 package io.modelgateway.gateway.openai.internal;
 
 import io.modelgateway.gateway.error.ApiException;
+import java.time.Instant;
 import java.util.Iterator;
 import java.util.Set;
 import tools.jackson.databind.JsonNode;
@@ -8,7 +9,19 @@ import tools.jackson.databind.JsonNode;
 /** Typed reads of request fields; every mismatch is a 400 naming the parameter. */
 public final class Fields {
 
+    /** The last second of year 9999: the latest Unix time any request may name (every database holds it). */
+    public static final long MAX_EPOCH_SECOND = 253_402_300_799L;
+
     private Fields() {}
+
+    /** Unix seconds in [0, {@link #MAX_EPOCH_SECOND}] as an instant; any other value is a 400 naming {@code param}. */
+    public static Instant epochSecond(String param, long seconds) {
+        if (seconds < 0 || seconds > MAX_EPOCH_SECOND) {
+            throw ApiException.invalid(param, "invalid_value",
+                    "'" + param + "' must be Unix seconds between 0 and " + MAX_EPOCH_SECOND + ".");
+        }
+        return Instant.ofEpochSecond(seconds);
+    }
 
     public static void rejectUnknown(JsonNode body, Set<String> known) {
         Iterator<String> names = body.propertyNames().iterator();

@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import tools.jackson.databind.JsonNode;
 
@@ -89,7 +90,7 @@ public final class GenerationReader {
         boolean stream = Boolean.TRUE.equals(Fields.bool(body, "stream"));
         boolean includeUsage = streamOptions(body, stream);
         Map<String, Object> sampling = sampling(body);
-        Set<String> asked = answerShapingParameters(body);
+        Set<String> asked = answerShapingParameters(body, chat);
         asked.addAll(sampling.keySet());
         d.unsupportedParameter(asked).ifPresent(p -> {
             throw ApiException.unsupported(p, "n".equals(p) ? "'n' greater than 1 is not supported by this deployment."
@@ -229,18 +230,19 @@ public final class GenerationReader {
      * ids, when the client set them to more than their default: a Triton layout cannot honour them, an
      * OpenAI-compatible upstream can ({@link Deployment#unsupportedParameter} decides).
      */
-    private static Set<String> answerShapingParameters(JsonNode body) {
+    private static Set<String> answerShapingParameters(JsonNode body, boolean chat) {
         Set<String> out = new LinkedHashSet<>();
         Integer n = Fields.integer(body, "n", 1, 128);
         if (n != null && n > 1) {
             out.add("n");
         }
-        JsonNode logprobs = Fields.get(body, "logprobs");
-        if (logprobs != null && !(logprobs.isBoolean() && !logprobs.booleanValue())
-                && !(logprobs.isIntegralNumber() && logprobs.intValue() == 0)) {
+        // OpenAI's types: chat takes a boolean and top_logprobs 0..20, completions an integer 0..5.
+        boolean logprobs = chat ? Boolean.TRUE.equals(Fields.bool(body, "logprobs"))
+                : Optional.ofNullable(Fields.integer(body, "logprobs", 0, 5)).orElse(0) > 0;
+        if (logprobs) {
             out.add("logprobs");
         }
-        if (Fields.get(body, "top_logprobs") != null) {
+        if (chat && Fields.integer(body, "top_logprobs", 0, 20) != null) {
             out.add("top_logprobs");
         }
         JsonNode bias = Fields.get(body, "logit_bias");

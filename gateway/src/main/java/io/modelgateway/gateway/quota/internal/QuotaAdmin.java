@@ -176,8 +176,9 @@ final class QuotaAdmin {
         if (v == null || v.isNull()) {
             return null;
         }
-        if (!v.isIntegralNumber() || !v.canConvertToLong() || v.longValue() < 1) {
-            throw ApiException.invalid(name, "invalid_value", "Invalid '" + name + "': must be a positive integer or null.");
+        if (!v.isIntegralNumber() || !v.canConvertToLong() || v.longValue() < 1 || v.longValue() > QuotaLimits.MAX) {
+            throw ApiException.invalid(name, "invalid_value", "Invalid '" + name + "': must be an integer from 1 to "
+                    + QuotaLimits.MAX + ", or null.");
         }
         return v.longValue();
     }

@@ -42,12 +42,6 @@ public class JwtSecurityConfiguration {
 
     private static final Logger log = LoggerFactory.getLogger(JwtSecurityConfiguration.class);
 
-    /** API-key requests skip the security proxy altogether (see {@link JwtOnlySecurityFilter}). */
-    @Bean
-    static org.springframework.beans.factory.config.BeanPostProcessor jwtOnlySecurityFilter() {
-        return JwtOnlySecurityFilter.wrapper();
-    }
-
     @Bean
     SecurityWebFilterChain jwtSecurityChain(ServerHttpSecurity http, JwtProperties properties, Clock clock,
             OpenAiErrorHandler errors) {

@@ -286,7 +286,7 @@ public final class LatencyBench {
     // ---------------------------------------------------------------------------------------------
 
     void printHeader(String prompt) {
-        out.println("# model-gateway benchmark: gateway (OpenAI HTTP) vs direct gRPC to the same backend");
+        out.println("# model-gateway benchmark: direct gRPC, the floor bridge and the gateway on the same backend");
         out.println();
         out.println("date:        " + OffsetDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ISO_OFFSET_DATE_TIME));
         out.println("JDK:         " + System.getProperty("java.vm.name") + " " + Runtime.version()
@@ -331,8 +331,11 @@ public final class LatencyBench {
                   of the gateway, the generator or a GC delays the measurement of every request due meanwhile).
                   The generator sleeps with parkNanos; its lateness ("generator lag") is part of both paths.
                   Latencies go into HdrHistograms at 1 us resolution, 3 significant digits.
-                - Added latency = the gateway's percentile minus the direct percentile, percentile by
-                  percentile (the two paths run one after the other, never at the same time).
+                - Path F, floor bridge (FloorBridge, its own JVM): the unavoidable work only (Reactor Netty,
+                  Jackson streaming parse, the same template and one ModelStreamInfer call, JSON/SSE back).
+                - Added latency = the gateway's percentile minus the floor bridge's, percentile by percentile
+                  (the paths run one after the other, never at the same time). Every target is relative to
+                  the floor in the same run; server CPU per call = the process's CPU time / its calls.
                 - TTFT: stream=true; direct = time to the first onDelta with text; gateway = time to the first
                   SSE data: event whose JSON has a non-empty "content".
                 - Throughput: closed loop, a fixed number of requests in flight, each completion sends the next;

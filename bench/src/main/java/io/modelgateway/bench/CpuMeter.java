@@ -52,8 +52,20 @@ final class CpuMeter {
                 - (b.gateway() - a.gateway()) * scale);
     }
 
+    /** Linux's USER_HZ: the unit of /proc's CPU times (100 on every mainstream kernel). */
+    private static final double TICKS_PER_SECOND = 100;
+
+    /** CPU time of the measured server process per call, in microseconds, or -1 when unknown. */
+    static double microsPerCall(Sample a, Sample b, long calls) {
+        if (a == null || b == null || calls <= 0 || b.gateway() <= 0) {
+            return -1;
+        }
+        return (b.gateway() - a.gateway()) / TICKS_PER_SECOND * 1e6 / calls;
+    }
+
     /** E.g. "CPU in cores of 2: bench JVM 0.95, gateway 0.80, other processes 0.20, idle 0.05". */
-    static String describe(Sample a, Sample b, int cores, boolean gatewayKnown) {
+    static String describe(Sample a, Sample b, int cores, String serverName) {
+        boolean gatewayKnown = serverName != null;
         if (a == null || b == null || b.total() <= a.total()) {
             return "CPU: n/a";
         }
@@ -63,7 +75,7 @@ final class CpuMeter {
         double idle = (b.idle() - a.idle()) * scale;
         double others = Math.max(0, cores - idle - self - gw);
         return String.format(Locale.ROOT, "CPU in cores of %d: bench JVM %.2f, %s %.2f, idle %.2f", cores, self,
-                gatewayKnown ? "gateway " + String.format(Locale.ROOT, "%.2f", gw) + ", other processes"
-                        : "other processes (incl. the gateway)", others, idle);
+                gatewayKnown ? serverName + " " + String.format(Locale.ROOT, "%.2f", gw) + ", other processes"
+                        : "other processes (incl. the servers)", others, idle);
     }
 }

@@ -39,7 +39,7 @@ final class GatewayProcess implements AutoCloseable {
     }
 
     static GatewayProcess start(Path jar, String heap, String backendTarget, String model, String apiKey,
-            List<String> extraArgs) throws IOException {
+            List<String> extraArgs, String javaOpts) throws IOException {
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException("gateway jar not found: " + jar.toAbsolutePath()
                     + " (build it with ./mvnw package, or pass --gateway-jar, --gateway-url or --skip-gateway)");
@@ -65,7 +65,11 @@ final class GatewayProcess implements AutoCloseable {
         // the default configuration also has an embeddings deployment on the embedded server: re-point it
         cmd.add("--gateway.deployments.all-minilm-l6-v2.backend=" + backendTarget);
         cmd.addAll(extraArgs);
-        Process p = new ProcessBuilder(cmd)
+        ProcessBuilder pb = new ProcessBuilder(cmd);
+        if (!javaOpts.isBlank()) {
+            pb.environment().put("JAVA_TOOL_OPTIONS", javaOpts);
+        }
+        Process p = pb
                 .directory(workDir.toFile())
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile())

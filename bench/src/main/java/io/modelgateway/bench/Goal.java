@@ -49,8 +49,10 @@ record Goal(String what, boolean atMost, double limit, Double measured, String u
     }
 
     private String number(double v) {
-        return unit.equals("ms")
-                ? String.format(Locale.ROOT, "%.3f ms", v)
-                : String.format(Locale.ROOT, "%.2f", v);
+        return switch (unit) {
+            case "ms" -> String.format(Locale.ROOT, "%.3f ms", v);
+            case "us" -> String.format(Locale.ROOT, "%.0f us", v);
+            default -> String.format(Locale.ROOT, "%.2f", v);
+        };
     }
 }

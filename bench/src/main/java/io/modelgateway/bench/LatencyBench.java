@@ -47,6 +47,12 @@ public final class LatencyBench {
     /** Measured phases during which other processes used a noticeable share of the CPU. */
     private final List<String> disturbed = new java.util.ArrayList<>();
     private GatewayProcess gateway;
+    private FloorProcess floor;
+    private Profiler profiler;
+    /** The server process behind each HTTP target (its CPU is measured per call), by target name. */
+    private final java.util.Map<String, Long> serverPids = new java.util.HashMap<>();
+    /** CPU per successful call of each server process, per phase ("latency/floor bridge" -> us). */
+    private final java.util.Map<String, Double> cpuPerCall = new java.util.LinkedHashMap<>();
 
     LatencyBench(Options options, PrintStream out) {
         this.o = options;
@@ -133,6 +139,16 @@ public final class LatencyBench {
             throw new IllegalStateException("model '" + o.model() + "' is not ready on " + backend);
         }
 
+        if (o.profileDir() != null) {
+            profiler = Profiler.load();
+            out.println("profiling: async-profiler flame graphs into " + o.profileDir().toAbsolutePath());
+        }
+        long tf = System.nanoTime();
+        floor = track(FloorProcess.start(o.gatewayHeap(), backend, List.of()));
+        out.printf(Locale.ROOT, "floor bridge: pid %d on %s, listening after %.1f s, -Xmx%s (FloorBridge: Reactor Netty,"
+                + " Jackson streaming, one ModelStreamInfer call with directExecutor; nothing else)%n", floor.pid(),
+                floor.url(), (System.nanoTime() - tf) / 1e9, o.gatewayHeap());
+
         String gatewayUrl = null;
         if (o.skipGateway()) {
             out.println("gateway: skipped (--skip-gateway): direct path only");
@@ -148,12 +164,13 @@ public final class LatencyBench {
                             .resolve("inference-adapter-0.1.0-SNAPSHOT.jar")));
             long t0 = System.nanoTime();
             gateway = track(GatewayProcess.start(o.gatewayJar(), o.gatewayHeap(), backend, o.model(), o.apiKey(),
-                    o.gatewayArgs()));
+                    o.gatewayArgs(), o.gatewayJavaOpts()));
             gateway.awaitHealthy(Duration.ofSeconds(120));
             gatewayUrl = gateway.url();
             out.printf(Locale.ROOT, "gateway: pid %d on %s, healthy after %.1f s, -Xmx%s, log %s%n", gateway.pid(),
                     gatewayUrl, (System.nanoTime() - t0) / 1e9, o.gatewayHeap(), gateway.log());
-            out.println("gateway command: " + String.join(" ", gateway.command().subList(1, gateway.command().size())));
+            out.println("gateway command: " + String.join(" ", gateway.command().subList(1, gateway.command().size()))
+                    + (o.gatewayJavaOpts().isBlank() ? "" : " (JAVA_TOOL_OPTIONS=" + o.gatewayJavaOpts() + ")"));
         }
 
         ConnectionProvider pool = ConnectionProvider.builder("bench")
@@ -188,7 +205,14 @@ public final class LatencyBench {
             HttpClient gw = http.baseUrl(gatewayUrl);
             gatewayB = HttpTarget.postJson("gateway HTTP", gw, CHAT_PATH, body(false), "\"finish_reason\"");
             gatewayS = HttpTarget.postSse("gateway HTTP", gw, CHAT_PATH, body(true));
+            serverPids.put("gateway HTTP", gatewayPid());
         }
+        HttpClient fl = http.baseUrl(floor.url());
+        Target floorB = HttpTarget.postJson("floor bridge", fl, CHAT_PATH, body(false), "\"finish_reason\"");
+        Target floorS = HttpTarget.postSse("floor bridge", fl, CHAT_PATH, body(true));
+        serverPids.put("floor bridge", floor.pid());
+        once(floorB);
+        once(floorS);
 
         // sanity: both paths answer, with the same text
         sanity(triton, prompt, gatewayUrl, gatewayB, gatewayS, directA, directS);
@@ -200,8 +224,10 @@ public final class LatencyBench {
                     + " requests and until the rate settles, at most " + num(o.warmupMaxSeconds())
                     + " s (streams: half of each)");
             warm(directA, "whole", o.warmupSeconds(), o.warmupRequests(), o.warmupMaxSeconds(), retry);
+            warm(floorB, "whole", o.warmupSeconds(), o.warmupRequests(), o.warmupMaxSeconds(), retry);
             warm(gatewayB, "whole", o.warmupSeconds(), o.warmupRequests(), o.warmupMaxSeconds(), retry);
             warm(directS, "stream", o.warmupSeconds() / 2, o.warmupRequests() / 2, o.warmupMaxSeconds() / 2, retry);
+            warm(floorS, "stream", o.warmupSeconds() / 2, o.warmupRequests() / 2, o.warmupMaxSeconds() / 2, retry);
             warm(gatewayS, "stream", o.warmupSeconds() / 2, o.warmupRequests() / 2, o.warmupMaxSeconds() / 2, retry);
         } else {
             out.println("  skipped (--warmup-seconds 0): expect JIT compilation in the numbers");
@@ -211,15 +237,17 @@ public final class LatencyBench {
         section(String.format(Locale.ROOT, "Latency, open loop at %s req/s for %s s per path (non-streaming, max_tokens=%d)",
                 num(o.rate()), num(o.seconds()), o.maxTokens()));
         PhaseResult latA = open("latency", directA, o.rate(), o.seconds(), false);
+        PhaseResult latF = open("latency", floorB, o.rate(), o.seconds(), false);
         PhaseResult latB = gatewayB == null ? null : open("latency", gatewayB, o.rate(), o.seconds(), false);
-        compare("latency from intended send time to complete response (ms)", latA, latB);
+        compare("latency from intended send time to complete response (ms)", latA, latF, latB);
 
         // 4. added time to first token, open loop, streams
         section(String.format(Locale.ROOT, "Time to first token, open loop at %s req/s for %s s per path (stream=true)",
                 num(o.streamRate()), num(o.streamSeconds())));
         PhaseResult ttftA = open("ttft", directS, o.streamRate(), o.streamSeconds(), true);
+        PhaseResult ttftF = open("ttft", floorS, o.streamRate(), o.streamSeconds(), true);
         PhaseResult ttftB = gatewayS == null ? null : open("ttft", gatewayS, o.streamRate(), o.streamSeconds(), true);
-        compare("time from intended send time to first content (ms)", ttftA, ttftB);
+        compare("time from intended send time to first content (ms)", ttftA, ttftF, ttftB);
 
         // diagnostics: where does the added latency go?
         Diagnostics diag = diagnostics(triton, template, messages, http, gatewayUrl, retry, latA, latB);
@@ -228,13 +256,22 @@ public final class LatencyBench {
         section("Maximum throughput, closed loop with " + o.concurrency() + " in flight for "
                 + num(o.throughputSeconds()) + " s per path (non-streaming)");
         PhaseResult thrA = closed("throughput", directA, retry);
+        PhaseResult thrF = closed("throughput", floorB, retry);
         PhaseResult thrB = gatewayB == null ? null : closed("throughput", gatewayB, retry);
-        if (thrB != null && thrA.throughput() > 0) {
-            out.printf(Locale.ROOT, "  gateway / direct = %.2f%n", thrB.throughput() / thrA.throughput());
+        if (thrB != null && thrF.throughput() > 0) {
+            out.printf(Locale.ROOT, "  gateway / floor = %.2f, gateway / direct = %.2f%n",
+                    thrB.throughput() / thrF.throughput(), thrB.throughput() / thrA.throughput());
         }
 
-        // 6. summary
-        summary(latA, latB, ttftA, ttftB, thrA, thrB, diag);
+        // 6. resident memory under concurrent large bodies
+        String memory = o.bigBodies() > 0 && gatewayUrl != null ? memory(gatewayUrl) : null;
+
+        // 7. summary
+        if (memory != null) {
+            out.println();
+            out.println(memory);
+        }
+        summary(new Paths(latA, latF, latB), new Paths(ttftA, ttftF, ttftB), new Paths(thrA, thrF, thrB), diag);
         if (gateway != null) {
             gateway.close();
             if (o.keepGatewayLog()) {
@@ -249,7 +286,7 @@ public final class LatencyBench {
     // ---------------------------------------------------------------------------------------------
 
     void printHeader(String prompt) {
-        out.println("# model-gateway benchmark: gateway (OpenAI HTTP) vs direct gRPC to the same backend");
+        out.println("# model-gateway benchmark: direct gRPC, the floor bridge and the gateway on the same backend");
         out.println();
         out.println("date:        " + OffsetDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ISO_OFFSET_DATE_TIME));
         out.println("JDK:         " + System.getProperty("java.vm.name") + " " + Runtime.version()
@@ -294,8 +331,11 @@ public final class LatencyBench {
                   of the gateway, the generator or a GC delays the measurement of every request due meanwhile).
                   The generator sleeps with parkNanos; its lateness ("generator lag") is part of both paths.
                   Latencies go into HdrHistograms at 1 us resolution, 3 significant digits.
-                - Added latency = the gateway's percentile minus the direct percentile, percentile by
-                  percentile (the two paths run one after the other, never at the same time).
+                - Path F, floor bridge (FloorBridge, its own JVM): the unavoidable work only (Reactor Netty,
+                  Jackson streaming parse, the same template and one ModelStreamInfer call, JSON/SSE back).
+                - Added latency = the gateway's percentile minus the floor bridge's, percentile by percentile
+                  (the paths run one after the other, never at the same time). Every target is relative to
+                  the floor in the same run; server CPU per call = the process's CPU time / its calls.
                 - TTFT: stream=true; direct = time to the first onDelta with text; gateway = time to the first
                   SSE data: event whose JSON has a non-empty "content".
                 - Throughput: closed loop, a fixed number of requests in flight, each completion sends the next;
@@ -414,41 +454,82 @@ public final class LatencyBench {
         System.gc();
     }
 
+    private final String loadAverageAtStart = loadAverage();
+
     private PhaseResult open(String phase, Target t, double rate, double seconds, boolean firstToken)
             throws InterruptedException {
         System.gc();
-        CpuMeter.Sample c0 = CpuMeter.sample(gatewayPid());
+        long pid = serverPids.getOrDefault(t.name(), -1L);
+        boolean profile = phase.equals("latency") && pid > 0;
+        profileStart(profile, pid);
+        CpuMeter.Sample c0 = CpuMeter.sample(pid);
         PhaseResult r = Load.openLoop(phase, t, rate, seconds, firstToken, o.maxInFlight());
-        CpuMeter.Sample c1 = CpuMeter.sample(gatewayPid());
+        CpuMeter.Sample c1 = CpuMeter.sample(pid);
+        profileStop(profile, pid, phase + "-" + t.name());
         Percentiles lag = r.sendLag();
         out.printf(Locale.ROOT, "  %-24s sent %d, ok %d, errors %d, unfinished %d | generator lag p50 %s p99 %s max %s ms%n",
                 t.name(), r.sentCount(), r.okCount(), r.errorCount(), r.unfinished(), Percentiles.ms(lag.p50()),
                 Percentiles.ms(lag.p99()), Percentiles.ms(lag.max()));
-        cpu(phase, t, c0, c1);
+        cpu(phase, t, c0, c1, r);
         printErrors(r);
         return r;
     }
 
     private PhaseResult closed(String phase, Target t, ScheduledExecutorService retry) throws InterruptedException {
         System.gc();
-        CpuMeter.Sample c0 = CpuMeter.sample(gatewayPid());
+        long pid = serverPids.getOrDefault(t.name(), -1L);
+        boolean profile = pid > 0;
+        profileStart(profile, pid);
+        CpuMeter.Sample c0 = CpuMeter.sample(pid);
         PhaseResult r = Load.closedLoop(phase, t, o.concurrency(), o.throughputSeconds(), THROUGHPUT_MAX_REQUESTS, retry);
-        CpuMeter.Sample c1 = CpuMeter.sample(gatewayPid());
+        CpuMeter.Sample c1 = CpuMeter.sample(pid);
+        profileStop(profile, pid, phase + "-" + t.name());
         Percentiles p = r.latency();
         out.printf(Locale.ROOT, "  %-24s %9.0f req/s  (ok %d, errors %d, unfinished %d; per-request time p50 %s p99 %s ms)%n",
                 t.name(), r.throughput(), r.okCount(), r.errorCount(), r.unfinished(), Percentiles.ms(p.p50()),
                 Percentiles.ms(p.p99()));
-        cpu(phase, t, c0, c1);
+        cpu(phase, t, c0, c1, r);
         printErrors(r);
         return r;
     }
 
-    private void cpu(String phase, Target t, CpuMeter.Sample c0, CpuMeter.Sample c1) {
+    private void cpu(String phase, Target t, CpuMeter.Sample c0, CpuMeter.Sample c1, PhaseResult r) {
         int cores = Runtime.getRuntime().availableProcessors();
-        out.println("      " + CpuMeter.describe(c0, c1, cores, gateway != null));
+        boolean server = serverPids.containsKey(t.name());
+        String line = CpuMeter.describe(c0, c1, cores, server ? t.name() : null);
+        double perCall = CpuMeter.microsPerCall(c0, c1, r.okCount());
+        if (server && perCall > 0) {
+            cpuPerCall.put(phase + "/" + t.name(), perCall);
+            line += String.format(Locale.ROOT, " | %s CPU per call %.0f us", t.name(), perCall);
+        }
+        out.println("      " + line);
         double others = CpuMeter.otherCores(c0, c1, cores);
-        if (gateway != null && others > 0.25 && !phase.equals("diag")) {
+        if (others > 0.25 && !phase.equals("diag")) {
             disturbed.add(String.format(Locale.ROOT, "%s / %s: %.2f cores", phase, t.name(), others));
+        }
+    }
+
+    private void profileStart(boolean profile, long pid) {
+        if (profiler == null || !profile) {
+            return;
+        }
+        try {
+            profiler.start(pid);
+        } catch (Exception e) {
+            out.println("      (profiler did not start: " + e.getMessage() + ")");
+        }
+    }
+
+    private void profileStop(boolean profile, long pid, String name) {
+        if (profiler == null || !profile) {
+            return;
+        }
+        Path html = o.profileDir().resolve(name.replace(' ', '-') + ".html");
+        try {
+            profiler.stop(pid, html);
+            out.println("      flame graph: " + html);
+        } catch (Exception e) {
+            out.println("      (profiler did not stop: " + e.getMessage() + ")");
         }
     }
 
@@ -456,13 +537,14 @@ public final class LatencyBench {
         return gateway == null ? -1 : gateway.pid();
     }
 
-    private void compare(String title, PhaseResult a, PhaseResult b) {
+    private void compare(String title, PhaseResult a, PhaseResult f, PhaseResult b) {
         out.println();
         out.println(Percentiles.header(title.length() > 22 ? "(ms)" : title));
         out.println(a.latency().row(a.path + " (A)"));
+        out.println(f.latency().row(f.path + " (F)"));
         if (b != null) {
             out.println(b.latency().row(b.path + " (B)"));
-            out.println(b.latency().minus(a.latency()).row("added (B - A)"));
+            out.println(b.latency().minus(f.latency()).row("added over floor (B-F)"));
         }
         out.println("  (" + title + ")");
     }
@@ -478,6 +560,82 @@ public final class LatencyBench {
 
     private static String errorSummary(PhaseResult r) {
         return r.failures() == 0 ? "" : " " + r.errorsByKind() + (r.unfinished() > 0 ? " unfinished " + r.unfinished() : "");
+    }
+
+    // ---------------------------------------------------------------------------------------------
+
+    /**
+     * {@code --big-bodies} concurrent chat requests of just under 4 MB each (the default max-request-body), three
+     * rounds, to the floor and then the gateway, while their resident memory is sampled every 20 ms.
+     */
+    private String memory(String gatewayUrl) throws Exception {
+        int n = o.bigBodies();
+        section("Resident memory: " + n + " concurrent 4 MB request bodies, 3 rounds per path");
+        String words = "lorem ".repeat((4 * 1024 * 1024 - 4096) / 6);
+        String big = "{\"model\":" + json(o.model()) + ",\"max_tokens\":16,\"messages\":[{\"role\":\"user\","
+                + "\"content\":\"" + words + "\"}]}";
+        java.net.http.HttpClient jdk = java.net.http.HttpClient.newBuilder().version(java.net.http.HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(5)).build();
+        StringBuilder report = new StringBuilder("| resident memory, " + n + " concurrent 4 MB bodies x 3 rounds"
+                + " | before | peak during | statuses |\n|---|---|---|---|\n");
+        for (String[] path : new String[][] {{"floor bridge", floor.url()}, {"gateway", gatewayUrl}}) {
+            long pid = path[0].equals("gateway") ? gatewayPid() : floor.pid();
+            if (pid <= 0) {
+                continue;
+            }
+            long before = rssKb(pid);
+            long[] peak = {before};
+            java.util.concurrent.atomic.AtomicBoolean sampling = new java.util.concurrent.atomic.AtomicBoolean(true);
+            Thread sampler = new Thread(() -> {
+                while (sampling.get()) {
+                    peak[0] = Math.max(peak[0], rssKb(pid));
+                    java.util.concurrent.locks.LockSupport.parkNanos(20_000_000);
+                }
+            }, "bench-rss");
+            sampler.setDaemon(true);
+            sampler.start();
+            java.util.Map<Integer, Integer> statuses = new java.util.TreeMap<>();
+            for (int round = 0; round < 3; round++) {
+                List<CompletableFuture<HttpResponse<String>>> calls = new java.util.ArrayList<>();
+                for (int i = 0; i < n; i++) {
+                    calls.add(jdk.sendAsync(HttpRequest.newBuilder(URI.create(path[1] + CHAT_PATH))
+                            .timeout(Duration.ofSeconds(120))
+                            .header("Authorization", "Bearer " + o.apiKey())
+                            .header("Content-Type", "application/json")
+                            .POST(HttpRequest.BodyPublishers.ofString(big)).build(), HttpResponse.BodyHandlers.ofString()));
+                }
+                for (CompletableFuture<HttpResponse<String>> c : calls) {
+                    int status;
+                    try {
+                        status = c.get(180, TimeUnit.SECONDS).statusCode();
+                    } catch (Exception e) {
+                        status = -1;
+                    }
+                    statuses.merge(status, 1, Integer::sum);
+                }
+            }
+            sampling.set(false);
+            sampler.join();
+            String line = String.format(Locale.ROOT, "| %s | %d MiB | %d MiB | %s |", path[0], before / 1024,
+                    peak[0] / 1024, statuses);
+            out.println("  " + line);
+            report.append(line).append('\n');
+        }
+        return report.toString();
+    }
+
+    /** VmRSS of a process in KiB, or 0. */
+    private static long rssKb(long pid) {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc", String.valueOf(pid), "status"))) {
+                if (line.startsWith("VmRSS:")) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", ""));
+                }
+            }
+        } catch (Exception ignored) {
+            // not Linux, or the process is gone
+        }
+        return 0;
     }
 
     // ---------------------------------------------------------------------------------------------
@@ -554,63 +712,83 @@ public final class LatencyBench {
 
     // ---------------------------------------------------------------------------------------------
 
-    private void summary(PhaseResult latA, PhaseResult latB, PhaseResult ttftA, PhaseResult ttftB, PhaseResult thrA,
-            PhaseResult thrB, Diagnostics diag) {
-        Percentiles added = latB == null ? null : latB.latency().minus(latA.latency());
-        Percentiles addedTtft = ttftB == null ? null : ttftB.latency().minus(ttftA.latency());
-        Double ratio = thrB == null || thrA.throughput() <= 0 ? null : thrB.throughput() / thrA.throughput();
+    /** One phase's results on the three paths (gateway null when skipped). */
+    private record Paths(PhaseResult direct, PhaseResult floor, PhaseResult gateway) {}
+
+    private void summary(Paths lat, Paths ttft, Paths thr, Diagnostics diag) {
+        Percentiles added = lat.gateway() == null ? null : lat.gateway().latency().minus(lat.floor().latency());
+        Percentiles addedTtft = ttft.gateway() == null ? null : ttft.gateway().latency().minus(ttft.floor().latency());
+        Double ratio = thr.gateway() == null || thr.floor().throughput() <= 0 ? null
+                : thr.gateway().throughput() / thr.floor().throughput();
+        Double cpuLat = cpuRatio("latency");
+        Double cpuThr = cpuRatio("throughput");
         String at = " at " + num(o.rate()) + " req/s" + (o.rate() == 1000 ? "" : " (target set for 1000 req/s)");
         List<Goal> goals = List.of(
-                Goal.atMost("added latency p50" + at, 0.3, ms(added, Percentiles::p50), "ms"),
-                Goal.atMost("added latency p99" + at, 1.0, ms(added, Percentiles::p99), "ms"),
-                Goal.atMost("added time to first token p50 at " + num(o.streamRate()) + " req/s (stream)", 0.3,
+                Goal.atMost("added latency over the floor p50" + at, 0.1, ms(added, Percentiles::p50), "ms"),
+                Goal.atMost("added latency over the floor p90" + at, 0.3, ms(added, Percentiles::p90), "ms"),
+                Goal.atMost("added time to first token over the floor p50 at " + num(o.streamRate()) + " req/s", 0.1,
                         ms(addedTtft, Percentiles::p50), "ms"),
-                Goal.atLeast("max throughput gateway / direct, " + o.concurrency() + " in flight", 0.5, ratio, ""));
+                Goal.atLeast("throughput gateway / floor, " + o.concurrency() + " in flight", 0.8, ratio, ""),
+                Goal.atMost("CPU per call gateway / floor" + at, 1.5, cpuLat, ""),
+                Goal.atMost("CPU per call gateway / floor at saturation (" + o.concurrency() + " in flight)", 1.5,
+                        cpuThr, ""));
 
         section("Summary (Markdown, for the README)");
         out.println();
-        out.printf(Locale.ROOT, "Measured %s on %s, %d cores shared by the load generator, the gateway and the model"
-                        + " server; %s %s. Echo model without delays, max_tokens=%d. \"Added\" = gateway percentile"
-                        + " minus direct gRPC percentile; latencies are open-loop, from each request's intended send"
-                        + " time (coordinated-omission-correct).%n",
+        out.printf(Locale.ROOT, "Measured %s on %s, %d cores shared by the load generator, the model server, the floor"
+                        + " bridge and the gateway; %s %s; load average before the run %s. Echo model without delays,"
+                        + " max_tokens=%d. \"Added\" = gateway percentile minus floor-bridge percentile; latencies are"
+                        + " open-loop, from each request's intended send time (coordinated-omission-correct).%n",
                 OffsetDateTime.now(ZoneOffset.UTC).toLocalDate(), cpuModel(), Runtime.getRuntime().availableProcessors(),
-                System.getProperty("java.vm.name"), Runtime.version(), o.maxTokens());
+                System.getProperty("java.vm.name"), Runtime.version(), loadAverageAtStart, o.maxTokens());
         out.println();
-        out.println("| what | target | measured | result |");
+        out.println("| target (gateway vs floor, same run) | target | measured | result |");
         out.println("|---|---|---|---|");
         for (Goal g : goals) {
             out.println("| " + g.what() + " | " + g.target() + " | " + g.measuredText() + " | " + g.verdict() + " |");
         }
         out.println();
-        out.println("| path (ms) | p50 | p90 | p99 | p99.9 | max | requests | errors |");
-        out.println("|---|---|---|---|---|---|---|---|");
-        mdRow("direct gRPC, " + num(o.rate()) + " req/s", latA.latency(), latA);
-        if (latB != null) {
-            mdRow("gateway, " + num(o.rate()) + " req/s", latB.latency(), latB);
-            mdRow("**added**", added, null);
+        out.println("| path | p50 ms | p90 ms | p99 ms | p99.9 ms | max ms | requests | errors | server CPU us/call |");
+        out.println("|---|---|---|---|---|---|---|---|---|");
+        mdRow("direct gRPC, " + num(o.rate()) + " req/s", lat.direct().latency(), lat.direct(), null);
+        mdRow("floor bridge, " + num(o.rate()) + " req/s", lat.floor().latency(), lat.floor(), cpu("latency", "floor bridge"));
+        if (lat.gateway() != null) {
+            mdRow("gateway, " + num(o.rate()) + " req/s", lat.gateway().latency(), lat.gateway(),
+                    cpu("latency", "gateway HTTP"));
+            mdRow("**gateway - floor**", added, null, null);
         }
-        mdRow("direct TTFT, " + num(o.streamRate()) + " req/s", ttftA.latency(), ttftA);
-        if (ttftB != null) {
-            mdRow("gateway TTFT, " + num(o.streamRate()) + " req/s", ttftB.latency(), ttftB);
-            mdRow("**added TTFT**", addedTtft, null);
+        mdRow("direct TTFT, " + num(o.streamRate()) + " req/s", ttft.direct().latency(), ttft.direct(), null);
+        mdRow("floor TTFT, " + num(o.streamRate()) + " req/s", ttft.floor().latency(), ttft.floor(), cpu("ttft", "floor bridge"));
+        if (ttft.gateway() != null) {
+            mdRow("gateway TTFT, " + num(o.streamRate()) + " req/s", ttft.gateway().latency(), ttft.gateway(),
+                    cpu("ttft", "gateway HTTP"));
+            mdRow("**gateway - floor TTFT**", addedTtft, null, null);
         }
         if (diag.floor() != null) {
-            mdRow("diag: direct + template render per request", diag.directRender().latency(), diag.directRender());
-            mdRow("diag: bare reactor-netty HTTP hop", diag.floor().latency(), diag.floor());
+            mdRow("diag: direct + template render per request", diag.directRender().latency(), diag.directRender(), null);
+            mdRow("diag: bare reactor-netty HTTP hop (canned answer)", diag.floor().latency(), diag.floor(), null);
             if (diag.models() != null) {
-                mdRow("diag: gateway GET /v1/models", diag.models().latency(), diag.models());
+                mdRow("diag: gateway GET /v1/models", diag.models().latency(), diag.models(), null);
             }
         }
         out.println();
-        out.println("| throughput, closed loop, " + o.concurrency() + " in flight | req/s | errors |");
-        out.println("|---|---|---|");
-        out.printf(Locale.ROOT, "| direct gRPC | %.0f | %d |%n", thrA.throughput(), thrA.failures());
-        if (thrB != null) {
-            out.printf(Locale.ROOT, "| gateway | %.0f | %d |%n", thrB.throughput(), thrB.failures());
-            out.printf(Locale.ROOT, "| gateway / direct | %.2f | |%n", ratio == null ? 0 : ratio);
+        out.println("| throughput, closed loop, " + o.concurrency() + " in flight | req/s | errors | server CPU us/call |");
+        out.println("|---|---|---|---|");
+        out.printf(Locale.ROOT, "| direct gRPC | %.0f | %d | |%n", thr.direct().throughput(), thr.direct().failures());
+        out.printf(Locale.ROOT, "| floor bridge | %.0f | %d | %s |%n", thr.floor().throughput(), thr.floor().failures(),
+                micros(cpu("throughput", "floor bridge")));
+        if (thr.gateway() != null) {
+            out.printf(Locale.ROOT, "| gateway | %.0f | %d | %s |%n", thr.gateway().throughput(), thr.gateway().failures(),
+                    micros(cpu("throughput", "gateway HTTP")));
+            out.printf(Locale.ROOT, "| gateway / floor | %.2f | | %s |%n", ratio == null ? 0 : ratio,
+                    cpuThr == null ? "" : String.format(Locale.ROOT, "%.2f", cpuThr));
         }
-        long errors = latA.failures() + ttftA.failures() + thrA.failures()
-                + (latB == null ? 0 : latB.failures() + ttftB.failures() + thrB.failures());
+        long errors = 0;
+        for (Paths ps : List.of(lat, ttft, thr)) {
+            for (PhaseResult r : java.util.Arrays.asList(ps.direct(), ps.floor(), ps.gateway())) {
+                errors += r == null ? 0 : r.failures();
+            }
+        }
         out.println();
         out.println("Errors in measured phases: " + errors + (errors == 0 ? "" : " (see the phase output above)"));
         if (!disturbed.isEmpty()) {
@@ -623,13 +801,28 @@ public final class LatencyBench {
                 ? " (" + (goals.size() - measured) + " not measured)" : ""));
     }
 
-    private void mdRow(String label, Percentiles p, PhaseResult r) {
+    private Double cpu(String phase, String path) {
+        return cpuPerCall.get(phase + "/" + path);
+    }
+
+    private Double cpuRatio(String phase) {
+        Double g = cpu(phase, "gateway HTTP");
+        Double f = cpu(phase, "floor bridge");
+        return g == null || f == null || f <= 0 ? null : g / f;
+    }
+
+    private static String micros(Double v) {
+        return v == null ? "" : String.format(Locale.ROOT, "%.0f", v);
+    }
+
+    private void mdRow(String label, Percentiles p, PhaseResult r, Double cpuMicros) {
         StringBuilder sb = new StringBuilder("| ").append(label);
         for (long v : p.values()) {
             sb.append(" | ").append(p.isEmpty() ? "n/a" : Percentiles.ms(v));
         }
         sb.append(" | ").append(r == null ? "" : String.valueOf(r.sentCount()));
-        sb.append(" | ").append(r == null ? "" : String.valueOf(r.failures())).append(" |");
+        sb.append(" | ").append(r == null ? "" : String.valueOf(r.failures()));
+        sb.append(" | ").append(micros(cpuMicros)).append(" |");
         out.println(sb);
     }
 

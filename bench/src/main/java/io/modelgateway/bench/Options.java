@@ -29,7 +29,10 @@ record Options(
         String gatewayHeap,
         int maxInFlight,
         boolean keepGatewayLog,
-        List<String> gatewayArgs) {
+        List<String> gatewayArgs,
+        Path profileDir,
+        String gatewayJavaOpts,
+        int bigBodies) {
 
     static final String DEFAULT_PROMPT = "The quick brown fox jumps over the lazy dog while the model gateway "
             + "measures how much time it adds to every request that passes through it on the way to the backend";
@@ -64,6 +67,12 @@ record Options(
               --keep-gateway-log      keep the gateway's scratch directory and log (it is kept anyway
                                       when the run fails)
               --skip-gateway          measure the direct path only
+              --gateway-java-opts S   JVM options of the gateway process (JAVA_TOOL_OPTIONS), e.g. the
+                                      chart's: "-XX:MaxDirectMemorySize=256m -Xss512k"
+              --big-bodies N          memory phase: N concurrent 4 MB requests, 3 rounds, resident
+                                      memory of the gateway and the floor printed; 0 = skip (default 24)
+              --profile DIR           CPU flame graphs (async-profiler, HTML) of the gateway and the
+                                      floor bridge during the 1,000 req/s and the throughput phases
               --help
             """;
 
@@ -94,6 +103,9 @@ record Options(
         String heap = "512m";
         int maxInFlight = 10_000;
         List<String> extra = new ArrayList<>();
+        Path profile = null;
+        String javaOpts = "";
+        int bigBodies = 24;
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             String name = a;
@@ -140,6 +152,9 @@ record Options(
                 case "--backend" -> backend = loopbackTarget(value);
                 case "--api-key" -> key = value;
                 case "--model" -> model = value;
+                case "--profile" -> profile = Path.of(value);
+                case "--gateway-java-opts" -> javaOpts = value;
+                case "--big-bodies" -> bigBodies = (int) nonNegative(name, value, 256);
                 case "--max-in-flight" -> maxInFlight = (int) positive(name, value, 1_000_000);
                 default -> throw new IllegalArgumentException("unknown option " + name);
             }
@@ -149,7 +164,7 @@ record Options(
         }
         return new Options(rate, seconds, warmup, warmupRequests, Math.max(warmup, warmupMax), streamRate, streamSeconds == null ? seconds : streamSeconds,
                 concurrency, throughputSeconds, diagSeconds, maxTokens, jar, skip, url, backend, key, model, prompt,
-                heap, maxInFlight, keepLog, List.copyOf(extra));
+                heap, maxInFlight, keepLog, List.copyOf(extra), profile, javaOpts, bigBodies);
     }
 
     private static double positive(String name, String value, double max) {

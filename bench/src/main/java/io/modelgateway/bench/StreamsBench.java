@@ -48,7 +48,7 @@ public final class StreamsBench {
         try (ModelServer server = ModelServer.builder().port(0).embeddings(false)
                         .echoSettings(new EchoSettings(Duration.ZERO, 2)).start();
                 GatewayProcess gateway = GatewayProcess.start(Path.of("gateway", "target", "gateway.jar"), "512m",
-                        server.target(), "echo", "sk-bench", List.of("--logging.level.root=warn"))) {
+                        server.target(), "echo", "sk-bench", List.of("--logging.level.root=warn"), "")) {
             gateway.awaitHealthy(Duration.ofSeconds(120));
             ConnectionProvider pool = ConnectionProvider.builder("streams").maxConnections(streams + 100)
                     .pendingAcquireMaxCount(-1).build();

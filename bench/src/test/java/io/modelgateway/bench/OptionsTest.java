@@ -31,6 +31,17 @@ class OptionsTest {
     }
 
     @Test
+    void profileJavaOptsAndBigBodies() {
+        assertThat(Options.defaults().profileDir()).isNull();
+        assertThat(Options.defaults().bigBodies()).isEqualTo(24);
+        Options o = Options.parse(new String[] {"--profile", "bench/results/x", "--gateway-java-opts",
+                "-Xss512k -XX:MaxDirectMemorySize=256m", "--big-bodies", "0"});
+        assertThat(o.profileDir()).hasToString("bench/results/x");
+        assertThat(o.gatewayJavaOpts()).isEqualTo("-Xss512k -XX:MaxDirectMemorySize=256m");
+        assertThat(o.bigBodies()).isZero();
+    }
+
+    @Test
     void trafficStaysOnLoopback() {
         assertThat(Options.parse(new String[] {"--gateway-url", "http://127.0.0.1:8080/"}).gatewayUrl())
                 .isEqualTo("http://127.0.0.1:8080");

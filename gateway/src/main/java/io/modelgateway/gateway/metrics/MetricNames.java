@@ -37,6 +37,8 @@ public final class MetricNames {
     public static final String QUOTA_REJECTIONS = "gateway.quota.rejections";
     /** Calls refused by a stage with any other status (policy, content rules), by {@link #KIND}. */
     public static final String REFUSALS = "gateway.refusals";
+    /** Access-log lines dropped because the asynchronous log queue was full (the event loop never waits for it). */
+    public static final String ACCESS_LOG_DROPPED = "gateway.access_log.dropped";
     /** Distinct tenant labels in use; stays at the configured cap once tenants overflow into {@code other}. */
     public static final String TENANT_LABELS = "gateway.metrics.tenant.labels";
 

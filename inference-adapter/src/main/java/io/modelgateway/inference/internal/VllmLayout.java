@@ -29,20 +29,28 @@ public final class VllmLayout {
     private VllmLayout() {}
 
     public static ModelInferRequest encode(GenerationRequest req) {
-        Map<String, Object> sampling = new LinkedHashMap<>(req.sampling());
-        sampling.put("max_tokens", req.maxTokens());
         ModelInferRequest.Builder b = ModelInferRequest.newBuilder()
                 .setModelName(req.model())
                 .setId(req.requestId())
                 .putParameters(ENABLE_EMPTY_FINAL_RESPONSE, BOOL_TRUE);
         input(b, TEXT_INPUT, "BYTES", Tensors.encodeString(req.prompt()));
         input(b, STREAM, "BOOL", Tensors.encodeBool(req.stream()));
-        input(b, SAMPLING_PARAMETERS, "BYTES", Tensors.encodeString(JSON.writeValueAsString(sampling)));
+        input(b, SAMPLING_PARAMETERS, "BYTES", Tensors.encodeString(samplingJson(req)));
         input(b, EXCLUDE_INPUT_IN_OUTPUT, "BOOL", TRUE);
         input(b, RETURN_FINISH_REASON, "BOOL", TRUE);
         input(b, RETURN_NUM_INPUT_TOKENS, "BOOL", TRUE);
         input(b, RETURN_NUM_OUTPUT_TOKENS, "BOOL", TRUE);
         return b.build();
+    }
+
+    /** The {@code sampling_parameters} JSON: the request's sampling fields, then {@code max_tokens}. */
+    static String samplingJson(GenerationRequest req) {
+        if (req.sampling().isEmpty()) {
+            return "{\"max_tokens\":" + req.maxTokens() + "}"; // the usual call: no tree, no mapper
+        }
+        Map<String, Object> sampling = new LinkedHashMap<>(req.sampling());
+        sampling.put("max_tokens", req.maxTokens());
+        return JSON.writeValueAsString(sampling);
     }
 
     private static void input(ModelInferRequest.Builder b, String name, String datatype, ByteString raw) {

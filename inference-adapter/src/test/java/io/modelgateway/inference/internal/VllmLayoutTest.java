@@ -109,6 +109,14 @@ class VllmLayoutTest {
     }
 
     @Test
+    void withoutSamplingFieldsTheJsonIsMaxTokensAloneAndTheMappersOwnSpelling() {
+        ModelInferRequest r = VllmLayout.encode(request(false, Map.of()));
+        String json = Tensors.decodeStrings(raw(r, "sampling_parameters")).get(0);
+        assertThat(json).isEqualTo("{\"max_tokens\":64}");
+        assertThat(json).isEqualTo(JSON.writeValueAsString(Map.of("max_tokens", 64)));
+    }
+
+    @Test
     void requestMaxTokensWinsOverASamplingEntry() {
         ModelInferRequest r = VllmLayout.encode(request(true, Map.of("max_tokens", 5)));
         JsonNode n = JSON.readTree(Tensors.decodeStrings(raw(r, "sampling_parameters")).get(0));

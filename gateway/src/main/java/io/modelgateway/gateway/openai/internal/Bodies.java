@@ -8,7 +8,11 @@ import org.springframework.web.reactive.function.server.ServerRequest;
 import reactor.core.publisher.Mono;
 import tools.jackson.databind.JsonNode;
 
-/** Reads a JSON request body under a size cap (checked before and while reading), then parses it. */
+/**
+ * Reads a JSON request body under a size cap (checked before and while reading), then parses it. The body is
+ * held whole once: the received buffers joined without copying (a composite over Netty's own buffers), parsed
+ * straight from them into the tree, and released.
+ */
 public final class Bodies {
 
     private Bodies() {}
@@ -36,17 +40,15 @@ public final class Bodies {
         return DataBufferUtils.join(request.exchange().getRequest().getBody(), (int) Math.min(maxBytes, Integer.MAX_VALUE))
                 .onErrorMap(org.springframework.core.io.buffer.DataBufferLimitException.class,
                         e -> ApiException.tooLarge(maxBytes))
-                .map(Bodies::bytes)
-                .defaultIfEmpty(new byte[0])
-                .doOnNext(bytes -> request.exchange().getAttributes().put(SIZE, bytes.length))
-                .map(Json::parse);
+                .map(buffer -> parse(request, buffer))
+                .switchIfEmpty(Mono.fromSupplier(() -> Json.parse(new byte[0])));
     }
 
-    private static byte[] bytes(DataBuffer buffer) {
+    private static JsonNode parse(ServerRequest request, DataBuffer buffer) {
         try {
-            byte[] out = new byte[buffer.readableByteCount()];
-            buffer.read(out);
-            return out;
+            int size = buffer.readableByteCount();
+            request.exchange().getAttributes().put(SIZE, size);
+            return Json.parse(buffer.asInputStream(), size);
         } finally {
             DataBufferUtils.release(buffer);
         }

@@ -39,7 +39,12 @@ public final class Json {
 
     /** Parses a request body; malformed JSON or invalid UTF-8 is a 400. */
     public static JsonNode parse(byte[] body) {
-        if (body.length == 0) {
+        return parse(new java.io.ByteArrayInputStream(body), body.length);
+    }
+
+    /** Parses a request body of {@code size} bytes from a stream (no copy of it); as {@link #parse(byte[])}. */
+    public static JsonNode parse(java.io.InputStream body, int size) {
+        if (size == 0) {
             throw ApiException.invalid(null, "The request body is empty; expected a JSON object.");
         }
         try {

@@ -95,4 +95,23 @@ public final class Replicas {
         }
         return redis;
     }
+
+    /**
+     * For an application a test starts and closes itself: its Reactor Netty resources are its own, so closing it
+     * does not dispose the global event loops that servers of other contexts in this JVM still run on (the
+     * management server of the shared test context, say). Spring Boot's test support does the same for the
+     * contexts it creates.
+     */
+    public static org.springframework.context.ApplicationContextInitializer<ConfigurableApplicationContext> ownNettyResources() {
+        return context -> context.getBeanFactory().addBeanPostProcessor(
+                new org.springframework.beans.factory.config.BeanPostProcessor() {
+                    @Override
+                    public Object postProcessBeforeInitialization(Object bean, String name) {
+                        if (bean instanceof org.springframework.http.client.ReactorResourceFactory factory) {
+                            factory.setUseGlobalResources(false);
+                        }
+                        return bean;
+                    }
+                });
+    }
 }

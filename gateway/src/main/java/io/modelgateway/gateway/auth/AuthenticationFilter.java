@@ -53,9 +53,22 @@ public class AuthenticationFilter implements WebFilter {
         }
         String key = presentedKey(exchange.getRequest().getHeaders());
         if (key == null) {
-            return Mono.error(ApiException.missingKey());
+            return refuse(exchange, ApiException.missingKey());
         }
         return admit(routes, tenancy.checkKey(key), exchange, chain);
+    }
+
+    /**
+     * A refusal before any handler read the request's body: the connection is closed after the answer, so a
+     * body still arriving can never be taken for the next request of a keep-alive connection (seen as a stall
+     * of the next request on that connection).
+     */
+    private static Mono<Void> refuse(ServerWebExchange exchange, Exception refusal) {
+        HttpHeaders request = exchange.getRequest().getHeaders();
+        if (request.getContentLength() > 0 || request.containsHeader(HttpHeaders.TRANSFER_ENCODING)) {
+            exchange.getResponse().getHeaders().set(HttpHeaders.CONNECTION, "close");
+        }
+        return Mono.error(refusal);
     }
 
     private static String presentedKey(HttpHeaders headers) {
@@ -70,7 +83,7 @@ public class AuthenticationFilter implements WebFilter {
             refusal = refusal(routes, check.credential(), exchange.getRequest().getPath().pathWithinApplication());
         }
         if (refusal != null) {
-            return Mono.error(refusal);
+            return refuse(exchange, refusal);
         }
         Credential c = check.credential();
         Set<String> deployments = check.tenant() == null ? Set.of() : check.tenant().deployments();

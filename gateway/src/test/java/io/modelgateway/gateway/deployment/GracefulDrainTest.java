@@ -32,7 +32,8 @@ class GracefulDrainTest {
 
     @Test
     void aStreamInFlightFinishesWhileNewRequestsAreRefused() throws Exception {
-        ConfigurableApplicationContext app = new SpringApplicationBuilder(GatewayApplication.class).run(
+        ConfigurableApplicationContext app = new SpringApplicationBuilder(GatewayApplication.class)
+                .initializers(io.modelgateway.gateway.Replicas.ownNettyResources()).run(
                 "--server.port=0",
                 "--management.server.port=0",
                 "--spring.datasource.url=jdbc:h2:mem:drain-" + UUID.randomUUID() + ";MODE=PostgreSQL;"

@@ -35,8 +35,10 @@ class WeakKeyStartupTest {
         p.put("gateway.admin-api-key", adminKey);
         p.put("gateway.demo-api-key", demoKey);
         p.put("gateway.embedded-model-server.embeddings", "false");
+        p.put("server.port", "0");
+        p.put("management.server.port", "0");
         String[] args = p.entrySet().stream().map(e -> "--" + e.getKey() + "=" + e.getValue()).toArray(String[]::new);
-        return new SpringApplicationBuilder(GatewayApplication.class).run(args);
+        return new SpringApplicationBuilder(GatewayApplication.class).initializers(Replicas.ownNettyResources()).run(args);
     }
 
     private static String messages(Throwable t) {

@@ -21,7 +21,12 @@ class HealthTest extends GatewayTestBase {
     }
 
     @Test
-    void backendsComponentNamesTheDeadBackendAndTheLiveOnes() throws Exception {
+    void backendsComponentNamesTheDeadBackendAndTheLiveOnes() {
+        // the pools' readiness is polled: a context started just now may not have polled yet
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(20)).untilAsserted(this::backendsNamed);
+    }
+
+    private void backendsNamed() throws Exception {
         JsonNode health = get(managementUrl() + "/actuator/health", 200);
         JsonNode backends = health.get("components").get("backends");
         assertThat(backends.get("status").asString()).isEqualTo("DEGRADED");
@@ -33,7 +38,11 @@ class HealthTest extends GatewayTestBase {
     }
 
     @Test
-    void poolsListEachReplicaWithReadinessLoadAndBreaker() throws Exception {
+    void poolsListEachReplicaWithReadinessLoadAndBreaker() {
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(20)).untilAsserted(this::poolsListed);
+    }
+
+    private void poolsListed() throws Exception {
         JsonNode pools = get(managementUrl() + "/actuator/health", 200).get("components").get("backends")
                 .get("details").get("pools");
         JsonNode embedded = pools.get("embedded").get(0);

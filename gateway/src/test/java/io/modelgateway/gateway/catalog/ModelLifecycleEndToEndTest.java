@@ -43,8 +43,18 @@ class ModelLifecycleEndToEndTest extends GatewayTestBase {
         B.close();
     }
 
+    private final List<String> defined = new java.util.ArrayList<>();
+
+    /** The shared context outlives this class: its deployments on the servers closed after it go with it. */
+    @org.junit.jupiter.api.AfterEach
+    void deleteDeployments() {
+        defined.forEach(name -> admin().expect(200, "DELETE", "/deployments/" + name, null));
+        defined.clear();
+    }
+
     private String define() {
         String name = "lc-" + UUID.randomUUID().toString().substring(0, 8);
+        defined.add(name);
         admin().expect(201, "POST", "/deployments", "{\"name\":\"" + name + "\",\"backend\":\"" + A.target() + ","
                 + B.target() + "\",\"model\":\"echo\",\"chat_template\":\"plain\",\"layout\":\"vllm\"}");
         return name;

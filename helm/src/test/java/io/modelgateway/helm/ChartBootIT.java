@@ -3,6 +3,7 @@ package io.modelgateway.helm;
 import static io.modelgateway.helm.Chart.FULLNAME;
 import static io.modelgateway.helm.Chart.at;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -107,31 +108,14 @@ class ChartBootIT {
         return out;
     }
 
-    private static void awaitStatus(int port, String path, Path root) throws Exception {
+    private static void awaitStatus(int port, String path, Path root) {
         HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
                 .timeout(Duration.ofSeconds(2)).build();
-        long start = System.nanoTime();
-        int last = -1;
-        while (System.nanoTime() - start < Duration.ofSeconds(120).toNanos()) {
-            if (!gateway.isAlive()) {
-                throw new AssertionError("the gateway exited:\n" + tail(root));
-            }
-            try {
-                last = HTTP.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
-                if (last == 200) {
-                    return;
-                }
-            } catch (IOException e) {
-                // not listening yet
-            }
-            Thread.sleep(250);
-        }
-        throw new AssertionError(path + " answered " + last + "\n" + tail(root));
-    }
-
-    private static String tail(Path root) throws IOException {
-        List<String> lines = Files.readAllLines(root.resolve("gateway.log"));
-        return String.join("\n", lines.subList(Math.max(0, lines.size() - 60), lines.size()));
+        Path log = root.resolve("gateway.log");
+        await(path + " answering 200; see " + log).atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(250))
+                .failFast("the gateway exited; see " + log, () -> !gateway.isAlive())
+                .ignoreExceptionsInstanceOf(IOException.class) // not listening yet
+                .until(() -> HTTP.send(request, HttpResponse.BodyHandlers.discarding()).statusCode() == 200);
     }
 
     private static int freePort() throws IOException {

@@ -1,6 +1,7 @@
 package io.modelgateway.gateway.billing;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.modelgateway.gateway.deployment.FakeOpenAi;
 import java.io.IOException;
@@ -65,6 +66,16 @@ abstract class GatewayKill {
     /** Request id to number of records, once the restarted gateway has stored the spool's records. */
     abstract Map<String, Long> recordsAfterRestart(int port, Set<String> completed) throws Exception;
 
+    /**
+     * Stops the restarted gateway with SIGTERM: its graceful shutdown stores what the replayed spool still holds,
+     * so the store can then be read whole, with nothing still on its way.
+     */
+    static void stopGracefully() throws InterruptedException {
+        gateway.destroy();
+        assertThat(gateway.waitFor(60, TimeUnit.SECONDS)).as("graceful stop").isTrue();
+        assertThat(gateway.exitValue()).isIn(0, 143);
+    }
+
     /** Requests counted by the daily rollups. */
     abstract long rollupRequests() throws Exception;
 
@@ -104,10 +115,10 @@ abstract class GatewayKill {
             clients.add(t);
         }
         long start = System.nanoTime();
-        while ((completed.size() < 300 || countByKind(completedKinds).values().stream().anyMatch(n -> n < 40))
-                && System.nanoTime() - start < Duration.ofSeconds(60).toNanos()) {
-            Thread.sleep(10);
-        }
+        await("300 completed calls, at least 40 of each kind").atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(10))
+                .until(() -> completed.size() >= 300
+                        && countByKind(completedKinds).values().stream().allMatch(n -> n >= 40));
         long loadMillis = Duration.ofNanos(System.nanoTime() - start).toMillis();
         gateway.destroyForcibly(); // SIGKILL: no shutdown hook, no drain
         assertThat(gateway.waitFor(10, TimeUnit.SECONDS)).isTrue();
@@ -203,21 +214,10 @@ abstract class GatewayKill {
     static void awaitHealthy(int port, Process process, Path log) throws Exception {
         HttpRequest health = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/readyz"))
                 .timeout(Duration.ofSeconds(2)).build();
-        long start = System.nanoTime();
-        while (System.nanoTime() - start < Duration.ofSeconds(90).toNanos()) {
-            if (!process.isAlive()) {
-                throw new IllegalStateException("the gateway exited; see " + log);
-            }
-            try {
-                if (HTTP.send(health, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
-                    return;
-                }
-            } catch (IOException e) {
-                // not listening yet
-            }
-            Thread.sleep(200);
-        }
-        throw new IllegalStateException("the gateway did not become healthy; see " + log);
+        await("the gateway ready; see " + log).atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200))
+                .failFast("the gateway exited; see " + log, () -> !process.isAlive())
+                .ignoreExceptionsInstanceOf(IOException.class)
+                .until(() -> HTTP.send(health, HttpResponse.BodyHandlers.discarding()).statusCode() == 200);
     }
 
     /** Request id to number of records in the store at {@code url}; empty before Flyway created the table. */

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 
 /**
  * SIGKILL under load on the embedded default: no store settings at all, so the gateway keeps its H2 file and
@@ -32,10 +31,7 @@ class GatewayKillH2IT extends GatewayKill {
 
     @Override
     Map<String, Long> recordsAfterRestart(int port, Set<String> completed) throws Exception {
-        awaitHealthy(port, gateway, work.resolve("second.log")); // the spool is replayed before and while serving
-        gateway.destroy(); // SIGTERM: graceful shutdown stores what is left and closes H2
-        assertThat(gateway.waitFor(60, TimeUnit.SECONDS)).as("graceful stop").isTrue();
-        assertThat(gateway.exitValue()).isIn(0, 143);
+        stopGracefully(); // the spool was replayed before and while serving; the stop also closes H2
         return records(url(), "sa");
     }
 

@@ -8,19 +8,20 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import javax.sql.DataSource;
+import org.jspecify.annotations.Nullable;
 
 /** Small JDBC helpers shared by the stores: transactions and timestamps (portable to PostgreSQL and H2). */
 public final class Jdbc {
 
     private Jdbc() {}
 
-    /** Work inside one transaction. */
+    /** Work inside one transaction (its result may be null: {@code Work<Void>}). */
     @FunctionalInterface
-    public interface Work<T> {
+    public interface Work<T extends @Nullable Object> {
         T run(Connection c) throws SQLException;
     }
 
-    public static <T> T inTransaction(DataSource dataSource, Work<T> work) throws SQLException {
+    public static <T extends @Nullable Object> T inTransaction(DataSource dataSource, Work<T> work) throws SQLException {
         try (Connection c = dataSource.getConnection()) {
             boolean auto = c.getAutoCommit();
             c.setAutoCommit(false);
@@ -45,7 +46,8 @@ public final class Jdbc {
         }
     }
 
-    public static void setInstant(PreparedStatement ps, int index, Instant at) throws SQLException {
+    /** Sets a timestamp column; {@code null} sets SQL NULL. */
+    public static void setInstant(PreparedStatement ps, int index, @Nullable Instant at) throws SQLException {
         if (at == null) {
             ps.setObject(index, null, java.sql.Types.TIMESTAMP_WITH_TIMEZONE);
         } else {
@@ -53,7 +55,8 @@ public final class Jdbc {
         }
     }
 
-    public static Instant instant(ResultSet rs, String column) throws SQLException {
+    /** The column as an instant; {@code null} when the column is NULL. */
+    public static @Nullable Instant instant(ResultSet rs, String column) throws SQLException {
         OffsetDateTime t = rs.getObject(column, OffsetDateTime.class);
         return t == null ? null : t.toInstant();
     }

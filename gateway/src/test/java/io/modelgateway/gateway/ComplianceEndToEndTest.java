@@ -96,11 +96,12 @@ class ComplianceEndToEndTest extends GatewayTestBase {
 
     private Answer ask(String model, String text, boolean stream) {
         if (!stream) {
-            var raw = client.chat().completions().withRawResponse().create(chat(model, text));
-            ChatCompletion c = raw.parse();
-            return new Answer(c.choices().get(0).message().content().orElse(""),
-                    c.choices().get(0).finishReason().asString(), List.of(),
-                    raw.headers().values("x-request-id").get(0));
+            try (var raw = client.chat().completions().withRawResponse().create(chat(model, text))) {
+                ChatCompletion c = raw.parse();
+                return new Answer(c.choices().get(0).message().content().orElse(""),
+                        c.choices().get(0).finishReason().asString(), List.of(),
+                        raw.headers().values("x-request-id").get(0));
+            }
         }
         List<String> deltas = new ArrayList<>();
         String finish = null;

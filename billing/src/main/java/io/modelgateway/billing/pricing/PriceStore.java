@@ -9,6 +9,7 @@ import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import javax.sql.DataSource;
 
@@ -75,7 +76,9 @@ public final class PriceStore {
                 ResultSet rs = s.executeQuery("SELECT id, deployment, effective_from, input_per_1m, "
                         + "cached_input_per_1m, output_per_1m, per_request, currency FROM price_version")) {
             while (rs.next()) {
-                prices.add(new Price(rs.getLong("id"), rs.getString("deployment"), Jdbc.instant(rs, "effective_from"),
+                // effective_from is NOT NULL in the schema
+                Instant from = Objects.requireNonNull(Jdbc.instant(rs, "effective_from"), "effective_from");
+                prices.add(new Price(rs.getLong("id"), rs.getString("deployment"), from,
                         rs.getLong("input_per_1m"), rs.getLong("cached_input_per_1m"), rs.getLong("output_per_1m"),
                         rs.getLong("per_request"), rs.getString("currency")));
             }

@@ -114,7 +114,7 @@ public class AccessLogFilter implements WebFilter {
     /** Fields as logfmt in the message (readable on a console) and as key-value pairs (JSON keys). */
     private static final class AccessLine {
 
-        private final LoggingEventBuilder event;
+        private LoggingEventBuilder event;
         private final StringBuilder message = new StringBuilder(160).append("access");
 
         AccessLine(LoggingEventBuilder event) {
@@ -123,7 +123,7 @@ public class AccessLogFilter implements WebFilter {
 
         AccessLine add(String key, Object value) {
             if (value != null) {
-                event.addKeyValue(key, value);
+                event = event.addKeyValue(key, value);
                 message.append(' ').append(key).append('=').append(value);
             }
             return this;

@@ -49,8 +49,12 @@ class HttpUpstreamEndToEndTest extends FleetTestBase {
 
     @Test
     void aPlainChatIsProxiedWithTheUpstreamsModelKeyAndUsage() {
-        var raw = openAi().chat().completions().withRawResponse().create(chat("up-chat", "hello upstream world"));
-        ChatCompletion c = raw.parse();
+        ChatCompletion c;
+        com.openai.core.http.Headers headers;
+        try (var raw = openAi().chat().completions().withRawResponse().create(chat("up-chat", "hello upstream world"))) {
+            c = raw.parse();
+            headers = raw.headers();
+        }
         assertThat(c.choices().get(0).message().content()).hasValue("hello upstream world");
         assertThat(c.usage().orElseThrow().completionTokens()).isEqualTo(3);
 
@@ -61,10 +65,10 @@ class HttpUpstreamEndToEndTest extends FleetTestBase {
         assertThat(got.headers().get("authorization")).isEqualTo("Bearer sk-upstream-secret");
         assertThat(got.headers().values()).noneMatch(v -> v.contains(KEY));
 
-        String requestId = raw.headers().values("x-request-id").get(0);
+        String requestId = headers.values("x-request-id").get(0);
         assertThat(requestId).isNotEqualTo("upstream-id");
         assertThat(got.headers().get("x-request-id")).isEqualTo(requestId);
-        assertThat(raw.headers().values("x-ratelimit-remaining-requests")).isEmpty();
+        assertThat(headers.values("x-ratelimit-remaining-requests")).isEmpty();
         RecordedCalls.Ended e = ended(requestId);
         assertThat(e.result().outcome()).isEqualTo(Outcome.COMPLETED);
         assertThat(e.call().forwarded()).isTrue();
@@ -210,10 +214,12 @@ class HttpUpstreamEndToEndTest extends FleetTestBase {
 
         admin().expect(200, "PUT", "/tenants/" + tenant + "/policy", "{}");
         admin().expect(200, "PUT", "/tenants/" + tenant + "/limits/up-chat", "{\"tpm\":1000}");
-        var raw = openAi(key).chat().completions().withRawResponse().create(chat("up-chat", "hi there").toBuilder()
-                .n(8).maxCompletionTokens(100).build());
-        // the whole budget (prompt + 8 × 100) was charged at admission, not one max_tokens
-        long remaining = Long.parseLong(raw.headers().values("x-ratelimit-remaining-tokens").get(0));
+        long remaining;
+        try (var raw = openAi(key).chat().completions().withRawResponse().create(chat("up-chat", "hi there")
+                .toBuilder().n(8).maxCompletionTokens(100).build())) {
+            // the whole budget (prompt + 8 × 100) was charged at admission, not one max_tokens
+            remaining = Long.parseLong(raw.headers().values("x-ratelimit-remaining-tokens").get(0));
+        }
         assertThat(remaining).isLessThan(1000 - 800);
         var tooLarge = catchThrowableOfType(com.openai.errors.OpenAIServiceException.class, () -> openAi(key).chat()
                 .completions().create(chat("up-chat", "hi").toBuilder().n(11).maxCompletionTokens(100).build()));

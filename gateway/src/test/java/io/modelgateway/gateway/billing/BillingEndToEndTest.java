@@ -1,12 +1,14 @@
 package io.modelgateway.gateway.billing;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.openai.models.chat.completions.ChatCompletion;
 import com.openai.models.chat.completions.ChatCompletionCreateParams;
 import io.modelgateway.billing.usage.UsageWriter;
 import io.modelgateway.gateway.AdminClient;
 import io.modelgateway.gateway.GatewayTestBase;
+import io.modelgateway.gateway.pipeline.RecordedCalls;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.net.URI;
@@ -42,6 +44,9 @@ class BillingEndToEndTest extends GatewayTestBase {
     DataSource dataSource;
     @Autowired
     UsageWriter writer;
+
+    @Autowired
+    RecordedCalls calls;
 
     private final HttpClient http = HttpClient.newHttpClient();
 
@@ -178,7 +183,9 @@ class BillingEndToEndTest extends GatewayTestBase {
                 }
             }
         }
-        Thread.sleep(300);
+        // the gateway sees the client leave and ends the call; then its record goes to the store
+        String requestId = response.headers().firstValue("x-request-id").orElseThrow();
+        await().atMost(Duration.ofSeconds(10)).until(() -> calls.get(requestId) != null);
         stored();
         long output = sql("SELECT output_tokens FROM usage_record WHERE tenant_id = ? AND outcome = 'cut_short'", t[0]);
         assertThat(output).isBetween(2L, 15L);

@@ -230,18 +230,13 @@ class CreditReplicasIT {
                 .sendAsync(request, HttpResponse.BodyHandlers.ofString());
     }
 
-    private static void awaitKnown(ConfigurableApplicationContext r, String key) throws InterruptedException {
-        long start = System.nanoTime();
-        while (System.nanoTime() - start < Duration.ofSeconds(10).toNanos()) {
-            HttpRequest get = HttpRequest.newBuilder(URI.create(url(r) + "/v1/models"))
-                    .header("Authorization", "Bearer " + key).build();
-            if (HttpClient.newHttpClient().sendAsync(get, HttpResponse.BodyHandlers.discarding()).join()
-                    .statusCode() == 200) {
-                return;
-            }
-            Thread.sleep(20);
-        }
-        throw new AssertionError("replica two never learned the key");
+    private static void awaitKnown(ConfigurableApplicationContext r, String key) {
+        HttpRequest get = HttpRequest.newBuilder(URI.create(url(r) + "/v1/models"))
+                .header("Authorization", "Bearer " + key).build();
+        org.awaitility.Awaitility.await("replica two learns the key").atMost(Duration.ofSeconds(10))
+                .pollInterval(Duration.ofMillis(20))
+                .until(() -> HttpClient.newHttpClient().send(get, HttpResponse.BodyHandlers.discarding())
+                        .statusCode() == 200);
     }
 
     private static Set<String> recordIds(String tenant) throws SQLException {

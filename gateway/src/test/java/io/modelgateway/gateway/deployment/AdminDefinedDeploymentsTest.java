@@ -3,6 +3,7 @@ package io.modelgateway.gateway.deployment;
 import static io.modelgateway.gateway.AdminClient.error;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import com.openai.client.OpenAIClient;
 import com.openai.errors.BadRequestException;
@@ -210,11 +211,8 @@ class AdminDefinedDeploymentsTest extends GatewayTestBase {
 
             admin().expect(200, "DELETE", "/deployments/" + b, null);
             assertThat(deployments.pools()).doesNotContainKey(own.target());
-            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-            while (!pool.replicas().isEmpty() && System.nanoTime() < deadline) {
-                Thread.sleep(100);
-            }
-            assertThat(pool.replicas()).as("the unused pool is closed").isEmpty();
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+                    assertThat(pool.replicas()).as("the unused pool is closed").isEmpty());
         }
     }
 }

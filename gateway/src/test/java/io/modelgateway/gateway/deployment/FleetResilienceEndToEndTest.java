@@ -156,12 +156,13 @@ class FleetResilienceEndToEndTest extends FleetTestBase {
         String shortPrompt = words(10);
         List<CompletableFuture<String>> secondWhole = new ArrayList<>();
         List<CompletableFuture<HttpResponse<String>>> secondStreams = new ArrayList<>();
-        for (int i = 0; i < 12; i++) {
+        for (int i = 0; i < 12; i++) { // spread over 1.2 s (the load's shape, not a wait for anything)
+            java.util.concurrent.Executor later = CompletableFuture.delayedExecutor(100L * i, TimeUnit.MILLISECONDS,
+                    clients);
             secondWhole.add(CompletableFuture.supplyAsync(() -> sdk.chat().completions().create(chat("kill-chat",
-                    shortPrompt, 50)).choices().get(0).message().content().orElseThrow(), clients));
-            secondStreams.add(http.sendAsync(request("kill-chat", shortPrompt, true, 50),
-                    HttpResponse.BodyHandlers.ofString()));
-            Thread.sleep(100);
+                    shortPrompt, 50)).choices().get(0).message().content().orElseThrow(), later));
+            secondStreams.add(CompletableFuture.runAsync(() -> {}, later).thenCompose(x -> http.sendAsync(
+                    request("kill-chat", shortPrompt, true, 50), HttpResponse.BodyHandlers.ofString())));
         }
 
         for (CompletableFuture<String> w : whole) {

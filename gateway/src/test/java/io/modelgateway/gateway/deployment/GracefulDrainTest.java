@@ -2,6 +2,7 @@ package io.modelgateway.gateway.deployment;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
+import static org.awaitility.Awaitility.await;
 
 import io.modelgateway.gateway.GatewayApplication;
 import java.io.BufferedReader;
@@ -49,10 +50,9 @@ class GracefulDrainTest {
         assertThat(lines.readLine()).startsWith("data: ");
 
         CompletableFuture<Void> closing = CompletableFuture.runAsync(app::close);
-        Thread.sleep(300);
-        Throwable refused = catchThrowable(() -> HttpClient.newHttpClient().send(chat(port, 1),
-                HttpResponse.BodyHandlers.ofString()));
-        assertThat(refused).as("a new connection during the drain").isInstanceOf(IOException.class);
+        // once the drain has begun, a new connection is refused
+        await().atMost(Duration.ofSeconds(10)).until(() -> catchThrowable(() -> HttpClient.newHttpClient()
+                .send(chat(port, 1), HttpResponse.BodyHandlers.ofString())) instanceof IOException);
         assertThat(closing).isNotDone();
 
         List<String> rest = lines.lines().filter(l -> l.startsWith("data: ")).toList();

@@ -2,13 +2,16 @@ package io.modelgateway.gateway.pipeline;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.stereotype.Component;
+import reactor.core.publisher.Mono;
 
 /**
  * A test stage that remembers how the most recent calls ended (the last {@value #KEPT}), by request id; bounded,
- * so that tests measuring the gateway's memory under load do not measure this.
+ * so that tests measuring the gateway's memory under load do not measure this. It also knows the calls that run
+ * now, so a test can wait for a call to reach its backend instead of sleeping.
  */
 @Component
 @Order(Ordered.HIGHEST_PRECEDENCE)
@@ -25,8 +28,17 @@ public class RecordedCalls implements CallStage {
         }
     };
 
+    private final Map<String, Call> running = new ConcurrentHashMap<>();
+
+    @Override
+    public Mono<Void> admit(Call call) {
+        running.put(call.requestId(), call);
+        return Mono.empty();
+    }
+
     @Override
     public void complete(Call call, CallResult result) {
+        running.remove(call.requestId());
         synchronized (ended) {
             ended.put(call.requestId(), new Ended(call, result));
         }
@@ -36,5 +48,10 @@ public class RecordedCalls implements CallStage {
         synchronized (ended) {
             return ended.get(requestId);
         }
+    }
+
+    /** Whether a call of this tenant runs now and has been forwarded to its backend (so every stage admitted it). */
+    public boolean forwardedNow(String tenant) {
+        return running.values().stream().anyMatch(c -> tenant.equals(c.tenant()) && c.forwarded());
     }
 }

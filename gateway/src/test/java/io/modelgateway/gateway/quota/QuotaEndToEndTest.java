@@ -1,9 +1,11 @@
 package io.modelgateway.gateway.quota;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.modelgateway.gateway.AdminClient;
 import io.modelgateway.gateway.GatewayTestBase;
+import io.modelgateway.gateway.pipeline.RecordedCalls;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -12,6 +14,7 @@ import java.time.Duration;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -20,6 +23,9 @@ import tools.jackson.databind.JsonNode;
  * estimate held while a call runs and refunded when it ends. Each test uses its own tenant.
  */
 class QuotaEndToEndTest extends GatewayTestBase {
+
+    @Autowired
+    RecordedCalls calls;
 
     @Test
     void aTenantOverrideAppliesWithoutRestartAndEveryResponseCarriesTheHeaders() {
@@ -70,7 +76,8 @@ class QuotaEndToEndTest extends GatewayTestBase {
                 chat(t.key, "slow-tokens", 200, "one two three four five six seven eight nine ten eleven twelve "
                         + "thirteen fourteen fifteen sixteen seventeen eighteen nineteen twenty twenty-one "
                         + "twenty-two twenty-three twenty-four twenty-five twenty-six twenty-seven"));
-        Thread.sleep(500);
+        // admitted (its estimate held) once it has reached the backend
+        await().atMost(Duration.ofSeconds(10)).until(() -> calls.forwardedNow(t.id));
         HttpResponse<String> whileRunning = chat(t.key, "slow-tokens", 200);
         JsonNode error = AdminClient.error(whileRunning, 429, "rate_limit_exceeded");
         assertThat(error.get("type").asString()).isEqualTo("tokens");

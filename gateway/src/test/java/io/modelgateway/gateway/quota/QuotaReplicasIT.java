@@ -1,6 +1,7 @@
 package io.modelgateway.gateway.quota;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.modelgateway.gateway.Replicas;
@@ -167,12 +168,8 @@ class QuotaReplicasIT {
 
         redis = Replicas.startOwnRedis(redisPort); // an empty Redis on the same port
         for (ConfigurableApplicationContext r : List.of(one, two)) {
-            long start = System.nanoTime();
-            while (!"UP".equals(quotaHealth(r).get("status").asString())
-                    && System.nanoTime() - start < Duration.ofSeconds(15).toNanos()) {
-                Thread.sleep(50);
-            }
-            assertThat(quotaHealth(r).get("status").asString()).isEqualTo("UP");
+            await().atMost(Duration.ofSeconds(15)).untilAsserted(() ->
+                    assertThat(quotaHealth(r).get("status").asString()).isEqualTo("UP"));
             assertThat(degradedGauge(r)).isEqualTo(0.0);
         }
         assertThat(admitted(one, key, 6) + admitted(two, key, 6)).as("one shared limit again").isEqualTo(10);
@@ -226,10 +223,8 @@ class QuotaReplicasIT {
     private static String tenant(String id) {
         admin(one).createTenant(id, "echo");
         String key = admin(one).issueKey(id);
-        long start = System.nanoTime();
-        while (status(two, "/v1/models", key) != 200) {
-            assertThat(System.nanoTime() - start).isLessThan(Duration.ofSeconds(10).toNanos());
-        }
+        await("replica two learns the key").atMost(Duration.ofSeconds(10))
+                .until(() -> status(two, "/v1/models", key) == 200);
         return key;
     }
 

@@ -119,16 +119,19 @@ class BackendPoolsEndToEndTest extends FleetTestBase {
 
     @Test
     void aFullBulkheadAnswers429WithRetryAfterAtOnce() throws Exception {
-        // The narrow backend takes one call at a time; this stream holds it for about two seconds.
+        // The narrow backend takes one call at a time; this stream holds it for about four seconds.
         HttpResponse<InputStream> holding = http.send(request("narrow-chat", words(80), true),
                 HttpResponse.BodyHandlers.ofInputStream());
         BufferedReader lines = new BufferedReader(new InputStreamReader(holding.body(), StandardCharsets.UTF_8));
         assertThat(lines.readLine()).startsWith("data: ");
+        // "At once" is behaviour, not a stopwatch: every refusal is answered while the slot is still held
+        // (a call queued behind the slot could only be answered after this stream ended).
+        java.util.concurrent.CompletableFuture<String> rest = java.util.concurrent.CompletableFuture.supplyAsync(
+                () -> lines.lines().collect(Collectors.joining("\n")));
 
-        long t0 = System.nanoTime();
         HttpResponse<String> refused = http.send(request("narrow-chat", "one more", false),
                 HttpResponse.BodyHandlers.ofString());
-        assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofMillis(500));
+        assertThat(rest).as("refused while the slot is held").isNotDone();
         assertThat(refused.statusCode()).isEqualTo(429);
         assertThat(refused.headers().firstValue("retry-after")).hasValue("1");
         assertThat(refused.headers().firstValue("x-request-id")).isPresent();
@@ -141,18 +144,17 @@ class BackendPoolsEndToEndTest extends FleetTestBase {
         assertThat(sdk.statusCode()).isEqualTo(429);
         assertThat(sdk.headers().values("retry-after")).containsExactly("1");
 
-        // A flood past the bulkhead: every call is refused fast, none queues behind the held slot.
-        long flood0 = System.nanoTime();
+        // A flood past the bulkhead: every call is refused, none queues behind the held slot.
         List<java.util.concurrent.CompletableFuture<HttpResponse<String>>> flood = IntStream.range(0, 100)
                 .mapToObj(i -> http.sendAsync(request("narrow-chat", "flood " + i, i % 2 == 0),
                         HttpResponse.BodyHandlers.ofString())).toList();
         assertThat(flood.stream().map(java.util.concurrent.CompletableFuture::join).map(HttpResponse::statusCode))
                 .containsOnly(429);
-        assertThat(Duration.ofNanos(System.nanoTime() - flood0)).isLessThan(Duration.ofMillis(1500));
+        assertThat(rest).as("the flood was answered while the slot is held").isNotDone();
 
         // The holding stream was not disturbed.
-        String rest = lines.lines().collect(Collectors.joining("\n"));
-        assertThat(rest.strip()).endsWith("data: [DONE]").doesNotContain("\"error\"");
+        assertThat(rest.get(30, java.util.concurrent.TimeUnit.SECONDS).strip()).endsWith("data: [DONE]")
+                .doesNotContain("\"error\"");
     }
 
     @Test

@@ -20,6 +20,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** Real traffic through openai-java, then a scrape: the named series with the right tags and values. */
+@org.springframework.context.annotation.Import(io.modelgateway.gateway.pipeline.RefusingTestStage.class)
 class MetricsEndToEndTest extends GatewayTestBase {
 
     private static final Map<String, String> ECHO_CHAT = Map.of("gen_ai_request_model", "echo",

@@ -24,6 +24,7 @@ import org.junit.jupiter.api.Test;
  * The chart's dashboard and alert rules query only series that a real scrape has, and the scrape passes
  * {@code promtool check metrics}. Backend-pool series come from the same gauges bound to a real pool.
  */
+@org.springframework.context.annotation.Import(io.modelgateway.gateway.pipeline.RefusingTestStage.class)
 class MonitoringContractTest extends GatewayTestBase {
 
     private static final Path CHART_FILES = Path.of("../helm/model-gateway/files");

@@ -3,16 +3,15 @@ package io.modelgateway.gateway.pipeline;
 import io.modelgateway.gateway.error.ApiException;
 import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpStatus;
-import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
 
 /**
  * A test stage standing in for quotas and policy (later in the pipeline than the metrics stage): refuses
  * calls asking for exactly {@link #RATE_LIMITED} max tokens with a 429 {@code rate_limit_exceeded}, and
- * {@link #POLICY} with a 400 {@code policy_violation}. Every other call passes.
+ * {@link #POLICY} with a 400 {@code policy_violation}. Every other call passes. Not a component: only the
+ * tests that need it bring it in with {@code @Import(RefusingTestStage.class)} (their own Spring context).
  */
-@Component
-@Order(100)
+@Order(StageOrder.COMPLIANCE)
 public class RefusingTestStage implements CallStage {
 
     public static final int RATE_LIMITED = 4029;

@@ -175,12 +175,32 @@ class QuotaStageTest {
     }
 
     @Test
-    void unlimitedDeploymentsAndPlatformCallersAreNotCharged() {
-        Call call = new Call("r", caller("k1"), deployment("free", Kind.CHAT), Operation.CHAT, false,
-                java.util.List.of("hi"), Set.of(), 1, 1, 1, 0,
-                clock.instant(), new HttpHeaders());
-        stage.admit(call).block();
-        assertThat(call.responseHeaders().isEmpty()).isTrue();
+    void unlimitedDeploymentsAreNotCharged() {
+        for (int i = 0; i < 5; i++) { // more than the 3 RPM of "chat": "free" has no limit at all
+            Call call = new Call("r", caller("k1"), deployment("free", Kind.CHAT), Operation.CHAT, false,
+                    java.util.List.of("hi"), Set.of(), 1, 1, 1, 0,
+                    clock.instant(), new HttpHeaders());
+            stage.admit(call).block();
+            assertThat(call.responseHeaders().isEmpty()).isTrue();
+        }
+    }
+
+    @Test
+    void platformCallersAreNotCharged() {
+        Caller platform = new Caller(null, "platform-key", Set.of(Scope.INFERENCE), Set.of());
+        assertThat(platform.platform()).isTrue();
+        for (int i = 0; i < 5; i++) { // more than the 3 RPM of "chat", which limits every tenant
+            Call call = new Call("p" + i, platform, deployment("chat", Kind.CHAT), Operation.CHAT, false,
+                    java.util.List.of("hi"), Set.of(), 10, 90, 1, 0, clock.instant(), new HttpHeaders());
+            stage.admit(call).block();
+            assertThat(call.responseHeaders().isEmpty()).isTrue();
+            stage.complete(call, ended(Outcome.COMPLETED, 10, 90));
+        }
+        Call tenants = call("chat", 10, 90);
+        stage.admit(tenants).block();
+        assertThat(tenants.responseHeaders().getFirst("x-ratelimit-remaining-requests"))
+                .as("the platform's calls took nothing from a tenant's bucket").isEqualTo("2");
+        assertThat(tenants.responseHeaders().getFirst("x-ratelimit-remaining-tokens")).isEqualTo("900");
     }
 
     @Test

@@ -9,6 +9,10 @@ import io.modelgateway.gateway.tenancy.Keys;
 import io.modelgateway.gateway.tenancy.Scope;
 import io.modelgateway.gateway.tenancy.Tenant;
 import io.modelgateway.gateway.tenancy.TenantStatus;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.lang.reflect.Proxy;
+import java.sql.Connection;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -16,6 +20,8 @@ import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
+import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -31,12 +37,13 @@ class TenancyServiceTest {
 
     private static final Instant NOW = Instant.parse("2026-01-01T00:00:00Z");
 
+    private DriverManagerDataSource dataSource;
     private TenancyRepository repository;
     private TenancyService service;
 
     @BeforeEach
     void migratedDatabase() {
-        var ds = new DriverManagerDataSource("jdbc:h2:mem:t" + UUID.randomUUID().toString().replace("-", "")
+        var ds = dataSource = new DriverManagerDataSource("jdbc:h2:mem:t" + UUID.randomUUID().toString().replace("-", "")
                 + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;DB_CLOSE_DELAY=-1", "sa", "");
         Flyway.configure().dataSource(ds).locations("classpath:db/migration").load().migrate();
         repository = new TenancyRepository(ds);
@@ -96,15 +103,61 @@ class TenancyServiceTest {
 
     @Test
     void lastUsedIsWrittenInBatchesNotPerRequest() {
-        service.createTenant("t3", "T3", Set.of("*")).block();
-        String secret = service.issueKey("t3", "k", Scope.tenantDefaults(), null).block().secret();
+        AtomicInteger updates = new AtomicInteger();
+        TenancyService counted = new TenancyService(new TenancyRepository(countingLastUsedUpdates(updates)),
+                new TenancyCache(EmbeddedDefaults.adminKey("sk-admin")), Invalidations.none(),
+                Clock.fixed(NOW, ZoneOffset.UTC), Schedulers.boundedElastic());
+        counted.start(Duration.ofHours(1), Duration.ofHours(1)); // no flush until close
+        counted.createTenant("t3", "T3", Set.of("*")).block();
+        String one = counted.issueKey("t3", "one", Scope.tenantDefaults(), null).block().secret();
+        String two = counted.issueKey("t3", "two", Scope.tenantDefaults(), null).block().secret();
         for (int i = 0; i < 100; i++) {
-            service.checkKey(secret);
+            assertThat(counted.checkKey(i % 2 == 0 ? one : two).ok()).isTrue();
         }
+        assertThat(updates).as("nothing written per request").hasValue(0);
+
+        counted.close(); // flushes what was used since the last flush
+
+        assertThat(updates).as("200 uses of two keys, one batch").hasValue(1);
+        assertThat(service.keys("t3").block()).hasSize(2).allSatisfy(k -> assertThat(k.lastUsedAt()).isEqualTo(NOW));
+    }
+
+    @Test
+    void lastUsedIsFlushedPeriodically() {
+        service.createTenant("t4", "T4", Set.of("*")).block();
+        String secret = service.issueKey("t4", "k", Scope.tenantDefaults(), null).block().secret();
+        service.checkKey(secret);
         await().atMost(Duration.ofSeconds(2)).until(() -> {
-            List<ApiKey> keys = service.keys("t3").block();
+            List<ApiKey> keys = service.keys("t4").block();
             return keys.get(0).lastUsedAt() != null;
         });
-        assertThat(service.keys("t3").block().get(0).lastUsedAt()).isEqualTo(NOW);
+        assertThat(service.keys("t4").block().get(0).lastUsedAt()).isEqualTo(NOW);
+    }
+
+    /** The test database, counting the statements prepared to write last-used times (one per batch). */
+    private DataSource countingLastUsedUpdates(AtomicInteger updates) {
+        return (DataSource) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {DataSource.class},
+                (proxy, method, args) -> {
+                    Object result = invoke(dataSource, method, args);
+                    if (!(result instanceof Connection c)) {
+                        return result;
+                    }
+                    return Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {Connection.class},
+                            (p, m, a) -> {
+                                if (m.getName().equals("prepareStatement") && a[0] instanceof String sql
+                                        && sql.startsWith("UPDATE api_key SET last_used_at")) {
+                                    updates.incrementAndGet();
+                                }
+                                return invoke(c, m, a);
+                            });
+                });
+    }
+
+    private static Object invoke(Object target, Method method, Object[] args) throws Throwable {
+        try {
+            return method.invoke(target, args);
+        } catch (InvocationTargetException e) {
+            throw e.getCause();
+        }
     }
 }

@@ -108,8 +108,11 @@ class ConsoleCatalogBrowserTest extends GatewayTestBase {
         shot("catalog-quote");
 
         // A refusal by a limit is shown as the quote words it.
+        assertThat(driver.findElement(By.id("quote-model")).getAttribute("value")).as("the box keeps what was asked")
+                .isEqualTo(large);
+        assertThat(driver.findElement(By.id("quote-max-tokens")).getAttribute("value")).isEqualTo("4000");
+        driver.findElement(By.id("quote-model")).clear();
         driver.findElement(By.id("quote-model")).sendKeys(small);
-        driver.findElement(By.id("quote-prompt")).sendKeys("two choices");
         driver.findElement(By.id("quote-n")).sendKeys("2");
         driver.findElement(By.id("quote")).click();
         new WebDriverWait(driver, Duration.ofSeconds(30)).until(ExpectedConditions.textToBePresentInElementLocated(

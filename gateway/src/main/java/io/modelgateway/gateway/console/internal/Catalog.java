@@ -47,7 +47,7 @@ public final class Catalog {
 
     public Mono<ServerResponse> page(ServerRequest req) {
         Session s = Guard.session(req);
-        return render(s, req.queryParams(), null).flatMap(Html::ok);
+        return render(s, req.queryParams(), new org.springframework.util.LinkedMultiValueMap<>(), null).flatMap(Html::ok);
     }
 
     /** The quote box: the API's quote of the call the form describes, shown under the catalog. */
@@ -56,8 +56,7 @@ public final class Catalog {
         return req.formData().flatMap(form -> {
             String operation = OPERATIONS.containsKey(value(form, "operation")) ? value(form, "operation") : "chat";
             return api.post(s, OPERATIONS.get(operation), body(operation, form), null)
-                    .flatMap(answer -> render(s, org.springframework.util.CollectionUtils.toMultiValueMap(Map.of()),
-                            quoteBox(form, answer))
+                    .flatMap(answer -> render(s, new org.springframework.util.LinkedMultiValueMap<>(), form, quoteBox(form, answer))
                             .flatMap(html -> Html.respond(answer.ok() ? HttpStatus.OK : HttpStatus.valueOf(answer.status()),
                                     html)));
         });
@@ -94,7 +93,8 @@ public final class Catalog {
         }
     }
 
-    private Mono<String> render(Session s, MultiValueMap<String, String> params, String quote) {
+    private Mono<String> render(Session s, MultiValueMap<String, String> params, MultiValueMap<String, String> form,
+            String quote) {
         Query query = Query.of("/v1/catalog");
         FILTERS.keySet().forEach(name -> query.with(name, params.getFirst(name)));
         query.with("after", params.getFirst("after"));
@@ -116,7 +116,7 @@ public final class Catalog {
             b.append("<h2 id=\"quote-heading\">Quote a call</h2>")
                     .append("<p class=\"help\">What a call would cost and whether it would be served now, without "
                             + "making it: the gateway's quote API, asked with your session's key.</p>")
-                    .append(quoteForm(s, models));
+                    .append(quoteForm(s, models, form));
             if (quote != null) {
                 b.append(quote);
             }
@@ -157,19 +157,29 @@ public final class Catalog {
                         "Output per 1M", "Currency"), rows);
     }
 
-    private static String quoteForm(Session s, List<String> models) {
+    /** The quote box, filled with what was last asked. */
+    private static String quoteForm(Session s, List<String> models, MultiValueMap<String, String> form) {
+        String operation = form.getFirst("operation");
         StringBuilder b = new StringBuilder("<form method=\"post\" action=\"/console/catalog/quote\" id=\"quote-form\" class=\"card narrow\">")
                 .append(Html.csrf(s))
-                .append("<label for=\"quote-model\">Model</label><input id=\"quote-model\" name=\"model\" list=\"quote-models\" required>")
+                .append("<label for=\"quote-model\">Model</label><input id=\"quote-model\" name=\"model\" list=\"quote-models\" required value=\"")
+                .append(Html.esc(form.getFirst("model"))).append("\">")
                 .append("<datalist id=\"quote-models\">");
         models.forEach(m -> b.append("<option value=\"").append(Html.esc(m)).append("\">"));
         return b.append("</datalist><label for=\"quote-operation\">Call</label><select id=\"quote-operation\" name=\"operation\">")
-                .append("<option value=\"chat\">chat completion</option><option value=\"completions\">completion</option>")
-                .append("<option value=\"embeddings\">embeddings</option></select>")
-                .append("<label for=\"quote-prompt\">Prompt</label><textarea id=\"quote-prompt\" name=\"prompt\" rows=\"3\"></textarea>")
-                .append("<label for=\"quote-max-tokens\">max_tokens</label><input id=\"quote-max-tokens\" name=\"max_tokens\" inputmode=\"numeric\">")
-                .append("<label for=\"quote-n\">n</label><input id=\"quote-n\" name=\"n\" inputmode=\"numeric\">")
+                .append(option("chat", "chat completion", operation)).append(option("completions", "completion", operation))
+                .append(option("embeddings", "embeddings", operation)).append("</select>")
+                .append("<label for=\"quote-prompt\">Prompt</label><textarea id=\"quote-prompt\" name=\"prompt\" rows=\"3\">")
+                .append(Html.esc(form.getFirst("prompt"))).append("</textarea>")
+                .append("<label for=\"quote-max-tokens\">max_tokens</label><input id=\"quote-max-tokens\" name=\"max_tokens\" inputmode=\"numeric\" value=\"")
+                .append(Html.esc(form.getFirst("max_tokens"))).append("\">")
+                .append("<label for=\"quote-n\">n</label><input id=\"quote-n\" name=\"n\" inputmode=\"numeric\" value=\"")
+                .append(Html.esc(form.getFirst("n"))).append("\">")
                 .append("<button type=\"submit\" id=\"quote\">Quote</button></form>").toString();
+    }
+
+    private static String option(String value, String label, String chosen) {
+        return "<option value=\"" + value + "\"" + (value.equals(chosen) ? " selected" : "") + ">" + label + "</option>";
     }
 
     /** The API's quote as the page shows it, or its refusal of the request. */
@@ -192,7 +202,7 @@ public final class Catalog {
                     .append("</p>");
         }
         JsonNode tokens = q.path("tokens");
-        b.append("<dl id=\"quote-numbers\">");
+        b.append("<dl id=\"quote-numbers\" class=\"totals\">");
         item(b, "quote-prompt-tokens", "Prompt tokens", tokens.path("prompt").asString());
         item(b, "quote-max-tokens-value", "max_tokens", text(tokens.get("max_tokens")));
         item(b, "quote-n-value", "n", tokens.path("n").asString());
@@ -212,8 +222,8 @@ public final class Catalog {
     }
 
     private static void item(StringBuilder b, String id, String term, String value) {
-        b.append("<dt>").append(Html.esc(term)).append("</dt><dd id=\"").append(id).append("\">")
-                .append(Html.esc(value)).append("</dd>");
+        b.append("<div><dt>").append(Html.esc(term)).append("</dt><dd id=\"").append(id).append("\">")
+                .append(Html.esc(value)).append("</dd></div>");
     }
 
     private static String text(JsonNode n) {

@@ -75,7 +75,8 @@ public final class CatalogViews {
         return v;
     }
 
-    private static Map<String, Object> pricing(Price p) {
+    /** A price as the catalog shows it (decimals and {@code _micros}); {@code null} for none. */
+    public static Map<String, Object> pricing(Price p) {
         if (p == null) {
             return null;
         }

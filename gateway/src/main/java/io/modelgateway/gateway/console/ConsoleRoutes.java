@@ -2,6 +2,7 @@ package io.modelgateway.gateway.console;
 
 import io.modelgateway.gateway.auth.Access;
 import io.modelgateway.gateway.console.internal.Assets;
+import io.modelgateway.gateway.console.internal.Catalog;
 
 import io.modelgateway.gateway.console.internal.Credits;
 import io.modelgateway.gateway.console.internal.Fleet;
@@ -63,6 +64,7 @@ public class ConsoleRoutes {
         Fleet fleet = new Fleet(api, clock);
         TenantAdmin tenants = new TenantAdmin(api);
         Assets assets = new Assets();
+        Catalog catalog = new Catalog(api);
         RouterFunction<ServerResponse> open = RouterFunctions.route()
                 .GET(CONSOLE, signIn::home).withAttribute(ACCESS, Access.PUBLIC)
                 .GET(CONSOLE + "/", signIn::home).withAttribute(ACCESS, Access.PUBLIC)
@@ -84,6 +86,8 @@ public class ConsoleRoutes {
                 .POST(CONSOLE + "/statements/close", statements::close).withAttribute(ACCESS, Access.CONSOLE)
                 .GET(CONSOLE + "/reconciliation", statements::reconciliation).withAttribute(ACCESS, Access.CONSOLE)
                 .GET(CONSOLE + "/fleet", fleet::page).withAttribute(ACCESS, Access.CONSOLE)
+                .GET(CONSOLE + "/catalog", catalog::page).withAttribute(ACCESS, Access.CONSOLE)
+                .POST(CONSOLE + "/catalog/quote", catalog::quote).withAttribute(ACCESS, Access.CONSOLE)
                 .GET(CONSOLE + "/tenants", tenants::list).withAttribute(ACCESS, Access.CONSOLE)
                 .POST(CONSOLE + "/tenants", tenants::create).withAttribute(ACCESS, Access.CONSOLE)
                 .GET(CONSOLE + "/tenants/{tenant}", tenants::tenant).withAttribute(ACCESS, Access.CONSOLE)

@@ -44,7 +44,15 @@ public class EmbeddingsHandler {
         this.clock = clock;
     }
 
-    public Mono<ServerResponse> handle(ServerRequest request, JsonNode body, String pathDeployment) {
+    /** A validated embeddings request: its call, and how the answer is written. */
+    private record Parsed(Deployment d, Call call, boolean base64, Integer dimensions) {}
+
+    /** The call an embeddings request would make (validated exactly as {@link #handle} does), for a quote. */
+    Call call(ServerRequest request, JsonNode body, String pathDeployment) {
+        return parse(request, body, pathDeployment).call();
+    }
+
+    private Parsed parse(ServerRequest request, JsonNode body, String pathDeployment) {
         Fields.rejectUnknown(body, FIELDS);
         String model = Fields.string(body, "model", pathDeployment == null);
         Deployment d = deployments.require(pathDeployment != null ? pathDeployment : model,
@@ -58,6 +66,15 @@ public class EmbeddingsHandler {
         Integer dimensions = Fields.integer(body, "dimensions", 1, 65536);
         Fields.string(body, "user", false);
         Call call = Calls.embeddings(request.exchange(), d, inputs, Set.copyOf(body.propertyNames()), clock);
+        return new Parsed(d, call, base64, dimensions);
+    }
+
+    public Mono<ServerResponse> handle(ServerRequest request, JsonNode body, String pathDeployment) {
+        Parsed parsed = parse(request, body, pathDeployment);
+        Deployment d = parsed.d();
+        Call call = parsed.call();
+        boolean base64 = parsed.base64();
+        Integer dimensions = parsed.dimensions();
         return pipeline.admit(call).then(Mono.defer(() -> {
             UsageTracker tracker = new UsageTracker(pipeline, call, clock);
             call.markForwarded();

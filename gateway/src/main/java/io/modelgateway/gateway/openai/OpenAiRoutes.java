@@ -8,8 +8,10 @@ import io.modelgateway.gateway.config.GatewayProperties;
 import io.modelgateway.gateway.deployment.Deployments;
 import io.modelgateway.gateway.error.ApiException;
 import io.modelgateway.gateway.openai.internal.Bodies;
+import io.modelgateway.gateway.openai.internal.Calls;
 import io.modelgateway.gateway.openai.internal.Generation;
 import io.modelgateway.gateway.openai.internal.GenerationReader;
+import java.time.Clock;
 import java.util.function.BiFunction;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -37,7 +39,8 @@ public class OpenAiRoutes {
 
     @Bean
     RouterFunction<ServerResponse> openAiRouter(GatewayProperties properties, Deployments deployments,
-            GenerationHandler generations, EmbeddingsHandler embeddings, ModelsHandler models, UpstreamRelay upstreams) {
+            GenerationHandler generations, EmbeddingsHandler embeddings, ModelsHandler models, UpstreamRelay upstreams,
+            QuoteHandler quotes, Clock clock) {
         long maxBytes = properties.maxRequestBody().toBytes();
         GenerationReader reader = new GenerationReader(deployments);
         BodyHandler chat = (req, body) -> generate(generations, upstreams, req, body,
@@ -45,10 +48,21 @@ public class OpenAiRoutes {
         BodyHandler completion = (req, body) -> generate(generations, upstreams, req, body,
                 reader.completion(body, azureDeployment(req), Caller.of(req.exchange())));
         BodyHandler embedding = (req, body) -> embeddings.handle(req, body, azureDeployment(req));
+        // Quotes: the same parsing and call description as the calls, then the pipeline's quote, not its admission.
+        BodyHandler chatQuote = (req, body) -> quotes.quote(Calls.generation(req.exchange(),
+                reader.chat(body, azureDeployment(req), Caller.of(req.exchange())), clock));
+        BodyHandler completionQuote = (req, body) -> quotes.quote(Calls.generation(req.exchange(),
+                reader.completion(body, azureDeployment(req), Caller.of(req.exchange())), clock));
+        BodyHandler embeddingQuote = (req, body) -> quotes.quote(embeddings.call(req, body, azureDeployment(req)));
 
         RouterFunctions.Builder routes = RouterFunctions.route();
         for (String prefix : PREFIXES) {
-            routes.POST(prefix + "/chat/completions", withBody(chat, maxBytes)).withAttribute(ACCESS, INFERENCE)
+            routes.POST(prefix + "/chat/completions/quote", withBody(chatQuote, maxBytes)).withAttribute(ACCESS, INFERENCE)
+                    .POST(prefix + "/completions/quote", withBody(completionQuote, maxBytes))
+                    .withAttribute(ACCESS, INFERENCE)
+                    .POST(prefix + "/embeddings/quote", withBody(embeddingQuote, maxBytes))
+                    .withAttribute(ACCESS, INFERENCE)
+                    .POST(prefix + "/chat/completions", withBody(chat, maxBytes)).withAttribute(ACCESS, INFERENCE)
                     .POST(prefix + "/completions", withBody(completion, maxBytes)).withAttribute(ACCESS, INFERENCE)
                     .POST(prefix + "/embeddings", withBody(embedding, maxBytes)).withAttribute(ACCESS, INFERENCE)
                     .GET(prefix + "/models", req -> models.list(Caller.of(req.exchange())))
@@ -56,7 +70,8 @@ public class OpenAiRoutes {
                     .GET(prefix + "/models/{*id}", req -> models.get(req.pathVariable("id").substring(1),
                             Caller.of(req.exchange())))
                     .withAttribute(ACCESS, INFERENCE);
-            for (String path : new String[] {"/chat/completions", "/completions", "/embeddings"}) {
+            for (String path : new String[] {"/chat/completions", "/completions", "/embeddings",
+                    "/chat/completions/quote", "/completions/quote", "/embeddings/quote"}) {
                 routes.route(RequestPredicates.path(prefix + path), OpenAiRoutes::methodNotAllowed)
                         .withAttribute(ACCESS, INFERENCE);
             }
@@ -65,7 +80,13 @@ public class OpenAiRoutes {
         }
         routes.POST(AZURE + "/chat/completions", azure(withBody(chat, maxBytes))).withAttribute(ACCESS, INFERENCE)
                 .POST(AZURE + "/completions", azure(withBody(completion, maxBytes))).withAttribute(ACCESS, INFERENCE)
-                .POST(AZURE + "/embeddings", azure(withBody(embedding, maxBytes))).withAttribute(ACCESS, INFERENCE);
+                .POST(AZURE + "/embeddings", azure(withBody(embedding, maxBytes))).withAttribute(ACCESS, INFERENCE)
+                .POST(AZURE + "/chat/completions/quote", azure(withBody(chatQuote, maxBytes)))
+                .withAttribute(ACCESS, INFERENCE)
+                .POST(AZURE + "/completions/quote", azure(withBody(completionQuote, maxBytes)))
+                .withAttribute(ACCESS, INFERENCE)
+                .POST(AZURE + "/embeddings/quote", azure(withBody(embeddingQuote, maxBytes)))
+                .withAttribute(ACCESS, INFERENCE);
         return routes.build();
     }
 

@@ -135,6 +135,14 @@ public final class Call {
         return (long) maxTokens * choices;
     }
 
+    /**
+     * The tokens the call is charged per minute at admission: prompt + {@code max_tokens × n} (embeddings: their
+     * input). The quota stage charges it and the quote shows it.
+     */
+    public long tokenEstimate() {
+        return operation == Operation.EMBEDDINGS ? promptTokens() : (long) promptTokens() + outputBudget();
+    }
+
     /** Lowers the answer's token budget per choice; never raises it. */
     public void limitMaxTokens(int tokens) {
         if (tokens < 1) {

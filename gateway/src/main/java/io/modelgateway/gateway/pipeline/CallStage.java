@@ -19,6 +19,16 @@ public interface CallStage {
         return Mono.empty();
     }
 
+    /**
+     * Adds to {@code quote} what {@link #admit} would decide about the call now, without reserving, recording or
+     * changing anything outside the call (which is thrown away): the same computation, no side effects. A stage
+     * that would refuse adds a {@link Quote.Refusal}; an {@link io.modelgateway.gateway.error.ApiException} it
+     * errors with is recorded as a refusal too. Must not block.
+     */
+    default Mono<Void> quote(Call call, Quote quote) {
+        return Mono.empty();
+    }
+
     /** The call ended. Never throws and never blocks; slow work is handed to a queue. */
     default void complete(Call call, CallResult result) {}
 

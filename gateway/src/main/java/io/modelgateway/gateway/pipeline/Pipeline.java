@@ -33,6 +33,24 @@ public class Pipeline {
         return admitFrom(call, 0);
     }
 
+    /**
+     * What every stage would decide about the call now ({@link CallStage#quote}), in admission order, without
+     * reserving anything; the call is never forwarded nor ended. Stages after a refusing one are asked too, so
+     * the quote names every limit that would refuse the call.
+     */
+    public Mono<Quote> quote(Call call) {
+        Quote quote = new Quote();
+        Mono<Void> chain = Mono.empty();
+        for (CallStage stage : stages) {
+            chain = chain.then(Mono.defer(() -> stage.quote(call, quote))
+                    .onErrorResume(ApiException.class, e -> {
+                        quote.refuse(new Quote.Refusal("service", null, e, null));
+                        return Mono.empty();
+                    }));
+        }
+        return chain.thenReturn(quote);
+    }
+
     private Mono<Void> admitFrom(Call call, int index) {
         if (index == stages.length) {
             return Mono.empty();

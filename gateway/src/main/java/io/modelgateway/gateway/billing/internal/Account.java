@@ -48,8 +48,8 @@ final class Account {
         if (settled.containsKey(id)) {
             return new CreditAccounts.Taken(-1, epoch);
         }
-        long taken = Math.min(most, Math.max(balance - held, 0));
-        if (taken < least) {
+        long taken = CreditAccounts.takeable(balance - held, most, least);
+        if (taken < 0) {
             return new CreditAccounts.Taken(-1, epoch);
         }
         holds.put(id, taken);

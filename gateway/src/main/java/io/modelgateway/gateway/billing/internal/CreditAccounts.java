@@ -52,6 +52,15 @@ interface CreditAccounts extends AutoCloseable {
     @Override
     void close();
 
+    /**
+     * The accounts' rule for a hold: as much as is available up to {@code most}, when at least {@code least}
+     * is; {@code -1} when refused. Every implementation applies it atomically (the Redis script spells it too).
+     */
+    static long takeable(long available, long most, long least) {
+        long taken = Math.min(most, Math.max(available, 0));
+        return taken < least ? -1 : taken;
+    }
+
     /** A hold taken ({@code amount >= 0}) or refused ({@code amount < 0}). */
     record Taken(long amount, long epoch) {
         boolean refused() {

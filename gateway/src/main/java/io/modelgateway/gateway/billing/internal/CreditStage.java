@@ -5,6 +5,7 @@ import io.modelgateway.gateway.error.ApiException;
 import io.modelgateway.gateway.pipeline.Call;
 import io.modelgateway.gateway.pipeline.CallResult;
 import io.modelgateway.gateway.pipeline.CallStage;
+import io.modelgateway.gateway.pipeline.Quote;
 import org.springframework.core.annotation.Order;
 import reactor.core.publisher.Mono;
 
@@ -42,6 +43,26 @@ public final class CreditStage implements CallStage {
                 return creditsRequired ? Mono.error(ApiException.insufficientQuota()) : Mono.empty();
             }
             return credits.hold(call, price).doOnNext(h -> call.put(HOLD, h)).then();
+        });
+    }
+
+    /** What {@link #admit} would hold now ({@link Credits#quote}), holding nothing. */
+    @Override
+    public Mono<Void> quote(Call call, Quote quote) {
+        String tenant = call.tenant();
+        Price price = credits.price(call).orElse(null);
+        if (tenant == null || price == null) {
+            return Mono.empty();
+        }
+        return credits.hasAccount(tenant).flatMap(account -> {
+            if (!account) {
+                if (creditsRequired) {
+                    quote.refuse(new Quote.Refusal("credits", "tenant", ApiException.insufficientQuota(), null));
+                }
+                quote.cost(new Quote.Cost(price, Credits.Budget.of(call, price).most(), null, call.maxTokens()));
+                return Mono.empty();
+            }
+            return credits.quote(call, price, quote);
         });
     }
 

@@ -12,6 +12,7 @@ import io.modelgateway.gateway.pipeline.Call;
 import io.modelgateway.gateway.pipeline.CallResult;
 import io.modelgateway.gateway.pipeline.Operation;
 import io.modelgateway.gateway.pipeline.Outcome;
+import io.modelgateway.gateway.pipeline.Quote;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
@@ -117,33 +118,76 @@ final class Credits {
     Mono<Hold> hold(Call call, Price price) {
         String tenant = call.tenant();
         String id = call.requestId();
-        int prompt = call.promptTokens();
-        long most = price.cost(Tokens.of(prompt, call.outputBudget())); // max_tokens × n (or best_of)
-        long least = Math.min(most, price.cost(Tokens.of(prompt, call.operation() == Operation.EMBEDDINGS ? 0 : call.choices())));
+        Budget budget = Budget.of(call, price);
         Instant deadline = clock.instant().plus(holdTimeout);
-        return Mono.fromFuture(() -> creditAccounts.hold(tenant, id, most, least, deadline), true)
+        return Mono.fromFuture(() -> creditAccounts.hold(tenant, id, budget.most(), budget.least(), deadline), true)
                 .onErrorMap(e -> !(e instanceof ApiException), e -> ApiException.billingUnavailable())
                 .flatMap(taken -> {
                     if (taken.refused()) {
                         meters.hold(tenant, CreditMeters.HoldResult.REFUSED);
                         return Mono.error(ApiException.insufficientQuota());
                     }
-                    long held = taken.amount();
-                    meters.hold(tenant, held < most ? CreditMeters.HoldResult.LOWERED : CreditMeters.HoldResult.HELD);
-                    if (held < most) {
-                        long output = price.affordableOutput(prompt, held) / call.choices();
-                        call.limitMaxTokens((int) Math.max(1, Math.min(output, Integer.MAX_VALUE)));
-                        long needed = price.cost(Tokens.of(prompt, call.outputBudget()));
-                        if (needed < held) {
-                            held = needed;
-                            creditAccounts.resize(tenant, id, held);
-                        }
+                    meters.hold(tenant, taken.amount() < budget.most() ? CreditMeters.HoldResult.LOWERED
+                            : CreditMeters.HoldResult.HELD);
+                    long held = budget.fit(call, taken.amount());
+                    if (held < taken.amount()) {
+                        creditAccounts.resize(tenant, id, held);
                     }
                     Hold h = new Hold(tenant, id, held, taken.epoch(), deadline);
                     holds.add(h);
                     return Mono.just(h);
                 })
                 .doOnCancel(() -> creditAccounts.capture(tenant, id, CreditAccounts.ANY_EPOCH, 0));
+    }
+
+    /**
+     * What {@link #hold} would take now, taking nothing: the same budget, the account's rule for what can be
+     * held ({@link CreditAccounts#takeable}) on the tenant's available balance, and the same lowering of
+     * {@code max_tokens} (applied to the quoted call, which is thrown away). Refuses like {@link #hold}.
+     */
+    Mono<Void> quote(Call call, Price price, Quote quote) {
+        Budget budget = Budget.of(call, price);
+        return Mono.fromFuture(() -> available(call.tenant()), true)
+                .onErrorMap(e -> !(e instanceof ApiException), e -> ApiException.billingUnavailable())
+                .doOnNext(available -> {
+                    long taken = CreditAccounts.takeable(available, budget.most(), budget.least());
+                    if (taken < 0) {
+                        quote.refuse(new Quote.Refusal("credits", "tenant", ApiException.insufficientQuota(), null));
+                        quote.cost(new Quote.Cost(price, budget.most(), available, null));
+                        return;
+                    }
+                    long held = budget.fit(call, taken);
+                    quote.cost(new Quote.Cost(price, held, available, call.maxTokens()));
+                })
+                .then();
+    }
+
+    /**
+     * A call's hold before the balance is known: the most it can cost ({@code max_tokens × n}, or
+     * {@code best_of}) and the least worth holding (one output token per choice; embeddings: their input).
+     */
+    record Budget(int prompt, long most, long least, Price price) {
+
+        static Budget of(Call call, Price price) {
+            int prompt = call.promptTokens();
+            long most = price.cost(Tokens.of(prompt, call.outputBudget()));
+            long least = Math.min(most, price.cost(Tokens.of(prompt,
+                    call.operation() == Operation.EMBEDDINGS ? 0 : call.choices())));
+            return new Budget(prompt, most, least, price);
+        }
+
+        /**
+         * The hold when {@code taken} (at least {@link #least}) could be held: all of it when it covers the most
+         * cost; else {@code max_tokens} is lowered to what {@code taken} affords and the hold to what that costs.
+         */
+        long fit(Call call, long taken) {
+            if (taken >= most) {
+                return taken;
+            }
+            long output = price.affordableOutput(prompt, taken) / call.choices();
+            call.limitMaxTokens((int) Math.max(1, Math.min(output, Integer.MAX_VALUE)));
+            return Math.min(taken, price.cost(Tokens.of(prompt, call.outputBudget())));
+        }
     }
 
     /** The real cost of a call that ended: nothing for a call that failed before any answer. */

@@ -8,6 +8,7 @@ import io.modelgateway.gateway.error.ApiException;
 import io.modelgateway.gateway.pipeline.Call;
 import io.modelgateway.gateway.pipeline.CallResult;
 import io.modelgateway.gateway.pipeline.CallStage;
+import io.modelgateway.gateway.pipeline.Quote;
 import io.modelgateway.gateway.pipeline.StageOrder;
 import java.time.Clock;
 import java.time.LocalDate;
@@ -53,15 +54,11 @@ final class LifecycleStage implements CallStage {
     @Override
     public Mono<Void> admit(Call call) {
         String name = call.deployment().name();
-        CatalogProperties card = deployments.definition(name).map(DeploymentDefinition::settings)
-                .map(s -> s.catalog()).orElse(CatalogProperties.NONE);
+        CatalogProperties card = card(name);
         Lifecycle now = card.lifecycleOn(LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC));
-        if (now == Lifecycle.RETIRED) {
-            return Mono.error(retired(name, card));
-        }
-        Optional<ApiException> notLive = loads.refusal(name);
-        if (notLive.isPresent()) {
-            return Mono.error(notLive.get());
+        Optional<ApiException> refusal = refusal(name, card, now);
+        if (refusal.isPresent()) {
+            return Mono.error(refusal.get());
         }
         if (now == Lifecycle.DEPRECATED) {
             headers(call.responseHeaders(), name, card);
@@ -69,6 +66,28 @@ final class LifecycleStage implements CallStage {
         loads.started(name);
         call.put(COUNTED, Boolean.TRUE);
         return Mono.empty();
+    }
+
+    /** What {@link #admit} would decide now: retired, or held back by a load or unload. */
+    @Override
+    public Mono<Void> quote(Call call, Quote quote) {
+        String name = call.deployment().name();
+        CatalogProperties card = card(name);
+        refusal(name, card, card.lifecycleOn(LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC)))
+                .ifPresent(e -> quote.refuse(new Quote.Refusal("lifecycle", "deployment", e, null)));
+        return Mono.empty();
+    }
+
+    private CatalogProperties card(String name) {
+        return deployments.definition(name).map(DeploymentDefinition::settings)
+                .map(s -> s.catalog()).orElse(CatalogProperties.NONE);
+    }
+
+    private Optional<ApiException> refusal(String name, CatalogProperties card, Lifecycle now) {
+        if (now == Lifecycle.RETIRED) {
+            return Optional.of(retired(name, card));
+        }
+        return loads.refusal(name);
     }
 
     @Override

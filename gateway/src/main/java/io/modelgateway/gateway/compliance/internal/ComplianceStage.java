@@ -10,6 +10,7 @@ import io.modelgateway.gateway.metrics.MetricNames;
 import io.modelgateway.gateway.pipeline.Call;
 import io.modelgateway.gateway.pipeline.CallStage;
 import io.modelgateway.gateway.pipeline.Operation;
+import io.modelgateway.gateway.pipeline.Quote;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -74,6 +75,33 @@ final class ComplianceStage implements CallStage, Ordered {
         return chars > LARGE_PROMPT ? content.subscribeOn(Schedulers.parallel()) : content;
     }
 
+    /**
+     * What {@link #admit} would decide now: the same limits (a policy's {@code max_tokens} cap lowers the quoted
+     * call's budget as it lowers the call's) and the same prompt scan, with nothing audited or counted.
+     */
+    @Override
+    public Mono<Void> quote(Call call, Quote quote) {
+        if (call.tenant() == null || call.deployment() == null) {
+            return Mono.empty();
+        }
+        EffectivePolicy policy = policies.effectivePolicy(call.tenant(), call.deployment().name());
+        if (policy.unrestricted()) {
+            return Mono.empty();
+        }
+        Mono<Void> check = Mono.fromRunnable(() -> {
+            limits(call, policy);
+            if (!policy.rules().isEmpty()) {
+                contentDecision(call, policy, (m, text, side) -> {}, code -> {});
+            }
+        });
+        int chars = call.prompts().stream().mapToInt(String::length).sum();
+        return (chars > LARGE_PROMPT ? check.subscribeOn(Schedulers.parallel()) : check)
+                .onErrorResume(ApiException.class, e -> {
+                    quote.refuse(new Quote.Refusal("policy", "tenant", e, null));
+                    return Mono.empty();
+                });
+    }
+
     private void limits(Call call, EffectivePolicy p) {
         String deployment = call.deployment().name();
         if (!call.caller().mayUse(deployment)) {
@@ -127,31 +155,46 @@ final class ComplianceStage implements CallStage, Ordered {
     }
 
     private void content(Call call, EffectivePolicy p) {
-        ContentRules rules = p.rules();
         call.billWhenFiltered(p.billFilteredPrompts());
-        if (rules.covers(RuleTarget.PROMPT)) {
-            prompt(call, p);
-        }
-        if (rules.covers(RuleTarget.COMPLETION) && call.operation() != Operation.EMBEDDINGS) {
-            if (call.choices() > 1) {
-                refused("parameter_not_allowed");
-                throw ApiException.invalid(call.parameters().contains("best_of") ? "best_of" : "n",
-                        "parameter_not_allowed", "Several choices cannot be generated under your organization's "
-                                + "output content rules; send n = 1.");
-            }
-            call.filterOutput(new StreamFilter(rules, p.window(),
+        contentDecision(call, p, (m, text, side) -> hit(call, p, m, text, side), this::refused);
+        if (p.rules().covers(RuleTarget.COMPLETION) && call.operation() != Operation.EMBEDDINGS) {
+            call.filterOutput(new StreamFilter(p.rules(), p.window(),
                     (m, text, side) -> hit(call, p, m, text, side)));
         }
     }
 
-    private void prompt(Call call, EffectivePolicy p) {
+    /** Hears of a content rule's match (the call audits and counts it; a quote does not). */
+    private interface HitSink {
+        void hit(Match m, CharSequence text, RuleTarget side);
+    }
+
+    /**
+     * The content rules' decision on the prompt (blocked: 400 {@code content_filter}; redacted and annotated on
+     * the call) and on the choices an output filter can follow (one).
+     */
+    private static void contentDecision(Call call, EffectivePolicy p, HitSink hits,
+            java.util.function.Consumer<String> refusals) {
+        if (p.rules().covers(RuleTarget.PROMPT)) {
+            prompt(call, p, hits, refusals);
+        }
+        if (p.rules().covers(RuleTarget.COMPLETION) && call.operation() != Operation.EMBEDDINGS
+                && call.choices() > 1) {
+            refusals.accept("parameter_not_allowed");
+            throw ApiException.invalid(call.parameters().contains("best_of") ? "best_of" : "n",
+                    "parameter_not_allowed", "Several choices cannot be generated under your organization's "
+                            + "output content rules; send n = 1.");
+        }
+    }
+
+    private static void prompt(Call call, EffectivePolicy p, HitSink sink,
+            java.util.function.Consumer<String> refusals) {
         Map<String, RuleAction> hits = new LinkedHashMap<>();
         List<String> out = new ArrayList<>(call.prompts().size());
         boolean changed = false;
         for (String prompt : call.prompts()) {
             List<Match> matches = p.rules().scan(prompt, RuleTarget.PROMPT);
             for (Match m : matches) {
-                hit(call, p, m, prompt, RuleTarget.PROMPT);
+                sink.hit(m, prompt, RuleTarget.PROMPT);
                 hits.merge(m.rule().id(), m.rule().action(), ComplianceStage::stronger);
             }
             String redacted = matches.isEmpty() ? prompt : ContentRules.redact(prompt, matches);
@@ -160,7 +203,7 @@ final class ComplianceStage implements CallStage, Ordered {
         }
         Map<String, Object> results = FilterResults.of(p.rules(), RuleTarget.PROMPT, hits);
         if (hits.containsValue(RuleAction.BLOCK)) {
-            refused(ApiException.CONTENT_FILTER);
+            refusals.accept(ApiException.CONTENT_FILTER);
             throw ApiException.contentFilter("prompt", results);
         }
         if (changed) {

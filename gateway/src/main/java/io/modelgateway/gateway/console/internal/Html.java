@@ -61,6 +61,7 @@ public final class Html {
         link(b, "/console/usage", "Usage and costs");
         link(b, "/console/credits", "Credits");
         link(b, "/console/statements", "Statements");
+        link(b, "/console/catalog", "Catalog");
         if (s.role() == Role.ADMIN) {
             link(b, "/console/fleet", "Fleet");
             link(b, "/console/tenants", "Tenants and keys");

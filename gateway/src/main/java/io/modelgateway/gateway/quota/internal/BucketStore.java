@@ -18,8 +18,11 @@ interface BucketStore {
 
     CompletableFuture<ConsumptionProbe> tryConsume(Meter meter, long tokens);
 
-    /** The bucket's state without taking anything. */
-    CompletableFuture<EstimationProbe> peek(Meter meter);
+    /**
+     * Whether {@code tokens} could be taken now and, if not, how long until they could: the bucket's state
+     * without taking anything (Bucket4j's {@code estimateAbilityToConsume}).
+     */
+    CompletableFuture<EstimationProbe> peek(Meter meter, long tokens);
 
     /** Gives tokens back (capped at the capacity). */
     CompletableFuture<Void> refund(Meter meter, long tokens);

@@ -63,20 +63,27 @@ final class LimitBook {
         }
         List<Meter> meters = new ArrayList<>(4);
         String scope = prefix + ":" + tenant + ":" + deployment;
-        add(meters, scope, effective(tenant, deployment));
-        if (credential != null && !overrides.isEmpty()) {
-            add(meters, scope + ":key:" + credential, keyLimits(tenant, deployment, credential));
-        }
-        return meters;
-    }
-
-    private static void add(List<Meter> meters, String scope, QuotaLimits limits) {
+        QuotaLimits own = override(tenant, deployment);
+        QuotaLimits limits = own.orElse(defaults(deployment));
         if (limits.rpm() != null) {
-            meters.add(Meter.of(scope, Meter.Kind.REQUESTS, limits.rpm()));
+            meters.add(Meter.of(scope, Meter.Kind.REQUESTS, limits.rpm(),
+                    own.rpm() != null ? Meter.TENANT : Meter.DEPLOYMENT));
         }
         if (limits.tpm() != null) {
-            meters.add(Meter.of(scope, Meter.Kind.TOKENS, limits.tpm()));
+            meters.add(Meter.of(scope, Meter.Kind.TOKENS, limits.tpm(),
+                    own.tpm() != null ? Meter.TENANT : Meter.DEPLOYMENT));
         }
+        if (credential != null && !overrides.isEmpty()) {
+            QuotaLimits key = keyLimits(tenant, deployment, credential);
+            String keyScope = scope + ":key:" + credential;
+            if (key.rpm() != null) {
+                meters.add(Meter.of(keyScope, Meter.Kind.REQUESTS, key.rpm(), Meter.KEY));
+            }
+            if (key.tpm() != null) {
+                meters.add(Meter.of(keyScope, Meter.Kind.TOKENS, key.tpm(), Meter.KEY));
+            }
+        }
+        return meters;
     }
 
     private static String id(String tenant, String deployment, String keyId) {

@@ -41,8 +41,8 @@ final class LocalBuckets implements BucketStore {
     }
 
     @Override
-    public CompletableFuture<EstimationProbe> peek(Meter meter) {
-        return CompletableFuture.completedFuture(bucket(meter).estimateAbilityToConsume(1));
+    public CompletableFuture<EstimationProbe> peek(Meter meter, long tokens) {
+        return CompletableFuture.completedFuture(bucket(meter).estimateAbilityToConsume(tokens));
     }
 
     @Override

@@ -11,8 +11,14 @@ import java.time.Duration;
  * @param key the bucket's key (a Redis key when shared)
  * @param kind what it counts
  * @param limit per minute
+ * @param scope {@link #TENANT}, {@link #KEY} or {@link #DEPLOYMENT}: where the limit comes from
  */
-record Meter(String key, Kind kind, long limit) {
+record Meter(String key, Kind kind, long limit, String scope) {
+
+    /** Whose limit a meter enforces (shown by quotes): the tenant's own, its key's, or the deployment's default. */
+    static final String TENANT = "tenant";
+    static final String KEY = "key";
+    static final String DEPLOYMENT = "deployment";
 
     static final Duration PERIOD = Duration.ofMinutes(1);
 
@@ -27,7 +33,11 @@ record Meter(String key, Kind kind, long limit) {
     }
 
     static Meter of(String scopeKey, Kind kind, long limit) {
-        return new Meter(scopeKey + ":" + kind.suffix + ":" + limit, kind, limit);
+        return of(scopeKey, kind, limit, TENANT);
+    }
+
+    static Meter of(String scopeKey, Kind kind, long limit, String scope) {
+        return new Meter(scopeKey + ":" + kind.suffix + ":" + limit, kind, limit, scope);
     }
 
     /** {@code limit} per minute, refilled continuously (greedy), starting full. */

@@ -8,6 +8,7 @@ import io.modelgateway.gateway.pipeline.CallResult;
 import io.modelgateway.gateway.pipeline.CallStage;
 import io.modelgateway.gateway.pipeline.Operation;
 import io.modelgateway.gateway.pipeline.Outcome;
+import io.modelgateway.gateway.pipeline.Quote;
 import io.modelgateway.gateway.quota.internal.Meter.Kind;
 import io.modelgateway.gateway.quota.internal.RateLimitHeaders.State;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -59,7 +60,64 @@ final class QuotaStage implements CallStage {
         if (meters.isEmpty()) {
             return Mono.empty();
         }
-        return admit(call, meters, estimate(call), true);
+        return admit(call, meters, call.tokenEstimate(), true);
+    }
+
+    /**
+     * What {@link #admit} would decide now, taking nothing: the same estimate and the same buckets, each asked
+     * (Bucket4j's {@code estimateAbilityToConsume}) whether it could take its charge; a bucket that could not
+     * is named with the wait {@link #admit} would tell the caller and the error it would answer.
+     */
+    @Override
+    public Mono<Void> quote(Call call, Quote quote) {
+        long estimate = call.tokenEstimate();
+        quote.tokens(new Quote.Tokens(call.promptTokens(), call.maxTokens(), call.choices(), estimate));
+        List<Meter> meters = book.meters(call.tenant(), call.deployment().name(), call.caller().credential());
+        if (meters.isEmpty()) {
+            return Mono.empty();
+        }
+        return quote(call, quote, meters, estimate, true);
+    }
+
+    private Mono<Void> quote(Call call, Quote quote, List<Meter> meters, long estimate, boolean mayFallBack) {
+        return Mono.defer(() -> {
+            BucketStore store = buckets.current();
+            if (store == null) {
+                return Mono.empty();
+            }
+            Meter tooSmall = tooSmall(meters, estimate);
+            if (tooSmall != null) {
+                quote.refuse(new Quote.Refusal(tooSmall.kind().suffix, tooSmall.scope(),
+                        tooLarge(call, tooSmall, estimate), null));
+                return Mono.empty();
+            }
+            return Mono.fromFuture(() -> peekAll(store, meters, estimate))
+                    .doOnNext(charges -> {
+                        Charge binding = binding(charges);
+                        if (binding != null) {
+                            long wait = wait(binding);
+                            quote.refuse(new Quote.Refusal(binding.meter().kind().suffix, binding.meter().scope(),
+                                    rateLimited(call, store, binding, wait), java.time.Duration.ofNanos(wait)));
+                        }
+                    })
+                    .then()
+                    .onErrorResume(e -> !(e instanceof ApiException) && mayFallBack, e -> {
+                        buckets.down(store, e);
+                        return quote(call, quote, meters, estimate, false);
+                    });
+        });
+    }
+
+    /** Each meter's charge as {@link #consumeAll} would take it, only estimated. */
+    private static CompletableFuture<List<Charge>> peekAll(BucketStore store, List<Meter> meters, long estimate) {
+        List<CompletableFuture<Charge>> charges = meters.stream()
+                .map(m -> store.peek(m, m.charge(estimate)).thenApply(p -> new Charge(m, m.charge(estimate),
+                        p.canBeConsumed() ? ConsumptionProbe.consumed(p.getRemainingTokens() - m.charge(estimate), 0)
+                                : ConsumptionProbe.rejected(p.getRemainingTokens(), p.getNanosToWaitForRefill(),
+                                        p.getNanosToWaitForRefill()))))
+                .toList();
+        return CompletableFuture.allOf(charges.toArray(CompletableFuture[]::new))
+                .thenApply(v -> charges.stream().map(CompletableFuture::join).toList());
     }
 
     private Mono<Void> admit(Call call, List<Meter> meters, long estimate, boolean mayFallBack) {
@@ -79,11 +137,6 @@ final class QuotaStage implements CallStage {
                         return admit(call, meters, estimate, false);
                     });
         });
-    }
-
-    private static long estimate(Call call) {
-        return call.operation() == Operation.EMBEDDINGS ? call.promptTokens()
-                : (long) call.promptTokens() + call.outputBudget(); // max_tokens × n
     }
 
     private static Meter tooSmall(List<Meter> meters, long estimate) {
@@ -106,13 +159,23 @@ final class QuotaStage implements CallStage {
         }
         charges.stream().filter(c -> c.probe().isConsumed()).forEach(c -> giveBack(store, c.meter(), c.tokens()));
         headers(call, store, charges, true);
-        Charge binding = charges.stream().filter(c -> !c.probe().isConsumed())
-                .max((a, b) -> Long.compare(a.probe().getNanosToWaitForRefill(), b.probe().getNanosToWaitForRefill()))
-                .orElseThrow();
-        long wait = Math.min(binding.probe().getNanosToWaitForRefill(), Meter.PERIOD.toNanos());
+        Charge binding = binding(charges);
+        long wait = wait(binding);
         RateLimitHeaders.retryAfter(call.responseHeaders(), wait);
         count(call, binding.meter().kind() == Kind.REQUESTS ? "requests" : "tokens");
         return Mono.error(rateLimited(call, store, binding, wait));
+    }
+
+    /** The refusing bucket the caller waits longest for; {@code null} when every bucket took its charge. */
+    private static Charge binding(List<Charge> charges) {
+        return charges.stream().filter(c -> !c.probe().isConsumed())
+                .max((a, b) -> Long.compare(a.probe().getNanosToWaitForRefill(), b.probe().getNanosToWaitForRefill()))
+                .orElse(null);
+    }
+
+    /** How long the caller is told to wait for a refusing bucket (at most one period). */
+    private static long wait(Charge binding) {
+        return Math.min(binding.probe().getNanosToWaitForRefill(), Meter.PERIOD.toNanos());
     }
 
     private static ApiException rateLimited(Call call, BucketStore store, Charge c, long waitNanos) {
@@ -127,20 +190,24 @@ final class QuotaStage implements CallStage {
 
     private Mono<Void> refuseTooLarge(Call call, BucketStore store, List<Meter> meters, Meter meter, long estimate) {
         count(call, "too_large");
-        String param = call.operation() == Operation.EMBEDDINGS ? "input" : "max_tokens";
-        ApiException error = ApiException.tokensExceedLimit(param, "This request needs " + estimate
-                + " tokens (" + (param.equals("input") ? "its input" : "prompt + max_tokens")
-                + "), more than the whole tokens-per-minute limit of " + meter.limit() + " on deployment `"
-                + call.deployment().name() + "`; it could never be admitted. Send a shorter "
-                + (param.equals("input") ? "input." : "prompt or a lower max_tokens."));
+        ApiException error = tooLarge(call, meter, estimate);
         List<CompletableFuture<Charge>> peeks = meters.stream()
-                .map(m -> store.peek(m).thenApply(p -> new Charge(m, 0,
+                .map(m -> store.peek(m, 1).thenApply(p -> new Charge(m, 0,
                         ConsumptionProbe.rejected(p.getRemainingTokens(), p.getNanosToWaitForRefill(), 0))))
                 .toList();
         return Mono.fromFuture(CompletableFuture.allOf(peeks.toArray(CompletableFuture[]::new)))
                 .doOnSuccess(v -> headers(call, store, peeks.stream().map(CompletableFuture::join).toList(), true))
                 .onErrorResume(e -> Mono.empty())
                 .then(Mono.error(error));
+    }
+
+    private static ApiException tooLarge(Call call, Meter meter, long estimate) {
+        String param = call.operation() == Operation.EMBEDDINGS ? "input" : "max_tokens";
+        return ApiException.tokensExceedLimit(param, "This request needs " + estimate
+                + " tokens (" + (param.equals("input") ? "its input" : "prompt + max_tokens")
+                + "), more than the whole tokens-per-minute limit of " + meter.limit() + " on deployment `"
+                + call.deployment().name() + "`; it could never be admitted. Send a shorter "
+                + (param.equals("input") ? "input." : "prompt or a lower max_tokens."));
     }
 
     private static void headers(Call call, BucketStore store, List<Charge> charges, boolean givenBack) {

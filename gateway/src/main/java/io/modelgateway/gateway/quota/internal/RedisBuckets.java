@@ -85,8 +85,8 @@ final class RedisBuckets implements BucketStore {
     }
 
     @Override
-    public CompletableFuture<EstimationProbe> peek(Meter meter) {
-        return guarded(meter, p -> p.estimateAbilityToConsume(1));
+    public CompletableFuture<EstimationProbe> peek(Meter meter, long tokens) {
+        return guarded(meter, p -> p.estimateAbilityToConsume(tokens));
     }
 
     @Override

@@ -12,3 +12,13 @@ CREATE TABLE call_outcome (
     PRIMARY KEY (minute_start, tenant_id, deployment, outcome, code)
 );
 CREATE INDEX call_outcome_tenant ON call_outcome (tenant_id, minute_start);
+
+-- Console sessions shared by the replicas when there is no Redis: id is the SHA-256 (hex) of the session id
+-- (never the id itself), body the session encrypted with AES-GCM (gateway.console.session-secret), expires_at
+-- Unix milliseconds.
+CREATE TABLE console_session (
+    id         VARCHAR(64)   NOT NULL PRIMARY KEY,
+    body       VARCHAR(2048) NOT NULL,
+    expires_at BIGINT        NOT NULL
+);
+CREATE INDEX console_session_expires ON console_session (expires_at);

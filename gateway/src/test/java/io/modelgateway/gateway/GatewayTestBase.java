@@ -61,6 +61,7 @@ public abstract class GatewayTestBase {
         // Tests use an in-memory H2 (PostgreSQL mode), never the embedded default's ./data/ file.
         r.add("spring.datasource.url", () -> H2_URL);
         r.add("gateway.tenancy.last-used-flush-interval", () -> "200ms");
+        r.add("gateway.outcomes.flush-interval", () -> "200ms");
         // Slow clients are cut off sooner than in production, so the tests that show it finish quickly.
         r.add("gateway.http.header-timeout", () -> HEADER_TIMEOUT.toMillis() + "ms");
         r.add("gateway.http.body-read-timeout", () -> BODY_READ_TIMEOUT.toMillis() + "ms");

@@ -20,6 +20,8 @@ public final class Replicas {
 
     public static final String PG = "jdbc:postgresql://127.0.0.1:5432/test";
     public static final String REDIS = "redis://127.0.0.1:6379";
+    /** The console's session secret (required when sessions are shared, as on PostgreSQL). */
+    public static final String CONSOLE_SECRET = "replicas-console-session-secret-0123456789";
 
     private Replicas() {}
 
@@ -33,6 +35,7 @@ public final class Replicas {
         p.put("spring.datasource.password", "");
         p.put("spring.flyway.schemas", schema);
         p.put("spring.flyway.default-schema", schema);
+        p.put("gateway.console.session-secret", CONSOLE_SECRET);
         // one writer per spool directory
         p.put("gateway.billing.spool-dir", System.getProperty("java.io.tmpdir") + "/" + schema + "-spool-"
                 + UUID.randomUUID());

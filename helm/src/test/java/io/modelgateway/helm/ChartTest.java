@@ -36,6 +36,8 @@ class ChartTest {
         assertThat((String) at(gateway, "livenessProbe.httpGet.path")).isEqualTo("/livez");
         assertThat((String) at(gateway, "readinessProbe.httpGet.path")).isEqualTo("/readyz");
         assertThat((String) at(gateway, "startupProbe.httpGet.path")).isEqualTo("/livez");
+        assertThat(env(gateway)).as("no session secret: console sessions stay in each replica's memory")
+                .containsEntry("GATEWAY_CONSOLE_SESSION_STORE", "memory");
         for (String probe : List.of("livenessProbe", "readinessProbe", "startupProbe")) {
             assertThat((String) at(gateway, probe + ".httpGet.port")).as(probe).isEqualTo("http");
         }
@@ -133,7 +135,9 @@ class ChartTest {
         assertThat(secretRef(gateway, "SPRING_DATASOURCE_PASSWORD")).isEqualTo(List.of("gateway-postgresql", "password"));
         assertThat(secretRef(gateway, "GATEWAY_REDIS_URL")).isEqualTo(List.of("gateway-redis", "url"));
         assertThat(secretRef(gateway, "GATEWAY_ADMIN_API_KEY")).isEqualTo(List.of("gateway-admin", "key"));
-        assertThat(env(gateway)).containsEntry("LOGGING_STRUCTURED_FORMAT_CONSOLE", "logstash");
+        assertThat(secretRef(gateway, "GATEWAY_CONSOLE_SESSION_SECRET")).isEqualTo(List.of("gateway-console", "session-secret"));
+        assertThat(env(gateway)).containsEntry("LOGGING_STRUCTURED_FORMAT_CONSOLE", "logstash")
+                .doesNotContainKey("GATEWAY_CONSOLE_SESSION_STORE");
         assertThat((Object) at(r.get("Deployment", FULLNAME), "spec.replicas")).as("the HPA owns replicas").isNull();
         assertThat((Integer) at(r.get("HorizontalPodAutoscaler", FULLNAME), "spec.maxReplicas")).isEqualTo(20);
         assertThat((Integer) at(r.get("PodDisruptionBudget", FULLNAME), "spec.minAvailable")).isEqualTo(2);
@@ -212,13 +216,15 @@ class ChartTest {
     @SuppressWarnings("unchecked")
     void inlineSecretsBecomeTheChartsOwnSecret() {
         Chart.Rendered r = Chart.render(t -> t.set("postgresql.password", "pg-pass").set("adminKey.value", "sk-admin")
-                .set("redis.url", "redis://redis:6379"));
+                .set("redis.url", "redis://redis:6379").set("consoleSessionSecret.value", "console-secret-of-32-characters-or-more"));
         Map<String, Object> secret = r.get("Secret", FULLNAME + "-secrets");
         assertThat(((Map<String, Object>) secret.get("data")).keySet()).containsExactlyInAnyOrder("password", "redis-url",
-                "admin-api-key");
+                "admin-api-key", "console-session-secret");
         Map<String, Object> gateway = at(r.get("Deployment", FULLNAME), "spec.template.spec.containers.0");
         assertThat(secretRef(gateway, "SPRING_DATASOURCE_PASSWORD")).isEqualTo(List.of(FULLNAME + "-secrets", "password"));
-        assertThat(r.yaml()).doesNotContain("pg-pass").doesNotContain("sk-admin");
+        assertThat(secretRef(gateway, "GATEWAY_CONSOLE_SESSION_SECRET")).isEqualTo(List.of(FULLNAME + "-secrets",
+                "console-session-secret"));
+        assertThat(r.yaml()).doesNotContain("pg-pass").doesNotContain("sk-admin").doesNotContain("console-secret-of");
     }
 
     @Test
@@ -230,6 +236,7 @@ class ChartTest {
         assertRefused(t -> t.set("gateway.deployments.bad.backend", "not a target").set("gateway.deployments.bad.model",
                 "m"), "backend");
         assertRefused(t -> t.set("replicaCont", 2), "replicaCont");
+        assertRefused(t -> t.set("consoleSessionSecret.value", "too-short"), "value");
     }
 
     private static void assertRefused(java.util.function.UnaryOperator<com.marcnuri.helm.TemplateCommand> options,

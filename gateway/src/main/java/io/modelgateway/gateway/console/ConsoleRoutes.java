@@ -12,7 +12,11 @@ import io.modelgateway.gateway.console.internal.GatewayApi;
 import io.modelgateway.gateway.console.internal.Guard;
 import io.modelgateway.gateway.console.internal.Html;
 import io.modelgateway.gateway.console.internal.Overview;
+import io.modelgateway.gateway.console.internal.SessionStore;
+import io.modelgateway.gateway.console.internal.SessionStores;
 import io.modelgateway.gateway.console.internal.Sessions;
+import javax.sql.DataSource;
+import reactor.core.scheduler.Scheduler;
 import io.modelgateway.gateway.console.internal.SignIn;
 import io.modelgateway.gateway.console.internal.Usage;
 import io.modelgateway.gateway.tenancy.Tenancy;
@@ -47,9 +51,19 @@ public class ConsoleRoutes {
 
     static final String CONSOLE = "/console";
 
+    /** Shared by the replicas (Redis or the database) unless the gateway runs alone on H2; see {@link ConsoleProperties}. */
+    @Bean(destroyMethod = "close")
+    SessionStore consoleSessionStore(ConsoleProperties properties, Environment environment, DataSource dataSource,
+            Scheduler tenancyJdbcScheduler, Clock clock) {
+        SessionStore store = SessionStores.create(properties, environment.getProperty("spring.datasource.url"), dataSource,
+                tenancyJdbcScheduler, clock);
+        log.info("console sessions live in {}", store.describe());
+        return store;
+    }
+
     @Bean
-    Sessions consoleSessions(Clock clock) {
-        return new Sessions(clock);
+    Sessions consoleSessions(Clock clock, SessionStore consoleSessionStore) {
+        return new Sessions(clock, consoleSessionStore);
     }
 
     @Bean

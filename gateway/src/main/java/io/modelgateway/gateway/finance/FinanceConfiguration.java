@@ -7,6 +7,7 @@ import io.modelgateway.billing.pricing.PriceStore;
 import io.modelgateway.gateway.auth.Access;
 import io.modelgateway.gateway.billing.BillingProperties;
 import io.modelgateway.gateway.finance.internal.FinanceHandlers;
+import io.modelgateway.gateway.finance.internal.OutcomeHandler;
 import io.modelgateway.gateway.tenancy.Tenancy;
 import java.time.Clock;
 import javax.sql.DataSource;
@@ -42,10 +43,12 @@ public class FinanceConfiguration {
             Scheduler financeJdbcScheduler, Clock clock, BillingProperties billing) {
         FinanceHandlers h = new FinanceHandlers(dataSource, prices, tenancy, financeJdbcScheduler, clock,
                 billing.currency());
+        OutcomeHandler outcomes = new OutcomeHandler(dataSource, financeJdbcScheduler, clock);
         return RouterFunctions.route()
                 .GET(ORG + "/usage/completions", h::completions).withAttribute(ACCESS, TENANT_USAGE)
                 .GET(ORG + "/usage/embeddings", h::embeddings).withAttribute(ACCESS, TENANT_USAGE)
                 .GET(ORG + "/usage/records", h::records).withAttribute(ACCESS, TENANT_USAGE)
+                .GET(ORG + "/usage/outcomes", outcomes::outcomes).withAttribute(ACCESS, TENANT_USAGE)
                 .GET(ORG + "/costs", h::costs).withAttribute(ACCESS, TENANT_USAGE)
                 .GET(ORG + "/statements/{tenant}/{period}", h::statement).withAttribute(ACCESS, TENANT_USAGE)
                 .POST(ORG + "/statements/{tenant}/{period}/close", h::close).withAttribute(ACCESS, FINANCE)

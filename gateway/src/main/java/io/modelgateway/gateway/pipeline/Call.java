@@ -17,6 +17,9 @@ import org.springframework.http.HttpHeaders;
  */
 public final class Call {
 
+    /** The exchange attribute that holds the request's call, once it has one. */
+    public static final String ATTRIBUTE = Call.class.getName();
+
     private final String requestId;
     private final Caller caller;
     private final Deployment deployment;

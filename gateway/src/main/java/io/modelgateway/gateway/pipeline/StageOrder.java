@@ -12,6 +12,8 @@ public final class StageOrder {
     public static final int ACCESS_LOG = 0;
     /** Request counters and GenAI metrics: hears every call's ending, refusals included. */
     public static final int METRICS = 10;
+    /** Call outcome counts (the Outcomes API): hears every call's ending, refusals included. */
+    public static final int OUTCOMES = 20;
     /** The usage record: reserves room in the writer's queue; hears of prompts a content rule blocked. */
     public static final int USAGE = 50;
     /** The deployment's lifecycle: 410 for a retired model, deprecation headers. Reserves nothing. */

@@ -39,7 +39,8 @@ class GatewayKillIT extends GatewayKill {
                 "spring.datasource.password", "", "spring.flyway.schemas", SCHEMA,
                 "spring.flyway.default-schema", SCHEMA,
                 "gateway.billing.spool-dir", work.resolve("spool").toString(),
-                "gateway.billing.flush-interval", "5s");
+                "gateway.billing.flush-interval", "5s",
+                "gateway.console.session-secret", io.modelgateway.gateway.Replicas.CONSOLE_SECRET);
     }
 
     @Override

@@ -41,6 +41,7 @@ import tools.jackson.databind.JsonNode;
 class ConsoleBrowserTest extends GatewayTestBase {
 
     static final int CALLS_A = 3;
+    static final int REFUSED_A = 2;
 
     ChromeDriver driver;
     Path profile;
@@ -72,7 +73,11 @@ class ConsoleBrowserTest extends GatewayTestBase {
             chat(keyA, "Hello console number " + i);
         }
         chat(keyB, "Hello from b");
-        Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> requestsToday(keyA) == CALLS_A && requestsToday(keyB) == 1);
+        // Refused calls of a's: an unknown model (404) and an unreadable body (400); they leave no usage record.
+        refusedCall(keyA, "{\"model\":\"no-such-model\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}", 404);
+        refusedCall(keyA, "{\"model\":", 400);
+        Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> requestsToday(keyA) == CALLS_A && requestsToday(keyB) == 1
+                && outcomesToday(keyA) == CALLS_A + REFUSED_A);
     }
 
     /** A fresh browser and profile for every test: nothing carries over from one test to the next. */
@@ -85,6 +90,18 @@ class ConsoleBrowserTest extends GatewayTestBase {
     @AfterEach
     void quit() {
         Browser.quit(driver, profile);
+    }
+
+    private void refusedCall(String key, String body, int status) {
+        try {
+            HttpResponse<String> r = http().send(HttpRequest.newBuilder(URI.create(baseUrl() + "/v1/chat/completions"))
+                    .header("Authorization", "Bearer " + key).header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(body)).timeout(Duration.ofSeconds(30)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(r.statusCode()).as(r.body()).isEqualTo(status);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private void chat(String key, String text) {
@@ -104,6 +121,13 @@ class ConsoleBrowserTest extends GatewayTestBase {
         assertThat(new BigDecimal(text("total-cost"))).isEqualByComparingTo(cost(costs)).isPositive();
         assertThat(column("top-tenants", 0)).containsExactly(a);
         assertThat(column("top-models", 0)).containsExactly(deployment);
+        JsonNode outcomes = api(keyA, "/v1/organization/usage/outcomes?" + today() + "&group_by=outcome");
+        assertThat(text("total-calls")).isEqualTo(String.valueOf(CALLS_A + REFUSED_A)).isEqualTo(String.valueOf(sum(outcomes, "num_model_requests")));
+        assertThat(text("total-refused")).isEqualTo(String.valueOf(REFUSED_A))
+                .isEqualTo(String.valueOf(sumWhere(outcomes, "outcome", "client_error")));
+        assertThat(text("total-refusal-rate")).isEqualTo("40.00 %");
+        assertThat(text("total-failed")).isEqualTo("0").isEqualTo(String.valueOf(sumWhere(outcomes, "outcome", "server_error")));
+        assertThat(text("total-error-rate")).isEqualTo("0.00 %");
         assertThat(driver.findElements(By.cssSelector(".plot canvas"))).as("the charts are drawn").hasSizeGreaterThanOrEqualTo(3);
         assertAssetsUnder300KB();
         shot("overview-tenant");
@@ -408,6 +432,20 @@ class ConsoleBrowserTest extends GatewayTestBase {
 
     private long requestsToday(String key) {
         return sum(api(key, "/v1/organization/usage/completions?" + today() + "&bucket_width=1d"), "num_model_requests");
+    }
+
+    private long outcomesToday(String key) {
+        return sum(api(key, "/v1/organization/usage/outcomes?" + today()), "num_model_requests");
+    }
+
+    private static long sumWhere(JsonNode page, String field, String value) {
+        long n = 0;
+        for (JsonNode bucket : page.get("data")) {
+            for (JsonNode r : bucket.get("results")) {
+                n += value.equals(r.get(field).asString()) ? r.get("num_model_requests").asLong() : 0;
+            }
+        }
+        return n;
     }
 
     private static long sum(JsonNode page, String field) {

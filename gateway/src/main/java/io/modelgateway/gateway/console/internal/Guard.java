@@ -2,7 +2,6 @@ package io.modelgateway.gateway.console.internal;
 
 import java.net.URI;
 import java.time.Duration;
-import java.util.Optional;
 import org.springframework.http.HttpCookie;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
@@ -35,15 +34,17 @@ public final class Guard implements HandlerFilterFunction<ServerResponse, Server
 
     @Override
     public Mono<ServerResponse> filter(ServerRequest req, HandlerFunction<ServerResponse> next) {
-        Optional<Session> found = sessions.find(cookie(req, SESSION_COOKIE));
-        if (found.isEmpty()) {
-            return safe(req) ? ServerResponse.seeOther(URI.create("/console/sign-in")).build()
-                    : Html.refused(HttpStatus.FORBIDDEN, "Your session has ended. Sign in again.");
-        }
-        Session s = found.get();
+        return sessions.find(cookie(req, SESSION_COOKIE))
+                .map(s -> admit(req, next, s))
+                .defaultIfEmpty(Mono.defer(() -> safe(req) ? ServerResponse.seeOther(URI.create("/console/sign-in")).build()
+                        : Html.refused(HttpStatus.FORBIDDEN, "Your session has ended. Sign in again.")))
+                .flatMap(response -> response);
+    }
+
+    private static Mono<ServerResponse> admit(ServerRequest req, HandlerFunction<ServerResponse> next, Session s) {
         req.attributes().put(ATTRIBUTE, s);
         if (safe(req)) {
-            return next.handle(req);
+            return Mono.defer(() -> next.handle(req));
         }
         return req.formData().flatMap(form -> csrfMatches(s.csrf(), form)
                 ? next.handle(req)

@@ -16,7 +16,8 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * Requests, tokens and cost per day over a range (charts and a table), and the top tenants (by cost) and
- * models (by requests): the Usage and Costs APIs' daily buckets, summed on the page.
+ * models (by requests): the Usage and Costs APIs' daily buckets, summed on the page; error and refusal rates
+ * from the Outcomes API ({@link Outcomes}).
  */
 public final class Overview {
 
@@ -40,7 +41,9 @@ public final class Overview {
         Mono<GatewayApi.Answer> costsByTenant = api.get(s, daily(r, "/costs", "project_id"));
         Mono<GatewayApi.Answer> completionsByModel = api.get(s, daily(r, "/usage/completions", "model"));
         Mono<GatewayApi.Answer> embeddingsByModel = api.get(s, daily(r, "/usage/embeddings", "model"));
-        return Mono.zip(List.of(completions, embeddings, costs, costsByTenant, completionsByModel, embeddingsByModel),
+        Mono<GatewayApi.Answer> outcomes = api.get(s, Outcomes.query(r));
+        return Mono.zip(List.of(completions, embeddings, costs, costsByTenant, completionsByModel, embeddingsByModel,
+                outcomes),
                 answers -> Stream.of(answers).map(GatewayApi.Answer.class::cast).toList())
                 .flatMap(a -> Html.ok(Html.page("Overview", s, render(r, a), true)));
     }
@@ -88,7 +91,7 @@ public final class Overview {
         sumRequests(a.get(5).body(), "model").forEach((k, v) -> models.merge(k, v, BigDecimal::add));
         b.append(Html.table("top-models", "Models by requests over the range", List.of("Model", "Requests"), top(models)))
                 .append("</section></div>");
-        return b.toString();
+        return b.append(Outcomes.section(a.get(6).body())).toString();
     }
 
     record Day(String date, long requests, long input, long output, BigDecimal cost) {}

@@ -3,7 +3,7 @@ package io.modelgateway.gateway.console.internal;
 import java.time.Instant;
 
 /**
- * A signed-in console user, held in this replica's memory only. The key stays on the server: the browser
+ * A signed-in console user, held in a {@link SessionStore} (encrypted when shared). The key stays on the server: the browser
  * holds only the random session id (in an HttpOnly cookie) and the CSRF token (in the forms).
  *
  * @param tenant the tenant of a tenant key, {@code null} for a platform credential

@@ -1,55 +1,66 @@
 package io.modelgateway.gateway.console.internal;
 
+import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
-import java.util.Map;
-import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
+import reactor.core.publisher.Mono;
 
 /**
- * Console sessions in memory: a session ends when signed out, after {@link #IDLE} without a request, or
- * {@link #MAX} after sign-in. Sessions belong to the replica that opened them (behind several replicas, the
- * ingress keeps a browser on one replica, or the user signs in again).
+ * Console sessions: a session ends when signed out, after {@link #IDLE} without a request, or {@link #MAX} after
+ * sign-in. They live in a {@link SessionStore}: shared by the replicas (Redis or the database, encrypted), so a
+ * browser may reach any replica and a sign-out on one ends the session on all; or in this replica's memory
+ * when it runs alone. A request refreshes the idle timer at most once per {@link #TOUCH}, so most requests only
+ * read the store.
  */
 public final class Sessions {
 
     static final Duration IDLE = Duration.ofMinutes(30);
     static final Duration MAX = Duration.ofHours(12);
+    static final Duration TOUCH = Duration.ofMinutes(1);
 
-    private final Map<String, Session> byId = new ConcurrentHashMap<>();
     private final SecureRandom random = new SecureRandom();
     private final Clock clock;
+    private final SessionStore store;
 
-    public Sessions(Clock clock) {
+    public Sessions(Clock clock, SessionStore store) {
         this.clock = clock;
+        this.store = store;
     }
 
-    Session open(String key, String credentialId, Role role, String tenant) {
+    public String describe() {
+        return store.describe();
+    }
+
+    Mono<Session> open(String key, String credentialId, Role role, String tenant) {
         Instant now = clock.instant();
-        byId.values().removeIf(s -> expired(s, now));
         Session s = new Session(token(), key, credentialId, role, tenant, token(), now, now);
-        byId.put(s.id(), s);
-        return s;
+        return store.save(s, ttl(s, now)).thenReturn(s);
     }
 
-    Optional<Session> find(String id) {
-        if (id == null) {
-            return Optional.empty();
+    /** The live session with this id (its idle timer refreshed), or empty. */
+    Mono<Session> find(String id) {
+        if (id == null || id.isBlank()) {
+            return Mono.empty();
         }
-        Instant now = clock.instant();
-        Session s = byId.computeIfPresent(id, (k, v) -> expired(v, now) ? null : v.touched(now));
-        return Optional.ofNullable(s);
+        return store.find(id).flatMap(s -> {
+            Instant now = clock.instant();
+            if (expired(s, now)) {
+                return store.delete(id).then(Mono.empty());
+            }
+            if (Duration.between(s.lastSeen(), now).compareTo(TOUCH) < 0) {
+                return Mono.just(s);
+            }
+            Session touched = s.touched(now);
+            return store.save(touched, ttl(touched, now)).thenReturn(touched);
+        });
     }
 
-    void close(String id) {
-        if (id != null) {
-            byId.remove(id);
-        }
+    Mono<Void> close(String id) {
+        return id == null || id.isBlank() ? Mono.empty() : store.delete(id);
     }
 
     /** 256 random bits, URL-safe. */
@@ -62,6 +73,12 @@ public final class Sessions {
     static boolean same(String expected, String presented) {
         return presented != null && MessageDigest.isEqual(expected.getBytes(StandardCharsets.UTF_8),
                 presented.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** How long the store keeps it: until it would go idle, never past its maximum age. */
+    private static Duration ttl(Session s, Instant now) {
+        Duration left = Duration.between(now, s.created().plus(MAX));
+        return left.compareTo(IDLE) < 0 ? left : IDLE;
     }
 
     private static boolean expired(Session s, Instant now) {

@@ -24,8 +24,8 @@ public final class SignIn {
     }
 
     public Mono<ServerResponse> home(ServerRequest req) {
-        boolean signedIn = sessions.find(Guard.cookie(req, Guard.SESSION_COOKIE)).isPresent();
-        return ServerResponse.seeOther(URI.create(signedIn ? "/console/overview" : "/console/sign-in")).build();
+        return sessions.find(Guard.cookie(req, Guard.SESSION_COOKIE)).hasElement()
+                .flatMap(signedIn -> ServerResponse.seeOther(URI.create(signedIn ? "/console/overview" : "/console/sign-in")).build());
     }
 
     public Mono<ServerResponse> form(ServerRequest req) {
@@ -65,19 +65,18 @@ public final class SignIn {
                 return form(req, HttpStatus.FORBIDDEN,
                         "That key may not read usage: the console needs an admin, finance or usage.read key.");
             }
-            sessions.close(Guard.cookie(req, Guard.SESSION_COOKIE)); // a new id on every sign-in
-            Session s = sessions.open(key, check.credential().id(), role, check.credential().tenantId());
-            return ServerResponse.seeOther(URI.create("/console/overview"))
-                    .cookie(Guard.cookie(req, Guard.SESSION_COOKIE, s.id(), Sessions.MAX))
-                    .cookie(Guard.cookie(req, Guard.SIGN_IN_COOKIE, "", Duration.ZERO))
-                    .build();
+            return sessions.close(Guard.cookie(req, Guard.SESSION_COOKIE)) // a new id on every sign-in
+                    .then(sessions.open(key, check.credential().id(), role, check.credential().tenantId()))
+                    .flatMap(s -> ServerResponse.seeOther(URI.create("/console/overview"))
+                            .cookie(Guard.cookie(req, Guard.SESSION_COOKIE, s.id(), Sessions.MAX))
+                            .cookie(Guard.cookie(req, Guard.SIGN_IN_COOKIE, "", Duration.ZERO))
+                            .build());
         });
     }
 
     /** Behind the guard (so it needs the session's CSRF token). */
     public Mono<ServerResponse> signOut(ServerRequest req) {
-        sessions.close(Guard.session(req).id());
-        return ServerResponse.seeOther(URI.create("/console/sign-in"))
-                .cookie(Guard.cookie(req, Guard.SESSION_COOKIE, "", Duration.ZERO)).build();
+        return sessions.close(Guard.session(req).id()).then(ServerResponse.seeOther(URI.create("/console/sign-in"))
+                .cookie(Guard.cookie(req, Guard.SESSION_COOKIE, "", Duration.ZERO)).build());
     }
 }

@@ -46,8 +46,10 @@ public final class Calls {
 
     private static Call open(ServerWebExchange exchange, Deployment d, Operation operation, boolean stream,
             List<String> prompts, Set<String> parameters, int promptTokens, int maxTokens, int choices, Clock clock) {
-        return new Call(RequestIdFilter.of(exchange), Caller.of(exchange), d, operation, stream, prompts, parameters,
-                promptTokens, maxTokens, choices, Bodies.size(exchange), clock.instant(),
+        Call call = new Call(RequestIdFilter.of(exchange), Caller.of(exchange), d, operation, stream, prompts,
+                parameters, promptTokens, maxTokens, choices, Bodies.size(exchange), clock.instant(),
                 exchange.getResponse().getHeaders());
+        exchange.getAttributes().put(Call.ATTRIBUTE, call);
+        return call;
     }
 }

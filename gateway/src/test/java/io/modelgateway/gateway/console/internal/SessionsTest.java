@@ -15,45 +15,45 @@ import org.junit.jupiter.api.Test;
 class SessionsTest {
 
     final MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
-    final Sessions sessions = new Sessions(clock);
+    final Sessions sessions = new Sessions(clock, new MemorySessionStore(clock));
 
     @Test
     void aSessionEndsAfterThirtyIdleMinutes() {
-        Session s = sessions.open("sk-secret", "key_1", Role.FINANCE, null);
+        Session s = sessions.open("sk-secret", "key_1", Role.FINANCE, null).block();
         clock.advance(Duration.ofMinutes(29));
-        assertThat(sessions.find(s.id())).isPresent();
+        assertThat(sessions.find(s.id()).blockOptional()).isPresent();
         clock.advance(Duration.ofMinutes(29)); // 29 min since the last request: still on
-        assertThat(sessions.find(s.id())).isPresent();
+        assertThat(sessions.find(s.id()).blockOptional()).isPresent();
         clock.advance(Duration.ofMinutes(31));
-        assertThat(sessions.find(s.id())).isEmpty();
+        assertThat(sessions.find(s.id()).blockOptional()).isEmpty();
     }
 
     @Test
     void aBusySessionStillEndsTwelveHoursAfterSignIn() {
-        Session s = sessions.open("sk-secret", "key_1", Role.ADMIN, null);
+        Session s = sessions.open("sk-secret", "key_1", Role.ADMIN, null).block();
         for (int i = 0; i < 35; i++) {
             clock.advance(Duration.ofMinutes(20));
-            assertThat(sessions.find(s.id())).isPresent();
+            assertThat(sessions.find(s.id()).blockOptional()).isPresent();
         }
         clock.advance(Duration.ofMinutes(20)); // 12 h
         clock.advance(Duration.ofSeconds(1));
-        assertThat(sessions.find(s.id())).isEmpty();
+        assertThat(sessions.find(s.id()).blockOptional()).isEmpty();
     }
 
     @Test
     void signOutEndsItAndUnknownIdsFindNothing() {
-        Session s = sessions.open("sk-secret", "key_1", Role.TENANT, "acme");
-        sessions.close(s.id());
-        assertThat(sessions.find(s.id())).isEmpty();
-        assertThat(sessions.find(null)).isEmpty();
-        assertThat(sessions.find("")).isEmpty();
+        Session s = sessions.open("sk-secret", "key_1", Role.TENANT, "acme").block();
+        sessions.close(s.id()).block();
+        assertThat(sessions.find(s.id()).blockOptional()).isEmpty();
+        assertThat(sessions.find(null).blockOptional()).isEmpty();
+        assertThat(sessions.find("").blockOptional()).isEmpty();
     }
 
     @Test
     void idsAndCsrfTokensAreRandomAndDistinctAndNeverTheKey() {
         Set<String> seen = new HashSet<>();
         for (int i = 0; i < 200; i++) {
-            Session s = sessions.open("sk-secret", "key_1", Role.FINANCE, null);
+            Session s = sessions.open("sk-secret", "key_1", Role.FINANCE, null).block();
             assertThat(s.id()).hasSize(43).doesNotContain("sk-secret");
             assertThat(seen.add(s.id())).isTrue();
             assertThat(seen.add(s.csrf())).isTrue();

@@ -38,9 +38,31 @@ public final class GatewayProfile {
                         o.model(), o.apiKey(), o.gatewayArgs(), o.gatewayJavaOpts())) {
             gateway.awaitHealthy(Duration.ofSeconds(120));
             System.out.println("gateway log: " + gateway.log());
-            measure(o, gateway.url(), gateway.pid());
+            if (o.replicas() >= 2) { // the two-replica phase alone
+                replicas(o, server.target());
+            } else {
+                measure(o, gateway.url(), gateway.pid());
+            }
         }
         System.exit(0);
+    }
+
+    private static void replicas(Options o, String backend) throws Exception {
+        HttpClient http = HttpClient.create().protocol(HttpProtocol.HTTP11).keepAlive(true)
+                .responseTimeout(Duration.ofSeconds(30))
+                .headers(h -> h.set(HttpHeaderNames.AUTHORIZATION, "Bearer " + o.apiKey())
+                        .set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON));
+        ScheduledExecutorService retry = Executors.newSingleThreadScheduledExecutor();
+        try {
+            new ReplicaBench(o, System.out, backend, http, retry, body(o)).run();
+        } finally {
+            retry.shutdownNow();
+        }
+    }
+
+    private static String body(Options o) {
+        return "{\"model\":" + LatencyBench.json(o.model()) + ",\"messages\":[{\"role\":\"user\",\"content\":"
+                + LatencyBench.json(o.prompt()) + "}],\"max_tokens\":" + o.maxTokens() + "}";
     }
 
     private static void measure(Options o, String url, long pid) throws Exception {
@@ -54,8 +76,7 @@ public final class GatewayProfile {
                     .headers(h -> h.set(HttpHeaderNames.AUTHORIZATION, "Bearer " + o.apiKey())
                             .set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON))
                     .baseUrl(url);
-            String body = "{\"model\":" + LatencyBench.json(o.model()) + ",\"messages\":[{\"role\":\"user\",\"content\":"
-                    + LatencyBench.json(o.prompt()) + "}],\"max_tokens\":" + o.maxTokens() + "}";
+            String body = body(o);
             Target target = HttpTarget.postJson("gateway HTTP", http, "/v1/chat/completions", body, "\"finish_reason\"");
             ScheduledExecutorService retry = Executors.newSingleThreadScheduledExecutor();
             try {

@@ -30,30 +30,43 @@ public class Pipeline {
     }
 
     public Mono<Void> admit(Call call) {
-        return admitFrom(call, 0);
+        return Mono.defer(() -> admitFrom(call, 0));
     }
 
-    private Mono<Void> admitFrom(Call call, int index) {
-        if (index == stages.length) {
-            return Mono.empty();
-        }
+    /**
+     * Runs the stages from {@code from} on. A stage that admits at once (returns {@code Mono.empty()}, as most do
+     * when they answer from memory) is passed without building operators for it; the first one that answers
+     * later or refuses gets the cancel and error handling below, and the stages after it run when it admits.
+     */
+    private Mono<Void> admitFrom(Call call, int from) {
+        int index = from;
         Mono<Void> decision;
-        try {
-            decision = stages[index].admit(call);
-        } catch (RuntimeException e) {
-            decision = Mono.error(e);
+        while (true) {
+            if (index == stages.length) {
+                return Mono.empty();
+            }
+            try {
+                decision = stages[index].admit(call);
+            } catch (RuntimeException e) {
+                decision = Mono.error(e);
+            }
+            if (decision != Mono.<Void>empty()) {
+                break;
+            }
+            index++;
         }
+        int deciding = index;
         return decision
                 // The client left while this stage was deciding: the stages before it admitted the call and
                 // hear that it ended unforwarded (what they reserved is released); the deciding stage undoes
                 // its own partial work on cancel (a credit hold, say).
-                .doOnCancel(() -> completeUpTo(call, index, new CallResult(Outcome.REFUSED, CallResult.NO_USAGE,
+                .doOnCancel(() -> completeUpTo(call, deciding, new CallResult(Outcome.REFUSED, CallResult.NO_USAGE,
                         499, "client_closed_request", clock.instant())))
                 .onErrorResume(e -> {
-                    completeUpTo(call, index, refused(call, e));
+                    completeUpTo(call, deciding, refused(call, e));
                     return Mono.error(e);
                 })
-                .then(Mono.defer(() -> admitFrom(call, index + 1)));
+                .then(Mono.defer(() -> admitFrom(call, deciding + 1)));
     }
 
     /** Ends the call: every stage hears of it once, in reverse order. Later calls are ignored. */

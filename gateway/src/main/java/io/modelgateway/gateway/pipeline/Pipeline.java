@@ -6,10 +6,15 @@ import io.modelgateway.inference.TokenUsage;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
 
 /**
  * Runs the {@link CallStage}s: {@link #admit} before a call is forwarded, {@link #complete} exactly once
@@ -23,6 +28,7 @@ public class Pipeline {
 
     private final CallStage[] stages;
     private final Clock clock;
+    private final Map<Executor, Scheduler> loopSchedulers = new ConcurrentHashMap<>();
 
     public Pipeline(List<CallStage> stages, Clock clock) {
         this.stages = stages.toArray(CallStage[]::new);
@@ -89,11 +95,18 @@ public class Pipeline {
                 waits.add(wait);
             }
         }
-        Mono<Void> all = waits.isEmpty() ? Mono.empty() : waits.size() == 1 ? waits.get(0) : Mono.when(waits);
-        return all.onErrorResume(e -> {
+        if (waits.isEmpty()) {
+            return Mono.empty();
+        }
+        Mono<Void> all = waits.size() == 1 ? waits.get(0) : Mono.when(waits);
+        all = all.onErrorResume(e -> {
             log.error("request {}: waiting for its records to be durable failed", call.requestId(), e);
             return Mono.empty();
         });
+        // The wait ends on the thread that made the records durable (the usage spool's, for a whole group of
+        // calls): the answer's last bytes are written from the request's own event loop, not by that thread.
+        Executor loop = call.resumeOn();
+        return loop == null ? all : all.publishOn(loopSchedulers.computeIfAbsent(loop, Schedulers::fromExecutor));
     }
 
     private boolean completeUpTo(Call call, int count, CallResult result) {

@@ -5,6 +5,7 @@ import io.modelgateway.gateway.deployment.Deployment;
 import io.modelgateway.gateway.pipeline.Call;
 import io.modelgateway.gateway.pipeline.Operation;
 import io.modelgateway.gateway.web.RequestIdFilter;
+import io.modelgateway.gateway.web.RequestLoops;
 import io.modelgateway.inference.ChatMessage;
 import java.time.Clock;
 import java.util.List;
@@ -46,8 +47,10 @@ public final class Calls {
 
     private static Call open(ServerWebExchange exchange, Deployment d, Operation operation, boolean stream,
             List<String> prompts, Set<String> parameters, int promptTokens, int maxTokens, int choices, Clock clock) {
-        return new Call(RequestIdFilter.of(exchange), Caller.of(exchange), d, operation, stream, prompts, parameters,
-                promptTokens, maxTokens, choices, Bodies.size(exchange), clock.instant(),
+        Call call = new Call(RequestIdFilter.of(exchange), Caller.of(exchange), d, operation, stream, prompts,
+                parameters, promptTokens, maxTokens, choices, Bodies.size(exchange), clock.instant(),
                 exchange.getResponse().getHeaders());
+        call.resumeOn(RequestLoops.of(exchange));
+        return call;
     }
 }

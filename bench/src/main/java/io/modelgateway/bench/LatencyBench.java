@@ -7,6 +7,7 @@ import io.modelgateway.modelserver.EchoSettings;
 import io.modelgateway.modelserver.ModelServer;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
 import java.net.URI;
@@ -266,7 +267,14 @@ public final class LatencyBench {
         // 6. resident memory under concurrent large bodies
         String memory = o.bigBodies() > 0 && gatewayUrl != null ? memory(gatewayUrl) : null;
 
-        // 7. summary
+        // 7. two replicas with Redis and PostgreSQL
+        if (o.replicas() >= 2 && gateway != null) {
+            section("Two replicas: Redis (quotas, credits, tenancy) and PostgreSQL (usage, tenants), closed loop, "
+                    + o.concurrency() + " in flight in all, " + num(o.throughputSeconds()) + " s per phase");
+            new ReplicaBench(o, out, backend, http, retry, body(false)).run();
+        }
+
+        // 8. summary
         if (memory != null) {
             out.println();
             out.println(memory);
@@ -465,13 +473,14 @@ public final class LatencyBench {
         CpuMeter.Sample c0 = CpuMeter.sample(pid);
         PhaseResult r = Load.openLoop(phase, t, rate, seconds, firstToken, o.maxInFlight());
         CpuMeter.Sample c1 = CpuMeter.sample(pid);
-        profileStop(profile, pid, phase + "-" + t.name());
+        Path graph = profileStop(profile, pid, phase + "-" + t.name());
         Percentiles lag = r.sendLag();
         out.printf(Locale.ROOT, "  %-24s sent %d, ok %d, errors %d, unfinished %d | generator lag p50 %s p99 %s max %s ms%n",
                 t.name(), r.sentCount(), r.okCount(), r.errorCount(), r.unfinished(), Percentiles.ms(lag.p50()),
                 Percentiles.ms(lag.p99()), Percentiles.ms(lag.max()));
         cpu(phase, t, c0, c1, r);
         printErrors(r);
+        printProfile(graph, CpuMeter.microsPerCall(c0, c1, r.okCount()));
         return r;
     }
 
@@ -483,14 +492,30 @@ public final class LatencyBench {
         CpuMeter.Sample c0 = CpuMeter.sample(pid);
         PhaseResult r = Load.closedLoop(phase, t, o.concurrency(), o.throughputSeconds(), THROUGHPUT_MAX_REQUESTS, retry);
         CpuMeter.Sample c1 = CpuMeter.sample(pid);
-        profileStop(profile, pid, phase + "-" + t.name());
+        Path graph = profileStop(profile, pid, phase + "-" + t.name());
         Percentiles p = r.latency();
         out.printf(Locale.ROOT, "  %-24s %9.0f req/s  (ok %d, errors %d, unfinished %d; per-request time p50 %s p99 %s ms)%n",
                 t.name(), r.throughput(), r.okCount(), r.errorCount(), r.unfinished(), Percentiles.ms(p.p50()),
                 Percentiles.ms(p.p99()));
         cpu(phase, t, c0, c1, r);
         printErrors(r);
+        printProfile(graph, CpuMeter.microsPerCall(c0, c1, r.okCount()));
         return r;
+    }
+
+    /** The flame graph of the phase and its CPU samples by call stage ({@link StageSplit}). */
+    private void printProfile(Path graph, double cpuPerCallMicros) {
+        if (graph == null) {
+            return;
+        }
+        out.println("      flame graph: " + graph);
+        try {
+            out.println("      CPU samples by stage (share, and the CPU per call it stands for):");
+            StageSplit.read(Profiler.collapsed(graph)).lines(cpuPerCallMicros)
+                    .forEach(line -> out.println("        " + line));
+        } catch (IOException | RuntimeException e) {
+            out.println("      (no stage split: " + e + ")");
+        }
     }
 
     private void cpu(String phase, Target t, CpuMeter.Sample c0, CpuMeter.Sample c1, PhaseResult r) {
@@ -520,16 +545,18 @@ public final class LatencyBench {
         }
     }
 
-    private void profileStop(boolean profile, long pid, String name) {
+    /** Stops the profiler; the flame graph written, or null. */
+    private Path profileStop(boolean profile, long pid, String name) {
         if (profiler == null || !profile) {
-            return;
+            return null;
         }
         Path html = o.profileDir().resolve(name.replace(' ', '-') + ".html");
         try {
             profiler.stop(pid, html);
-            out.println("      flame graph: " + html);
+            return html;
         } catch (Exception e) {
             out.println("      (profiler did not stop: " + e.getMessage() + ")");
+            return null;
         }
     }
 

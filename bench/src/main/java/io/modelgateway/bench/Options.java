@@ -32,7 +32,8 @@ record Options(
         List<String> gatewayArgs,
         Path profileDir,
         String gatewayJavaOpts,
-        int bigBodies) {
+        int bigBodies,
+        int replicas) {
 
     static final String DEFAULT_PROMPT = "The quick brown fox jumps over the lazy dog while the model gateway "
             + "measures how much time it adds to every request that passes through it on the way to the backend";
@@ -73,6 +74,11 @@ record Options(
                                       memory of the gateway and the floor printed; 0 = skip (default 24)
               --profile DIR           CPU flame graphs (async-profiler, HTML) of the gateway and the
                                       floor bridge during the 1,000 req/s and the throughput phases
+              --replicas N            2: a last phase with two gateway processes sharing Redis (quotas,
+                                      credits, tenancy; a redis-server of the bench's own) and PostgreSQL
+                                      (usage, tenants; a schema of its own, -Dbench.pg), the client
+                                      splitting the load: throughput per replica against one replica in
+                                      the same setup, and Redis commands per call        (default 1: skip)
               --help
             """;
 
@@ -106,6 +112,7 @@ record Options(
         Path profile = null;
         String javaOpts = "";
         int bigBodies = 24;
+        int replicas = 1;
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             String name = a;
@@ -155,6 +162,7 @@ record Options(
                 case "--profile" -> profile = Path.of(value);
                 case "--gateway-java-opts" -> javaOpts = value;
                 case "--big-bodies" -> bigBodies = (int) nonNegative(name, value, 256);
+                case "--replicas" -> replicas = (int) positive(name, value, 2);
                 case "--max-in-flight" -> maxInFlight = (int) positive(name, value, 1_000_000);
                 default -> throw new IllegalArgumentException("unknown option " + name);
             }
@@ -164,7 +172,7 @@ record Options(
         }
         return new Options(rate, seconds, warmup, warmupRequests, Math.max(warmup, warmupMax), streamRate, streamSeconds == null ? seconds : streamSeconds,
                 concurrency, throughputSeconds, diagSeconds, maxTokens, jar, skip, url, backend, key, model, prompt,
-                heap, maxInFlight, keepLog, List.copyOf(extra), profile, javaOpts, bigBodies);
+                heap, maxInFlight, keepLog, List.copyOf(extra), profile, javaOpts, bigBodies, replicas);
     }
 
     private static double positive(String name, String value, double max) {

@@ -11,7 +11,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * async-profiler ({@code tools.profiler:async-profiler}, its native library taken from the jar on the bench's
  * class path) attached to a running JVM with {@code jcmd PID JVMTI.agent_load}: CPU samples of one phase,
- * written as an HTML flame graph. Linux x64 only; elsewhere it says why and does nothing.
+ * written as an HTML flame graph and as collapsed stacks (for {@link StageSplit}). Linux x64 only; elsewhere it says why and does nothing.
  */
 final class Profiler {
 
@@ -45,7 +45,14 @@ final class Profiler {
     /** Stops sampling and writes the flame graph; frames under 0.5% of the samples are left out to keep it small. */
     void stop(long pid, Path html) throws IOException, InterruptedException {
         Files.createDirectories(html.toAbsolutePath().getParent());
+        jcmd(pid, "dump,collapsed,file=" + collapsed(html).toAbsolutePath());
         jcmd(pid, "stop,minwidth=0.5,file=" + html.toAbsolutePath());
+    }
+
+    /** The collapsed stacks (one line per stack: frames separated by ';', then the sample count) next to the graph. */
+    static Path collapsed(Path html) {
+        String name = html.getFileName().toString();
+        return html.resolveSibling(name.substring(0, name.lastIndexOf('.')) + ".collapsed");
     }
 
     private void jcmd(long pid, String args) throws IOException, InterruptedException {

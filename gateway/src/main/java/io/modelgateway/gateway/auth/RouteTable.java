@@ -2,7 +2,9 @@ package io.modelgateway.gateway.auth;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Deque;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -37,9 +39,11 @@ public final class RouteTable {
     private static final PathPatternParser PARSER = PathPatternParser.defaultInstance;
 
     private final List<Route> routes;
+    private final Index index;
 
     private RouteTable(List<Route> routes) {
         this.routes = List.copyOf(routes);
+        this.index = new Index(this.routes);
     }
 
     /**
@@ -98,15 +102,106 @@ public final class RouteTable {
         return routes;
     }
 
-    /** Every declared route this request matches (usually one); empty when none covers it. */
+    /**
+     * Every declared route this request matches (usually one), in declaration order; empty when none covers it.
+     * Only the routes that can match the request's method and first path segment are tried (see {@link Index}).
+     */
     public List<Route> match(HttpMethod method, PathContainer path) {
-        List<Route> matched = new ArrayList<>(1);
-        for (Route r : routes) {
-            if (r.matches(method, path)) {
+        List<Route> candidates = index.candidates(method, path);
+        List<Route> matched = null;
+        for (Route r : candidates) {
+            if (r.pattern().matches(path)) {
+                if (matched == null) {
+                    matched = new ArrayList<>(1);
+                }
                 matched.add(r);
             }
         }
-        return matched;
+        return matched == null ? List.of() : matched;
+    }
+
+    /**
+     * The routes by method and literal first path segment, so that a request is tried against the few routes
+     * that can match it instead of all of them. A route whose first segment is not a literal (a variable, a
+     * wildcard, {@code /**}) is a candidate for every first segment; one without methods for every method. Each
+     * bucket keeps declaration order, so {@link #match} answers exactly what trying every route would.
+     */
+    static final class Index {
+
+        /** The routes of one method: by literal first segment, and for any other first segment. */
+        private record Buckets(Map<String, List<Route>> byFirstSegment, List<Route> others) {}
+
+        private final Map<HttpMethod, Buckets> byMethod = new HashMap<>();
+        private final Buckets otherMethods;
+
+        Index(List<Route> routes) {
+            Set<String> literals = new HashSet<>();
+            Set<HttpMethod> methods = new HashSet<>(Arrays.asList(HttpMethod.values()));
+            for (Route r : routes) {
+                String first = literalFirstSegment(r.pattern().getPatternString());
+                if (first != null) {
+                    literals.add(first);
+                }
+                methods.addAll(r.methods());
+            }
+            for (HttpMethod m : methods) {
+                byMethod.put(m, buckets(routes, literals, m));
+            }
+            otherMethods = buckets(routes, literals, null);
+        }
+
+        private static Buckets buckets(List<Route> routes, Set<String> literals, HttpMethod method) {
+            Map<String, List<Route>> bySegment = new HashMap<>();
+            for (String segment : literals) {
+                bySegment.put(segment, select(routes, method, segment));
+            }
+            return new Buckets(Map.copyOf(bySegment), select(routes, method, null));
+        }
+
+        /** In order: the routes for this method ({@code null}: a method no route names) and first segment. */
+        private static List<Route> select(List<Route> routes, HttpMethod method, String segment) {
+            List<Route> out = new ArrayList<>();
+            for (Route r : routes) {
+                boolean methodOk = r.methods().isEmpty() || (method != null && r.methods().contains(method));
+                String first = literalFirstSegment(r.pattern().getPatternString());
+                if (methodOk && (first == null || first.equals(segment))) {
+                    out.add(r);
+                }
+            }
+            return List.copyOf(out);
+        }
+
+        List<Route> candidates(HttpMethod method, PathContainer path) {
+            Buckets buckets = method == null ? otherMethods : byMethod.getOrDefault(method, otherMethods);
+            String first = firstSegment(path);
+            List<Route> bucket = first == null ? null : buckets.byFirstSegment().get(first);
+            return bucket != null ? bucket : buckets.others();
+        }
+
+        /** The decoded value of the path's first segment (what a literal pattern element compares), or null. */
+        private static String firstSegment(PathContainer path) {
+            for (PathContainer.Element e : path.elements()) {
+                if (e instanceof PathContainer.PathSegment segment) {
+                    return segment.valueToMatch();
+                }
+            }
+            return null;
+        }
+
+        /**
+         * The pattern's first segment when it is a plain literal ({@code "v1"} of {@code /v1/models}); null when
+         * it may match other text (a variable, a wildcard) or the pattern has no segment.
+         */
+        static String literalFirstSegment(String pattern) {
+            int start = pattern.startsWith("/") ? 1 : 0;
+            int end = pattern.indexOf('/', start);
+            String first = pattern.substring(start, end < 0 ? pattern.length() : end);
+            if (first.isEmpty() || first.chars().anyMatch(c -> c == '{' || c == '}' || c == '*' || c == '?'
+                    || c == '\\' || c == ';' || c == '%')) {
+                return null;
+            }
+            return first;
+        }
     }
 
     /** The routes the gate matched for this request; empty (no declaration) if the gate did not run. */

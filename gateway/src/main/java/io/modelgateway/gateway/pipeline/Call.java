@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.springframework.http.HttpHeaders;
 
@@ -41,6 +42,7 @@ public final class Call {
     private volatile OutputFilter outputFilter = OutputFilter.NONE;
     private volatile Map<String, Object> promptFilterResults;
     private volatile boolean billedWhenFiltered;
+    private volatile Executor resumeOn;
 
     /**
      * A call described in full: what it sends (its prompt texts, one for a Triton generation, one per message
@@ -67,6 +69,18 @@ public final class Call {
         this.requestBytes = requestBytes;
         this.startedAt = startedAt;
         this.responseHeaders = responseHeaders;
+    }
+
+    /**
+     * Where the call resumes after waiting on another thread (its records made durable): the request's event
+     * loop; {@code null} (the default) resumes on the thread that ended the wait.
+     */
+    public Executor resumeOn() {
+        return resumeOn;
+    }
+
+    public void resumeOn(Executor executor) {
+        this.resumeOn = executor;
     }
 
     public String requestId() {

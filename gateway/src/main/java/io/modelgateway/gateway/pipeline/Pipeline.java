@@ -6,10 +6,15 @@ import io.modelgateway.inference.TokenUsage;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
 
 /**
  * Runs the {@link CallStage}s: {@link #admit} before a call is forwarded, {@link #complete} exactly once
@@ -23,6 +28,7 @@ public class Pipeline {
 
     private final CallStage[] stages;
     private final Clock clock;
+    private final Map<Executor, Scheduler> loopSchedulers = new ConcurrentHashMap<>();
 
     public Pipeline(List<CallStage> stages, Clock clock) {
         this.stages = stages.toArray(CallStage[]::new);
@@ -30,7 +36,7 @@ public class Pipeline {
     }
 
     public Mono<Void> admit(Call call) {
-        return admitFrom(call, 0);
+        return Mono.defer(() -> admitFrom(call, 0));
     }
 
     /**
@@ -51,27 +57,40 @@ public class Pipeline {
         return chain.thenReturn(quote);
     }
 
-    private Mono<Void> admitFrom(Call call, int index) {
-        if (index == stages.length) {
-            return Mono.empty();
-        }
+    /**
+     * Runs the stages from {@code from} on. A stage that admits at once (returns {@code Mono.empty()}, as most do
+     * when they answer from memory) is passed without building operators for it; the first one that answers
+     * later or refuses gets the cancel and error handling below, and the stages after it run when it admits.
+     */
+    private Mono<Void> admitFrom(Call call, int from) {
+        int index = from;
         Mono<Void> decision;
-        try {
-            decision = stages[index].admit(call);
-        } catch (RuntimeException e) {
-            decision = Mono.error(e);
+        while (true) {
+            if (index == stages.length) {
+                return Mono.empty();
+            }
+            try {
+                decision = stages[index].admit(call);
+            } catch (RuntimeException e) {
+                decision = Mono.error(e);
+            }
+            if (decision != Mono.<Void>empty()) {
+                break;
+            }
+            index++;
         }
+        int deciding = index;
         return decision
                 // The client left while this stage was deciding: the stages before it admitted the call and
                 // hear that it ended unforwarded (what they reserved is released); the deciding stage undoes
                 // its own partial work on cancel (a credit hold, say).
-                .doOnCancel(() -> completeUpTo(call, index, new CallResult(Outcome.REFUSED, CallResult.NO_USAGE,
+                .doOnCancel(() -> completeUpTo(call, deciding, new CallResult(Outcome.REFUSED, CallResult.NO_USAGE,
                         499, "client_closed_request", clock.instant())))
                 .onErrorResume(e -> {
-                    completeUpTo(call, index, refused(call, e));
+                    completeUpTo(call, deciding, refused(call, e));
                     return Mono.error(e);
                 })
-                .then(Mono.defer(() -> admitFrom(call, index + 1)));
+                .then(Mono.defer(() -> admitFrom(call, deciding + 1)));
     }
 
     /** Ends the call: every stage hears of it once, in reverse order. Later calls are ignored. */
@@ -94,11 +113,18 @@ public class Pipeline {
                 waits.add(wait);
             }
         }
-        Mono<Void> all = waits.isEmpty() ? Mono.empty() : waits.size() == 1 ? waits.get(0) : Mono.when(waits);
-        return all.onErrorResume(e -> {
+        if (waits.isEmpty()) {
+            return Mono.empty();
+        }
+        Mono<Void> all = waits.size() == 1 ? waits.get(0) : Mono.when(waits);
+        all = all.onErrorResume(e -> {
             log.error("request {}: waiting for its records to be durable failed", call.requestId(), e);
             return Mono.empty();
         });
+        // The wait ends on the thread that made the records durable (the usage spool's, for a whole group of
+        // calls): the answer's last bytes are written from the request's own event loop, not by that thread.
+        Executor loop = call.resumeOn();
+        return loop == null ? all : all.publishOn(loopSchedulers.computeIfAbsent(loop, Schedulers::fromExecutor));
     }
 
     private boolean completeUpTo(Call call, int count, CallResult result) {

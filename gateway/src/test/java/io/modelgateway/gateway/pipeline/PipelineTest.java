@@ -49,6 +49,32 @@ class PipelineTest {
     }
 
     @Test
+    void theAnswerResumesOnTheRequestsOwnExecutorNotOnTheThreadThatMadeTheRecordDurable() throws Exception {
+        java.util.concurrent.CompletableFuture<Void> spooled = new java.util.concurrent.CompletableFuture<>();
+        CallStage usage = new CallStage() {
+            @Override
+            public Mono<Void> durable(Call call) {
+                return Mono.fromFuture(spooled, true);
+            }
+        };
+        java.util.concurrent.ExecutorService loop = java.util.concurrent.Executors.newSingleThreadExecutor(
+                r -> new Thread(r, "request-loop"));
+        try {
+            Pipeline pipeline = new Pipeline(List.of(usage), CLOCK);
+            Call call = call();
+            call.resumeOn(loop);
+            java.util.concurrent.CompletableFuture<String> resumedOn = new java.util.concurrent.CompletableFuture<>();
+            pipeline.completeDurably(call, new CallResult(Outcome.COMPLETED, new TokenUsage(10, 5, false), 200, null,
+                    CLOCK.instant())).doOnSuccess(v -> resumedOn.complete(Thread.currentThread().getName())).subscribe();
+            Thread spool = new Thread(() -> spooled.complete(null), "usage-spool");
+            spool.start();
+            assertThat(resumedOn.get(10, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo("request-loop");
+        } finally {
+            loop.shutdownNow();
+        }
+    }
+
+    @Test
     void admitsInOrderAndCompletesInReverseOnce() {
         Pipeline pipeline = new Pipeline(List.of(new Recording("a", null), new Recording("b", null)), CLOCK);
         Call call = call();

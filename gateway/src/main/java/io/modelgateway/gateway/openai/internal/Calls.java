@@ -5,6 +5,7 @@ import io.modelgateway.gateway.deployment.Deployment;
 import io.modelgateway.gateway.pipeline.Call;
 import io.modelgateway.gateway.pipeline.Operation;
 import io.modelgateway.gateway.web.RequestIdFilter;
+import io.modelgateway.gateway.web.RequestLoops;
 import io.modelgateway.inference.ChatMessage;
 import java.time.Clock;
 import java.util.List;
@@ -50,6 +51,7 @@ public final class Calls {
                 parameters, promptTokens, maxTokens, choices, Bodies.size(exchange), clock.instant(),
                 exchange.getResponse().getHeaders());
         exchange.getAttributes().put(Call.ATTRIBUTE, call);
+        call.resumeOn(RequestLoops.of(exchange));
         return call;
     }
 }

@@ -25,7 +25,7 @@ import reactor.core.publisher.Mono;
  * model is loaded on every replica of the pool, each replica's RepositoryIndex must say READY, and only then
  * is it live again. Unload: new calls get 503 {@code model_unloading}, the calls in flight end (at most the
  * deployment's request timeout), then the model is unloaded on every replica; calls get 503
- * {@code model_not_loaded} until the next load. The gate is this gateway replica's (see the README).
+ * {@code model_not_loaded} until the next load. The gate is shared with every replica ({@link ModelLoads#share}).
  */
 public final class ModelLifecycleAdmin {
 
@@ -46,13 +46,15 @@ public final class ModelLifecycleAdmin {
         if (!loads.begin(d.name(), State.LOADING)) {
             return Mono.error(busy(d.name()));
         }
-        return Mono.fromFuture(() -> d.backend().loadModel(d.model(), LOAD_TIMEOUT))
+        return loads.share(d.name())
+                .then(Mono.fromFuture(() -> d.backend().loadModel(d.model(), LOAD_TIMEOUT)))
                 .doOnNext(states -> loads.live(d.name()))
-                .onErrorMap(e -> {
+                .flatMap(states -> loads.share(d.name()).thenReturn(states))
+                .onErrorResume(e -> {
                     before.ifPresentOrElse(s -> loads.set(d.name(), s), () -> loads.live(d.name()));
-                    return ApiException.of(HttpStatus.BAD_GATEWAY, "server_error", null, "model_load_failed",
-                            "Loading model '" + d.model() + "' of deployment '" + d.name() + "' failed: "
-                                    + cause(e).getMessage());
+                    return shareQuietly(d).then(Mono.error(ApiException.of(HttpStatus.BAD_GATEWAY, "server_error",
+                            null, "model_load_failed", "Loading model '" + d.model() + "' of deployment '" + d.name()
+                                    + "' failed: " + cause(e).getMessage())));
                 })
                 .flatMap(states -> respond(d, "live", states));
     }
@@ -64,15 +66,22 @@ public final class ModelLifecycleAdmin {
         }
         Mono<Long> drained = Flux.interval(Duration.ZERO, DRAIN_POLL).filter(t -> loads.inFlight(d.name()) == 0)
                 .next().timeout(d.requestTimeout(), Mono.just(0L));
-        return drained.then(Mono.fromFuture(() -> d.backend().unloadModel(d.model(), LOAD_TIMEOUT)))
+        return loads.share(d.name()).then(drained)
+                .then(Mono.fromFuture(() -> d.backend().unloadModel(d.model(), LOAD_TIMEOUT)))
                 .then(Mono.fromRunnable(() -> loads.set(d.name(), State.UNLOADED)))
-                .onErrorMap(e -> {
+                .then(Mono.defer(() -> loads.share(d.name())))
+                .onErrorResume(e -> {
                     loads.set(d.name(), State.UNLOADED);
-                    return ApiException.of(HttpStatus.BAD_GATEWAY, "server_error", null, "model_unload_failed",
-                            "Unloading model '" + d.model() + "' of deployment '" + d.name() + "' failed: "
-                                    + cause(e).getMessage());
+                    return shareQuietly(d).then(Mono.error(ApiException.of(HttpStatus.BAD_GATEWAY, "server_error",
+                            null, "model_unload_failed", "Unloading model '" + d.model() + "' of deployment '"
+                                    + d.name() + "' failed: " + cause(e).getMessage())));
                 })
                 .then(Mono.defer(() -> respond(d, State.UNLOADED.value(), Map.of())));
+    }
+
+    /** Stores the gate after a failure; a store that cannot be reached is healed by the next change. */
+    private Mono<Void> shareQuietly(Deployment d) {
+        return loads.share(d.name()).onErrorResume(e -> Mono.empty());
     }
 
     private Deployment triton(String name) {

@@ -1,20 +1,46 @@
 package io.modelgateway.gateway.catalog.internal;
 
+import io.modelgateway.gateway.catalog.internal.ModelGateRepository.Gate;
 import io.modelgateway.gateway.error.ApiException;
+import io.modelgateway.gateway.tenancy.ReplicaSignals;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Component;
+import reactor.core.Disposable;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
 
 /**
- * Which deployments are not live on this gateway replica because the admin API is loading their model on
- * their pool, draining them to unload it, or unloaded it; and each deployment's calls in flight (counted by
- * the {@link LifecycleStage}), which an unload waits for.
+ * Which deployments are not live because the admin API is loading their model on their pool, draining them to
+ * unload it, or unloaded it; and each deployment's calls in flight on this replica (counted by the
+ * {@link LifecycleStage}), which an unload waits for. The replica that took the admin call holds the gate at
+ * once; it is stored ({@code model_gate}) and announced ({@link ReplicaSignals}), so every other replica holds
+ * it too within the signal's delivery (and within {@link #RELOAD} when a signal is lost). A loading or draining
+ * gate whose replica died expires after the longest a load may take.
  */
 @Component
-public class ModelLoads {
+public class ModelLoads implements SmartLifecycle, AutoCloseable {
+
+    static final String TOPIC = "model-gates";
+    /** How often every replica reads the stored gates, whatever the signals say. */
+    static final Duration RELOAD = Duration.ofSeconds(5);
+    /** A loading or draining gate outlives its replica by at most this. */
+    static final Duration EXPIRY = ModelLifecycleAdmin.LOAD_TIMEOUT.plusMinutes(1);
+
+    private static final Logger log = LoggerFactory.getLogger(ModelLoads.class);
 
     /** Why a deployment is not live. */
     public enum State {
@@ -37,9 +63,27 @@ public class ModelLoads {
 
     private final Map<String, State> offline = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> inFlight = new ConcurrentHashMap<>();
+    private final ModelGateRepository repository;
+    private final ReplicaSignals signals;
+    private final Clock clock;
+    private final Scheduler jdbc = Schedulers.newBoundedElastic(2, 100, "model-gate-jdbc");
+    private final AtomicBoolean reloadQueued = new AtomicBoolean();
+    /** The gates other replicas hold (this replica's own are in {@link #offline}). */
+    private volatile Map<String, Gate> shared = Map.of();
+    private volatile Disposable reloads;
 
-    /** Marks {@code deployment} not live; false when a load or unload of it is already under way. */
+    public ModelLoads(DataSource dataSource, ReplicaSignals signals, Clock clock) {
+        this.repository = new ModelGateRepository(dataSource);
+        this.signals = signals;
+        this.clock = clock;
+    }
+
+    /** Marks {@code deployment} not live; false when a load or unload of it is already under way on any replica. */
     public boolean begin(String deployment, State state) {
+        Optional<State> elsewhere = sharedState(deployment);
+        if (elsewhere.isPresent() && elsewhere.get() != State.UNLOADED && !offline.containsKey(deployment)) {
+            return false;
+        }
         State before = offline.get(deployment);
         if (before == State.LOADING || before == State.UNLOADING) {
             return false;
@@ -55,10 +99,35 @@ public class ModelLoads {
     /** Puts {@code deployment} live. */
     public void live(String deployment) {
         offline.remove(deployment);
+        Map<String, Gate> now = new java.util.HashMap<>(shared);
+        if (now.remove(deployment) != null) {
+            shared = Map.copyOf(now);
+        }
+    }
+
+    /**
+     * Stores this replica's gate of {@code deployment} as it is now (none: live) and tells the other replicas;
+     * completes once stored. A store that cannot be reached fails it (the gate still holds here).
+     */
+    public Mono<Void> share(String deployment) {
+        State state = offline.get(deployment);
+        Instant now = clock.instant();
+        Gate gate = state == null ? null : new Gate(state, state == State.UNLOADED ? null : now.plus(EXPIRY));
+        return Mono.fromRunnable(() -> {
+                    repository.put(deployment, gate, now);
+                    reloadQuietly(); // this replica hears no signal of its own
+                }).subscribeOn(jdbc)
+                .then(Mono.fromRunnable(() -> signals.publish(TOPIC)));
     }
 
     public Optional<State> state(String deployment) {
-        return Optional.ofNullable(offline.get(deployment));
+        State own = offline.get(deployment);
+        return own != null ? Optional.of(own) : sharedState(deployment);
+    }
+
+    private Optional<State> sharedState(String deployment) {
+        Gate g = shared.get(deployment);
+        return g != null && g.in(clock.instant()) ? Optional.of(g.state()) : Optional.empty();
     }
 
     public int inFlight(String deployment) {
@@ -81,5 +150,57 @@ public class ModelLoads {
         if (n != null) {
             n.decrementAndGet();
         }
+    }
+
+    /** Reads the stored gates (after the schema is migrated: this phase follows tenancy's, which waits for it). */
+    @Override
+    public void start() {
+        reloadQuietly();
+        signals.subscribe(TOPIC, this::reloadSoon);
+        reloads = Flux.interval(RELOAD, RELOAD, jdbc).subscribe(t -> reloadQuietly());
+    }
+
+    @Override
+    public void stop() {
+        Disposable r = reloads;
+        if (r != null) {
+            r.dispose();
+            reloads = null;
+        }
+    }
+
+    @Override
+    public boolean isRunning() {
+        return reloads != null;
+    }
+
+    @Override
+    public int getPhase() {
+        return Integer.MIN_VALUE / 2 + 3;
+    }
+
+    private void reloadSoon() {
+        if (reloadQueued.compareAndSet(false, true)) {
+            jdbc.schedule(() -> {
+                reloadQueued.set(false);
+                reloadQuietly();
+            });
+        }
+    }
+
+    private void reloadQuietly() {
+        try {
+            shared = Map.copyOf(repository.all());
+            // An unloaded model stays so only as long as the store says: another replica may have loaded it since.
+            offline.values().removeIf(s -> s == State.UNLOADED);
+        } catch (RuntimeException e) {
+            log.warn("stored model gates could not be read (keeping the ones known): {}", e.toString());
+        }
+    }
+
+    @Override
+    public void close() {
+        stop();
+        jdbc.dispose();
     }
 }

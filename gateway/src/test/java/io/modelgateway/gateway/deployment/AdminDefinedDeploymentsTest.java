@@ -13,9 +13,11 @@ import com.openai.models.chat.completions.ChatCompletion;
 import com.openai.models.chat.completions.ChatCompletionCreateParams;
 import io.modelgateway.gateway.AdminClient;
 import io.modelgateway.gateway.GatewayTestBase;
+import io.modelgateway.gateway.metrics.Scrape;
 import io.modelgateway.inference.BackendPool;
 import io.modelgateway.modelserver.ModelServer;
 import java.time.Duration;
+import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
@@ -70,6 +72,9 @@ class AdminDefinedDeploymentsTest extends GatewayTestBase {
         ChatCompletion c = openAi().chat().completions().create(chat(name, "hello there gateway", null));
         assertThat(c.model()).isEqualTo(name);
         assertThat(c.choices().get(0).message().content()).hasValue("user: hello there gateway assistant:");
+        // The readiness probe covers deployments defined after start too (their gauge appears with them).
+        await().atMost(Duration.ofSeconds(40)).until(() -> Scrape.of(managementUrl()),
+                s -> s.sum("gateway_backend_ready", Map.of("deployment", name)) == 1);
 
         // Replace: another template, and token limits of 2 (default) and 3 (largest).
         admin().expect(200, "PUT", "/deployments/" + name, "{\"backend\":\"" + SERVER.target() + "\",\"model\":"

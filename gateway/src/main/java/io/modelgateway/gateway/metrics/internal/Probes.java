@@ -59,17 +59,22 @@ public class Probes implements SmartLifecycle {
         this.redis = redis;
         this.dataSource = dataSource;
         this.interval = properties.probeInterval();
-        for (Deployment d : deployments.all()) {
-            AtomicInteger state = new AtomicInteger(-1);
-            backendReady.put(d.name(), state);
-            Gauge.builder(BACKEND_READY, state, s -> s.get() < 0 ? Double.NaN : s.get())
-                    .description("1 when a deployment's backend says its model is ready")
-                    .tag(DEPLOYMENT, d.name()).register(registry);
-        }
+        deployments.all().forEach(d -> readiness(d.name()));
         backendPools.orderedStream().forEach(this::watch);
         deployments.pools().values().forEach(this::watch);
         dbOk = dbTimer("ok");
         dbFailed = dbTimer("error");
+    }
+
+    /** The readiness gauge of a deployment, registered the first time it is probed (admin-defined ones later). */
+    private AtomicInteger readiness(String deployment) {
+        return backendReady.computeIfAbsent(deployment, name -> {
+            AtomicInteger state = new AtomicInteger(-1);
+            Gauge.builder(BACKEND_READY, state, s -> s.get() < 0 ? Double.NaN : s.get())
+                    .description("1 when a deployment's backend says its model is ready")
+                    .tag(DEPLOYMENT, name).register(registry);
+            return state;
+        });
     }
 
     private Timer dbTimer(String result) {
@@ -90,7 +95,7 @@ public class Probes implements SmartLifecycle {
     }
 
     private Mono<Void> probeBackend(Deployment d) {
-        AtomicInteger state = backendReady.get(d.name());
+        AtomicInteger state = readiness(d.name());
         return Mono.fromFuture(() -> d.backend().modelReady(d.model()))
                 .timeout(BACKEND_TIMEOUT)
                 .onErrorReturn(false)

@@ -17,12 +17,11 @@ import io.modelgateway.gateway.console.internal.Overview;
 import io.modelgateway.gateway.console.internal.SessionStore;
 import io.modelgateway.gateway.console.internal.SessionStores;
 import io.modelgateway.gateway.console.internal.Sessions;
-import javax.sql.DataSource;
-import reactor.core.scheduler.Scheduler;
 import io.modelgateway.gateway.console.internal.SignIn;
 import io.modelgateway.gateway.console.internal.Usage;
 import io.modelgateway.gateway.tenancy.Tenancy;
 import java.time.Clock;
+import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import java.time.Duration;
@@ -37,6 +36,7 @@ import org.springframework.web.reactive.function.server.RouterFunctions;
 import org.springframework.web.reactive.function.server.ServerRequest;
 import org.springframework.web.reactive.function.server.ServerResponse;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
 
 /**
  * Every console route, in one router. Open: {@code /console}, the sign-in page and form, and the static

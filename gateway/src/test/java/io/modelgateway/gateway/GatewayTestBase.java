@@ -74,6 +74,10 @@ public abstract class GatewayTestBase {
         r.add("gateway.jwt.issuers[0].audiences[0]", () -> TestIssuer.AUDIENCE);
         r.add("gateway.jwt.issuers[0].tenants[0]", () -> "jwt-*");
         r.add("gateway.jwt.issuers[0].platform", () -> "true");
+        r.add("gateway.console.oidc.issuer", ISSUER::issuer);
+        r.add("gateway.console.oidc.authorization-uri", ISSUER::authorizationUri);
+        r.add("gateway.console.oidc.token-uri", ISSUER::tokenUri);
+        r.add("gateway.console.oidc.client-id", () -> "model-gateway-console");
         r.add("gateway.jwt.scope-mappings[0].claim", () -> "scope");
         r.add("gateway.jwt.scope-mappings[0].value", () -> "inference");
         r.add("gateway.jwt.scope-mappings[0].scope", () -> "inference");

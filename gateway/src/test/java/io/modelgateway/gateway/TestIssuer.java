@@ -54,7 +54,89 @@ public final class TestIssuer {
             exchange.getResponseBody().write(jwks);
             exchange.close();
         });
+        server.createContext("/authorize", this::authorize);
+        server.createContext("/token", this::tokenEndpoint);
         server.start();
+    }
+
+    /** A pending authorization code: what the token request must match, and whom it signs in. */
+    private record Pending(String challenge, String redirectUri, String clientId, Map<String, Object> claims) {}
+
+    private final Map<String, Pending> codes = new java.util.concurrent.ConcurrentHashMap<>();
+    private volatile Map<String, Object> signInClaims = Map.of();
+
+    /** The claims of the next users the authorization endpoint signs in (it asks nothing: a test user). */
+    public void signInAs(Map<String, Object> claims) {
+        this.signInClaims = Map.copyOf(claims);
+    }
+
+    public String authorizationUri() {
+        return "http://127.0.0.1:" + server.getAddress().getPort() + "/authorize";
+    }
+
+    public String tokenUri() {
+        return "http://127.0.0.1:" + server.getAddress().getPort() + "/token";
+    }
+
+    /** Authorization code flow with PKCE: only S256 challenges; redirects back with a code and the state. */
+    private void authorize(com.sun.net.httpserver.HttpExchange exchange) throws IOException {
+        Map<String, String> q = form(exchange.getRequestURI().getRawQuery());
+        if (!"code".equals(q.get("response_type")) || !"S256".equals(q.get("code_challenge_method"))
+                || q.get("code_challenge") == null || q.get("redirect_uri") == null) {
+            reply(exchange, 400, "{\"error\":\"invalid_request\"}");
+            return;
+        }
+        String code = java.util.UUID.randomUUID().toString();
+        codes.put(code, new Pending(q.get("code_challenge"), q.get("redirect_uri"), q.get("client_id"), signInClaims));
+        exchange.getResponseHeaders().set("Location", q.get("redirect_uri") + "?code=" + code + "&state="
+                + java.net.URLEncoder.encode(q.getOrDefault("state", ""), StandardCharsets.UTF_8));
+        exchange.sendResponseHeaders(302, -1);
+        exchange.close();
+    }
+
+    /** The code, once, for a verifier matching its challenge, the same redirect URI and client. */
+    private void tokenEndpoint(com.sun.net.httpserver.HttpExchange exchange) throws IOException {
+        Map<String, String> f = form(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+        Pending p = f.get("code") == null ? null : codes.remove(f.get("code"));
+        if (p == null || !"authorization_code".equals(f.get("grant_type")) || !p.redirectUri().equals(f.get("redirect_uri"))
+                || !java.util.Objects.equals(p.clientId(), f.get("client_id")) || f.get("code_verifier") == null
+                || !p.challenge().equals(s256(f.get("code_verifier")))) {
+            reply(exchange, 400, "{\"error\":\"invalid_grant\"}");
+            return;
+        }
+        String token = token(p.claims());
+        reply(exchange, 200, "{\"access_token\":\"" + token + "\",\"token_type\":\"Bearer\",\"id_token\":\"" + token + "\"}");
+    }
+
+    private static String s256(String verifier) {
+        try {
+            return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(
+                    java.security.MessageDigest.getInstance("SHA-256").digest(verifier.getBytes(StandardCharsets.US_ASCII)));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static Map<String, String> form(String raw) {
+        Map<String, String> values = new java.util.HashMap<>();
+        if (raw != null) {
+            for (String pair : raw.split("&")) {
+                int eq = pair.indexOf('=');
+                if (eq > 0) {
+                    values.put(java.net.URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8),
+                            java.net.URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
+                }
+            }
+        }
+        return values;
+    }
+
+    private static void reply(com.sun.net.httpserver.HttpExchange exchange, int status, String json) throws IOException {
+        byte[] body = json.getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().set("Content-Type", "application/json");
+        exchange.sendResponseHeaders(status, body.length);
+        exchange.getResponseBody().write(body);
+        exchange.close();
     }
 
     public String issuer() {

@@ -42,16 +42,21 @@ public class JwtSecurityConfiguration {
 
     private static final Logger log = LoggerFactory.getLogger(JwtSecurityConfiguration.class);
 
+    /** One authentication manager per trusted issuer: the resource server's, and the console's OIDC sign-in's. */
     @Bean
-    SecurityWebFilterChain jwtSecurityChain(ServerHttpSecurity http, JwtProperties properties, Clock clock,
-            OpenAiErrorHandler errors) {
+    JwtVerifier jwtVerifier(JwtProperties properties, Clock clock) {
         Map<String, ReactiveAuthenticationManager> managers = new HashMap<>();
         JwtClaims claims = new JwtClaims(properties);
         for (JwtProperties.Issuer issuer : properties.issuers()) {
             managers.put(issuer.issuer(), manager(issuer, properties, clock, claims));
         }
+        return new JwtVerifier(managers);
+    }
+
+    @Bean
+    SecurityWebFilterChain jwtSecurityChain(ServerHttpSecurity http, JwtVerifier jwtVerifier, OpenAiErrorHandler errors) {
         var resolver = new JwtIssuerReactiveAuthenticationManagerResolver(
-                issuer -> Mono.justOrEmpty(managers.get(issuer)));
+                issuer -> Mono.justOrEmpty(jwtVerifier.manager(issuer)));
         ServerAuthenticationEntryPoint refuse = (exchange, e) -> {
             log.debug("bearer JWT refused: {}", e.getMessage());
             return errors.handle(exchange, ApiException.invalidToken());

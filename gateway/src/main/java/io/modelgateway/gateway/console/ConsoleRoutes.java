@@ -1,6 +1,9 @@
 package io.modelgateway.gateway.console;
 
 import io.modelgateway.gateway.auth.Access;
+import io.modelgateway.gateway.auth.JwtProperties;
+import io.modelgateway.gateway.auth.JwtVerifier;
+import io.modelgateway.gateway.console.internal.OidcSignIn;
 import io.modelgateway.gateway.console.internal.Assets;
 import io.modelgateway.gateway.console.internal.Catalog;
 
@@ -15,12 +18,11 @@ import io.modelgateway.gateway.console.internal.Overview;
 import io.modelgateway.gateway.console.internal.SessionStore;
 import io.modelgateway.gateway.console.internal.SessionStores;
 import io.modelgateway.gateway.console.internal.Sessions;
-import javax.sql.DataSource;
-import reactor.core.scheduler.Scheduler;
 import io.modelgateway.gateway.console.internal.SignIn;
 import io.modelgateway.gateway.console.internal.Usage;
 import io.modelgateway.gateway.tenancy.Tenancy;
 import java.time.Clock;
+import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import java.time.Duration;
@@ -35,6 +37,7 @@ import org.springframework.web.reactive.function.server.RouterFunctions;
 import org.springframework.web.reactive.function.server.ServerRequest;
 import org.springframework.web.reactive.function.server.ServerResponse;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
 
 /**
  * Every console route, in one router. Open: {@code /console}, the sign-in page and form, and the static
@@ -68,9 +71,9 @@ public class ConsoleRoutes {
 
     @Bean
     RouterFunction<ServerResponse> consoleRouter(Tenancy tenancy, Sessions consoleSessions, Environment environment,
-            Clock clock) {
+            Clock clock, ConsoleProperties properties, JwtProperties jwt, JwtVerifier jwtVerifier) {
         GatewayApi api = new GatewayApi(environment);
-        SignIn signIn = new SignIn(tenancy, consoleSessions);
+        SignIn signIn = new SignIn(tenancy, consoleSessions, properties.oidc().enabled());
         Overview overview = new Overview(api, clock);
         Usage usage = new Usage(api, clock);
         Credits credits = new Credits(api, clock);
@@ -87,6 +90,9 @@ public class ConsoleRoutes {
                 .GET(CONSOLE + "/assets/uplot/{*file}", assets::uplot).withAttribute(ACCESS, Access.PUBLIC)
                 .GET(CONSOLE + "/assets/{*file}", assets::console).withAttribute(ACCESS, Access.PUBLIC)
                 .build();
+        if (properties.oidc().enabled()) {
+            open = open.and(oidcRoutes(properties.oidc(), jwt, jwtVerifier, tenancy, consoleSessions));
+        }
         RouterFunction<ServerResponse> guarded = RouterFunctions.route()
                 .POST(CONSOLE + "/sign-out", signIn::signOut).withAttribute(ACCESS, Access.CONSOLE)
                 .GET(CONSOLE + "/overview", overview::page).withAttribute(ACCESS, Access.CONSOLE)
@@ -112,6 +118,22 @@ public class ConsoleRoutes {
                 .filter(new Guard(consoleSessions))
                 .build();
         return open.and(guarded).filter(ConsoleRoutes::headers);
+    }
+
+    /** OIDC sign-in, for an issuer the API trusts (else the start fails). */
+    private static RouterFunction<ServerResponse> oidcRoutes(ConsoleProperties.Oidc oidc, JwtProperties jwt,
+            JwtVerifier verifier, Tenancy tenancy, Sessions sessions) {
+        if (jwt.issuers().stream().noneMatch(i -> i.issuer().equals(oidc.issuer()))) {
+            throw new IllegalStateException("gateway.console.oidc.issuer must be one of gateway.jwt.issuers: " + oidc.issuer());
+        }
+        if (oidc.authorizationUri().isBlank() || oidc.tokenUri().isBlank() || oidc.clientId().isBlank()) {
+            throw new IllegalStateException("gateway.console.oidc needs authorization-uri, token-uri and client-id");
+        }
+        OidcSignIn sign = new OidcSignIn(oidc, verifier, tenancy, sessions);
+        return RouterFunctions.route()
+                .GET(CONSOLE + "/oidc/start", sign::start).withAttribute(ACCESS, Access.PUBLIC)
+                .GET(CONSOLE + "/oidc/callback", sign::callback).withAttribute(ACCESS, Access.PUBLIC)
+                .build();
     }
 
     private static Mono<ServerResponse> headers(ServerRequest req, HandlerFunction<ServerResponse> next) {

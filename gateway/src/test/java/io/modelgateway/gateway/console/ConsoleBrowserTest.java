@@ -320,6 +320,22 @@ class ConsoleBrowserTest extends GatewayTestBase {
     }
 
     @Test
+    void aTenantUserSignsInThroughTheIdentityProvider() {
+        String tenant = "jwt-con-" + UUID.randomUUID().toString().substring(0, 6);
+        admin().createTenant(tenant, deployment);
+        ISSUER.signInAs(java.util.Map.of("tid", tenant, "scope", "usage.read"));
+        driver.get(baseUrl() + "/console/sign-in");
+        driver.findElement(By.id("oidc-sign-in")).click(); // to the provider and back, then on to the overview
+        awaitPage("/console/overview");
+        assertThat(text("total-requests")).isEqualTo("0");
+        assertThat(driver.getPageSource()).contains(tenant);
+        assertThat(driver.manage().getCookieNamed("console_oidc")).as("the flow's cookie is gone").isNull();
+        driver.get(baseUrl() + "/console/credits?tenant=" + a);
+        assertThat(driver.findElement(By.cssSelector(".alert")).getText()).contains("403").contains("other_tenant");
+        shot("oidc-signed-in");
+    }
+
+    @Test
     void signOutEndsTheSessionOnTheServer() {
         signIn(keyB);
         Cookie session = driver.manage().getCookieNamed("console_session");

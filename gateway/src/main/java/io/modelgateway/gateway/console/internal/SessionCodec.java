@@ -53,6 +53,7 @@ final class SessionCodec {
         v.put("csrf", s.csrf());
         v.put("created", s.created().toEpochMilli());
         v.put("last_seen", s.lastSeen().toEpochMilli());
+        v.put("not_after", s.notAfter().toEpochMilli());
         byte[] iv = new byte[IV_BYTES];
         random.nextBytes(iv);
         byte[] sealed = crypt(Cipher.ENCRYPT_MODE, iv, storedId(s.id()), GatewayApi.JSON.writeValueAsBytes(v));
@@ -73,7 +74,8 @@ final class SessionCodec {
         JsonNode tenant = v.get("tenant");
         return new Session(id, v.get("key").asString(), v.get("credential").asString(), Role.valueOf(v.get("role").asString()),
                 tenant == null || tenant.isNull() ? null : tenant.asString(), v.get("csrf").asString(),
-                Instant.ofEpochMilli(v.get("created").asLong()), Instant.ofEpochMilli(v.get("last_seen").asLong()));
+                Instant.ofEpochMilli(v.get("created").asLong()), Instant.ofEpochMilli(v.get("last_seen").asLong()),
+                Instant.ofEpochMilli(v.get("not_after").asLong()));
     }
 
     private byte[] crypt(int mode, byte[] iv, String aad, byte[] input) {

@@ -11,7 +11,7 @@ import reactor.core.publisher.Mono;
 
 /**
  * Console sessions: a session ends when signed out, after {@link #IDLE} without a request, or {@link #MAX} after
- * sign-in. They live in a {@link SessionStore}: shared by the replicas (Redis or the database, encrypted), so a
+ * sign-in (sooner when its credential is a JWT that expires sooner). They live in a {@link SessionStore}: shared by the replicas (Redis or the database, encrypted), so a
  * browser may reach any replica and a sign-out on one ends the session on all; or in this replica's memory
  * when it runs alone. A request refreshes the idle timer at most once per {@link #TOUCH}, so most requests only
  * read the store.
@@ -36,8 +36,15 @@ public final class Sessions {
     }
 
     Mono<Session> open(String key, String credentialId, Role role, String tenant) {
+        return open(key, credentialId, role, tenant, null);
+    }
+
+    /** A session that also ends at {@code expires} (a JWT's expiry), if that comes before {@link #MAX}. */
+    Mono<Session> open(String key, String credentialId, Role role, String tenant, Instant expires) {
         Instant now = clock.instant();
-        Session s = new Session(token(), key, credentialId, role, tenant, token(), now, now);
+        Instant max = now.plus(MAX);
+        Instant notAfter = expires != null && expires.isBefore(max) ? expires : max;
+        Session s = new Session(token(), key, credentialId, role, tenant, token(), now, now, notAfter);
         return store.save(s, ttl(s, now)).thenReturn(s);
     }
 
@@ -77,11 +84,11 @@ public final class Sessions {
 
     /** How long the store keeps it: until it would go idle, never past its maximum age. */
     private static Duration ttl(Session s, Instant now) {
-        Duration left = Duration.between(now, s.created().plus(MAX));
+        Duration left = Duration.between(now, s.notAfter());
         return left.compareTo(IDLE) < 0 ? left : IDLE;
     }
 
     private static boolean expired(Session s, Instant now) {
-        return now.isAfter(s.lastSeen().plus(IDLE)) || now.isAfter(s.created().plus(MAX));
+        return now.isAfter(s.lastSeen().plus(IDLE)) || now.isAfter(s.notAfter());
     }
 }

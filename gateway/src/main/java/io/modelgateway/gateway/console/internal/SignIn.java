@@ -18,9 +18,13 @@ public final class SignIn {
     private final Tenancy tenancy;
     private final Sessions sessions;
 
-    public SignIn(Tenancy tenancy, Sessions sessions) {
+    private final boolean oidc;
+
+    /** {@code oidc}: the form also offers the OIDC sign-in. */
+    public SignIn(Tenancy tenancy, Sessions sessions, boolean oidc) {
         this.tenancy = tenancy;
         this.sessions = sessions;
+        this.oidc = oidc;
     }
 
     public Mono<ServerResponse> home(ServerRequest req) {
@@ -42,7 +46,9 @@ public final class SignIn {
                 + "aria-describedby=\"key-help\">"
                 + "<p id=\"key-help\" class=\"help\">An admin or finance key, or a tenant key with the "
                 + "<code>usage.read</code> scope. It stays on the server for this session; the browser never stores it.</p>"
-                + "<button type=\"submit\" id=\"sign-in\">Sign in</button></form>";
+                + "<button type=\"submit\" id=\"sign-in\">Sign in</button></form>"
+                + (oidc ? "<p class=\"card narrow\"><a id=\"oidc-sign-in\" href=\"/console/oidc/start\">"
+                        + "Sign in with your organisation's identity provider</a></p>" : "");
         return ServerResponse.status(status).cookie(Guard.cookie(req, Guard.SIGN_IN_COOKIE, token, Duration.ofHours(1)))
                 .contentType(org.springframework.http.MediaType.parseMediaType("text/html;charset=UTF-8"))
                 .cacheControl(org.springframework.http.CacheControl.noStore())

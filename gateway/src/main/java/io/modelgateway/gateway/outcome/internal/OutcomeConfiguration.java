@@ -1,12 +1,12 @@
 package io.modelgateway.gateway.outcome.internal;
 
 import io.modelgateway.gateway.outcome.OutcomeProperties;
+import io.modelgateway.gateway.pipeline.CallStage;
 import java.time.Clock;
 import javax.sql.DataSource;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.web.server.WebFilter;
-import io.modelgateway.gateway.pipeline.CallStage;
 import reactor.core.scheduler.Scheduler;
 
 /** Wires outcome counting: one counter fed by a call stage and a web filter, written by one writer. */

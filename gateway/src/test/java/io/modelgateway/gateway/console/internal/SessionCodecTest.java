@@ -12,7 +12,7 @@ class SessionCodecTest {
 
     static final String SECRET = "a-console-session-secret-of-32-chars+";
     final Session session = new Session("the-session-id", "sk-the-key", "key_1", Role.TENANT, "acme", "csrf-token",
-            Instant.parse("2026-01-01T00:00:00Z"), Instant.parse("2026-01-01T00:10:00Z"));
+            Instant.parse("2026-01-01T00:00:00Z"), Instant.parse("2026-01-01T00:10:00Z"), Instant.parse("2026-01-01T12:00:00Z"));
 
     @Test
     void aSealedSessionOpensToTheSameSessionAndHoldsNeitherKeyNorIdInClear() {

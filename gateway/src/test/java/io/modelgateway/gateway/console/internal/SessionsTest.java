@@ -41,6 +41,16 @@ class SessionsTest {
     }
 
     @Test
+    void aSessionOnAJwtEndsWhenTheTokenExpires() {
+        Session s = sessions.open("eyJ.jwt.sig", "user-1", Role.TENANT, "acme", clock.instant().plus(Duration.ofMinutes(5)))
+                .block();
+        clock.advance(Duration.ofMinutes(4));
+        assertThat(sessions.find(s.id()).blockOptional()).isPresent();
+        clock.advance(Duration.ofMinutes(1).plusSeconds(1));
+        assertThat(sessions.find(s.id()).blockOptional()).isEmpty();
+    }
+
+    @Test
     void signOutEndsItAndUnknownIdsFindNothing() {
         Session s = sessions.open("sk-secret", "key_1", Role.TENANT, "acme").block();
         sessions.close(s.id()).block();

@@ -1,6 +1,7 @@
 package io.modelgateway.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -23,7 +24,9 @@ import org.springframework.context.ConfigurableApplicationContext;
 /**
  * Two gateway replicas sharing the real PostgreSQL (database {@code test}, a schema unique to this run)
  * and Redis: a change made through one is enforced by the other within a second. The periodic reload is
- * set to an hour, so only the Redis invalidation can do it. Fails (never skips) without PostgreSQL or Redis.
+ * set to an hour, so only the Redis invalidation can do it. Compliance policies have no invalidation: they
+ * reach the other replica with its periodic reload (300 ms here). Fails (never skips) without PostgreSQL or
+ * Redis.
  */
 class TwoReplicasIT {
 
@@ -58,6 +61,7 @@ class TwoReplicasIT {
         p.put("gateway.tenancy.redis-url", Replicas.REDIS);
         p.put("gateway.tenancy.channel", "model-gateway:tenancy:" + SCHEMA);
         p.put("gateway.tenancy.reload-interval", "1h");
+        p.put("gateway.compliance.reload-interval", "300ms");
         p.put("gateway.admin-api-key", ADMIN_KEY);
         p.put("gateway.demo-api-key", "sk-832892f436828aa68808d4c4e9ccedd17fe7f20b");
         p.put("gateway.embedded-model-server.embeddings", "false");
@@ -95,6 +99,39 @@ class TwoReplicasIT {
 
         admin.expect(200, "POST", "/tenants/" + tenant + "/suspend", null);
         assertThat(millisUntil(one, key, 403)).as("suspension reached replica one").isLessThan(1000);
+    }
+
+    @Test
+    void aPolicySetThroughOneReplicaIsEnforcedByTheOtherAfterItsReload() {
+        AdminClient admin = new AdminClient(url(one), ADMIN_KEY);
+        String tenant = "p-" + UUID.randomUUID().toString().substring(0, 8);
+        admin.createTenant(tenant, "echo");
+        String key = admin.issueKey(tenant);
+        await().atMost(Duration.ofSeconds(10)).until(() -> status(two, key) == 200);
+        assertThat(chat(two, key, 50).statusCode()).isEqualTo(200);
+
+        admin.expect(200, "PUT", "/tenants/" + tenant + "/policy", "{\"max_tokens\":5,\"max_tokens_action\":\"refuse\"}");
+        assertThat(chat(one, key, 50).statusCode()).as("at once on the replica that stored it").isEqualTo(400);
+        await("the policy reaches replica two").atMost(Duration.ofSeconds(10))
+                .until(() -> chat(two, key, 50).statusCode() == 400);
+        assertThat(chat(two, key, 50).body()).contains("max_tokens_too_large");
+        assertThat(chat(two, key, 5).statusCode()).as("within the cap").isEqualTo(200);
+
+        assertThat(admin.send("DELETE", "/tenants/" + tenant + "/policy", null).statusCode()).isEqualTo(204);
+        await("the deletion reaches replica two").atMost(Duration.ofSeconds(10))
+                .until(() -> chat(two, key, 50).statusCode() == 200);
+    }
+
+    private static HttpResponse<String> chat(ConfigurableApplicationContext ctx, String key, int maxTokens) {
+        String body = "{\"model\":\"echo\",\"max_tokens\":" + maxTokens
+                + ",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
+        try {
+            return HTTP.send(HttpRequest.newBuilder(URI.create(url(ctx) + "/v1/chat/completions"))
+                    .header("Authorization", "Bearer " + key).header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     @Test

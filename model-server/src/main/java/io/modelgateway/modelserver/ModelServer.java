@@ -58,7 +58,7 @@ public final class ModelServer implements AutoCloseable {
         this.host = builder.host;
         this.requestedPort = builder.port;
         this.models = new ModelHost(builder.echoSettings, builder.embeddings, builder.ensemble,
-                builder.explicitModelControl);
+                builder.explicitModelControl, builder.echoAsEnsemble);
         this.deferEmbeddings = builder.deferEmbeddings;
         this.server = NettyServerBuilder.forAddress(new InetSocketAddress(host, requestedPort))
                 .directExecutor()
@@ -208,6 +208,7 @@ public final class ModelServer implements AutoCloseable {
         private boolean ensemble;
         private boolean deferEmbeddings;
         private boolean explicitModelControl;
+        private boolean echoAsEnsemble;
 
         private Builder() {}
 
@@ -251,6 +252,15 @@ public final class ModelServer implements AutoCloseable {
          */
         public Builder deferEmbeddings(boolean defer) {
             this.deferEmbeddings = defer;
+            return this;
+        }
+
+        /**
+         * For tests of layout changes: {@code echo} speaks the tensors of a TensorRT-LLM ensemble instead of the
+         * vLLM backend's, as if the model had been redeployed (off by default).
+         */
+        public Builder echoAsEnsemble(boolean enabled) {
+            this.echoAsEnsemble = enabled;
             return this;
         }
 

@@ -19,6 +19,13 @@ public abstract class FleetTestBase extends GatewayTestBase {
     static final List<ModelServer> REPLICAS = Stream.generate(() -> ModelServer.builder().port(0).embeddings(false)
             .ensemble(true).echoSettings(new EchoSettings(Duration.ZERO, 0)).start()).limit(3).toList();
 
+    /**
+     * One replica whose {@code echo} is redeployed with other tensors by {@link LayoutRedetectionEndToEndTest}: a
+     * fixed port, so the replacement answers at the same address.
+     */
+    static final ModelServer RELAYOUT = ModelServer.builder().port(0).embeddings(false).start();
+    static final int RELAYOUT_PORT = RELAYOUT.port();
+
     /** One slow replica that takes one call at a time: the second concurrent call overflows its bulkhead. */
     static final ModelServer NARROW = ModelServer.builder().port(0).embeddings(false)
             .echoSettings(new EchoSettings(Duration.ZERO, 20)).start();
@@ -68,6 +75,12 @@ public abstract class FleetTestBase extends GatewayTestBase {
         r.add("gateway.backends.fleet.breaker.minimum-calls", () -> "1000");
         deployment(r, "fleet-chat", "fleet", "echo", "auto");
         deployment(r, "fleet-ensemble", "fleet", "echo-ensemble", "auto");
+
+        r.add("gateway.backends.relayout.endpoints[0]", () -> "127.0.0.1:" + RELAYOUT_PORT);
+        r.add("gateway.backends.relayout.poll-interval", () -> "100ms");
+        r.add("gateway.backends.relayout.breaker.window-size", () -> "1000");
+        r.add("gateway.backends.relayout.breaker.minimum-calls", () -> "1000");
+        deployment(r, "relayout-chat", "relayout", "echo", "auto");
 
         r.add("gateway.backends.narrow.endpoints[0]", NARROW::target);
         r.add("gateway.backends.narrow.max-concurrent-per-replica", () -> "1");

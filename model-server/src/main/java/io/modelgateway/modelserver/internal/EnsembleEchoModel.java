@@ -48,24 +48,33 @@ public final class EnsembleEchoModel implements Model {
             TensorSpec.required(NUM_INPUT_TOKENS, "INT32", 1),
             TensorSpec.required(NUM_OUTPUT_TOKENS, "INT32", 1));
 
-    private static final ModelDescriptors DESCRIPTORS =
-            new ModelDescriptors(NAME, "ensemble", "", MAX_BATCH_SIZE, true, INPUTS, OUTPUTS);
-
-    private final InputDecoder decoder = new InputDecoder(NAME, INPUTS, MAX_BATCH_SIZE);
-    private final ModelConfig config = DESCRIPTORS.config();
-    private final ModelMetadataResponse metadata = DESCRIPTORS.metadata();
+    private final String name;
+    private final InputDecoder decoder;
+    private final ModelConfig config;
+    private final ModelMetadataResponse metadata;
     private final Supplier<EchoSettings> settings;
     private final ScheduledExecutorService timer;
 
     /** {@code settings}: the speed of the {@code echo} model, shared. */
     public EnsembleEchoModel(Supplier<EchoSettings> settings, ScheduledExecutorService timer) {
+        this(NAME, settings, timer);
+    }
+
+    /** The same model under another name (a test can replace {@code echo} by it: a layout change). */
+    public EnsembleEchoModel(String name, Supplier<EchoSettings> settings, ScheduledExecutorService timer) {
+        this.name = name;
+        ModelDescriptors descriptors =
+                new ModelDescriptors(name, "ensemble", "", MAX_BATCH_SIZE, true, INPUTS, OUTPUTS);
+        this.decoder = new InputDecoder(name, INPUTS, MAX_BATCH_SIZE);
+        this.config = descriptors.config();
+        this.metadata = descriptors.metadata();
         this.settings = settings;
         this.timer = timer;
     }
 
     @Override
     public String name() {
-        return NAME;
+        return name;
     }
 
     @Override
@@ -87,10 +96,10 @@ public final class EnsembleEchoModel implements Model {
     public Execution prepare(ModelInferRequest request) throws InferException {
         Map<String, Tensor> inputs = decoder.decode(request);
         if (inputs.get(TEXT_INPUT).shape()[0] != 1) {
-            throw InferException.invalid("model '" + NAME + "' serves one sequence per request, got batch size "
+            throw InferException.invalid("model '" + name + "' serves one sequence per request, got batch size "
                     + inputs.get(TEXT_INPUT).shape()[0]);
         }
-        Set<String> outputs = RequestedOutputs.of(request, NAME, OUTPUTS);
+        Set<String> outputs = RequestedOutputs.of(request, name, OUTPUTS);
         outputs.removeIf(name -> !switchedOn(name, inputs));
         EchoRequest echo = EchoRequest.ofEnsemble(request, inputs, outputs, settings.get());
         List<String> stop = inputs.containsKey(STOP_WORDS) ? inputs.get(STOP_WORDS).strings() : List.of();

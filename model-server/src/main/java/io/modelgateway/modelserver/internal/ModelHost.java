@@ -35,6 +35,12 @@ public final class ModelHost implements AutoCloseable {
 
     /** @param explicitModelControl models start unloaded and are loaded with RepositoryModelLoad */
     public ModelHost(EchoSettings echoSettings, boolean embeddings, boolean ensemble, boolean explicitModelControl) {
+        this(echoSettings, embeddings, ensemble, explicitModelControl, false);
+    }
+
+    /** @param echoAsEnsemble {@code echo} speaks the ensemble's tensors instead of the vLLM backend's */
+    public ModelHost(EchoSettings echoSettings, boolean embeddings, boolean ensemble, boolean explicitModelControl,
+            boolean echoAsEnsemble) {
         timer.setRemoveOnCancelPolicy(true);
         int threads = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors() - 1));
         embeddingPool = new ThreadPoolExecutor(threads, threads, 0, TimeUnit.MILLISECONDS,
@@ -42,7 +48,8 @@ public final class ModelHost implements AutoCloseable {
                 new ThreadPoolExecutor.AbortPolicy());
         echo = new EchoModel(echoSettings, timer);
         embedder = embeddings ? new MiniLmEmbedder() : null;
-        List<Model> models = new ArrayList<>(List.of(echo));
+        List<Model> models = new ArrayList<>(List.of(echoAsEnsemble
+                ? new EnsembleEchoModel(EchoModel.NAME, echo::settings, timer) : echo));
         if (ensemble) {
             models.add(new EnsembleEchoModel(echo::settings, timer));
         }

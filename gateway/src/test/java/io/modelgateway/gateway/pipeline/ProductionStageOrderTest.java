@@ -14,7 +14,7 @@ import org.springframework.util.ClassUtils;
 
 /**
  * The stages the real application context gives the pipeline run in {@link StageOrder}'s order: the access log,
- * metrics, usage, lifecycle, compliance, quota, credits (the test context's own recording stage aside).
+ * metrics, call outcomes, usage, lifecycle, compliance, quota, credits (the test context's own recording stage aside).
  */
 class ProductionStageOrderTest extends GatewayTestBase {
 
@@ -29,9 +29,9 @@ class ProductionStageOrderTest extends GatewayTestBase {
                 .toList();
 
         assertThat(stages).extracting(Class::getSimpleName).containsExactly("CallsInFlight", "MetricsStage",
-                "UsageStage", "LifecycleStage", "ComplianceStage", "QuotaStage", "CreditStage");
+                "OutcomeStage", "UsageStage", "LifecycleStage", "ComplianceStage", "QuotaStage", "CreditStage");
         assertThat(stages).extracting(ProductionStageOrderTest::order).containsExactly(StageOrder.ACCESS_LOG,
-                StageOrder.METRICS, StageOrder.USAGE, StageOrder.LIFECYCLE, StageOrder.COMPLIANCE, StageOrder.QUOTA,
+                StageOrder.METRICS, StageOrder.OUTCOMES, StageOrder.USAGE, StageOrder.LIFECYCLE, StageOrder.COMPLIANCE, StageOrder.QUOTA,
                 StageOrder.CREDITS);
     }
 

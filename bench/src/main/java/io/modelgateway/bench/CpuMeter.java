@@ -11,8 +11,11 @@ import java.util.Locale;
  */
 final class CpuMeter {
 
-    /** Cumulative clock ticks: all CPUs busy + idle, all CPUs idle, this process, the gateway process. */
-    record Sample(long total, long idle, long self, long gateway) {}
+    /**
+     * Cumulative clock ticks: all CPUs busy + idle, all CPUs idle, this process, the gateway process, and the
+     * gateway's JIT compiler threads (C1 and C2: a JVM still compiling spends its CPU there, not on calls).
+     */
+    record Sample(long total, long idle, long self, long gateway, long gatewayJit) {}
 
     private CpuMeter() {}
 
@@ -25,7 +28,7 @@ final class CpuMeter {
             }
             long idle = Long.parseLong(f[4]) + Long.parseLong(f[5]);
             return new Sample(total, idle, processTicks(ProcessHandle.current().pid()),
-                    gatewayPid > 0 ? processTicks(gatewayPid) : 0);
+                    gatewayPid > 0 ? processTicks(gatewayPid) : 0, gatewayPid > 0 ? jitTicks(gatewayPid) : 0);
         } catch (Exception e) {
             return null;
         }
@@ -40,6 +43,44 @@ final class CpuMeter {
         } catch (Exception e) {
             return 0;
         }
+    }
+
+    /** utime + stime of the process's JIT compiler threads ("C1 CompilerThre", "C2 CompilerThre"). */
+    static long jitTicks(long pid) {
+        long ticks = 0;
+        try (java.util.stream.Stream<Path> tasks = Files.list(Path.of("/proc", String.valueOf(pid), "task"))) {
+            for (Path task : (Iterable<Path>) tasks::iterator) {
+                try {
+                    String stat = Files.readString(task.resolve("stat"));
+                    String comm = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+                    if (comm.startsWith("C1 Compiler") || comm.startsWith("C2 Compiler")) {
+                        String[] f = stat.substring(stat.lastIndexOf(')') + 2).trim().split("\\s+");
+                        ticks += Long.parseLong(f[11]) + Long.parseLong(f[12]);
+                    }
+                } catch (Exception e) {
+                    // the thread ended meanwhile
+                }
+            }
+        } catch (Exception e) {
+            return 0;
+        }
+        return ticks;
+    }
+
+    /** Of the measured server's CPU per call, the part its JIT compiler threads used, in microseconds; -1 unknown. */
+    static double jitMicrosPerCall(Sample a, Sample b, long calls) {
+        if (a == null || b == null || calls <= 0 || b.gateway() <= 0) {
+            return -1;
+        }
+        return (b.gatewayJit() - a.gatewayJit()) / TICKS_PER_SECOND * 1e6 / calls;
+    }
+
+    /** Cores the measured server's JIT compiler threads used between two samples, or -1. */
+    static double jitCores(Sample a, Sample b, int cores) {
+        if (a == null || b == null || b.total() <= a.total() || b.gateway() <= 0) {
+            return -1;
+        }
+        return (b.gatewayJit() - a.gatewayJit()) * (double) cores / (b.total() - a.total());
     }
 
     /** Cores used by processes other than this JVM and the gateway, or -1 when unknown. */
@@ -74,8 +115,9 @@ final class CpuMeter {
         double gw = (b.gateway() - a.gateway()) * scale;
         double idle = (b.idle() - a.idle()) * scale;
         double others = Math.max(0, cores - idle - self - gw);
+        double jit = (b.gatewayJit() - a.gatewayJit()) * scale;
         return String.format(Locale.ROOT, "CPU in cores of %d: bench JVM %.2f, %s %.2f, idle %.2f", cores, self,
-                gatewayKnown ? serverName + " " + String.format(Locale.ROOT, "%.2f", gw) + ", other processes"
-                        : "other processes (incl. the servers)", others, idle);
+                gatewayKnown ? serverName + " " + String.format(Locale.ROOT, "%.2f (JIT compiler threads %.2f)", gw, jit)
+                        + ", other processes" : "other processes (incl. the servers)", others, idle);
     }
 }

@@ -33,18 +33,29 @@ public final class GatewayProfile {
             System.exit(0);
         }
         try (ModelServer server = ModelServer.builder().host("127.0.0.1").port(0).embeddings(false)
-                .echoSettings(EchoSettings.fast()).start();
-                GatewayProcess gateway = GatewayProcess.start(o.gatewayJar(), o.gatewayHeap(), server.target(),
-                        o.model(), o.apiKey(), o.gatewayArgs(), o.gatewayJavaOpts())) {
-            gateway.awaitHealthy(Duration.ofSeconds(120));
-            System.out.println("gateway log: " + gateway.log());
-            if (o.replicas() >= 2) { // the two-replica phase alone
-                replicas(o, server.target());
-            } else {
-                measure(o, gateway.url(), gateway.pid());
+                .echoSettings(EchoSettings.fast()).start()) {
+            GatewayProcess gateway = GatewayProcess.start(o.gatewayJar(), o.gatewayHeap(), server.target(),
+                    o.model(), o.apiKey(), o.gatewayArgs(), o.gatewayJavaOpts());
+            try {
+                run(o, server, gateway);
+            } finally {
+                gateway.close();
+                if (!o.keepGatewayLog()) {
+                    gateway.deleteWorkDir();
+                }
             }
         }
         System.exit(0);
+    }
+
+    private static void run(Options o, ModelServer server, GatewayProcess gateway) throws Exception {
+        gateway.awaitHealthy(Duration.ofSeconds(120));
+        System.out.println("gateway log: " + gateway.log());
+        if (o.replicas() >= 2) { // the two-replica phase alone
+            replicas(o, server.target());
+        } else {
+            measure(o, gateway.url(), gateway.pid());
+        }
     }
 
     private static void replicas(Options o, String backend) throws Exception {

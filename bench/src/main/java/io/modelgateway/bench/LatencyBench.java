@@ -40,6 +40,7 @@ public final class LatencyBench {
 
     private static final String CHAT_PATH = "/v1/chat/completions";
     private static final long WARMUP_MAX_REQUESTS = 5_000_000;
+    private static final double SETTLED_JIT_CORES = 0.1;
     private static final long THROUGHPUT_MAX_REQUESTS = 50_000_000;
 
     private final Options o;
@@ -352,7 +353,8 @@ public final class LatencyBench {
                   after its phase, or request refused by the generator's in-flight cap is counted and printed.
                 - Warm-up: both paths, both modes, closed loop in 5 s chunks, before anything is measured:
                   at least --warmup-seconds and --warmup-requests per path and until the rate stops rising
-                  (JIT done), at most --warmup-max-seconds (streams: half of each). The measured phases
+                  and (floor, gateway) the JIT compiler threads use under 0.1 core, at most
+                  --warmup-max-seconds (streams: half of each). The measured phases
                   then run direct first, gateway second.
                 - CPU line of each phase: cores used by this JVM (generator + model server), the gateway
                   process, other processes on the machine, and idle, from /proc.
@@ -417,7 +419,8 @@ public final class LatencyBench {
     /**
      * Closed loop in chunks of 5 s until at least {@code minSeconds} passed, {@code minRequests} succeeded
      * and the rate has settled (two chunks in a row no more than 5% faster than the best chunk before
-     * them: the JIT is done with the hot paths), but never longer than {@code maxSeconds}. A JVM as large as the gateway keeps
+     * them) and, for the floor and the gateway, their JIT compiler threads used under 0.1 core in the last chunk
+     * (the JIT is done with the hot paths), but never longer than {@code maxSeconds}. A JVM as large as the gateway keeps
      * compiling for a minute or more under load; measuring before that measures the compiler.
      */
     private void warm(Target t, String mode, double minSeconds, long minRequests, double maxSeconds,
@@ -426,6 +429,8 @@ public final class LatencyBench {
             return;
         }
         long t0 = System.nanoTime();
+        long pid = serverPids.getOrDefault(t.name(), -1L);
+        double lastJit = -1;
         double chunk = Math.min(5, minSeconds);
         long ok = 0;
         long failures = 0;
@@ -435,7 +440,9 @@ public final class LatencyBench {
         int flat = 0;
         String end;
         while (true) {
+            CpuMeter.Sample c0 = CpuMeter.sample(pid);
             PhaseResult r = Load.closedLoop("warm-up", t, o.concurrency(), chunk, WARMUP_MAX_REQUESTS, retry);
+            lastJit = CpuMeter.jitCores(c0, CpuMeter.sample(pid), Runtime.getRuntime().availableProcessors());
             ok += r.okCount();
             failures += r.failures();
             if (r.failures() > 0) {
@@ -446,7 +453,9 @@ public final class LatencyBench {
             double spent = (System.nanoTime() - t0) / 1e9;
             flat = best > 0 && rate <= best * 1.05 ? flat + 1 : 0;
             best = Math.max(best, rate);
-            boolean settled = flat >= 2;
+            // JIT done: the rate stopped rising and, for a server whose threads we can see, its compiler threads
+            // are nearly idle (a large JVM still compiling at a flat rate is not warm yet)
+            boolean settled = flat >= 2 && (lastJit < 0 || lastJit < SETTLED_JIT_CORES);
             if (spent >= minSeconds && ok >= minRequests && settled) {
                 end = "settled";
                 break;
@@ -457,8 +466,10 @@ public final class LatencyBench {
             }
         }
         double spent = (System.nanoTime() - t0) / 1e9;
-        out.printf(Locale.ROOT, "  %-24s %-7s %8d ok in %5.1f s, %d errors%s; req/s per %s s chunk: %s (%s)%n",
-                t.name(), mode, ok, spent, failures, errors, num(chunk), String.join(" ", rates), end);
+        out.printf(Locale.ROOT, "  %-24s %-7s %8d ok in %5.1f s, %d errors%s; req/s per %s s chunk: %s (%s)%s%n",
+                t.name(), mode, ok, spent, failures, errors, num(chunk), String.join(" ", rates), end,
+                lastJit < 0 ? "" : String.format(Locale.ROOT, "; JIT compiler threads in the last chunk: %.2f cores",
+                        lastJit));
         System.gc();
     }
 
@@ -525,7 +536,8 @@ public final class LatencyBench {
         double perCall = CpuMeter.microsPerCall(c0, c1, r.okCount());
         if (server && perCall > 0) {
             cpuPerCall.put(phase + "/" + t.name(), perCall);
-            line += String.format(Locale.ROOT, " | %s CPU per call %.0f us", t.name(), perCall);
+            line += String.format(Locale.ROOT, " | %s CPU per call %.0f us (%.0f us of it JIT compiler threads)",
+                    t.name(), perCall, CpuMeter.jitMicrosPerCall(c0, c1, r.okCount()));
         }
         out.println("      " + line);
         double others = CpuMeter.otherCores(c0, c1, cores);

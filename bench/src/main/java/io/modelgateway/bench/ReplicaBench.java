@@ -281,7 +281,7 @@ final class ReplicaBench {
         }
         long total = 0;
         List<String> parts = new ArrayList<>();
-        for (Map.Entry<String, Long> e : after.entrySet()) {
+        for (Map.Entry<String, Long> e : new TreeMap<>(after).entrySet()) {
             if (e.getKey().equals("info")) {
                 continue; // the bench's own
             }

@@ -2,6 +2,7 @@ package io.modelgateway.gateway.catalog.internal;
 
 import io.modelgateway.gateway.catalog.internal.ModelGateRepository.Gate;
 import io.modelgateway.gateway.error.ApiException;
+import io.modelgateway.gateway.runtime.LifecyclePhases;
 import io.modelgateway.gateway.tenancy.ReplicaSignals;
 import java.time.Clock;
 import java.time.Duration;
@@ -176,7 +177,7 @@ public class ModelLoads implements SmartLifecycle, AutoCloseable {
 
     @Override
     public int getPhase() {
-        return Integer.MIN_VALUE / 2 + 3;
+        return LifecyclePhases.MODEL_GATE;
     }
 
     private void reloadSoon() {

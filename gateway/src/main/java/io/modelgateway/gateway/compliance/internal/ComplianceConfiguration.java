@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.modelgateway.gateway.compliance.ComplianceProperties;
 import io.modelgateway.gateway.deployment.Deployments;
 import io.modelgateway.gateway.metrics.MetricNames;
+import io.modelgateway.gateway.runtime.LifecyclePhases;
 import io.modelgateway.gateway.tenancy.Tenancy;
 import java.time.Clock;
 import java.util.concurrent.Executors;
@@ -118,10 +119,10 @@ public class ComplianceConfiguration {
             return jobs != null;
         }
 
-        /** Right after tenancy's startup phase ({@code Integer.MIN_VALUE / 2}), before the web server. */
+        /** Right after tenancy's startup phase, before the web server ({@link LifecyclePhases}). */
         @Override
         public int getPhase() {
-            return Integer.MIN_VALUE / 2 + 1;
+            return LifecyclePhases.COMPLIANCE;
         }
     }
 }

@@ -7,6 +7,7 @@ import io.modelgateway.gateway.deployment.DeploymentDefinition;
 import io.modelgateway.gateway.deployment.DeploymentDefinition.Source;
 import io.modelgateway.gateway.deployment.Deployments;
 import io.modelgateway.gateway.error.ApiException;
+import io.modelgateway.gateway.runtime.LifecyclePhases;
 import io.modelgateway.gateway.tenancy.ReplicaSignals;
 import java.time.Clock;
 import java.time.Instant;
@@ -81,7 +82,7 @@ final class CatalogService implements DeploymentCatalog, SmartLifecycle, AutoClo
 
     @Override
     public int getPhase() {
-        return Integer.MIN_VALUE / 2 + 2;
+        return LifecyclePhases.DEPLOYMENTS;
     }
 
     @Override

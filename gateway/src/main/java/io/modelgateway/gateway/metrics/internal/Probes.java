@@ -8,6 +8,7 @@ import io.micrometer.core.instrument.Timer;
 import io.modelgateway.gateway.deployment.Deployment;
 import io.modelgateway.gateway.deployment.Deployments;
 import io.modelgateway.gateway.metrics.MetricsProperties;
+import io.modelgateway.gateway.runtime.LifecyclePhases;
 import io.modelgateway.inference.BackendPool;
 import java.sql.Connection;
 import java.time.Duration;
@@ -141,5 +142,11 @@ public class Probes implements SmartLifecycle {
     public boolean isRunning() {
         Disposable d = ticks;
         return d != null && !d.isDisposed();
+    }
+
+    /** After the web server starts, first to stop ({@link LifecyclePhases}). */
+    @Override
+    public int getPhase() {
+        return LifecyclePhases.PROBES;
     }
 }

@@ -9,6 +9,7 @@ import io.lettuce.core.resource.Delay;
 import io.modelgateway.gateway.quota.QuotaLimits;
 import io.modelgateway.gateway.quota.QuotaProperties;
 import io.modelgateway.gateway.quota.internal.LimitRepository.Row;
+import io.modelgateway.gateway.runtime.LifecyclePhases;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.function.Function;
@@ -94,7 +95,7 @@ final class QuotaRuntime implements SmartLifecycle, AutoCloseable {
 
     @Override
     public int getPhase() {
-        return Integer.MIN_VALUE / 2 + 1;
+        return LifecyclePhases.QUOTA;
     }
 
     private static RedisClient redisClient(QuotaProperties properties, ClientResources resources) {

@@ -1,0 +1,5 @@
+/**
+ * Infrastructure every feature shares and none owns: the order in which the features' lifecycles start and stop
+ * ({@link io.modelgateway.gateway.runtime.LifecyclePhases}). It depends on no feature package.
+ */
+package io.modelgateway.gateway.runtime;

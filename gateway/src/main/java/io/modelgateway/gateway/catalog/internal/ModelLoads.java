@@ -22,7 +22,6 @@ import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
-import reactor.core.scheduler.Schedulers;
 
 /**
  * Which deployments are not live because the admin API is loading their model on their pool, draining them to
@@ -67,13 +66,14 @@ public class ModelLoads implements SmartLifecycle, AutoCloseable {
     private final ModelGateRepository repository;
     private final ReplicaSignals signals;
     private final Clock clock;
-    private final Scheduler jdbc = Schedulers.newBoundedElastic(2, 100, "model-gate-jdbc");
+    private final Scheduler jdbc;
     private final AtomicBoolean reloadQueued = new AtomicBoolean();
     /** The gates other replicas hold (this replica's own are in {@link #offline}). */
     private volatile Map<String, Gate> shared = Map.of();
     private volatile Disposable reloads;
 
-    public ModelLoads(DataSource dataSource, ReplicaSignals signals, Clock clock) {
+    public ModelLoads(DataSource dataSource, ReplicaSignals signals, Clock clock, Scheduler jdbc) {
+        this.jdbc = jdbc;
         this.repository = new ModelGateRepository(dataSource);
         this.signals = signals;
         this.clock = clock;
@@ -202,6 +202,5 @@ public class ModelLoads implements SmartLifecycle, AutoCloseable {
     @Override
     public void close() {
         stop();
-        jdbc.dispose();
     }
 }

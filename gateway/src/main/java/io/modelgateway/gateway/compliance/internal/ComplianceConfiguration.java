@@ -20,7 +20,6 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.web.reactive.function.server.RouterFunction;
 import org.springframework.web.reactive.function.server.ServerResponse;
 import reactor.core.scheduler.Scheduler;
-import reactor.core.scheduler.Schedulers;
 
 /**
  * Wires compliance: the policies (loaded before the web server starts, after the schema is migrated),
@@ -29,24 +28,19 @@ import reactor.core.scheduler.Schedulers;
 @Configuration(proxyBeanMethods = false)
 public class ComplianceConfiguration {
 
-    @Bean(destroyMethod = "dispose")
-    Scheduler complianceJdbcScheduler() {
-        return Schedulers.newBoundedElastic(4, 1000, "compliance-jdbc");
-    }
-
     @Bean
     @DependsOnDatabaseInitialization
-    PolicyService compliancePolicies(DataSource dataSource, Clock clock, Scheduler complianceJdbcScheduler) {
-        return new PolicyService(new PolicyRepository(dataSource), new PolicyStore(), clock, complianceJdbcScheduler);
+    PolicyService compliancePolicies(DataSource dataSource, Clock clock, Scheduler jdbcScheduler) {
+        return new PolicyService(new PolicyRepository(dataSource), new PolicyStore(), clock, jdbcScheduler);
     }
 
     @Bean
     @DependsOnDatabaseInitialization
     AuditLog complianceAudit(DataSource dataSource, ComplianceProperties properties,
-            Scheduler complianceJdbcScheduler, ObjectProvider<MeterRegistry> meters) {
+            Scheduler jdbcScheduler, ObjectProvider<MeterRegistry> meters) {
         MeterRegistry registry = meters.getIfAvailable(SimpleMeterRegistry::new);
         return new AuditLog(new AuditRepository(dataSource), properties.auditQueueCapacity(),
-                properties.auditBatchSize(), complianceJdbcScheduler,
+                properties.auditBatchSize(), jdbcScheduler,
                 registry.counter(MetricNames.COMPLIANCE_AUDIT_DROPPED));
     }
 

@@ -24,7 +24,6 @@ import org.springframework.dao.DuplicateKeyException;
 import org.springframework.http.HttpStatus;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
-import reactor.core.scheduler.Schedulers;
 
 /**
  * {@link DeploymentCatalog} over the {@code deployment} table and the {@link Deployments} registry. A change
@@ -41,7 +40,7 @@ final class CatalogService implements DeploymentCatalog, SmartLifecycle, AutoClo
     private final ReplicaSignals signals;
     private final DeploymentCatalogProperties properties;
     private final Clock clock;
-    private final Scheduler jdbc = Schedulers.newBoundedElastic(2, 100, "deployments-jdbc");
+    private final Scheduler jdbc;
     private final ScheduledExecutorService jobs = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "deployments-reload");
         t.setDaemon(true);
@@ -51,7 +50,8 @@ final class CatalogService implements DeploymentCatalog, SmartLifecycle, AutoClo
     private volatile boolean running;
 
     CatalogService(Deployments deployments, DeploymentRepository repository, SettingsBinder binder,
-            ReplicaSignals signals, DeploymentCatalogProperties properties, Clock clock) {
+            ReplicaSignals signals, DeploymentCatalogProperties properties, Clock clock, Scheduler jdbc) {
+        this.jdbc = jdbc;
         this.deployments = deployments;
         this.repository = repository;
         this.binder = binder;
@@ -88,7 +88,6 @@ final class CatalogService implements DeploymentCatalog, SmartLifecycle, AutoClo
     @Override
     public void close() {
         jobs.shutdownNow();
-        jdbc.dispose();
     }
 
     synchronized void reload() {

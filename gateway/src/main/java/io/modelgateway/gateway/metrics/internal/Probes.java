@@ -28,7 +28,6 @@ import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
-import reactor.core.scheduler.Schedulers;
 
 /**
  * Probes what the request path depends on, every {@code gateway.metrics.probe-interval}, so gauges never
@@ -50,11 +49,12 @@ public class Probes implements SmartLifecycle {
     private final List<PoolGauges> pools = new CopyOnWriteArrayList<>();
     private final Timer dbOk;
     private final Timer dbFailed;
-    private final Scheduler jdbc = Schedulers.boundedElastic();
+    private final Scheduler jdbc;
     private volatile Disposable ticks;
 
     public Probes(MeterRegistry registry, Deployments deployments, RedisProbe redis, DataSource dataSource,
-            MetricsProperties properties, ObjectProvider<BackendPool> backendPools) {
+            MetricsProperties properties, ObjectProvider<BackendPool> backendPools, Scheduler jdbc) {
+        this.jdbc = jdbc;
         this.registry = registry;
         this.deployments = deployments;
         this.redis = redis;

@@ -21,12 +21,11 @@ import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
-import reactor.core.scheduler.Schedulers;
 
 /**
  * Owns the quota feature's moving parts: the limit book and its reloads, the bucket stores, the Redis
  * client, the periodic work (Redis recovery probe, limit reload, eviction of full local buckets) and the
- * bounded scheduler the limit table's JDBC runs on.
+ * limit table's JDBC (on the shared JDBC scheduler).
  */
 final class QuotaRuntime implements SmartLifecycle, AutoCloseable {
 
@@ -40,7 +39,7 @@ final class QuotaRuntime implements SmartLifecycle, AutoCloseable {
     private final RedisClient redis;
     private final ClientResources resources;
     private final LimitInvalidations invalidations;
-    private final Scheduler jdbc = Schedulers.newBoundedElastic(4, 1000, "quota-jdbc");
+    private final Scheduler jdbc;
     private volatile boolean running;
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "quota-timer");
@@ -49,7 +48,8 @@ final class QuotaRuntime implements SmartLifecycle, AutoCloseable {
     });
 
     QuotaRuntime(QuotaProperties properties, Function<String, QuotaLimits> defaults, LimitRepository repository,
-            Clock clock) {
+            Clock clock, Scheduler jdbc) {
+        this.jdbc = jdbc;
         this.repository = repository;
         this.clock = clock;
         this.book = new LimitBook(properties.keyPrefix(), defaults);
@@ -169,6 +169,5 @@ final class QuotaRuntime implements SmartLifecycle, AutoCloseable {
             redis.shutdown(Duration.ZERO, Duration.ofSeconds(2));
             resources.shutdown(0, 2, TimeUnit.SECONDS);
         }
-        jdbc.dispose();
     }
 }

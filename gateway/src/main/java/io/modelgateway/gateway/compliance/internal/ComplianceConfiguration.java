@@ -6,6 +6,7 @@ import io.modelgateway.gateway.compliance.ComplianceProperties;
 import io.modelgateway.gateway.deployment.Deployments;
 import io.modelgateway.gateway.metrics.MetricNames;
 import io.modelgateway.gateway.runtime.LifecyclePhases;
+import io.modelgateway.gateway.runtime.Reloader;
 import io.modelgateway.gateway.tenancy.Tenancy;
 import java.time.Clock;
 import java.util.concurrent.Executors;
@@ -51,8 +52,9 @@ public class ComplianceConfiguration {
     }
 
     @Bean
-    ComplianceJobs complianceJobs(PolicyService policies, AuditLog audit, ComplianceProperties properties) {
-        return new ComplianceJobs(policies, audit, properties);
+    ComplianceJobs complianceJobs(PolicyService policies, AuditLog audit, ComplianceProperties properties,
+            Scheduler jdbcScheduler) {
+        return new ComplianceJobs(policies, audit, properties, jdbcScheduler);
     }
 
     @Bean
@@ -71,24 +73,25 @@ public class ComplianceConfiguration {
         private final PolicyService policies;
         private final AuditLog audit;
         private final ComplianceProperties properties;
+        private final Reloader reloader;
         private ScheduledExecutorService jobs;
 
-        ComplianceJobs(PolicyService policies, AuditLog audit, ComplianceProperties properties) {
+        ComplianceJobs(PolicyService policies, AuditLog audit, ComplianceProperties properties, Scheduler jdbc) {
             this.policies = policies;
             this.audit = audit;
             this.properties = properties;
+            this.reloader = new Reloader("compliance policies", policies::reload, properties.reloadInterval(), jdbc);
         }
 
         @Override
         public synchronized void start() {
-            policies.reload();
+            reloader.reload();
             jobs = Executors.newSingleThreadScheduledExecutor(r -> {
                 Thread t = new Thread(r, "compliance-jobs");
                 t.setDaemon(true);
                 return t;
             });
-            long reload = properties.reloadInterval().toMillis();
-            jobs.scheduleWithFixedDelay(policies::reloadQuietly, reload, reload, TimeUnit.MILLISECONDS);
+            reloader.start();
             long flush = properties.auditFlushInterval().toMillis();
             jobs.scheduleWithFixedDelay(audit::flushQuietly, flush, flush, TimeUnit.MILLISECONDS);
         }
@@ -98,6 +101,7 @@ public class ComplianceConfiguration {
             if (jobs == null) {
                 return;
             }
+            reloader.close();
             jobs.shutdown();
             try {
                 jobs.awaitTermination(5, TimeUnit.SECONDS);

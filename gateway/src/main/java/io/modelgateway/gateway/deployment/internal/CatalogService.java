@@ -8,17 +8,12 @@ import io.modelgateway.gateway.deployment.DeploymentDefinition.Source;
 import io.modelgateway.gateway.deployment.Deployments;
 import io.modelgateway.gateway.error.ApiException;
 import io.modelgateway.gateway.runtime.LifecyclePhases;
+import io.modelgateway.gateway.runtime.Reloader;
 import io.modelgateway.gateway.tenancy.ReplicaSignals;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.http.HttpStatus;
@@ -32,8 +27,6 @@ import reactor.core.scheduler.Scheduler;
  */
 final class CatalogService implements DeploymentCatalog, SmartLifecycle, AutoCloseable {
 
-    private static final Logger log = LoggerFactory.getLogger(CatalogService.class);
-
     private final Deployments deployments;
     private final DeploymentRepository repository;
     private final SettingsBinder binder;
@@ -41,17 +34,14 @@ final class CatalogService implements DeploymentCatalog, SmartLifecycle, AutoClo
     private final DeploymentCatalogProperties properties;
     private final Clock clock;
     private final Scheduler jdbc;
-    private final ScheduledExecutorService jobs = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "deployments-reload");
-        t.setDaemon(true);
-        return t;
-    });
-    private final AtomicBoolean reloadQueued = new AtomicBoolean();
+    private final Reloader reloader;
     private volatile boolean running;
 
     CatalogService(Deployments deployments, DeploymentRepository repository, SettingsBinder binder,
             ReplicaSignals signals, DeploymentCatalogProperties properties, Clock clock, Scheduler jdbc) {
         this.jdbc = jdbc;
+        this.reloader = new Reloader("stored deployments", () -> deployments.replaceStored(repository.all()),
+                properties.reloadInterval(), jdbc);
         this.deployments = deployments;
         this.repository = repository;
         this.binder = binder;
@@ -63,10 +53,9 @@ final class CatalogService implements DeploymentCatalog, SmartLifecycle, AutoClo
     /** After the schema is migrated (tenancy's startup phase waits for Flyway), before the web server. */
     @Override
     public void start() {
-        reload();
-        signals.subscribe(properties.topic(), this::reloadSoon);
-        long every = properties.reloadInterval().toMillis();
-        jobs.scheduleWithFixedDelay(this::reloadQuietly, every, every, TimeUnit.MILLISECONDS);
+        reloader.reload();
+        signals.subscribe(properties.topic(), reloader::reloadSoon);
+        reloader.start();
         running = true;
     }
 
@@ -87,28 +76,7 @@ final class CatalogService implements DeploymentCatalog, SmartLifecycle, AutoClo
 
     @Override
     public void close() {
-        jobs.shutdownNow();
-    }
-
-    synchronized void reload() {
-        deployments.replaceStored(repository.all());
-    }
-
-    private void reloadSoon() {
-        if (reloadQueued.compareAndSet(false, true)) {
-            jobs.execute(() -> {
-                reloadQueued.set(false);
-                reloadQuietly();
-            });
-        }
-    }
-
-    private void reloadQuietly() {
-        try {
-            reload();
-        } catch (RuntimeException e) {
-            log.warn("stored deployments could not be reloaded (serving the ones in force): {}", e.toString());
-        }
+        reloader.close();
     }
 
     @Override
@@ -178,11 +146,11 @@ final class CatalogService implements DeploymentCatalog, SmartLifecycle, AutoClo
      */
     private Mono<DeploymentDefinition> write(Callable<DeploymentDefinition> change) {
         return Mono.fromCallable(() -> {
-            synchronized (this) {
+            synchronized (reloader) { // not while a reload reads the table (it could put older data back)
                 try {
                     return repository.inTransaction(() -> serve(call(change)));
                 } catch (ServeFailed e) {
-                    reloadQuietly();
+                    reloader.reloadQuietly();
                     throw e.problem;
                 }
             }

@@ -10,14 +10,13 @@ import io.modelgateway.gateway.quota.QuotaLimits;
 import io.modelgateway.gateway.quota.QuotaProperties;
 import io.modelgateway.gateway.quota.internal.LimitRepository.Row;
 import io.modelgateway.gateway.runtime.LifecyclePhases;
+import io.modelgateway.gateway.runtime.Reloader;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.function.Function;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
@@ -29,8 +28,6 @@ import reactor.core.scheduler.Scheduler;
  */
 final class QuotaRuntime implements SmartLifecycle, AutoCloseable {
 
-    private static final Logger log = LoggerFactory.getLogger(QuotaRuntime.class);
-
     private final QuotaProperties properties;
     private final LimitRepository repository;
     private final LimitBook book;
@@ -39,6 +36,7 @@ final class QuotaRuntime implements SmartLifecycle, AutoCloseable {
     private final RedisClient redis;
     private final ClientResources resources;
     private final LimitInvalidations invalidations;
+    private final Reloader reloader;
     private final Scheduler jdbc;
     private volatile boolean running;
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -67,7 +65,9 @@ final class QuotaRuntime implements SmartLifecycle, AutoCloseable {
             this.redis = null;
             this.buckets = Buckets.inMemory(new LocalBuckets(time, 1, "memory"), clock);
         }
-        this.invalidations = new LimitInvalidations(redis, properties.keyPrefix() + ":limits", this::reloadQuietly);
+        this.reloader = new Reloader("quota limits", () -> book.replace(repository.all()), properties.reloadInterval(),
+                jdbc);
+        this.invalidations = new LimitInvalidations(redis, properties.keyPrefix() + ":limits", reloader::reloadSoon);
         this.properties = properties;
     }
 
@@ -77,9 +77,10 @@ final class QuotaRuntime implements SmartLifecycle, AutoCloseable {
      */
     @Override
     public void start() {
-        book.replace(repository.all());
+        reloader.reload();
         invalidations.ensureSubscribed();
         schedule(properties);
+        reloader.start();
         running = true;
     }
 
@@ -119,7 +120,6 @@ final class QuotaRuntime implements SmartLifecycle, AutoCloseable {
 
     private void periodic() {
         invalidations.ensureSubscribed();
-        reloadQuietly();
         buckets.local().evictFull();
     }
 
@@ -150,19 +150,10 @@ final class QuotaRuntime implements SmartLifecycle, AutoCloseable {
                 .then();
     }
 
-    private void reloadQuietly() {
-        jdbc.schedule(() -> {
-            try {
-                book.replace(repository.all());
-            } catch (RuntimeException e) {
-                log.warn("quota limits could not be reloaded (keeping the ones in force): {}", e.toString());
-            }
-        });
-    }
-
     @Override
     public void close() {
         timer.shutdownNow();
+        reloader.close();
         invalidations.close();
         buckets.close();
         if (redis != null) {

@@ -27,11 +27,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.DisposableBean;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
-import reactor.core.scheduler.Schedulers;
 
 /**
  * The model catalog: every deployment a caller may use, with its catalog entry, the price in force now (the
@@ -39,7 +37,7 @@ import reactor.core.scheduler.Schedulers;
  * live status from the pool's polled readiness.
  */
 @Component
-public class ModelCatalog implements DisposableBean {
+public class ModelCatalog {
 
     static final Duration PRICES_FRESH = Duration.ofSeconds(1);
     static final Duration CONFIG_FRESH = Duration.ofMinutes(1);
@@ -51,13 +49,14 @@ public class ModelCatalog implements DisposableBean {
     private final PriceStore prices;
     private final ModelLoads loads;
     private final Clock clock;
-    private final Scheduler jdbc = Schedulers.newBoundedElastic(1, 100, "catalog-jdbc");
+    private final Scheduler jdbc;
     private final AtomicReference<Mono<PriceBook>> inFlight = new AtomicReference<>();
     private final Map<String, Reported> reported = new ConcurrentHashMap<>();
     private final Set<String> reading = ConcurrentHashMap.newKeySet();
     private volatile Loaded loaded;
 
-    public ModelCatalog(Deployments deployments, PriceStore prices, ModelLoads loads, Clock clock) {
+    public ModelCatalog(Deployments deployments, PriceStore prices, ModelLoads loads, Clock clock, Scheduler jdbc) {
+        this.jdbc = jdbc;
         this.deployments = deployments;
         this.loads = loads;
         this.prices = prices;
@@ -180,10 +179,5 @@ public class ModelCatalog implements DisposableBean {
             return Mono.just(last == null ? PriceBook.empty() : last.book());
         }).doFinally(s -> inFlight.set(null)).cache();
         return inFlight.compareAndSet(null, load) ? load : Optional.ofNullable(inFlight.get()).orElse(load);
-    }
-
-    @Override
-    public void destroy() {
-        jdbc.dispose();
     }
 }

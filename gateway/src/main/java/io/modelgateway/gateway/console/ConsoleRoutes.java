@@ -57,9 +57,9 @@ public class ConsoleRoutes {
     /** Shared by the replicas (Redis or the database) unless the gateway runs alone on H2; see {@link ConsoleProperties}. */
     @Bean(destroyMethod = "close")
     SessionStore consoleSessionStore(ConsoleProperties properties, Environment environment, DataSource dataSource,
-            Scheduler tenancyJdbcScheduler, Clock clock) {
+            Scheduler jdbcScheduler, Clock clock) {
         SessionStore store = SessionStores.create(properties, environment.getProperty("spring.datasource.url"), dataSource,
-                tenancyJdbcScheduler, clock);
+                jdbcScheduler, clock);
         log.info("console sessions live in {}", store.describe());
         return store;
     }

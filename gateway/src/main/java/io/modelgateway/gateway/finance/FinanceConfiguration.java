@@ -17,15 +17,14 @@ import org.springframework.web.reactive.function.server.RouterFunction;
 import org.springframework.web.reactive.function.server.RouterFunctions;
 import org.springframework.web.reactive.function.server.ServerResponse;
 import reactor.core.scheduler.Scheduler;
-import reactor.core.scheduler.Schedulers;
 
 /**
  * Wires the finance API. Reports and statements are for a tenant's {@code usage.read} credential (its own
  * tenant; the gate checks the {@code {tenant}} path variable, the handlers limit reports to the caller's
  * tenant) and for platform {@code finance} and {@code admin} credentials; closing statements and
- * reconciliation only for the latter. Its JDBC work (report queries, CSV cursors) runs on a bounded scheduler of its
- * own, so a long export never takes threads from credit holds and usage recording, and never runs on an
- * event loop.
+ * reconciliation only for the latter. Its JDBC work (report queries, CSV cursors) runs on the shared JDBC scheduler
+ * ({@link io.modelgateway.gateway.runtime.JdbcSchedulerConfiguration}), never on an event loop; a CSV export holds a thread
+ * only while it reads a chunk, so exports interleave with the other features' JDBC work.
  */
 @Configuration(proxyBeanMethods = false)
 public class FinanceConfiguration {
@@ -33,17 +32,12 @@ public class FinanceConfiguration {
     static final String ORG = "/v1/organization";
     private static final String ACCESS = Access.ATTRIBUTE;
 
-    @Bean(destroyMethod = "dispose")
-    Scheduler financeJdbcScheduler() {
-        return Schedulers.newBoundedElastic(2, 200, "finance-jdbc");
-    }
-
     @Bean
     RouterFunction<ServerResponse> financeRouter(DataSource dataSource, PriceStore prices, Tenancy tenancy,
-            Scheduler financeJdbcScheduler, Clock clock, BillingProperties billing) {
-        FinanceHandlers h = new FinanceHandlers(dataSource, prices, tenancy, financeJdbcScheduler, clock,
+            Scheduler jdbcScheduler, Clock clock, BillingProperties billing) {
+        FinanceHandlers h = new FinanceHandlers(dataSource, prices, tenancy, jdbcScheduler, clock,
                 billing.currency());
-        OutcomeHandler outcomes = new OutcomeHandler(dataSource, financeJdbcScheduler, clock);
+        OutcomeHandler outcomes = new OutcomeHandler(dataSource, jdbcScheduler, clock);
         return RouterFunctions.route()
                 .GET(ORG + "/usage/completions", h::completions).withAttribute(ACCESS, TENANT_USAGE)
                 .GET(ORG + "/usage/embeddings", h::embeddings).withAttribute(ACCESS, TENANT_USAGE)

@@ -117,11 +117,6 @@ public final class Call {
         return reported >= 0 ? reported : promptTokens;
     }
 
-    /** Prompt tokens as the gateway counted them at admission (what holds and quotas were charged for). */
-    public int admittedPromptTokens() {
-        return promptTokens;
-    }
-
     /** Whether the backend reported the prompt's token count (else {@link #promptTokens} is the gateway's). */
     public boolean promptTokensReported() {
         return backendPromptTokens >= 0;

@@ -15,8 +15,4 @@ import java.time.Instant;
 public record CallResult(Outcome outcome, TokenUsage usage, int status, String errorCode, Instant endedAt) {
 
     public static final TokenUsage NO_USAGE = new TokenUsage(0, 0, true);
-
-    public boolean reachedBackend(Call call) {
-        return call.forwarded();
-    }
 }

@@ -8,6 +8,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import javax.sql.DataSource;
+import reactor.core.scheduler.Schedulers;
 
 /**
  * For benchmarks only (lives in the bench module): the gateway's real quota stage, built the way
@@ -29,7 +30,7 @@ public final class QuotaProbe implements AutoCloseable {
         QuotaProperties p = new QuotaProperties(redisUrl, keyPrefix, QuotaProperties.Fallback.LOCAL, 1,
                 Duration.ofSeconds(2), Duration.ofSeconds(1), Duration.ofHours(1));
         return new QuotaProbe(new QuotaRuntime(p, Map.of(deployment, new QuotaLimits(rpm, tpm))::get,
-                new LimitRepository(limits), Clock.systemUTC()));
+                new LimitRepository(limits), Clock.systemUTC(), Schedulers.boundedElastic()));
     }
 
     public CallStage stage() {

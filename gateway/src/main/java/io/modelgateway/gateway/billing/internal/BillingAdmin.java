@@ -11,6 +11,7 @@ import io.modelgateway.gateway.deployment.Deployments;
 import io.modelgateway.gateway.error.ApiException;
 import io.modelgateway.gateway.openai.internal.Bodies;
 import io.modelgateway.gateway.openai.internal.Fields;
+import io.modelgateway.gateway.runtime.JsonMappers;
 import io.modelgateway.gateway.tenancy.Tenancy;
 import java.time.Clock;
 import java.time.Instant;
@@ -39,7 +40,7 @@ final class BillingAdmin {
     /** The ledger's column lengths (V10__billing.sql). */
     private static final int MAX_NOTE = 500;
     private static final int MAX_IDEMPOTENCY_KEY = 200;
-    private static final JsonMapper MAPPER = JsonMapper.builder().build();
+    private static final JsonMapper MAPPER = JsonMappers.JSON;
 
     private final Credits credits;
     private final Ledger ledger;

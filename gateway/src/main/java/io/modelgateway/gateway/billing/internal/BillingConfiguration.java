@@ -28,7 +28,6 @@ import org.springframework.web.reactive.function.server.RouterFunction;
 import org.springframework.web.reactive.function.server.RouterFunctions;
 import org.springframework.web.reactive.function.server.ServerResponse;
 import reactor.core.scheduler.Scheduler;
-import reactor.core.scheduler.Schedulers;
 
 /** Wires compute credits and usage recording: the billing module's stores, the two call stages, the admin API. */
 @Configuration(proxyBeanMethods = false)
@@ -37,12 +36,6 @@ public class BillingConfiguration {
     private static final String V1 = "/admin/v1";
     private static final String CREDITS = "/v1/organization/projects/{tenant}/credits";
     private static final String ACCESS = Access.ATTRIBUTE;
-
-    /** JDBC is blocking: billing's database work runs here, never on an event loop. */
-    @Bean(destroyMethod = "dispose")
-    Scheduler billingJdbcScheduler() {
-        return Schedulers.newBoundedElastic(4, 1000, "billing-jdbc");
-    }
 
     @Bean(destroyMethod = "close")
     UsageWriter usageWriter(DataSource dataSource, BillingProperties p) {
@@ -63,9 +56,9 @@ public class BillingConfiguration {
     }
 
     @Bean(destroyMethod = "close")
-    Credits credits(Ledger ledger, PriceStore prices, UsageWriter writer, Scheduler billingJdbcScheduler, Clock clock,
+    Credits credits(Ledger ledger, PriceStore prices, UsageWriter writer, Scheduler jdbcScheduler, Clock clock,
             BillingProperties p) {
-        Credits credits = new Credits(ledger, prices, writer, billingJdbcScheduler, clock, p.holdTimeout());
+        Credits credits = new Credits(ledger, prices, writer, jdbcScheduler, clock, p.holdTimeout());
         Duration settledFor = p.holdTimeout().multipliedBy(2);
         credits.use(initial -> p.redisUrl().isBlank()
                 ? new LocalCreditAccounts(initial, clock, settledFor)
@@ -89,10 +82,10 @@ public class BillingConfiguration {
 
     @Bean
     BillingStartup billingStartup(Credits credits, Ledger ledger, BillingProperties p, Clock clock,
-            Scheduler billingJdbcScheduler, io.modelgateway.gateway.config.GatewayProperties gateway,
+            Scheduler jdbcScheduler, io.modelgateway.gateway.config.GatewayProperties gateway,
             io.modelgateway.gateway.tenancy.TenancyProperties tenancy) {
         String demoTenant = gateway.embeddedModelServer().enabled() ? tenancy.demoTenant() : null;
-        return new BillingStartup(credits, ledger, p, clock, billingJdbcScheduler, demoTenant);
+        return new BillingStartup(credits, ledger, p, clock, jdbcScheduler, demoTenant);
     }
 
     @Bean
@@ -132,9 +125,9 @@ public class BillingConfiguration {
 
     @Bean
     RouterFunction<ServerResponse> billingAdminRouter(Credits credits, Ledger ledger, PriceStore prices,
-            Tenancy tenancy, Deployments deployments, Scheduler billingJdbcScheduler, Clock clock,
+            Tenancy tenancy, Deployments deployments, Scheduler jdbcScheduler, Clock clock,
             BillingProperties p) {
-        BillingAdmin admin = new BillingAdmin(credits, ledger, prices, tenancy, deployments, billingJdbcScheduler,
+        BillingAdmin admin = new BillingAdmin(credits, ledger, prices, tenancy, deployments, jdbcScheduler,
                 clock, p.currency());
         return RouterFunctions.route()
                 .GET(V1 + "/prices", admin::listPrices).withAttribute(ACCESS, ADMIN)

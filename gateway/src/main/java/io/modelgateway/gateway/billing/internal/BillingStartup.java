@@ -5,6 +5,7 @@ import io.modelgateway.billing.ledger.Ledger;
 import io.modelgateway.billing.ledger.Posted;
 import io.modelgateway.billing.ledger.Posting;
 import io.modelgateway.gateway.billing.BillingProperties;
+import io.modelgateway.gateway.runtime.LifecyclePhases;
 import java.sql.SQLException;
 import java.time.Clock;
 import org.slf4j.Logger;
@@ -77,6 +78,6 @@ final class BillingStartup implements SmartLifecycle {
     /** After tenancy's startup (which waits for the migrations), before the web server. */
     @Override
     public int getPhase() {
-        return Integer.MIN_VALUE / 2 + 10;
+        return LifecyclePhases.BILLING;
     }
 }

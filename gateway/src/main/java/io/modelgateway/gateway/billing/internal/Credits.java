@@ -18,7 +18,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashSet;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -317,10 +316,6 @@ final class Credits {
 
     int openHolds() {
         return holds.size();
-    }
-
-    List<String> knownAccounts() {
-        return accounts.entrySet().stream().filter(Map.Entry::getValue).map(Map.Entry::getKey).toList();
     }
 
     void close() {

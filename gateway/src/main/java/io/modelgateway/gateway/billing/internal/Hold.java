@@ -28,8 +28,4 @@ final class Hold {
     boolean close() {
         return open.compareAndSet(true, false);
     }
-
-    boolean isOpen() {
-        return open.get();
-    }
 }

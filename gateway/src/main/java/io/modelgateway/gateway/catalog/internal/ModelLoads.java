@@ -2,6 +2,8 @@ package io.modelgateway.gateway.catalog.internal;
 
 import io.modelgateway.gateway.catalog.internal.ModelGateRepository.Gate;
 import io.modelgateway.gateway.error.ApiException;
+import io.modelgateway.gateway.runtime.LifecyclePhases;
+import io.modelgateway.gateway.runtime.Reloader;
 import io.modelgateway.gateway.tenancy.ReplicaSignals;
 import java.time.Clock;
 import java.time.Duration;
@@ -9,19 +11,13 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.sql.DataSource;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Component;
-import reactor.core.Disposable;
-import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
-import reactor.core.scheduler.Schedulers;
 
 /**
  * Which deployments are not live because the admin API is loading their model on their pool, draining them to
@@ -39,8 +35,6 @@ public class ModelLoads implements SmartLifecycle, AutoCloseable {
     static final Duration RELOAD = Duration.ofSeconds(5);
     /** A loading or draining gate outlives its replica by at most this. */
     static final Duration EXPIRY = ModelLifecycleAdmin.LOAD_TIMEOUT.plusMinutes(1);
-
-    private static final Logger log = LoggerFactory.getLogger(ModelLoads.class);
 
     /** Why a deployment is not live. */
     public enum State {
@@ -66,13 +60,15 @@ public class ModelLoads implements SmartLifecycle, AutoCloseable {
     private final ModelGateRepository repository;
     private final ReplicaSignals signals;
     private final Clock clock;
-    private final Scheduler jdbc = Schedulers.newBoundedElastic(2, 100, "model-gate-jdbc");
-    private final AtomicBoolean reloadQueued = new AtomicBoolean();
+    private final Scheduler jdbc;
+    private final Reloader reloader;
     /** The gates other replicas hold (this replica's own are in {@link #offline}). */
     private volatile Map<String, Gate> shared = Map.of();
-    private volatile Disposable reloads;
+    private volatile boolean running;
 
-    public ModelLoads(DataSource dataSource, ReplicaSignals signals, Clock clock) {
+    public ModelLoads(DataSource dataSource, ReplicaSignals signals, Clock clock, Scheduler jdbc) {
+        this.jdbc = jdbc;
+        this.reloader = new Reloader("stored model gates", this::reloadGates, RELOAD, jdbc);
         this.repository = new ModelGateRepository(dataSource);
         this.signals = signals;
         this.clock = clock;
@@ -115,7 +111,7 @@ public class ModelLoads implements SmartLifecycle, AutoCloseable {
         Gate gate = state == null ? null : new Gate(state, state == State.UNLOADED ? null : now.plus(EXPIRY));
         return Mono.fromRunnable(() -> {
                     repository.put(deployment, gate, now);
-                    reloadQuietly(); // this replica hears no signal of its own
+                    reloader.reloadQuietly(); // this replica hears no signal of its own
                 }).subscribeOn(jdbc)
                 .then(Mono.fromRunnable(() -> signals.publish(TOPIC)));
     }
@@ -155,52 +151,36 @@ public class ModelLoads implements SmartLifecycle, AutoCloseable {
     /** Reads the stored gates (after the schema is migrated: this phase follows tenancy's, which waits for it). */
     @Override
     public void start() {
-        reloadQuietly();
-        signals.subscribe(TOPIC, this::reloadSoon);
-        reloads = Flux.interval(RELOAD, RELOAD, jdbc).subscribe(t -> reloadQuietly());
+        reloader.reloadQuietly();
+        signals.subscribe(TOPIC, reloader::reloadSoon);
+        reloader.start();
+        running = true;
     }
 
     @Override
     public void stop() {
-        Disposable r = reloads;
-        if (r != null) {
-            r.dispose();
-            reloads = null;
-        }
+        reloader.close();
+        running = false;
     }
 
     @Override
     public boolean isRunning() {
-        return reloads != null;
+        return running;
     }
 
     @Override
     public int getPhase() {
-        return Integer.MIN_VALUE / 2 + 3;
+        return LifecyclePhases.MODEL_GATE;
     }
 
-    private void reloadSoon() {
-        if (reloadQueued.compareAndSet(false, true)) {
-            jdbc.schedule(() -> {
-                reloadQueued.set(false);
-                reloadQuietly();
-            });
-        }
-    }
-
-    private void reloadQuietly() {
-        try {
-            shared = Map.copyOf(repository.all());
-            // An unloaded model stays so only as long as the store says: another replica may have loaded it since.
-            offline.values().removeIf(s -> s == State.UNLOADED);
-        } catch (RuntimeException e) {
-            log.warn("stored model gates could not be read (keeping the ones known): {}", e.toString());
-        }
+    private void reloadGates() {
+        shared = Map.copyOf(repository.all());
+        // An unloaded model stays so only as long as the store says: another replica may have loaded it since.
+        offline.values().removeIf(s -> s == State.UNLOADED);
     }
 
     @Override
     public void close() {
         stop();
-        jdbc.dispose();
     }
 }

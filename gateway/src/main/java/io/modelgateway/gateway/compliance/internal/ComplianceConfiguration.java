@@ -5,6 +5,8 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.modelgateway.gateway.compliance.ComplianceProperties;
 import io.modelgateway.gateway.deployment.Deployments;
 import io.modelgateway.gateway.metrics.MetricNames;
+import io.modelgateway.gateway.runtime.LifecyclePhases;
+import io.modelgateway.gateway.runtime.Reloader;
 import io.modelgateway.gateway.tenancy.Tenancy;
 import java.time.Clock;
 import java.util.concurrent.Executors;
@@ -19,7 +21,6 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.web.reactive.function.server.RouterFunction;
 import org.springframework.web.reactive.function.server.ServerResponse;
 import reactor.core.scheduler.Scheduler;
-import reactor.core.scheduler.Schedulers;
 
 /**
  * Wires compliance: the policies (loaded before the web server starts, after the schema is migrated),
@@ -28,24 +29,19 @@ import reactor.core.scheduler.Schedulers;
 @Configuration(proxyBeanMethods = false)
 public class ComplianceConfiguration {
 
-    @Bean(destroyMethod = "dispose")
-    Scheduler complianceJdbcScheduler() {
-        return Schedulers.newBoundedElastic(4, 1000, "compliance-jdbc");
-    }
-
     @Bean
     @DependsOnDatabaseInitialization
-    PolicyService compliancePolicies(DataSource dataSource, Clock clock, Scheduler complianceJdbcScheduler) {
-        return new PolicyService(new PolicyRepository(dataSource), new PolicyStore(), clock, complianceJdbcScheduler);
+    PolicyService compliancePolicies(DataSource dataSource, Clock clock, Scheduler jdbcScheduler) {
+        return new PolicyService(new PolicyRepository(dataSource), new PolicyStore(), clock, jdbcScheduler);
     }
 
     @Bean
     @DependsOnDatabaseInitialization
     AuditLog complianceAudit(DataSource dataSource, ComplianceProperties properties,
-            Scheduler complianceJdbcScheduler, ObjectProvider<MeterRegistry> meters) {
+            Scheduler jdbcScheduler, ObjectProvider<MeterRegistry> meters) {
         MeterRegistry registry = meters.getIfAvailable(SimpleMeterRegistry::new);
         return new AuditLog(new AuditRepository(dataSource), properties.auditQueueCapacity(),
-                properties.auditBatchSize(), complianceJdbcScheduler,
+                properties.auditBatchSize(), jdbcScheduler,
                 registry.counter(MetricNames.COMPLIANCE_AUDIT_DROPPED));
     }
 
@@ -56,8 +52,9 @@ public class ComplianceConfiguration {
     }
 
     @Bean
-    ComplianceJobs complianceJobs(PolicyService policies, AuditLog audit, ComplianceProperties properties) {
-        return new ComplianceJobs(policies, audit, properties);
+    ComplianceJobs complianceJobs(PolicyService policies, AuditLog audit, ComplianceProperties properties,
+            Scheduler jdbcScheduler) {
+        return new ComplianceJobs(policies, audit, properties, jdbcScheduler);
     }
 
     @Bean
@@ -76,24 +73,25 @@ public class ComplianceConfiguration {
         private final PolicyService policies;
         private final AuditLog audit;
         private final ComplianceProperties properties;
+        private final Reloader reloader;
         private ScheduledExecutorService jobs;
 
-        ComplianceJobs(PolicyService policies, AuditLog audit, ComplianceProperties properties) {
+        ComplianceJobs(PolicyService policies, AuditLog audit, ComplianceProperties properties, Scheduler jdbc) {
             this.policies = policies;
             this.audit = audit;
             this.properties = properties;
+            this.reloader = new Reloader("compliance policies", policies::reload, properties.reloadInterval(), jdbc);
         }
 
         @Override
         public synchronized void start() {
-            policies.reload();
+            reloader.reload();
             jobs = Executors.newSingleThreadScheduledExecutor(r -> {
                 Thread t = new Thread(r, "compliance-jobs");
                 t.setDaemon(true);
                 return t;
             });
-            long reload = properties.reloadInterval().toMillis();
-            jobs.scheduleWithFixedDelay(policies::reloadQuietly, reload, reload, TimeUnit.MILLISECONDS);
+            reloader.start();
             long flush = properties.auditFlushInterval().toMillis();
             jobs.scheduleWithFixedDelay(audit::flushQuietly, flush, flush, TimeUnit.MILLISECONDS);
         }
@@ -103,6 +101,7 @@ public class ComplianceConfiguration {
             if (jobs == null) {
                 return;
             }
+            reloader.close();
             jobs.shutdown();
             try {
                 jobs.awaitTermination(5, TimeUnit.SECONDS);
@@ -118,10 +117,10 @@ public class ComplianceConfiguration {
             return jobs != null;
         }
 
-        /** Right after tenancy's startup phase ({@code Integer.MIN_VALUE / 2}), before the web server. */
+        /** Right after tenancy's startup phase, before the web server ({@link LifecyclePhases}). */
         @Override
         public int getPhase() {
-            return Integer.MIN_VALUE / 2 + 1;
+            return LifecyclePhases.COMPLIANCE;
         }
     }
 }

@@ -94,12 +94,4 @@ final class PolicyService implements CompliancePolicies {
             store.replaceAll(loaded);
         }
     }
-
-    void reloadQuietly() {
-        try {
-            reload();
-        } catch (RuntimeException e) {
-            log.warn("reloading compliance policies failed; keeping the ones in memory: {}", e.toString());
-        }
-    }
 }

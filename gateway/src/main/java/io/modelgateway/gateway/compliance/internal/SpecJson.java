@@ -1,18 +1,14 @@
 package io.modelgateway.gateway.compliance.internal;
 
 import io.modelgateway.gateway.compliance.PolicySpec;
-import tools.jackson.databind.DeserializationFeature;
+import io.modelgateway.gateway.runtime.JsonMappers;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.PropertyNamingStrategies;
 import tools.jackson.databind.json.JsonMapper;
 
 /** Policies as JSON: snake_case like the rest of the admin API, unknown fields refused. */
 final class SpecJson {
 
-    static final JsonMapper MAPPER = JsonMapper.builder()
-            .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
-            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-            .build();
+    static final JsonMapper MAPPER = JsonMappers.ADMIN;
 
     private SpecJson() {}
 

@@ -1,5 +1,6 @@
 package io.modelgateway.gateway.console.internal;
 
+import io.modelgateway.gateway.runtime.JsonMappers;
 import java.net.URI;
 import java.time.Duration;
 import org.springframework.core.env.Environment;
@@ -24,7 +25,7 @@ import tools.jackson.databind.json.JsonMapper;
  */
 public final class GatewayApi {
 
-    static final JsonMapper JSON = JsonMapper.builder().build();
+    static final JsonMapper JSON = JsonMappers.JSON;
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
     /** An API's answer: its status and JSON body (an OpenAI-shaped error when not 2xx). */

@@ -10,6 +10,7 @@ import javax.sql.DataSource;
 import org.springframework.boot.sql.init.dependency.DependsOnDatabaseInitialization;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import reactor.core.scheduler.Scheduler;
 
 /** Wires the {@link DeploymentCatalog}: admin-defined deployments, loaded after Flyway, before serving. */
 @Configuration(proxyBeanMethods = false)
@@ -18,8 +19,8 @@ public class CatalogConfiguration {
     @Bean(destroyMethod = "close")
     @DependsOnDatabaseInitialization
     CatalogService deploymentCatalog(Deployments deployments, DataSource dataSource, Validator validator,
-            ReplicaSignals signals, DeploymentCatalogProperties properties, Clock clock) {
+            ReplicaSignals signals, DeploymentCatalogProperties properties, Clock clock, Scheduler jdbcScheduler) {
         return new CatalogService(deployments, new DeploymentRepository(dataSource), new SettingsBinder(validator),
-                signals, properties, clock);
+                signals, properties, clock, jdbcScheduler);
     }
 }

@@ -7,23 +7,18 @@ import io.modelgateway.gateway.deployment.DeploymentDefinition;
 import io.modelgateway.gateway.deployment.DeploymentDefinition.Source;
 import io.modelgateway.gateway.deployment.Deployments;
 import io.modelgateway.gateway.error.ApiException;
+import io.modelgateway.gateway.runtime.LifecyclePhases;
+import io.modelgateway.gateway.runtime.Reloader;
 import io.modelgateway.gateway.tenancy.ReplicaSignals;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.http.HttpStatus;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
-import reactor.core.scheduler.Schedulers;
 
 /**
  * {@link DeploymentCatalog} over the {@code deployment} table and the {@link Deployments} registry. A change
@@ -32,25 +27,21 @@ import reactor.core.scheduler.Schedulers;
  */
 final class CatalogService implements DeploymentCatalog, SmartLifecycle, AutoCloseable {
 
-    private static final Logger log = LoggerFactory.getLogger(CatalogService.class);
-
     private final Deployments deployments;
     private final DeploymentRepository repository;
     private final SettingsBinder binder;
     private final ReplicaSignals signals;
     private final DeploymentCatalogProperties properties;
     private final Clock clock;
-    private final Scheduler jdbc = Schedulers.newBoundedElastic(2, 100, "deployments-jdbc");
-    private final ScheduledExecutorService jobs = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "deployments-reload");
-        t.setDaemon(true);
-        return t;
-    });
-    private final AtomicBoolean reloadQueued = new AtomicBoolean();
+    private final Scheduler jdbc;
+    private final Reloader reloader;
     private volatile boolean running;
 
     CatalogService(Deployments deployments, DeploymentRepository repository, SettingsBinder binder,
-            ReplicaSignals signals, DeploymentCatalogProperties properties, Clock clock) {
+            ReplicaSignals signals, DeploymentCatalogProperties properties, Clock clock, Scheduler jdbc) {
+        this.jdbc = jdbc;
+        this.reloader = new Reloader("stored deployments", () -> deployments.replaceStored(repository.all()),
+                properties.reloadInterval(), jdbc);
         this.deployments = deployments;
         this.repository = repository;
         this.binder = binder;
@@ -62,10 +53,9 @@ final class CatalogService implements DeploymentCatalog, SmartLifecycle, AutoClo
     /** After the schema is migrated (tenancy's startup phase waits for Flyway), before the web server. */
     @Override
     public void start() {
-        reload();
-        signals.subscribe(properties.topic(), this::reloadSoon);
-        long every = properties.reloadInterval().toMillis();
-        jobs.scheduleWithFixedDelay(this::reloadQuietly, every, every, TimeUnit.MILLISECONDS);
+        reloader.reload();
+        signals.subscribe(properties.topic(), reloader::reloadSoon);
+        reloader.start();
         running = true;
     }
 
@@ -81,34 +71,12 @@ final class CatalogService implements DeploymentCatalog, SmartLifecycle, AutoClo
 
     @Override
     public int getPhase() {
-        return Integer.MIN_VALUE / 2 + 2;
+        return LifecyclePhases.DEPLOYMENTS;
     }
 
     @Override
     public void close() {
-        jobs.shutdownNow();
-        jdbc.dispose();
-    }
-
-    synchronized void reload() {
-        deployments.replaceStored(repository.all());
-    }
-
-    private void reloadSoon() {
-        if (reloadQueued.compareAndSet(false, true)) {
-            jobs.execute(() -> {
-                reloadQueued.set(false);
-                reloadQuietly();
-            });
-        }
-    }
-
-    private void reloadQuietly() {
-        try {
-            reload();
-        } catch (RuntimeException e) {
-            log.warn("stored deployments could not be reloaded (serving the ones in force): {}", e.toString());
-        }
+        reloader.close();
     }
 
     @Override
@@ -178,11 +146,11 @@ final class CatalogService implements DeploymentCatalog, SmartLifecycle, AutoClo
      */
     private Mono<DeploymentDefinition> write(Callable<DeploymentDefinition> change) {
         return Mono.fromCallable(() -> {
-            synchronized (this) {
+            synchronized (reloader) { // not while a reload reads the table (it could put older data back)
                 try {
                     return repository.inTransaction(() -> serve(call(change)));
                 } catch (ServeFailed e) {
-                    reloadQuietly();
+                    reloader.reloadQuietly();
                     throw e.problem;
                 }
             }

@@ -6,6 +6,7 @@ import io.modelgateway.gateway.config.GatewayProperties.DeploymentProperties;
 import io.modelgateway.gateway.config.GatewayProperties.Kind;
 import io.modelgateway.gateway.deployment.DeploymentDefinition;
 import io.modelgateway.gateway.deployment.DeploymentDefinition.Source;
+import io.modelgateway.gateway.runtime.JsonMappers;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -27,7 +28,7 @@ final class DeploymentRepository {
     private static final String COLUMNS = "name, kind, backend, model, chat_template, token_encoding, "
             + "default_max_tokens, max_tokens_limit, first_token_timeout_ms, idle_timeout_ms, request_timeout_ms, "
             + "rpm, tpm, layout, region, catalog, created_at, updated_at";
-    private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final JsonMapper JSON = JsonMappers.JSON;
 
     private final JdbcClient jdbc;
     private final TransactionTemplate tx;

@@ -11,20 +11,20 @@ import io.modelgateway.billing.report.StatementLine;
 import io.modelgateway.billing.report.UsageKind;
 import io.modelgateway.billing.report.UsageLine;
 import io.modelgateway.billing.report.UsageRow;
+import io.modelgateway.gateway.runtime.JsonMappers;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
-import tools.jackson.core.StreamWriteFeature;
 import tools.jackson.databind.json.JsonMapper;
 
 /** The finance API's JSON: OpenAI's page/bucket/result shapes, statements and reconciliation reports. */
 final class Views {
 
     /** Decimals are written plainly ({@code 0.0000005}, never {@code 5E-7}). */
-    static final JsonMapper MAPPER = JsonMapper.builder().enable(StreamWriteFeature.WRITE_BIGDECIMAL_AS_PLAIN).build();
+    static final JsonMapper MAPPER = JsonMappers.JSON;
 
     private Views() {}
 

@@ -8,6 +8,7 @@ import io.micrometer.core.instrument.Timer;
 import io.modelgateway.gateway.deployment.Deployment;
 import io.modelgateway.gateway.deployment.Deployments;
 import io.modelgateway.gateway.metrics.MetricsProperties;
+import io.modelgateway.gateway.runtime.LifecyclePhases;
 import io.modelgateway.inference.BackendPool;
 import java.sql.Connection;
 import java.time.Duration;
@@ -27,7 +28,6 @@ import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
-import reactor.core.scheduler.Schedulers;
 
 /**
  * Probes what the request path depends on, every {@code gateway.metrics.probe-interval}, so gauges never
@@ -49,11 +49,12 @@ public class Probes implements SmartLifecycle {
     private final List<PoolGauges> pools = new CopyOnWriteArrayList<>();
     private final Timer dbOk;
     private final Timer dbFailed;
-    private final Scheduler jdbc = Schedulers.boundedElastic();
+    private final Scheduler jdbc;
     private volatile Disposable ticks;
 
     public Probes(MeterRegistry registry, Deployments deployments, RedisProbe redis, DataSource dataSource,
-            MetricsProperties properties, ObjectProvider<BackendPool> backendPools) {
+            MetricsProperties properties, ObjectProvider<BackendPool> backendPools, Scheduler jdbc) {
+        this.jdbc = jdbc;
         this.registry = registry;
         this.deployments = deployments;
         this.redis = redis;
@@ -141,5 +142,11 @@ public class Probes implements SmartLifecycle {
     public boolean isRunning() {
         Disposable d = ticks;
         return d != null && !d.isDisposed();
+    }
+
+    /** After the web server starts, first to stop ({@link LifecyclePhases}). */
+    @Override
+    public int getPhase() {
+        return LifecyclePhases.PROBES;
     }
 }

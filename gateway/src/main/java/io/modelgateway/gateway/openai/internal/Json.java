@@ -25,6 +25,7 @@ public final class Json {
     static final int MAX_DEPTH = 64;
     static final int MAX_NAME_LENGTH = 1024;
 
+    /** Not {@code runtime.JsonMappers}: client bodies are parsed with tighter limits of their own (see there). */
     private static final JsonMapper MAPPER = JsonMapper.builder(JsonFactory.builder()
                     .streamReadConstraints(StreamReadConstraints.builder()
                             .maxNumberLength(MAX_NUMBER_LENGTH)

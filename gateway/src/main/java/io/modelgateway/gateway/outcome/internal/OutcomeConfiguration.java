@@ -28,10 +28,10 @@ class OutcomeConfiguration {
         return new OutcomeFilter(outcomeCounter);
     }
 
-    /** Writes on billing's bounded JDBC scheduler; closed (a last flush) before the data source. */
+    /** Writes on the shared JDBC scheduler; closed (a last flush) before the data source. */
     @Bean(destroyMethod = "close")
-    OutcomeWriter outcomeWriter(OutcomeCounter outcomeCounter, DataSource dataSource, Scheduler billingJdbcScheduler,
+    OutcomeWriter outcomeWriter(OutcomeCounter outcomeCounter, DataSource dataSource, Scheduler jdbcScheduler,
             OutcomeProperties properties) {
-        return new OutcomeWriter(outcomeCounter, dataSource, billingJdbcScheduler, properties.flushInterval());
+        return new OutcomeWriter(outcomeCounter, dataSource, jdbcScheduler, properties.flushInterval());
     }
 }

@@ -20,10 +20,6 @@ final class LimitBook {
     private final Function<String, QuotaLimits> defaults;
     private volatile Map<String, QuotaLimits> overrides = Map.of();
 
-    LimitBook(String prefix, Map<String, QuotaLimits> defaults) {
-        this(prefix, Map.copyOf(defaults)::get);
-    }
-
     /** @param defaults a deployment's default limits ({@code null} = none), read at every call */
     LimitBook(String prefix, Function<String, QuotaLimits> defaults) {
         this.prefix = prefix;

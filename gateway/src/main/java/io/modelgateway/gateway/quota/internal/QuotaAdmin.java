@@ -8,6 +8,7 @@ import io.modelgateway.gateway.deployment.Deployments;
 import io.modelgateway.gateway.error.ApiException;
 import io.modelgateway.gateway.openai.internal.Bodies;
 import io.modelgateway.gateway.quota.QuotaLimits;
+import io.modelgateway.gateway.runtime.JsonMappers;
 import io.modelgateway.gateway.tenancy.ApiKey;
 import io.modelgateway.gateway.tenancy.Tenancy;
 import java.util.LinkedHashMap;
@@ -32,7 +33,7 @@ final class QuotaAdmin {
     private static final String V1 = "/admin/v1";
     private static final String ACCESS = Access.ATTRIBUTE;
     private static final Set<String> FIELDS = Set.of("rpm", "tpm");
-    private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final JsonMapper JSON = JsonMappers.JSON;
 
     private final QuotaRuntime runtime;
     private final Tenancy tenancy;

@@ -9,27 +9,24 @@ import io.lettuce.core.resource.Delay;
 import io.modelgateway.gateway.quota.QuotaLimits;
 import io.modelgateway.gateway.quota.QuotaProperties;
 import io.modelgateway.gateway.quota.internal.LimitRepository.Row;
+import io.modelgateway.gateway.runtime.LifecyclePhases;
+import io.modelgateway.gateway.runtime.Reloader;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.function.Function;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
-import reactor.core.scheduler.Schedulers;
 
 /**
  * Owns the quota feature's moving parts: the limit book and its reloads, the bucket stores, the Redis
  * client, the periodic work (Redis recovery probe, limit reload, eviction of full local buckets) and the
- * bounded scheduler the limit table's JDBC runs on.
+ * limit table's JDBC (on the shared JDBC scheduler).
  */
 final class QuotaRuntime implements SmartLifecycle, AutoCloseable {
-
-    private static final Logger log = LoggerFactory.getLogger(QuotaRuntime.class);
 
     private final QuotaProperties properties;
     private final LimitRepository repository;
@@ -39,7 +36,8 @@ final class QuotaRuntime implements SmartLifecycle, AutoCloseable {
     private final RedisClient redis;
     private final ClientResources resources;
     private final LimitInvalidations invalidations;
-    private final Scheduler jdbc = Schedulers.newBoundedElastic(4, 1000, "quota-jdbc");
+    private final Reloader reloader;
+    private final Scheduler jdbc;
     private volatile boolean running;
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "quota-timer");
@@ -48,7 +46,8 @@ final class QuotaRuntime implements SmartLifecycle, AutoCloseable {
     });
 
     QuotaRuntime(QuotaProperties properties, Function<String, QuotaLimits> defaults, LimitRepository repository,
-            Clock clock) {
+            Clock clock, Scheduler jdbc) {
+        this.jdbc = jdbc;
         this.repository = repository;
         this.clock = clock;
         this.book = new LimitBook(properties.keyPrefix(), defaults);
@@ -66,7 +65,9 @@ final class QuotaRuntime implements SmartLifecycle, AutoCloseable {
             this.redis = null;
             this.buckets = Buckets.inMemory(new LocalBuckets(time, 1, "memory"), clock);
         }
-        this.invalidations = new LimitInvalidations(redis, properties.keyPrefix() + ":limits", this::reloadQuietly);
+        this.reloader = new Reloader("quota limits", () -> book.replace(repository.all()), properties.reloadInterval(),
+                jdbc);
+        this.invalidations = new LimitInvalidations(redis, properties.keyPrefix() + ":limits", reloader::reloadSoon);
         this.properties = properties;
     }
 
@@ -76,9 +77,10 @@ final class QuotaRuntime implements SmartLifecycle, AutoCloseable {
      */
     @Override
     public void start() {
-        book.replace(repository.all());
+        reloader.reload();
         invalidations.ensureSubscribed();
         schedule(properties);
+        reloader.start();
         running = true;
     }
 
@@ -94,7 +96,7 @@ final class QuotaRuntime implements SmartLifecycle, AutoCloseable {
 
     @Override
     public int getPhase() {
-        return Integer.MIN_VALUE / 2 + 1;
+        return LifecyclePhases.QUOTA;
     }
 
     private static RedisClient redisClient(QuotaProperties properties, ClientResources resources) {
@@ -118,7 +120,6 @@ final class QuotaRuntime implements SmartLifecycle, AutoCloseable {
 
     private void periodic() {
         invalidations.ensureSubscribed();
-        reloadQuietly();
         buckets.local().evictFull();
     }
 
@@ -149,25 +150,15 @@ final class QuotaRuntime implements SmartLifecycle, AutoCloseable {
                 .then();
     }
 
-    private void reloadQuietly() {
-        jdbc.schedule(() -> {
-            try {
-                book.replace(repository.all());
-            } catch (RuntimeException e) {
-                log.warn("quota limits could not be reloaded (keeping the ones in force): {}", e.toString());
-            }
-        });
-    }
-
     @Override
     public void close() {
         timer.shutdownNow();
+        reloader.close();
         invalidations.close();
         buckets.close();
         if (redis != null) {
             redis.shutdown(Duration.ZERO, Duration.ofSeconds(2));
             resources.shutdown(0, 2, TimeUnit.SECONDS);
         }
-        jdbc.dispose();
     }
 }

@@ -27,17 +27,26 @@ import java.util.concurrent.TimeUnit;
  */
 final class RedisBuckets implements BucketStore {
 
+    /** The most bucket proxies kept (one per tenant, key and deployment meter in use). */
+    static final int MAX_PROXIES = 10_000;
+
     private final RedisClient client;
     private final TimeMeter time;
     private final Duration timeout;
+    private final int maxProxies;
     private final Map<String, AsyncBucketProxy> proxies = new ConcurrentHashMap<>();
     private volatile StatefulRedisConnection<String, byte[]> connection;
     private volatile AsyncProxyManager<String> manager;
 
     RedisBuckets(RedisClient client, TimeMeter time, Duration timeout) {
+        this(client, time, timeout, MAX_PROXIES);
+    }
+
+    RedisBuckets(RedisClient client, TimeMeter time, Duration timeout, int maxProxies) {
         this.client = client;
         this.time = time;
         this.timeout = timeout;
+        this.maxProxies = maxProxies;
     }
 
     /** Connects if not connected yet; throws when Redis cannot be reached. */
@@ -111,15 +120,22 @@ final class RedisBuckets implements BucketStore {
         }
     }
 
+    /**
+     * The bucket's proxy, kept while fewer than {@link #MAX_PROXIES} are: past that the kept ones are forgotten
+     * (they hold no state of their own, the bucket lives in Redis), so keys of tenants, keys and limits that are
+     * gone do not pile up.
+     */
     private AsyncBucketProxy proxy(Meter meter) {
+        if (proxies.size() >= maxProxies && !proxies.containsKey(meter.key())) {
+            proxies.clear();
+        }
         return proxies.computeIfAbsent(meter.key(), key -> manager.builder()
                 .withOptimization(Optimizations.batching())
                 .build(key, () -> CompletableFuture.completedFuture(Meter.configuration(meter.limit()))));
     }
 
-    /** Forgets cached proxies (they hold no state of their own). */
-    void evictProxies() {
-        proxies.clear();
+    int proxies() {
+        return proxies.size();
     }
 
     void close() {

@@ -8,7 +8,6 @@ import io.modelgateway.gateway.tenancy.Keys;
 import io.modelgateway.gateway.tenancy.Tenant;
 import io.modelgateway.gateway.tenancy.internal.TenancyRepository.StoredKey;
 import java.nio.ByteBuffer;
-import java.security.MessageDigest;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.HexFormat;
@@ -56,8 +55,10 @@ final class TenancyCache {
     KeyCheck check(String presented, Instant now) {
         byte[] hash = Keys.sha256(presented);
         Snapshot s = snapshot;
+        // Looked up by the SHA-256 of the presented key: the map compares hashes, never the secret itself, so a
+        // hit is the match (comparing the hashes again, in constant time, would compare a value with itself).
         Entry e = s.keys().get(ByteBuffer.wrap(hash));
-        if (e == null || !MessageDigest.isEqual(e.hash(), hash)) {
+        if (e == null) {
             return KeyCheck.of(Outcome.UNKNOWN);
         }
         if (e.revokedAt() != null) {

@@ -12,17 +12,10 @@ import org.springframework.boot.sql.init.dependency.DependsOnDatabaseInitializat
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import reactor.core.scheduler.Scheduler;
-import reactor.core.scheduler.Schedulers;
 
 /** Wires {@link Tenancy}: after Flyway, seeds the embedded default and loads the cache before serving. */
 @Configuration(proxyBeanMethods = false)
 public class TenancyConfiguration {
-
-    /** JDBC is blocking: admin calls run here, bounded to the connection pool's default size. */
-    @Bean(destroyMethod = "dispose")
-    Scheduler tenancyJdbcScheduler() {
-        return Schedulers.newBoundedElastic(10, 1000, "tenancy-jdbc");
-    }
 
     /**
      * Flyway's migration strategy, so created before anything touches the database: outside the embedded
@@ -51,12 +44,12 @@ public class TenancyConfiguration {
     @Bean(destroyMethod = "close")
     @DependsOnDatabaseInitialization
     TenancyService tenancy(DataSource dataSource, GatewayProperties gateway, TenancyProperties properties,
-            Clock clock, Scheduler tenancyJdbcScheduler, TenancyStartup startup, Invalidations invalidations) {
+            Clock clock, Scheduler jdbcScheduler, TenancyStartup startup, Invalidations invalidations) {
         TenancyRepository repository = new TenancyRepository(dataSource);
         List<TenancyCache.Entry> configured = new ArrayList<>(EmbeddedDefaults.adminKey(gateway.adminApiKey()));
         configured.addAll(EmbeddedDefaults.configuredKeys(gateway.apiKeys()));
         TenancyService service = new TenancyService(repository, new TenancyCache(configured), invalidations, clock,
-                tenancyJdbcScheduler);
+                jdbcScheduler);
         startup.afterMigration(() -> {
             if (gateway.embeddedModelServer().enabled()) {
                 EmbeddedDefaults.seedDemo(repository, properties.demoTenant(), gateway.demoApiKey(), clock);

@@ -1,5 +1,6 @@
 package io.modelgateway.gateway.tenancy.internal;
 
+import io.modelgateway.gateway.runtime.Reloader;
 import io.modelgateway.gateway.tenancy.ApiKey;
 import io.modelgateway.gateway.tenancy.Credential;
 import io.modelgateway.gateway.tenancy.IssuedKey;
@@ -19,7 +20,6 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
@@ -27,7 +27,8 @@ import reactor.core.scheduler.Scheduler;
 
 /**
  * {@link Tenancy} over the database, the in-memory {@link TenancyCache} and {@link Invalidations}.
- * One background thread reloads periodically, on invalidation messages, and flushes last-used times.
+ * A {@link Reloader} reloads periodically and on invalidation messages; one background thread flushes last-used
+ * times.
  */
 final class TenancyService implements Tenancy, AutoCloseable {
 
@@ -44,7 +45,7 @@ final class TenancyService implements Tenancy, AutoCloseable {
         t.setDaemon(true);
         return t;
     });
-    private final AtomicBoolean reloadQueued = new AtomicBoolean();
+    private volatile Reloader reloader;
 
     TenancyService(TenancyRepository repository, TenancyCache cache, Invalidations invalidations, Clock clock,
             Scheduler jdbcScheduler) {
@@ -58,15 +59,20 @@ final class TenancyService implements Tenancy, AutoCloseable {
     /** Loads the cache (before the first request) and starts the background work. */
     void start(Duration reloadInterval, Duration flushInterval) {
         reload();
-        invalidations.subscribe(this::reloadSoon);
-        long reloadMs = reloadInterval.toMillis();
-        jobs.scheduleWithFixedDelay(this::reloadQuietly, reloadMs, reloadMs, TimeUnit.MILLISECONDS);
+        // A failed reload keeps serving the last snapshot (fail static) until the database answers again.
+        reloader = new Reloader("tenancy", this::reload, reloadInterval, jdbcScheduler);
+        invalidations.subscribe(reloader::reloadSoon);
+        reloader.start();
         long flushMs = flushInterval.toMillis();
         jobs.scheduleWithFixedDelay(this::flushLastUsed, flushMs, flushMs, TimeUnit.MILLISECONDS);
     }
 
     @Override
     public void close() {
+        Reloader r = reloader;
+        if (r != null) {
+            r.close();
+        }
         jobs.shutdown();
         try {
             jobs.awaitTermination(5, TimeUnit.SECONDS);
@@ -98,24 +104,6 @@ final class TenancyService implements Tenancy, AutoCloseable {
     /** Serialised, so a reload that started earlier can never overwrite one that read newer data. */
     synchronized void reload() {
         cache.replace(repository.tenants(), repository.allKeys());
-    }
-
-    private void reloadSoon() {
-        if (reloadQueued.compareAndSet(false, true)) {
-            jobs.execute(() -> {
-                reloadQueued.set(false);
-                reloadQuietly();
-            });
-        }
-    }
-
-    private void reloadQuietly() {
-        try {
-            reload();
-        } catch (RuntimeException e) {
-            // Fail static: keep serving the last snapshot until the database answers again.
-            log.warn("tenancy reload failed; keeping the previous snapshot: {}", e.toString());
-        }
     }
 
     private void flushLastUsed() {

@@ -1,5 +1,6 @@
 package io.modelgateway.gateway.tenancy.internal;
 
+import io.modelgateway.gateway.runtime.LifecyclePhases;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -60,6 +61,6 @@ final class TenancyStartup implements FlywayMigrationStrategy, SmartLifecycle {
     /** Well before the web server's phase. */
     @Override
     public int getPhase() {
-        return Integer.MIN_VALUE / 2;
+        return LifecyclePhases.TENANCY_STARTUP;
     }
 }

@@ -35,7 +35,7 @@ class QuotaStageTest {
     private final MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
     private final SimpleMeterRegistry metrics = new SimpleMeterRegistry();
     private final LimitBook book = new LimitBook("q", Map.of("chat", new QuotaLimits(3L, 1000L),
-            "emb", new QuotaLimits(null, 100L)));
+            "emb", new QuotaLimits(null, 100L))::get);
     private final QuotaStage stage = new QuotaStage(book,
             Buckets.inMemory(new LocalBuckets(new ClockTimeMeter(clock), 1, "memory"), clock), metrics);
 

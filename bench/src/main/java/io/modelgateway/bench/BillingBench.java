@@ -1,6 +1,6 @@
 package io.modelgateway.bench;
 
-import io.modelgateway.gateway.billing.internal.BillingProbe;
+import io.modelgateway.gateway.credits.internal.BillingProbe;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.UUID;

@@ -1,9 +1,9 @@
 package io.modelgateway.bench;
 
-import io.modelgateway.gateway.compliance.ContentRules;
-import io.modelgateway.gateway.compliance.RuleSpec;
-import io.modelgateway.gateway.compliance.RuleTarget;
-import io.modelgateway.gateway.compliance.internal.StreamFilter;
+import io.modelgateway.gateway.policy.ContentRules;
+import io.modelgateway.gateway.policy.RuleSpec;
+import io.modelgateway.gateway.policy.RuleTarget;
+import io.modelgateway.gateway.policy.internal.StreamFilter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;

@@ -15,13 +15,13 @@ class StageSplitTest {
     void aStackCountsForTheInnermostFrameThatNamesAStage() {
         // the access log filter wraps the whole chain: a socket write under it is the edge's, Jackson under the
         // request reader is body parsing, a hold in Redis is the credits'
-        assertThat(stage("java/lang/Thread.run;io/modelgateway/gateway/accesslog/AccessLogFilter.filter;"
+        assertThat(stage("java/lang/Thread.run;io/modelgateway/gateway/metering/accesslog/AccessLogFilter.filter;"
                 + "io/netty/channel/AbstractChannel.write;__GI___send")).startsWith("edge");
-        assertThat(stage("io/modelgateway/gateway/accesslog/AccessLogFilter.filter;"
-                + "io/modelgateway/gateway/openai/internal/GenerationReader.chat;tools/jackson/core/json/Parser.next"))
+        assertThat(stage("io/modelgateway/gateway/metering/accesslog/AccessLogFilter.filter;"
+                + "io/modelgateway/gateway/forwarding/internal/GenerationReader.chat;tools/jackson/core/json/Parser.next"))
                 .isEqualTo("body parsing");
         assertThat(stage("io/modelgateway/gateway/pipeline/Pipeline.admit;"
-                + "io/modelgateway/gateway/billing/internal/CreditStage.admit;reactor/core/publisher/Mono.flatMap"))
+                + "io/modelgateway/gateway/credits/internal/CreditStage.admit;reactor/core/publisher/Mono.flatMap"))
                 .isEqualTo("credits");
         assertThat(stage("io/modelgateway/billing/usage/UsageWriter.spoolLoop;sun/nio/ch/FileChannelImpl.write"))
                 .isEqualTo("usage record");

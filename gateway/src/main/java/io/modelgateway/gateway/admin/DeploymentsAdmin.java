@@ -6,7 +6,7 @@ import io.modelgateway.gateway.config.GatewayProperties.DeploymentProperties;
 import io.modelgateway.gateway.deployment.DeploymentCatalog;
 import io.modelgateway.gateway.deployment.DeploymentDefinition;
 import io.modelgateway.gateway.deployment.Deployments;
-import io.modelgateway.gateway.error.ApiException;
+import io.modelgateway.gateway.edge.error.ApiException;
 import io.modelgateway.gateway.tenancy.Tenancy;
 import java.util.ArrayList;
 import java.util.HashSet;

@@ -3,7 +3,7 @@ package io.modelgateway.gateway.admin;
 import io.modelgateway.gateway.admin.Requests.CreateKey;
 import io.modelgateway.gateway.admin.Requests.RotateKey;
 import io.modelgateway.gateway.admin.Views.KeyView;
-import io.modelgateway.gateway.error.ApiException;
+import io.modelgateway.gateway.edge.error.ApiException;
 import io.modelgateway.gateway.tenancy.ApiKey;
 import io.modelgateway.gateway.tenancy.IssuedKey;
 import io.modelgateway.gateway.tenancy.Scope;

@@ -4,7 +4,7 @@ import io.modelgateway.gateway.admin.Requests.CreateTenant;
 import io.modelgateway.gateway.admin.Requests.UpdateTenant;
 import io.modelgateway.gateway.admin.Views.TenantView;
 import io.modelgateway.gateway.deployment.Deployments;
-import io.modelgateway.gateway.error.ApiException;
+import io.modelgateway.gateway.edge.error.ApiException;
 import io.modelgateway.gateway.tenancy.Tenancy;
 import io.modelgateway.gateway.tenancy.Tenancy.TenantChange;
 import io.modelgateway.gateway.tenancy.Tenant;

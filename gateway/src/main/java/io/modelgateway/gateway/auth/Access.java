@@ -1,6 +1,6 @@
 package io.modelgateway.gateway.auth;
 
-import io.modelgateway.gateway.error.ApiException;
+import io.modelgateway.gateway.edge.error.ApiException;
 import io.modelgateway.gateway.tenancy.Credential;
 import io.modelgateway.gateway.tenancy.Scope;
 

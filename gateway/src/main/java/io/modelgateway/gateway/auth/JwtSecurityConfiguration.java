@@ -1,7 +1,7 @@
 package io.modelgateway.gateway.auth;
 
-import io.modelgateway.gateway.error.ApiException;
-import io.modelgateway.gateway.error.OpenAiErrorHandler;
+import io.modelgateway.gateway.edge.error.ApiException;
+import io.modelgateway.gateway.edge.error.OpenAiErrorHandler;
 import java.time.Clock;
 import java.util.HashMap;
 import java.util.Map;

@@ -1,7 +1,7 @@
 package io.modelgateway.gateway.auth;
 
 import com.nimbusds.jwt.JWTParser;
-import io.modelgateway.gateway.error.ApiException;
+import io.modelgateway.gateway.edge.error.ApiException;
 import io.modelgateway.gateway.tenancy.Credential;
 import java.text.ParseException;
 import java.util.Map;

@@ -1,6 +1,6 @@
 package io.modelgateway.gateway.auth;
 
-import io.modelgateway.gateway.error.ApiException;
+import io.modelgateway.gateway.edge.error.ApiException;
 
 /**
  * Refuses request paths that different components could read differently, before anything reads them:

@@ -8,7 +8,7 @@ import io.modelgateway.gateway.catalog.internal.CatalogSearch;
 import io.modelgateway.gateway.catalog.internal.ModelLifecycleAdmin;
 import io.modelgateway.gateway.catalog.internal.ModelLoads;
 import io.modelgateway.gateway.deployment.Deployments;
-import io.modelgateway.gateway.error.ApiException;
+import io.modelgateway.gateway.edge.error.ApiException;
 import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -9,7 +9,7 @@ import io.modelgateway.gateway.deployment.internal.DefinitionCheck;
 import io.modelgateway.gateway.deployment.internal.PoolRetirement;
 import io.modelgateway.gateway.deployment.internal.Snapshot;
 import io.modelgateway.gateway.embedded.EmbeddedModelServer;
-import io.modelgateway.gateway.error.ApiException;
+import io.modelgateway.gateway.edge.error.ApiException;
 import io.modelgateway.inference.BackendPool;
 import java.time.Clock;
 import java.util.ArrayList;

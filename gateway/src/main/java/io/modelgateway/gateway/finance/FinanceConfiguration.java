@@ -5,7 +5,7 @@ import static io.modelgateway.gateway.auth.Access.TENANT_USAGE;
 
 import io.modelgateway.billing.pricing.PriceStore;
 import io.modelgateway.gateway.auth.Access;
-import io.modelgateway.gateway.billing.BillingProperties;
+import io.modelgateway.gateway.credits.BillingProperties;
 import io.modelgateway.gateway.finance.internal.FinanceHandlers;
 import io.modelgateway.gateway.finance.internal.OutcomeHandler;
 import io.modelgateway.gateway.tenancy.Tenancy;

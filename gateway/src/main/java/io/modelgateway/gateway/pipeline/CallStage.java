@@ -12,7 +12,7 @@ public interface CallStage {
 
     /**
      * Decides whether the call may go on. Completes empty to let it through; errors with an {@link
-     * io.modelgateway.gateway.error.ApiException} to refuse it. May lower {@link Call#maxTokens()} and
+     * io.modelgateway.gateway.edge.error.ApiException} to refuse it. May lower {@link Call#maxTokens()} and
      * add response headers. Must not block: answer from memory or an asynchronous client.
      */
     default Mono<Void> admit(Call call) {
@@ -22,7 +22,7 @@ public interface CallStage {
     /**
      * Adds to {@code quote} what {@link #admit} would decide about the call now, without reserving, recording or
      * changing anything outside the call (which is thrown away): the same computation, no side effects. A stage
-     * that would refuse adds a {@link Quote.Refusal}; an {@link io.modelgateway.gateway.error.ApiException} it
+     * that would refuse adds a {@link Quote.Refusal}; an {@link io.modelgateway.gateway.edge.error.ApiException} it
      * errors with is recorded as a refusal too. Must not block.
      */
     default Mono<Void> quote(Call call, Quote quote) {

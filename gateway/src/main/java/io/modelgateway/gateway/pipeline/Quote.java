@@ -1,7 +1,7 @@
 package io.modelgateway.gateway.pipeline;
 
 import io.modelgateway.billing.pricing.Price;
-import io.modelgateway.gateway.error.ApiException;
+import io.modelgateway.gateway.edge.error.ApiException;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;

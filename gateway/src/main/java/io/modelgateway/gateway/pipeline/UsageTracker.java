@@ -1,7 +1,7 @@
 package io.modelgateway.gateway.pipeline;
 
-import io.modelgateway.gateway.error.ApiException;
-import io.modelgateway.gateway.error.OpenAiErrors;
+import io.modelgateway.gateway.edge.error.ApiException;
+import io.modelgateway.gateway.edge.error.OpenAiErrors;
 import io.modelgateway.inference.InferenceException;
 import io.modelgateway.inference.TokenUsage;
 import java.time.Clock;

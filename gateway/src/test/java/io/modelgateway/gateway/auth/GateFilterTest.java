@@ -2,7 +2,7 @@ package io.modelgateway.gateway.auth;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.modelgateway.gateway.error.ApiException;
+import io.modelgateway.gateway.edge.error.ApiException;
 import java.net.URI;
 import java.util.List;
 import java.util.Map;

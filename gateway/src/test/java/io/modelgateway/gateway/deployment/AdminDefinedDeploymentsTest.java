@@ -13,7 +13,7 @@ import com.openai.models.chat.completions.ChatCompletion;
 import com.openai.models.chat.completions.ChatCompletionCreateParams;
 import io.modelgateway.gateway.AdminClient;
 import io.modelgateway.gateway.GatewayTestBase;
-import io.modelgateway.gateway.metrics.Scrape;
+import io.modelgateway.gateway.metering.Scrape;
 import io.modelgateway.inference.BackendPool;
 import io.modelgateway.modelserver.ModelServer;
 import java.time.Duration;

@@ -1,6 +1,6 @@
 package io.modelgateway.gateway.pipeline;
 
-import io.modelgateway.gateway.error.ApiException;
+import io.modelgateway.gateway.edge.error.ApiException;
 import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpStatus;
 import reactor.core.publisher.Mono;

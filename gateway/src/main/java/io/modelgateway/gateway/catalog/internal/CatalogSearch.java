@@ -3,7 +3,7 @@ package io.modelgateway.gateway.catalog.internal;
 import io.modelgateway.billing.Micros;
 import io.modelgateway.billing.pricing.Price;
 import io.modelgateway.gateway.catalog.CatalogEntry;
-import io.modelgateway.gateway.error.ApiException;
+import io.modelgateway.gateway.edge.error.ApiException;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;

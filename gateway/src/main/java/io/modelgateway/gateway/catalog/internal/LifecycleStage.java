@@ -4,7 +4,7 @@ import io.modelgateway.gateway.config.CatalogProperties;
 import io.modelgateway.gateway.config.CatalogProperties.Lifecycle;
 import io.modelgateway.gateway.deployment.DeploymentDefinition;
 import io.modelgateway.gateway.deployment.Deployments;
-import io.modelgateway.gateway.error.ApiException;
+import io.modelgateway.gateway.edge.error.ApiException;
 import io.modelgateway.gateway.pipeline.Call;
 import io.modelgateway.gateway.pipeline.CallResult;
 import io.modelgateway.gateway.pipeline.CallStage;

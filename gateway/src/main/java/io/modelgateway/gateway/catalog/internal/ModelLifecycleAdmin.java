@@ -3,7 +3,7 @@ package io.modelgateway.gateway.catalog.internal;
 import io.modelgateway.gateway.catalog.internal.ModelLoads.State;
 import io.modelgateway.gateway.deployment.Deployment;
 import io.modelgateway.gateway.deployment.Deployments;
-import io.modelgateway.gateway.error.ApiException;
+import io.modelgateway.gateway.edge.error.ApiException;
 import io.modelgateway.inference.ModelStatus;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -1,7 +1,7 @@
 package io.modelgateway.gateway.catalog.internal;
 
 import io.modelgateway.gateway.catalog.internal.ModelGateRepository.Gate;
-import io.modelgateway.gateway.error.ApiException;
+import io.modelgateway.gateway.edge.error.ApiException;
 import io.modelgateway.gateway.runtime.LifecyclePhases;
 import io.modelgateway.gateway.runtime.Reloader;
 import io.modelgateway.gateway.tenancy.ReplicaSignals;

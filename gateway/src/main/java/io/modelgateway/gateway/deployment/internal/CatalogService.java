@@ -6,7 +6,7 @@ import io.modelgateway.gateway.deployment.DeploymentCatalogProperties;
 import io.modelgateway.gateway.deployment.DeploymentDefinition;
 import io.modelgateway.gateway.deployment.DeploymentDefinition.Source;
 import io.modelgateway.gateway.deployment.Deployments;
-import io.modelgateway.gateway.error.ApiException;
+import io.modelgateway.gateway.edge.error.ApiException;
 import io.modelgateway.gateway.runtime.LifecyclePhases;
 import io.modelgateway.gateway.runtime.Reloader;
 import io.modelgateway.gateway.tenancy.ReplicaSignals;

@@ -1,7 +1,7 @@
 package io.modelgateway.gateway.deployment.internal;
 
 import io.modelgateway.gateway.config.GatewayProperties.DeploymentProperties;
-import io.modelgateway.gateway.error.ApiException;
+import io.modelgateway.gateway.edge.error.ApiException;
 import jakarta.validation.ConstraintViolation;
 import jakarta.validation.Validator;
 import java.util.Comparator;

@@ -16,7 +16,7 @@ import io.modelgateway.billing.report.UsageKind;
 import io.modelgateway.billing.report.UsageQuery;
 import io.modelgateway.billing.report.UsageReports;
 import io.modelgateway.billing.report.UsageRow;
-import io.modelgateway.gateway.error.ApiException;
+import io.modelgateway.gateway.edge.error.ApiException;
 import io.modelgateway.gateway.tenancy.Tenancy;
 import java.time.Clock;
 import java.time.Instant;

@@ -2,11 +2,11 @@ package io.modelgateway.gateway.finance.internal;
 
 import io.modelgateway.billing.report.BucketWidth;
 import io.modelgateway.gateway.auth.Caller;
-import io.modelgateway.gateway.error.ApiException;
-import io.modelgateway.gateway.outcome.OutcomeClass;
-import io.modelgateway.gateway.outcome.OutcomeQuery;
-import io.modelgateway.gateway.outcome.OutcomeReports;
-import io.modelgateway.gateway.outcome.OutcomeRow;
+import io.modelgateway.gateway.edge.error.ApiException;
+import io.modelgateway.gateway.metering.outcome.OutcomeClass;
+import io.modelgateway.gateway.metering.outcome.OutcomeQuery;
+import io.modelgateway.gateway.metering.outcome.OutcomeReports;
+import io.modelgateway.gateway.metering.outcome.OutcomeRow;
 import io.modelgateway.gateway.tenancy.Scope;
 import java.time.Clock;
 import java.time.Instant;

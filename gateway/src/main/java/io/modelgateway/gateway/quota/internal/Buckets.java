@@ -1,6 +1,6 @@
 package io.modelgateway.gateway.quota.internal;
 
-import io.modelgateway.gateway.error.ApiException;
+import io.modelgateway.gateway.edge.error.ApiException;
 import io.modelgateway.gateway.quota.QuotaProperties.Fallback;
 import java.time.Clock;
 import java.time.Instant;

@@ -3,7 +3,7 @@ package io.modelgateway.gateway.quota.internal;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.modelgateway.gateway.deployment.Deployments;
-import io.modelgateway.gateway.metrics.MetricNames;
+import io.modelgateway.gateway.metering.MetricNames;
 import io.modelgateway.gateway.pipeline.CallStage;
 import io.modelgateway.gateway.quota.QuotaLimits;
 import io.modelgateway.gateway.quota.QuotaProperties;

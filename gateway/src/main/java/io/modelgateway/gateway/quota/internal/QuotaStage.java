@@ -1,8 +1,8 @@
 package io.modelgateway.gateway.quota.internal;
 
 import io.github.bucket4j.ConsumptionProbe;
-import io.modelgateway.gateway.error.ApiException;
-import io.modelgateway.gateway.metrics.MetricNames;
+import io.modelgateway.gateway.edge.error.ApiException;
+import io.modelgateway.gateway.metering.MetricNames;
 import io.modelgateway.gateway.pipeline.Call;
 import io.modelgateway.gateway.pipeline.CallResult;
 import io.modelgateway.gateway.pipeline.CallStage;

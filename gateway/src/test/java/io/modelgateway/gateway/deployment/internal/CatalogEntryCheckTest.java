@@ -8,7 +8,7 @@ import io.modelgateway.gateway.config.CatalogProperties.Lifecycle;
 import io.modelgateway.gateway.config.GatewayProperties.DeploymentProperties;
 import io.modelgateway.gateway.deployment.DefinitionProblem;
 import io.modelgateway.gateway.deployment.DeploymentDefinition;
-import io.modelgateway.gateway.error.ApiException;
+import io.modelgateway.gateway.edge.error.ApiException;
 import jakarta.validation.Validation;
 import jakarta.validation.ValidatorFactory;
 import java.time.LocalDate;

@@ -1,7 +1,0 @@
-package io.modelgateway.gateway.compliance.internal;
-
-import java.time.Instant;
-
-/** A rule hit waiting to be written. */
-record AuditEntry(String tenant, String requestId, String deployment, String rule, String ruleType, String action,
-        String target, String matchedText, Instant at) {}

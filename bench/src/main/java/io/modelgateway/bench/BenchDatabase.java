@@ -16,7 +16,8 @@ final class BenchDatabase implements AutoCloseable {
 
     private static final String URL = System.getProperty("bench.pg", "jdbc:postgresql://127.0.0.1:5432/test");
 
-    final String schema = "bench_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+    final String schema =
+            "bench_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
     final HikariDataSource dataSource;
 
     BenchDatabase() throws SQLException {
@@ -27,8 +28,13 @@ final class BenchDatabase implements AutoCloseable {
         c.setPassword(System.getProperty("bench.pg.password", ""));
         c.setMaximumPoolSize(8);
         dataSource = new HikariDataSource(c);
-        Flyway.configure().dataSource(dataSource).schemas(schema).defaultSchema(schema)
-                .locations("classpath:db/migration").load().migrate();
+        Flyway.configure()
+                .dataSource(dataSource)
+                .schemas(schema)
+                .defaultSchema(schema)
+                .locations("classpath:db/migration")
+                .load()
+                .migrate();
     }
 
     @Override
@@ -38,8 +44,8 @@ final class BenchDatabase implements AutoCloseable {
     }
 
     private static void execute(String sql) throws SQLException {
-        try (Connection c = DriverManager.getConnection(URL, System.getProperty("bench.pg.user", "postgres"),
-                System.getProperty("bench.pg.password", ""))) {
+        try (Connection c = DriverManager.getConnection(
+                URL, System.getProperty("bench.pg.user", "postgres"), System.getProperty("bench.pg.password", ""))) {
             c.createStatement().execute(sql);
         }
     }

@@ -30,8 +30,8 @@ public final class BillingBench {
         System.out.println(new StageLoop("no stages", "t1").run(1, calls));
         try (BenchDatabase db = new BenchDatabase()) {
             for (String store : new String[] {"", redis}) {
-                try (BillingProbe billing = new BillingProbe(db.dataSource, Files.createTempDirectory("bench-spool"),
-                        store, prefix, Duration.ZERO)) {
+                try (BillingProbe billing = new BillingProbe(
+                        db.dataSource, Files.createTempDirectory("bench-spool"), store, prefix, Duration.ZERO)) {
                     String where = store.isBlank() ? "in memory" : "Redis";
                     String tenant = "bench-" + (store.isBlank() ? "memory" : "redis");
                     billing.price("bench", 2_500_000, 10_000_000, 0);
@@ -44,8 +44,8 @@ public final class BillingBench {
                         System.out.println(usage.run(1, calls));
                         System.out.println(usage.run(64, calls / 8));
                     }
-                    StageLoop both = new StageLoop("hold + usage record, " + where, tenant, billing.creditStage(),
-                            billing.usageStage());
+                    StageLoop both = new StageLoop(
+                            "hold + usage record, " + where, tenant, billing.creditStage(), billing.usageStage());
                     System.out.println(both.run(1, calls));
                     System.out.println(both.run(64, calls / 8));
                     billing.writer().awaitStored(Duration.ofSeconds(60));

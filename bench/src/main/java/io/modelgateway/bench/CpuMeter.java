@@ -27,8 +27,12 @@ final class CpuMeter {
                 total += Long.parseLong(f[i]);
             }
             long idle = Long.parseLong(f[4]) + Long.parseLong(f[5]);
-            return new Sample(total, idle, processTicks(ProcessHandle.current().pid()),
-                    gatewayPid > 0 ? processTicks(gatewayPid) : 0, gatewayPid > 0 ? jitTicks(gatewayPid) : 0);
+            return new Sample(
+                    total,
+                    idle,
+                    processTicks(ProcessHandle.current().pid()),
+                    gatewayPid > 0 ? processTicks(gatewayPid) : 0,
+                    gatewayPid > 0 ? jitTicks(gatewayPid) : 0);
         } catch (Exception e) {
             return null;
         }
@@ -54,7 +58,8 @@ final class CpuMeter {
                     String stat = Files.readString(task.resolve("stat"));
                     String comm = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
                     if (comm.startsWith("C1 Compiler") || comm.startsWith("C2 Compiler")) {
-                        String[] f = stat.substring(stat.lastIndexOf(')') + 2).trim().split("\\s+");
+                        String[] f =
+                                stat.substring(stat.lastIndexOf(')') + 2).trim().split("\\s+");
                         ticks += Long.parseLong(f[11]) + Long.parseLong(f[12]);
                     }
                 } catch (Exception e) {
@@ -89,8 +94,12 @@ final class CpuMeter {
             return -1;
         }
         double scale = (double) cores / (b.total() - a.total());
-        return Math.max(0, cores - (b.idle() - a.idle()) * scale - (b.self() - a.self()) * scale
-                - (b.gateway() - a.gateway()) * scale);
+        return Math.max(
+                0,
+                cores
+                        - (b.idle() - a.idle()) * scale
+                        - (b.self() - a.self()) * scale
+                        - (b.gateway() - a.gateway()) * scale);
     }
 
     /** Linux's USER_HZ: the unit of /proc's CPU times (100 on every mainstream kernel). */
@@ -116,8 +125,16 @@ final class CpuMeter {
         double idle = (b.idle() - a.idle()) * scale;
         double others = Math.max(0, cores - idle - self - gw);
         double jit = (b.gatewayJit() - a.gatewayJit()) * scale;
-        return String.format(Locale.ROOT, "CPU in cores of %d: bench JVM %.2f, %s %.2f, idle %.2f", cores, self,
-                gatewayKnown ? serverName + " " + String.format(Locale.ROOT, "%.2f (JIT compiler threads %.2f)", gw, jit)
-                        + ", other processes" : "other processes (incl. the servers)", others, idle);
+        return String.format(
+                Locale.ROOT,
+                "CPU in cores of %d: bench JVM %.2f, %s %.2f, idle %.2f",
+                cores,
+                self,
+                gatewayKnown
+                        ? serverName + " " + String.format(Locale.ROOT, "%.2f (JIT compiler threads %.2f)", gw, jit)
+                                + ", other processes"
+                        : "other processes (incl. the servers)",
+                others,
+                idle);
     }
 }

@@ -31,8 +31,15 @@ final class DirectTarget implements Target {
     private final ChatTemplate perRequestTemplate;
     private final List<ChatMessage> messages;
 
-    DirectTarget(String name, TritonClient client, String model, ChatTemplate template, List<ChatMessage> messages,
-            int maxTokens, boolean stream, boolean renderPerRequest) {
+    DirectTarget(
+            String name,
+            TritonClient client,
+            String model,
+            ChatTemplate template,
+            List<ChatMessage> messages,
+            int maxTokens,
+            boolean stream,
+            boolean renderPerRequest) {
         this.name = name;
         this.client = client;
         this.model = model;
@@ -55,8 +62,8 @@ final class DirectTarget implements Target {
     @Override
     public void send(Callback callback) {
         String p = perRequestTemplate == null ? prompt : perRequestTemplate.render(messages, true);
-        GenerationRequest request = new GenerationRequest("bench-" + SEQ.incrementAndGet(), model, p, maxTokens,
-                stream, Map.of());
+        GenerationRequest request =
+                new GenerationRequest("bench-" + SEQ.incrementAndGet(), model, p, maxTokens, stream, Map.of());
         client.generate(request, new GenerationListener() {
             private long first;
 
@@ -89,8 +96,10 @@ final class DirectTarget implements Target {
             throws Exception {
         var result = new java.util.concurrent.CompletableFuture<String>();
         StringBuilder text = new StringBuilder();
-        client.generate(new GenerationRequest("bench-sanity-" + SEQ.incrementAndGet(), model, prompt, maxTokens, stream,
-                Map.of()), new GenerationListener() {
+        client.generate(
+                new GenerationRequest(
+                        "bench-sanity-" + SEQ.incrementAndGet(), model, prompt, maxTokens, stream, Map.of()),
+                new GenerationListener() {
                     @Override
                     public void onDelta(String delta, int outputTokens) {
                         synchronized (text) {

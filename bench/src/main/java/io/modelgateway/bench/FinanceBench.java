@@ -70,7 +70,8 @@ public final class FinanceBench {
 
     public static void main(String[] args) throws Exception {
         String base = args.length > 0 ? args[0] : "jdbc:postgresql://127.0.0.1:5432/test";
-        String schema = "fin_bench_" + UUID.randomUUID().toString().replace("-", "").substring(0, 10);
+        String schema =
+                "fin_bench_" + UUID.randomUUID().toString().replace("-", "").substring(0, 10);
         sql(base, "CREATE SCHEMA " + schema);
         try {
             PGSimpleDataSource ds = new PGSimpleDataSource();
@@ -97,24 +98,66 @@ public final class FinanceBench {
         Instant feb = Instant.parse("2026-02-01T00:00:00Z");
         UsageReports usage = new UsageReports(ds);
         CostReports costs = new CostReports(ds);
-        time("usage 1d, month, all tenants, group_by project_id+model", () -> usage.usage(new UsageQuery(
-                UsageKind.COMPLETIONS, JAN, feb, BucketWidth.DAY, Set.of(UsageGroup.PROJECT_ID, UsageGroup.MODEL),
-                List.of(), List.of(), List.of(), 31, JAN)).buckets().size());
-        time("usage 1h, week, all tenants, group_by project_id", () -> usage.usage(new UsageQuery(
-                UsageKind.COMPLETIONS, JAN, JAN.plusSeconds(7 * 86_400), BucketWidth.HOUR, Set.of(UsageGroup.PROJECT_ID),
-                List.of(), List.of(), List.of(), 168, JAN)).buckets().size());
-        time("usage 1m, one day, one tenant", () -> usage.usage(new UsageQuery(UsageKind.COMPLETIONS, JAN,
-                JAN.plusSeconds(86_400), BucketWidth.MINUTE, Set.of(), List.of("tenant-07"), List.of(), List.of(),
-                1440, JAN)).buckets().size());
-        time("costs 1d, month, group_by project_id+line_item", () -> costs.costs(new CostQuery(JAN, feb, true, true,
-                List.of(), 31, JAN), prices).buckets().size());
+        time(
+                "usage 1d, month, all tenants, group_by project_id+model",
+                () -> usage.usage(new UsageQuery(
+                                UsageKind.COMPLETIONS,
+                                JAN,
+                                feb,
+                                BucketWidth.DAY,
+                                Set.of(UsageGroup.PROJECT_ID, UsageGroup.MODEL),
+                                List.of(),
+                                List.of(),
+                                List.of(),
+                                31,
+                                JAN))
+                        .buckets()
+                        .size());
+        time(
+                "usage 1h, week, all tenants, group_by project_id",
+                () -> usage.usage(new UsageQuery(
+                                UsageKind.COMPLETIONS,
+                                JAN,
+                                JAN.plusSeconds(7 * 86_400),
+                                BucketWidth.HOUR,
+                                Set.of(UsageGroup.PROJECT_ID),
+                                List.of(),
+                                List.of(),
+                                List.of(),
+                                168,
+                                JAN))
+                        .buckets()
+                        .size());
+        time(
+                "usage 1m, one day, one tenant",
+                () -> usage.usage(new UsageQuery(
+                                UsageKind.COMPLETIONS,
+                                JAN,
+                                JAN.plusSeconds(86_400),
+                                BucketWidth.MINUTE,
+                                Set.of(),
+                                List.of("tenant-07"),
+                                List.of(),
+                                List.of(),
+                                1440,
+                                JAN))
+                        .buckets()
+                        .size());
+        time(
+                "costs 1d, month, group_by project_id+line_item",
+                () -> costs.costs(new CostQuery(JAN, feb, true, true, List.of(), 31, JAN), prices)
+                        .buckets()
+                        .size());
         Statements statements = new Statements(ds, "usd");
-        time("statement, one tenant, month (compute + CSV render)", () -> StatementCsv.render(
-                statements.compute("tenant-07", YearMonth.of(2026, 1), prices)).length);
+        time(
+                "statement, one tenant, month (compute + CSV render)",
+                () -> StatementCsv.render(statements.compute("tenant-07", YearMonth.of(2026, 1), prices)).length);
         time("raw records CSV, one tenant, month (cursor)", () -> recordsCsv(ds, feb));
         Reconciliation rec = new Reconciliation(ds);
         time("reconciliation, one tenant, month", () -> check(rec.run(JAN, feb, List.of("tenant-07"), prices)));
-        time("reconciliation, all tenants, month (audit: reads all 1M)", () -> check(rec.run(JAN, feb, List.of(), prices)));
+        time(
+                "reconciliation, all tenants, month (audit: reads all 1M)",
+                () -> check(rec.run(JAN, feb, List.of(), prices)));
     }
 
     private static long check(ReconciliationReport r) {
@@ -170,10 +213,13 @@ public final class FinanceBench {
     /** COPY of generated records (streamed, never all in memory), then the rollups from them. */
     private static void seed(DataSource ds, PriceBook prices) throws SQLException, IOException {
         try (Connection c = ds.getConnection()) {
-            c.unwrap(PGConnection.class).getCopyAPI().copyIn("COPY usage_record (request_id, tenant_id, api_key_id, "
-                    + "deployment, model, operation, input_tokens, cached_input_tokens, output_tokens, estimated, "
-                    + "cost_micros, price_version, outcome, status, started_at, first_token_at, ended_at) FROM STDIN",
-                    new Generated(prices));
+            c.unwrap(PGConnection.class)
+                    .getCopyAPI()
+                    .copyIn(
+                            "COPY usage_record (request_id, tenant_id, api_key_id, "
+                                    + "deployment, model, operation, input_tokens, cached_input_tokens, output_tokens, estimated, "
+                                    + "cost_micros, price_version, outcome, status, started_at, first_token_at, ended_at) FROM STDIN",
+                            new Generated(prices));
             try (Statement s = c.createStatement()) {
                 s.execute("SET TIME ZONE 'UTC'");
                 for (String table : List.of("usage_hourly:hour", "usage_daily:day")) {
@@ -243,7 +289,8 @@ public final class FinanceBench {
                         + "AND started_at < '2026-01-02Z' AND tenant_id IN ('tenant-07') GROUP BY 1",
                 "SELECT deployment, price_version, SUM(cost_micros) FROM usage_daily WHERE tenant_id = 'tenant-07' "
                         + "AND bucket_start >= '2026-01-01Z' AND bucket_start < '2026-02-01Z' GROUP BY 1, 2"));
-        try (Connection c = ds.getConnection(); Statement s = c.createStatement()) {
+        try (Connection c = ds.getConnection();
+                Statement s = c.createStatement()) {
             for (String q : queries) {
                 System.out.println("EXPLAIN " + q);
                 try (ResultSet rs = s.executeQuery("EXPLAIN " + q)) {
@@ -265,7 +312,8 @@ public final class FinanceBench {
             int comment = line.indexOf("--");
             clean.append(comment >= 0 ? line.substring(0, comment) : line).append('\n');
         }
-        try (Connection c = ds.getConnection(); Statement s = c.createStatement()) {
+        try (Connection c = ds.getConnection();
+                Statement s = c.createStatement()) {
             for (String statement : clean.toString().split(";")) {
                 if (!statement.isBlank()) {
                     s.execute(statement);
@@ -275,7 +323,8 @@ public final class FinanceBench {
     }
 
     private static void sql(String url, String sql) throws SQLException {
-        try (Connection c = DriverManager.getConnection(url, "postgres", ""); Statement s = c.createStatement()) {
+        try (Connection c = DriverManager.getConnection(url, "postgres", "");
+                Statement s = c.createStatement()) {
             s.execute(sql);
         }
     }

@@ -52,8 +52,9 @@ public final class FloorBridge implements AutoCloseable {
         this.server = HttpServer.create()
                 .host("127.0.0.1")
                 .port(port)
-                .route(r -> r.post("/v1/chat/completions", (req, res) -> req.receive().aggregate().asByteArray()
-                        .flatMap(body -> handle(body, res))))
+                .route(r -> r.post(
+                        "/v1/chat/completions",
+                        (req, res) -> req.receive().aggregate().asByteArray().flatMap(body -> handle(body, res))))
                 .bindNow();
     }
 
@@ -78,11 +79,13 @@ public final class FloorBridge implements AutoCloseable {
         try {
             p = parse(body);
         } catch (RuntimeException e) {
-            return res.status(HttpResponseStatus.BAD_REQUEST).sendString(Mono.just("{\"error\":\"bad body\"}")).then();
+            return res.status(HttpResponseStatus.BAD_REQUEST)
+                    .sendString(Mono.just("{\"error\":\"bad body\"}"))
+                    .then();
         }
         String id = "chatcmpl-floor-" + SEQ.incrementAndGet();
-        GenerationRequest request = new GenerationRequest(id, p.model(), template.render(p.messages(), true),
-                p.maxTokens(), p.stream(), Map.of());
+        GenerationRequest request = new GenerationRequest(
+                id, p.model(), template.render(p.messages(), true), p.maxTokens(), p.stream(), Map.of());
         return p.stream() ? stream(id, p.model(), request, res) : whole(id, p.model(), request, res);
     }
 
@@ -105,10 +108,11 @@ public final class FloorBridge implements AutoCloseable {
                 answer.tryEmitError(error);
             }
         });
-        return answer.asMono().flatMap(bytes -> res
-                .header(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON)
-                .header(HttpHeaderNames.CONTENT_LENGTH, String.valueOf(bytes.length))
-                .sendByteArray(Mono.just(bytes)).then());
+        return answer.asMono()
+                .flatMap(bytes -> res.header(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON)
+                        .header(HttpHeaderNames.CONTENT_LENGTH, String.valueOf(bytes.length))
+                        .sendByteArray(Mono.just(bytes))
+                        .then());
     }
 
     private Mono<Void> stream(String id, String model, GenerationRequest request, HttpServerResponse res) {
@@ -132,7 +136,8 @@ public final class FloorBridge implements AutoCloseable {
             }
         });
         return res.header(HttpHeaderNames.CONTENT_TYPE, "text/event-stream")
-                .sendByteArray(events.asFlux()).then();
+                .sendByteArray(events.asFlux())
+                .then();
     }
 
     static Parsed parse(byte[] body) {

@@ -26,7 +26,8 @@ final class FloorProcess implements AutoCloseable {
         this.log = log;
     }
 
-    static FloorProcess start(String heap, String backend, List<String> jvmArgs) throws IOException, InterruptedException {
+    static FloorProcess start(String heap, String backend, List<String> jvmArgs)
+            throws IOException, InterruptedException {
         int port = GatewayProcess.freePort();
         Path log = Files.createTempFile("bench-floor-", ".log");
         List<String> cmd = new ArrayList<>();
@@ -38,7 +39,10 @@ final class FloorProcess implements AutoCloseable {
         cmd.add(FloorBridge.class.getName());
         cmd.add(String.valueOf(port));
         cmd.add(backend);
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        Process p = new ProcessBuilder(cmd)
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .start();
         FloorProcess fp = new FloorProcess(p, port, log);
         long end = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         while (System.nanoTime() < end) {

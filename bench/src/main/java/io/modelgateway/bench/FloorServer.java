@@ -30,10 +30,11 @@ final class FloorServer implements AutoCloseable {
                 .host("127.0.0.1")
                 .port(0)
                 .runOn(loops)
-                .handle((req, res) -> req.receive().then(Mono.defer(() -> Mono.from(res
-                        .header(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON)
-                        .header(HttpHeaderNames.CONTENT_LENGTH, String.valueOf(body.length))
-                        .sendByteArray(Mono.just(body))))))
+                .handle((req, res) -> req.receive()
+                        .then(Mono.defer(() ->
+                                Mono.from(res.header(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON)
+                                        .header(HttpHeaderNames.CONTENT_LENGTH, String.valueOf(body.length))
+                                        .sendByteArray(Mono.just(body))))))
                 .bindNow();
     }
 

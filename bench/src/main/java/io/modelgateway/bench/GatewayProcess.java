@@ -38,8 +38,15 @@ final class GatewayProcess implements AutoCloseable {
         this.command = command;
     }
 
-    static GatewayProcess start(Path jar, String heap, String backendTarget, String model, String apiKey,
-            List<String> extraArgs, String javaOpts) throws IOException {
+    static GatewayProcess start(
+            Path jar,
+            String heap,
+            String backendTarget,
+            String model,
+            String apiKey,
+            List<String> extraArgs,
+            String javaOpts)
+            throws IOException {
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException("gateway jar not found: " + jar.toAbsolutePath()
                     + " (build it with ./mvnw package, or pass --gateway-jar, --gateway-url or --skip-gateway)");
@@ -69,8 +76,7 @@ final class GatewayProcess implements AutoCloseable {
         if (!javaOpts.isBlank()) {
             pb.environment().put("JAVA_TOOL_OPTIONS", javaOpts);
         }
-        Process p = pb
-                .directory(workDir.toFile())
+        Process p = pb.directory(workDir.toFile())
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile())
                 .start();
@@ -99,9 +105,12 @@ final class GatewayProcess implements AutoCloseable {
     }
 
     static void awaitHealthy(String baseUrl, Duration timeout, Process process) throws InterruptedException {
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        HttpClient http =
+                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
         HttpRequest req = HttpRequest.newBuilder(URI.create(baseUrl + "/readyz"))
-                .timeout(Duration.ofSeconds(5)).GET().build();
+                .timeout(Duration.ofSeconds(5))
+                .GET()
+                .build();
         long end = System.nanoTime() + timeout.toNanos();
         String last = "no answer";
         while (System.nanoTime() < end) {

@@ -32,10 +32,20 @@ public final class GatewayProfile {
             measure(o, o.gatewayUrl(), Long.getLong("gateway.pid", -1));
             System.exit(0);
         }
-        try (ModelServer server = ModelServer.builder().host("127.0.0.1").port(0).embeddings(false)
-                .echoSettings(EchoSettings.fast()).start()) {
-            GatewayProcess gateway = GatewayProcess.start(o.gatewayJar(), o.gatewayHeap(), server.target(),
-                    o.model(), o.apiKey(), o.gatewayArgs(), o.gatewayJavaOpts());
+        try (ModelServer server = ModelServer.builder()
+                .host("127.0.0.1")
+                .port(0)
+                .embeddings(false)
+                .echoSettings(EchoSettings.fast())
+                .start()) {
+            GatewayProcess gateway = GatewayProcess.start(
+                    o.gatewayJar(),
+                    o.gatewayHeap(),
+                    server.target(),
+                    o.model(),
+                    o.apiKey(),
+                    o.gatewayArgs(),
+                    o.gatewayJavaOpts());
             try {
                 run(o, server, gateway);
             } finally {
@@ -59,7 +69,9 @@ public final class GatewayProfile {
     }
 
     private static void replicas(Options o, String backend) throws Exception {
-        HttpClient http = HttpClient.create().protocol(HttpProtocol.HTTP11).keepAlive(true)
+        HttpClient http = HttpClient.create()
+                .protocol(HttpProtocol.HTTP11)
+                .keepAlive(true)
                 .responseTimeout(Duration.ofSeconds(30))
                 .headers(h -> h.set(HttpHeaderNames.AUTHORIZATION, "Bearer " + o.apiKey())
                         .set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON));
@@ -79,27 +91,48 @@ public final class GatewayProfile {
     private static void measure(Options o, String url, long pid) throws Exception {
         {
             Profiler profiler = o.profileDir() == null ? null : Profiler.load();
-            ConnectionProvider pool = ConnectionProvider.builder("profile").maxConnections(o.concurrency() + 16)
-                    .pendingAcquireMaxCount(o.maxInFlight()).build();
-            LoopResources loops = LoopResources.create("profile-http", Runtime.getRuntime().availableProcessors(), true);
-            HttpClient http = HttpClient.create(pool).runOn(loops).protocol(HttpProtocol.HTTP11).keepAlive(true)
+            ConnectionProvider pool = ConnectionProvider.builder("profile")
+                    .maxConnections(o.concurrency() + 16)
+                    .pendingAcquireMaxCount(o.maxInFlight())
+                    .build();
+            LoopResources loops =
+                    LoopResources.create("profile-http", Runtime.getRuntime().availableProcessors(), true);
+            HttpClient http = HttpClient.create(pool)
+                    .runOn(loops)
+                    .protocol(HttpProtocol.HTTP11)
+                    .keepAlive(true)
                     .responseTimeout(Duration.ofSeconds(30))
                     .headers(h -> h.set(HttpHeaderNames.AUTHORIZATION, "Bearer " + o.apiKey())
                             .set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON))
                     .baseUrl(url);
             String body = body(o);
-            Target target = HttpTarget.postJson("gateway HTTP", http, "/v1/chat/completions", body, "\"finish_reason\"");
+            Target target =
+                    HttpTarget.postJson("gateway HTTP", http, "/v1/chat/completions", body, "\"finish_reason\"");
             ScheduledExecutorService retry = Executors.newSingleThreadScheduledExecutor();
             try {
-                PhaseResult w = Load.closedLoop("warm-up", target, o.concurrency(), o.warmupMaxSeconds(), Long.MAX_VALUE,
-                        retry);
-                System.out.printf(Locale.ROOT, "warm-up: %.0f req/s over %s s, %d errors%n", w.throughput(),
-                        LatencyBench.num(o.warmupMaxSeconds()), w.errorCount());
-                phase("open loop " + LatencyBench.num(o.rate()) + " req/s", "latency", pid, profiler, o,
+                PhaseResult w = Load.closedLoop(
+                        "warm-up", target, o.concurrency(), o.warmupMaxSeconds(), Long.MAX_VALUE, retry);
+                System.out.printf(
+                        Locale.ROOT,
+                        "warm-up: %.0f req/s over %s s, %d errors%n",
+                        w.throughput(),
+                        LatencyBench.num(o.warmupMaxSeconds()),
+                        w.errorCount());
+                phase(
+                        "open loop " + LatencyBench.num(o.rate()) + " req/s",
+                        "latency",
+                        pid,
+                        profiler,
+                        o,
                         () -> Load.openLoop("latency", target, o.rate(), o.seconds(), false, o.maxInFlight()));
-                phase("closed loop " + o.concurrency() + " in flight", "throughput", pid, profiler, o,
-                        () -> Load.closedLoop("throughput", target, o.concurrency(), o.throughputSeconds(),
-                                Long.MAX_VALUE, retry));
+                phase(
+                        "closed loop " + o.concurrency() + " in flight",
+                        "throughput",
+                        pid,
+                        profiler,
+                        o,
+                        () -> Load.closedLoop(
+                                "throughput", target, o.concurrency(), o.throughputSeconds(), Long.MAX_VALUE, retry));
             } finally {
                 retry.shutdownNow();
                 pool.disposeLater().block(Duration.ofSeconds(10));
@@ -127,9 +160,18 @@ public final class GatewayProfile {
         }
         double perCall = CpuMeter.microsPerCall(c0, c1, r.okCount());
         Percentiles p = r.latency();
-        System.out.printf(Locale.ROOT, "%s: %.0f req/s, ok %d, errors %d, p50 %s p90 %s p99 %s ms, gateway CPU per call"
-                        + " %.0f us%n      %s%n", title, r.throughput(), r.okCount(), r.errorCount(),
-                Percentiles.ms(p.p50()), Percentiles.ms(p.p90()), Percentiles.ms(p.p99()), perCall,
+        System.out.printf(
+                Locale.ROOT,
+                "%s: %.0f req/s, ok %d, errors %d, p50 %s p90 %s p99 %s ms, gateway CPU per call"
+                        + " %.0f us%n      %s%n",
+                title,
+                r.throughput(),
+                r.okCount(),
+                r.errorCount(),
+                Percentiles.ms(p.p50()),
+                Percentiles.ms(p.p90()),
+                Percentiles.ms(p.p99()),
+                perCall,
                 CpuMeter.describe(c0, c1, Runtime.getRuntime().availableProcessors(), "gateway"));
         r.errorsByKind().forEach((kind, n) -> System.out.println("      error: " + n + " x " + kind));
         if (html != null) {

@@ -36,8 +36,13 @@ final class HttpTarget implements Target {
 
     /** POST a JSON body, expect a JSON answer containing {@code marker}. */
     static HttpTarget postJson(String name, HttpClient client, String path, String body, String marker) {
-        return new HttpTarget(name, client, path, body.getBytes(StandardCharsets.UTF_8),
-                marker.getBytes(StandardCharsets.UTF_8), false);
+        return new HttpTarget(
+                name,
+                client,
+                path,
+                body.getBytes(StandardCharsets.UTF_8),
+                marker.getBytes(StandardCharsets.UTF_8),
+                false);
     }
 
     /** POST a JSON body, expect an SSE stream. */
@@ -68,55 +73,64 @@ final class HttpTarget implements Target {
                 ? client.get().uri(path)
                 : client.post().uri(path).send(Mono.fromSupplier(() -> Unpooled.wrappedBuffer(body)));
         Mono<Outcome> outcome = sse ? sse(receiver) : json(receiver);
-        outcome.subscribe(o -> {
-            long end = System.nanoTime();
-            if (o.kind() == null) {
-                callback.done(sse ? o.firstNanos() : end, end);
-            } else {
-                callback.failed(o.kind(), o.detail());
-            }
-        }, e -> callback.failed("I/O " + e.getClass().getSimpleName(), String.valueOf(e.getMessage())));
+        outcome.subscribe(
+                o -> {
+                    long end = System.nanoTime();
+                    if (o.kind() == null) {
+                        callback.done(sse ? o.firstNanos() : end, end);
+                    } else {
+                        callback.failed(o.kind(), o.detail());
+                    }
+                },
+                e -> callback.failed("I/O " + e.getClass().getSimpleName(), String.valueOf(e.getMessage())));
     }
 
     private Mono<Outcome> json(HttpClient.ResponseReceiver<?> receiver) {
-        return receiver.responseSingle((res, content) -> content.asByteArray().defaultIfEmpty(EMPTY).map(b -> {
-            int code = res.status().code();
-            if (code != 200) {
-                return Outcome.fail("HTTP " + code, text(b));
-            }
-            if (indexOf(b, marker) < 0) {
-                return Outcome.fail("HTTP 200 without " + new String(marker, StandardCharsets.UTF_8), text(b));
-            }
-            return new Outcome(null, null, 0);
-        }));
+        return receiver.responseSingle((res, content) -> content.asByteArray()
+                .defaultIfEmpty(EMPTY)
+                .map(b -> {
+                    int code = res.status().code();
+                    if (code != 200) {
+                        return Outcome.fail("HTTP " + code, text(b));
+                    }
+                    if (indexOf(b, marker) < 0) {
+                        return Outcome.fail("HTTP 200 without " + new String(marker, StandardCharsets.UTF_8), text(b));
+                    }
+                    return new Outcome(null, null, 0);
+                }));
     }
 
     private Mono<Outcome> sse(HttpClient.ResponseReceiver<?> receiver) {
         return receiver.response((res, content) -> {
-            int code = res.status().code();
-            if (code != 200) {
-                return content.aggregate().asByteArray().defaultIfEmpty(EMPTY)
-                        .map(b -> Outcome.fail("HTTP " + code, text(b)));
-            }
-            SseScanner scanner = new SseScanner();
-            long[] first = new long[1];
-            return content.doOnNext(buf -> {
-                if (scanner.feed(buf)) {
-                    first[0] = System.nanoTime();
-                }
-            }).then(Mono.fromSupplier(() -> {
-                if (scanner.errorSeen()) {
-                    return Outcome.fail("SSE error event", "stream carried an error event");
-                }
-                if (!scanner.contentSeen()) {
-                    return Outcome.fail("SSE without content", scanner.events() + " events");
-                }
-                if (!scanner.done()) {
-                    return Outcome.fail("SSE without [DONE]", scanner.events() + " events");
-                }
-                return new Outcome(null, null, first[0]);
-            }));
-        }).next().switchIfEmpty(Mono.fromSupplier(() -> Outcome.fail("no response", "")));
+                    int code = res.status().code();
+                    if (code != 200) {
+                        return content.aggregate()
+                                .asByteArray()
+                                .defaultIfEmpty(EMPTY)
+                                .map(b -> Outcome.fail("HTTP " + code, text(b)));
+                    }
+                    SseScanner scanner = new SseScanner();
+                    long[] first = new long[1];
+                    return content.doOnNext(buf -> {
+                                if (scanner.feed(buf)) {
+                                    first[0] = System.nanoTime();
+                                }
+                            })
+                            .then(Mono.fromSupplier(() -> {
+                                if (scanner.errorSeen()) {
+                                    return Outcome.fail("SSE error event", "stream carried an error event");
+                                }
+                                if (!scanner.contentSeen()) {
+                                    return Outcome.fail("SSE without content", scanner.events() + " events");
+                                }
+                                if (!scanner.done()) {
+                                    return Outcome.fail("SSE without [DONE]", scanner.events() + " events");
+                                }
+                                return new Outcome(null, null, first[0]);
+                            }));
+                })
+                .next()
+                .switchIfEmpty(Mono.fromSupplier(() -> Outcome.fail("no response", "")));
     }
 
     static int indexOf(byte[] haystack, byte[] needle) {

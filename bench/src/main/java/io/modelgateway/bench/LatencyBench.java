@@ -48,6 +48,7 @@ public final class LatencyBench {
     private final Deque<AutoCloseable> resources = new ArrayDeque<>();
     /** Measured phases during which other processes used a noticeable share of the CPU. */
     private final List<String> disturbed = new java.util.ArrayList<>();
+
     private GatewayProcess gateway;
     private FloorProcess floor;
     private Profiler profiler;
@@ -129,8 +130,12 @@ public final class LatencyBench {
         // 1. backend and gateway
         String backend = o.backend();
         if (backend == null) {
-            ModelServer server = track(ModelServer.builder().host("127.0.0.1").port(0).embeddings(false)
-                    .echoSettings(EchoSettings.fast()).start());
+            ModelServer server = track(ModelServer.builder()
+                    .host("127.0.0.1")
+                    .port(0)
+                    .embeddings(false)
+                    .echoSettings(EchoSettings.fast())
+                    .start());
             backend = server.target();
             out.println("model server: in this JVM on " + backend + ", echo model, no delays (EchoSettings.fast())");
         } else {
@@ -143,13 +148,19 @@ public final class LatencyBench {
 
         if (o.profileDir() != null) {
             profiler = Profiler.load();
-            out.println("profiling: async-profiler flame graphs into " + o.profileDir().toAbsolutePath());
+            out.println("profiling: async-profiler flame graphs into "
+                    + o.profileDir().toAbsolutePath());
         }
         long tf = System.nanoTime();
         floor = track(FloorProcess.start(o.gatewayHeap(), backend, List.of()));
-        out.printf(Locale.ROOT, "floor bridge: pid %d on %s, listening after %.1f s, -Xmx%s (FloorBridge: Reactor Netty,"
-                + " Jackson streaming, one ModelStreamInfer call with directExecutor; nothing else)%n", floor.pid(),
-                floor.url(), (System.nanoTime() - tf) / 1e9, o.gatewayHeap());
+        out.printf(
+                Locale.ROOT,
+                "floor bridge: pid %d on %s, listening after %.1f s, -Xmx%s (FloorBridge: Reactor Netty,"
+                        + " Jackson streaming, one ModelStreamInfer call with directExecutor; nothing else)%n",
+                floor.pid(),
+                floor.url(),
+                (System.nanoTime() - tf) / 1e9,
+                o.gatewayHeap());
 
         String gatewayUrl = null;
         if (o.skipGateway()) {
@@ -157,21 +168,39 @@ public final class LatencyBench {
         } else if (o.gatewayUrl() != null) {
             gatewayUrl = o.gatewayUrl();
             out.println("gateway: already running at " + gatewayUrl + " (--gateway-url)"
-                    + (o.backend() == null ? "; WARNING: its deployment must point at " + backend
-                            + " or the two paths do not reach the same backend" : ""));
+                    + (o.backend() == null
+                            ? "; WARNING: its deployment must point at " + backend
+                                    + " or the two paths do not reach the same backend"
+                            : ""));
             GatewayProcess.awaitHealthy(gatewayUrl, Duration.ofSeconds(30), null);
         } else {
             out.println("gateway jar: " + describe(o.gatewayJar()) + "; its inference-adapter: "
-                    + describe(o.gatewayJar().toAbsolutePath().resolveSibling("lib")
+                    + describe(o.gatewayJar()
+                            .toAbsolutePath()
+                            .resolveSibling("lib")
                             .resolve("inference-adapter-0.1.0-SNAPSHOT.jar")));
             long t0 = System.nanoTime();
-            gateway = track(GatewayProcess.start(o.gatewayJar(), o.gatewayHeap(), backend, o.model(), o.apiKey(),
-                    o.gatewayArgs(), o.gatewayJavaOpts()));
+            gateway = track(GatewayProcess.start(
+                    o.gatewayJar(),
+                    o.gatewayHeap(),
+                    backend,
+                    o.model(),
+                    o.apiKey(),
+                    o.gatewayArgs(),
+                    o.gatewayJavaOpts()));
             gateway.awaitHealthy(Duration.ofSeconds(120));
             gatewayUrl = gateway.url();
-            out.printf(Locale.ROOT, "gateway: pid %d on %s, healthy after %.1f s, -Xmx%s, log %s%n", gateway.pid(),
-                    gatewayUrl, (System.nanoTime() - t0) / 1e9, o.gatewayHeap(), gateway.log());
-            out.println("gateway command: " + String.join(" ", gateway.command().subList(1, gateway.command().size()))
+            out.printf(
+                    Locale.ROOT,
+                    "gateway: pid %d on %s, healthy after %.1f s, -Xmx%s, log %s%n",
+                    gateway.pid(),
+                    gatewayUrl,
+                    (System.nanoTime() - t0) / 1e9,
+                    o.gatewayHeap(),
+                    gateway.log());
+            out.println("gateway command: "
+                    + String.join(
+                            " ", gateway.command().subList(1, gateway.command().size()))
                     + (o.gatewayJavaOpts().isBlank() ? "" : " (JAVA_TOOL_OPTIONS=" + o.gatewayJavaOpts() + ")"));
         }
 
@@ -180,7 +209,8 @@ public final class LatencyBench {
                 .pendingAcquireMaxCount(o.maxInFlight())
                 .pendingAcquireTimeout(Duration.ofSeconds(30))
                 .build();
-        LoopResources loops = LoopResources.create("bench-http", Runtime.getRuntime().availableProcessors(), true);
+        LoopResources loops =
+                LoopResources.create("bench-http", Runtime.getRuntime().availableProcessors(), true);
         track(() -> {
             pool.disposeLater().block(Duration.ofSeconds(10));
             loops.disposeLater().block(Duration.ofSeconds(10));
@@ -199,8 +229,10 @@ public final class LatencyBench {
         });
         track(retry::shutdownNow);
 
-        Target directA = new DirectTarget("direct gRPC", triton, o.model(), template, messages, o.maxTokens(), false, false);
-        Target directS = new DirectTarget("direct gRPC", triton, o.model(), template, messages, o.maxTokens(), true, false);
+        Target directA =
+                new DirectTarget("direct gRPC", triton, o.model(), template, messages, o.maxTokens(), false, false);
+        Target directS =
+                new DirectTarget("direct gRPC", triton, o.model(), template, messages, o.maxTokens(), true, false);
         Target gatewayB = null;
         Target gatewayS = null;
         if (gatewayUrl != null) {
@@ -236,16 +268,23 @@ public final class LatencyBench {
         }
 
         // 3. added latency, open loop
-        section(String.format(Locale.ROOT, "Latency, open loop at %s req/s for %s s per path (non-streaming, max_tokens=%d)",
-                num(o.rate()), num(o.seconds()), o.maxTokens()));
+        section(String.format(
+                Locale.ROOT,
+                "Latency, open loop at %s req/s for %s s per path (non-streaming, max_tokens=%d)",
+                num(o.rate()),
+                num(o.seconds()),
+                o.maxTokens()));
         PhaseResult latA = open("latency", directA, o.rate(), o.seconds(), false);
         PhaseResult latF = open("latency", floorB, o.rate(), o.seconds(), false);
         PhaseResult latB = gatewayB == null ? null : open("latency", gatewayB, o.rate(), o.seconds(), false);
         compare("latency from intended send time to complete response (ms)", latA, latF, latB);
 
         // 4. added time to first token, open loop, streams
-        section(String.format(Locale.ROOT, "Time to first token, open loop at %s req/s for %s s per path (stream=true)",
-                num(o.streamRate()), num(o.streamSeconds())));
+        section(String.format(
+                Locale.ROOT,
+                "Time to first token, open loop at %s req/s for %s s per path (stream=true)",
+                num(o.streamRate()),
+                num(o.streamSeconds())));
         PhaseResult ttftA = open("ttft", directS, o.streamRate(), o.streamSeconds(), true);
         PhaseResult ttftF = open("ttft", floorS, o.streamRate(), o.streamSeconds(), true);
         PhaseResult ttftB = gatewayS == null ? null : open("ttft", gatewayS, o.streamRate(), o.streamSeconds(), true);
@@ -261,8 +300,11 @@ public final class LatencyBench {
         PhaseResult thrF = closed("throughput", floorB, retry);
         PhaseResult thrB = gatewayB == null ? null : closed("throughput", gatewayB, retry);
         if (thrB != null && thrF.throughput() > 0) {
-            out.printf(Locale.ROOT, "  gateway / floor = %.2f, gateway / direct = %.2f%n",
-                    thrB.throughput() / thrF.throughput(), thrB.throughput() / thrA.throughput());
+            out.printf(
+                    Locale.ROOT,
+                    "  gateway / floor = %.2f, gateway / direct = %.2f%n",
+                    thrB.throughput() / thrF.throughput(),
+                    thrB.throughput() / thrA.throughput());
         }
 
         // 6. resident memory under concurrent large bodies
@@ -297,9 +339,10 @@ public final class LatencyBench {
     void printHeader(String prompt) {
         out.println("# model-gateway benchmark: direct gRPC, the floor bridge and the gateway on the same backend");
         out.println();
-        out.println("date:        " + OffsetDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ISO_OFFSET_DATE_TIME));
-        out.println("JDK:         " + System.getProperty("java.vm.name") + " " + Runtime.version()
-                + " (" + System.getProperty("java.vm.vendor") + ")");
+        out.println(
+                "date:        " + OffsetDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ISO_OFFSET_DATE_TIME));
+        out.println("JDK:         " + System.getProperty("java.vm.name") + " " + Runtime.version() + " ("
+                + System.getProperty("java.vm.vendor") + ")");
         out.println("OS / CPU:    " + System.getProperty("os.name") + " " + System.getProperty("os.version") + " "
                 + System.getProperty("os.arch") + ", " + cpuModel());
         out.println("cores:       " + Runtime.getRuntime().availableProcessors() + " available to the JVM"
@@ -310,11 +353,21 @@ public final class LatencyBench {
                 + " machine compete for the same cores: see the CPU line of each phase)");
         out.println("bench JVM:   -Xmx" + Runtime.getRuntime().maxMemory() / (1024 * 1024) + "m, args "
                 + ManagementFactory.getRuntimeMXBean().getInputArguments());
-        out.printf(Locale.ROOT, "options:     rate %s req/s x %s s, stream rate %s req/s x %s s, warm-up %s-%s s"
+        out.printf(
+                Locale.ROOT,
+                "options:     rate %s req/s x %s s, stream rate %s req/s x %s s, warm-up %s-%s s"
                         + " / %d requests, concurrency %d x %s s, diagnostics %s s, max_tokens %d%n",
-                num(o.rate()), num(o.seconds()), num(o.streamRate()), num(o.streamSeconds()), num(o.warmupSeconds()),
-                num(o.warmupMaxSeconds()), o.warmupRequests(), o.concurrency(), num(o.throughputSeconds()),
-                num(o.diagSeconds()), o.maxTokens());
+                num(o.rate()),
+                num(o.seconds()),
+                num(o.streamRate()),
+                num(o.streamSeconds()),
+                num(o.warmupSeconds()),
+                num(o.warmupMaxSeconds()),
+                o.warmupRequests(),
+                o.concurrency(),
+                num(o.throughputSeconds()),
+                num(o.diagSeconds()),
+                o.maxTokens());
         out.println("request:     one user message of " + o.prompt().split("\\s+").length + " words; rendered with"
                 + " the 'plain' chat template the prompt is " + prompt.split("\\s+").length + " words: "
                 + json(prompt));
@@ -365,8 +418,15 @@ public final class LatencyBench {
                 """);
     }
 
-    private void sanity(TritonClient triton, String prompt, String gatewayUrl, Target gatewayB, Target gatewayS,
-            Target directA, Target directS) throws Exception {
+    private void sanity(
+            TritonClient triton,
+            String prompt,
+            String gatewayUrl,
+            Target gatewayB,
+            Target gatewayS,
+            Target directA,
+            Target directS)
+            throws Exception {
         section("Sanity check (one request per path and mode)");
         String direct = DirectTarget.generateText(triton, o.model(), prompt, o.maxTokens(), false);
         out.println("  direct answer:  " + json(direct));
@@ -375,12 +435,17 @@ public final class LatencyBench {
         if (gatewayUrl == null) {
             return;
         }
-        java.net.http.HttpClient jdk = java.net.http.HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-        HttpResponse<String> res = jdk.send(HttpRequest.newBuilder(URI.create(gatewayUrl + CHAT_PATH))
-                .timeout(Duration.ofSeconds(15))
-                .header("Authorization", "Bearer " + o.apiKey())
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body(false))).build(), HttpResponse.BodyHandlers.ofString());
+        java.net.http.HttpClient jdk = java.net.http.HttpClient.newBuilder()
+                .connectTimeout(Duration.ofSeconds(5))
+                .build();
+        HttpResponse<String> res = jdk.send(
+                HttpRequest.newBuilder(URI.create(gatewayUrl + CHAT_PATH))
+                        .timeout(Duration.ofSeconds(15))
+                        .header("Authorization", "Bearer " + o.apiKey())
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(body(false)))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
         if (res.statusCode() != 200) {
             throw new IllegalStateException("the gateway answered " + res.statusCode() + ": " + res.body());
         }
@@ -423,8 +488,14 @@ public final class LatencyBench {
      * (the JIT is done with the hot paths), but never longer than {@code maxSeconds}. A JVM as large as the gateway keeps
      * compiling for a minute or more under load; measuring before that measures the compiler.
      */
-    private void warm(Target t, String mode, double minSeconds, long minRequests, double maxSeconds,
-            ScheduledExecutorService retry) throws InterruptedException {
+    private void warm(
+            Target t,
+            String mode,
+            double minSeconds,
+            long minRequests,
+            double maxSeconds,
+            ScheduledExecutorService retry)
+            throws InterruptedException {
         if (t == null || minSeconds <= 0) {
             return;
         }
@@ -442,7 +513,8 @@ public final class LatencyBench {
         while (true) {
             CpuMeter.Sample c0 = CpuMeter.sample(pid);
             PhaseResult r = Load.closedLoop("warm-up", t, o.concurrency(), chunk, WARMUP_MAX_REQUESTS, retry);
-            lastJit = CpuMeter.jitCores(c0, CpuMeter.sample(pid), Runtime.getRuntime().availableProcessors());
+            lastJit = CpuMeter.jitCores(
+                    c0, CpuMeter.sample(pid), Runtime.getRuntime().availableProcessors());
             ok += r.okCount();
             failures += r.failures();
             if (r.failures() > 0) {
@@ -466,10 +538,21 @@ public final class LatencyBench {
             }
         }
         double spent = (System.nanoTime() - t0) / 1e9;
-        out.printf(Locale.ROOT, "  %-24s %-7s %8d ok in %5.1f s, %d errors%s; req/s per %s s chunk: %s (%s)%s%n",
-                t.name(), mode, ok, spent, failures, errors, num(chunk), String.join(" ", rates), end,
-                lastJit < 0 ? "" : String.format(Locale.ROOT, "; JIT compiler threads in the last chunk: %.2f cores",
-                        lastJit));
+        out.printf(
+                Locale.ROOT,
+                "  %-24s %-7s %8d ok in %5.1f s, %d errors%s; req/s per %s s chunk: %s (%s)%s%n",
+                t.name(),
+                mode,
+                ok,
+                spent,
+                failures,
+                errors,
+                num(chunk),
+                String.join(" ", rates),
+                end,
+                lastJit < 0
+                        ? ""
+                        : String.format(Locale.ROOT, "; JIT compiler threads in the last chunk: %.2f cores", lastJit));
         System.gc();
     }
 
@@ -486,9 +569,17 @@ public final class LatencyBench {
         CpuMeter.Sample c1 = CpuMeter.sample(pid);
         Path graph = profileStop(profile, pid, phase + "-" + t.name());
         Percentiles lag = r.sendLag();
-        out.printf(Locale.ROOT, "  %-24s sent %d, ok %d, errors %d, unfinished %d | generator lag p50 %s p99 %s max %s ms%n",
-                t.name(), r.sentCount(), r.okCount(), r.errorCount(), r.unfinished(), Percentiles.ms(lag.p50()),
-                Percentiles.ms(lag.p99()), Percentiles.ms(lag.max()));
+        out.printf(
+                Locale.ROOT,
+                "  %-24s sent %d, ok %d, errors %d, unfinished %d | generator lag p50 %s p99 %s max %s ms%n",
+                t.name(),
+                r.sentCount(),
+                r.okCount(),
+                r.errorCount(),
+                r.unfinished(),
+                Percentiles.ms(lag.p50()),
+                Percentiles.ms(lag.p99()),
+                Percentiles.ms(lag.max()));
         cpu(phase, t, c0, c1, r);
         printErrors(r);
         printProfile(graph, CpuMeter.microsPerCall(c0, c1, r.okCount()));
@@ -501,12 +592,20 @@ public final class LatencyBench {
         boolean profile = pid > 0;
         profileStart(profile, pid);
         CpuMeter.Sample c0 = CpuMeter.sample(pid);
-        PhaseResult r = Load.closedLoop(phase, t, o.concurrency(), o.throughputSeconds(), THROUGHPUT_MAX_REQUESTS, retry);
+        PhaseResult r =
+                Load.closedLoop(phase, t, o.concurrency(), o.throughputSeconds(), THROUGHPUT_MAX_REQUESTS, retry);
         CpuMeter.Sample c1 = CpuMeter.sample(pid);
         Path graph = profileStop(profile, pid, phase + "-" + t.name());
         Percentiles p = r.latency();
-        out.printf(Locale.ROOT, "  %-24s %9.0f req/s  (ok %d, errors %d, unfinished %d; per-request time p50 %s p99 %s ms)%n",
-                t.name(), r.throughput(), r.okCount(), r.errorCount(), r.unfinished(), Percentiles.ms(p.p50()),
+        out.printf(
+                Locale.ROOT,
+                "  %-24s %9.0f req/s  (ok %d, errors %d, unfinished %d; per-request time p50 %s p99 %s ms)%n",
+                t.name(),
+                r.throughput(),
+                r.okCount(),
+                r.errorCount(),
+                r.unfinished(),
+                Percentiles.ms(p.p50()),
                 Percentiles.ms(p.p99()));
         cpu(phase, t, c0, c1, r);
         printErrors(r);
@@ -522,7 +621,8 @@ public final class LatencyBench {
         out.println("      flame graph: " + graph);
         try {
             out.println("      CPU samples by stage (share, and the CPU per call it stands for):");
-            StageSplit.read(Profiler.collapsed(graph)).lines(cpuPerCallMicros)
+            StageSplit.read(Profiler.collapsed(graph))
+                    .lines(cpuPerCallMicros)
                     .forEach(line -> out.println("        " + line));
         } catch (IOException | RuntimeException e) {
             out.println("      (no stage split: " + e + ")");
@@ -536,8 +636,12 @@ public final class LatencyBench {
         double perCall = CpuMeter.microsPerCall(c0, c1, r.okCount());
         if (server && perCall > 0) {
             cpuPerCall.put(phase + "/" + t.name(), perCall);
-            line += String.format(Locale.ROOT, " | %s CPU per call %.0f us (%.0f us of it JIT compiler threads)",
-                    t.name(), perCall, CpuMeter.jitMicrosPerCall(c0, c1, r.okCount()));
+            line += String.format(
+                    Locale.ROOT,
+                    " | %s CPU per call %.0f us (%.0f us of it JIT compiler threads)",
+                    t.name(),
+                    perCall,
+                    CpuMeter.jitMicrosPerCall(c0, c1, r.okCount()));
         }
         out.println("      " + line);
         double others = CpuMeter.otherCores(c0, c1, cores);
@@ -589,8 +693,8 @@ public final class LatencyBench {
     }
 
     private void printErrors(PhaseResult r) {
-        r.errorsByKind().forEach((kind, n) ->
-                out.println("      error: " + n + " x " + kind + " -- e.g. " + r.sample(kind)));
+        r.errorsByKind()
+                .forEach((kind, n) -> out.println("      error: " + n + " x " + kind + " -- e.g. " + r.sample(kind)));
         if (r.unfinished() > 0) {
             out.println("      error: " + r.unfinished() + " x no answer within " + Load.DRAIN.toSeconds()
                     + " s after the phase");
@@ -598,7 +702,9 @@ public final class LatencyBench {
     }
 
     private static String errorSummary(PhaseResult r) {
-        return r.failures() == 0 ? "" : " " + r.errorsByKind() + (r.unfinished() > 0 ? " unfinished " + r.unfinished() : "");
+        return r.failures() == 0
+                ? ""
+                : " " + r.errorsByKind() + (r.unfinished() > 0 ? " unfinished " + r.unfinished() : "");
     }
 
     // ---------------------------------------------------------------------------------------------
@@ -613,8 +719,10 @@ public final class LatencyBench {
         String words = "lorem ".repeat((4 * 1024 * 1024 - 4096) / 6);
         String big = "{\"model\":" + json(o.model()) + ",\"max_tokens\":16,\"messages\":[{\"role\":\"user\","
                 + "\"content\":\"" + words + "\"}]}";
-        java.net.http.HttpClient jdk = java.net.http.HttpClient.newBuilder().version(java.net.http.HttpClient.Version.HTTP_1_1)
-                .connectTimeout(Duration.ofSeconds(5)).build();
+        java.net.http.HttpClient jdk = java.net.http.HttpClient.newBuilder()
+                .version(java.net.http.HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(5))
+                .build();
         StringBuilder report = new StringBuilder("| resident memory, " + n + " concurrent 4 MB bodies x 3 rounds"
                 + " | before | peak during | statuses |\n|---|---|---|---|\n");
         for (String[] path : new String[][] {{"floor bridge", floor.url()}, {"gateway", gatewayUrl}}) {
@@ -625,23 +733,28 @@ public final class LatencyBench {
             long before = rssKb(pid);
             long[] peak = {before};
             java.util.concurrent.atomic.AtomicBoolean sampling = new java.util.concurrent.atomic.AtomicBoolean(true);
-            Thread sampler = new Thread(() -> {
-                while (sampling.get()) {
-                    peak[0] = Math.max(peak[0], rssKb(pid));
-                    java.util.concurrent.locks.LockSupport.parkNanos(20_000_000);
-                }
-            }, "bench-rss");
+            Thread sampler = new Thread(
+                    () -> {
+                        while (sampling.get()) {
+                            peak[0] = Math.max(peak[0], rssKb(pid));
+                            java.util.concurrent.locks.LockSupport.parkNanos(20_000_000);
+                        }
+                    },
+                    "bench-rss");
             sampler.setDaemon(true);
             sampler.start();
             java.util.Map<Integer, Integer> statuses = new java.util.TreeMap<>();
             for (int round = 0; round < 3; round++) {
                 List<CompletableFuture<HttpResponse<String>>> calls = new java.util.ArrayList<>();
                 for (int i = 0; i < n; i++) {
-                    calls.add(jdk.sendAsync(HttpRequest.newBuilder(URI.create(path[1] + CHAT_PATH))
-                            .timeout(Duration.ofSeconds(120))
-                            .header("Authorization", "Bearer " + o.apiKey())
-                            .header("Content-Type", "application/json")
-                            .POST(HttpRequest.BodyPublishers.ofString(big)).build(), HttpResponse.BodyHandlers.ofString()));
+                    calls.add(jdk.sendAsync(
+                            HttpRequest.newBuilder(URI.create(path[1] + CHAT_PATH))
+                                    .timeout(Duration.ofSeconds(120))
+                                    .header("Authorization", "Bearer " + o.apiKey())
+                                    .header("Content-Type", "application/json")
+                                    .POST(HttpRequest.BodyPublishers.ofString(big))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString()));
                 }
                 for (CompletableFuture<HttpResponse<String>> c : calls) {
                     int status;
@@ -655,8 +768,8 @@ public final class LatencyBench {
             }
             sampling.set(false);
             sampler.join();
-            String line = String.format(Locale.ROOT, "| %s | %d MiB | %d MiB | %s |", path[0], before / 1024,
-                    peak[0] / 1024, statuses);
+            String line = String.format(
+                    Locale.ROOT, "| %s | %d MiB | %d MiB | %s |", path[0], before / 1024, peak[0] / 1024, statuses);
             out.println("  " + line);
             report.append(line).append('\n');
         }
@@ -682,27 +795,36 @@ public final class LatencyBench {
     /** Results of the diagnostic phases (null when not run). */
     private record Diagnostics(PhaseResult floor, PhaseResult models, PhaseResult directRender, double renderMicros) {}
 
-    private Diagnostics diagnostics(TritonClient triton, ChatTemplate template, List<ChatMessage> messages,
-            HttpClient http, String gatewayUrl, ScheduledExecutorService retry, PhaseResult latA, PhaseResult latB)
+    private Diagnostics diagnostics(
+            TritonClient triton,
+            ChatTemplate template,
+            List<ChatMessage> messages,
+            HttpClient http,
+            String gatewayUrl,
+            ScheduledExecutorService retry,
+            PhaseResult latA,
+            PhaseResult latB)
             throws Exception {
-        section("Diagnostics (not targets): where the added latency goes, open loop at " + num(o.rate())
-                + " req/s for " + num(o.diagSeconds()) + " s each");
+        section("Diagnostics (not targets): where the added latency goes, open loop at " + num(o.rate()) + " req/s for "
+                + num(o.diagSeconds()) + " s each");
         double renderMicros = renderCost(template, messages);
-        out.printf(Locale.ROOT, "  chat template render ('plain', 1 message) in this JVM: %.2f us per render%n",
+        out.printf(
+                Locale.ROOT,
+                "  chat template render ('plain', 1 message) in this JVM: %.2f us per render%n",
                 renderMicros);
         if (o.diagSeconds() <= 0) {
             out.println("  phases skipped (--diag-seconds 0)");
             return new Diagnostics(null, null, null, renderMicros);
         }
         double warmSeconds = Math.min(3, o.diagSeconds());
-        Target render = new DirectTarget("direct + render/request", triton, o.model(), template, messages,
-                o.maxTokens(), false, true);
+        Target render = new DirectTarget(
+                "direct + render/request", triton, o.model(), template, messages, o.maxTokens(), false, true);
         warm(render, "whole", warmSeconds, 0, warmSeconds * 3, retry);
         PhaseResult directRender = open("diag", render, o.rate(), o.diagSeconds(), false);
         PhaseResult floor;
         try (FloorServer fs = new FloorServer()) {
-            Target t = HttpTarget.postJson("bare reactor-netty HTTP", http.baseUrl(fs.url()), CHAT_PATH, body(false),
-                    "\"finish_reason\"");
+            Target t = HttpTarget.postJson(
+                    "bare reactor-netty HTTP", http.baseUrl(fs.url()), CHAT_PATH, body(false), "\"finish_reason\"");
             warm(t, "whole", warmSeconds, 0, warmSeconds * 3, retry);
             floor = open("diag", t, o.rate(), o.diagSeconds(), false);
         }
@@ -755,9 +877,14 @@ public final class LatencyBench {
     private record Paths(PhaseResult direct, PhaseResult floor, PhaseResult gateway) {}
 
     private void summary(Paths lat, Paths ttft, Paths thr, Diagnostics diag) {
-        Percentiles added = lat.gateway() == null ? null : lat.gateway().latency().minus(lat.floor().latency());
-        Percentiles addedTtft = ttft.gateway() == null ? null : ttft.gateway().latency().minus(ttft.floor().latency());
-        Double ratio = thr.gateway() == null || thr.floor().throughput() <= 0 ? null
+        Percentiles added = lat.gateway() == null
+                ? null
+                : lat.gateway().latency().minus(lat.floor().latency());
+        Percentiles addedTtft = ttft.gateway() == null
+                ? null
+                : ttft.gateway().latency().minus(ttft.floor().latency());
+        Double ratio = thr.gateway() == null || thr.floor().throughput() <= 0
+                ? null
                 : thr.gateway().throughput() / thr.floor().throughput();
         Double cpuLat = cpuRatio("latency");
         Double cpuThr = cpuRatio("throughput");
@@ -765,21 +892,34 @@ public final class LatencyBench {
         List<Goal> goals = List.of(
                 Goal.atMost("added latency over the floor p50" + at, 0.1, ms(added, Percentiles::p50), "ms"),
                 Goal.atMost("added latency over the floor p90" + at, 0.3, ms(added, Percentiles::p90), "ms"),
-                Goal.atMost("added time to first token over the floor p50 at " + num(o.streamRate()) + " req/s", 0.1,
-                        ms(addedTtft, Percentiles::p50), "ms"),
+                Goal.atMost(
+                        "added time to first token over the floor p50 at " + num(o.streamRate()) + " req/s",
+                        0.1,
+                        ms(addedTtft, Percentiles::p50),
+                        "ms"),
                 Goal.atLeast("throughput gateway / floor, " + o.concurrency() + " in flight", 0.8, ratio, ""),
                 Goal.atMost("CPU per call gateway / floor" + at, 1.5, cpuLat, ""),
-                Goal.atMost("CPU per call gateway / floor at saturation (" + o.concurrency() + " in flight)", 1.5,
-                        cpuThr, ""));
+                Goal.atMost(
+                        "CPU per call gateway / floor at saturation (" + o.concurrency() + " in flight)",
+                        1.5,
+                        cpuThr,
+                        ""));
 
         section("Summary (Markdown, for the README)");
         out.println();
-        out.printf(Locale.ROOT, "Measured %s on %s, %d cores shared by the load generator, the model server, the floor"
+        out.printf(
+                Locale.ROOT,
+                "Measured %s on %s, %d cores shared by the load generator, the model server, the floor"
                         + " bridge and the gateway; %s %s; load average before the run %s. Echo model without delays,"
                         + " max_tokens=%d. \"Added\" = gateway percentile minus floor-bridge percentile; latencies are"
                         + " open-loop, from each request's intended send time (coordinated-omission-correct).%n",
-                OffsetDateTime.now(ZoneOffset.UTC).toLocalDate(), cpuModel(), Runtime.getRuntime().availableProcessors(),
-                System.getProperty("java.vm.name"), Runtime.version(), loadAverageAtStart, o.maxTokens());
+                OffsetDateTime.now(ZoneOffset.UTC).toLocalDate(),
+                cpuModel(),
+                Runtime.getRuntime().availableProcessors(),
+                System.getProperty("java.vm.name"),
+                Runtime.version(),
+                loadAverageAtStart,
+                o.maxTokens());
         out.println();
         out.println("| target (gateway vs floor, same run) | target | measured | result |");
         out.println("|---|---|---|---|");
@@ -790,36 +930,74 @@ public final class LatencyBench {
         out.println("| path | p50 ms | p90 ms | p99 ms | p99.9 ms | max ms | requests | errors | server CPU us/call |");
         out.println("|---|---|---|---|---|---|---|---|---|");
         mdRow("direct gRPC, " + num(o.rate()) + " req/s", lat.direct().latency(), lat.direct(), null);
-        mdRow("floor bridge, " + num(o.rate()) + " req/s", lat.floor().latency(), lat.floor(), cpu("latency", "floor bridge"));
+        mdRow(
+                "floor bridge, " + num(o.rate()) + " req/s",
+                lat.floor().latency(),
+                lat.floor(),
+                cpu("latency", "floor bridge"));
         if (lat.gateway() != null) {
-            mdRow("gateway, " + num(o.rate()) + " req/s", lat.gateway().latency(), lat.gateway(),
+            mdRow(
+                    "gateway, " + num(o.rate()) + " req/s",
+                    lat.gateway().latency(),
+                    lat.gateway(),
                     cpu("latency", "gateway HTTP"));
             mdRow("**gateway - floor**", added, null, null);
         }
         mdRow("direct TTFT, " + num(o.streamRate()) + " req/s", ttft.direct().latency(), ttft.direct(), null);
-        mdRow("floor TTFT, " + num(o.streamRate()) + " req/s", ttft.floor().latency(), ttft.floor(), cpu("ttft", "floor bridge"));
+        mdRow(
+                "floor TTFT, " + num(o.streamRate()) + " req/s",
+                ttft.floor().latency(),
+                ttft.floor(),
+                cpu("ttft", "floor bridge"));
         if (ttft.gateway() != null) {
-            mdRow("gateway TTFT, " + num(o.streamRate()) + " req/s", ttft.gateway().latency(), ttft.gateway(),
+            mdRow(
+                    "gateway TTFT, " + num(o.streamRate()) + " req/s",
+                    ttft.gateway().latency(),
+                    ttft.gateway(),
                     cpu("ttft", "gateway HTTP"));
             mdRow("**gateway - floor TTFT**", addedTtft, null, null);
         }
         if (diag.floor() != null) {
-            mdRow("diag: direct + template render per request", diag.directRender().latency(), diag.directRender(), null);
-            mdRow("diag: bare reactor-netty HTTP hop (canned answer)", diag.floor().latency(), diag.floor(), null);
+            mdRow(
+                    "diag: direct + template render per request",
+                    diag.directRender().latency(),
+                    diag.directRender(),
+                    null);
+            mdRow(
+                    "diag: bare reactor-netty HTTP hop (canned answer)",
+                    diag.floor().latency(),
+                    diag.floor(),
+                    null);
             if (diag.models() != null) {
                 mdRow("diag: gateway GET /v1/models", diag.models().latency(), diag.models(), null);
             }
         }
         out.println();
-        out.println("| throughput, closed loop, " + o.concurrency() + " in flight | req/s | errors | server CPU us/call |");
+        out.println(
+                "| throughput, closed loop, " + o.concurrency() + " in flight | req/s | errors | server CPU us/call |");
         out.println("|---|---|---|---|");
-        out.printf(Locale.ROOT, "| direct gRPC | %.0f | %d | |%n", thr.direct().throughput(), thr.direct().failures());
-        out.printf(Locale.ROOT, "| floor bridge | %.0f | %d | %s |%n", thr.floor().throughput(), thr.floor().failures(),
+        out.printf(
+                Locale.ROOT,
+                "| direct gRPC | %.0f | %d | |%n",
+                thr.direct().throughput(),
+                thr.direct().failures());
+        out.printf(
+                Locale.ROOT,
+                "| floor bridge | %.0f | %d | %s |%n",
+                thr.floor().throughput(),
+                thr.floor().failures(),
                 micros(cpu("throughput", "floor bridge")));
         if (thr.gateway() != null) {
-            out.printf(Locale.ROOT, "| gateway | %.0f | %d | %s |%n", thr.gateway().throughput(), thr.gateway().failures(),
+            out.printf(
+                    Locale.ROOT,
+                    "| gateway | %.0f | %d | %s |%n",
+                    thr.gateway().throughput(),
+                    thr.gateway().failures(),
                     micros(cpu("throughput", "gateway HTTP")));
-            out.printf(Locale.ROOT, "| gateway / floor | %.2f | | %s |%n", ratio == null ? 0 : ratio,
+            out.printf(
+                    Locale.ROOT,
+                    "| gateway / floor | %.2f | | %s |%n",
+                    ratio == null ? 0 : ratio,
                     cpuThr == null ? "" : String.format(Locale.ROOT, "%.2f", cpuThr));
         }
         long errors = 0;
@@ -836,8 +1014,8 @@ public final class LatencyBench {
         }
         long met = goals.stream().filter(Goal::measuredAndMet).count();
         long measured = goals.stream().filter(g -> g.measured() != null).count();
-        out.println("Targets met: " + met + " of " + goals.size() + (measured < goals.size()
-                ? " (" + (goals.size() - measured) + " not measured)" : ""));
+        out.println("Targets met: " + met + " of " + goals.size()
+                + (measured < goals.size() ? " (" + (goals.size() - measured) + " not measured)" : ""));
     }
 
     private Double cpu(String phase, String path) {

@@ -25,8 +25,9 @@ final class Load {
      *
      * @param firstToken measure to the first content (streams) instead of to the end of the response
      */
-    static PhaseResult openLoop(String phase, Target target, double rate, double seconds, boolean firstToken,
-            int maxInFlight) throws InterruptedException {
+    static PhaseResult openLoop(
+            String phase, Target target, double rate, double seconds, boolean firstToken, int maxInFlight)
+            throws InterruptedException {
         PhaseResult r = new PhaseResult(phase, target.name());
         long total = Schedule.count(rate, seconds);
         Schedule schedule = new Schedule(System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(5), rate);
@@ -44,7 +45,9 @@ final class Load {
                 now = System.nanoTime();
             }
             if (now > giveUp) {
-                r.errors("not sent: generator more than 5 s behind schedule", total - i,
+                r.errors(
+                        "not sent: generator more than 5 s behind schedule",
+                        total - i,
                         "the generator could not keep up with the rate");
                 for (long k = i; k < total; k++) {
                     r.sent();
@@ -92,8 +95,14 @@ final class Load {
      * {@code seconds} have passed or {@code maxRequests} were sent. Throughput counts the successes that
      * completed within the window. A failure re-sends after 1 ms (no hot error loop).
      */
-    static PhaseResult closedLoop(String phase, Target target, int concurrency, double seconds, long maxRequests,
-            ScheduledExecutorService retry) throws InterruptedException {
+    static PhaseResult closedLoop(
+            String phase,
+            Target target,
+            int concurrency,
+            double seconds,
+            long maxRequests,
+            ScheduledExecutorService retry)
+            throws InterruptedException {
         PhaseResult r = new PhaseResult(phase, target.name());
         long start = System.nanoTime();
         long deadline = start + (long) (seconds * 1e9);

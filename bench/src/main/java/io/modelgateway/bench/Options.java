@@ -170,9 +170,33 @@ record Options(
         if (prompt.isBlank()) {
             throw new IllegalArgumentException("--prompt must not be blank");
         }
-        return new Options(rate, seconds, warmup, warmupRequests, Math.max(warmup, warmupMax), streamRate, streamSeconds == null ? seconds : streamSeconds,
-                concurrency, throughputSeconds, diagSeconds, maxTokens, jar, skip, url, backend, key, model, prompt,
-                heap, maxInFlight, keepLog, List.copyOf(extra), profile, javaOpts, bigBodies, replicas);
+        return new Options(
+                rate,
+                seconds,
+                warmup,
+                warmupRequests,
+                Math.max(warmup, warmupMax),
+                streamRate,
+                streamSeconds == null ? seconds : streamSeconds,
+                concurrency,
+                throughputSeconds,
+                diagSeconds,
+                maxTokens,
+                jar,
+                skip,
+                url,
+                backend,
+                key,
+                model,
+                prompt,
+                heap,
+                maxInFlight,
+                keepLog,
+                List.copyOf(extra),
+                profile,
+                javaOpts,
+                bigBodies,
+                replicas);
     }
 
     private static double positive(String name, String value, double max) {
@@ -219,6 +243,7 @@ record Options(
     }
 
     private static boolean isLoopback(String host) {
-        return host != null && (host.equals("127.0.0.1") || host.toLowerCase(Locale.ROOT).equals("localhost"));
+        return host != null
+                && (host.equals("127.0.0.1") || host.toLowerCase(Locale.ROOT).equals("localhost"));
     }
 }

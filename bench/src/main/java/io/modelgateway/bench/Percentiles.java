@@ -16,8 +16,13 @@ record Percentiles(long count, long p50, long p90, long p99, long p999, long max
         if (h == null || h.getTotalCount() == 0) {
             return new Percentiles(0, 0, 0, 0, 0, 0);
         }
-        return new Percentiles(h.getTotalCount(), h.getValueAtPercentile(50.0), h.getValueAtPercentile(90.0),
-                h.getValueAtPercentile(99.0), h.getValueAtPercentile(99.9), h.getMaxValue());
+        return new Percentiles(
+                h.getTotalCount(),
+                h.getValueAtPercentile(50.0),
+                h.getValueAtPercentile(90.0),
+                h.getValueAtPercentile(99.0),
+                h.getValueAtPercentile(99.9),
+                h.getMaxValue());
     }
 
     boolean isEmpty() {
@@ -29,8 +34,13 @@ record Percentiles(long count, long p50, long p90, long p99, long p999, long max
         if (isEmpty() || other.isEmpty()) {
             return new Percentiles(0, 0, 0, 0, 0, 0);
         }
-        return new Percentiles(Math.min(count, other.count), p50 - other.p50, p90 - other.p90, p99 - other.p99,
-                p999 - other.p999, max - other.max);
+        return new Percentiles(
+                Math.min(count, other.count),
+                p50 - other.p50,
+                p90 - other.p90,
+                p99 - other.p99,
+                p999 - other.p999,
+                max - other.max);
     }
 
     long[] values() {

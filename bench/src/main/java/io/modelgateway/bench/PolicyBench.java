@@ -54,15 +54,36 @@ public final class PolicyBench {
         hitAnswer.addAll(List.of(" mail", " jane.doe@", "example.com", " card", " 4111", " 1111", " 1111", " 1111"));
         hitAnswer.addAll(cleanAnswer.subList(100, ANSWER_TOKENS - 8));
 
-        System.out.printf(Locale.ROOT, "policy: %d blocklist terms + 1 regex + 5 detectors (compiled in %d ms)%n",
-                TERMS, compileMicros);
-        System.out.printf(Locale.ROOT, "request: %d-char prompt scan + %d-token answer filtered delta by delta "
-                + "(window %d chars)%n%n", cleanPrompt.length(), ANSWER_TOKENS, WINDOW);
-        System.out.printf(Locale.ROOT, "%-34s %10s %10s %10s %10s %12s%n", "case", "mean us", "p50 us", "p99 us",
-                "p99.9 us", "iterations");
-        run("prompt scan, no hits", seconds, warmup, () -> rules.scan(cleanPrompt, RuleTarget.PROMPT).size());
+        System.out.printf(
+                Locale.ROOT,
+                "policy: %d blocklist terms + 1 regex + 5 detectors (compiled in %d ms)%n",
+                TERMS,
+                compileMicros);
+        System.out.printf(
+                Locale.ROOT,
+                "request: %d-char prompt scan + %d-token answer filtered delta by delta " + "(window %d chars)%n%n",
+                cleanPrompt.length(),
+                ANSWER_TOKENS,
+                WINDOW);
+        System.out.printf(
+                Locale.ROOT,
+                "%-34s %10s %10s %10s %10s %12s%n",
+                "case",
+                "mean us",
+                "p50 us",
+                "p99 us",
+                "p99.9 us",
+                "iterations");
+        run(
+                "prompt scan, no hits",
+                seconds,
+                warmup,
+                () -> rules.scan(cleanPrompt, RuleTarget.PROMPT).size());
         run("answer filter, no hits", seconds, warmup, () -> filter(rules, cleanAnswer));
-        run("whole request, no hits", seconds, warmup,
+        run(
+                "whole request, no hits",
+                seconds,
+                warmup,
                 () -> rules.scan(cleanPrompt, RuleTarget.PROMPT).size() + filter(rules, cleanAnswer));
         run("whole request, 2 redactions each", seconds, warmup, () -> {
             String redacted = ContentRules.redact(hitPrompt, rules.scan(hitPrompt, RuleTarget.PROMPT));
@@ -83,7 +104,7 @@ public final class PolicyBench {
     }
 
     private static int filter(ContentRules rules, List<String> answer) {
-        StreamFilter f = new StreamFilter(rules, WINDOW, (m, text, side) -> { });
+        StreamFilter f = new StreamFilter(rules, WINDOW, (m, text, side) -> {});
         int sent = 0;
         for (String delta : answer) {
             sent += f.accept(delta).length();
@@ -113,9 +134,15 @@ public final class PolicyBench {
             h.recordValue(System.nanoTime() - t0);
             n++;
         }
-        System.out.printf(Locale.ROOT, "%-34s %10.2f %10.2f %10.2f %10.2f %12d%n", name, h.getMean() / 1e3,
-                h.getValueAtPercentile(50) / 1e3, h.getValueAtPercentile(99) / 1e3,
-                h.getValueAtPercentile(99.9) / 1e3, n);
+        System.out.printf(
+                Locale.ROOT,
+                "%-34s %10.2f %10.2f %10.2f %10.2f %12d%n",
+                name,
+                h.getMean() / 1e3,
+                h.getValueAtPercentile(50) / 1e3,
+                h.getValueAtPercentile(99) / 1e3,
+                h.getValueAtPercentile(99.9) / 1e3,
+                n);
         if (sink == 42) {
             System.out.print("");
         }

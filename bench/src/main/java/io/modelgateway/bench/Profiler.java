@@ -23,7 +23,8 @@ final class Profiler {
 
     static Profiler load() throws IOException {
         String arch = System.getProperty("os.arch");
-        if (!System.getProperty("os.name").toLowerCase().contains("linux") || !(arch.equals("amd64") || arch.equals("x86_64"))) {
+        if (!System.getProperty("os.name").toLowerCase().contains("linux")
+                || !(arch.equals("amd64") || arch.equals("x86_64"))) {
             throw new IllegalStateException("--profile needs Linux x64");
         }
         try (InputStream in = Profiler.class.getResourceAsStream("/linux-x64/libasyncProfiler.so")) {
@@ -57,8 +58,14 @@ final class Profiler {
 
     private void jcmd(long pid, String args) throws IOException, InterruptedException {
         Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
-        Process p = new ProcessBuilder(List.of(jcmd.toString(), String.valueOf(pid), "JVMTI.agent_load",
-                library.toString(), "\"" + args + "\"")).redirectErrorStream(true).start();
+        Process p = new ProcessBuilder(List.of(
+                        jcmd.toString(),
+                        String.valueOf(pid),
+                        "JVMTI.agent_load",
+                        library.toString(),
+                        "\"" + args + "\""))
+                .redirectErrorStream(true)
+                .start();
         // quoted: jcmd's parser would take "start,event=..." for a named option; jcmd exits 0 even when the
         // agent fails, the agent's own result is its "return code"
         String out = new String(p.getInputStream().readAllBytes());

@@ -25,10 +25,9 @@ public final class QuotaBench {
         System.out.println("quota check per call (" + calls + " calls per thread)");
         System.out.println(new StageLoop("no stages", "t1").run(1, calls));
         try (BenchDatabase db = new BenchDatabase();
-                QuotaProbe memory = QuotaProbe.of("", prefix, "bench", 100_000_000L, 10_000_000_000L,
-                        db.dataSource);
-                QuotaProbe shared = QuotaProbe.of(redis, prefix, "bench", 100_000_000L, 10_000_000_000L,
-                        db.dataSource)) {
+                QuotaProbe memory = QuotaProbe.of("", prefix, "bench", 100_000_000L, 10_000_000_000L, db.dataSource);
+                QuotaProbe shared =
+                        QuotaProbe.of(redis, prefix, "bench", 100_000_000L, 10_000_000_000L, db.dataSource)) {
             StageLoop loop = new StageLoop("quota, in memory", "t1", memory.stage());
             System.out.println(loop.run(1, calls));
             System.out.println(loop.run(16, calls / 4));

@@ -31,6 +31,7 @@ final class ReplicaBench {
 
     /** Outside the embedded default (H2) the gateway takes configured keys of 32 random characters only. */
     private static final String ADMIN_KEY = randomKey();
+
     private static final String API_KEY = randomKey();
 
     private final Options o;
@@ -40,8 +41,8 @@ final class ReplicaBench {
     private final ScheduledExecutorService retry;
     private final String body;
 
-    ReplicaBench(Options o, PrintStream out, String backend, HttpClient http, ScheduledExecutorService retry,
-            String body) {
+    ReplicaBench(
+            Options o, PrintStream out, String backend, HttpClient http, ScheduledExecutorService retry, String body) {
         this.o = o;
         this.out = out;
         this.backend = backend;
@@ -53,8 +54,18 @@ final class ReplicaBench {
     void run() throws Exception {
         int redisPort = GatewayProcess.freePort();
         File redisLog = File.createTempFile("bench-redis-", ".log");
-        Process redis = new ProcessBuilder("redis-server", "--port", Integer.toString(redisPort), "--bind",
-                "127.0.0.1", "--save", "", "--appendonly", "no").redirectErrorStream(true).redirectOutput(redisLog)
+        Process redis = new ProcessBuilder(
+                        "redis-server",
+                        "--port",
+                        Integer.toString(redisPort),
+                        "--bind",
+                        "127.0.0.1",
+                        "--save",
+                        "",
+                        "--appendonly",
+                        "no")
+                .redirectErrorStream(true)
+                .redirectOutput(redisLog)
                 .start();
         String redisUrl = "redis://127.0.0.1:" + redisPort;
         List<GatewayProcess> gateways = new ArrayList<>();
@@ -65,7 +76,8 @@ final class ReplicaBench {
             args.addAll(List.of(
                     "--spring.datasource.url=" + db.dataSource.getJdbcUrl(),
                     "--spring.datasource.username=" + db.dataSource.getUsername(),
-                    "--spring.datasource.password=" + (db.dataSource.getPassword() == null ? "" : db.dataSource.getPassword()),
+                    "--spring.datasource.password="
+                            + (db.dataSource.getPassword() == null ? "" : db.dataSource.getPassword()),
                     "--spring.flyway.schemas=" + db.schema,
                     "--gateway.tenancy.redis-url=" + redisUrl,
                     "--gateway.quota.redis-url=" + redisUrl,
@@ -75,8 +87,8 @@ final class ReplicaBench {
                     "--gateway.deployments." + o.model() + ".rpm=1000000000",
                     "--gateway.deployments." + o.model() + ".tpm=10000000000"));
             for (int i = 0; i < 2; i++) {
-                GatewayProcess g = GatewayProcess.start(o.gatewayJar(), o.gatewayHeap(), backend, o.model(), API_KEY,
-                        args, o.gatewayJavaOpts());
+                GatewayProcess g = GatewayProcess.start(
+                        o.gatewayJar(), o.gatewayHeap(), backend, o.model(), API_KEY, args, o.gatewayJavaOpts());
                 gateways.add(g);
                 g.awaitHealthy(Duration.ofSeconds(120));
                 out.printf(Locale.ROOT, "  replica %d: pid %d on %s, log %s%n", i + 1, g.pid(), g.url(), g.log());
@@ -87,43 +99,67 @@ final class ReplicaBench {
             Target two = target("replica 2", gateways.get(1));
             double warm = Math.max(10, o.warmupMaxSeconds() / 2);
             List<PhaseResult> w = parallel(List.of(one, two), o.concurrency() / 2, warm);
-            out.printf(Locale.ROOT, "  warm-up, both replicas, %s s: %.0f + %.0f req/s%n", LatencyBench.num(warm),
-                    w.get(0).throughput(), w.get(1).throughput());
+            out.printf(
+                    Locale.ROOT,
+                    "  warm-up, both replicas, %s s: %.0f + %.0f req/s%n",
+                    LatencyBench.num(warm),
+                    w.get(0).throughput(),
+                    w.get(1).throughput());
 
             Map<String, Long> r0 = commandStats(redisConnection);
-            PhaseResult single = Load.closedLoop("replicas", one, o.concurrency(), o.throughputSeconds(),
-                    Long.MAX_VALUE, retry);
+            PhaseResult single =
+                    Load.closedLoop("replicas", one, o.concurrency(), o.throughputSeconds(), Long.MAX_VALUE, retry);
             Map<String, Long> r1 = commandStats(redisConnection);
             List<PhaseResult> both = parallel(List.of(one, two), o.concurrency() / 2, o.throughputSeconds());
             Map<String, Long> r2 = commandStats(redisConnection);
 
-            out.printf(Locale.ROOT, "  one replica, %d in flight:          %7.0f req/s (ok %d, errors %d)%n",
-                    o.concurrency(), single.throughput(), single.okCount(), single.errorCount());
+            out.printf(
+                    Locale.ROOT,
+                    "  one replica, %d in flight:          %7.0f req/s (ok %d, errors %d)%n",
+                    o.concurrency(),
+                    single.throughput(),
+                    single.okCount(),
+                    single.errorCount());
             double total = 0;
             for (int i = 0; i < both.size(); i++) {
                 PhaseResult r = both.get(i);
                 total += r.throughput();
-                out.printf(Locale.ROOT, "  two replicas, replica %d, %d in flight: %7.0f req/s (ok %d, errors %d) = %.2f of"
-                        + " the single replica%n", i + 1, o.concurrency() / 2, r.throughput(), r.okCount(), r.errorCount(),
+                out.printf(
+                        Locale.ROOT,
+                        "  two replicas, replica %d, %d in flight: %7.0f req/s (ok %d, errors %d) = %.2f of"
+                                + " the single replica%n",
+                        i + 1,
+                        o.concurrency() / 2,
+                        r.throughput(),
+                        r.okCount(),
+                        r.errorCount(),
                         single.throughput() > 0 ? r.throughput() / single.throughput() : 0);
             }
-            out.printf(Locale.ROOT, "  two replicas together: %.0f req/s = %.2f of the single replica (%d cores on this"
-                    + " machine for the client, the model server and both replicas: per-replica throughput can only"
-                    + " hold with a core per replica)%n", total, single.throughput() > 0 ? total / single.throughput() : 0,
+            out.printf(
+                    Locale.ROOT,
+                    "  two replicas together: %.0f req/s = %.2f of the single replica (%d cores on this"
+                            + " machine for the client, the model server and both replicas: per-replica throughput can only"
+                            + " hold with a core per replica)%n",
+                    total,
+                    single.throughput() > 0 ? total / single.throughput() : 0,
                     Runtime.getRuntime().availableProcessors());
             long okBoth = both.stream().mapToLong(PhaseResult::okCount).sum();
-            out.println("  Redis commands executed per call (INFO commandstats, commands inside Lua scripts included):");
+            out.println(
+                    "  Redis commands executed per call (INFO commandstats, commands inside Lua scripts included):");
             out.println("    one replica:  " + perCall(r0, r1, single.okCount()));
             out.println("    two replicas: " + perCall(r1, r2, okBoth));
-            out.println("  Redis round trips per call (commands the replicas sent, from a " + LatencyBench.num(MONITOR_SECONDS)
+            out.println("  Redis round trips per call (commands the replicas sent, from a "
+                    + LatencyBench.num(MONITOR_SECONDS)
                     + " s MONITOR sample of both replicas under the same load; MONITOR slows Redis, so its req/s are"
                     + " not compared): " + roundTrips(redisPort, List.of(one, two)));
             for (PhaseResult r : both) {
-                r.errorsByKind().forEach((kind, n) -> out.println("      error: " + n + " x " + kind + " -- e.g. "
-                        + r.sample(kind)));
+                r.errorsByKind()
+                        .forEach((kind, n) ->
+                                out.println("      error: " + n + " x " + kind + " -- e.g. " + r.sample(kind)));
             }
-            single.errorsByKind().forEach((kind, n) -> out.println("      error (one replica): " + n + " x " + kind
-                    + " -- e.g. " + single.sample(kind)));
+            single.errorsByKind()
+                    .forEach((kind, n) -> out.println(
+                            "      error (one replica): " + n + " x " + kind + " -- e.g. " + single.sample(kind)));
             redisConnection.close();
         } finally {
             for (GatewayProcess g : gateways) {
@@ -147,7 +183,9 @@ final class ReplicaBench {
     private String roundTrips(int redisPort, List<Target> targets) throws Exception {
         File log = File.createTempFile("bench-redis-monitor-", ".txt");
         Process monitor = new ProcessBuilder("redis-cli", "-p", Integer.toString(redisPort), "monitor")
-                .redirectErrorStream(true).redirectOutput(log).start();
+                .redirectErrorStream(true)
+                .redirectOutput(log)
+                .start();
         try {
             Thread.sleep(200); // MONITOR is on before the load starts
             List<PhaseResult> results = parallel(targets, o.concurrency() / 2, MONITOR_SECONDS);
@@ -174,8 +212,13 @@ final class ReplicaBench {
             long total = sent.values().stream().mapToLong(Long::longValue).sum();
             List<String> parts = new ArrayList<>();
             sent.forEach((c, n) -> parts.add(String.format(Locale.ROOT, "%s %.2f", c, n / (double) calls)));
-            return String.format(Locale.ROOT, "%.2f (%s; %d calls), and %.2f commands run inside scripts",
-                    total / (double) calls, String.join(", ", parts), calls, inScripts / (double) calls);
+            return String.format(
+                    Locale.ROOT,
+                    "%.2f (%s; %d calls), and %.2f commands run inside scripts",
+                    total / (double) calls,
+                    String.join(", ", parts),
+                    calls,
+                    inScripts / (double) calls);
         } finally {
             monitor.destroy();
             log.delete();
@@ -193,13 +236,15 @@ final class ReplicaBench {
         List<CompletableFuture<PhaseResult>> runs = new ArrayList<>();
         for (Target t : targets) {
             CompletableFuture<PhaseResult> f = new CompletableFuture<>();
-            Thread thread = new Thread(() -> {
-                try {
-                    f.complete(Load.closedLoop("replicas", t, concurrency, seconds, Long.MAX_VALUE, retry));
-                } catch (Throwable e) {
-                    f.completeExceptionally(e);
-                }
-            }, "bench-" + t.name());
+            Thread thread = new Thread(
+                    () -> {
+                        try {
+                            f.complete(Load.closedLoop("replicas", t, concurrency, seconds, Long.MAX_VALUE, retry));
+                        } catch (Throwable e) {
+                            f.completeExceptionally(e);
+                        }
+                    },
+                    "bench-" + t.name());
             thread.start();
             runs.add(f);
         }
@@ -214,11 +259,13 @@ final class ReplicaBench {
     private String credits(String url) {
         try {
             java.net.http.HttpClient jdk = java.net.http.HttpClient.newHttpClient();
-            String price = post(jdk, url + "/admin/v1/prices/" + o.model(),
+            String price = post(
+                    jdk,
+                    url + "/admin/v1/prices/" + o.model(),
                     "{\"input_per_1m\":\"0.01\",\"cached_input_per_1m\":\"0.01\",\"output_per_1m\":\"0.01\",\"per_request\":\"0\"}",
                     null);
-            String topUp = post(jdk, url + "/admin/v1/tenants/bench/credits/top-ups", "{\"amount\":\"1000000\"}",
-                    "bench-top-up");
+            String topUp = post(
+                    jdk, url + "/admin/v1/tenants/bench/credits/top-ups", "{\"amount\":\"1000000\"}", "bench-top-up");
             return "price " + price + ", top-up " + topUp;
         } catch (Exception e) {
             return "not set up (" + e + "): calls take no credit hold";
@@ -227,15 +274,19 @@ final class ReplicaBench {
 
     private static String post(java.net.http.HttpClient jdk, String url, String json, String idempotencyKey)
             throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(15))
-                .header("Authorization", "Bearer " + ADMIN_KEY).header("Content-Type", "application/json")
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url))
+                .timeout(Duration.ofSeconds(15))
+                .header("Authorization", "Bearer " + ADMIN_KEY)
+                .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(json));
         if (idempotencyKey != null) {
             b.header("Idempotency-Key", idempotencyKey);
         }
         HttpResponse<String> res = jdk.send(b.build(), HttpResponse.BodyHandlers.ofString());
-        return res.statusCode() / 100 == 2 ? "HTTP " + res.statusCode()
-                : "HTTP " + res.statusCode() + " " + res.body().substring(0, Math.min(200, res.body().length()));
+        return res.statusCode() / 100 == 2
+                ? "HTTP " + res.statusCode()
+                : "HTTP " + res.statusCode() + " "
+                        + res.body().substring(0, Math.min(200, res.body().length()));
     }
 
     private static String randomKey() {

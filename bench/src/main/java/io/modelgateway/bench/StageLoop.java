@@ -29,10 +29,21 @@ import org.springframework.http.HttpHeaders;
  */
 final class StageLoop {
 
-    static final Deployment DEPLOYMENT = new Deployment("bench", Kind.CHAT, "echo", null, null,
-            TokenCounter.cl100k(), 16, 4096, Duration.ofSeconds(30), Duration.ofSeconds(30), Duration.ofSeconds(60),
-            new HttpUpstream("bench", URI.create("http://127.0.0.1:1"), "", Duration.ofSeconds(30),
-                    Duration.ofSeconds(30)), null);
+    static final Deployment DEPLOYMENT = new Deployment(
+            "bench",
+            Kind.CHAT,
+            "echo",
+            null,
+            null,
+            TokenCounter.cl100k(),
+            16,
+            4096,
+            Duration.ofSeconds(30),
+            Duration.ofSeconds(30),
+            Duration.ofSeconds(60),
+            new HttpUpstream(
+                    "bench", URI.create("http://127.0.0.1:1"), "", Duration.ofSeconds(30), Duration.ofSeconds(30)),
+            null);
 
     private final String name;
     private final List<CallStage> stages;
@@ -46,15 +57,26 @@ final class StageLoop {
 
     /** One call through the stages; its time in nanoseconds. */
     long once() {
-        Call call = new Call(UUID.randomUUID().toString(), new Caller(tenant, "key-1", Set.of(), Set.of()),
-                DEPLOYMENT, Operation.CHAT, false, java.util.List.of("a prompt"), Set.of(), 40, 16, 1, 300, Instant.now(), new HttpHeaders());
+        Call call = new Call(
+                UUID.randomUUID().toString(),
+                new Caller(tenant, "key-1", Set.of(), Set.of()),
+                DEPLOYMENT,
+                Operation.CHAT,
+                false,
+                java.util.List.of("a prompt"),
+                Set.of(),
+                40,
+                16,
+                1,
+                300,
+                Instant.now(),
+                new HttpHeaders());
         long t0 = System.nanoTime();
         for (CallStage s : stages) {
             s.admit(call).block();
         }
         call.markForwarded();
-        CallResult result = new CallResult(Outcome.COMPLETED, new TokenUsage(40, 12, false), 200, null,
-                Instant.now());
+        CallResult result = new CallResult(Outcome.COMPLETED, new TokenUsage(40, 12, false), 200, null, Instant.now());
         for (int i = stages.size() - 1; i >= 0; i--) {
             stages.get(i).complete(call, result);
         }
@@ -95,9 +117,15 @@ final class StageLoop {
         }
         runAll(workers);
         double seconds = (System.nanoTime() - start) / 1e9;
-        return String.format("%-34s c=%-3d %8.0f calls/s  mean %7.1f us  p50 %7.1f us  p99 %7.1f us%s", name, threads,
-                threads * calls / seconds, h.getMean() / 1000, h.getValueAtPercentile(50) / 1000.0,
-                h.getValueAtPercentile(99) / 1000.0, failures.get() > 0 ? "  (" + failures.get() + " failed)" : "");
+        return String.format(
+                "%-34s c=%-3d %8.0f calls/s  mean %7.1f us  p50 %7.1f us  p99 %7.1f us%s",
+                name,
+                threads,
+                threads * calls / seconds,
+                h.getMean() / 1000,
+                h.getValueAtPercentile(50) / 1000.0,
+                h.getValueAtPercentile(99) / 1000.0,
+                failures.get() > 0 ? "  (" + failures.get() + " failed)" : "");
     }
 
     private static void runAll(List<Thread> threads) throws InterruptedException {

@@ -32,26 +32,55 @@ final class StageSplit {
     private static final List<Stage> STAGES = List.of(
             new Stage("access log", List.of("io.modelgateway.gateway.metering.accesslog.", "ch.qos.logback.")),
             new Stage("metrics", List.of("io.modelgateway.gateway.metering.", "io.micrometer.")),
-            new Stage("usage record", List.of("io.modelgateway.billing.usage.",
-                    "io.modelgateway.gateway.credits.internal.UsageStage", "org.h2.", "org.postgresql.",
-                    "com.zaxxer.hikari.")),
+            new Stage(
+                    "usage record",
+                    List.of(
+                            "io.modelgateway.billing.usage.",
+                            "io.modelgateway.gateway.credits.internal.UsageStage",
+                            "org.h2.",
+                            "org.postgresql.",
+                            "com.zaxxer.hikari.")),
             new Stage("credits", List.of("io.modelgateway.gateway.credits.", "io.modelgateway.billing.")),
             new Stage("quota", List.of("io.modelgateway.gateway.quota.", "io.github.bucket4j.")),
             new Stage("policy", List.of("io.modelgateway.gateway.policy.", "com.google.re2j.")),
-            new Stage("body parsing", List.of("io.modelgateway.gateway.forwarding.internal.GenerationReader",
-                    "io.modelgateway.gateway.forwarding.internal.Bodies", "io.modelgateway.gateway.forwarding.internal.Fields",
-                    "io.modelgateway.gateway.forwarding.internal.Json")),
-            new Stage(EDGE, List.of("io.modelgateway.gateway.auth.GateFilter", "io.modelgateway.gateway.auth.RouteTable",
-                    "io.modelgateway.gateway.auth.PathFirewall", "io.modelgateway.gateway.edge.", "io.netty.",
-                    "reactor.netty.", "org.springframework.web.", "org.springframework.http.",
-                    "org.springframework.boot.web.", "org.springframework.boot.reactor.")),
-            new Stage("authentication", List.of("io.modelgateway.gateway.auth.", "io.modelgateway.gateway.tenancy.",
-                    "org.springframework.security.")),
-            new Stage("adapter (template, gRPC client)", List.of("io.modelgateway.inference.", "io.grpc.",
-                    "com.hubspot.jinjava.", "com.google.protobuf.", "com.knuddels.jtokkit.")),
+            new Stage(
+                    "body parsing",
+                    List.of(
+                            "io.modelgateway.gateway.forwarding.internal.GenerationReader",
+                            "io.modelgateway.gateway.forwarding.internal.Bodies",
+                            "io.modelgateway.gateway.forwarding.internal.Fields",
+                            "io.modelgateway.gateway.forwarding.internal.Json")),
+            new Stage(
+                    EDGE,
+                    List.of(
+                            "io.modelgateway.gateway.auth.GateFilter",
+                            "io.modelgateway.gateway.auth.RouteTable",
+                            "io.modelgateway.gateway.auth.PathFirewall",
+                            "io.modelgateway.gateway.edge.",
+                            "io.netty.",
+                            "reactor.netty.",
+                            "org.springframework.web.",
+                            "org.springframework.http.",
+                            "org.springframework.boot.web.",
+                            "org.springframework.boot.reactor.")),
+            new Stage(
+                    "authentication",
+                    List.of(
+                            "io.modelgateway.gateway.auth.",
+                            "io.modelgateway.gateway.tenancy.",
+                            "org.springframework.security.")),
+            new Stage(
+                    "adapter (template, gRPC client)",
+                    List.of(
+                            "io.modelgateway.inference.",
+                            "io.grpc.",
+                            "com.hubspot.jinjava.",
+                            "com.google.protobuf.",
+                            "com.knuddels.jtokkit.")),
             new Stage("pipeline, handler, answer writer", List.of("io.modelgateway.gateway.")),
-            new Stage("JIT compiler", List.of("CompileBroker", "C2Compiler", "Compile::", "C1_", "Compilation::",
-                    "CompilerThread")),
+            new Stage(
+                    "JIT compiler",
+                    List.of("CompileBroker", "C2Compiler", "Compile::", "C1_", "Compilation::", "CompilerThread")),
             new Stage("GC", List.of("G1", "GCTaskThread", "WorkerThread::run", "ConcurrentGCThread")));
 
     private final Map<String, Long> samples;
@@ -105,8 +134,14 @@ final class StageSplit {
                 .sorted((a, b) -> Long.compare(b.getValue(), a.getValue()))
                 .forEach(e -> {
                     double share = e.getValue() / (double) total;
-                    out.add(String.format(Locale.ROOT, "%-44s %5.1f%%%s", e.getKey(), share * 100,
-                            cpuPerCallMicros > 0 ? String.format(Locale.ROOT, "  %7.1f us/call", share * cpuPerCallMicros) : ""));
+                    out.add(String.format(
+                            Locale.ROOT,
+                            "%-44s %5.1f%%%s",
+                            e.getKey(),
+                            share * 100,
+                            cpuPerCallMicros > 0
+                                    ? String.format(Locale.ROOT, "  %7.1f us/call", share * cpuPerCallMicros)
+                                    : ""));
                 });
         out.add(String.format(Locale.ROOT, "(%d samples)", total));
         return out;

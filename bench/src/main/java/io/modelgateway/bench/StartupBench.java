@@ -59,8 +59,14 @@ public final class StartupBench {
     private static void report(String mode, List<Long> samples) {
         List<Long> sorted = samples.stream().sorted(Comparator.naturalOrder()).toList();
         long median = sorted.get(sorted.size() / 2);
-        System.out.printf("  %-36s min %5d ms  median %5d ms  max %5d ms  goal < %d ms: %s%n", mode, sorted.get(0),
-                median, sorted.get(sorted.size() - 1), GOAL.toMillis(), median < GOAL.toMillis() ? "met" : "NOT met");
+        System.out.printf(
+                "  %-36s min %5d ms  median %5d ms  max %5d ms  goal < %d ms: %s%n",
+                mode,
+                sorted.get(0),
+                median,
+                sorted.get(sorted.size() - 1),
+                GOAL.toMillis(),
+                median < GOAL.toMillis() ? "met" : "NOT met");
     }
 
     static long firstAnswerMillis(Path jar, Path archive) throws IOException, InterruptedException {
@@ -71,9 +77,14 @@ public final class StartupBench {
         if (archive != null) {
             cmd.add("-XX:SharedArchiveFile=" + archive);
         }
-        cmd.addAll(List.of("-jar", jar.toString(), "--server.port=" + port, "--management.server.port=0",
+        cmd.addAll(List.of(
+                "-jar",
+                jar.toString(),
+                "--server.port=" + port,
+                "--management.server.port=0",
                 "--gateway.demo-api-key=" + KEY));
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofMillis(200)).build();
+        HttpClient http =
+                HttpClient.newBuilder().connectTimeout(Duration.ofMillis(200)).build();
         HttpRequest chat = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v1/chat/completions"))
                 .header("Authorization", "Bearer " + KEY)
                 .header("Content-Type", "application/json")
@@ -82,8 +93,11 @@ public final class StartupBench {
                         "{\"model\":\"echo\",\"messages\":[{\"role\":\"user\",\"content\":\"hello\"}]}"))
                 .build();
         long start = System.nanoTime();
-        Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true)
-                .redirectOutput(dir.resolve("gateway.log").toFile()).start();
+        Process p = new ProcessBuilder(cmd)
+                .directory(dir.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(dir.resolve("gateway.log").toFile())
+                .start();
         try {
             while (true) {
                 if (!p.isAlive()) {

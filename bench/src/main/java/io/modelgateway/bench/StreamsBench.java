@@ -43,16 +43,29 @@ public final class StreamsBench {
     public static void main(String[] args) throws Exception {
         int streams = args.length > 0 ? Integer.parseInt(args[0]) : 1000;
         String words = "token ".repeat(400).trim();
-        String body = "{\"model\":\"echo\",\"stream\":true,\"max_tokens\":400,\"messages\":[{\"role\":\"user\",\"content\":\""
-                + words + "\"}]}";
-        try (ModelServer server = ModelServer.builder().port(0).embeddings(false)
-                        .echoSettings(new EchoSettings(Duration.ZERO, 2)).start();
-                GatewayProcess gateway = GatewayProcess.start(Path.of("gateway", "target", "gateway.jar"), "512m",
-                        server.target(), "echo", "sk-bench", List.of("--logging.level.root=warn"), "")) {
+        String body =
+                "{\"model\":\"echo\",\"stream\":true,\"max_tokens\":400,\"messages\":[{\"role\":\"user\",\"content\":\""
+                        + words + "\"}]}";
+        try (ModelServer server = ModelServer.builder()
+                        .port(0)
+                        .embeddings(false)
+                        .echoSettings(new EchoSettings(Duration.ZERO, 2))
+                        .start();
+                GatewayProcess gateway = GatewayProcess.start(
+                        Path.of("gateway", "target", "gateway.jar"),
+                        "512m",
+                        server.target(),
+                        "echo",
+                        "sk-bench",
+                        List.of("--logging.level.root=warn"),
+                        "")) {
             gateway.awaitHealthy(Duration.ofSeconds(120));
-            ConnectionProvider pool = ConnectionProvider.builder("streams").maxConnections(streams + 100)
-                    .pendingAcquireMaxCount(-1).build();
-            HttpClient client = HttpClient.create(pool).baseUrl(gateway.url())
+            ConnectionProvider pool = ConnectionProvider.builder("streams")
+                    .maxConnections(streams + 100)
+                    .pendingAcquireMaxCount(-1)
+                    .build();
+            HttpClient client = HttpClient.create(pool)
+                    .baseUrl(gateway.url())
                     .headers(h -> h.set(HttpHeaderNames.AUTHORIZATION, "Bearer sk-bench")
                             .set(HttpHeaderNames.CONTENT_TYPE, "application/json"));
             closeAll(open(client, body, 200));
@@ -61,10 +74,12 @@ public final class StreamsBench {
             long during = heapAfterGcKb(gateway.pid());
             closeAll(open);
             double perThousandMb = (during - before) / 1024.0 / streams * 1000;
-            System.out.printf("open SSE streams: %d; gateway heap after GC: %.1f MB idle, %.1f MB with the streams open%n",
+            System.out.printf(
+                    "open SSE streams: %d; gateway heap after GC: %.1f MB idle, %.1f MB with the streams open%n",
                     streams, before / 1024.0, during / 1024.0);
-            System.out.printf("heap per 1,000 open streams: %.1f MB (goal <= %d MB: %s)%n", perThousandMb, GOAL_MB,
-                    perThousandMb <= GOAL_MB ? "met" : "NOT met");
+            System.out.printf(
+                    "heap per 1,000 open streams: %.1f MB (goal <= %d MB: %s)%n",
+                    perThousandMb, GOAL_MB, perThousandMb <= GOAL_MB ? "met" : "NOT met");
             pool.dispose();
         }
     }
@@ -76,18 +91,24 @@ public final class StreamsBench {
         List<Disposable> streams = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
             boolean[] seen = {false};
-            streams.add(client.post().uri("/v1/chat/completions")
+            streams.add(client.post()
+                    .uri("/v1/chat/completions")
                     .send(ByteBufFlux.fromString(reactor.core.publisher.Mono.just(body)))
-                    .responseContent().asString(StandardCharsets.UTF_8)
-                    .subscribe(chunk -> {
-                        if (!seen[0] && chunk.contains("\"content\":\"") && !chunk.contains("\"content\":\"\"")) {
-                            seen[0] = true;
-                            firstTokens.countDown();
-                        }
-                    }, e -> {
-                        failures.incrementAndGet();
-                        firstTokens.countDown();
-                    }));
+                    .responseContent()
+                    .asString(StandardCharsets.UTF_8)
+                    .subscribe(
+                            chunk -> {
+                                if (!seen[0]
+                                        && chunk.contains("\"content\":\"")
+                                        && !chunk.contains("\"content\":\"\"")) {
+                                    seen[0] = true;
+                                    firstTokens.countDown();
+                                }
+                            },
+                            e -> {
+                                failures.incrementAndGet();
+                                firstTokens.countDown();
+                            }));
         }
         if (!firstTokens.await(120, TimeUnit.SECONDS)) {
             throw new IllegalStateException(firstTokens.getCount() + " streams got no first token in 120 s");
@@ -115,8 +136,10 @@ public final class StreamsBench {
     }
 
     private static String jcmd(long pid, String command) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
-                Long.toString(pid), command).redirectErrorStream(true).start();
+        Process p = new ProcessBuilder(
+                        Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(), Long.toString(pid), command)
+                .redirectErrorStream(true)
+                .start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         p.waitFor(30, TimeUnit.SECONDS);
         return out;

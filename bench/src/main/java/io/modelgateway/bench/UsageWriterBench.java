@@ -36,8 +36,24 @@ public final class UsageWriterBench {
 
     private static UsageRecord record(String prefix, int i) {
         Instant at = Instant.parse("2026-03-01T00:00:00Z").plusMillis(i);
-        return new UsageRecord(prefix + i, "bench", "key_" + (i % 7), "echo", "echo", "chat", 120, 0, 80, false,
-                1234, 1, "completed", 200, at, at, at.plusMillis(300));
+        return new UsageRecord(
+                prefix + i,
+                "bench",
+                "key_" + (i % 7),
+                "echo",
+                "echo",
+                "chat",
+                120,
+                0,
+                80,
+                false,
+                1234,
+                1,
+                "completed",
+                200,
+                at,
+                at,
+                at.plusMillis(300));
     }
 
     private static void storeOnly(DataSource ds, int records) throws Exception {
@@ -55,8 +71,11 @@ public final class UsageWriterBench {
     }
 
     private static void writer(DataSource ds, int records) throws Exception {
-        UsageWriter writer = new UsageWriter(new UsageStore(ds), Files.createTempDirectory("bench-spool"),
-                new UsageWriter.Settings(50_000, 5_000, Duration.ofMillis(50), Duration.ofSeconds(1))).start();
+        UsageWriter writer = new UsageWriter(
+                        new UsageStore(ds),
+                        Files.createTempDirectory("bench-spool"),
+                        new UsageWriter.Settings(50_000, 5_000, Duration.ofMillis(50), Duration.ofSeconds(1)))
+                .start();
         long start = System.nanoTime();
         for (int i = 0; i < records; i++) {
             UsageRecord r = record("w-", i);
@@ -73,7 +92,8 @@ public final class UsageWriterBench {
     }
 
     private static void print(String what, int records, long nanos, String detail) {
-        System.out.printf("%-24s %d records in %d ms = %d records/s (%s)%n", what, records, nanos / 1_000_000,
-                records * 1_000_000_000L / Math.max(1, nanos), detail);
+        System.out.printf(
+                "%-24s %d records in %d ms = %d records/s (%s)%n",
+                what, records, nanos / 1_000_000, records * 1_000_000_000L / Math.max(1, nanos), detail);
     }
 }

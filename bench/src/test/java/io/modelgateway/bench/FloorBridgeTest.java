@@ -20,8 +20,8 @@ class FloorBridgeTest {
         assertThat(p.model()).isEqualTo("echo");
         assertThat(p.maxTokens()).isEqualTo(7);
         assertThat(p.stream()).isTrue();
-        assertThat(p.messages()).containsExactly(new ChatMessage("system", "be brief"),
-                new ChatMessage("user", "héllo \"you\""));
+        assertThat(p.messages())
+                .containsExactly(new ChatMessage("system", "be brief"), new ChatMessage("user", "héllo \"you\""));
     }
 
     @Test
@@ -34,10 +34,15 @@ class FloorBridgeTest {
 
     @Test
     void answersAsAChatCompletionAndAsSseChunks() {
-        String whole = new String(FloorBridge.completion("id-1", "echo", "a \"b\"", "length",
-                new TokenUsage(3, 2, false)), StandardCharsets.UTF_8);
-        assertThat(whole).contains("\"object\":\"chat.completion\"", "\"content\":\"a \\\"b\\\"\"",
-                "\"finish_reason\":\"length\"", "\"total_tokens\":5");
+        String whole = new String(
+                FloorBridge.completion("id-1", "echo", "a \"b\"", "length", new TokenUsage(3, 2, false)),
+                StandardCharsets.UTF_8);
+        assertThat(whole)
+                .contains(
+                        "\"object\":\"chat.completion\"",
+                        "\"content\":\"a \\\"b\\\"\"",
+                        "\"finish_reason\":\"length\"",
+                        "\"total_tokens\":5");
         assertThat(LatencyBench.contentOf(whole)).isEqualTo("a \"b\"");
         String chunk = new String(FloorBridge.chunk("id-1", "echo", "word ", null), StandardCharsets.UTF_8);
         assertThat(chunk).startsWith("data: {").endsWith("}\n\n").contains("\"delta\":{\"content\":\"word \"}");

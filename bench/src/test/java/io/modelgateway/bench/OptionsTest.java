@@ -21,8 +21,9 @@ class OptionsTest {
 
     @Test
     void bothSpellingsAndRepeatedGatewayArgs() {
-        Options o = Options.parse(new String[] {"--rate", "500", "--seconds=5", "--skip-gateway",
-                "--gateway-arg=--a=b", "--gateway-arg", "--c=d"});
+        Options o = Options.parse(new String[] {
+            "--rate", "500", "--seconds=5", "--skip-gateway", "--gateway-arg=--a=b", "--gateway-arg", "--c=d"
+        });
         assertThat(o.rate()).isEqualTo(500);
         assertThat(o.seconds()).isEqualTo(5);
         assertThat(o.streamSeconds()).isEqualTo(5);
@@ -34,8 +35,14 @@ class OptionsTest {
     void profileJavaOptsAndBigBodies() {
         assertThat(Options.defaults().profileDir()).isNull();
         assertThat(Options.defaults().bigBodies()).isEqualTo(24);
-        Options o = Options.parse(new String[] {"--profile", "bench/results/x", "--gateway-java-opts",
-                "-Xss512k -XX:MaxDirectMemorySize=256m", "--big-bodies", "0"});
+        Options o = Options.parse(new String[] {
+            "--profile",
+            "bench/results/x",
+            "--gateway-java-opts",
+            "-Xss512k -XX:MaxDirectMemorySize=256m",
+            "--big-bodies",
+            "0"
+        });
         assertThat(o.profileDir()).hasToString("bench/results/x");
         assertThat(o.gatewayJavaOpts()).isEqualTo("-Xss512k -XX:MaxDirectMemorySize=256m");
         assertThat(o.bigBodies()).isZero();
@@ -43,7 +50,8 @@ class OptionsTest {
 
     @Test
     void trafficStaysOnLoopback() {
-        assertThat(Options.parse(new String[] {"--gateway-url", "http://127.0.0.1:8080/"}).gatewayUrl())
+        assertThat(Options.parse(new String[] {"--gateway-url", "http://127.0.0.1:8080/"})
+                        .gatewayUrl())
                 .isEqualTo("http://127.0.0.1:8080");
         assertThatThrownBy(() -> Options.parse(new String[] {"--gateway-url", "http://example.com:8080"}))
                 .isInstanceOf(IllegalArgumentException.class);
@@ -59,8 +67,13 @@ class OptionsTest {
         Options o = Options.parse(new String[] {"--rate", "750", "--warmup-max-seconds", "30"});
         new LatencyBench(o, new java.io.PrintStream(bytes, true)).printHeader("user: hi\nassistant:");
         String header = bytes.toString();
-        assertThat(header).contains("rate 750 req/s x 20 s", "warm-up 10-30 s / 20000 requests",
-                "concurrency 64 x 15 s", "SHARED by the load generator", "## Method");
+        assertThat(header)
+                .contains(
+                        "rate 750 req/s x 20 s",
+                        "warm-up 10-30 s / 20000 requests",
+                        "concurrency 64 x 15 s",
+                        "SHARED by the load generator",
+                        "## Method");
     }
 
     @Test

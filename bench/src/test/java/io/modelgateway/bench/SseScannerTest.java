@@ -8,7 +8,8 @@ import org.junit.jupiter.api.Test;
 
 class SseScannerTest {
 
-    private static final String ROLE = "data: {\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":\"\"}}]}\n\n";
+    private static final String ROLE =
+            "data: {\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":\"\"}}]}\n\n";
     private static final String DELTA = "data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"user:\"}}]}\n\n";
     private static final String DONE = "data: [DONE]\n\n";
 
@@ -35,11 +36,16 @@ class SseScannerTest {
 
     @Test
     void emptyNullAndEscapedContentDoNotCount() {
-        assertThat(SseScanner.hasNonEmptyContent("{\"delta\":{\"content\":\"\"}}")).isFalse();
-        assertThat(SseScanner.hasNonEmptyContent("{\"delta\":{\"content\":null}}")).isFalse();
-        assertThat(SseScanner.hasNonEmptyContent("{\"x\":\"say \\\"content\\\":\\\"hi\\\"\"}")).isFalse();
-        assertThat(SseScanner.hasNonEmptyContent("{\"delta\": {\"content\" : \"a\"}}")).isTrue();
-        assertThat(SseScanner.hasNonEmptyContent("{\"delta\":{\"content\":\"\",\"x\":{\"content\":\"b\"}}}")).isTrue();
+        assertThat(SseScanner.hasNonEmptyContent("{\"delta\":{\"content\":\"\"}}"))
+                .isFalse();
+        assertThat(SseScanner.hasNonEmptyContent("{\"delta\":{\"content\":null}}"))
+                .isFalse();
+        assertThat(SseScanner.hasNonEmptyContent("{\"x\":\"say \\\"content\\\":\\\"hi\\\"\"}"))
+                .isFalse();
+        assertThat(SseScanner.hasNonEmptyContent("{\"delta\": {\"content\" : \"a\"}}"))
+                .isTrue();
+        assertThat(SseScanner.hasNonEmptyContent("{\"delta\":{\"content\":\"\",\"x\":{\"content\":\"b\"}}}"))
+                .isTrue();
     }
 
     @Test

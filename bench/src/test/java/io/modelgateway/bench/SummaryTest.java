@@ -58,7 +58,7 @@ class SummaryTest {
         for (int i = 0; i < 10; i++) {
             r.sent(1_000);
         }
-        r.success(250_400, true);   // 250.4 us -> 250
+        r.success(250_400, true); // 250.4 us -> 250
         r.success(1_000_600, true); // 1000.6 us -> 1001
         r.error("HTTP 503", "busy");
         r.error("HTTP 503", "busy again");

@@ -21,7 +21,8 @@ public final class Jdbc {
         T run(Connection c) throws SQLException;
     }
 
-    public static <T extends @Nullable Object> T inTransaction(DataSource dataSource, Work<T> work) throws SQLException {
+    public static <T extends @Nullable Object> T inTransaction(DataSource dataSource, Work<T> work)
+            throws SQLException {
         try (Connection c = dataSource.getConnection()) {
             boolean auto = c.getAutoCommit();
             c.setAutoCommit(false);

@@ -19,7 +19,8 @@ import net.jqwik.api.constraints.LongRange;
 class MicrosTest {
 
     @Property(tries = 2000)
-    void anyDecimalIsExactOrRefused(@ForAll @LongRange(min = -99_999_999_999L, max = 99_999_999_999L) long unscaled,
+    void anyDecimalIsExactOrRefused(
+            @ForAll @LongRange(min = -99_999_999_999L, max = 99_999_999_999L) long unscaled,
             @ForAll @IntRange(min = -1_000_000_000, max = 1_000_000_000) int scale) {
         BigDecimal units = BigDecimal.valueOf(unscaled, scale);
         long micros;
@@ -31,11 +32,15 @@ class MicrosTest {
             if (smallExponent) {
                 BigDecimal exact = units.movePointRight(6);
                 assertThat(exact.stripTrailingZeros().scale() > 0
-                        || exact.toBigInteger().bitLength() > 63).as(units.toString()).isTrue();
+                                || exact.toBigInteger().bitLength() > 63)
+                        .as(units.toString())
+                        .isTrue();
             }
             return;
         }
-        assertThat(BigDecimal.valueOf(micros, 6).compareTo(units)).as(units.toString()).isZero();
+        assertThat(BigDecimal.valueOf(micros, 6).compareTo(units))
+                .as(units.toString())
+                .isZero();
     }
 
     @Property(tries = 500)
@@ -45,12 +50,21 @@ class MicrosTest {
 
     @Example
     void hugeExponentsAreRefusedAtOnce() {
-        for (String text : new String[] {"1e10000000", "-1e99999", "1e-99999", "1E+999999999", "9223372036854.775808",
-                "10000000000000", "0.0000001", "1" + "0".repeat(40)}) {
+        for (String text : new String[] {
+            "1e10000000",
+            "-1e99999",
+            "1e-99999",
+            "1E+999999999",
+            "9223372036854.775808",
+            "10000000000000",
+            "0.0000001",
+            "1" + "0".repeat(40)
+        }) {
             assertThatThrownBy(() -> Micros.parse(text)).as(text).isInstanceOf(IllegalArgumentException.class);
         }
         assertThatThrownBy(() -> Micros.fromUnits(new BigDecimal(BigInteger.ONE, -10_000_000)))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageNotContaining("000000000000");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageNotContaining("000000000000");
     }
 
     @Example

@@ -40,14 +40,18 @@ public final class TestDatabase implements AutoCloseable {
     }
 
     public static TestDatabase postgres() {
-        String schema = "billing_t_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+        String schema =
+                "billing_t_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
         return new TestDatabase(schema, PG + "?currentSchema=" + schema, true);
     }
 
     public static TestDatabase h2() {
         String name = "billing_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
-        return new TestDatabase(name, "jdbc:h2:mem:" + name
-                + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;DB_CLOSE_DELAY=-1", false);
+        return new TestDatabase(
+                name,
+                "jdbc:h2:mem:" + name
+                        + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;DB_CLOSE_DELAY=-1",
+                false);
     }
 
     private void migrate() {
@@ -68,7 +72,8 @@ public final class TestDatabase implements AutoCloseable {
             int comment = line.indexOf("--");
             clean.append(comment >= 0 ? line.substring(0, comment) : line).append('\n');
         }
-        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
+        try (Connection c = dataSource.getConnection();
+                Statement s = c.createStatement()) {
             for (String statement : clean.toString().split(";")) {
                 if (!statement.isBlank()) {
                     s.execute(statement);

@@ -41,24 +41,33 @@ class AdminApiTest extends GatewayTestBase {
             error(asA.send("PATCH", "/tenants/" + t, "{\"name\":\"mine\"}"), 403, "insufficient_scope");
             error(asA.send("POST", "/tenants/" + t + "/suspend", null), 403, "insufficient_scope");
         }
-        String keyOfB = admin().expect(200, "GET", "/tenants/" + b + "/keys", null).path("data").path(0).path("id")
+        String keyOfB = admin().expect(200, "GET", "/tenants/" + b + "/keys", null)
+                .path("data")
+                .path(0)
+                .path("id")
                 .asString("");
-        error(asA.send("POST", "/keys/" + (keyOfB.isEmpty() ? "key_x" : keyOfB) + "/revoke", null), 403,
+        error(
+                asA.send("POST", "/keys/" + (keyOfB.isEmpty() ? "key_x" : keyOfB) + "/revoke", null),
+                403,
                 "insufficient_scope");
         error(asA.send("GET", "/tenants", null), 403, "insufficient_scope");
         error(asA.send("PUT", "/deployments/echo/tenants", "{\"tenants\":[\"" + a + "\"]}"), 403, "insufficient_scope");
-        assertThat(admin().expect(200, "GET", "/tenants/" + b, null).get("name").asString()).isEqualTo("Tenant " + b);
+        assertThat(admin().expect(200, "GET", "/tenants/" + b, null).get("name").asString())
+                .isEqualTo("Tenant " + b);
     }
 
     @Test
     void onlyAdminScopedPlatformKeysMayAdminister() {
         String finance = admin().expect(201, "POST", "/keys", "{\"name\":\"fin\",\"scopes\":[\"finance\"]}")
-                .get("key").asString();
+                .get("key")
+                .asString();
         error(admin().as(finance).send("GET", "/tenants", null), 403, "insufficient_scope");
         String second = admin().expect(201, "POST", "/keys", "{\"name\":\"ops\",\"scopes\":[\"admin\"]}")
-                .get("key").asString();
+                .get("key")
+                .asString();
         admin().as(second).expect(200, "GET", "/tenants", null);
-        assertThat(admin().expect(200, "GET", "/keys", null).get("data")).extracting(k -> k.get("name").asString())
+        assertThat(admin().expect(200, "GET", "/keys", null).get("data"))
+                .extracting(k -> k.get("name").asString())
                 .contains("fin", "ops");
     }
 
@@ -84,18 +93,21 @@ class AdminApiTest extends GatewayTestBase {
         assertThat(next.get("name").asString()).isEqualTo("key1");
         assertThat(openAi(old.get("key").asString()).models().list().data()).isNotEmpty();
         assertThat(openAi(next.get("key").asString()).models().list().data()).isNotEmpty();
-        assertThat(admin().expect(200, "GET", "/keys/" + old.get("id").asString(), null).get("expires_at").asLong())
+        assertThat(admin().expect(200, "GET", "/keys/" + old.get("id").asString(), null)
+                        .get("expires_at")
+                        .asLong())
                 .isPositive();
 
-        JsonNode third = admin().expect(201, "POST", "/keys/" + next.get("id").asString() + "/rotate",
-                "{\"grace_seconds\":0}");
+        JsonNode third =
+                admin().expect(201, "POST", "/keys/" + next.get("id").asString() + "/rotate", "{\"grace_seconds\":0}");
         var refused = catchUnauthorized(next.get("key").asString());
         assertThat(refused).contains("revoked");
         assertThat(openAi(third.get("key").asString()).models().list().data()).isNotEmpty();
     }
 
     private String catchUnauthorized(String key) {
-        var e = org.assertj.core.api.Assertions.catchThrowableOfType(com.openai.errors.UnauthorizedException.class,
+        var e = org.assertj.core.api.Assertions.catchThrowableOfType(
+                com.openai.errors.UnauthorizedException.class,
                 () -> openAi(key).models().list());
         assertThat(e).isNotNull();
         return e.getMessage();
@@ -104,15 +116,34 @@ class AdminApiTest extends GatewayTestBase {
     @Test
     void invalidBodiesAre400NamingTheParameter() {
         assertThat(error(admin().send("POST", "/tenants", "{\"id\":\"Bad Id\",\"name\":\"x\"}"), 400, "invalid_value")
-                .get("param").asString()).isEqualTo("id");
-        assertThat(error(admin().send("POST", "/tenants", "{\"id\":\"ok\",\"name\":\"x\",\"colour\":1}"), 400,
-                "unknown_parameter").get("param").asString()).isEqualTo("colour");
-        assertThat(error(admin().send("POST", "/tenants", "{\"id\":\"ok2\",\"name\":\"x\",\"deployments\":[\"gpt-9\"]}"),
-                400, "invalid_value").get("param").asString()).isEqualTo("deployments");
+                        .get("param")
+                        .asString())
+                .isEqualTo("id");
+        assertThat(error(
+                                admin().send("POST", "/tenants", "{\"id\":\"ok\",\"name\":\"x\",\"colour\":1}"),
+                                400,
+                                "unknown_parameter")
+                        .get("param")
+                        .asString())
+                .isEqualTo("colour");
+        assertThat(error(
+                                admin().send(
+                                                "POST",
+                                                "/tenants",
+                                                "{\"id\":\"ok2\",\"name\":\"x\",\"deployments\":[\"gpt-9\"]}"),
+                                400,
+                                "invalid_value")
+                        .get("param")
+                        .asString())
+                .isEqualTo("deployments");
         error(admin().send("POST", "/tenants", "{not json"), 400, "invalid_json");
-        error(admin().send("POST", "/tenants/" + a + "/keys", "{\"name\":\"x\",\"scopes\":[\"admin\"]}"), 400,
+        error(
+                admin().send("POST", "/tenants/" + a + "/keys", "{\"name\":\"x\",\"scopes\":[\"admin\"]}"),
+                400,
                 "invalid_value");
-        error(admin().send("POST", "/tenants/" + a + "/keys", "{\"name\":\"x\",\"expires_at\":1000}"), 400,
+        error(
+                admin().send("POST", "/tenants/" + a + "/keys", "{\"name\":\"x\",\"expires_at\":1000}"),
+                400,
                 "invalid_value");
         error(admin().send("POST", "/keys", "{\"name\":\"x\",\"scopes\":[\"inference\"]}"), 400, "invalid_value");
         error(admin().send("PATCH", "/tenants/" + a, "{\"status\":\"gone\"}"), 400, "invalid_value");
@@ -129,8 +160,11 @@ class AdminApiTest extends GatewayTestBase {
 
     @Test
     void updateChangesNameAndDeployments() {
-        JsonNode t = admin().expect(200, "PATCH", "/tenants/" + a,
-                "{\"name\":\"Renamed\",\"deployments\":[\"echo\",\"all-minilm-l6-v2\"]}");
+        JsonNode t = admin().expect(
+                        200,
+                        "PATCH",
+                        "/tenants/" + a,
+                        "{\"name\":\"Renamed\",\"deployments\":[\"echo\",\"all-minilm-l6-v2\"]}");
         assertThat(t.get("name").asString()).isEqualTo("Renamed");
         assertThat(t.get("status").asString()).isEqualTo("active");
         assertThat(openAi(keyOfA).models().list().data()).hasSize(2);
@@ -139,7 +173,8 @@ class AdminApiTest extends GatewayTestBase {
     @Test
     void deploymentAccessIsManagedPerDeployment() {
         assertThat(openAi(keyOfA).models().list().data()).hasSize(1);
-        JsonNode d = admin().expect(200, "PUT", "/deployments/all-minilm-l6-v2/tenants", "{\"tenants\":[\"" + a + "\"]}");
+        JsonNode d =
+                admin().expect(200, "PUT", "/deployments/all-minilm-l6-v2/tenants", "{\"tenants\":[\"" + a + "\"]}");
         assertThat(d.get("tenants")).extracting(JsonNode::asString).containsExactly(a);
         assertThat(openAi(keyOfA).models().list().data()).hasSize(2);
         assertThat(admin().expect(200, "GET", "/deployments", null).get("data")).hasSizeGreaterThanOrEqualTo(2);
@@ -149,9 +184,17 @@ class AdminApiTest extends GatewayTestBase {
     @Test
     void oddPathSpellingsNeverReachAnAdminHandlerWithoutCredentials() throws Exception {
         var http = java.net.http.HttpClient.newHttpClient();
-        for (String path : new String[] {"//admin/v1/tenants", "/admin//v1/tenants", "/admin/v1//tenants",
-                "/admin/v1/tenants/", "/admin/v1/./tenants", "/ADMIN/v1/tenants"}) {
-            var r = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(baseUrl() + path)).build(),
+        for (String path : new String[] {
+            "//admin/v1/tenants",
+            "/admin//v1/tenants",
+            "/admin/v1//tenants",
+            "/admin/v1/tenants/",
+            "/admin/v1/./tenants",
+            "/ADMIN/v1/tenants"
+        }) {
+            var r = http.send(
+                    java.net.http.HttpRequest.newBuilder(java.net.URI.create(baseUrl() + path))
+                            .build(),
                     java.net.http.HttpResponse.BodyHandlers.ofString());
             assertThat(r.statusCode()).as(path + " -> " + r.body()).isIn(400, 401, 404); // never 200
             assertThat(r.body()).as(path).doesNotContain("\"object\":\"list\"");

@@ -28,14 +28,17 @@ public final class AdminClient {
         return new AdminClient(baseUrl, otherCredential);
     }
 
-    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(5)).build();
+    private static final HttpClient HTTP = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5))
+            .build();
 
     public HttpResponse<String> send(String method, String path, String json) {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(baseUrl + "/admin/v1" + path))
                 .timeout(Duration.ofSeconds(30))
-                .method(method, json == null ? HttpRequest.BodyPublishers.noBody()
-                        : HttpRequest.BodyPublishers.ofString(json));
+                .method(
+                        method,
+                        json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json));
         if (json != null) {
             b.header("Content-Type", "application/json");
         }
@@ -65,13 +68,18 @@ public final class AdminClient {
         for (String d : deployments) {
             list.append(list.isEmpty() ? "" : ",").append('"').append(d).append('"');
         }
-        return expect(201, "POST", "/tenants",
+        return expect(
+                201,
+                "POST",
+                "/tenants",
                 "{\"id\":\"" + id + "\",\"name\":\"Tenant " + id + "\",\"deployments\":[" + list + "]}");
     }
 
     /** Issues a tenant key and returns the full key. */
     public String issueKey(String tenant, String body) {
-        return expect(201, "POST", "/tenants/" + tenant + "/keys", body).get("key").asString();
+        return expect(201, "POST", "/tenants/" + tenant + "/keys", body)
+                .get("key")
+                .asString();
     }
 
     public String issueKey(String tenant) {
@@ -81,7 +89,8 @@ public final class AdminClient {
     /** The error object of an OpenAI-shaped error body, checked for its shape. */
     public static JsonNode error(HttpResponse<String> r, int status, String code) {
         assertThat(r.statusCode()).as(r.body()).isEqualTo(status);
-        assertThat(r.headers().firstValue("content-type")).hasValueSatisfying(v -> assertThat(v).startsWith("application/json"));
+        assertThat(r.headers().firstValue("content-type"))
+                .hasValueSatisfying(v -> assertThat(v).startsWith("application/json"));
         JsonNode error = JSON.readTree(r.body()).get("error");
         assertThat(error).as(r.body()).isNotNull();
         assertThat(error.get("message").asString()).isNotBlank();

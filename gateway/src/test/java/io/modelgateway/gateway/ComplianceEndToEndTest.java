@@ -62,16 +62,28 @@ class ComplianceEndToEndTest extends GatewayTestBase {
 
     static Stream<Kind> kinds() {
         return Stream.of(
-                new Kind("terms", ",\"terms\":[\"secret sauce\",\"other\"]", "the secret sauce recipe", "secret sauce",
+                new Kind(
+                        "terms",
+                        ",\"terms\":[\"secret sauce\",\"other\"]",
+                        "the secret sauce recipe",
+                        "secret sauce",
                         "[REDACTED]"),
-                new Kind("regex", ",\"pattern\":\"order\\\\s+#\\\\d{4}\"", "about order #1234 today", "order #1234",
+                new Kind(
+                        "regex",
+                        ",\"pattern\":\"order\\\\s+#\\\\d{4}\"",
+                        "about order #1234 today",
+                        "order #1234",
                         "[REDACTED]"),
                 new Kind("email", "", "mail jane.doe@example.com please", "jane.doe@example.com", "[EMAIL]"),
                 new Kind("phone", "", "call +49 30 1234 5678 soon", "+49 30 1234 5678", "[PHONE]"),
                 new Kind("payment_card", "", "pay 4111 1111 1111 1111 now", "4111 1111 1111 1111", "[CARD]"),
                 new Kind("iban", "", "to DE89 3704 0044 0532 0130 00 thanks", "DE89 3704 0044 0532 0130 00", "[IBAN]"),
-                new Kind("api_key", "", "key sk-proj-abcdefghijklmnopqrstuvwxyz0123 here",
-                        "sk-proj-abcdefghijklmnopqrstuvwxyz0123", "[SECRET]"));
+                new Kind(
+                        "api_key",
+                        "",
+                        "key sk-proj-abcdefghijklmnopqrstuvwxyz0123 here",
+                        "sk-proj-abcdefghijklmnopqrstuvwxyz0123",
+                        "[SECRET]"));
     }
 
     static Stream<Arguments> kindsAndModes() {
@@ -88,7 +100,11 @@ class ComplianceEndToEndTest extends GatewayTestBase {
     }
 
     private static ChatCompletionCreateParams chat(String model, String text) {
-        return ChatCompletionCreateParams.builder().model(model).addUserMessage(text).maxCompletionTokens(100).build();
+        return ChatCompletionCreateParams.builder()
+                .model(model)
+                .addUserMessage(text)
+                .maxCompletionTokens(100)
+                .build();
     }
 
     /** The answer's text and finish reason, plain or streamed. */
@@ -98,8 +114,10 @@ class ComplianceEndToEndTest extends GatewayTestBase {
         if (!stream) {
             try (var raw = client.chat().completions().withRawResponse().create(chat(model, text))) {
                 ChatCompletion c = raw.parse();
-                return new Answer(c.choices().get(0).message().content().orElse(""),
-                        c.choices().get(0).finishReason().asString(), List.of(),
+                return new Answer(
+                        c.choices().get(0).message().content().orElse(""),
+                        c.choices().get(0).finishReason().asString(),
+                        List.of(),
                         raw.headers().values("x-request-id").get(0));
             }
         }
@@ -183,7 +201,8 @@ class ComplianceEndToEndTest extends GatewayTestBase {
 
     @Test
     void aTermSplitAcrossStreamChunksStopsTheStreamAndCancelsTheBackend() {
-        policy("{\"rules\":[{\"id\":\"sauce\",\"type\":\"terms\",\"terms\":[\"secret sauce\"],\"target\":\"completion\"}]}");
+        policy(
+                "{\"rules\":[{\"id\":\"sauce\",\"type\":\"terms\",\"terms\":[\"secret sauce\"],\"target\":\"completion\"}]}");
         long cancelled = SLOW_TOKENS.cancelledRequests();
         Answer a = ask("slow-tokens", "the secret sauce is tasty and there are many more words after it", true);
         assertThat(a.deltas()).containsExactly("user:", " the", " secret");
@@ -196,32 +215,51 @@ class ComplianceEndToEndTest extends GatewayTestBase {
         policy("{\"rules\":[{\"id\":\"mail\",\"type\":\"email\",\"action\":\"annotate\"},"
                 + "{\"id\":\"cards\",\"type\":\"payment_card\",\"action\":\"redact\",\"target\":\"completion\"}]}");
         JsonNode body = AdminClient.JSON.readTree(post("{\"model\":\"echo\",\"messages\":[{\"role\":\"user\","
-                + "\"content\":\"mail bob@example.com card 4111 1111 1111 1111\"}]}").body());
+                        + "\"content\":\"mail bob@example.com card 4111 1111 1111 1111\"}]}")
+                .body());
         JsonNode prompt = body.path("prompt_filter_results").get(0);
         assertThat(prompt.path("prompt_index").asInt()).isZero();
-        assertThat(prompt.path("content_filter_results").path("pii").path("detected").asBoolean()).isTrue();
-        assertThat(prompt.path("content_filter_results").path("pii").path("filtered").asBoolean()).isFalse();
+        assertThat(prompt.path("content_filter_results")
+                        .path("pii")
+                        .path("detected")
+                        .asBoolean())
+                .isTrue();
+        assertThat(prompt.path("content_filter_results")
+                        .path("pii")
+                        .path("filtered")
+                        .asBoolean())
+                .isFalse();
         JsonNode choice = body.path("choices").get(0);
         JsonNode pii = choice.path("content_filter_results").path("pii");
         assertThat(pii.path("filtered").asBoolean()).isTrue();
         assertThat(pii.path("details").findValuesAsString("id")).contains("cards", "mail");
-        assertThat(choice.path("message").path("content").asString()).contains("[CARD]").contains("bob@example.com");
+        assertThat(choice.path("message").path("content").asString())
+                .contains("[CARD]")
+                .contains("bob@example.com");
 
         String stream = post("{\"model\":\"echo\",\"stream\":true,\"messages\":[{\"role\":\"user\","
-                + "\"content\":\"mail bob@example.com\"}]}").body();
-        String first = stream.lines().filter(l -> l.startsWith("data: {")).findFirst().orElseThrow();
+                        + "\"content\":\"mail bob@example.com\"}]}")
+                .body();
+        String first =
+                stream.lines().filter(l -> l.startsWith("data: {")).findFirst().orElseThrow();
         JsonNode chunk = AdminClient.JSON.readTree(first.substring(6));
         assertThat(chunk.path("choices").isEmpty()).isTrue();
-        assertThat(chunk.path("prompt_filter_results").get(0).path("content_filter_results").has("pii")).isTrue();
+        assertThat(chunk.path("prompt_filter_results")
+                        .get(0)
+                        .path("content_filter_results")
+                        .has("pii"))
+                .isTrue();
     }
 
     @Test
     void aBlockedPromptIsBilledOrNotAsThePolicySaysAndAudited() throws Exception {
         policy("{\"rules\":[{\"id\":\"no-foo\",\"type\":\"terms\",\"terms\":[\"foo\"]}]}");
-        HttpResponse<String> r = post("{\"model\":\"echo\",\"messages\":[{\"role\":\"user\",\"content\":\"say foo\"}]}");
+        HttpResponse<String> r =
+                post("{\"model\":\"echo\",\"messages\":[{\"role\":\"user\",\"content\":\"say foo\"}]}");
         JsonNode error = AdminClient.error(r, 400, "content_filter");
         assertThat(error.path("innererror").path("code").asString()).isEqualTo("ResponsibleAIPolicyViolation");
-        JsonNode blocklists = error.path("innererror").path("content_filter_result").path("custom_blocklists");
+        JsonNode blocklists =
+                error.path("innererror").path("content_filter_result").path("custom_blocklists");
         assertThat(blocklists.path("filtered").asBoolean()).isTrue();
         assertThat(blocklists.path("details").get(0).path("id").asString()).isEqualTo("no-foo");
         String billed = r.headers().firstValue("x-request-id").orElseThrow();
@@ -233,23 +271,37 @@ class ComplianceEndToEndTest extends GatewayTestBase {
         policy("{\"bill_filtered_prompts\":false,\"audit_matched_text\":true,"
                 + "\"rules\":[{\"id\":\"no-foo\",\"type\":\"terms\",\"terms\":[\"foo\"]}]}");
         String free = post("{\"model\":\"echo\",\"messages\":[{\"role\":\"user\",\"content\":\"say FOO\"}]}")
-                .headers().firstValue("x-request-id").orElseThrow();
+                .headers()
+                .firstValue("x-request-id")
+                .orElseThrow();
         var unbilled = await().until(() -> recorded.get(free), e -> e != null);
         assertThat(unbilled.result().outcome()).isEqualTo(Outcome.FILTERED);
         assertThat(unbilled.result().usage().totalTokens()).isZero();
         // the billed blocked prompt has its usage record (outcome filtered, prompt tokens only); the free one none
         var records = org.springframework.jdbc.core.simple.JdbcClient.create(dataSource);
-        assertThat(await().atMost(Duration.ofSeconds(10)).until(() -> records.sql(
-                "SELECT outcome, input_tokens, output_tokens FROM usage_record WHERE request_id = ?").param(billed)
-                .query().listOfRows(), rows -> rows.size() == 1).get(0))
-                .containsEntry("outcome", "filtered").containsEntry("input_tokens",
-                        ended.result().usage().promptTokens()).containsEntry("output_tokens", 0);
-        assertThat(records.sql("SELECT COUNT(*) FROM usage_record WHERE request_id = ?").param(free).query(Long.class)
-                .single()).isZero();
+        assertThat(await().atMost(Duration.ofSeconds(10))
+                        .until(
+                                () -> records.sql(
+                                                "SELECT outcome, input_tokens, output_tokens FROM usage_record WHERE request_id = ?")
+                                        .param(billed)
+                                        .query()
+                                        .listOfRows(),
+                                rows -> rows.size() == 1)
+                        .get(0))
+                .containsEntry("outcome", "filtered")
+                .containsEntry("input_tokens", ended.result().usage().promptTokens())
+                .containsEntry("output_tokens", 0);
+        assertThat(records.sql("SELECT COUNT(*) FROM usage_record WHERE request_id = ?")
+                        .param(free)
+                        .query(Long.class)
+                        .single())
+                .isZero();
 
-        JsonNode audit = await().atMost(Duration.ofSeconds(10)).until(
-                () -> admin().expect(200, "GET", "/audit?tenant=" + tenant + "&since=0", null).path("data"),
-                d -> d.size() == 2);
+        JsonNode audit = await().atMost(Duration.ofSeconds(10))
+                .until(
+                        () -> admin().expect(200, "GET", "/audit?tenant=" + tenant + "&since=0", null)
+                                .path("data"),
+                        d -> d.size() == 2);
         assertThat(audit.get(0).path("request_id").asString()).isEqualTo(billed);
         assertThat(audit.get(0).path("rule").asString()).isEqualTo("no-foo");
         assertThat(audit.get(0).path("action").asString()).isEqualTo("block");
@@ -257,7 +309,9 @@ class ComplianceEndToEndTest extends GatewayTestBase {
         assertThat(audit.get(0).path("matched_text").isNull()).isTrue();
         assertThat(audit.get(1).path("request_id").asString()).isEqualTo(free);
         assertThat(audit.get(1).path("matched_text").asString()).isEqualTo("FOO");
-        assertThat(admin().expect(200, "GET", "/audit?tenant=someone-else&since=0", null).path("data").isEmpty())
+        assertThat(admin().expect(200, "GET", "/audit?tenant=someone-else&since=0", null)
+                        .path("data")
+                        .isEmpty())
                 .isTrue();
     }
 
@@ -275,16 +329,19 @@ class ComplianceEndToEndTest extends GatewayTestBase {
 
     @Test
     void invalidPoliciesAreRefusedWithTheReason() {
-        var r = admin().send("PUT", "/tenants/" + tenant + "/policy",
-                "{\"rules\":[{\"id\":\"br\",\"type\":\"regex\",\"pattern\":\"(a)\\\\1\"}]}");
-        assertThat(AdminClient.error(r, 400, "invalid_value").path("message").asString()).contains("'br'");
-        AdminClient.error(admin().send("PUT", "/tenants/" + tenant + "/policy", "{\"max_tokens\":0}"), 400,
-                "invalid_value");
-        AdminClient.error(admin().send("PUT", "/tenants/" + tenant + "/policy", "{\"nope\":1}"), 400,
-                "unknown_parameter");
+        var r = admin().send(
+                        "PUT",
+                        "/tenants/" + tenant + "/policy",
+                        "{\"rules\":[{\"id\":\"br\",\"type\":\"regex\",\"pattern\":\"(a)\\\\1\"}]}");
+        assertThat(AdminClient.error(r, 400, "invalid_value").path("message").asString())
+                .contains("'br'");
+        AdminClient.error(
+                admin().send("PUT", "/tenants/" + tenant + "/policy", "{\"max_tokens\":0}"), 400, "invalid_value");
+        AdminClient.error(
+                admin().send("PUT", "/tenants/" + tenant + "/policy", "{\"nope\":1}"), 400, "unknown_parameter");
         AdminClient.error(admin().send("PUT", "/tenants/no-such-tenant/policy", "{}"), 404, "not_found");
-        AdminClient.error(admin().as(KEY).send("GET", "/tenants/" + tenant + "/policy", null), 403,
-                "insufficient_scope");
+        AdminClient.error(
+                admin().as(KEY).send("GET", "/tenants/" + tenant + "/policy", null), 403, "insufficient_scope");
     }
 
     private HttpResponse<String> post(String body) throws Exception {

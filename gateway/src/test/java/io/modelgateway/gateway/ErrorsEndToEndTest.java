@@ -20,7 +20,11 @@ import org.junit.jupiter.api.Test;
 class ErrorsEndToEndTest extends GatewayTestBase {
 
     private static ChatCompletionCreateParams chat(String model) {
-        return ChatCompletionCreateParams.builder().model(model).addUserMessage("hi there").maxCompletionTokens(5).build();
+        return ChatCompletionCreateParams.builder()
+                .model(model)
+                .addUserMessage("hi there")
+                .maxCompletionTokens(5)
+                .build();
     }
 
     private static <T extends OpenAIServiceException> T assertOpenAiError(T e, int status, String code) {
@@ -34,7 +38,8 @@ class ErrorsEndToEndTest extends GatewayTestBase {
 
     @Test
     void unknownKeyIs401() {
-        var e = catchThrowableOfType(UnauthorizedException.class,
+        var e = catchThrowableOfType(
+                UnauthorizedException.class,
                 () -> openAi("sk-wrong").chat().completions().create(chat("echo")));
         assertOpenAiError(e, 401, "invalid_api_key");
         assertThat(e.type()).hasValue("invalid_request_error");
@@ -42,8 +47,8 @@ class ErrorsEndToEndTest extends GatewayTestBase {
 
     @Test
     void unknownModelIs404() {
-        var e = catchThrowableOfType(NotFoundException.class,
-                () -> openAi().chat().completions().create(chat("gpt-nope")));
+        var e = catchThrowableOfType(
+                NotFoundException.class, () -> openAi().chat().completions().create(chat("gpt-nope")));
         assertOpenAiError(e, 404, "model_not_found");
         assertThat(e.param()).hasValue("model");
         assertThat(e.getMessage()).contains("gpt-nope");
@@ -51,14 +56,16 @@ class ErrorsEndToEndTest extends GatewayTestBase {
 
     @Test
     void unknownModelOnRetrieveIs404() {
-        var e = catchThrowableOfType(NotFoundException.class, () -> openAi().models().retrieve("gpt-nope"));
+        var e = catchThrowableOfType(
+                NotFoundException.class, () -> openAi().models().retrieve("gpt-nope"));
         assertOpenAiError(e, 404, "model_not_found");
     }
 
     @Test
     void invalidParameterIs400NamingIt() {
         var params = chat("echo").toBuilder().temperature(7.5).build();
-        var e = catchThrowableOfType(BadRequestException.class, () -> openAi().chat().completions().create(params));
+        var e = catchThrowableOfType(
+                BadRequestException.class, () -> openAi().chat().completions().create(params));
         assertOpenAiError(e, 400, "invalid_value");
         assertThat(e.param()).hasValue("temperature");
     }
@@ -66,21 +73,24 @@ class ErrorsEndToEndTest extends GatewayTestBase {
     @Test
     void unsupportedParameterIs400NamingIt() {
         var params = chat("echo").toBuilder().n(3).build();
-        var e = catchThrowableOfType(BadRequestException.class, () -> openAi().chat().completions().create(params));
+        var e = catchThrowableOfType(
+                BadRequestException.class, () -> openAi().chat().completions().create(params));
         assertOpenAiError(e, 400, "unsupported_parameter");
         assertThat(e.param()).hasValue("n");
     }
 
     @Test
     void backendWithoutTheModelIs502() {
-        var e = catchThrowableOfType(InternalServerException.class,
+        var e = catchThrowableOfType(
+                InternalServerException.class,
                 () -> openAi().chat().completions().create(chat("misconfigured")));
         assertOpenAiError(e, 502, "backend_model_not_found");
     }
 
     @Test
     void unreachableBackendIs503WithRetryAfter() {
-        var e = catchThrowableOfType(InternalServerException.class,
+        var e = catchThrowableOfType(
+                InternalServerException.class,
                 () -> openAi().chat().completions().create(chat("unreachable")));
         assertOpenAiError(e, 503, "backend_unavailable");
         assertThat(e.headers().values("retry-after")).containsExactly("1");
@@ -88,7 +98,8 @@ class ErrorsEndToEndTest extends GatewayTestBase {
 
     @Test
     void backendSlowerThanTheFirstTokenTimeoutIs504() {
-        var e = catchThrowableOfType(InternalServerException.class,
+        var e = catchThrowableOfType(
+                InternalServerException.class,
                 () -> openAi().chat().completions().create(chat("slow-start")));
         assertOpenAiError(e, 504, "backend_timeout");
 
@@ -103,9 +114,13 @@ class ErrorsEndToEndTest extends GatewayTestBase {
     @Test
     void clientDisconnectMidStreamCancelsTheBackendRequest() {
         long before = SLOW_TOKENS.cancelledRequests();
-        var params = ChatCompletionCreateParams.builder().model("slow-tokens")
-                .addUserMessage("w ".repeat(500)).maxCompletionTokens(1000).build();
-        try (StreamResponse<ChatCompletionChunk> stream = openAi().chat().completions().createStreaming(params)) {
+        var params = ChatCompletionCreateParams.builder()
+                .model("slow-tokens")
+                .addUserMessage("w ".repeat(500))
+                .maxCompletionTokens(1000)
+                .build();
+        try (StreamResponse<ChatCompletionChunk> stream =
+                openAi().chat().completions().createStreaming(params)) {
             Iterator<ChatCompletionChunk> it = stream.stream().iterator();
             assertThat(it.next()).isNotNull();
             assertThat(it.next()).isNotNull();

@@ -24,19 +24,26 @@ public abstract class GatewayTestBase {
     public static final String ADMIN_KEY = "sk-test-admin-key";
     /** A key from configuration ({@code gateway.api-keys}), as the benchmarks use. */
     public static final String CONFIGURED_KEY = "sk-test-configured-key";
+
     static final String H2_URL = "jdbc:h2:mem:gateway-test;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;"
             + "DEFAULT_NULL_ORDERING=HIGH;DB_CLOSE_DELAY=-1";
 
     /** Takes 3 s before its first token: the gateway's first-token timeout (300 ms) answers 504. */
     static final ModelServer SLOW_START = ModelServer.builder()
-            .port(0).embeddings(false).echoSettings(new EchoSettings(Duration.ofSeconds(3), 0)).start();
+            .port(0)
+            .embeddings(false)
+            .echoSettings(new EchoSettings(Duration.ofSeconds(3), 0))
+            .start();
 
     /** 20 tokens per second: long enough to disconnect mid-stream. */
     static final ModelServer SLOW_TOKENS = ModelServer.builder()
-            .port(0).embeddings(false).echoSettings(new EchoSettings(Duration.ZERO, 20)).start();
+            .port(0)
+            .embeddings(false)
+            .echoSettings(new EchoSettings(Duration.ZERO, 20))
+            .start();
 
-    static final String SPOOL_DIR = System.getProperty("java.io.tmpdir") + "/gateway-test-spool-"
-            + java.util.UUID.randomUUID();
+    static final String SPOOL_DIR =
+            System.getProperty("java.io.tmpdir") + "/gateway-test-spool-" + java.util.UUID.randomUUID();
 
     /** The trusted OIDC issuer of all tests: its JWKS is served on loopback. */
     protected static final TestIssuer ISSUER = new TestIssuer();
@@ -45,6 +52,7 @@ public abstract class GatewayTestBase {
 
     /** {@code gateway.http.header-timeout} and {@code body-read-timeout} of the tests. */
     public static final Duration HEADER_TIMEOUT = Duration.ofSeconds(3);
+
     public static final Duration BODY_READ_TIMEOUT = Duration.ofSeconds(3);
 
     @LocalServerPort
@@ -135,9 +143,15 @@ public abstract class GatewayTestBase {
      * ready; until then embeddings answer 503).
      */
     protected void awaitEmbeddingModel() {
-        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(60)).ignoreExceptions()
-                .until(() -> openAi().embeddings().create(com.openai.models.embeddings.EmbeddingCreateParams.builder()
-                        .model("all-minilm-l6-v2").input("ready?").build()) != null);
+        org.awaitility.Awaitility.await()
+                .atMost(Duration.ofSeconds(60))
+                .ignoreExceptions()
+                .until(() -> openAi().embeddings()
+                                .create(com.openai.models.embeddings.EmbeddingCreateParams.builder()
+                                        .model("all-minilm-l6-v2")
+                                        .input("ready?")
+                                        .build())
+                        != null);
     }
 
     protected String baseUrl() {

@@ -59,8 +59,14 @@ class HealthGroupsTest extends GatewayTestBase {
         assertThat(managementPort).isNotEqualTo(port);
         JsonNode health = json(get(managementUrl() + "/actuator/health"));
         assertThat(names(health.get("components"))).contains("db", "redis", "backends");
-        assertThat(health.get("components").get("redis").get("details").get("configured").asBoolean()).isFalse();
-        assertThat(health.get("components").get("backends").get("status").asString()).isEqualTo("DEGRADED");
+        assertThat(health.get("components")
+                        .get("redis")
+                        .get("details")
+                        .get("configured")
+                        .asBoolean())
+                .isFalse();
+        assertThat(health.get("components").get("backends").get("status").asString())
+                .isEqualTo("DEGRADED");
     }
 
     @Test
@@ -68,8 +74,12 @@ class HealthGroupsTest extends GatewayTestBase {
         HttpResponse<String> scrape = get(managementUrl() + "/actuator/prometheus");
         assertThat(scrape.statusCode()).isEqualTo(200);
         assertThat(scrape.body()).contains("# TYPE gateway_backend_ready gauge");
-        for (String path : List.of("/actuator/prometheus", "/actuator/health", "/actuator/health/readiness",
-                "/actuator", "/actuator/info")) {
+        for (String path : List.of(
+                "/actuator/prometheus",
+                "/actuator/health",
+                "/actuator/health/readiness",
+                "/actuator",
+                "/actuator/info")) {
             HttpResponse<String> r = get(baseUrl() + path);
             // Undeclared on the API port: refused by the gate (401 without a credential), never served.
             assertThat(r.statusCode()).as(path).isEqualTo(401);

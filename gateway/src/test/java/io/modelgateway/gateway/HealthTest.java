@@ -14,8 +14,8 @@ import tools.jackson.databind.json.JsonMapper;
 class HealthTest extends GatewayTestBase {
 
     private static JsonNode get(String url, int status) throws Exception {
-        HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url)).build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r = HttpClient.newHttpClient()
+                .send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(r.statusCode()).as(r.body()).isEqualTo(status);
         return JsonMapper.builder().build().readTree(r.body());
     }
@@ -23,7 +23,9 @@ class HealthTest extends GatewayTestBase {
     @Test
     void backendsComponentNamesTheDeadBackendAndTheLiveOnes() {
         // the pools' readiness is polled: a context started just now may not have polled yet
-        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(20)).untilAsserted(this::backendsNamed);
+        org.awaitility.Awaitility.await()
+                .atMost(java.time.Duration.ofSeconds(20))
+                .untilAsserted(this::backendsNamed);
     }
 
     private void backendsNamed() throws Exception {
@@ -39,12 +41,17 @@ class HealthTest extends GatewayTestBase {
 
     @Test
     void poolsListEachReplicaWithReadinessLoadAndBreaker() {
-        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(20)).untilAsserted(this::poolsListed);
+        org.awaitility.Awaitility.await()
+                .atMost(java.time.Duration.ofSeconds(20))
+                .untilAsserted(this::poolsListed);
     }
 
     private void poolsListed() throws Exception {
-        JsonNode pools = get(managementUrl() + "/actuator/health", 200).get("components").get("backends")
-                .get("details").get("pools");
+        JsonNode pools = get(managementUrl() + "/actuator/health", 200)
+                .get("components")
+                .get("backends")
+                .get("details")
+                .get("pools");
         JsonNode embedded = pools.get("embedded").get(0);
         assertThat(embedded.get("ready").asBoolean()).isTrue();
         assertThat(embedded.get("breaker").asString()).isEqualTo("CLOSED");

@@ -35,17 +35,30 @@ class JwtEndToEndTest extends GatewayTestBase {
 
     private void refused(String token, int status, String code) {
         if (status == 401) {
-            assertOpenAiError(catchThrowableOfType(UnauthorizedException.class,
-                    () -> openAi(token).chat().completions().create(chat("echo"))), 401, code);
+            assertOpenAiError(
+                    catchThrowableOfType(
+                            UnauthorizedException.class,
+                            () -> openAi(token).chat().completions().create(chat("echo"))),
+                    401,
+                    code);
         } else {
-            assertOpenAiError(catchThrowableOfType(PermissionDeniedException.class,
-                    () -> openAi(token).chat().completions().create(chat("echo"))), status, code);
+            assertOpenAiError(
+                    catchThrowableOfType(
+                            PermissionDeniedException.class,
+                            () -> openAi(token).chat().completions().create(chat("echo"))),
+                    status,
+                    code);
         }
     }
 
     @Test
     void validTokenReachesTheModelAsItsTenant() {
-        assertThat(openAi(ISSUER.token(claims())).chat().completions().create(chat("echo")).choices()).hasSize(1);
+        assertThat(openAi(ISSUER.token(claims()))
+                        .chat()
+                        .completions()
+                        .create(chat("echo"))
+                        .choices())
+                .hasSize(1);
     }
 
     @Test
@@ -61,8 +74,12 @@ class JwtEndToEndTest extends GatewayTestBase {
     @Test
     void expiredTokenIs401() {
         Instant past = Instant.now().minusSeconds(600);
-        refused(ISSUER.token(claims(), b -> b.issueTime(Date.from(past.minusSeconds(60)))
-                .expirationTime(Date.from(past))), 401, "invalid_token");
+        refused(
+                ISSUER.token(
+                        claims(),
+                        b -> b.issueTime(Date.from(past.minusSeconds(60))).expirationTime(Date.from(past))),
+                401,
+                "invalid_token");
     }
 
     @Test
@@ -72,9 +89,12 @@ class JwtEndToEndTest extends GatewayTestBase {
 
     @Test
     void unreachableJwksIs503NotA401() {
-        var e = catchThrowableOfType(com.openai.errors.InternalServerException.class,
+        var e = catchThrowableOfType(
+                com.openai.errors.InternalServerException.class,
                 () -> openAi(ISSUER.token(claims(), b -> b.issuer(TestIssuer.UNREACHABLE)))
-                        .chat().completions().create(chat("echo")));
+                        .chat()
+                        .completions()
+                        .create(chat("echo")));
         assertThat(e).isNotNull();
         assertThat(e.statusCode()).isEqualTo(503);
         assertThat(e.code()).hasValue("auth_unavailable");
@@ -98,7 +118,8 @@ class JwtEndToEndTest extends GatewayTestBase {
 
     @Test
     void tenantFromTheClaimDecidesTheDeployments() {
-        var e = catchThrowableOfType(com.openai.errors.NotFoundException.class,
+        var e = catchThrowableOfType(
+                com.openai.errors.NotFoundException.class,
                 () -> openAi(ISSUER.token(claims())).chat().completions().create(chat("slow-tokens")));
         assertOpenAiError(e, 404, "model_not_found");
     }
@@ -108,7 +129,10 @@ class JwtEndToEndTest extends GatewayTestBase {
         String adminToken = ISSUER.token(Map.of("roles", List.of("gateway.admin")));
         admin().as(adminToken).expect(200, "GET", "/tenants/" + tenant, null);
         AdminClient.error(admin().as(ISSUER.token(claims())).send("GET", "/tenants", null), 403, "insufficient_scope");
-        AdminClient.error(admin().as(ISSUER.forged(Map.of("roles", List.of("gateway.admin"))))
-                .send("GET", "/tenants", null), 401, "invalid_token");
+        AdminClient.error(
+                admin().as(ISSUER.forged(Map.of("roles", List.of("gateway.admin"))))
+                        .send("GET", "/tenants", null),
+                401,
+                "invalid_token");
     }
 }

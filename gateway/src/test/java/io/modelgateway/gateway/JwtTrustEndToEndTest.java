@@ -24,7 +24,8 @@ import org.junit.jupiter.api.Test;
  */
 class JwtTrustEndToEndTest extends GatewayTestBase {
 
-    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
     private String tenant;
 
@@ -43,8 +44,10 @@ class JwtTrustEndToEndTest extends GatewayTestBase {
         String rawRole = ISSUER.token(Map.of("tid", tenant, "roles", List.of("admin", "finance")));
         for (String token : List.of(mappedRole, rawScope, rawRole)) {
             AdminClient.error(admin().as(token).send("GET", "/tenants", null), 403, "insufficient_scope");
-            AdminClient.error(admin().as(token).send("POST", "/keys", "{\"name\":\"x\",\"scopes\":[\"admin\"]}"),
-                    403, "insufficient_scope");
+            AdminClient.error(
+                    admin().as(token).send("POST", "/keys", "{\"name\":\"x\",\"scopes\":[\"admin\"]}"),
+                    403,
+                    "insufficient_scope");
             AdminClient.error(admin().as(token).send("GET", "/tenants/" + tenant, null), 403, "insufficient_scope");
         }
         // the same role on a platform token (no tenant claim) is admin
@@ -57,7 +60,8 @@ class JwtTrustEndToEndTest extends GatewayTestBase {
         String unmapped = ISSUER.token(Map.of("tid", tenant, "scp", "inference usage.read"));
         assertThat(status("POST", "/v1/chat/completions", unmapped, chatBody())).isEqualTo(403);
         String mapped = ISSUER.token(Map.of("tid", tenant, "scope", "inference"));
-        assertThat(openAi(mapped).chat().completions().create(chat("echo")).choices()).hasSize(1);
+        assertThat(openAi(mapped).chat().completions().create(chat("echo")).choices())
+                .hasSize(1);
     }
 
     @Test
@@ -79,11 +83,19 @@ class JwtTrustEndToEndTest extends GatewayTestBase {
         // ISSUER is bound to jwt-*: a tenant of TENANT_ISSUER is not its to name
         String other = "other-" + UUID.randomUUID().toString().substring(0, 8);
         admin().createTenant(other, "echo");
-        assertThat(status("POST", "/v1/chat/completions",
-                ISSUER.token(Map.of("tid", other, "scope", "inference")), chatBody())).isEqualTo(401);
+        assertThat(status(
+                        "POST",
+                        "/v1/chat/completions",
+                        ISSUER.token(Map.of("tid", other, "scope", "inference")),
+                        chatBody()))
+                .isEqualTo(401);
         // the bound issuer may name it
         assertThat(openAi(TENANT_ISSUER.token(Map.of("tid", other, "scope", "inference")))
-                .chat().completions().create(chat("echo")).choices()).hasSize(1);
+                        .chat()
+                        .completions()
+                        .create(chat("echo"))
+                        .choices())
+                .hasSize(1);
     }
 
     @Test
@@ -91,16 +103,21 @@ class JwtTrustEndToEndTest extends GatewayTestBase {
         String other = "other-" + UUID.randomUUID().toString().substring(0, 8);
         admin().createTenant(other, "echo");
         // the key set is loaded (and cached) by a valid token first
-        assertThat(status("POST", "/v1/chat/completions",
-                TENANT_ISSUER.token(Map.of("tid", other, "scope", "inference")), chatBody())).isEqualTo(200);
+        assertThat(status(
+                        "POST",
+                        "/v1/chat/completions",
+                        TENANT_ISSUER.token(Map.of("tid", other, "scope", "inference")),
+                        chatBody()))
+                .isEqualTo(200);
         int before = TENANT_ISSUER.jwksFetches();
         // in waves of 50 concurrent requests, so lookups of unknown key ids also race each other
         for (int wave = 0; wave < 20; wave++) {
             List<CompletableFuture<HttpResponse<String>>> answers = new ArrayList<>();
             for (int i = 0; i < 50; i++) {
-                String token = TENANT_ISSUER.withKeyId(UUID.randomUUID().toString(), Map.of("tid", other, "scope",
-                        "inference"));
-                answers.add(HTTP.sendAsync(request("POST", "/v1/chat/completions", token, chatBody()),
+                String token = TENANT_ISSUER.withKeyId(
+                        UUID.randomUUID().toString(), Map.of("tid", other, "scope", "inference"));
+                answers.add(HTTP.sendAsync(
+                        request("POST", "/v1/chat/completions", token, chatBody()),
                         HttpResponse.BodyHandlers.ofString()));
             }
             for (CompletableFuture<HttpResponse<String>> answer : answers) {
@@ -109,8 +126,12 @@ class JwtTrustEndToEndTest extends GatewayTestBase {
         }
         assertThat(TENANT_ISSUER.jwksFetches() - before).isBetween(0, 5);
         // real users with the known key are still served
-        assertThat(status("POST", "/v1/chat/completions",
-                TENANT_ISSUER.token(Map.of("tid", other, "scope", "inference")), chatBody())).isEqualTo(200);
+        assertThat(status(
+                        "POST",
+                        "/v1/chat/completions",
+                        TENANT_ISSUER.token(Map.of("tid", other, "scope", "inference")),
+                        chatBody()))
+                .isEqualTo(200);
     }
 
     private static String chatBody() {
@@ -128,7 +149,8 @@ class JwtTrustEndToEndTest extends GatewayTestBase {
 
     private int status(String method, String path, String bearer, String body) {
         try {
-            return HTTP.send(request(method, path, bearer, body), HttpResponse.BodyHandlers.ofString()).statusCode();
+            return HTTP.send(request(method, path, bearer, body), HttpResponse.BodyHandlers.ofString())
+                    .statusCode();
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }

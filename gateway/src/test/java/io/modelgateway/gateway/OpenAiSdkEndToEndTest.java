@@ -31,7 +31,11 @@ class OpenAiSdkEndToEndTest extends GatewayTestBase {
     private static final String ECHO_OF_HELLO = "user: hello there gateway assistant:";
 
     private ChatCompletionCreateParams chat(String model, String text, long maxTokens) {
-        return ChatCompletionCreateParams.builder().model(model).addUserMessage(text).maxCompletionTokens(maxTokens).build();
+        return ChatCompletionCreateParams.builder()
+                .model(model)
+                .addUserMessage(text)
+                .maxCompletionTokens(maxTokens)
+                .build();
     }
 
     @Test
@@ -61,18 +65,23 @@ class OpenAiSdkEndToEndTest extends GatewayTestBase {
     @Test
     void streamedChatRelaysDeltasAndTheUsageChunk() {
         var params = chat("echo", "hello there gateway", 100).toBuilder()
-                .streamOptions(ChatCompletionStreamOptions.builder().includeUsage(true).build())
+                .streamOptions(
+                        ChatCompletionStreamOptions.builder().includeUsage(true).build())
                 .build();
         List<ChatCompletionChunk> chunks = new ArrayList<>();
-        try (StreamResponse<ChatCompletionChunk> stream = openAi().chat().completions().createStreaming(params)) {
+        try (StreamResponse<ChatCompletionChunk> stream =
+                openAi().chat().completions().createStreaming(params)) {
             stream.stream().forEach(chunks::add);
         }
 
         StringBuilder text = new StringBuilder();
-        chunks.forEach(ch -> ch.choices().forEach(choice -> choice.delta().content().ifPresent(text::append)));
+        chunks.forEach(
+                ch -> ch.choices().forEach(choice -> choice.delta().content().ifPresent(text::append)));
         assertThat(text.toString()).isEqualTo(ECHO_OF_HELLO);
         assertThat(chunks.get(0).choices().get(0).delta().role()).isPresent();
-        assertThat(chunks).filteredOn(ch -> !ch.choices().isEmpty() && ch.choices().get(0).finishReason().isPresent())
+        assertThat(chunks)
+                .filteredOn(ch -> !ch.choices().isEmpty()
+                        && ch.choices().get(0).finishReason().isPresent())
                 .hasSize(1);
         ChatCompletionChunk last = chunks.get(chunks.size() - 1);
         assertThat(last.choices()).isEmpty();
@@ -80,7 +89,8 @@ class OpenAiSdkEndToEndTest extends GatewayTestBase {
         assertThat(usage.promptTokens()).isEqualTo(5);
         assertThat(usage.completionTokens()).isEqualTo(5);
         assertThat(usage.totalTokens()).isEqualTo(10);
-        assertThat(chunks.subList(0, chunks.size() - 1)).allSatisfy(ch -> assertThat(ch.usage()).isEmpty());
+        assertThat(chunks.subList(0, chunks.size() - 1))
+                .allSatisfy(ch -> assertThat(ch.usage()).isEmpty());
     }
 
     @Test
@@ -95,10 +105,15 @@ class OpenAiSdkEndToEndTest extends GatewayTestBase {
 
     @Test
     void legacyCompletionsPlainAndStreamed() {
-        var params = CompletionCreateParams.builder().model("echo").prompt("the quick brown fox").maxTokens(3).build();
+        var params = CompletionCreateParams.builder()
+                .model("echo")
+                .prompt("the quick brown fox")
+                .maxTokens(3)
+                .build();
         Completion c = openAi().completions().create(params);
         assertThat(c.choices().get(0).text()).isEqualTo("the quick brown");
-        assertThat(c.choices().get(0).finishReason()).isEqualTo(com.openai.models.completions.CompletionChoice.FinishReason.LENGTH);
+        assertThat(c.choices().get(0).finishReason())
+                .isEqualTo(com.openai.models.completions.CompletionChoice.FinishReason.LENGTH);
         assertThat(c.usage().orElseThrow().promptTokens()).isEqualTo(4);
         assertThat(c.usage().orElseThrow().completionTokens()).isEqualTo(3);
 
@@ -111,8 +126,11 @@ class OpenAiSdkEndToEndTest extends GatewayTestBase {
 
     @Test
     void embeddingsPutCatsNearKittensAndFarFromStockMarkets() {
-        List<List<Float>> v = embed(EmbeddingCreateParams.EncodingFormat.FLOAT,
-                "A cat is sleeping on the sofa.", "A kitten naps on the couch.", "Stock markets fell sharply today.");
+        List<List<Float>> v = embed(
+                EmbeddingCreateParams.EncodingFormat.FLOAT,
+                "A cat is sleeping on the sofa.",
+                "A kitten naps on the couch.",
+                "Stock markets fell sharply today.");
 
         assertThat(v).allSatisfy(e -> assertThat(e).hasSize(384));
         assertThat(cosine(v.get(0), v.get(1))).isGreaterThan(cosine(v.get(0), v.get(2)) + 0.2);
@@ -126,11 +144,16 @@ class OpenAiSdkEndToEndTest extends GatewayTestBase {
     }
 
     private List<List<Float>> embed(EmbeddingCreateParams.EncodingFormat format, String... texts) {
-        var params = EmbeddingCreateParams.builder().model("all-minilm-l6-v2")
-                .inputOfArrayOfStrings(List.of(texts)).encodingFormat(format).build();
+        var params = EmbeddingCreateParams.builder()
+                .model("all-minilm-l6-v2")
+                .inputOfArrayOfStrings(List.of(texts))
+                .encodingFormat(format)
+                .build();
         CreateEmbeddingResponse[] response = new CreateEmbeddingResponse[1];
         // The embedding model loads in the background after start; the gateway answers 503 until then.
-        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250)).ignoreExceptions()
+        await().atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(250))
+                .ignoreExceptions()
                 .until(() -> (response[0] = openAi().embeddings().create(params)) != null);
         assertThat(response[0].usage().promptTokens()).isGreaterThan(texts.length);
         return response[0].data().stream().map(e -> e.embedding()).toList();
@@ -156,8 +179,12 @@ class OpenAiSdkEndToEndTest extends GatewayTestBase {
         assertThat(echo.id()).isEqualTo("echo");
         assertThat(echo.ownedBy()).isNotBlank();
         // The catalog's fields ride along; the SDK keeps them as additional properties.
-        assertThat(echo._additionalProperties().get("tasks").convert(List.class)).containsExactly("chat", "completions");
-        assertThat(echo._additionalProperties().get("lifecycle").convert(Map.class).get("status"))
+        assertThat(echo._additionalProperties().get("tasks").convert(List.class))
+                .containsExactly("chat", "completions");
+        assertThat(echo._additionalProperties()
+                        .get("lifecycle")
+                        .convert(Map.class)
+                        .get("status"))
                 .isEqualTo("generally-available");
     }
 

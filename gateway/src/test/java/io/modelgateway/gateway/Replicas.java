@@ -37,8 +37,9 @@ public final class Replicas {
         p.put("spring.flyway.default-schema", schema);
         p.put("gateway.console.session-secret", CONSOLE_SECRET);
         // one writer per spool directory
-        p.put("gateway.billing.spool-dir", System.getProperty("java.io.tmpdir") + "/" + schema + "-spool-"
-                + UUID.randomUUID());
+        p.put(
+                "gateway.billing.spool-dir",
+                System.getProperty("java.io.tmpdir") + "/" + schema + "-spool-" + UUID.randomUUID());
         return p;
     }
 
@@ -49,11 +50,14 @@ public final class Replicas {
 
     /** Runs one statement on the test database. */
     public static void sql(String statement) throws SQLException {
-        try (Connection c = DriverManager.getConnection(PG, "postgres", ""); Statement s = c.createStatement()) {
+        try (Connection c = DriverManager.getConnection(PG, "postgres", "");
+                Statement s = c.createStatement()) {
             s.execute(statement);
         } catch (SQLException e) {
-            throw new SQLException("this test needs PostgreSQL on 127.0.0.1:5432 (database 'test', user "
-                    + "'postgres', trust auth): " + e.getMessage(), e);
+            throw new SQLException(
+                    "this test needs PostgreSQL on 127.0.0.1:5432 (database 'test', user " + "'postgres', trust auth): "
+                            + e.getMessage(),
+                    e);
         }
     }
 
@@ -82,13 +86,26 @@ public final class Replicas {
      */
     public static Process startOwnRedis(int port) throws Exception {
         java.io.File log = java.io.File.createTempFile("own-redis-" + port + "-", ".log");
-        Process redis = new ProcessBuilder("redis-server", "--port", Integer.toString(port), "--bind", "127.0.0.1",
-                "--save", "", "--appendonly", "no")
-                .redirectErrorStream(true).redirectOutput(log).start();
+        Process redis = new ProcessBuilder(
+                        "redis-server",
+                        "--port",
+                        Integer.toString(port),
+                        "--bind",
+                        "127.0.0.1",
+                        "--save",
+                        "",
+                        "--appendonly",
+                        "no")
+                .redirectErrorStream(true)
+                .redirectOutput(log)
+                .start();
         RedisClient client = RedisClient.create("redis://127.0.0.1:" + port);
         try {
-            org.awaitility.Awaitility.await("redis-server on port " + port + " (needs redis-server on PATH; see " + log + ")")
-                    .atMost(java.time.Duration.ofSeconds(10)).ignoreExceptions().until(() -> {
+            org.awaitility.Awaitility.await(
+                            "redis-server on port " + port + " (needs redis-server on PATH; see " + log + ")")
+                    .atMost(java.time.Duration.ofSeconds(10))
+                    .ignoreExceptions()
+                    .until(() -> {
                         try (var c = client.connect()) {
                             return "PONG".equals(c.sync().ping());
                         }
@@ -105,9 +122,10 @@ public final class Replicas {
      * management server of the shared test context, say). Spring Boot's test support does the same for the
      * contexts it creates.
      */
-    public static org.springframework.context.ApplicationContextInitializer<ConfigurableApplicationContext> ownNettyResources() {
-        return context -> context.getBeanFactory().addBeanPostProcessor(
-                new org.springframework.beans.factory.config.BeanPostProcessor() {
+    public static org.springframework.context.ApplicationContextInitializer<ConfigurableApplicationContext>
+            ownNettyResources() {
+        return context -> context.getBeanFactory()
+                .addBeanPostProcessor(new org.springframework.beans.factory.config.BeanPostProcessor() {
                     @Override
                     public Object postProcessBeforeInitialization(Object bean, String name) {
                         if (bean instanceof org.springframework.http.client.ReactorResourceFactory factory) {

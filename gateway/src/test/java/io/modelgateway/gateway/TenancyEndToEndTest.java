@@ -40,7 +40,11 @@ class TenancyEndToEndTest extends GatewayTestBase {
     }
 
     static ChatCompletionCreateParams chat(String model) {
-        return ChatCompletionCreateParams.builder().model(model).addUserMessage("hello").maxCompletionTokens(5).build();
+        return ChatCompletionCreateParams.builder()
+                .model(model)
+                .addUserMessage("hello")
+                .maxCompletionTokens(5)
+                .build();
     }
 
     static <T extends OpenAIServiceException> T assertOpenAiError(T e, int status, String code) {
@@ -77,11 +81,15 @@ class TenancyEndToEndTest extends GatewayTestBase {
     @Test
     void keyFromConfigurationWorksAndItsTenantExists() {
         assertThat(chatWith(CONFIGURED_KEY).choices()).hasSize(1);
-        assertThat(admin().expect(200, "GET", "/tenants/configured-tenant", null).get("status").asString())
+        assertThat(admin().expect(200, "GET", "/tenants/configured-tenant", null)
+                        .get("status")
+                        .asString())
                 .isEqualTo("active");
         admin().expect(200, "POST", "/tenants/configured-tenant/suspend", null);
-        assertOpenAiError(catchThrowableOfType(PermissionDeniedException.class, () -> chatWith(CONFIGURED_KEY)),
-                403, "tenant_suspended");
+        assertOpenAiError(
+                catchThrowableOfType(PermissionDeniedException.class, () -> chatWith(CONFIGURED_KEY)),
+                403,
+                "tenant_suspended");
         admin().expect(200, "POST", "/tenants/configured-tenant/activate", null);
     }
 
@@ -93,13 +101,15 @@ class TenancyEndToEndTest extends GatewayTestBase {
 
     @Test
     void malformedKeysAre401() {
-        assertOpenAiError(catchThrowableOfType(UnauthorizedException.class, () -> chatWith("not a key at all")),
-                401, "invalid_api_key");
-        assertOpenAiError(catchThrowableOfType(UnauthorizedException.class, () -> chatWith("a.b")),
-                401, "invalid_api_key");
+        assertOpenAiError(
+                catchThrowableOfType(UnauthorizedException.class, () -> chatWith("not a key at all")),
+                401,
+                "invalid_api_key");
+        assertOpenAiError(
+                catchThrowableOfType(UnauthorizedException.class, () -> chatWith("a.b")), 401, "invalid_api_key");
         // Three dot-separated parts look like a JWT: the resource server refuses it.
-        assertOpenAiError(catchThrowableOfType(UnauthorizedException.class, () -> chatWith("x.y.z")),
-                401, "invalid_token");
+        assertOpenAiError(
+                catchThrowableOfType(UnauthorizedException.class, () -> chatWith("x.y.z")), 401, "invalid_token");
     }
 
     @Test
@@ -135,11 +145,18 @@ class TenancyEndToEndTest extends GatewayTestBase {
 
     @Test
     void deploymentNotAllowedLooksLikeOneThatDoesNotExist() {
-        var params = EmbeddingCreateParams.builder().model("all-minilm-l6-v2").input("cats").build();
-        var e = catchThrowableOfType(NotFoundException.class, () -> openAi(key).embeddings().create(params));
+        var params = EmbeddingCreateParams.builder()
+                .model("all-minilm-l6-v2")
+                .input("cats")
+                .build();
+        var e = catchThrowableOfType(
+                NotFoundException.class, () -> openAi(key).embeddings().create(params));
         assertOpenAiError(e, 404, "model_not_found");
-        assertOpenAiError(catchThrowableOfType(NotFoundException.class,
-                () -> openAi(key).models().retrieve("all-minilm-l6-v2")), 404, "model_not_found");
+        assertOpenAiError(
+                catchThrowableOfType(
+                        NotFoundException.class, () -> openAi(key).models().retrieve("all-minilm-l6-v2")),
+                404,
+                "model_not_found");
         assertThat(openAi(key).models().list().data()).extracting(Model::id).containsExactly("echo");
         // The demo tenant may use every deployment.
         assertThat(openAi().embeddings().create(params).data()).hasSize(1);
@@ -154,8 +171,8 @@ class TenancyEndToEndTest extends GatewayTestBase {
                 .azureUrlPathMode(AzureUrlPathMode.LEGACY)
                 .maxRetries(0)
                 .build();
-        var e = catchThrowableOfType(NotFoundException.class,
-                () -> azure.chat().completions().create(chat("slow-tokens")));
+        var e = catchThrowableOfType(
+                NotFoundException.class, () -> azure.chat().completions().create(chat("slow-tokens")));
         assertOpenAiError(e, 404, "model_not_found");
     }
 
@@ -169,7 +186,8 @@ class TenancyEndToEndTest extends GatewayTestBase {
     @Test
     void platformKeysCannotCallModels() {
         String finance = admin().expect(201, "POST", "/keys", "{\"name\":\"fin\",\"scopes\":[\"finance\"]}")
-                .get("key").asString();
+                .get("key")
+                .asString();
         var e = catchThrowableOfType(PermissionDeniedException.class, () -> chatWith(finance));
         assertOpenAiError(e, 403, "insufficient_scope");
     }
@@ -177,15 +195,19 @@ class TenancyEndToEndTest extends GatewayTestBase {
     @Test
     void lastUsedIsRecordedWithinSeconds() {
         String id = keyId(key);
-        assertThat(admin().expect(200, "GET", "/keys/" + id, null).has("last_used_at")).isFalse();
+        assertThat(admin().expect(200, "GET", "/keys/" + id, null).has("last_used_at"))
+                .isFalse();
         chatWith(key);
-        await().atMost(Duration.ofSeconds(5)).untilAsserted(() ->
-                assertThat(admin().expect(200, "GET", "/keys/" + id, null).path("last_used_at").asLong(0))
+        await().atMost(Duration.ofSeconds(5))
+                .untilAsserted(() -> assertThat(admin().expect(200, "GET", "/keys/" + id, null)
+                                .path("last_used_at")
+                                .asLong(0))
                         .isPositive());
     }
 
     private String keyId(String fullKey) {
-        var keys = admin().expect(200, "GET", "/tenants/" + tenant + "/keys", null).get("data");
+        var keys =
+                admin().expect(200, "GET", "/tenants/" + tenant + "/keys", null).get("data");
         for (var k : keys) {
             if (fullKey.endsWith(k.get("last_four").asString())) {
                 return k.get("id").asString();

@@ -81,15 +81,20 @@ public final class TestIssuer {
     /** Authorization code flow with PKCE: only S256 challenges; redirects back with a code and the state. */
     private void authorize(com.sun.net.httpserver.HttpExchange exchange) throws IOException {
         Map<String, String> q = form(exchange.getRequestURI().getRawQuery());
-        if (!"code".equals(q.get("response_type")) || !"S256".equals(q.get("code_challenge_method"))
-                || q.get("code_challenge") == null || q.get("redirect_uri") == null) {
+        if (!"code".equals(q.get("response_type"))
+                || !"S256".equals(q.get("code_challenge_method"))
+                || q.get("code_challenge") == null
+                || q.get("redirect_uri") == null) {
             reply(exchange, 400, "{\"error\":\"invalid_request\"}");
             return;
         }
         String code = java.util.UUID.randomUUID().toString();
         codes.put(code, new Pending(q.get("code_challenge"), q.get("redirect_uri"), q.get("client_id"), signInClaims));
-        exchange.getResponseHeaders().set("Location", q.get("redirect_uri") + "?code=" + code + "&state="
-                + java.net.URLEncoder.encode(q.getOrDefault("state", ""), StandardCharsets.UTF_8));
+        exchange.getResponseHeaders()
+                .set(
+                        "Location",
+                        q.get("redirect_uri") + "?code=" + code + "&state="
+                                + java.net.URLEncoder.encode(q.getOrDefault("state", ""), StandardCharsets.UTF_8));
         exchange.sendResponseHeaders(302, -1);
         exchange.close();
     }
@@ -98,20 +103,28 @@ public final class TestIssuer {
     private void tokenEndpoint(com.sun.net.httpserver.HttpExchange exchange) throws IOException {
         Map<String, String> f = form(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
         Pending p = f.get("code") == null ? null : codes.remove(f.get("code"));
-        if (p == null || !"authorization_code".equals(f.get("grant_type")) || !p.redirectUri().equals(f.get("redirect_uri"))
-                || !java.util.Objects.equals(p.clientId(), f.get("client_id")) || f.get("code_verifier") == null
+        if (p == null
+                || !"authorization_code".equals(f.get("grant_type"))
+                || !p.redirectUri().equals(f.get("redirect_uri"))
+                || !java.util.Objects.equals(p.clientId(), f.get("client_id"))
+                || f.get("code_verifier") == null
                 || !p.challenge().equals(s256(f.get("code_verifier")))) {
             reply(exchange, 400, "{\"error\":\"invalid_grant\"}");
             return;
         }
         String token = token(p.claims());
-        reply(exchange, 200, "{\"access_token\":\"" + token + "\",\"token_type\":\"Bearer\",\"id_token\":\"" + token + "\"}");
+        reply(
+                exchange,
+                200,
+                "{\"access_token\":\"" + token + "\",\"token_type\":\"Bearer\",\"id_token\":\"" + token + "\"}");
     }
 
     private static String s256(String verifier) {
         try {
-            return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(
-                    java.security.MessageDigest.getInstance("SHA-256").digest(verifier.getBytes(StandardCharsets.US_ASCII)));
+            return java.util.Base64.getUrlEncoder()
+                    .withoutPadding()
+                    .encodeToString(java.security.MessageDigest.getInstance("SHA-256")
+                            .digest(verifier.getBytes(StandardCharsets.US_ASCII)));
         } catch (java.security.NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
@@ -123,7 +136,8 @@ public final class TestIssuer {
             for (String pair : raw.split("&")) {
                 int eq = pair.indexOf('=');
                 if (eq > 0) {
-                    values.put(java.net.URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8),
+                    values.put(
+                            java.net.URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8),
                             java.net.URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
                 }
             }
@@ -131,7 +145,8 @@ public final class TestIssuer {
         return values;
     }
 
-    private static void reply(com.sun.net.httpserver.HttpExchange exchange, int status, String json) throws IOException {
+    private static void reply(com.sun.net.httpserver.HttpExchange exchange, int status, String json)
+            throws IOException {
         byte[] body = json.getBytes(StandardCharsets.UTF_8);
         exchange.getResponseHeaders().set("Content-Type", "application/json");
         exchange.sendResponseHeaders(status, body.length);
@@ -175,16 +190,20 @@ public final class TestIssuer {
         return sign(signer, signer.getKeyID(), claims, change);
     }
 
-    private String sign(RSAKey signer, String keyId, Map<String, Object> claims, Consumer<JWTClaimsSet.Builder> change) {
+    private String sign(
+            RSAKey signer, String keyId, Map<String, Object> claims, Consumer<JWTClaimsSet.Builder> change) {
         Instant now = Instant.now();
         JWTClaimsSet.Builder b = new JWTClaimsSet.Builder()
-                .issuer(issuer()).audience(AUDIENCE).subject("user-1")
-                .issueTime(Date.from(now)).expirationTime(Date.from(now.plus(Duration.ofMinutes(5))));
+                .issuer(issuer())
+                .audience(AUDIENCE)
+                .subject("user-1")
+                .issueTime(Date.from(now))
+                .expirationTime(Date.from(now.plus(Duration.ofMinutes(5))));
         claims.forEach(b::claim);
         change.accept(b);
         try {
-            SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(keyId).build(),
-                    b.build());
+            SignedJWT jwt = new SignedJWT(
+                    new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(keyId).build(), b.build());
             jwt.sign(new RSASSASigner(signer));
             return jwt.serialize();
         } catch (JOSEException e) {

@@ -31,7 +31,8 @@ import org.springframework.context.ConfigurableApplicationContext;
 class TwoReplicasIT {
 
     private static final String ADMIN_KEY = "sk-31c728507c928a175d0c757e1cbd361681b49790";
-    private static final String SCHEMA = "mgw_it_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+    private static final String SCHEMA =
+            "mgw_it_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     private static ConfigurableApplicationContext one;
@@ -66,12 +67,15 @@ class TwoReplicasIT {
         p.put("gateway.demo-api-key", "sk-832892f436828aa68808d4c4e9ccedd17fe7f20b");
         p.put("gateway.embedded-model-server.embeddings", "false");
         // As command-line arguments: they override application.yaml (default properties would not).
-        String[] args = p.entrySet().stream().map(e -> "--" + e.getKey() + "=" + e.getValue()).toArray(String[]::new);
+        String[] args = p.entrySet().stream()
+                .map(e -> "--" + e.getKey() + "=" + e.getValue())
+                .toArray(String[]::new);
         return new SpringApplicationBuilder(GatewayApplication.class).run(args);
     }
 
     private static String url(ConfigurableApplicationContext ctx) {
-        return "http://127.0.0.1:" + ((WebServerApplicationContext) ctx).getWebServer().getPort();
+        return "http://127.0.0.1:"
+                + ((WebServerApplicationContext) ctx).getWebServer().getPort();
     }
 
     @Test
@@ -80,12 +84,19 @@ class TwoReplicasIT {
         String tenant = "t-" + UUID.randomUUID().toString().substring(0, 8);
         admin.createTenant(tenant, "echo");
         String key = admin.issueKey(tenant);
-        assertThat(millisUntil(two, key, 200)).as("new key known on replica two").isLessThan(1000);
+        assertThat(millisUntil(two, key, 200))
+                .as("new key known on replica two")
+                .isLessThan(1000);
 
-        String id = admin.expect(200, "GET", "/tenants/" + tenant + "/keys", null).get("data").get(0).get("id")
+        String id = admin.expect(200, "GET", "/tenants/" + tenant + "/keys", null)
+                .get("data")
+                .get(0)
+                .get("id")
                 .asString();
         admin.expect(200, "POST", "/keys/" + id + "/revoke", null);
-        assertThat(millisUntil(two, key, 401)).as("revocation reached replica two").isLessThan(1000);
+        assertThat(millisUntil(two, key, 401))
+                .as("revocation reached replica two")
+                .isLessThan(1000);
         assertThat(status(one, key)).isEqualTo(401);
     }
 
@@ -98,7 +109,9 @@ class TwoReplicasIT {
         assertThat(millisUntil(one, key, 200)).isLessThan(1000);
 
         admin.expect(200, "POST", "/tenants/" + tenant + "/suspend", null);
-        assertThat(millisUntil(one, key, 403)).as("suspension reached replica one").isLessThan(1000);
+        assertThat(millisUntil(one, key, 403))
+                .as("suspension reached replica one")
+                .isLessThan(1000);
     }
 
     @Test
@@ -110,15 +123,21 @@ class TwoReplicasIT {
         await().atMost(Duration.ofSeconds(10)).until(() -> status(two, key) == 200);
         assertThat(chat(two, key, 50).statusCode()).isEqualTo(200);
 
-        admin.expect(200, "PUT", "/tenants/" + tenant + "/policy", "{\"max_tokens\":5,\"max_tokens_action\":\"refuse\"}");
-        assertThat(chat(one, key, 50).statusCode()).as("at once on the replica that stored it").isEqualTo(400);
-        await("the policy reaches replica two").atMost(Duration.ofSeconds(10))
+        admin.expect(
+                200, "PUT", "/tenants/" + tenant + "/policy", "{\"max_tokens\":5,\"max_tokens_action\":\"refuse\"}");
+        assertThat(chat(one, key, 50).statusCode())
+                .as("at once on the replica that stored it")
+                .isEqualTo(400);
+        await("the policy reaches replica two")
+                .atMost(Duration.ofSeconds(10))
                 .until(() -> chat(two, key, 50).statusCode() == 400);
         assertThat(chat(two, key, 50).body()).contains("max_tokens_too_large");
         assertThat(chat(two, key, 5).statusCode()).as("within the cap").isEqualTo(200);
 
-        assertThat(admin.send("DELETE", "/tenants/" + tenant + "/policy", null).statusCode()).isEqualTo(204);
-        await("the deletion reaches replica two").atMost(Duration.ofSeconds(10))
+        assertThat(admin.send("DELETE", "/tenants/" + tenant + "/policy", null).statusCode())
+                .isEqualTo(204);
+        await("the deletion reaches replica two")
+                .atMost(Duration.ofSeconds(10))
                 .until(() -> chat(two, key, 50).statusCode() == 200);
     }
 
@@ -126,9 +145,13 @@ class TwoReplicasIT {
         String body = "{\"model\":\"echo\",\"max_tokens\":" + maxTokens
                 + ",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
         try {
-            return HTTP.send(HttpRequest.newBuilder(URI.create(url(ctx) + "/v1/chat/completions"))
-                    .header("Authorization", "Bearer " + key).header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+            return HTTP.send(
+                    HttpRequest.newBuilder(URI.create(url(ctx) + "/v1/chat/completions"))
+                            .header("Authorization", "Bearer " + key)
+                            .header("Content-Type", "application/json")
+                            .POST(HttpRequest.BodyPublishers.ofString(body))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
@@ -137,8 +160,9 @@ class TwoReplicasIT {
     @Test
     void migrationsRanOnPostgresInTheRunsOwnSchema() throws SQLException {
         try (Connection c = DriverManager.getConnection(Replicas.PG, "postgres", "");
-                var rs = c.createStatement().executeQuery("SELECT count(*) FROM information_schema.tables"
-                        + " WHERE table_schema = '" + SCHEMA + "' AND table_name IN ('tenant','tenant_deployment','api_key')")) {
+                var rs = c.createStatement()
+                        .executeQuery("SELECT count(*) FROM information_schema.tables" + " WHERE table_schema = '"
+                                + SCHEMA + "' AND table_name IN ('tenant','tenant_deployment','api_key')")) {
             rs.next();
             assertThat(rs.getInt(1)).isEqualTo(3);
         }
@@ -159,8 +183,11 @@ class TwoReplicasIT {
 
     private static int status(ConfigurableApplicationContext ctx, String key) {
         try {
-            return HTTP.send(HttpRequest.newBuilder(URI.create(url(ctx) + "/v1/models"))
-                    .header("Authorization", "Bearer " + key).build(), HttpResponse.BodyHandlers.discarding())
+            return HTTP.send(
+                            HttpRequest.newBuilder(URI.create(url(ctx) + "/v1/models"))
+                                    .header("Authorization", "Bearer " + key)
+                                    .build(),
+                            HttpResponse.BodyHandlers.discarding())
                     .statusCode();
         } catch (Exception e) {
             throw new IllegalStateException(e);

@@ -20,7 +20,10 @@ class AlertRulesTest {
     static String promtool(String... args) throws Exception {
         List<String> command = new java.util.ArrayList<>(List.of("promtool"));
         command.addAll(List.of(args));
-        Process p = new ProcessBuilder(command).directory(Path.of(".").toFile()).redirectErrorStream(true).start();
+        Process p = new ProcessBuilder(command)
+                .directory(Path.of(".").toFile())
+                .redirectErrorStream(true)
+                .start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
         assertThat(p.exitValue()).as(String.join(" ", command) + "\n" + out).isZero();
@@ -50,9 +53,11 @@ class AlertRulesTest {
         assertThat(promtool("test", "rules", "tests/alerts.test.yaml")).contains("SUCCESS");
         String tests = java.nio.file.Files.readString(Path.of("tests/alerts.test.yaml"));
         String rules = java.nio.file.Files.readString(Path.of("model-gateway/files/alerts.yaml"));
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("- alert: (\\w+)").matcher(rules);
+        java.util.regex.Matcher m =
+                java.util.regex.Pattern.compile("- alert: (\\w+)").matcher(rules);
         while (m.find()) {
-            assertThat(tests).as("a firing case for " + m.group(1))
+            assertThat(tests)
+                    .as("a firing case for " + m.group(1))
                     .containsPattern("alertname: " + m.group(1) + "\\n\\s+exp_alerts:\\n\\s+- exp_labels");
         }
     }

@@ -25,7 +25,9 @@ final class Chart {
 
     /** Renders the chart (release {@code gw}, namespace {@code ai}) and parses every object. */
     static Rendered render(UnaryOperator<TemplateCommand> options) {
-        String yaml = options.apply(helm().template().withName(RELEASE).withNamespace("ai").withKubeVersion("1.31.0")).call();
+        String yaml = options.apply(
+                        helm().template().withName(RELEASE).withNamespace("ai").withKubeVersion("1.31.0"))
+                .call();
         List<Map<String, Object>> objects = new ArrayList<>();
         for (Object doc : new Yaml().loadAll(yaml)) {
             if (doc != null) {
@@ -40,12 +42,16 @@ final class Chart {
     record Rendered(String yaml, List<Map<String, Object>> objects) {
 
         Map<String, Object> get(String kind, String name) {
-            return objects.stream().filter(o -> kind.equals(o.get("kind")) && name.equals(at(o, "metadata.name")))
-                    .findFirst().orElseThrow(() -> new AssertionError("no " + kind + " " + name + " in\n" + yaml));
+            return objects.stream()
+                    .filter(o -> kind.equals(o.get("kind")) && name.equals(at(o, "metadata.name")))
+                    .findFirst()
+                    .orElseThrow(() -> new AssertionError("no " + kind + " " + name + " in\n" + yaml));
         }
 
         List<String> kinds() {
-            return objects.stream().map(o -> o.get("kind") + "/" + at(o, "metadata.name")).toList();
+            return objects.stream()
+                    .map(o -> o.get("kind") + "/" + at(o, "metadata.name"))
+                    .toList();
         }
     }
 

@@ -36,8 +36,10 @@ import org.junit.jupiter.api.Test;
 class ChartBootIT {
 
     private static final String PG = "jdbc:postgresql://127.0.0.1:5432/test";
-    private static final String SCHEMA = "helm_boot_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
-    private static final Path JAR = Path.of("..", "gateway", "target", "gateway.jar").toAbsolutePath().normalize();
+    private static final String SCHEMA =
+            "helm_boot_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+    private static final Path JAR =
+            Path.of("..", "gateway", "target", "gateway.jar").toAbsolutePath().normalize();
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     private static Process gateway;
@@ -55,10 +57,11 @@ class ChartBootIT {
     void theGatewayStartsWithTheRenderedConfigurationAndKeepsItsSpoolOnTheVolume() throws Exception {
         assertThat(JAR).as("built by the gateway module's package phase").isRegularFile();
         sql("CREATE SCHEMA " + SCHEMA);
-        Chart.Rendered r = Chart.render(t -> t.set("postgresql.url", PG + "?currentSchema=" + SCHEMA)
-                .set("postgresql.username", "postgres"));
+        Chart.Rendered r = Chart.render(
+                t -> t.set("postgresql.url", PG + "?currentSchema=" + SCHEMA).set("postgresql.username", "postgres"));
         Map<String, Object> container = at(r.get("Deployment", FULLNAME), "spec.template.spec.containers.0");
-        String applicationYaml = (String) ((Map<?, ?>) at(r.get("ConfigMap", FULLNAME), "data")).get("application.yaml");
+        String applicationYaml =
+                (String) ((Map<?, ?>) at(r.get("ConfigMap", FULLNAME), "data")).get("application.yaml");
 
         Path root = Files.createTempDirectory("chart-boot");
         Map<String, Path> mounts = new LinkedHashMap<>();
@@ -78,9 +81,14 @@ class ChartBootIT {
         env.put("SERVER_ADDRESS", "127.0.0.1");
         env.put("MANAGEMENT_SERVER_PORT", String.valueOf(freePort()));
 
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx384m", "-jar", JAR.toString()));
-        ProcessBuilder pb = new ProcessBuilder(cmd).directory(root.toFile()).redirectErrorStream(true)
+        List<String> cmd = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx384m",
+                "-jar",
+                JAR.toString()));
+        ProcessBuilder pb = new ProcessBuilder(cmd)
+                .directory(root.toFile())
+                .redirectErrorStream(true)
                 .redirectOutput(root.resolve("gateway.log").toFile());
         pb.environment().putAll(env);
         gateway = pb.start();
@@ -90,7 +98,9 @@ class ChartBootIT {
         awaitStatus(port, (String) at(container, "readinessProbe.httpGet.path"), root);
         Path spool = mounts.get("/var/lib/model-gateway/usage-spool");
         assertThat(spool.resolve("lock")).as("the usage spool is on its volume").exists();
-        assertThat(root.resolve("data")).as("nothing written to the (read-only) working directory").doesNotExist();
+        assertThat(root.resolve("data"))
+                .as("nothing written to the (read-only) working directory")
+                .doesNotExist();
 
         gateway.destroy(); // SIGTERM, as Kubernetes stops a pod
         assertThat(gateway.waitFor(60, TimeUnit.SECONDS)).isTrue();
@@ -110,12 +120,17 @@ class ChartBootIT {
 
     private static void awaitStatus(int port, String path, Path root) {
         HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                .timeout(Duration.ofSeconds(2)).build();
+                .timeout(Duration.ofSeconds(2))
+                .build();
         Path log = root.resolve("gateway.log");
-        await(path + " answering 200; see " + log).atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(250))
+        await(path + " answering 200; see " + log)
+                .atMost(Duration.ofSeconds(120))
+                .pollInterval(Duration.ofMillis(250))
                 .failFast("the gateway exited; see " + log, () -> !gateway.isAlive())
                 .ignoreExceptionsInstanceOf(IOException.class) // not listening yet
-                .until(() -> HTTP.send(request, HttpResponse.BodyHandlers.discarding()).statusCode() == 200);
+                .until(() -> HTTP.send(request, HttpResponse.BodyHandlers.discarding())
+                                .statusCode()
+                        == 200);
     }
 
     private static int freePort() throws IOException {

@@ -19,16 +19,26 @@ class ChartTest {
     @Test
     void lintStrictPasses() {
         LintResult result = Chart.helm().lint().strict().call();
-        assertThat(result.isFailed()).as(String.join("\n", result.getMessages())).isFalse();
+        assertThat(result.isFailed())
+                .as(String.join("\n", result.getMessages()))
+                .isFalse();
     }
 
     @Test
     void defaultValuesRenderEveryPieceWithTheDemoModelServer() throws Exception {
         Chart.Rendered r = Chart.render(t -> t);
-        assertThat(r.kinds()).contains("Deployment/" + FULLNAME, "Service/" + FULLNAME,
-                "HorizontalPodAutoscaler/" + FULLNAME, "PodDisruptionBudget/" + FULLNAME, "ConfigMap/" + FULLNAME,
-                "ServiceMonitor/" + FULLNAME, "PrometheusRule/" + FULLNAME, "ConfigMap/" + FULLNAME + "-dashboard",
-                "NetworkPolicy/" + FULLNAME, "Deployment/" + FULLNAME + "-model-server");
+        assertThat(r.kinds())
+                .contains(
+                        "Deployment/" + FULLNAME,
+                        "Service/" + FULLNAME,
+                        "HorizontalPodAutoscaler/" + FULLNAME,
+                        "PodDisruptionBudget/" + FULLNAME,
+                        "ConfigMap/" + FULLNAME,
+                        "ServiceMonitor/" + FULLNAME,
+                        "PrometheusRule/" + FULLNAME,
+                        "ConfigMap/" + FULLNAME + "-dashboard",
+                        "NetworkPolicy/" + FULLNAME,
+                        "Deployment/" + FULLNAME + "-model-server");
         assertThat(r.kinds()).noneMatch(k -> k.contains("triton")).noneMatch(k -> k.startsWith("Secret/"));
 
         Map<String, Object> pod = at(r.get("Deployment", FULLNAME), "spec.template.spec");
@@ -36,19 +46,23 @@ class ChartTest {
         assertThat((String) at(gateway, "livenessProbe.httpGet.path")).isEqualTo("/livez");
         assertThat((String) at(gateway, "readinessProbe.httpGet.path")).isEqualTo("/readyz");
         assertThat((String) at(gateway, "startupProbe.httpGet.path")).isEqualTo("/livez");
-        assertThat(env(gateway)).as("no session secret: console sessions stay in each replica's memory")
+        assertThat(env(gateway))
+                .as("no session secret: console sessions stay in each replica's memory")
                 .containsEntry("GATEWAY_CONSOLE_SESSION_STORE", "memory");
         for (String probe : List.of("livenessProbe", "readinessProbe", "startupProbe")) {
             assertThat((String) at(gateway, probe + ".httpGet.port")).as(probe).isEqualTo("http");
         }
         assertThat((Boolean) at(gateway, "securityContext.runAsNonRoot")).isTrue();
-        assertThat((Boolean) at(gateway, "securityContext.readOnlyRootFilesystem")).isTrue();
-        assertThat((Boolean) at(gateway, "securityContext.allowPrivilegeEscalation")).isFalse();
+        assertThat((Boolean) at(gateway, "securityContext.readOnlyRootFilesystem"))
+                .isTrue();
+        assertThat((Boolean) at(gateway, "securityContext.allowPrivilegeEscalation"))
+                .isFalse();
         assertThat((Boolean) at(pod, "securityContext.runAsNonRoot")).isTrue();
         assertThat((String) at(gateway, "resources.requests.memory")).isEqualTo("768Mi");
         assertThat((String) at(gateway, "volumeMounts.1.mountPath")).isEqualTo("/tmp");
         assertThat((Object) at(pod, "volumes.1.emptyDir")).isNotNull();
-        assertThat(env(gateway)).containsEntry("LOGGING_STRUCTURED_FORMAT_CONSOLE", "ecs")
+        assertThat(env(gateway))
+                .containsEntry("LOGGING_STRUCTURED_FORMAT_CONSOLE", "ecs")
                 .containsEntry("SPRING_PROFILES_ACTIVE", "production")
                 .containsEntry("SPRING_DATASOURCE_URL", "jdbc:postgresql://postgresql:5432/gateway")
                 .doesNotContainKeys("SPRING_DATASOURCE_PASSWORD", "GATEWAY_REDIS_URL", "GATEWAY_ADMIN_API_KEY");
@@ -61,11 +75,12 @@ class ChartTest {
         assertThat((String) at(dashboard, "metadata.labels.grafana_dashboard")).isEqualTo("1");
         String json = (String) ((Map<?, ?>) at(dashboard, "data")).get("model-gateway.json");
         JsonMapper mapper = JsonMapper.builder().build();
-        assertThat(mapper.readTree(json)).isEqualTo(mapper.readTree(
-                Files.readString(Chart.DIR.resolve("files/dashboard.json"))));
+        assertThat(mapper.readTree(json))
+                .isEqualTo(mapper.readTree(Files.readString(Chart.DIR.resolve("files/dashboard.json"))));
 
         Map<String, Object> rules = new Yaml().load(Files.readString(Chart.DIR.resolve("files/alerts.yaml")));
-        assertThat((Object) at(r.get("PrometheusRule", FULLNAME), "spec.groups")).isEqualTo(rules.get("groups"));
+        assertThat((Object) at(r.get("PrometheusRule", FULLNAME), "spec.groups"))
+                .isEqualTo(rules.get("groups"));
     }
 
     @Test
@@ -73,7 +88,8 @@ class ChartTest {
         Chart.Rendered r = Chart.render(t -> t);
         Map<String, Object> pod = at(r.get("Deployment", FULLNAME), "spec.template.spec");
         Map<String, Object> gateway = at(pod, "containers.0");
-        assertThat((Boolean) at(gateway, "securityContext.readOnlyRootFilesystem")).isTrue();
+        assertThat((Boolean) at(gateway, "securityContext.readOnlyRootFilesystem"))
+                .isTrue();
         String spoolDir = (String) at(application(r), "gateway.billing.spool-dir");
         assertThat(spoolDir).isEqualTo("/var/lib/model-gateway/usage-spool");
         String volume = mountAt(gateway, spoolDir);
@@ -83,24 +99,32 @@ class ChartTest {
 
         int preStop = at(gateway, "lifecycle.preStop.sleep.seconds");
         int grace = at(pod, "terminationGracePeriodSeconds");
-        assertThat(grace).as("preStop + graceful HTTP drain (30 s) + usage spool drain (30 s)")
+        assertThat(grace)
+                .as("preStop + graceful HTTP drain (30 s) + usage spool drain (30 s)")
                 .isGreaterThanOrEqualTo(preStop + 30 + 30);
 
-        Chart.Rendered tmpfs = Chart.render(t -> t.set("usageSpool.medium", "Memory").set("usageSpool.fsync", true)
+        Chart.Rendered tmpfs = Chart.render(t -> t.set("usageSpool.medium", "Memory")
+                .set("usageSpool.fsync", true)
                 .set("usageSpool.mountPath", "/spool"));
         Map<String, Object> tmpfsPod = at(tmpfs.get("Deployment", FULLNAME), "spec.template.spec");
-        assertThat(volume(tmpfsPod, mountAt(at(tmpfsPod, "containers.0"), "/spool"))).containsEntry("medium", "Memory");
+        assertThat(volume(tmpfsPod, mountAt(at(tmpfsPod, "containers.0"), "/spool")))
+                .containsEntry("medium", "Memory");
         assertThat((String) at(application(tmpfs), "gateway.billing.spool-dir")).isEqualTo("/spool");
-        assertThat((Boolean) at(application(tmpfs), "gateway.billing.spool-fsync")).isTrue();
+        assertThat((Boolean) at(application(tmpfs), "gateway.billing.spool-fsync"))
+                .isTrue();
     }
 
     @Test
     void theQuotaFallbackShareFollowsTheHpaMaximumOrTheReplicaCount() {
-        assertThat((Integer) at(application(Chart.render(t -> t)), "gateway.quota.replicas")).isEqualTo(10);
-        assertThat((Integer) at(application(Chart.render(t -> t.withValuesFile(Chart.PRODUCTION))),
-                "gateway.quota.replicas")).isEqualTo(20);
-        Chart.Rendered fixed = Chart.render(t -> t.set("autoscaling.enabled", false).set("replicaCount", 3));
-        assertThat((Integer) at(fixed.get("Deployment", FULLNAME), "spec.replicas")).isEqualTo(3);
+        assertThat((Integer) at(application(Chart.render(t -> t)), "gateway.quota.replicas"))
+                .isEqualTo(10);
+        assertThat((Integer) at(
+                        application(Chart.render(t -> t.withValuesFile(Chart.PRODUCTION))), "gateway.quota.replicas"))
+                .isEqualTo(20);
+        Chart.Rendered fixed =
+                Chart.render(t -> t.set("autoscaling.enabled", false).set("replicaCount", 3));
+        assertThat((Integer) at(fixed.get("Deployment", FULLNAME), "spec.replicas"))
+                .isEqualTo(3);
         assertThat((Integer) at(application(fixed), "gateway.quota.replicas")).isEqualTo(3);
     }
 
@@ -132,27 +156,37 @@ class ChartTest {
 
         Map<String, Object> gateway = at(r.get("Deployment", FULLNAME), "spec.template.spec.containers.0");
         assertThat((String) at(gateway, "image")).isEqualTo("registry.example.com/ai/model-gateway:0.1.0");
-        assertThat(secretRef(gateway, "SPRING_DATASOURCE_PASSWORD")).isEqualTo(List.of("gateway-postgresql", "password"));
+        assertThat(secretRef(gateway, "SPRING_DATASOURCE_PASSWORD"))
+                .isEqualTo(List.of("gateway-postgresql", "password"));
         assertThat(secretRef(gateway, "GATEWAY_REDIS_URL")).isEqualTo(List.of("gateway-redis", "url"));
         assertThat(secretRef(gateway, "GATEWAY_ADMIN_API_KEY")).isEqualTo(List.of("gateway-admin", "key"));
-        assertThat(secretRef(gateway, "GATEWAY_CONSOLE_SESSION_SECRET")).isEqualTo(List.of("gateway-console", "session-secret"));
-        assertThat(env(gateway)).containsEntry("LOGGING_STRUCTURED_FORMAT_CONSOLE", "logstash")
+        assertThat(secretRef(gateway, "GATEWAY_CONSOLE_SESSION_SECRET"))
+                .isEqualTo(List.of("gateway-console", "session-secret"));
+        assertThat(env(gateway))
+                .containsEntry("LOGGING_STRUCTURED_FORMAT_CONSOLE", "logstash")
                 .doesNotContainKey("GATEWAY_CONSOLE_SESSION_STORE");
-        assertThat((Object) at(r.get("Deployment", FULLNAME), "spec.replicas")).as("the HPA owns replicas").isNull();
-        assertThat((Integer) at(r.get("HorizontalPodAutoscaler", FULLNAME), "spec.maxReplicas")).isEqualTo(20);
-        assertThat((Integer) at(r.get("PodDisruptionBudget", FULLNAME), "spec.minAvailable")).isEqualTo(2);
+        assertThat((Object) at(r.get("Deployment", FULLNAME), "spec.replicas"))
+                .as("the HPA owns replicas")
+                .isNull();
+        assertThat((Integer) at(r.get("HorizontalPodAutoscaler", FULLNAME), "spec.maxReplicas"))
+                .isEqualTo(20);
+        assertThat((Integer) at(r.get("PodDisruptionBudget", FULLNAME), "spec.minAvailable"))
+                .isEqualTo(2);
 
         Map<String, Object> triton = at(r.get("Deployment", FULLNAME + "-triton"), "spec.template.spec");
         Map<?, ?> limits = at(triton, "containers.0.resources.limits");
         assertThat(limits.get("nvidia.com/gpu")).isEqualTo(2);
-        assertThat(((Map<?, ?>) at(triton, "containers.0.resources.requests")).get("nvidia.com/gpu")).isEqualTo(2);
+        assertThat(((Map<?, ?>) at(triton, "containers.0.resources.requests")).get("nvidia.com/gpu"))
+                .isEqualTo(2);
         assertThat((String) at(triton, "containers.0.ports.0.name")).isEqualTo("grpc");
         assertThat((Integer) at(triton, "containers.0.ports.0.containerPort")).isEqualTo(8001);
         assertThat((List<String>) at(triton, "containers.0.args")).contains("--model-repository=/models");
-        assertThat((String) at(triton, "volumes.1.persistentVolumeClaim.claimName")).isEqualTo("triton-models");
+        assertThat((String) at(triton, "volumes.1.persistentVolumeClaim.claimName"))
+                .isEqualTo("triton-models");
         Map<String, Object> app = application(r);
         assertThat((String) at(app, "gateway.deployments.llama-3-8b.backend")).isEqualTo(FULLNAME + "-triton:8001");
-        assertThat((Integer) at(app, "gateway.deployments.llama-3-8b.maxTokensLimit")).isEqualTo(8192);
+        assertThat((Integer) at(app, "gateway.deployments.llama-3-8b.maxTokensLimit"))
+                .isEqualTo(8192);
         assertThat((Integer) at(app, "gateway.metrics.max-tenant-labels")).isEqualTo(500);
 
         Map<String, Object> monitor = r.get("ServiceMonitor", FULLNAME);
@@ -169,8 +203,10 @@ class ChartTest {
         Chart.Rendered r = Chart.render(t -> t.withValuesFile(Chart.PRODUCTION));
         Map<String, Object> gateway = at(r.get("Deployment", FULLNAME), "spec.template.spec.containers.0");
         List<Map<String, Object>> ports = at(gateway, "ports");
-        assertThat(ports).extracting(p -> p.get("name"), p -> p.get("containerPort"))
-                .containsExactlyInAnyOrder(org.assertj.core.groups.Tuple.tuple("http", 8080),
+        assertThat(ports)
+                .extracting(p -> p.get("name"), p -> p.get("containerPort"))
+                .containsExactlyInAnyOrder(
+                        org.assertj.core.groups.Tuple.tuple("http", 8080),
                         org.assertj.core.groups.Tuple.tuple("management", 9090));
         assertThat(env(gateway)).containsEntry("MANAGEMENT_SERVER_PORT", "9090");
 
@@ -199,9 +235,12 @@ class ChartTest {
             assertThat(p.get("targetPort")).isEqualTo("http");
             assertThat(p.get("name")).isEqualTo("http");
         });
-        assertThat(apiPorts).noneMatch(p -> "management".equals(p.get("targetPort")) || Integer.valueOf(9090)
-                .equals(p.get("targetPort")) || Integer.valueOf(9090).equals(p.get("port")));
-        assertThat((Map<String, Object>) at(api, "metadata.labels")).as("not scraped through the public Service")
+        assertThat(apiPorts)
+                .noneMatch(p -> "management".equals(p.get("targetPort"))
+                        || Integer.valueOf(9090).equals(p.get("targetPort"))
+                        || Integer.valueOf(9090).equals(p.get("port")));
+        assertThat((Map<String, Object>) at(api, "metadata.labels"))
+                .as("not scraped through the public Service")
                 .doesNotContainEntry("app.kubernetes.io/component", "gateway-management");
         assertThat(selector).containsEntry("app.kubernetes.io/component", "gateway-management");
 
@@ -215,16 +254,22 @@ class ChartTest {
     @Test
     @SuppressWarnings("unchecked")
     void inlineSecretsBecomeTheChartsOwnSecret() {
-        Chart.Rendered r = Chart.render(t -> t.set("postgresql.password", "pg-pass").set("adminKey.value", "sk-admin")
-                .set("redis.url", "redis://redis:6379").set("consoleSessionSecret.value", "console-secret-of-32-characters-or-more"));
+        Chart.Rendered r = Chart.render(t -> t.set("postgresql.password", "pg-pass")
+                .set("adminKey.value", "sk-admin")
+                .set("redis.url", "redis://redis:6379")
+                .set("consoleSessionSecret.value", "console-secret-of-32-characters-or-more"));
         Map<String, Object> secret = r.get("Secret", FULLNAME + "-secrets");
-        assertThat(((Map<String, Object>) secret.get("data")).keySet()).containsExactlyInAnyOrder("password", "redis-url",
-                "admin-api-key", "console-session-secret");
+        assertThat(((Map<String, Object>) secret.get("data")).keySet())
+                .containsExactlyInAnyOrder("password", "redis-url", "admin-api-key", "console-session-secret");
         Map<String, Object> gateway = at(r.get("Deployment", FULLNAME), "spec.template.spec.containers.0");
-        assertThat(secretRef(gateway, "SPRING_DATASOURCE_PASSWORD")).isEqualTo(List.of(FULLNAME + "-secrets", "password"));
-        assertThat(secretRef(gateway, "GATEWAY_CONSOLE_SESSION_SECRET")).isEqualTo(List.of(FULLNAME + "-secrets",
-                "console-session-secret"));
-        assertThat(r.yaml()).doesNotContain("pg-pass").doesNotContain("sk-admin").doesNotContain("console-secret-of");
+        assertThat(secretRef(gateway, "SPRING_DATASOURCE_PASSWORD"))
+                .isEqualTo(List.of(FULLNAME + "-secrets", "password"));
+        assertThat(secretRef(gateway, "GATEWAY_CONSOLE_SESSION_SECRET"))
+                .isEqualTo(List.of(FULLNAME + "-secrets", "console-session-secret"));
+        assertThat(r.yaml())
+                .doesNotContain("pg-pass")
+                .doesNotContain("sk-admin")
+                .doesNotContain("console-secret-of");
     }
 
     @Test
@@ -233,15 +278,18 @@ class ChartTest {
         assertRefused(t -> t.set("postgresql.url", "mysql://db/gateway"), "url");
         assertRefused(t -> t.set("triton.gpus", 0), "gpus");
         assertRefused(t -> t.set("gateway.logFormat", "xml"), "logFormat");
-        assertRefused(t -> t.set("gateway.deployments.bad.backend", "not a target").set("gateway.deployments.bad.model",
-                "m"), "backend");
+        assertRefused(
+                t -> t.set("gateway.deployments.bad.backend", "not a target").set("gateway.deployments.bad.model", "m"),
+                "backend");
         assertRefused(t -> t.set("replicaCont", 2), "replicaCont");
         assertRefused(t -> t.set("consoleSessionSecret.value", "too-short"), "value");
     }
 
-    private static void assertRefused(java.util.function.UnaryOperator<com.marcnuri.helm.TemplateCommand> options,
-            String mentioned) {
-        assertThatThrownBy(() -> Chart.render(options)).hasMessageContaining("schema").hasMessageContaining(mentioned);
+    private static void assertRefused(
+            java.util.function.UnaryOperator<com.marcnuri.helm.TemplateCommand> options, String mentioned) {
+        assertThatThrownBy(() -> Chart.render(options))
+                .hasMessageContaining("schema")
+                .hasMessageContaining(mentioned);
     }
 
     static Map<String, Object> application(Chart.Rendered r) {

@@ -62,7 +62,8 @@ public final class BackendPool implements AutoCloseable {
         replicas.refresh();
         health.trackConfiguredModels();
         threads.every(runtime.config().health().pollInterval(), health::pollAll);
-        threads.dnsEvery(runtime.config().health().dnsRefresh(), () -> replicas.refresh().forEach(health::poll));
+        threads.dnsEvery(
+                runtime.config().health().dnsRefresh(), () -> replicas.refresh().forEach(health::poll));
         return this;
     }
 
@@ -121,11 +122,19 @@ public final class BackendPool implements AutoCloseable {
     public CompletableFuture<Map<String, ModelStatus>> loadModel(String model, Duration timeout) {
         Map<String, CompletableFuture<ModelStatus>> byTarget = new LinkedHashMap<>();
         for (Replica r : runtime.replicas()) {
-            byTarget.put(r.target(), r.client().loadModel(model, timeout)
-                    .thenCompose(v -> r.client().repositoryIndex())
-                    .thenApply(index -> index.stream().filter(m -> m.name().equals(model) && m.ready()).findFirst()
-                            .orElseThrow(() -> InferenceException.of(InferenceException.Kind.BACKEND_ERROR, "",
-                                    "replica " + r.target() + " loaded '" + model + "' but does not list it READY"))));
+            byTarget.put(
+                    r.target(),
+                    r.client()
+                            .loadModel(model, timeout)
+                            .thenCompose(v -> r.client().repositoryIndex())
+                            .thenApply(index -> index.stream()
+                                    .filter(m -> m.name().equals(model) && m.ready())
+                                    .findFirst()
+                                    .orElseThrow(() -> InferenceException.of(
+                                            InferenceException.Kind.BACKEND_ERROR,
+                                            "",
+                                            "replica " + r.target() + " loaded '" + model
+                                                    + "' but does not list it READY"))));
         }
         return CompletableFuture.allOf(byTarget.values().toArray(CompletableFuture[]::new))
                 .thenCompose(v -> runtime.track(model).thenCompose(t -> repoll(model)))
@@ -138,10 +147,10 @@ public final class BackendPool implements AutoCloseable {
 
     /** Unloads {@code model} on every replica (RepositoryModelUnload), then polls readiness at once. */
     public CompletableFuture<Void> unloadModel(String model, Duration timeout) {
-        List<CompletableFuture<Void>> all = runtime.replicas().stream().map(r -> r.client().unloadModel(model, timeout))
+        List<CompletableFuture<Void>> all = runtime.replicas().stream()
+                .map(r -> r.client().unloadModel(model, timeout))
                 .toList();
-        return CompletableFuture.allOf(all.toArray(CompletableFuture[]::new))
-                .thenCompose(v -> repoll(model));
+        return CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).thenCompose(v -> repoll(model));
     }
 
     /** Polls every replica's ServerReady, then its ModelReady for {@code model}, now. */
@@ -159,8 +168,8 @@ public final class BackendPool implements AutoCloseable {
     public CompletableFuture<inference.ModelConfig> modelConfig(String model) {
         List<Replica> all = runtime.replicas();
         if (all.isEmpty()) {
-            return CompletableFuture.failedFuture(InferenceException.of(InferenceException.Kind.UNAVAILABLE, "",
-                    "pool '" + name() + "' has no replica"));
+            return CompletableFuture.failedFuture(InferenceException.of(
+                    InferenceException.Kind.UNAVAILABLE, "", "pool '" + name() + "' has no replica"));
         }
         Replica r = all.stream().filter(x -> x.routable(model)).findFirst().orElse(all.get(0));
         return r.client().modelConfig(model);

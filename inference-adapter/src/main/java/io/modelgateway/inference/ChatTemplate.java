@@ -34,7 +34,8 @@ public final class ChatTemplate {
             + "{% if add_generation_prompt %}{{ 'assistant:' }}{% endif %}";
 
     private static final Jinjava JINJAVA = newJinjava();
-    private static final ThreadLocal<JinjavaInterpreter> INTERPRETERS = ThreadLocal.withInitial(JINJAVA::newInterpreter);
+    private static final ThreadLocal<JinjavaInterpreter> INTERPRETERS =
+            ThreadLocal.withInitial(JINJAVA::newInterpreter);
 
     private final String source;
     private final String bosToken;
@@ -49,7 +50,8 @@ public final class ChatTemplate {
         this.root = new TreeParser(interpreter, source).buildTree();
         List<TemplateError> errors = interpreter.getErrorsCopy();
         if (!errors.isEmpty()) {
-            throw new IllegalArgumentException("invalid chat template: " + errors.get(0).getMessage());
+            throw new IllegalArgumentException(
+                    "invalid chat template: " + errors.get(0).getMessage());
         }
     }
 
@@ -149,8 +151,9 @@ public final class ChatTemplate {
                 .withFailOnUnknownTokens(false)
                 .withNestedInterpretationEnabled(false)
                 .build());
-        jinjava.getGlobalContext().registerFunction(new ELFunctionDefinition(
-                "", "raise_exception", ChatTemplate.class, "raiseException", String.class));
+        jinjava.getGlobalContext()
+                .registerFunction(new ELFunctionDefinition(
+                        "", "raise_exception", ChatTemplate.class, "raiseException", String.class));
         return jinjava;
     }
 

@@ -24,8 +24,16 @@ import java.util.Objects;
  *     delivered, and only after UNAVAILABLE-like failures
  */
 public record PoolConfig(
-        String name, List<String> endpoints, List<String> models, Layout layout, Map<String, Layout> layouts,
-        Health health, Breaker breaker, Timeouts timeouts, int maxConcurrentPerReplica, int maxAttempts) {
+        String name,
+        List<String> endpoints,
+        List<String> models,
+        Layout layout,
+        Map<String, Layout> layouts,
+        Health health,
+        Breaker breaker,
+        Timeouts timeouts,
+        int maxConcurrentPerReplica,
+        int maxAttempts) {
 
     public PoolConfig {
         requireText(name, "name");
@@ -84,8 +92,8 @@ public record PoolConfig(
      * @param openDuration how long an open breaker refuses calls before letting trial calls through; default 30 s
      * @param halfOpenCalls trial calls when half-open; default 3
      */
-    public record Breaker(int windowSize, float failureRatePercent, int minimumCalls, Duration openDuration,
-            int halfOpenCalls) {
+    public record Breaker(
+            int windowSize, float failureRatePercent, int minimumCalls, Duration openDuration, int halfOpenCalls) {
 
         public Breaker {
             requireAtLeast(windowSize, 1, "windowSize");
@@ -207,8 +215,17 @@ public record PoolConfig(
         }
 
         public PoolConfig build() {
-            return new PoolConfig(name, endpoints, models, layout, layouts, health, breaker, timeouts,
-                    maxConcurrentPerReplica, maxAttempts);
+            return new PoolConfig(
+                    name,
+                    endpoints,
+                    models,
+                    layout,
+                    layouts,
+                    health,
+                    breaker,
+                    timeouts,
+                    maxConcurrentPerReplica,
+                    maxAttempts);
         }
     }
 

@@ -13,7 +13,12 @@ import java.util.Map;
  * @param breaker its circuit breaker's state
  * @param models readiness of each polled model (ModelReady)
  */
-public record ReplicaStatus(String endpoint, String target, boolean ready, int outstanding, BreakerState breaker,
+public record ReplicaStatus(
+        String endpoint,
+        String target,
+        boolean ready,
+        int outstanding,
+        BreakerState breaker,
         Map<String, Boolean> models) {
 
     public ReplicaStatus {

@@ -16,6 +16,7 @@ public final class TokenCounter {
 
     /** Tokens OpenAI's chat format adds per message (role and separators), and for the reply priming. */
     private static final int PER_MESSAGE = 3;
+
     private static final int REPLY_PRIMING = 3;
 
     private static final EncodingRegistry REGISTRY = Encodings.newLazyEncodingRegistry();

@@ -10,20 +10,20 @@ import inference.GRPCInferenceServiceGrpc.GRPCInferenceServiceStub;
 import inference.ModelConfig;
 import inference.ModelConfigRequest;
 import inference.ModelConfigResponse;
-import inference.ModelMetadataRequest;
-import inference.ModelMetadataResponse;
 import inference.ModelInferRequest;
 import inference.ModelInferResponse;
+import inference.ModelMetadataRequest;
+import inference.ModelMetadataResponse;
 import inference.ModelReadyRequest;
 import inference.ModelReadyResponse;
+import inference.RepositoryIndexRequest;
 import inference.RepositoryIndexResponse;
 import inference.RepositoryModelLoadRequest;
 import inference.RepositoryModelLoadResponse;
 import inference.RepositoryModelUnloadRequest;
 import inference.RepositoryModelUnloadResponse;
-import inference.ServerReadyResponse;
-import inference.RepositoryIndexRequest;
 import inference.ServerReadyRequest;
+import inference.ServerReadyResponse;
 import io.grpc.CallOptions;
 import io.grpc.ManagedChannel;
 import io.grpc.StatusRuntimeException;
@@ -99,8 +99,8 @@ public final class TritonClient implements AutoCloseable {
      *
      * @throws IllegalArgumentException when the layout cannot encode a sampling value (nothing was sent)
      */
-    public GenerationCall generate(GenerationRequest request, TokenCounter tokens, GenerationListener listener,
-            TensorLayout layout) {
+    public GenerationCall generate(
+            GenerationRequest request, TokenCounter tokens, GenerationListener listener, TensorLayout layout) {
         Objects.requireNonNull(listener, "listener");
         Objects.requireNonNull(layout, "layout");
         var call = channel.newCall(GRPCInferenceServiceGrpc.getModelStreamInferMethod(), CallOptions.DEFAULT);
@@ -121,14 +121,17 @@ public final class TritonClient implements AutoCloseable {
         return embed(request, tokens, stub.withDeadlineAfter(timeout.toNanos(), TimeUnit.NANOSECONDS));
     }
 
-    private CompletableFuture<EmbeddingResult> embed(EmbeddingRequest request, TokenCounter tokens,
-            GRPCInferenceServiceStub stub) {
+    private CompletableFuture<EmbeddingResult> embed(
+            EmbeddingRequest request, TokenCounter tokens, GRPCInferenceServiceStub stub) {
         int n = request.inputs().size();
         ModelInferRequest msg = ModelInferRequest.newBuilder()
                 .setModelName(request.model())
                 .setId(request.requestId())
                 .addInputs(ModelInferRequest.InferInputTensor.newBuilder()
-                        .setName(TEXT_INPUT).setDatatype("BYTES").addShape(n).addShape(1))
+                        .setName(TEXT_INPUT)
+                        .setDatatype("BYTES")
+                        .addShape(n)
+                        .addShape(1))
                 .addRawInputContents(Tensors.encodeStrings(request.inputs()))
                 .build();
         return TritonClient.<ModelInferResponse>unary(request.requestId(), o -> stub.modelInfer(msg, o))
@@ -136,24 +139,34 @@ public final class TritonClient implements AutoCloseable {
     }
 
     public CompletableFuture<Boolean> serverReady() {
-        return TritonClient.<ServerReadyResponse>unary("", o -> stub.serverReady(ServerReadyRequest.getDefaultInstance(), o))
+        return TritonClient.<ServerReadyResponse>unary(
+                        "", o -> stub.serverReady(ServerReadyRequest.getDefaultInstance(), o))
                 .thenApply(r -> r.getReady());
     }
 
     public CompletableFuture<Boolean> modelReady(String model) {
-        return TritonClient.<ModelReadyResponse>unary("", o -> stub.modelReady(ModelReadyRequest.newBuilder().setName(model).build(), o))
+        return TritonClient.<ModelReadyResponse>unary(
+                        "",
+                        o -> stub.modelReady(
+                                ModelReadyRequest.newBuilder().setName(model).build(), o))
                 .thenApply(r -> r.getReady());
     }
 
     /** The model's configuration (Triton's {@code ModelConfig} rpc), as read for layout detection. */
     public CompletableFuture<ModelConfig> modelConfig(String model) {
-        return TritonClient.<ModelConfigResponse>unary("", o -> stub.modelConfig(ModelConfigRequest.newBuilder().setName(model).build(), o))
+        return TritonClient.<ModelConfigResponse>unary(
+                        "",
+                        o -> stub.modelConfig(
+                                ModelConfigRequest.newBuilder().setName(model).build(), o))
                 .thenApply(ModelConfigResponse::getConfig);
     }
 
     /** The model's metadata: platform, versions, input and output names, datatypes and shapes. */
     public CompletableFuture<ModelMetadataResponse> modelMetadata(String model) {
-        return TritonClient.<ModelMetadataResponse>unary("", o -> stub.modelMetadata(ModelMetadataRequest.newBuilder().setName(model).build(), o));
+        return TritonClient.<ModelMetadataResponse>unary(
+                "",
+                o -> stub.modelMetadata(
+                        ModelMetadataRequest.newBuilder().setName(model).build(), o));
     }
 
     /**
@@ -162,13 +175,15 @@ public final class TritonClient implements AutoCloseable {
      * model of another kind: configure the layout), with the call's error when the model cannot be read.
      */
     public CompletableFuture<TensorLayout> detectLayout(String model) {
-        return modelConfig(model).thenApply(TensorLayout::detect)
+        return modelConfig(model)
+                .thenApply(TensorLayout::detect)
                 .exceptionallyCompose(e -> modelMetadata(model).thenApply(TensorLayout::detect))
                 .exceptionallyCompose(e -> CompletableFuture.failedFuture(layoutError(model, e)));
     }
 
     private static Throwable layoutError(String model, Throwable e) {
-        Throwable cause = e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e;
+        Throwable cause =
+                e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e;
         if (cause instanceof IllegalArgumentException) {
             return InferenceException.of(InferenceException.Kind.BACKEND_ERROR, "", cause.getMessage(), cause);
         }
@@ -177,7 +192,8 @@ public final class TritonClient implements AutoCloseable {
 
     /** The backend's model repository, loaded or not. */
     public CompletableFuture<List<ModelStatus>> repositoryIndex() {
-        return TritonClient.<RepositoryIndexResponse>unary("", o -> stub.repositoryIndex(RepositoryIndexRequest.getDefaultInstance(), o))
+        return TritonClient.<RepositoryIndexResponse>unary(
+                        "", o -> stub.repositoryIndex(RepositoryIndexRequest.getDefaultInstance(), o))
                 .thenApply(r -> r.getModelsList().stream()
                         .map(m -> new ModelStatus(m.getName(), m.getVersion(), m.getState(), m.getReason()))
                         .toList());
@@ -188,17 +204,23 @@ public final class TritonClient implements AutoCloseable {
      * answers once the model is ready, or fails (INTERNAL) with why; loading a loaded model is a no-op.
      */
     public CompletableFuture<Void> loadModel(String model, Duration timeout) {
-        RepositoryModelLoadRequest msg = RepositoryModelLoadRequest.newBuilder().setModelName(model).build();
-        return TritonClient.<RepositoryModelLoadResponse>unary("", o -> stub
-                        .withDeadlineAfter(timeout.toMillis(), TimeUnit.MILLISECONDS).repositoryModelLoad(msg, o))
+        RepositoryModelLoadRequest msg =
+                RepositoryModelLoadRequest.newBuilder().setModelName(model).build();
+        return TritonClient.<RepositoryModelLoadResponse>unary(
+                        "",
+                        o -> stub.withDeadlineAfter(timeout.toMillis(), TimeUnit.MILLISECONDS)
+                                .repositoryModelLoad(msg, o))
                 .thenApply(r -> null);
     }
 
     /** Unloads {@code model} (RepositoryModelUnload); calls to it fail from then on. */
     public CompletableFuture<Void> unloadModel(String model, Duration timeout) {
-        RepositoryModelUnloadRequest msg = RepositoryModelUnloadRequest.newBuilder().setModelName(model).build();
-        return TritonClient.<RepositoryModelUnloadResponse>unary("", o -> stub
-                        .withDeadlineAfter(timeout.toMillis(), TimeUnit.MILLISECONDS).repositoryModelUnload(msg, o))
+        RepositoryModelUnloadRequest msg =
+                RepositoryModelUnloadRequest.newBuilder().setModelName(model).build();
+        return TritonClient.<RepositoryModelUnloadResponse>unary(
+                        "",
+                        o -> stub.withDeadlineAfter(timeout.toMillis(), TimeUnit.MILLISECONDS)
+                                .repositoryModelUnload(msg, o))
                 .thenApply(r -> null);
     }
 
@@ -237,7 +259,9 @@ public final class TritonClient implements AutoCloseable {
         }
         int n = request.inputs().size();
         if (flat == null || dim <= 0 || flat.length != n * dim) {
-            throw InferenceException.of(InferenceException.Kind.BACKEND_ERROR, request.requestId(),
+            throw InferenceException.of(
+                    InferenceException.Kind.BACKEND_ERROR,
+                    request.requestId(),
                     "backend returned no '" + EMBEDDING + "' output of shape [" + n + ", dim]");
         }
         List<float[]> vectors = new ArrayList<>(n);
@@ -263,16 +287,18 @@ public final class TritonClient implements AutoCloseable {
 
             @Override
             public void onError(Throwable t) {
-                f.completeExceptionally(t instanceof StatusRuntimeException s
-                        ? Errors.fromStatus(s.getStatus(), requestId)
-                        : InferenceException.of(InferenceException.Kind.BACKEND_ERROR, requestId, t.toString(), t));
+                f.completeExceptionally(
+                        t instanceof StatusRuntimeException s
+                                ? Errors.fromStatus(s.getStatus(), requestId)
+                                : InferenceException.of(
+                                        InferenceException.Kind.BACKEND_ERROR, requestId, t.toString(), t));
             }
 
             @Override
             public void onCompleted() {
                 if (!f.isDone()) {
-                    f.completeExceptionally(InferenceException.of(
-                            InferenceException.Kind.BACKEND_ERROR, requestId, "no response"));
+                    f.completeExceptionally(
+                            InferenceException.of(InferenceException.Kind.BACKEND_ERROR, requestId, "no response"));
                 }
             }
         });

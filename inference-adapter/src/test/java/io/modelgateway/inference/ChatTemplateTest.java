@@ -70,8 +70,7 @@ class ChatTemplateTest {
         assertThat(t.source()).isEqualTo(ChatTemplate.PLAIN);
         assertThat(render(t, true, m("system", "Be brief."), m("user", "Hi there")))
                 .isEqualTo("system: Be brief.\nuser: Hi there\nassistant:");
-        assertThat(render(t, false, m("user", "Hi there")))
-                .isEqualTo("user: Hi there\n");
+        assertThat(render(t, false, m("user", "Hi there"))).isEqualTo("user: Hi there\n");
     }
 
     @Test
@@ -99,8 +98,13 @@ class ChatTemplateTest {
     @Test
     void llama2TemplateRendersValidConversation() {
         ChatTemplate t = ChatTemplate.of(LLAMA2, "<s>", "</s>");
-        assertThat(render(t, false,
-                m("system", "Be brief."), m("user", " Hi "), m("assistant", "Hello"), m("user", "Bye")))
+        assertThat(render(
+                        t,
+                        false,
+                        m("system", "Be brief."),
+                        m("user", " Hi "),
+                        m("assistant", "Hello"),
+                        m("user", "Bye")))
                 .isEqualTo("<s>[INST] <<SYS>>\nBe brief.\n<</SYS>>\n\n Hi [/INST] Hello </s><s>[INST] Bye [/INST]");
         assertThat(render(t, true, m("user", "Hello"), m("assistant", "Hi there"), m("user", "How are you?")))
                 .isEqualTo("<s>[INST] Hello [/INST] Hi there </s><s>[INST] How are you? [/INST]");

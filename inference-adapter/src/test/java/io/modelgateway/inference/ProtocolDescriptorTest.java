@@ -39,8 +39,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 class ProtocolDescriptorTest {
 
     private static final String TABLE = "/triton-fields.tsv";
-    private static final List<FileDescriptor> FILES = List.of(
-            inference.GrpcService.getDescriptor(), inference.ModelConfigOuterClass.getDescriptor());
+    private static final List<FileDescriptor> FILES =
+            List.of(inference.GrpcService.getDescriptor(), inference.ModelConfigOuterClass.getDescriptor());
     private static final Map<String, Descriptor> MESSAGES = new HashMap<>();
     private static final Map<String, ServiceDescriptor> SERVICES = new HashMap<>();
 
@@ -63,12 +63,19 @@ class ProtocolDescriptorTest {
     }
 
     /** One row of the table: kind, scope, name, number, label, type, note. */
-    record Row(int line, String kind, String scope, String name, String number, String label, String type,
-            String note) {
+    record Row(
+            int line, String kind, String scope, String name, String number, String label, String type, String note) {
 
         Row with(UnaryOperator<String> number, UnaryOperator<String> label, UnaryOperator<String> type) {
-            return new Row(line, kind, scope, name, number.apply(this.number), label.apply(this.label),
-                    type.apply(this.type), note);
+            return new Row(
+                    line,
+                    kind,
+                    scope,
+                    name,
+                    number.apply(this.number),
+                    label.apply(this.label),
+                    type.apply(this.type),
+                    note);
         }
 
         @Override
@@ -98,7 +105,8 @@ class ProtocolDescriptorTest {
                 if (c.length != 7) {
                     throw new IllegalStateException(TABLE + ":" + n + ": expected 7 columns, got " + c.length);
                 }
-                rows.add(new Row(n, c[0].trim(), c[1].trim(), c[2].trim(), c[3].trim(), c[4].trim(), c[5].trim(), c[6]));
+                rows.add(
+                        new Row(n, c[0].trim(), c[1].trim(), c[2].trim(), c[3].trim(), c[4].trim(), c[5].trim(), c[6]));
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -141,13 +149,23 @@ class ProtocolDescriptorTest {
             } else {
                 altered.add(row.with(n -> String.valueOf(Integer.parseInt(n) + 1), l -> l, t -> t));
                 altered.add(row.with(n -> n, l -> l.equals("repeated") ? "optional" : "repeated", t -> t));
-                altered.add(row.with(n -> n, l -> l, t -> t.equals("string") ? "bytes"
-                        : t.equals("int64") ? "uint64"
-                        : t.equals("int32") ? "uint32"
-                        : t.contains(".") ? t + "X"
-                        : "string"));
-                altered.add(new Row(row.line(), row.kind(), row.scope(), row.name() + "_x", row.number(),
-                        row.label(), row.type(), row.note()));
+                altered.add(row.with(
+                        n -> n,
+                        l -> l,
+                        t -> t.equals("string")
+                                ? "bytes"
+                                : t.equals("int64")
+                                        ? "uint64"
+                                        : t.equals("int32") ? "uint32" : t.contains(".") ? t + "X" : "string"));
+                altered.add(new Row(
+                        row.line(),
+                        row.kind(),
+                        row.scope(),
+                        row.name() + "_x",
+                        row.number(),
+                        row.label(),
+                        row.type(),
+                        row.note()));
             }
             for (Row a : altered) {
                 mutants++;
@@ -162,8 +180,10 @@ class ProtocolDescriptorTest {
         EnumDescriptor e = inference.ModelConfigOuterClass.getDescriptor().findEnumTypeByName("DataType");
         assertThat(e).isNotNull();
         Map<String, Integer> expected = new LinkedHashMap<>();
-        String[] names = {"INVALID", "BOOL", "UINT8", "UINT16", "UINT32", "UINT64", "INT8", "INT16", "INT32",
-            "INT64", "FP16", "FP32", "FP64", "STRING", "BF16"};
+        String[] names = {
+            "INVALID", "BOOL", "UINT8", "UINT16", "UINT32", "UINT64", "INT8", "INT16", "INT32", "INT64", "FP16", "FP32",
+            "FP64", "STRING", "BF16"
+        };
         for (int i = 0; i < names.length; i++) {
             expected.put("TYPE_" + names[i], i);
         }
@@ -207,13 +227,12 @@ class ProtocolDescriptorTest {
         // the grpc-java stubs were generated from the same service
         io.grpc.MethodDescriptor<?, ?> grpc = GRPCInferenceServiceGrpc.getServiceDescriptor().getMethods().stream()
                 .filter(d -> d.getFullMethodName().equals(row.scope() + "/" + row.name()))
-                .findFirst().orElse(null);
+                .findFirst()
+                .orElse(null);
         assertThat(grpc).as("grpc-java method %s/%s", row.scope(), row.name()).isNotNull();
         MethodType expectedType = in.stream()
-                ? (out.stream() ? MethodType.BIDI_STREAMING
-                        : MethodType.CLIENT_STREAMING)
-                : (out.stream() ? MethodType.SERVER_STREAMING
-                        : MethodType.UNARY);
+                ? (out.stream() ? MethodType.BIDI_STREAMING : MethodType.CLIENT_STREAMING)
+                : (out.stream() ? MethodType.SERVER_STREAMING : MethodType.UNARY);
         assertThat(grpc.getType()).as("%s grpc method type", row).isEqualTo(expectedType);
     }
 

@@ -22,7 +22,8 @@ class TensorsTest {
     void oneElementBytesTensorIsLittleEndianLengthThenData() {
         assertThat(Tensors.encodeString("hi")).isEqualTo(bytes(0x02, 0x00, 0x00, 0x00, 0x68, 0x69));
         assertThat(Tensors.encodeStrings(List.of("hi"))).isEqualTo(bytes(0x02, 0x00, 0x00, 0x00, 0x68, 0x69));
-        assertThat(Tensors.decodeStrings(bytes(0x02, 0x00, 0x00, 0x00, 0x68, 0x69))).containsExactly("hi");
+        assertThat(Tensors.decodeStrings(bytes(0x02, 0x00, 0x00, 0x00, 0x68, 0x69)))
+                .containsExactly("hi");
     }
 
     @Test
@@ -37,10 +38,7 @@ class TensorsTest {
     @Test
     void multipleElementsAreConcatenatedWithoutPadding() {
         ByteString raw = Tensors.encodeStrings(List.of("a", "bc", "def"));
-        assertThat(raw).isEqualTo(bytes(
-                1, 0, 0, 0, 'a',
-                2, 0, 0, 0, 'b', 'c',
-                3, 0, 0, 0, 'd', 'e', 'f'));
+        assertThat(raw).isEqualTo(bytes(1, 0, 0, 0, 'a', 2, 0, 0, 0, 'b', 'c', 3, 0, 0, 0, 'd', 'e', 'f'));
         assertThat(Tensors.decodeStrings(raw)).containsExactly("a", "bc", "def");
     }
 
@@ -49,7 +47,8 @@ class TensorsTest {
         ByteString raw = Tensors.encodeStrings(List.of("", "x", ""));
         assertThat(raw).isEqualTo(bytes(0, 0, 0, 0, 1, 0, 0, 0, 'x', 0, 0, 0, 0));
         assertThat(Tensors.decodeStrings(raw)).containsExactly("", "x", "");
-        assertThat(Tensors.decodeBytes(bytes(0, 0, 0, 0))).singleElement()
+        assertThat(Tensors.decodeBytes(bytes(0, 0, 0, 0)))
+                .singleElement()
                 .satisfies(b -> assertThat(b).isEmpty());
     }
 
@@ -78,14 +77,12 @@ class TensorsTest {
     void arbitraryBytesSurviveDecodeBytes() {
         // decodeBytes must not go through a charset: 0xFF is not valid UTF-8
         ByteString raw = bytes(3, 0, 0, 0, 0xFF, 0x00, 0x80);
-        assertThat(Tensors.decodeBytes(raw)).singleElement()
-                .isEqualTo(new byte[] {(byte) 0xFF, 0x00, (byte) 0x80});
+        assertThat(Tensors.decodeBytes(raw)).singleElement().isEqualTo(new byte[] {(byte) 0xFF, 0x00, (byte) 0x80});
     }
 
     @Test
     void truncatedLengthPrefixIsRejected() {
-        assertThatThrownBy(() -> Tensors.decodeBytes(bytes(2, 0, 0)))
-                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> Tensors.decodeBytes(bytes(2, 0, 0))).isInstanceOf(IllegalArgumentException.class);
         // a complete element followed by a partial prefix
         assertThatThrownBy(() -> Tensors.decodeStrings(bytes(1, 0, 0, 0, 'a', 1, 0)))
                 .isInstanceOf(IllegalArgumentException.class);
@@ -123,7 +120,8 @@ class TensorsTest {
         float[] back = Tensors.decodeFp32(Tensors.encodeFp32(values));
         assertThat(back).hasSize(values.length);
         for (int i = 0; i < values.length; i++) {
-            assertThat(Float.floatToRawIntBits(back[i])).as("element %d", i)
+            assertThat(Float.floatToRawIntBits(back[i]))
+                    .as("element %d", i)
                     .isEqualTo(Float.floatToRawIntBits(values[i]));
         }
     }

@@ -42,7 +42,8 @@ class TokenCounterTest {
     @Test
     void specialTokenTextIsOrdinaryText() {
         assertThatCode(() -> CL100K.count("<|endoftext|>")).doesNotThrowAnyException();
-        // as ordinary text "<|endoftext|>" is 7 tokens ('<', '|', 'end', 'of', 'text', '|', '>'), not the 1 special token
+        // as ordinary text "<|endoftext|>" is 7 tokens ('<', '|', 'end', 'of', 'text', '|', '>'), not the 1 special
+        // token
         assertThat(CL100K.count("<|endoftext|>")).isEqualTo(7);
         assertThat(CL100K.count("hi <|endoftext|> there")).isEqualTo(8);
         assertThat(CL100K.count("<|fim_prefix|><|im_start|>")).isGreaterThan(2);
@@ -67,12 +68,14 @@ class TokenCounterTest {
     @Test
     void countChatAddsThreePerMessageAndThreeForTheReply() {
         assertThat(CL100K.countChat(List.of())).isEqualTo(3);
-        assertThat(CL100K.countChat(List.of(new ChatMessage("user", "hello world")))).isEqualTo(3 + 3 + 2);
+        assertThat(CL100K.countChat(List.of(new ChatMessage("user", "hello world"))))
+                .isEqualTo(3 + 3 + 2);
         assertThat(CL100K.countChat(List.of(
-                new ChatMessage("system", "hello world"),
-                new ChatMessage("user", "tiktoken is great!"),
-                new ChatMessage("assistant", null))))
+                        new ChatMessage("system", "hello world"),
+                        new ChatMessage("user", "tiktoken is great!"),
+                        new ChatMessage("assistant", null))))
                 .isEqualTo(3 + (3 + 2) + (3 + 6) + (3 + 0));
-        assertThat(O200K.countChat(List.of(new ChatMessage("user", "お誕生日おめでとう")))).isEqualTo(3 + 3 + 8);
+        assertThat(O200K.countChat(List.of(new ChatMessage("user", "お誕生日おめでとう"))))
+                .isEqualTo(3 + 3 + 8);
     }
 }

@@ -65,7 +65,11 @@ class TritonClientInProcessTest {
     void start() throws Exception {
         fake = new FakeTriton();
         String name = InProcessServerBuilder.generateName();
-        server = InProcessServerBuilder.forName(name).directExecutor().addService(fake).build().start();
+        server = InProcessServerBuilder.forName(name)
+                .directExecutor()
+                .addService(fake)
+                .build()
+                .start();
         channel = InProcessChannelBuilder.forName(name).directExecutor().build();
         client = TritonClient.of(channel, CL100K);
     }
@@ -86,7 +90,12 @@ class TritonClientInProcessTest {
         fake.onStream((req, out) -> {
             out.send(response(req).text("Hel").inputTokens(5).outputTokens(1));
             out.send(response(req).outputTokens(2).inputTokens(99).text("lo"));
-            out.send(response(req).finish("stop").text(" world").outputTokens(1).inputTokens(99).fin(true));
+            out.send(response(req)
+                    .finish("stop")
+                    .text(" world")
+                    .outputTokens(1)
+                    .inputTokens(99)
+                    .fin(true));
         });
         Recorder rec = new Recorder();
         client.generate(request("r-1", "Hello there", 16, true), rec);
@@ -95,12 +104,18 @@ class TritonClientInProcessTest {
         assertThat(rec.deltas()).containsExactly(new Delta("Hel", 1), new Delta("lo", 2), new Delta(" world", 1));
         assertThat(end.error()).isNull();
         assertThat(end.finishReason()).isEqualTo("stop");
-        assertThat(end.usage()).as("prompt from the first num_input_tokens, completion summed")
+        assertThat(end.usage())
+                .as("prompt from the first num_input_tokens, completion summed")
                 .isEqualTo(new TokenUsage(5, 4, false));
-        assertThat(fake.halfClosed.await(WAIT, TimeUnit.SECONDS)).as("client ends its side after the final").isTrue();
+        assertThat(fake.halfClosed.await(WAIT, TimeUnit.SECONDS))
+                .as("client ends its side after the final")
+                .isTrue();
         rec.assertSingleTerminal();
-        assertThat(rec.events).as("the prompt's count is told once, before the first delta")
-                .startsWith("prompt:5", "delta:Hel").filteredOn(e -> e.startsWith("prompt:")).hasSize(1);
+        assertThat(rec.events)
+                .as("the prompt's count is told once, before the first delta")
+                .startsWith("prompt:5", "delta:Hel")
+                .filteredOn(e -> e.startsWith("prompt:"))
+                .hasSize(1);
     }
 
     @Test
@@ -114,13 +129,19 @@ class TritonClientInProcessTest {
         ModelInferRequest req = fake.streamRequests.get(0);
         assertThat(req.getId()).isEqualTo("r-2");
         assertThat(req.getModelName()).isEqualTo("llama");
-        assertThat(req.getParametersMap().get("triton_enable_empty_final_response").getBoolParam()).isTrue();
+        assertThat(req.getParametersMap()
+                        .get("triton_enable_empty_final_response")
+                        .getBoolParam())
+                .isTrue();
         assertThat(req.getInputsCount()).isEqualTo(req.getRawInputContentsCount());
         int text = indexOf(req, "text_input");
         assertThat(Tensors.decodeStrings(req.getRawInputContents(text))).containsExactly("Bonjour é");
-        assertThat(Tensors.decodeBool(req.getRawInputContents(indexOf(req, "stream")))).isFalse();
-        assertThat(Tensors.decodeStrings(req.getRawInputContents(indexOf(req, "sampling_parameters"))).get(0))
-                .contains("\"max_tokens\":8").contains("\"temperature\":0.5");
+        assertThat(Tensors.decodeBool(req.getRawInputContents(indexOf(req, "stream"))))
+                .isFalse();
+        assertThat(Tensors.decodeStrings(req.getRawInputContents(indexOf(req, "sampling_parameters")))
+                        .get(0))
+                .contains("\"max_tokens\":8")
+                .contains("\"temperature\":0.5");
     }
 
     @Test
@@ -155,18 +176,21 @@ class TritonClientInProcessTest {
 
     @Test
     void onlyOutputCountsMissingIsStillEstimated() throws Exception {
-        fake.onStream((req, out) -> out.send(response(req).text("hello world").inputTokens(40).fin(true)));
+        fake.onStream((req, out) ->
+                out.send(response(req).text("hello world").inputTokens(40).fin(true)));
         Recorder rec = new Recorder();
         client.generate(request("r-4", "prompt", 16, false), rec);
         assertThat(rec.end().usage()).isEqualTo(new TokenUsage(40, 2, true));
     }
 
     @ParameterizedTest(name = "\"{0}\" -> {1}")
-    @CsvSource(delimiter = '|', value = {
-        "Request for unknown model: 'x' is not found | MODEL_NOT_FOUND",
-        "unexpected shape for input 'text_input' for model 'x'. Expected [1], got [1,1] | INVALID_REQUEST",
-        "Exceeds maximum queue size | UNAVAILABLE",
-    })
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "Request for unknown model: 'x' is not found | MODEL_NOT_FOUND",
+                "unexpected shape for input 'text_input' for model 'x'. Expected [1], got [1,1] | INVALID_REQUEST",
+                "Exceeds maximum queue size | UNAVAILABLE",
+            })
     void errorMessageWithoutFinalFlagEndsTheGeneration(String message, Kind kind) throws Exception {
         fake.onStream((req, out) -> out.send(ModelStreamInferResponse.newBuilder()
                 .setErrorMessage(message)
@@ -182,7 +206,9 @@ class TritonClientInProcessTest {
         assertThat(end.error().requestId()).isEqualTo("r-5");
         assertThat(end.usage()).isEqualTo(new TokenUsage(2, 0, true));
         assertThat(rec.deltas()).isEmpty();
-        assertThat(fake.streamEnded.await(WAIT, TimeUnit.SECONDS)).as("client ends the stream").isTrue();
+        assertThat(fake.streamEnded.await(WAIT, TimeUnit.SECONDS))
+                .as("client ends the stream")
+                .isTrue();
         rec.assertSingleTerminal();
     }
 
@@ -192,7 +218,9 @@ class TritonClientInProcessTest {
             out.send(response(req).text("partial").inputTokens(4).outputTokens(1));
             out.send(ModelStreamInferResponse.newBuilder()
                     .setErrorMessage("Error generating stream: CUDA out of memory")
-                    .setInferResponse(ModelInferResponse.newBuilder().setId(req.getId()).setModelName("m")
+                    .setInferResponse(ModelInferResponse.newBuilder()
+                            .setId(req.getId())
+                            .setModelName("m")
                             .putParameters("triton_final_response", bool(true)))
                     .build());
             // anything after the error must be ignored
@@ -255,9 +283,13 @@ class TritonClientInProcessTest {
             out.send(response(req).text("ok").inputTokens(3).outputTokens(1).finish("stop"));
             // vLLM's flag-only final, sent by Triton as an empty response because of
             // triton_enable_empty_final_response: id, model name/version, no outputs
-            out.send(ModelStreamInferResponse.newBuilder().setInferResponse(ModelInferResponse.newBuilder()
-                    .setId(req.getId()).setModelName(req.getModelName()).setModelVersion("1")
-                    .putParameters("triton_final_response", bool(true))).build());
+            out.send(ModelStreamInferResponse.newBuilder()
+                    .setInferResponse(ModelInferResponse.newBuilder()
+                            .setId(req.getId())
+                            .setModelName(req.getModelName())
+                            .setModelVersion("1")
+                            .putParameters("triton_final_response", bool(true)))
+                    .build());
         });
         Recorder rec = new Recorder();
         client.generate(request("r-10", "p", 16, true), rec);
@@ -303,7 +335,9 @@ class TritonClientInProcessTest {
 
         assertThat(rec.firstDelta.get(WAIT, TimeUnit.SECONDS)).isEqualTo(new Delta("first", 1));
         call.cancel("client disconnected");
-        assertThat(fake.cancelled.await(WAIT, TimeUnit.SECONDS)).as("server saw the cancellation").isTrue();
+        assertThat(fake.cancelled.await(WAIT, TimeUnit.SECONDS))
+                .as("server saw the cancellation")
+                .isTrue();
         assertThat(scriptDone.await(WAIT, TimeUnit.SECONDS)).isTrue();
         assertThat(sawCancel).isTrue();
         call.cancel("again"); // idempotent
@@ -328,7 +362,8 @@ class TritonClientInProcessTest {
 
     @Test
     void fewerTokensThanMaxWithoutFinishReasonIsStop() throws Exception {
-        fake.onStream((req, out) -> out.send(response(req).text("one two").inputTokens(2).outputTokens(2).fin(true)));
+        fake.onStream((req, out) -> out.send(
+                response(req).text("one two").inputTokens(2).outputTokens(2).fin(true)));
         Recorder rec = new Recorder();
         client.generate(request("r-14", "p", 3, true), rec);
         assertThat(rec.end().finishReason()).isEqualTo("stop");
@@ -347,8 +382,12 @@ class TritonClientInProcessTest {
 
     @Test
     void backendFinishReasonLengthIsPassedOn() throws Exception {
-        fake.onStream((req, out) -> out.send(response(req).text("x").inputTokens(1).outputTokens(1)
-                .finish("length").fin(true)));
+        fake.onStream((req, out) -> out.send(response(req)
+                .text("x")
+                .inputTokens(1)
+                .outputTokens(1)
+                .finish("length")
+                .fin(true)));
         Recorder rec = new Recorder();
         client.generate(request("r-16", "p", 100, true), rec);
         assertThat(rec.end().finishReason()).isEqualTo("length");
@@ -360,7 +399,8 @@ class TritonClientInProcessTest {
     void embedDecodesVectorsAndSumsInputTokens() throws Exception {
         fake.onInfer((req, out) -> {
             out.onNext(ModelInferResponse.newBuilder()
-                    .setModelName(req.getModelName()).setId(req.getId())
+                    .setModelName(req.getModelName())
+                    .setId(req.getId())
                     .addOutputs(output("num_input_tokens", "INT32", 2, 1))
                     .addRawOutputContents(Tensors.encodeInt32(3, 4))
                     .addOutputs(output("embedding", "FP32", 2, 3))
@@ -396,8 +436,9 @@ class TritonClientInProcessTest {
                     .build());
             out.onCompleted();
         });
-        EmbeddingResult result = client.embed(new EmbeddingRequest("e-2", "minilm",
-                List.of("hello world", "tiktoken is great!"))).get(WAIT, TimeUnit.SECONDS);
+        EmbeddingResult result = client.embed(
+                        new EmbeddingRequest("e-2", "minilm", List.of("hello world", "tiktoken is great!")))
+                .get(WAIT, TimeUnit.SECONDS);
         assertThat(result.usage()).isEqualTo(new TokenUsage(2 + 6, 0, true));
         assertThat(result.vectors().get(1)).containsExactly(0f, 1f);
     }
@@ -419,7 +460,8 @@ class TritonClientInProcessTest {
     @Test
     void embedOnUnknownModelIsModelNotFound() {
         fake.onInfer((req, out) -> out.onError(Status.NOT_FOUND
-                .withDescription("Request for unknown model: 'minilm' is not found").asRuntimeException()));
+                .withDescription("Request for unknown model: 'minilm' is not found")
+                .asRuntimeException()));
         InferenceException e = failure(client.embed(new EmbeddingRequest("e-4", "minilm", List.of("a"))));
         assertThat(e.kind()).isEqualTo(Kind.MODEL_NOT_FOUND);
         assertThat(e.requestId()).isEqualTo("e-4");
@@ -435,25 +477,33 @@ class TritonClientInProcessTest {
             assertThat(req.getReady()).isFalse();
             out.onNext(RepositoryIndexResponse.newBuilder()
                     .addModels(RepositoryIndexResponse.ModelIndex.newBuilder()
-                            .setName("llama").setVersion("1").setState("READY"))
+                            .setName("llama")
+                            .setVersion("1")
+                            .setState("READY"))
                     .addModels(RepositoryIndexResponse.ModelIndex.newBuilder()
-                            .setName("broken").setVersion("2").setState("UNAVAILABLE").setReason("load failed"))
+                            .setName("broken")
+                            .setVersion("2")
+                            .setState("UNAVAILABLE")
+                            .setReason("load failed"))
                     .addModels(RepositoryIndexResponse.ModelIndex.newBuilder().setName("never-loaded"))
                     .build());
             out.onCompleted();
         };
         List<ModelStatus> models = client.repositoryIndex().get(WAIT, TimeUnit.SECONDS);
-        assertThat(models).containsExactly(
-                new ModelStatus("llama", "1", "READY", ""),
-                new ModelStatus("broken", "2", "UNAVAILABLE", "load failed"),
-                new ModelStatus("never-loaded", "", "", ""));
+        assertThat(models)
+                .containsExactly(
+                        new ModelStatus("llama", "1", "READY", ""),
+                        new ModelStatus("broken", "2", "UNAVAILABLE", "load failed"),
+                        new ModelStatus("never-loaded", "", "", ""));
         assertThat(models).extracting(ModelStatus::ready).containsExactly(true, false, false);
     }
 
     @Test
     void modelReadyMapsTheAnswer() throws Exception {
         fake.modelReady = (req, out) -> {
-            out.onNext(ModelReadyResponse.newBuilder().setReady(req.getName().equals("up")).build());
+            out.onNext(ModelReadyResponse.newBuilder()
+                    .setReady(req.getName().equals("up"))
+                    .build());
             out.onCompleted();
         };
         assertThat(client.modelReady("up").get(WAIT, TimeUnit.SECONDS)).isTrue();
@@ -464,7 +514,8 @@ class TritonClientInProcessTest {
     @Test
     void modelReadyOnUnknownModelFailsWithModelNotFound() {
         fake.modelReady = (req, out) -> out.onError(Status.NOT_FOUND
-                .withDescription("Request for unknown model: '" + req.getName() + "' is not found").asRuntimeException());
+                .withDescription("Request for unknown model: '" + req.getName() + "' is not found")
+                .asRuntimeException());
         InferenceException e = failure(client.modelReady("ghost"));
         assertThat(e.kind()).isEqualTo(Kind.MODEL_NOT_FOUND);
         assertThat(e.getMessage()).isEqualTo("Request for unknown model: 'ghost' is not found");
@@ -473,7 +524,8 @@ class TritonClientInProcessTest {
     @Test
     void modelReadyNotReadyVersionIsUnavailable() {
         fake.modelReady = (req, out) -> out.onError(Status.UNAVAILABLE
-                .withDescription("model 'x' version 1 is not at ready state").asRuntimeException());
+                .withDescription("model 'x' version 1 is not at ready state")
+                .asRuntimeException());
         assertThat(failure(client.modelReady("x")).kind()).isEqualTo(Kind.UNAVAILABLE);
     }
 
@@ -515,7 +567,8 @@ class TritonClientInProcessTest {
     }
 
     private static InferOutputTensor output(String name, String datatype, long... shape) {
-        InferOutputTensor.Builder b = InferOutputTensor.newBuilder().setName(name).setDatatype(datatype);
+        InferOutputTensor.Builder b =
+                InferOutputTensor.newBuilder().setName(name).setDatatype(datatype);
         for (long s : shape) {
             b.addShape(s);
         }
@@ -542,7 +595,10 @@ class TritonClientInProcessTest {
         private final ModelInferResponse.Builder b;
 
         ResponseBuilder(ModelInferRequest req) {
-            b = ModelInferResponse.newBuilder().setModelName(req.getModelName()).setModelVersion("1").setId(req.getId());
+            b = ModelInferResponse.newBuilder()
+                    .setModelName(req.getModelName())
+                    .setModelVersion("1")
+                    .setId(req.getId());
         }
 
         private ResponseBuilder out(String name, String datatype, ByteString raw) {
@@ -631,7 +687,9 @@ class TritonClientInProcessTest {
         }
 
         void assertSingleTerminal() {
-            assertThat(terminal.get()).as("exactly one terminal callback; events %s", events()).isEqualTo(1);
+            assertThat(terminal.get())
+                    .as("exactly one terminal callback; events %s", events())
+                    .isEqualTo(1);
             List<String> ev = events();
             assertThat(ev.get(ev.size() - 1)).as("terminal callback comes last").matches("(complete|error):.*");
         }
@@ -697,7 +755,7 @@ class TritonClientInProcessTest {
         /** Counted down when a stream is cancelled or half-closed by the client. */
         final CountDownLatch streamEnded = new CountDownLatch(1);
 
-        volatile StreamScript streamScript = (req, out) -> { };
+        volatile StreamScript streamScript = (req, out) -> {};
         volatile BiConsumer<ModelInferRequest, StreamObserver<ModelInferResponse>> inferScript =
                 (req, out) -> out.onError(Status.UNIMPLEMENTED.asRuntimeException());
         volatile BiConsumer<ModelReadyRequest, StreamObserver<ModelReadyResponse>> modelReady =

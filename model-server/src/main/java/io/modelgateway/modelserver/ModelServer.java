@@ -57,8 +57,12 @@ public final class ModelServer implements AutoCloseable {
     private ModelServer(Builder builder) {
         this.host = builder.host;
         this.requestedPort = builder.port;
-        this.models = new ModelHost(builder.echoSettings, builder.embeddings, builder.ensemble,
-                builder.explicitModelControl, builder.echoAsEnsemble);
+        this.models = new ModelHost(
+                builder.echoSettings,
+                builder.embeddings,
+                builder.ensemble,
+                builder.explicitModelControl,
+                builder.echoAsEnsemble);
         this.deferEmbeddings = builder.deferEmbeddings;
         this.server = NettyServerBuilder.forAddress(new InetSocketAddress(host, requestedPort))
                 .directExecutor()

@@ -29,10 +29,13 @@ public final class ModelServerMain {
             return;
         }
         ModelServer server = builder.start();
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            server.close();
-            System.out.println("model-server stopped");
-        }, "model-server-shutdown"));
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            server.close();
+                            System.out.println("model-server stopped");
+                        },
+                        "model-server-shutdown"));
         System.out.println("model-server listening on " + server.target() + " models " + server.models());
         server.awaitTermination();
     }

@@ -20,8 +20,11 @@ class CancellationTest {
 
     @BeforeEach
     void start() {
-        server = ModelServer.builder().port(0).embeddings(false)
-                .echoSettings(new EchoSettings(Duration.ZERO, 20)).start();
+        server = ModelServer.builder()
+                .port(0)
+                .embeddings(false)
+                .echoSettings(new EchoSettings(Duration.ZERO, 20))
+                .start();
         client = new TestClient(server);
     }
 
@@ -34,14 +37,16 @@ class CancellationTest {
     @Test
     void cancellingTheCallStopsTheRequest() throws Exception {
         TestStream stream = client.openStream();
-        stream.send(Protocol.maxTokens(Protocol.echo("c1", LONG_PROMPT, true), 1000).build());
+        stream.send(
+                Protocol.maxTokens(Protocol.echo("c1", LONG_PROMPT, true), 1000).build());
         assertThat(stream.next().getInferResponse().getId()).isEqualTo("c1");
 
         stream.cancel();
 
         await().atMost(Duration.ofSeconds(5)).until(() -> server.cancelledRequests() == 1);
         int received = stream.received.get();
-        await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2))
+        await().during(Duration.ofMillis(300))
+                .atMost(Duration.ofSeconds(2))
                 .until(() -> stream.received.get() == received);
         assertThat(received).isLessThan(10);
         assertThat(server.startedRequests()).isEqualTo(1);
@@ -50,8 +55,10 @@ class CancellationTest {
     @Test
     void disconnectCancelsEveryRequestOfTheStream() throws Exception {
         TestStream stream = client.openStream();
-        stream.send(Protocol.maxTokens(Protocol.echo("d1", LONG_PROMPT, true), 1000).build());
-        stream.send(Protocol.maxTokens(Protocol.echo("d2", LONG_PROMPT, true), 1000).build());
+        stream.send(
+                Protocol.maxTokens(Protocol.echo("d1", LONG_PROMPT, true), 1000).build());
+        stream.send(
+                Protocol.maxTokens(Protocol.echo("d2", LONG_PROMPT, true), 1000).build());
         stream.send(Protocol.echo("d3", "short", true).setModelName("nope").build());
         stream.next();
         stream.next();
@@ -68,7 +75,8 @@ class CancellationTest {
         stream.send(Protocol.echo("f1", "just two", true).build());
         assertThat(stream.untilFinal()).hasSize(2);
         stream.cancel();
-        await().during(Duration.ofMillis(200)).atMost(Duration.ofSeconds(2))
+        await().during(Duration.ofMillis(200))
+                .atMost(Duration.ofSeconds(2))
                 .until(() -> server.cancelledRequests() == 0);
     }
 }

@@ -45,17 +45,24 @@ class EchoErrorsTest {
         assertThat(error.getInferResponse().getParametersMap()).isEmpty();
 
         stream.send(Protocol.echo("u2", "still open", true).build());
-        assertThat(stream.untilFinal()).hasSize(2).allMatch(r -> r.getInferResponse().getId().equals("u2"));
+        assertThat(stream.untilFinal())
+                .hasSize(2)
+                .allMatch(r -> r.getInferResponse().getId().equals("u2"));
         stream.halfClose();
         assertThat(stream.awaitClosed()).isEqualTo(Status.OK);
     }
 
     @Test
     void unaryInferRefusesTheDecoupledModel() {
-        ServerApiTest.assertStatus(() -> client.blocking.modelInfer(Protocol.echo("x", "hi", false).build()),
-                Status.Code.UNIMPLEMENTED, "ModelInfer RPC doesn't support models with decoupled transaction policy");
-        ServerApiTest.assertStatus(() -> client.blocking.modelInfer(Protocol.echo("x", "hi", false)
-                .setModelName("nope").build()), Status.Code.NOT_FOUND, "Request for unknown model: 'nope' is not found");
+        ServerApiTest.assertStatus(
+                () -> client.blocking.modelInfer(Protocol.echo("x", "hi", false).build()),
+                Status.Code.UNIMPLEMENTED,
+                "ModelInfer RPC doesn't support models with decoupled transaction policy");
+        ServerApiTest.assertStatus(
+                () -> client.blocking.modelInfer(
+                        Protocol.echo("x", "hi", false).setModelName("nope").build()),
+                Status.Code.NOT_FOUND,
+                "Request for unknown model: 'nope' is not found");
     }
 
     @Test
@@ -96,42 +103,60 @@ class EchoErrorsTest {
     void mixingRawAndContents() throws Exception {
         ModelInferRequest.Builder r = Protocol.request("echo", "mx");
         Protocol.text(r, TEXT_INPUT, "hi");
-        r.setInputs(0, r.getInputs(0).toBuilder()
-                .setContents(InferTensorContents.newBuilder().addBytesContents(ByteString.copyFromUtf8("hi"))));
+        r.setInputs(
+                0,
+                r.getInputs(0).toBuilder()
+                        .setContents(InferTensorContents.newBuilder().addBytesContents(ByteString.copyFromUtf8("hi"))));
         assertIssueError(r, "contents field must not be specified when using raw_input_contents");
     }
 
     @Test
     void unknownInputAndOutput() throws Exception {
-        assertIssueError(Protocol.bool(Protocol.echo("ui", "hi", true), "temperature", true),
+        assertIssueError(
+                Protocol.bool(Protocol.echo("ui", "hi", true), "temperature", true),
                 "unexpected inference input 'temperature' for model 'echo'");
-        assertIssueError(Protocol.echo("uo", "hi", true)
-                .addOutputs(ModelInferRequest.InferRequestedOutputTensor.newBuilder().setName("logits")),
+        assertIssueError(
+                Protocol.echo("uo", "hi", true)
+                        .addOutputs(ModelInferRequest.InferRequestedOutputTensor.newBuilder()
+                                .setName("logits")),
                 "unexpected inference output 'logits' for model 'echo'");
     }
 
     @Test
     void reservedTritonParameters() throws Exception {
-        assertIssueError(Protocol.flagParam(Protocol.echo("tp", "hi", true), "triton_something", true),
+        assertIssueError(
+                Protocol.flagParam(Protocol.echo("tp", "hi", true), "triton_something", true),
                 "parameter keys starting with 'triton_' are reserved");
-        assertIssueError(Protocol.echo("tp2", "hi", true).putParameters("triton_enable_empty_final_response",
-                InferParameter.newBuilder().setStringParam("true").build()), "expected bool_param");
-        assertIssueError(Protocol.echo("tp3", "hi", true).putParameters("seed",
-                InferParameter.newBuilder().setUint64Param(1).build()), "uint64_param");
+        assertIssueError(
+                Protocol.echo("tp2", "hi", true)
+                        .putParameters(
+                                "triton_enable_empty_final_response",
+                                InferParameter.newBuilder()
+                                        .setStringParam("true")
+                                        .build()),
+                "expected bool_param");
+        assertIssueError(
+                Protocol.echo("tp3", "hi", true)
+                        .putParameters(
+                                "seed",
+                                InferParameter.newBuilder().setUint64Param(1).build()),
+                "uint64_param");
     }
 
     @Test
     void streamingWithPromptEchoIsAModelError() throws Exception {
-        assertModelError(Protocol.bool(Protocol.echo("se", "hi", true), EXCLUDE_INPUT_IN_OUTPUT, false),
+        assertModelError(
+                Protocol.bool(Protocol.echo("se", "hi", true), EXCLUDE_INPUT_IN_OUTPUT, false),
                 "Streaming with `exclude_input_in_output=False` is not allowed.");
     }
 
     @Test
     void badSamplingParametersAreModelErrors() throws Exception {
-        assertModelError(Protocol.text(Protocol.echo("j1", "hi", true), SAMPLING_PARAMETERS, "{not json"),
+        assertModelError(
+                Protocol.text(Protocol.echo("j1", "hi", true), SAMPLING_PARAMETERS, "{not json"),
                 "sampling_parameters is not valid JSON");
-        assertModelError(Protocol.text(Protocol.echo("j2", "hi", true), SAMPLING_PARAMETERS, "[1]"),
-                "must be a JSON object");
+        assertModelError(
+                Protocol.text(Protocol.echo("j2", "hi", true), SAMPLING_PARAMETERS, "[1]"), "must be a JSON object");
         assertModelError(Protocol.maxTokens(Protocol.echo("j3", "hi", true), "many"), "max_tokens must be an integer");
         assertModelError(Protocol.maxTokens(Protocol.echo("j4", "hi", true), 0), "max_tokens must be at least 1");
     }

@@ -60,41 +60,53 @@ class EchoGenerationTest {
         assertThat(responses).extracting(Protocol::isFinal).containsExactly(false, false, false, false, true);
         ModelInferResponse last = responses.get(4).getInferResponse();
         assertThat(Protocol.string(last, FINISH_REASON)).isEqualTo("stop");
-        assertThat(responses.subList(0, 4)).noneMatch(r -> Protocol.outputs(r.getInferResponse()).containsKey(FINISH_REASON));
-        assertThat(last.getOutputsList()).extracting(o -> o.getName() + ":" + o.getDatatype() + ":" + o.getShapeList())
-                .containsExactly("text_output:BYTES:[1]", "finish_reason:BYTES:[1]", "num_input_tokens:UINT32:[1]",
+        assertThat(responses.subList(0, 4))
+                .noneMatch(r -> Protocol.outputs(r.getInferResponse()).containsKey(FINISH_REASON));
+        assertThat(last.getOutputsList())
+                .extracting(o -> o.getName() + ":" + o.getDatatype() + ":" + o.getShapeList())
+                .containsExactly(
+                        "text_output:BYTES:[1]",
+                        "finish_reason:BYTES:[1]",
+                        "num_input_tokens:UINT32:[1]",
                         "num_output_tokens:UINT32:[1]");
     }
 
     @Test
     void maxTokensCutsTheTextWithFinishReasonLength() throws Exception {
-        List<ModelStreamInferResponse> responses =
-                run(Protocol.maxTokens(Protocol.echo("s2", "a b c d e f", true), 3));
+        List<ModelStreamInferResponse> responses = run(Protocol.maxTokens(Protocol.echo("s2", "a b c d e f", true), 3));
         assertThat(String.join("", deltas(responses))).isEqualTo("a b c");
-        assertThat(responses.stream().mapToInt(r -> Protocol.int32(r.getInferResponse(), NUM_OUTPUT_TOKENS)).sum())
+        assertThat(responses.stream()
+                        .mapToInt(r -> Protocol.int32(r.getInferResponse(), NUM_OUTPUT_TOKENS))
+                        .sum())
                 .isEqualTo(3);
-        assertThat(Protocol.string(responses.get(2).getInferResponse(), FINISH_REASON)).isEqualTo("length");
-        assertThat(Protocol.int32(responses.get(0).getInferResponse(), NUM_INPUT_TOKENS)).isEqualTo(6);
+        assertThat(Protocol.string(responses.get(2).getInferResponse(), FINISH_REASON))
+                .isEqualTo("length");
+        assertThat(Protocol.int32(responses.get(0).getInferResponse(), NUM_INPUT_TOKENS))
+                .isEqualTo(6);
     }
 
     @Test
     void maxTokensDefaultsTo16AndAcceptsStringsAndRequestParameters() throws Exception {
-        String words = java.util.stream.IntStream.range(0, 20).mapToObj(i -> "w" + i).collect(Collectors.joining(" "));
+        String words =
+                java.util.stream.IntStream.range(0, 20).mapToObj(i -> "w" + i).collect(Collectors.joining(" "));
         assertThat(run(Protocol.echo("d", words, true))).hasSize(16);
-        assertThat(run(Protocol.maxTokens(Protocol.echo("str", words, true), "2"))).hasSize(2);
-        assertThat(run(Protocol.param(Protocol.echo("par", words, true), "max_tokens", 4))).hasSize(4);
+        assertThat(run(Protocol.maxTokens(Protocol.echo("str", words, true), "2")))
+                .hasSize(2);
+        assertThat(run(Protocol.param(Protocol.echo("par", words, true), "max_tokens", 4)))
+                .hasSize(4);
     }
 
     @Test
     void emptyFinalResponseWhenEnabled() throws Exception {
-        ModelInferRequest.Builder request = Protocol.flagParam(Protocol.echo("e1", "hello there", true),
-                TensorNames.ENABLE_EMPTY_FINAL_RESPONSE, true);
+        ModelInferRequest.Builder request = Protocol.flagParam(
+                Protocol.echo("e1", "hello there", true), TensorNames.ENABLE_EMPTY_FINAL_RESPONSE, true);
         List<ModelStreamInferResponse> responses = run(request);
 
         assertThat(responses).hasSize(3);
         assertThat(responses).extracting(Protocol::isFinal).containsExactly(false, false, true);
         assertThat(responses).allMatch(Protocol::hasFinalFlag);
-        assertThat(Protocol.string(responses.get(1).getInferResponse(), FINISH_REASON)).isEqualTo("stop");
+        assertThat(Protocol.string(responses.get(1).getInferResponse(), FINISH_REASON))
+                .isEqualTo("stop");
         ModelInferResponse empty = responses.get(2).getInferResponse();
         assertThat(empty.getId()).isEqualTo("e1");
         assertThat(empty.getModelName()).isEqualTo("echo");
@@ -118,7 +130,9 @@ class EchoGenerationTest {
     @Test
     void nonStreamingWithoutPromptEcho() throws Exception {
         ModelInferRequest.Builder request = Protocol.bool(
-                Protocol.maxTokens(Protocol.echo("n2", "the quick brown fox", false), 2), EXCLUDE_INPUT_IN_OUTPUT, true);
+                Protocol.maxTokens(Protocol.echo("n2", "the quick brown fox", false), 2),
+                EXCLUDE_INPUT_IN_OUTPUT,
+                true);
         ModelInferResponse r = run(request).get(0).getInferResponse();
         assertThat(Protocol.string(r, TEXT_OUTPUT)).isEqualTo("the quick");
         assertThat(Protocol.string(r, FINISH_REASON)).isEqualTo("length");
@@ -132,7 +146,8 @@ class EchoGenerationTest {
         List<ModelStreamInferResponse> responses = run(request);
         assertThat(responses).hasSize(1);
         assertThat(Protocol.outputs(responses.get(0).getInferResponse())).containsOnlyKeys(TEXT_OUTPUT);
-        assertThat(Protocol.string(responses.get(0).getInferResponse(), TEXT_OUTPUT)).isEqualTo("x yx y");
+        assertThat(Protocol.string(responses.get(0).getInferResponse(), TEXT_OUTPUT))
+                .isEqualTo("x yx y");
     }
 
     @Test
@@ -142,26 +157,40 @@ class EchoGenerationTest {
         ByteString joined = ByteString.EMPTY;
         for (ModelStreamInferResponse r : responses) {
             joined = joined.concat(ByteString.copyFrom(
-                    Tensors.decodeBytes(Protocol.outputs(r.getInferResponse()).get(TEXT_OUTPUT)).get(0)));
+                    Tensors.decodeBytes(Protocol.outputs(r.getInferResponse()).get(TEXT_OUTPUT))
+                            .get(0)));
         }
         assertThat(joined.toByteArray()).isEqualTo(prompt.getBytes(StandardCharsets.UTF_8));
-        assertThat(Protocol.int32(responses.get(0).getInferResponse(), NUM_INPUT_TOKENS)).isEqualTo(3);
+        assertThat(Protocol.int32(responses.get(0).getInferResponse(), NUM_INPUT_TOKENS))
+                .isEqualTo(3);
     }
 
     @Test
     void blankPromptAnswersOk() throws Exception {
         List<ModelStreamInferResponse> responses = run(Protocol.echo("b", "  ", true));
         assertThat(deltas(responses)).containsExactly("ok");
-        assertThat(Protocol.int32(responses.get(0).getInferResponse(), NUM_INPUT_TOKENS)).isZero();
-        assertThat(Protocol.string(responses.get(0).getInferResponse(), FINISH_REASON)).isEqualTo("stop");
+        assertThat(Protocol.int32(responses.get(0).getInferResponse(), NUM_INPUT_TOKENS))
+                .isZero();
+        assertThat(Protocol.string(responses.get(0).getInferResponse(), FINISH_REASON))
+                .isEqualTo("stop");
     }
 
     @Test
     void acceptsTypedContentsInsteadOfRawInputs() throws Exception {
         ModelInferRequest.Builder request = Protocol.request("echo", "c1");
-        Protocol.contentsInput(request, TensorNames.TEXT_INPUT, "BYTES", List.of(1L),
-                InferTensorContents.newBuilder().addBytesContents(ByteString.copyFromUtf8("über alles")).build());
-        Protocol.contentsInput(request, TensorNames.STREAM, "BOOL", List.of(1L),
+        Protocol.contentsInput(
+                request,
+                TensorNames.TEXT_INPUT,
+                "BYTES",
+                List.of(1L),
+                InferTensorContents.newBuilder()
+                        .addBytesContents(ByteString.copyFromUtf8("über alles"))
+                        .build());
+        Protocol.contentsInput(
+                request,
+                TensorNames.STREAM,
+                "BOOL",
+                List.of(1L),
                 InferTensorContents.newBuilder().addBoolContents(true).build());
         assertThat(deltas(run(request))).containsExactly("über", " alles");
     }
@@ -169,17 +198,20 @@ class EchoGenerationTest {
     @Test
     void requestedOutputsFilterTheResponse() throws Exception {
         ModelInferRequest.Builder request = Protocol.echo("o1", "a b", true)
-                .addOutputs(ModelInferRequest.InferRequestedOutputTensor.newBuilder().setName(NUM_OUTPUT_TOKENS));
+                .addOutputs(ModelInferRequest.InferRequestedOutputTensor.newBuilder()
+                        .setName(NUM_OUTPUT_TOKENS));
         List<ModelStreamInferResponse> responses = run(request);
-        assertThat(responses).allSatisfy(r ->
-                assertThat(Protocol.outputs(r.getInferResponse())).containsOnlyKeys(NUM_OUTPUT_TOKENS));
+        assertThat(responses)
+                .allSatisfy(
+                        r -> assertThat(Protocol.outputs(r.getInferResponse())).containsOnlyKeys(NUM_OUTPUT_TOKENS));
     }
 
     @Test
     void requestsOnOneStreamInterleaveAndAllComplete() throws Exception {
         TestStream stream = client.openStream();
         for (String id : List.of("A", "B")) {
-            stream.send(Protocol.param(Protocol.echo(id, "r1 r2 r3 r4 r5", true), "echo_tokens_per_second", 50).build());
+            stream.send(Protocol.param(Protocol.echo(id, "r1 r2 r3 r4 r5", true), "echo_tokens_per_second", 50)
+                    .build());
         }
         stream.halfClose();
         List<ModelStreamInferResponse> all = new ArrayList<>();
@@ -193,7 +225,9 @@ class EchoGenerationTest {
         }
         assertThat(stream.awaitClosed()).isEqualTo(Status.OK);
         for (String id : List.of("A", "B")) {
-            List<ModelStreamInferResponse> mine = all.stream().filter(r -> r.getInferResponse().getId().equals(id)).toList();
+            List<ModelStreamInferResponse> mine = all.stream()
+                    .filter(r -> r.getInferResponse().getId().equals(id))
+                    .toList();
             assertThat(String.join("", deltas(mine))).isEqualTo("r1 r2 r3 r4 r5");
         }
         List<String> ids = all.stream().map(r -> r.getInferResponse().getId()).toList();
@@ -211,6 +245,8 @@ class EchoGenerationTest {
     }
 
     private static List<String> deltas(List<ModelStreamInferResponse> responses) {
-        return responses.stream().map(r -> Protocol.string(r.getInferResponse(), TEXT_OUTPUT)).toList();
+        return responses.stream()
+                .map(r -> Protocol.string(r.getInferResponse(), TEXT_OUTPUT))
+                .toList();
     }
 }

@@ -56,14 +56,16 @@ class EmbeddingTest {
 
     @Test
     void embedsABatchIntoNormalizedVectors() {
-        List<String> texts = List.of("A cat sat on the mat", "A kitten was sitting on the rug",
-                "Stock markets fell sharply today");
-        ModelInferResponse response = client.blocking.modelInfer(request("b1", texts).build());
+        List<String> texts =
+                List.of("A cat sat on the mat", "A kitten was sitting on the rug", "Stock markets fell sharply today");
+        ModelInferResponse response =
+                client.blocking.modelInfer(request("b1", texts).build());
 
         assertThat(response.getId()).isEqualTo("b1");
         assertThat(response.getModelName()).isEqualTo(MODEL);
         assertThat(response.getModelVersion()).isEqualTo("1");
-        assertThat(response.getOutputsList()).extracting(o -> o.getName() + ":" + o.getDatatype() + ":" + o.getShapeList())
+        assertThat(response.getOutputsList())
+                .extracting(o -> o.getName() + ":" + o.getDatatype() + ":" + o.getShapeList())
                 .containsExactly("embedding:FP32:[3, 384]", "num_input_tokens:INT32:[3, 1]");
         float[] flat = Tensors.decodeFp32(Protocol.outputs(response).get(EMBEDDING));
         assertThat(flat).hasSize(3 * 384);
@@ -82,28 +84,44 @@ class EmbeddingTest {
     @Test
     void acceptsTypedBytesContents() {
         ModelInferRequest.Builder request = Protocol.request(MODEL, "c1");
-        Protocol.contentsInput(request, TEXT_INPUT, "BYTES", List.of(2L, 1L), InferTensorContents.newBuilder()
-                .addBytesContents(ByteString.copyFromUtf8("héllo wörld"))
-                .addBytesContents(ByteString.copyFromUtf8("second")).build());
+        Protocol.contentsInput(
+                request,
+                TEXT_INPUT,
+                "BYTES",
+                List.of(2L, 1L),
+                InferTensorContents.newBuilder()
+                        .addBytesContents(ByteString.copyFromUtf8("héllo wörld"))
+                        .addBytesContents(ByteString.copyFromUtf8("second"))
+                        .build());
         ModelInferResponse response = client.blocking.modelInfer(request.build());
-        assertThat(Tensors.decodeFp32(Protocol.outputs(response).get(EMBEDDING))).hasSize(2 * 384);
+        assertThat(Tensors.decodeFp32(Protocol.outputs(response).get(EMBEDDING)))
+                .hasSize(2 * 384);
     }
 
     @Test
     void rejectsBadBatches() {
-        ServerApiTest.assertStatus(() -> client.blocking.modelInfer(
-                request("big", Collections.nCopies(65, "text")).build()),
-                Status.Code.INVALID_ARGUMENT, "batch-size must be <= 64");
+        ServerApiTest.assertStatus(
+                () -> client.blocking.modelInfer(
+                        request("big", Collections.nCopies(65, "text")).build()),
+                Status.Code.INVALID_ARGUMENT,
+                "batch-size must be <= 64");
         ModelInferRequest.Builder noBatchDim = Protocol.request(MODEL, "nb");
         Protocol.rawInput(noBatchDim, TEXT_INPUT, "BYTES", List.of(1L), Tensors.encodeString("x"));
-        ServerApiTest.assertStatus(() -> client.blocking.modelInfer(noBatchDim.build()),
-                Status.Code.INVALID_ARGUMENT, "unexpected shape for input 'text_input'");
-        ServerApiTest.assertStatus(() -> client.blocking.modelInfer(request("bl", List.of("ok", " ")).build()),
-                Status.Code.INVALID_ARGUMENT, "text_input element 1 is empty");
+        ServerApiTest.assertStatus(
+                () -> client.blocking.modelInfer(noBatchDim.build()),
+                Status.Code.INVALID_ARGUMENT,
+                "unexpected shape for input 'text_input'");
+        ServerApiTest.assertStatus(
+                () -> client.blocking.modelInfer(
+                        request("bl", List.of("ok", " ")).build()),
+                Status.Code.INVALID_ARGUMENT,
+                "text_input element 1 is empty");
         ModelInferRequest.Builder wrongType = Protocol.request(MODEL, "wt");
         Protocol.rawInput(wrongType, TEXT_INPUT, "FP32", List.of(1L, 1L), Tensors.encodeFp32(new float[] {1}));
-        ServerApiTest.assertStatus(() -> client.blocking.modelInfer(wrongType.build()),
-                Status.Code.INVALID_ARGUMENT, "data-type is 'FP32'");
+        ServerApiTest.assertStatus(
+                () -> client.blocking.modelInfer(wrongType.build()),
+                Status.Code.INVALID_ARGUMENT,
+                "data-type is 'FP32'");
     }
 
     @Test
@@ -115,17 +133,23 @@ class EmbeddingTest {
         assertThat(stream.awaitClosed()).isEqualTo(Status.OK);
         assertThat(responses).hasSize(1);
         assertThat(Protocol.isFinal(responses.get(0))).isTrue();
-        assertThat(responses.get(0).getInferResponse().getOutputs(0).getShapeList()).containsExactly(1L, 384L);
+        assertThat(responses.get(0).getInferResponse().getOutputs(0).getShapeList())
+                .containsExactly(1L, 384L);
     }
 
     private static ModelInferRequest.Builder request(String id, List<String> texts) {
-        return Protocol.rawInput(Protocol.request(MODEL, id), TEXT_INPUT, "BYTES",
-                List.of((long) texts.size(), 1L), Tensors.encodeStrings(texts));
+        return Protocol.rawInput(
+                Protocol.request(MODEL, id),
+                TEXT_INPUT,
+                "BYTES",
+                List.of((long) texts.size(), 1L),
+                Tensors.encodeStrings(texts));
     }
 
     private static Status.Code readiness() {
         try {
-            client.blocking.modelReady(ModelReadyRequest.newBuilder().setName(MODEL).build());
+            client.blocking.modelReady(
+                    ModelReadyRequest.newBuilder().setName(MODEL).build());
             client.blocking.modelInfer(request("r", List.of("ready?")).build());
             return Status.Code.OK;
         } catch (StatusRuntimeException e) {

@@ -33,10 +33,20 @@ class EnsembleEchoModelTest {
 
     private static ModelInferRequest.Builder ensemble(String id, String prompt, int maxTokens, long batch) {
         ModelInferRequest.Builder r = Protocol.request(ModelServer.ECHO_ENSEMBLE_MODEL, id);
-        Protocol.rawInput(r, "text_input", "BYTES", List.of(batch, 1L),
+        Protocol.rawInput(
+                r,
+                "text_input",
+                "BYTES",
+                List.of(batch, 1L),
                 Tensors.encodeStrings(java.util.Collections.nCopies((int) batch, prompt)));
-        Protocol.rawInput(r, "max_tokens", "INT32", List.of(batch, 1L),
-                Tensors.encodeInt32(java.util.stream.IntStream.range(0, (int) batch).map(i -> maxTokens).toArray()));
+        Protocol.rawInput(
+                r,
+                "max_tokens",
+                "INT32",
+                List.of(batch, 1L),
+                Tensors.encodeInt32(java.util.stream.IntStream.range(0, (int) batch)
+                        .map(i -> maxTokens)
+                        .toArray()));
         return r;
     }
 
@@ -50,8 +60,10 @@ class EnsembleEchoModelTest {
         List<ModelStreamInferResponse> responses = stream.untilFinal();
         var data = responses.get(0).getInferResponse();
         assertThat(Protocol.string(data, "text_output")).isEqualTo("a b ca b c");
-        assertThat(data.getOutputsList()).allSatisfy(o -> assertThat(o.getShapeList()).containsExactly(1L, 1L));
-        assertThat(data.getOutputsList()).filteredOn(o -> o.getName().startsWith("num_"))
+        assertThat(data.getOutputsList())
+                .allSatisfy(o -> assertThat(o.getShapeList()).containsExactly(1L, 1L));
+        assertThat(data.getOutputsList())
+                .filteredOn(o -> o.getName().startsWith("num_"))
                 .allSatisfy(o -> assertThat(o.getDatatype()).isEqualTo("INT32"));
         assertThat(Protocol.int32(data, "num_output_tokens")).isEqualTo(3);
         stream.halfClose();
@@ -74,8 +86,15 @@ class EnsembleEchoModelTest {
     void reportReadyFalseDrainsButKeepsServing() throws Exception {
         server.reportReady(false);
         try {
-            assertThat(client.blocking.serverReady(ServerReadyRequest.getDefaultInstance()).getReady()).isFalse();
-            assertThat(client.blocking.modelReady(ModelReadyRequest.newBuilder().setName("echo").build()).getReady())
+            assertThat(client.blocking
+                            .serverReady(ServerReadyRequest.getDefaultInstance())
+                            .getReady())
+                    .isFalse();
+            assertThat(client.blocking
+                            .modelReady(ModelReadyRequest.newBuilder()
+                                    .setName("echo")
+                                    .build())
+                            .getReady())
                     .isFalse();
             TestStream stream = client.openStream();
             stream.send(Protocol.echo("drain", "still here", false).build());
@@ -85,7 +104,10 @@ class EnsembleEchoModelTest {
         } finally {
             server.reportReady(true);
         }
-        assertThat(client.blocking.serverReady(ServerReadyRequest.getDefaultInstance()).getReady()).isTrue();
+        assertThat(client.blocking
+                        .serverReady(ServerReadyRequest.getDefaultInstance())
+                        .getReady())
+                .isTrue();
     }
 
     @Test
@@ -113,7 +135,9 @@ class EnsembleEchoModelTest {
         }
         assertThat(stream.next().getErrorMessage()).isEqualTo("injected failure mid-stream");
         stream.send(Protocol.echo("m2", "whole again", true).build());
-        assertThat(stream.untilFinal()).isNotEmpty().allMatch(r -> r.getErrorMessage().isEmpty());
+        assertThat(stream.untilFinal())
+                .isNotEmpty()
+                .allMatch(r -> r.getErrorMessage().isEmpty());
         stream.halfClose();
     }
 }

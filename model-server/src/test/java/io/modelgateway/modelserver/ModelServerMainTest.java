@@ -10,8 +10,18 @@ class ModelServerMainTest {
 
     @Test
     void parsesOptionsAndStartsAServer() {
-        ModelServer server = ModelServerMain.parse(new String[] {"--port", "0", "--host", "127.0.0.1",
-                "--ttft-ms", "25", "--tokens-per-second", "12.5", "--no-embeddings"}).start();
+        ModelServer server = ModelServerMain.parse(new String[] {
+                    "--port",
+                    "0",
+                    "--host",
+                    "127.0.0.1",
+                    "--ttft-ms",
+                    "25",
+                    "--tokens-per-second",
+                    "12.5",
+                    "--no-embeddings"
+                })
+                .start();
         try {
             assertThat(server.port()).isPositive();
             assertThat(server.models()).containsExactly("echo");
@@ -25,6 +35,7 @@ class ModelServerMainTest {
     void rejectsUnknownOrIncompleteOptions() {
         assertThatThrownBy(() -> ModelServerMain.parse(new String[] {"--gpu"})).hasMessageContaining("--gpu");
         assertThatThrownBy(() -> ModelServerMain.parse(new String[] {"--port"})).hasMessageContaining("needs a value");
-        assertThatThrownBy(() -> ModelServerMain.parse(new String[] {"--port", "x"})).hasMessageContaining("integer");
+        assertThatThrownBy(() -> ModelServerMain.parse(new String[] {"--port", "x"}))
+                .hasMessageContaining("integer");
     }
 }

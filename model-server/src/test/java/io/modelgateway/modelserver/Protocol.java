@@ -22,9 +22,12 @@ final class Protocol {
         return ModelInferRequest.newBuilder().setModelName(model).setId(id);
     }
 
-    static ModelInferRequest.Builder rawInput(ModelInferRequest.Builder request, String name, String datatype,
-            List<Long> shape, ByteString raw) {
-        return request.addInputs(InferInputTensor.newBuilder().setName(name).setDatatype(datatype).addAllShape(shape))
+    static ModelInferRequest.Builder rawInput(
+            ModelInferRequest.Builder request, String name, String datatype, List<Long> shape, ByteString raw) {
+        return request.addInputs(InferInputTensor.newBuilder()
+                        .setName(name)
+                        .setDatatype(datatype)
+                        .addAllShape(shape))
                 .addRawInputContents(raw);
     }
 
@@ -36,9 +39,16 @@ final class Protocol {
         return rawInput(request, name, "BOOL", List.of(1L), Tensors.encodeBool(value));
     }
 
-    static ModelInferRequest.Builder contentsInput(ModelInferRequest.Builder request, String name, String datatype,
-            List<Long> shape, InferTensorContents contents) {
-        return request.addInputs(InferInputTensor.newBuilder().setName(name).setDatatype(datatype).addAllShape(shape)
+    static ModelInferRequest.Builder contentsInput(
+            ModelInferRequest.Builder request,
+            String name,
+            String datatype,
+            List<Long> shape,
+            InferTensorContents contents) {
+        return request.addInputs(InferInputTensor.newBuilder()
+                .setName(name)
+                .setDatatype(datatype)
+                .addAllShape(shape)
                 .setContents(contents));
     }
 
@@ -58,11 +68,13 @@ final class Protocol {
     }
 
     static ModelInferRequest.Builder param(ModelInferRequest.Builder r, String key, long value) {
-        return r.putParameters(key, InferParameter.newBuilder().setInt64Param(value).build());
+        return r.putParameters(
+                key, InferParameter.newBuilder().setInt64Param(value).build());
     }
 
     static ModelInferRequest.Builder flagParam(ModelInferRequest.Builder r, String key, boolean value) {
-        return r.putParameters(key, InferParameter.newBuilder().setBoolParam(value).build());
+        return r.putParameters(
+                key, InferParameter.newBuilder().setBoolParam(value).build());
     }
 
     /** Output data by name, checking there is one raw entry per output and no typed contents. */

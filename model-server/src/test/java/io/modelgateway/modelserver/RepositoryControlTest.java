@@ -33,7 +33,11 @@ class RepositoryControlTest {
 
     @BeforeEach
     void start() {
-        server = ModelServer.builder().port(0).embeddings(false).explicitModelControl(true).start();
+        server = ModelServer.builder()
+                .port(0)
+                .embeddings(false)
+                .explicitModelControl(true)
+                .start();
         client = new TestClient(server);
     }
 
@@ -44,32 +48,43 @@ class RepositoryControlTest {
     }
 
     private List<ModelIndex> index(boolean readyOnly) {
-        return client.blocking.repositoryIndex(RepositoryIndexRequest.newBuilder().setReady(readyOnly).build())
+        return client.blocking
+                .repositoryIndex(
+                        RepositoryIndexRequest.newBuilder().setReady(readyOnly).build())
                 .getModelsList();
     }
 
     private void load(String model) {
-        client.blocking.repositoryModelLoad(RepositoryModelLoadRequest.newBuilder().setModelName(model).build());
+        client.blocking.repositoryModelLoad(
+                RepositoryModelLoadRequest.newBuilder().setModelName(model).build());
     }
 
     private void unload(String model) {
-        client.blocking.repositoryModelUnload(RepositoryModelUnloadRequest.newBuilder().setModelName(model).build());
+        client.blocking.repositoryModelUnload(
+                RepositoryModelUnloadRequest.newBuilder().setModelName(model).build());
     }
 
     private boolean ready(String model) {
-        return client.blocking.modelReady(ModelReadyRequest.newBuilder().setName(model).build()).getReady();
+        return client.blocking
+                .modelReady(ModelReadyRequest.newBuilder().setName(model).build())
+                .getReady();
     }
 
     @Test
     void modelsStartUnloadedAndLoadToReady() {
-        assertThat(index(false)).extracting(ModelIndex::getName, ModelIndex::getVersion, ModelIndex::getState)
+        assertThat(index(false))
+                .extracting(ModelIndex::getName, ModelIndex::getVersion, ModelIndex::getState)
                 .containsExactly(tuple("echo", "", ""));
         assertThat(index(true)).isEmpty();
         assertStatus(() -> ready("echo"), Status.Code.NOT_FOUND, "has no available versions");
-        assertThat(client.blocking.serverReady(ServerReadyRequest.getDefaultInstance()).getReady()).isTrue();
+        assertThat(client.blocking
+                        .serverReady(ServerReadyRequest.getDefaultInstance())
+                        .getReady())
+                .isTrue();
 
         load("echo");
-        assertThat(index(true)).extracting(ModelIndex::getName, ModelIndex::getVersion, ModelIndex::getState)
+        assertThat(index(true))
+                .extracting(ModelIndex::getName, ModelIndex::getVersion, ModelIndex::getState)
                 .containsExactly(tuple("echo", "1", "READY"));
         assertThat(ready("echo")).isTrue();
         load("echo"); // already loaded: a no-op
@@ -80,13 +95,19 @@ class RepositoryControlTest {
     void loadAnswersOnlyOnceTheModelIsReady() {
         server.loadDelay(Duration.ofSeconds(3)); // a window wide enough to see LOADING on a loaded machine
         CompletableFuture<RepositoryModelLoadResponse> answer = new CompletableFuture<>();
-        client.async.repositoryModelLoad(RepositoryModelLoadRequest.newBuilder().setModelName("echo").build(),
-                observer(answer));
-        Awaitility.await().pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(10)).atMost(Duration.ofSeconds(3))
+        client.async.repositoryModelLoad(
+                RepositoryModelLoadRequest.newBuilder().setModelName("echo").build(), observer(answer));
+        Awaitility.await()
+                .pollDelay(Duration.ZERO)
+                .pollInterval(Duration.ofMillis(10))
+                .atMost(Duration.ofSeconds(3))
                 .until(() -> index(false).get(0).getState().equals("LOADING"));
         assertThat(answer).isNotDone();
         assertStatus(() -> ready("echo"), Status.Code.UNAVAILABLE, "is not at ready state");
-        assertThat(client.blocking.serverReady(ServerReadyRequest.getDefaultInstance()).getReady()).isFalse();
+        assertThat(client.blocking
+                        .serverReady(ServerReadyRequest.getDefaultInstance())
+                        .getReady())
+                .isFalse();
         answer.join();
         assertThat(index(false).get(0).getState()).isEqualTo("READY");
         assertThat(ready("echo")).isTrue();
@@ -96,7 +117,8 @@ class RepositoryControlTest {
     void failedLoadIsInternalWithItsReasonInTheIndex() {
         server.failNextLoad("out of GPU memory");
         assertStatus(() -> load("echo"), Status.Code.INTERNAL, "load failed for model 'echo'");
-        assertThat(index(false)).extracting(ModelIndex::getState, ModelIndex::getReason)
+        assertThat(index(false))
+                .extracting(ModelIndex::getState, ModelIndex::getReason)
                 .containsExactly(tuple("UNAVAILABLE", "out of GPU memory"));
         assertStatus(() -> ready("echo"), Status.Code.NOT_FOUND, "has no available versions");
         load("echo"); // the next attempt succeeds
@@ -107,7 +129,8 @@ class RepositoryControlTest {
     void unloadedModelIsNotFoundToCalls() {
         load("echo");
         unload("echo");
-        assertThat(index(false)).extracting(ModelIndex::getState, ModelIndex::getReason)
+        assertThat(index(false))
+                .extracting(ModelIndex::getState, ModelIndex::getReason)
                 .containsExactly(tuple("UNAVAILABLE", "unloaded"));
         assertStatus(() -> ready("echo"), Status.Code.NOT_FOUND, "has no available versions");
         unload("echo"); // again: a no-op
@@ -117,10 +140,18 @@ class RepositoryControlTest {
 
     @Test
     void unknownModelFailsToPoll() {
-        assertStatus(() -> load("nope"), Status.Code.INTERNAL, "failed to load 'nope', failed to poll from model repository");
+        assertStatus(
+                () -> load("nope"),
+                Status.Code.INTERNAL,
+                "failed to load 'nope', failed to poll from model repository");
         assertStatus(() -> unload("nope"), Status.Code.INTERNAL, "failed to unload 'nope'");
-        assertStatus(() -> client.blocking.repositoryModelLoad(RepositoryModelLoadRequest.newBuilder()
-                .setRepositoryName("models").setModelName("echo").build()), Status.Code.UNIMPLEMENTED, "");
+        assertStatus(
+                () -> client.blocking.repositoryModelLoad(RepositoryModelLoadRequest.newBuilder()
+                        .setRepositoryName("models")
+                        .setModelName("echo")
+                        .build()),
+                Status.Code.UNIMPLEMENTED,
+                "");
     }
 
     private static <T> StreamObserver<T> observer(CompletableFuture<T> f) {

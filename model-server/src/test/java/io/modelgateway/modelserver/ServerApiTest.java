@@ -47,8 +47,14 @@ class ServerApiTest {
 
     @Test
     void serverIsLiveReadyAndDescribesItself() {
-        assertThat(client.blocking.serverLive(ServerLiveRequest.getDefaultInstance()).getLive()).isTrue();
-        assertThat(client.blocking.serverReady(ServerReadyRequest.getDefaultInstance()).getReady()).isTrue();
+        assertThat(client.blocking
+                        .serverLive(ServerLiveRequest.getDefaultInstance())
+                        .getLive())
+                .isTrue();
+        assertThat(client.blocking
+                        .serverReady(ServerReadyRequest.getDefaultInstance())
+                        .getReady())
+                .isTrue();
         ServerMetadataResponse metadata = client.blocking.serverMetadata(ServerMetadataRequest.getDefaultInstance());
         assertThat(metadata.getName()).isEqualTo("model-server");
         assertThat(metadata.getExtensionsList()).contains("model_repository", "model_configuration");
@@ -58,15 +64,23 @@ class ServerApiTest {
     @Test
     void repositoryIndexListsBothModelsReady() {
         for (boolean readyOnly : new boolean[] {false, true}) {
-            List<ModelIndex> models = client.blocking.repositoryIndex(
-                    RepositoryIndexRequest.newBuilder().setReady(readyOnly).build()).getModelsList();
-            assertThat(models).extracting(ModelIndex::getName, ModelIndex::getVersion, ModelIndex::getState)
+            List<ModelIndex> models = client.blocking
+                    .repositoryIndex(RepositoryIndexRequest.newBuilder()
+                            .setReady(readyOnly)
+                            .build())
+                    .getModelsList();
+            assertThat(models)
+                    .extracting(ModelIndex::getName, ModelIndex::getVersion, ModelIndex::getState)
                     .containsExactly(
                             org.assertj.core.groups.Tuple.tuple("echo", "1", "READY"),
                             org.assertj.core.groups.Tuple.tuple("all-minilm-l6-v2", "1", "READY"));
         }
-        assertStatus(() -> client.blocking.repositoryIndex(
-                RepositoryIndexRequest.newBuilder().setRepositoryName("models").build()), Status.Code.UNIMPLEMENTED, "");
+        assertStatus(
+                () -> client.blocking.repositoryIndex(RepositoryIndexRequest.newBuilder()
+                        .setRepositoryName("models")
+                        .build()),
+                Status.Code.UNIMPLEMENTED,
+                "");
     }
 
     @Test
@@ -86,7 +100,8 @@ class ServerApiTest {
         assertThat(config.getBackend()).isEqualTo("vllm");
         assertThat(config.getMaxBatchSize()).isZero();
         assertThat(config.getModelTransactionPolicy().getDecoupled()).isTrue();
-        assertThat(config.getInputList()).extracting(ModelInput::getName, ModelInput::getDataType, ModelInput::getOptional)
+        assertThat(config.getInputList())
+                .extracting(ModelInput::getName, ModelInput::getDataType, ModelInput::getOptional)
                 .containsExactly(
                         org.assertj.core.groups.Tuple.tuple("text_input", DataType.TYPE_STRING, false),
                         org.assertj.core.groups.Tuple.tuple("stream", DataType.TYPE_BOOL, true),
@@ -95,8 +110,10 @@ class ServerApiTest {
                         org.assertj.core.groups.Tuple.tuple("return_finish_reason", DataType.TYPE_BOOL, true),
                         org.assertj.core.groups.Tuple.tuple("return_num_input_tokens", DataType.TYPE_BOOL, true),
                         org.assertj.core.groups.Tuple.tuple("return_num_output_tokens", DataType.TYPE_BOOL, true));
-        assertThat(config.getInputList()).allSatisfy(in -> assertThat(in.getDimsList()).containsExactly(1L));
-        assertThat(config.getOutputList()).extracting(ModelOutput::getName, ModelOutput::getDataType, ModelOutput::getDimsList)
+        assertThat(config.getInputList())
+                .allSatisfy(in -> assertThat(in.getDimsList()).containsExactly(1L));
+        assertThat(config.getOutputList())
+                .extracting(ModelOutput::getName, ModelOutput::getDataType, ModelOutput::getDimsList)
                 .containsExactly(
                         org.assertj.core.groups.Tuple.tuple("text_output", DataType.TYPE_STRING, List.of(-1L)),
                         org.assertj.core.groups.Tuple.tuple("finish_reason", DataType.TYPE_STRING, List.of(1L)),
@@ -113,7 +130,8 @@ class ServerApiTest {
         assertThat(config.getModelTransactionPolicy().getDecoupled()).isFalse();
         assertThat(config.getInput(0).getName()).isEqualTo("text_input");
         assertThat(config.getInput(0).getDataType()).isEqualTo(DataType.TYPE_STRING);
-        assertThat(config.getOutputList()).extracting(ModelOutput::getName, ModelOutput::getDataType, ModelOutput::getDimsList)
+        assertThat(config.getOutputList())
+                .extracting(ModelOutput::getName, ModelOutput::getDataType, ModelOutput::getDimsList)
                 .containsExactly(
                         org.assertj.core.groups.Tuple.tuple("embedding", DataType.TYPE_FP32, List.of(384L)),
                         org.assertj.core.groups.Tuple.tuple("num_input_tokens", DataType.TYPE_INT32, List.of(1L)));
@@ -125,46 +143,62 @@ class ServerApiTest {
         ModelMetadataResponse echo = metadata("echo");
         assertThat(echo.getPlatform()).isEqualTo("vllm");
         assertThat(echo.getVersionsList()).containsExactly("1");
-        assertThat(echo.getInputsList()).extracting(t -> t.getName() + ":" + t.getDatatype() + ":" + t.getShapeList())
+        assertThat(echo.getInputsList())
+                .extracting(t -> t.getName() + ":" + t.getDatatype() + ":" + t.getShapeList())
                 .contains("text_input:BYTES:[1]", "stream:BOOL:[1]");
-        assertThat(echo.getOutputsList()).extracting(t -> t.getName() + ":" + t.getDatatype() + ":" + t.getShapeList())
-                .containsExactly("text_output:BYTES:[-1]", "finish_reason:BYTES:[1]", "num_input_tokens:UINT32:[1]",
+        assertThat(echo.getOutputsList())
+                .extracting(t -> t.getName() + ":" + t.getDatatype() + ":" + t.getShapeList())
+                .containsExactly(
+                        "text_output:BYTES:[-1]",
+                        "finish_reason:BYTES:[1]",
+                        "num_input_tokens:UINT32:[1]",
                         "num_output_tokens:UINT32:[1]");
 
         ModelMetadataResponse minilm = metadata("all-minilm-l6-v2");
         assertThat(minilm.getPlatform()).isEqualTo("onnxruntime_onnx");
-        assertThat(minilm.getInputsList()).extracting(t -> t.getName() + ":" + t.getDatatype() + ":" + t.getShapeList())
+        assertThat(minilm.getInputsList())
+                .extracting(t -> t.getName() + ":" + t.getDatatype() + ":" + t.getShapeList())
                 .containsExactly("text_input:BYTES:[-1, 1]");
-        assertThat(minilm.getOutputsList()).extracting(t -> t.getName() + ":" + t.getDatatype() + ":" + t.getShapeList())
+        assertThat(minilm.getOutputsList())
+                .extracting(t -> t.getName() + ":" + t.getDatatype() + ":" + t.getShapeList())
                 .containsExactly("embedding:FP32:[-1, 384]", "num_input_tokens:INT32:[-1, 1]");
         assertStatus(() -> metadata("nope"), Status.Code.NOT_FOUND, "unknown model");
     }
 
     @Test
     void repositoryLoadIsRefusedWithoutExplicitModelControl() {
-        assertStatus(() -> client.blocking.repositoryModelLoad(
-                RepositoryModelLoadRequest.newBuilder().setModelName("echo").build()), Status.Code.UNAVAILABLE,
+        assertStatus(
+                () -> client.blocking.repositoryModelLoad(RepositoryModelLoadRequest.newBuilder()
+                        .setModelName("echo")
+                        .build()),
+                Status.Code.UNAVAILABLE,
                 "explicit model load / unload is not allowed");
     }
 
     private static boolean ready(String name, String version) {
-        return client.blocking.modelReady(ModelReadyRequest.newBuilder().setName(name).setVersion(version).build())
+        return client.blocking
+                .modelReady(ModelReadyRequest.newBuilder()
+                        .setName(name)
+                        .setVersion(version)
+                        .build())
                 .getReady();
     }
 
     private static ModelConfig config(String name) {
-        return client.blocking.modelConfig(ModelConfigRequest.newBuilder().setName(name).build()).getConfig();
+        return client.blocking
+                .modelConfig(ModelConfigRequest.newBuilder().setName(name).build())
+                .getConfig();
     }
 
     private static ModelMetadataResponse metadata(String name) {
-        return client.blocking.modelMetadata(ModelMetadataRequest.newBuilder().setName(name).build());
+        return client.blocking.modelMetadata(
+                ModelMetadataRequest.newBuilder().setName(name).build());
     }
 
     static void assertStatus(ThrowingCallable call, Status.Code code, String messagePart) {
-        assertThatThrownBy(call)
-                .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
-                    assertThat(e.getStatus().getCode()).isEqualTo(code);
-                    assertThat(e.getStatus().getDescription()).contains(messagePart);
-                });
+        assertThatThrownBy(call).isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
+            assertThat(e.getStatus().getCode()).isEqualTo(code);
+            assertThat(e.getStatus().getDescription()).contains(messagePart);
+        });
     }
 }

@@ -16,8 +16,11 @@ class SpeedSettingsTest {
 
     @BeforeAll
     static void start() {
-        server = ModelServer.builder().port(0).embeddings(false)
-                .echoSettings(new EchoSettings(Duration.ofMillis(200), 0)).start();
+        server = ModelServer.builder()
+                .port(0)
+                .embeddings(false)
+                .echoSettings(new EchoSettings(Duration.ofMillis(200), 0))
+                .start();
         client = new TestClient(server);
     }
 
@@ -37,8 +40,10 @@ class SpeedSettingsTest {
     void perRequestParametersOverrideTheSettings() throws Exception {
         ModelInferRequest.Builder fast = Protocol.param(Protocol.echo("p1", "a b c", true), "echo_ttft_ms", 0);
         assertThat(millisToFirstResponse(fast)).isLessThan(180);
-        ModelInferRequest.Builder paced = Protocol.param(Protocol.param(Protocol.echo("p2", "a b c d e f", true),
-                "echo_ttft_ms", 0), "echo_tokens_per_second", 50);
+        ModelInferRequest.Builder paced = Protocol.param(
+                Protocol.param(Protocol.echo("p2", "a b c d e f", true), "echo_ttft_ms", 0),
+                "echo_tokens_per_second",
+                50);
         assertThat(millisToAll(paced)).isGreaterThanOrEqualTo(90);
     }
 

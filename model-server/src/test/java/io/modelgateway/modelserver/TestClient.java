@@ -34,7 +34,8 @@ final class TestClient implements AutoCloseable {
         Metadata headers = new Metadata();
         headers.put(Metadata.Key.of("triton_grpc_error", Metadata.ASCII_STRING_MARSHALLER), "true");
         TestStream stream = new TestStream();
-        async.withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers)).modelStreamInfer(stream);
+        async.withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers))
+                .modelStreamInfer(stream);
         return stream;
     }
 

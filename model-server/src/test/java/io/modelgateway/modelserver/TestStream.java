@@ -25,6 +25,7 @@ final class TestStream implements ClientResponseObserver<ModelInferRequest, Mode
     final AtomicInteger received = new AtomicInteger();
     /** Completes with OK when the server completes the call, with the status of an error otherwise. */
     final CompletableFuture<Status> closed = new CompletableFuture<>();
+
     private ClientCallStreamObserver<ModelInferRequest> requests;
 
     @Override

@@ -10,5 +10,13 @@ import java.time.Instant;
  * @param expiresAt for grants that expire, else {@code null}
  * @param refersTo the grant an expiry takes back, else {@code 0}
  */
-public record CreditEntry(long id, String tenant, EntryKind kind, long amountMicros, String idempotencyKey,
-        Instant expiresAt, long refersTo, String note, Instant createdAt) {}
+public record CreditEntry(
+        long id,
+        String tenant,
+        EntryKind kind,
+        long amountMicros,
+        String idempotencyKey,
+        Instant expiresAt,
+        long refersTo,
+        String note,
+        Instant createdAt) {}

@@ -46,8 +46,18 @@ public final class Ledger {
             if (id < 0) { // a concurrent post with the same key won
                 return new Posted(byKey(c, p.tenant(), p.idempotencyKey()).orElseThrow(), false);
             }
-            return new Posted(new CreditEntry(id, p.tenant(), p.kind(), p.amountMicros(), p.idempotencyKey(),
-                    p.expiresAt(), p.refersTo(), p.note(), now), true);
+            return new Posted(
+                    new CreditEntry(
+                            id,
+                            p.tenant(),
+                            p.kind(),
+                            p.amountMicros(),
+                            p.idempotencyKey(),
+                            p.expiresAt(),
+                            p.refersTo(),
+                            p.note(),
+                            now),
+                    true);
         });
     }
 
@@ -165,8 +175,14 @@ public final class Ledger {
         List<CreditEntry> posted = new ArrayList<>();
         for (CreditEntry grant : dueGrants(now)) {
             long left = Jdbc.inTransaction(dataSource, c -> leftOf(c, grant));
-            Posting expiry = new Posting(grant.tenant(), EntryKind.EXPIRY, -left, "expiry:" + grant.id(), null,
-                    grant.id(), "unused part of grant " + grant.id() + " expired");
+            Posting expiry = new Posting(
+                    grant.tenant(),
+                    EntryKind.EXPIRY,
+                    -left,
+                    "expiry:" + grant.id(),
+                    null,
+                    grant.id(),
+                    "unused part of grant " + grant.id() + " expired");
             Posted p = post(expiry, now);
             if (p.created()) {
                 posted.add(p.entry());
@@ -179,7 +195,8 @@ public final class Ledger {
         String sql = "SELECT " + COLUMNS + " FROM credit_entry g WHERE g.kind = 'grant' AND g.expires_at <= ? "
                 + "AND NOT EXISTS (SELECT 1 FROM credit_entry e WHERE e.kind = 'expiry' AND e.refers_to = g.id) "
                 + "ORDER BY g.expires_at, g.id";
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement(sql)) {
             Jdbc.setInstant(ps, 1, now);
             return read(ps);
         }
@@ -205,10 +222,16 @@ public final class Ledger {
         List<CreditEntry> entries = new ArrayList<>();
         try (ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
-                entries.add(new CreditEntry(rs.getLong("id"), rs.getString("tenant_id"),
-                        EntryKind.parse(rs.getString("kind")).orElseThrow(), rs.getLong("amount_micros"),
-                        rs.getString("idempotency_key"), Jdbc.instant(rs, "expires_at"), rs.getLong("refers_to"),
-                        rs.getString("note"), Jdbc.instant(rs, "created_at")));
+                entries.add(new CreditEntry(
+                        rs.getLong("id"),
+                        rs.getString("tenant_id"),
+                        EntryKind.parse(rs.getString("kind")).orElseThrow(),
+                        rs.getLong("amount_micros"),
+                        rs.getString("idempotency_key"),
+                        Jdbc.instant(rs, "expires_at"),
+                        rs.getLong("refers_to"),
+                        rs.getString("note"),
+                        Jdbc.instant(rs, "created_at")));
             }
         }
         return entries;

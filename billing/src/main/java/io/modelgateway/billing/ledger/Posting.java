@@ -4,8 +4,14 @@ import java.time.Instant;
 import java.util.Objects;
 
 /** A credit entry to append. {@code idempotencyKey} makes a retried post return the first one. */
-public record Posting(String tenant, EntryKind kind, long amountMicros, String idempotencyKey, Instant expiresAt,
-        long refersTo, String note) {
+public record Posting(
+        String tenant,
+        EntryKind kind,
+        long amountMicros,
+        String idempotencyKey,
+        Instant expiresAt,
+        long refersTo,
+        String note) {
 
     public Posting {
         Objects.requireNonNull(tenant, "tenant");

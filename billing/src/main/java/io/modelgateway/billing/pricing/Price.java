@@ -15,8 +15,15 @@ import java.util.Objects;
  *
  * @param version the id of this version ({@code 0} = not stored yet)
  */
-public record Price(long version, String deployment, Instant effectiveFrom, long inputPer1M, long cachedInputPer1M,
-        long outputPer1M, long perRequest, String currency) {
+public record Price(
+        long version,
+        String deployment,
+        Instant effectiveFrom,
+        long inputPer1M,
+        long cachedInputPer1M,
+        long outputPer1M,
+        long perRequest,
+        String currency) {
 
     /** The largest price accepted per 1M tokens (1,000,000 currency units): keeps every product within a long. */
     public static final long MAX_PER_1M = 1_000_000L * 1_000_000L;
@@ -48,10 +55,11 @@ public record Price(long version, String deployment, Instant effectiveFrom, long
         }
         // 1e9 tokens x 1e12 per 1M would overflow: the product is split into whole millions and the rest.
         long uncached = tokens.input() - tokens.cachedInput();
-        long wholeUnits = Math.addExact(Math.addExact(
-                part(uncached, inputPer1M, true), part(tokens.cachedInput(), cachedInputPer1M, true)),
+        long wholeUnits = Math.addExact(
+                Math.addExact(part(uncached, inputPer1M, true), part(tokens.cachedInput(), cachedInputPer1M, true)),
                 part(tokens.output(), outputPer1M, true));
-        long remainder = part(uncached, inputPer1M, false) + part(tokens.cachedInput(), cachedInputPer1M, false)
+        long remainder = part(uncached, inputPer1M, false)
+                + part(tokens.cachedInput(), cachedInputPer1M, false)
                 + part(tokens.output(), outputPer1M, false);
         long rounded = Math.addExact(wholeUnits, (remainder + MILLION / 2) / MILLION);
         return Math.addExact(rounded, perRequest);

@@ -36,8 +36,8 @@ public final class PriceStore {
     }
 
     private static boolean exists(Connection c, String deployment, Instant from) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(
-                "SELECT 1 FROM price_version WHERE deployment = ? AND effective_from = ?")) {
+        try (PreparedStatement ps =
+                c.prepareStatement("SELECT 1 FROM price_version WHERE deployment = ? AND effective_from = ?")) {
             ps.setString(1, deployment);
             Jdbc.setInstant(ps, 2, from);
             try (ResultSet rs = ps.executeQuery()) {
@@ -62,8 +62,15 @@ public final class PriceStore {
             try (ResultSet keys = ps.getGeneratedKeys()) {
                 keys.next();
                 long id = keys.getLong(1);
-                return new Price(id, p.deployment(), p.effectiveFrom(), p.inputPer1M(), p.cachedInputPer1M(),
-                        p.outputPer1M(), p.perRequest(), p.currency());
+                return new Price(
+                        id,
+                        p.deployment(),
+                        p.effectiveFrom(),
+                        p.inputPer1M(),
+                        p.cachedInputPer1M(),
+                        p.outputPer1M(),
+                        p.perRequest(),
+                        p.currency());
             }
         }
     }
@@ -78,9 +85,15 @@ public final class PriceStore {
             while (rs.next()) {
                 // effective_from is NOT NULL in the schema
                 Instant from = Objects.requireNonNull(Jdbc.instant(rs, "effective_from"), "effective_from");
-                prices.add(new Price(rs.getLong("id"), rs.getString("deployment"), from,
-                        rs.getLong("input_per_1m"), rs.getLong("cached_input_per_1m"), rs.getLong("output_per_1m"),
-                        rs.getLong("per_request"), rs.getString("currency")));
+                prices.add(new Price(
+                        rs.getLong("id"),
+                        rs.getString("deployment"),
+                        from,
+                        rs.getLong("input_per_1m"),
+                        rs.getLong("cached_input_per_1m"),
+                        rs.getLong("output_per_1m"),
+                        rs.getLong("per_request"),
+                        rs.getString("currency")));
             }
         }
         return PriceBook.of(prices);

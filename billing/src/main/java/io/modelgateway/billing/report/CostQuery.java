@@ -9,8 +9,14 @@ import java.util.List;
  * @param groupByProject group by {@code project_id} (our tenant)
  * @param groupByLineItem group by {@code line_item} ({@code "<deployment>, <token type>"})
  */
-public record CostQuery(Instant start, Instant end, boolean groupByProject, boolean groupByLineItem,
-        List<String> tenants, int limit, Instant pageStart) {
+public record CostQuery(
+        Instant start,
+        Instant end,
+        boolean groupByProject,
+        boolean groupByLineItem,
+        List<String> tenants,
+        int limit,
+        Instant pageStart) {
 
     public static final int MAX_LIMIT = 180;
     public static final int DEFAULT_LIMIT = 7;
@@ -33,5 +39,4 @@ public record CostQuery(Instant start, Instant end, boolean groupByProject, bool
         Instant e = pageStart.plusSeconds(BucketWidth.DAY.seconds() * limit);
         return e.isAfter(end) ? end : e;
     }
-
 }

@@ -41,7 +41,8 @@ public final class CostReports {
         Map<Instant, Map<List<String>, BigDecimal>> sums = new TreeMap<>();
         StringBuilder sql = new StringBuilder(SQL);
         UsageReports.filter(sql, "tenant_id", q.tenants());
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql + GROUP)) {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement(sql + GROUP)) {
             Jdbc.setInstant(ps, 1, q.pageStart());
             Jdbc.setInstant(ps, 2, q.pageEnd());
             int i = 3;
@@ -50,14 +51,20 @@ public final class CostReports {
             }
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    add(sums.computeIfAbsent(Jdbc.instant(rs, "bucket_start"), b -> new LinkedHashMap<>()), rs, q,
+                    add(
+                            sums.computeIfAbsent(Jdbc.instant(rs, "bucket_start"), b -> new LinkedHashMap<>()),
+                            rs,
+                            q,
                             versions);
                 }
             }
         }
         Map<Instant, List<CostRow>> rows = new HashMap<>();
-        sums.forEach((b, m) -> rows.put(b, m.entrySet().stream()
-                .map(e -> new CostRow(e.getKey().get(0), e.getKey().get(1), e.getValue())).toList()));
+        sums.forEach((b, m) -> rows.put(
+                b,
+                m.entrySet().stream()
+                        .map(e -> new CostRow(e.getKey().get(0), e.getKey().get(1), e.getValue()))
+                        .toList()));
         return UsageReports.page(q.pageStart(), q.pageEnd(), q.end(), BucketWidth.DAY, rows);
     }
 
@@ -71,14 +78,20 @@ public final class CostReports {
             throws SQLException {
         String tenant = q.groupByProject() ? rs.getString("tenant_id") : null;
         if (!q.groupByLineItem()) {
-            bucket.merge(java.util.Arrays.asList(tenant, null), BigDecimal.valueOf(rs.getLong("m"), 6), BigDecimal::add);
+            bucket.merge(
+                    java.util.Arrays.asList(tenant, null), BigDecimal.valueOf(rs.getLong("m"), 6), BigDecimal::add);
             return;
         }
-        UsageLines.Sums s = new UsageLines.Sums(rs.getString("deployment"), rs.getLong("price_version"),
-                rs.getLong("r"), rs.getLong("i"), rs.getLong("c"), rs.getLong("o"), rs.getLong("m"));
+        UsageLines.Sums s = new UsageLines.Sums(
+                rs.getString("deployment"),
+                rs.getLong("price_version"),
+                rs.getLong("r"),
+                rs.getLong("i"),
+                rs.getLong("c"),
+                rs.getLong("o"),
+                rs.getLong("m"));
         for (UsageLine line : UsageLines.of(s, versions.get(s.priceVersion()))) {
             bucket.merge(java.util.Arrays.asList(tenant, line.lineItem()), line.amount(), BigDecimal::add);
         }
     }
-
 }

@@ -27,9 +27,18 @@ public final class Csv {
         field(b, r.deployment()).append(',');
         field(b, r.model()).append(',');
         field(b, r.operation()).append(',');
-        b.append(r.inputTokens()).append(',').append(r.cachedInputTokens()).append(',').append(r.outputTokens())
-                .append(',').append(r.estimated()).append(',').append(Micros.format(r.costMicros())).append(',')
-                .append(r.priceVersion()).append(',');
+        b.append(r.inputTokens())
+                .append(',')
+                .append(r.cachedInputTokens())
+                .append(',')
+                .append(r.outputTokens())
+                .append(',')
+                .append(r.estimated())
+                .append(',')
+                .append(Micros.format(r.costMicros()))
+                .append(',')
+                .append(r.priceVersion())
+                .append(',');
         field(b, r.outcome()).append(',').append(r.status()).append(',');
         time(b, r.startedAt()).append(',');
         time(b, r.firstTokenAt()).append(',');
@@ -43,8 +52,14 @@ public final class Csv {
             field(b, r.tenant()).append(',');
             field(b, r.apiKeyId()).append(',');
             field(b, r.model()).append(',');
-            b.append(r.requests()).append(',').append(r.inputTokens()).append(',').append(r.cachedInputTokens())
-                    .append(',').append(r.outputTokens()).append("\r\n");
+            b.append(r.requests())
+                    .append(',')
+                    .append(r.inputTokens())
+                    .append(',')
+                    .append(r.cachedInputTokens())
+                    .append(',')
+                    .append(r.outputTokens())
+                    .append("\r\n");
         }
         return b;
     }

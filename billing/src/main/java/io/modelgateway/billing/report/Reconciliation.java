@@ -35,7 +35,13 @@ public final class Reconciliation {
         this.dataSource = dataSource;
     }
 
-    private record Key(Instant day, String tenant, String apiKey, String deployment, String model, String operation,
+    private record Key(
+            Instant day,
+            String tenant,
+            String apiKey,
+            String deployment,
+            String model,
+            String operation,
             long priceVersion) {
         String describe() {
             return day + "/" + apiKey + "/" + deployment + "/" + model + "/" + operation + "/v" + priceVersion;
@@ -84,8 +90,14 @@ public final class Reconciliation {
         if (expected != r.costMicros()) {
             run.differ("record_cost", r.tenant(), r.requestId(), r.costMicros(), expected);
         }
-        Key k = new Key(r.startedAt().truncatedTo(ChronoUnit.DAYS), r.tenant(), r.apiKeyId(), r.deployment(),
-                r.model(), r.operation(), r.priceVersion());
+        Key k = new Key(
+                r.startedAt().truncatedTo(ChronoUnit.DAYS),
+                r.tenant(),
+                r.apiKeyId(),
+                r.deployment(),
+                r.model(),
+                r.operation(),
+                r.priceVersion());
         long[] s = run.sums.computeIfAbsent(k, x -> new long[5]);
         s[0]++;
         s[1] += r.inputTokens();
@@ -111,7 +123,8 @@ public final class Reconciliation {
                 + "FROM usage_daily WHERE bucket_start >= ? AND bucket_start < ?");
         UsageReports.filter(sql, "tenant_id", tenants);
         Map<Key, long[]> left = new HashMap<>(run.sums);
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql.toString())) {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement(sql.toString())) {
             Jdbc.setInstant(ps, 1, from);
             Jdbc.setInstant(ps, 2, to);
             for (int i = 0; i < tenants.size(); i++) {
@@ -120,11 +133,21 @@ public final class Reconciliation {
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     run.rollups++;
-                    Key k = new Key(Jdbc.instant(rs, "bucket_start"), rs.getString("tenant_id"),
-                            rs.getString("api_key_id"), rs.getString("deployment"), rs.getString("model"),
-                            rs.getString("operation"), rs.getLong("price_version"));
-                    long[] stored = {rs.getLong("requests"), rs.getLong("input_tokens"),
-                            rs.getLong("cached_input_tokens"), rs.getLong("output_tokens"), rs.getLong("cost_micros")};
+                    Key k = new Key(
+                            Jdbc.instant(rs, "bucket_start"),
+                            rs.getString("tenant_id"),
+                            rs.getString("api_key_id"),
+                            rs.getString("deployment"),
+                            rs.getString("model"),
+                            rs.getString("operation"),
+                            rs.getLong("price_version"));
+                    long[] stored = {
+                        rs.getLong("requests"),
+                        rs.getLong("input_tokens"),
+                        rs.getLong("cached_input_tokens"),
+                        rs.getLong("output_tokens"),
+                        rs.getLong("cost_micros")
+                    };
                     compare(run, k, stored, left.remove(k));
                 }
             }
@@ -132,8 +155,9 @@ public final class Reconciliation {
         left.forEach((k, sums) -> compare(run, k, new long[5], sums));
     }
 
-    private static final String[] FIELDS = {"requests", "input_tokens", "cached_input_tokens", "output_tokens",
-        "cost_micros"};
+    private static final String[] FIELDS = {
+        "requests", "input_tokens", "cached_input_tokens", "output_tokens", "cost_micros"
+    };
 
     private static void compare(Run run, Key k, long[] stored, long[] recomputed) {
         long[] expected = recomputed == null ? new long[5] : recomputed;
@@ -146,7 +170,8 @@ public final class Reconciliation {
 
     private void checkBalance(Run run, String tenant) throws SQLException {
         try (Connection c = dataSource.getConnection()) {
-            long credits = sum(c, "SELECT COALESCE(SUM(amount_micros), 0) FROM credit_entry WHERE tenant_id = ?", tenant);
+            long credits =
+                    sum(c, "SELECT COALESCE(SUM(amount_micros), 0) FROM credit_entry WHERE tenant_id = ?", tenant);
             long records = sum(c, "SELECT COALESCE(SUM(cost_micros), 0) FROM usage_record WHERE tenant_id = ?", tenant);
             long rollups = sum(c, "SELECT COALESCE(SUM(cost_micros), 0) FROM usage_daily WHERE tenant_id = ?", tenant);
             if (credits - rollups != credits - records) {

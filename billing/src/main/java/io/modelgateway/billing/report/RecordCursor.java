@@ -34,8 +34,9 @@ public final class RecordCursor implements AutoCloseable {
         this.rows = rows;
     }
 
-    public static RecordCursor open(DataSource dataSource, Instant start, Instant end, List<String> tenants,
-            int fetchSize) throws SQLException {
+    public static RecordCursor open(
+            DataSource dataSource, Instant start, Instant end, List<String> tenants, int fetchSize)
+            throws SQLException {
         StringBuilder sql = new StringBuilder(SQL);
         UsageReports.filter(sql, "tenant_id", tenants);
         sql.append(" ORDER BY started_at, request_id");
@@ -43,8 +44,8 @@ public final class RecordCursor implements AutoCloseable {
         try {
             c.setAutoCommit(false);
             c.setReadOnly(true);
-            PreparedStatement ps = c.prepareStatement(sql.toString(), ResultSet.TYPE_FORWARD_ONLY,
-                    ResultSet.CONCUR_READ_ONLY);
+            PreparedStatement ps =
+                    c.prepareStatement(sql.toString(), ResultSet.TYPE_FORWARD_ONLY, ResultSet.CONCUR_READ_ONLY);
             ps.setFetchSize(fetchSize);
             Jdbc.setInstant(ps, 1, start);
             Jdbc.setInstant(ps, 2, end);
@@ -71,14 +72,25 @@ public final class RecordCursor implements AutoCloseable {
         return batch;
     }
 
-
     static UsageRecord read(ResultSet rs) throws SQLException {
-        return new UsageRecord(rs.getString("request_id"), rs.getString("tenant_id"), rs.getString("api_key_id"),
-                rs.getString("deployment"), rs.getString("model"), rs.getString("operation"),
-                rs.getInt("input_tokens"), rs.getInt("cached_input_tokens"), rs.getInt("output_tokens"),
-                rs.getBoolean("estimated"), rs.getLong("cost_micros"), rs.getLong("price_version"),
-                rs.getString("outcome"), rs.getInt("status"), Jdbc.instant(rs, "started_at"),
-                Jdbc.instant(rs, "first_token_at"), Jdbc.instant(rs, "ended_at"));
+        return new UsageRecord(
+                rs.getString("request_id"),
+                rs.getString("tenant_id"),
+                rs.getString("api_key_id"),
+                rs.getString("deployment"),
+                rs.getString("model"),
+                rs.getString("operation"),
+                rs.getInt("input_tokens"),
+                rs.getInt("cached_input_tokens"),
+                rs.getInt("output_tokens"),
+                rs.getBoolean("estimated"),
+                rs.getLong("cost_micros"),
+                rs.getLong("price_version"),
+                rs.getString("outcome"),
+                rs.getInt("status"),
+                Jdbc.instant(rs, "started_at"),
+                Jdbc.instant(rs, "first_token_at"),
+                Jdbc.instant(rs, "ended_at"));
     }
 
     @Override

@@ -21,8 +21,15 @@ import java.util.List;
  * @param usage charged usage per deployment, price version and token type
  * @param adjustments manual adjustments posted in the month and corrections carried from closed months
  */
-public record Statement(String tenant, YearMonth period, String currency, Instant closedAt, long openingMicros,
-        List<StatementLine> credits, List<UsageLine> usage, List<StatementLine> adjustments) {
+public record Statement(
+        String tenant,
+        YearMonth period,
+        String currency,
+        Instant closedAt,
+        long openingMicros,
+        List<StatementLine> credits,
+        List<UsageLine> usage,
+        List<StatementLine> adjustments) {
 
     public Statement {
         credits = List.copyOf(credits);
@@ -61,8 +68,12 @@ public record Statement(String tenant, YearMonth period, String currency, Instan
      *
      * @param usage positive amounts charged
      */
-    public record Rounded(BigDecimal opening, List<BigDecimal> credits, List<BigDecimal> usage,
-            List<BigDecimal> adjustments, BigDecimal closing) {
+    public record Rounded(
+            BigDecimal opening,
+            List<BigDecimal> credits,
+            List<BigDecimal> usage,
+            List<BigDecimal> adjustments,
+            BigDecimal closing) {
 
         public BigDecimal creditsTotal() {
             return sum(credits);
@@ -91,8 +102,11 @@ public record Statement(String tenant, YearMonth period, String currency, Instan
         List<BigDecimal> cents = Pennies.allocate(signed, closing.subtract(opening));
         int c = credits.size();
         int u = usage.size();
-        return new Rounded(opening, cents.subList(0, c),
-                cents.subList(c, c + u).stream().map(BigDecimal::negate).toList(), cents.subList(c + u, cents.size()),
+        return new Rounded(
+                opening,
+                cents.subList(0, c),
+                cents.subList(c, c + u).stream().map(BigDecimal::negate).toList(),
+                cents.subList(c + u, cents.size()),
                 closing);
     }
 
@@ -115,7 +129,9 @@ public record Statement(String tenant, YearMonth period, String currency, Instan
 
     /** The exact closing balance in micro-units (the ledger's balance at the month's end). */
     public long closingMicros() {
-        BigDecimal exact = opening().add(sum(credits)).add(sum(adjustments))
+        BigDecimal exact = opening()
+                .add(sum(credits))
+                .add(sum(adjustments))
                 .subtract(usage.stream().map(UsageLine::amount).reduce(BigDecimal.ZERO, BigDecimal::add));
         return exact.movePointRight(6).setScale(0, RoundingMode.UNNECESSARY).longValueExact();
     }

@@ -20,7 +20,14 @@ public final class StatementCsv {
         row(b, s, "opening_balance", s.start().toString(), "opening balance", null, r.opening(), s.opening());
         for (int i = 0; i < s.credits().size(); i++) {
             StatementLine l = s.credits().get(i);
-            row(b, s, "credits", l.at().toString(), l.kind() + ": " + l.description(), null, r.credits().get(i),
+            row(
+                    b,
+                    s,
+                    "credits",
+                    l.at().toString(),
+                    l.kind() + ": " + l.description(),
+                    null,
+                    r.credits().get(i),
                     l.amount());
         }
         for (int i = 0; i < s.usage().size(); i++) {
@@ -29,30 +36,67 @@ public final class StatementCsv {
         }
         for (int i = 0; i < s.adjustments().size(); i++) {
             StatementLine l = s.adjustments().get(i);
-            row(b, s, "adjustments", l.at().toString(), l.kind() + ": " + l.description(), null,
-                    r.adjustments().get(i), l.amount());
+            row(
+                    b,
+                    s,
+                    "adjustments",
+                    l.at().toString(),
+                    l.kind() + ": " + l.description(),
+                    null,
+                    r.adjustments().get(i),
+                    l.amount());
         }
         row(b, s, "total", null, "credits", null, r.creditsTotal(), null);
         row(b, s, "total", null, "usage", null, r.usageTotal(), null);
         row(b, s, "total", null, "adjustments", null, r.adjustmentsTotal(), null);
-        row(b, s, "closing_balance", s.end().toString(), "closing balance", null, r.closing(),
+        row(
+                b,
+                s,
+                "closing_balance",
+                s.end().toString(),
+                "closing balance",
+                null,
+                r.closing(),
                 BigDecimal.valueOf(s.closingMicros(), 6));
         return b.toString().getBytes(StandardCharsets.UTF_8);
     }
 
-    private static void row(StringBuilder b, Statement s, String section, String date, String description,
-            UsageLine usage, BigDecimal amount, BigDecimal exact) {
-        Csv.field(b, s.tenant()).append(',').append(s.period()).append(',').append(section).append(',');
+    private static void row(
+            StringBuilder b,
+            Statement s,
+            String section,
+            String date,
+            String description,
+            UsageLine usage,
+            BigDecimal amount,
+            BigDecimal exact) {
+        Csv.field(b, s.tenant())
+                .append(',')
+                .append(s.period())
+                .append(',')
+                .append(section)
+                .append(',');
         Csv.field(b, date).append(',');
         Csv.field(b, description).append(',');
         if (usage != null) {
-            Csv.field(b, usage.deployment()).append(',').append(usage.priceVersion()).append(',')
-                    .append(usage.type().value()).append(',').append(usage.quantity()).append(',')
-                    .append(usage.unitPrice() == null ? "" : Csv.decimal(usage.unitPrice())).append(',');
+            Csv.field(b, usage.deployment())
+                    .append(',')
+                    .append(usage.priceVersion())
+                    .append(',')
+                    .append(usage.type().value())
+                    .append(',')
+                    .append(usage.quantity())
+                    .append(',')
+                    .append(usage.unitPrice() == null ? "" : Csv.decimal(usage.unitPrice()))
+                    .append(',');
         } else {
             b.append(",,,,,");
         }
-        b.append(amount.toPlainString()).append(',').append(exact == null ? "" : Csv.decimal(exact)).append(',')
-                .append(s.currency()).append("\r\n");
+        b.append(amount.toPlainString())
+                .append(',')
+                .append(exact == null ? "" : Csv.decimal(exact))
+                .append(',')
+                .append(s.currency())
+                .append("\r\n");
     }
 }

@@ -56,17 +56,30 @@ public final class Statements {
         if (previous.isPresent()) {
             StoredStatement p = previous.get();
             opening = p.closingMicros();
-            correction(adjustments, credits - p.creditsThroughMicros(), "credits posted for " + p.period()
-                    + " after it was closed", start);
-            correction(adjustments, p.usageThroughMicros() - usage, "usage recorded for " + p.period()
-                    + " or earlier after " + p.period() + " was closed", start);
+            correction(
+                    adjustments,
+                    credits - p.creditsThroughMicros(),
+                    "credits posted for " + p.period() + " after it was closed",
+                    start);
+            correction(
+                    adjustments,
+                    p.usageThroughMicros() - usage,
+                    "usage recorded for " + p.period() + " or earlier after " + p.period() + " was closed",
+                    start);
         }
         List<StatementLine> creditLines = new ArrayList<>();
         for (StatementLine l : entries(c, tenant, start, shell.end())) {
             (l.kind().equals("adjustment") ? adjustments : creditLines).add(l);
         }
-        return new Statement(tenant, period, currency, null, opening, creditLines,
-                usageLines(c, tenant, start, shell.end(), prices), adjustments);
+        return new Statement(
+                tenant,
+                period,
+                currency,
+                null,
+                opening,
+                creditLines,
+                usageLines(c, tenant, start, shell.end(), prices),
+                adjustments);
     }
 
     private static void correction(List<StatementLine> lines, long micros, String description, Instant at) {
@@ -88,8 +101,14 @@ public final class Statements {
      *
      * @throws IllegalStateException when the month has not ended at {@code now}
      */
-    public Closed close(String tenant, YearMonth period, Instant now, PriceBook prices,
-            Function<Statement, byte[]> json, Function<Statement, byte[]> csv) throws SQLException {
+    public Closed close(
+            String tenant,
+            YearMonth period,
+            Instant now,
+            PriceBook prices,
+            Function<Statement, byte[]> json,
+            Function<Statement, byte[]> csv)
+            throws SQLException {
         Statement shell = new Statement(tenant, period, currency, null, 0, List.of(), List.of(), List.of());
         if (now.isBefore(shell.end())) {
             throw new IllegalStateException("month " + period + " has not ended yet");
@@ -100,9 +119,17 @@ public final class Statements {
                 return new Closed(existing.get(), false);
             }
             Statement s = compute(c, tenant, period, prices).closedAt(now);
-            StoredStatement stored = new StoredStatement(tenant, period, now, creditsBefore(c, tenant, s.end()),
-                    usageBefore(c, tenant, s.end()), json.apply(s), csv.apply(s));
-            return insert(c, stored) ? new Closed(stored, true) : new Closed(stored(c, tenant, period).orElseThrow(), false);
+            StoredStatement stored = new StoredStatement(
+                    tenant,
+                    period,
+                    now,
+                    creditsBefore(c, tenant, s.end()),
+                    usageBefore(c, tenant, s.end()),
+                    json.apply(s),
+                    csv.apply(s));
+            return insert(c, stored)
+                    ? new Closed(stored, true)
+                    : new Closed(stored(c, tenant, period).orElseThrow(), false);
         });
     }
 
@@ -121,8 +148,7 @@ public final class Statements {
         }
     }
 
-    private static Optional<StoredStatement> stored(Connection c, String tenant, YearMonth period)
-            throws SQLException {
+    private static Optional<StoredStatement> stored(Connection c, String tenant, YearMonth period) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("SELECT closed_at, credits_through_micros, "
                 + "usage_through_micros, json_body, csv_body FROM statement WHERE tenant_id = ? AND period = ?")) {
             ps.setString(1, tenant);
@@ -131,21 +157,32 @@ public final class Statements {
                 if (!rs.next()) {
                     return Optional.empty();
                 }
-                return Optional.of(new StoredStatement(tenant, period, Jdbc.instant(rs, "closed_at"),
-                        rs.getLong("credits_through_micros"), rs.getLong("usage_through_micros"),
-                        rs.getBytes("json_body"), rs.getBytes("csv_body")));
+                return Optional.of(new StoredStatement(
+                        tenant,
+                        period,
+                        Jdbc.instant(rs, "closed_at"),
+                        rs.getLong("credits_through_micros"),
+                        rs.getLong("usage_through_micros"),
+                        rs.getBytes("json_body"),
+                        rs.getBytes("csv_body")));
             }
         }
     }
 
     private static long creditsBefore(Connection c, String tenant, Instant t) throws SQLException {
-        return sum(c, "SELECT COALESCE(SUM(amount_micros), 0) FROM credit_entry WHERE tenant_id = ? AND created_at < ?",
-                tenant, t);
+        return sum(
+                c,
+                "SELECT COALESCE(SUM(amount_micros), 0) FROM credit_entry WHERE tenant_id = ? AND created_at < ?",
+                tenant,
+                t);
     }
 
     private static long usageBefore(Connection c, String tenant, Instant t) throws SQLException {
-        return sum(c, "SELECT COALESCE(SUM(cost_micros), 0) FROM usage_daily WHERE tenant_id = ? AND bucket_start < ?",
-                tenant, t);
+        return sum(
+                c,
+                "SELECT COALESCE(SUM(cost_micros), 0) FROM usage_daily WHERE tenant_id = ? AND bucket_start < ?",
+                tenant,
+                t);
     }
 
     private static long sum(Connection c, String sql, String tenant, Instant t) throws SQLException {
@@ -162,8 +199,9 @@ public final class Statements {
     private static List<StatementLine> entries(Connection c, String tenant, Instant start, Instant end)
             throws SQLException {
         List<StatementLine> lines = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement("SELECT id, kind, amount_micros, note, created_at "
-                + "FROM credit_entry WHERE tenant_id = ? AND created_at >= ? AND created_at < ? ORDER BY created_at, id")) {
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT id, kind, amount_micros, note, created_at "
+                        + "FROM credit_entry WHERE tenant_id = ? AND created_at >= ? AND created_at < ? ORDER BY created_at, id")) {
             ps.setString(1, tenant);
             Jdbc.setInstant(ps, 2, start);
             Jdbc.setInstant(ps, 3, end);
@@ -171,16 +209,20 @@ public final class Statements {
                 while (rs.next()) {
                     String kind = rs.getString("kind");
                     String note = rs.getString("note");
-                    lines.add(new StatementLine(rs.getLong("id"), kind, note == null ? kind : note,
-                            Jdbc.instant(rs, "created_at"), BigDecimal.valueOf(rs.getLong("amount_micros"), 6)));
+                    lines.add(new StatementLine(
+                            rs.getLong("id"),
+                            kind,
+                            note == null ? kind : note,
+                            Jdbc.instant(rs, "created_at"),
+                            BigDecimal.valueOf(rs.getLong("amount_micros"), 6)));
                 }
             }
         }
         return lines;
     }
 
-    private static List<UsageLine> usageLines(Connection c, String tenant, Instant start, Instant end,
-            PriceBook prices) throws SQLException {
+    private static List<UsageLine> usageLines(Connection c, String tenant, Instant start, Instant end, PriceBook prices)
+            throws SQLException {
         Map<Long, Price> versions = CostReports.versions(prices);
         List<UsageLine> lines = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement("SELECT deployment, price_version, SUM(requests) AS r, "
@@ -192,8 +234,14 @@ public final class Statements {
             Jdbc.setInstant(ps, 3, end);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    UsageLines.Sums s = new UsageLines.Sums(rs.getString("deployment"), rs.getLong("price_version"),
-                            rs.getLong("r"), rs.getLong("i"), rs.getLong("ci"), rs.getLong("o"), rs.getLong("m"));
+                    UsageLines.Sums s = new UsageLines.Sums(
+                            rs.getString("deployment"),
+                            rs.getLong("price_version"),
+                            rs.getLong("r"),
+                            rs.getLong("i"),
+                            rs.getLong("ci"),
+                            rs.getLong("o"),
+                            rs.getLong("m"));
                     lines.addAll(UsageLines.of(s, versions.get(s.priceVersion())));
                 }
             }

@@ -9,8 +9,8 @@ import java.math.BigDecimal;
  * @param unitPrice currency units per 1M tokens, or per call; {@code null} for rounding
  * @param amount the exact amount in currency units (tokens x price / 1M, not rounded)
  */
-public record UsageLine(String deployment, long priceVersion, TokenType type, long quantity, BigDecimal unitPrice,
-        BigDecimal amount) {
+public record UsageLine(
+        String deployment, long priceVersion, TokenType type, long quantity, BigDecimal unitPrice, BigDecimal amount) {
 
     /** OpenAI's {@code line_item}: {@code "<deployment>, <token type>"}. */
     public String lineItem() {

@@ -17,7 +17,13 @@ public final class UsageLines {
     private UsageLines() {}
 
     /** Sums of one deployment and price version ({@code price} {@code null}: version 0 or unknown, free). */
-    public record Sums(String deployment, long priceVersion, long requests, long input, long cached, long output,
+    public record Sums(
+            String deployment,
+            long priceVersion,
+            long requests,
+            long input,
+            long cached,
+            long output,
             long costMicros) {}
 
     public static List<UsageLine> of(Sums s, Price price) {
@@ -40,8 +46,8 @@ public final class UsageLines {
         return lines;
     }
 
-    private static void add(List<UsageLine> lines, Sums s, TokenType type, long quantity, long priceMicros,
-            boolean perMillion) {
+    private static void add(
+            List<UsageLine> lines, Sums s, TokenType type, long quantity, long priceMicros, boolean perMillion) {
         if (quantity == 0) {
             return;
         }

@@ -10,8 +10,17 @@ import java.util.Set;
  * {@link BucketWidth#ceil}); {@code pageStart} is where this page begins ({@code start} for the first).
  * Empty filter lists mean "all".
  */
-public record UsageQuery(UsageKind kind, Instant start, Instant end, BucketWidth width, Set<UsageGroup> groupBy,
-        List<String> tenants, List<String> apiKeys, List<String> models, int limit, Instant pageStart) {
+public record UsageQuery(
+        UsageKind kind,
+        Instant start,
+        Instant end,
+        BucketWidth width,
+        Set<UsageGroup> groupBy,
+        List<String> tenants,
+        List<String> apiKeys,
+        List<String> models,
+        int limit,
+        Instant pageStart) {
 
     public UsageQuery {
         Objects.requireNonNull(kind, "kind");

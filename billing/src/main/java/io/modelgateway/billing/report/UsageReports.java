@@ -30,11 +30,13 @@ public final class UsageReports {
     public ReportPage<UsageRow> usage(UsageQuery q) throws SQLException {
         Map<Instant, List<UsageRow>> rows = new TreeMap<>();
         String sql = sql(q);
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement(sql)) {
             bind(ps, q);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    rows.computeIfAbsent(Jdbc.instant(rs, "b"), b -> new ArrayList<>()).add(row(rs, q));
+                    rows.computeIfAbsent(Jdbc.instant(rs, "b"), b -> new ArrayList<>())
+                            .add(row(rs, q));
                 }
             }
         }
@@ -42,8 +44,8 @@ public final class UsageReports {
     }
 
     /** Every bucket of {@code [from, to)}, with the rows found for it. */
-    static <T> ReportPage<T> page(Instant from, Instant to, Instant end, BucketWidth width,
-            Map<Instant, List<T>> rows) {
+    static <T> ReportPage<T> page(
+            Instant from, Instant to, Instant end, BucketWidth width, Map<Instant, List<T>> rows) {
         List<Bucket<T>> buckets = new ArrayList<>();
         for (Instant b = from; b.isBefore(to); b = b.plusSeconds(width.seconds())) {
             buckets.add(new Bucket<>(b, b.plusSeconds(width.seconds()), rows.getOrDefault(b, List.of())));
@@ -64,22 +66,34 @@ public final class UsageReports {
             }
         }
         String time = raw ? "started_at" : "bucket_start";
-        select.append(raw
-                ? ", COUNT(*) AS requests, SUM(input_tokens) AS input, SUM(cached_input_tokens) AS cached, "
-                        + "SUM(output_tokens) AS output FROM usage_record"
-                : ", SUM(requests) AS requests, SUM(input_tokens) AS input, SUM(cached_input_tokens) AS cached, "
-                        + "SUM(output_tokens) AS output FROM " + (q.width() == BucketWidth.DAY ? "usage_daily" : "usage_hourly"));
+        select.append(
+                raw
+                        ? ", COUNT(*) AS requests, SUM(input_tokens) AS input, SUM(cached_input_tokens) AS cached, "
+                                + "SUM(output_tokens) AS output FROM usage_record"
+                        : ", SUM(requests) AS requests, SUM(input_tokens) AS input, SUM(cached_input_tokens) AS cached, "
+                                + "SUM(output_tokens) AS output FROM "
+                                + (q.width() == BucketWidth.DAY ? "usage_daily" : "usage_hourly"));
         select.append(" WHERE ").append(time).append(" >= ? AND ").append(time).append(" < ?");
-        select.append(" AND operation IN (").append(marks(q.kind().operations().size())).append(")");
+        select.append(" AND operation IN (")
+                .append(marks(q.kind().operations().size()))
+                .append(")");
         filter(select, "tenant_id", q.tenants());
         filter(select, "api_key_id", q.apiKeys());
         filter(select, "deployment", q.models());
-        return select.append(" GROUP BY ").append(groups).append(" ORDER BY ").append(groups).toString();
+        return select.append(" GROUP BY ")
+                .append(groups)
+                .append(" ORDER BY ")
+                .append(groups)
+                .toString();
     }
 
     static void filter(StringBuilder sql, String column, List<String> values) {
         if (!values.isEmpty()) {
-            sql.append(" AND ").append(column).append(" IN (").append(marks(values.size())).append(")");
+            sql.append(" AND ")
+                    .append(column)
+                    .append(" IN (")
+                    .append(marks(values.size()))
+                    .append(")");
         }
     }
 
@@ -106,6 +120,9 @@ public final class UsageReports {
                 q.groupBy().contains(UsageGroup.PROJECT_ID) ? rs.getString("tenant_id") : null,
                 q.groupBy().contains(UsageGroup.API_KEY_ID) ? rs.getString("api_key_id") : null,
                 q.groupBy().contains(UsageGroup.MODEL) ? rs.getString("deployment") : null,
-                rs.getLong("requests"), rs.getLong("input"), rs.getLong("cached"), rs.getLong("output"));
+                rs.getLong("requests"),
+                rs.getLong("input"),
+                rs.getLong("cached"),
+                rs.getLong("output"));
     }
 }

@@ -5,5 +5,11 @@ package io.modelgateway.billing.report;
  *
  * @param inputTokens input tokens, including {@code cachedInputTokens} (as OpenAI counts them)
  */
-public record UsageRow(String tenant, String apiKeyId, String model, long requests, long inputTokens,
-        long cachedInputTokens, long outputTokens) {}
+public record UsageRow(
+        String tenant,
+        String apiKeyId,
+        String model,
+        long requests,
+        long inputTokens,
+        long cachedInputTokens,
+        long outputTokens) {}

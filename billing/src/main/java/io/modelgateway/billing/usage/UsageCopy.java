@@ -6,20 +6,20 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.Set;
-import java.time.Instant;
 import java.util.List;
+import java.util.Set;
 import org.postgresql.PGConnection;
 
 /** Usage records into PostgreSQL with {@code COPY ... FROM STDIN} (text format): several times a multi-row insert. */
 final class UsageCopy {
 
-    private static final String STAGE = "CREATE TEMPORARY TABLE IF NOT EXISTS usage_stage "
-            + "(LIKE usage_record) ON COMMIT DELETE ROWS";
-    private static final String MOVE = "INSERT INTO usage_record SELECT * FROM usage_stage ON CONFLICT DO NOTHING "
-            + "RETURNING request_id";
+    private static final String STAGE =
+            "CREATE TEMPORARY TABLE IF NOT EXISTS usage_stage " + "(LIKE usage_record) ON COMMIT DELETE ROWS";
+    private static final String MOVE =
+            "INSERT INTO usage_record SELECT * FROM usage_stage ON CONFLICT DO NOTHING " + "RETURNING request_id";
     private static final String SQL = "COPY usage_stage (request_id, tenant_id, api_key_id, deployment, model, "
             + "operation, input_tokens, cached_input_tokens, output_tokens, estimated, cost_micros, price_version, "
             + "outcome, status, started_at, first_token_at, ended_at) FROM STDIN";
@@ -33,7 +33,8 @@ final class UsageCopy {
         }
         copyIn(pg, records);
         Set<String> inserted = new HashSet<>();
-        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(MOVE)) {
+        try (Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery(MOVE)) {
             while (rs.next()) {
                 inserted.add(rs.getString(1));
             }
@@ -56,9 +57,18 @@ final class UsageCopy {
             text(b, r.deployment()).append('\t');
             text(b, r.model()).append('\t');
             text(b, r.operation()).append('\t');
-            b.append(r.inputTokens()).append('\t').append(r.cachedInputTokens()).append('\t')
-                    .append(r.outputTokens()).append('\t').append(r.estimated() ? 't' : 'f').append('\t')
-                    .append(r.costMicros()).append('\t').append(r.priceVersion()).append('\t');
+            b.append(r.inputTokens())
+                    .append('\t')
+                    .append(r.cachedInputTokens())
+                    .append('\t')
+                    .append(r.outputTokens())
+                    .append('\t')
+                    .append(r.estimated() ? 't' : 'f')
+                    .append('\t')
+                    .append(r.costMicros())
+                    .append('\t')
+                    .append(r.priceVersion())
+                    .append('\t');
             text(b, r.outcome()).append('\t').append(r.status()).append('\t');
             time(b, r.startedAt()).append('\t');
             time(b, r.firstTokenAt()).append('\t');

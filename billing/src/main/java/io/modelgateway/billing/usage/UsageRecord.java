@@ -15,9 +15,23 @@ import java.util.Objects;
  * @param status the HTTP status the client saw
  * @param firstTokenAt {@code null} when no token was produced
  */
-public record UsageRecord(String requestId, String tenant, String apiKeyId, String deployment, String model,
-        String operation, int inputTokens, int cachedInputTokens, int outputTokens, boolean estimated,
-        long costMicros, long priceVersion, String outcome, int status, Instant startedAt, Instant firstTokenAt,
+public record UsageRecord(
+        String requestId,
+        String tenant,
+        String apiKeyId,
+        String deployment,
+        String model,
+        String operation,
+        int inputTokens,
+        int cachedInputTokens,
+        int outputTokens,
+        boolean estimated,
+        long costMicros,
+        long priceVersion,
+        String outcome,
+        int status,
+        Instant startedAt,
+        Instant firstTokenAt,
         Instant endedAt) {
 
     public UsageRecord {

@@ -34,8 +34,9 @@ public final class UsageStore {
             + "price_version, outcome, status, started_at, first_token_at, ended_at) VALUES ";
     private static final String ROW = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 
-    private static final String DEAD_LETTER = INSERT_HEAD.replace("usage_record (",
-            "usage_dead_letter (sql_state, error, dead_at, ") + ROW.replace("(", "(?, ?, ?, ");
+    private static final String DEAD_LETTER =
+            INSERT_HEAD.replace("usage_record (", "usage_dead_letter (sql_state, error, dead_at, ")
+                    + ROW.replace("(", "(?, ?, ?, ");
 
     private final DataSource dataSource;
 
@@ -70,8 +71,8 @@ public final class UsageStore {
         Set<String> stored = new HashSet<>();
         for (int from = 0; from < records.size(); from += IDS_PER_SELECT) {
             List<UsageRecord> part = records.subList(from, Math.min(records.size(), from + IDS_PER_SELECT));
-            String sql = "SELECT request_id FROM usage_record WHERE request_id IN ("
-                    + "?, ".repeat(part.size() - 1) + "?)";
+            String sql =
+                    "SELECT request_id FROM usage_record WHERE request_id IN (" + "?, ".repeat(part.size() - 1) + "?)";
             try (PreparedStatement ps = c.prepareStatement(sql)) {
                 for (int i = 0; i < part.size(); i++) {
                     ps.setString(i + 1, part.get(i).requestId());
@@ -124,8 +125,14 @@ public final class UsageStore {
         return i;
     }
 
-    private record RollupKey(Instant bucket, String tenant, String apiKeyId, String deployment, String model,
-            String operation, long priceVersion) {}
+    private record RollupKey(
+            Instant bucket,
+            String tenant,
+            String apiKeyId,
+            String deployment,
+            String model,
+            String operation,
+            long priceVersion) {}
 
     private static final class Sums {
         long requests;
@@ -139,8 +146,14 @@ public final class UsageStore {
             throws SQLException {
         Map<RollupKey, Sums> sums = new LinkedHashMap<>();
         for (UsageRecord r : records) {
-            RollupKey k = new RollupKey(r.startedAt().truncatedTo(unit), r.tenant(), r.apiKeyId(), r.deployment(),
-                    r.model(), r.operation(), r.priceVersion());
+            RollupKey k = new RollupKey(
+                    r.startedAt().truncatedTo(unit),
+                    r.tenant(),
+                    r.apiKeyId(),
+                    r.deployment(),
+                    r.model(),
+                    r.operation(),
+                    r.priceVersion());
             Sums s = sums.computeIfAbsent(k, x -> new Sums());
             s.requests++;
             s.input += r.inputTokens();
@@ -203,8 +216,7 @@ public final class UsageStore {
      */
     public boolean deadLetter(UsageRecord r, SQLException why) throws SQLException {
         return Jdbc.inTransaction(dataSource, c -> {
-            try (PreparedStatement ps = c.prepareStatement(
-                    "SELECT 1 FROM usage_dead_letter WHERE request_id = ?")) {
+            try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM usage_dead_letter WHERE request_id = ?")) {
                 ps.setString(1, r.requestId());
                 try (ResultSet rs = ps.executeQuery()) {
                     if (rs.next()) {

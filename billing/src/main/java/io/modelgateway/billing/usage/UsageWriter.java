@@ -61,21 +61,29 @@ public final class UsageWriter implements AutoCloseable {
      *        loss or kernel crash); without it a group is durable once written to the operating system (survives
      *        the process being killed, SIGKILL included), which costs microseconds instead of an fsync
      */
-    public record Settings(int capacity, int batchSize, Duration flushInterval, Duration retryInterval,
-            Duration commitWindow, boolean fsync) {
+    public record Settings(
+            int capacity,
+            int batchSize,
+            Duration flushInterval,
+            Duration retryInterval,
+            Duration commitWindow,
+            boolean fsync) {
         public Settings {
             if (capacity < 1 || batchSize < 1 || batchSize > capacity) {
                 throw new IllegalArgumentException("need 1 <= batchSize <= capacity");
             }
-            if (flushInterval.isNegative() || flushInterval.isZero() || retryInterval.isNegative()
-                    || retryInterval.isZero() || commitWindow.isNegative()) {
+            if (flushInterval.isNegative()
+                    || flushInterval.isZero()
+                    || retryInterval.isNegative()
+                    || retryInterval.isZero()
+                    || commitWindow.isNegative()) {
                 throw new IllegalArgumentException("intervals must be positive (the commit window may be zero)");
             }
         }
 
         /** Forcing every group to disk. */
-        public Settings(int capacity, int batchSize, Duration flushInterval, Duration retryInterval,
-                Duration commitWindow) {
+        public Settings(
+                int capacity, int batchSize, Duration flushInterval, Duration retryInterval, Duration commitWindow) {
             this(capacity, batchSize, flushInterval, retryInterval, commitWindow, true);
         }
 
@@ -231,8 +239,12 @@ public final class UsageWriter implements AutoCloseable {
     /** Spool groups and database batches, and the time spent on them (for benchmarks). */
     public String stats() {
         long g = groups.sum();
-        return String.format("%d spool groups (%.1f records each), spool %d ms, %d database batches, store %d ms",
-                g, g == 0 ? 0.0 : grouped.sum() / (double) g, spoolNanos.sum() / 1_000_000, batches.sum(),
+        return String.format(
+                "%d spool groups (%.1f records each), spool %d ms, %d database batches, store %d ms",
+                g,
+                g == 0 ? 0.0 : grouped.sum() / (double) g,
+                spoolNanos.sum() / 1_000_000,
+                batches.sum(),
                 storeNanos.sum() / 1_000_000);
     }
 
@@ -373,7 +385,9 @@ public final class UsageWriter implements AutoCloseable {
         if (recordsWaiting() >= settings.batchSize()) {
             return 0;
         }
-        return Math.max(0, groupsWaiting.peek().spooledAtNanos + settings.flushInterval().toNanos() - now);
+        return Math.max(
+                0,
+                groupsWaiting.peek().spooledAtNanos + settings.flushInterval().toNanos() - now);
     }
 
     private boolean due() {
@@ -384,8 +398,10 @@ public final class UsageWriter implements AutoCloseable {
         if (!healthy) {
             return now - nextRetryNanos >= 0;
         }
-        return stopping || recordsWaiting() >= settings.batchSize()
-                || now - groupsWaiting.peek().spooledAtNanos >= settings.flushInterval().toNanos();
+        return stopping
+                || recordsWaiting() >= settings.batchSize()
+                || now - groupsWaiting.peek().spooledAtNanos
+                        >= settings.flushInterval().toNanos();
     }
 
     private int recordsWaiting() {
@@ -402,8 +418,8 @@ public final class UsageWriter implements AutoCloseable {
     /** The end time of the oldest record not yet stored (store thread only), or 0. */
     private long oldestUnstored() {
         Group oldest = groupsWaiting.peek();
-        UsageRecord r = oldest != null && oldest.records != null && !oldest.records.isEmpty()
-                ? oldest.records.get(0) : null;
+        UsageRecord r =
+                oldest != null && oldest.records != null && !oldest.records.isEmpty() ? oldest.records.get(0) : null;
         if (r == null) {
             Pending p = queue.peek();
             r = p == null ? null : p.record();
@@ -449,14 +465,17 @@ public final class UsageWriter implements AutoCloseable {
         try {
             read = spool.replay(head.segment).groups();
         } catch (IOException e) {
-            log.error("usage spool segment {} cannot be read; left in {} for an operator", head.segment, spool.dir(),
-                    e);
+            log.error(
+                    "usage spool segment {} cannot be read; left in {} for an operator", head.segment, spool.dir(), e);
             spooledBatches.decrementAndGet();
             return;
         }
         List<Group> groupsRead = new ArrayList<>(read.size());
         for (Spool.Group g : read) {
-            g.records().forEach(r -> pendingCost.computeIfAbsent(r.tenant(), t -> new LongAdder()).add(r.costMicros()));
+            g.records()
+                    .forEach(r -> pendingCost
+                            .computeIfAbsent(r.tenant(), t -> new LongAdder())
+                            .add(r.costMicros()));
             unstored.addAndGet(g.records().size());
             groupsRead.add(new Group(g.segment(), g.records(), 0));
         }
@@ -513,8 +532,13 @@ public final class UsageWriter implements AutoCloseable {
         try {
             if (store.deadLetter(r, why)) {
                 deadLettered.increment();
-                log.error("usage record {} of tenant {} refused by the database ({}: {}); set aside in "
-                        + "usage_dead_letter", r.requestId(), r.tenant(), why.getSQLState(), why.getMessage());
+                log.error(
+                        "usage record {} of tenant {} refused by the database ({}: {}); set aside in "
+                                + "usage_dead_letter",
+                        r.requestId(),
+                        r.tenant(),
+                        why.getSQLState(),
+                        why.getMessage());
             }
             reachable();
             return true;
@@ -523,8 +547,11 @@ public final class UsageWriter implements AutoCloseable {
                 unreachable(e);
                 return false;
             }
-            log.error("usage record {} refused by the database and by usage_dead_letter ({}); set aside in {}",
-                    r.requestId(), e.getMessage(), deadLetterFile.file());
+            log.error(
+                    "usage record {} refused by the database and by usage_dead_letter ({}); set aside in {}",
+                    r.requestId(),
+                    e.getMessage(),
+                    deadLetterFile.file());
         }
         try {
             deadLetterFile.append(r, why);
@@ -563,7 +590,8 @@ public final class UsageWriter implements AutoCloseable {
             spool.deleteStored();
         } catch (SQLException e) {
             if (!syncFailing) {
-                log.warn("usage store could not force its data to disk ({}); spool segments kept until it can",
+                log.warn(
+                        "usage store could not force its data to disk ({}); spool segments kept until it can",
                         e.toString());
             }
             syncFailing = true;

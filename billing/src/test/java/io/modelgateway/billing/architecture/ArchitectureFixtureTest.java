@@ -22,18 +22,26 @@ class ArchitectureFixtureTest {
     void theSpringRuleReportsAClassThatUsesSpring() {
         EvaluationResult result = ArchitectureTest.noSpring().evaluate(classes(UsesSpring.class, Micros.class));
 
-        assertThat(result.getFailureReport().getDetails()).isNotEmpty()
-                .allSatisfy(v -> assertThat(v).contains(UsesSpring.class.getName())
+        assertThat(result.getFailureReport().getDetails())
+                .isNotEmpty()
+                .allSatisfy(v -> assertThat(v)
+                        .contains(UsesSpring.class.getName())
                         .contains("org.springframework.archfixture.SpringStandIn"));
-        assertThat(ArchitectureTest.noSpring().evaluate(classes(Micros.class)).hasViolation()).isFalse();
+        assertThat(ArchitectureTest.noSpring().evaluate(classes(Micros.class)).hasViolation())
+                .isFalse();
     }
 
     @Test
     void theInternalRuleReportsAnOutsider() {
         EvaluationResult result = InternalAccess.onlyFromOwnPackage().evaluate(classes(Hidden.class, Outsider.class));
 
-        assertThat(result.getFailureReport().getDetails()).isNotEmpty()
-                .allSatisfy(v -> assertThat(v).contains(Outsider.class.getName()).contains(Hidden.class.getName()));
-        assertThat(InternalAccess.onlyFromOwnPackage().evaluate(classes(Hidden.class)).hasViolation()).isFalse();
+        assertThat(result.getFailureReport().getDetails())
+                .isNotEmpty()
+                .allSatisfy(
+                        v -> assertThat(v).contains(Outsider.class.getName()).contains(Hidden.class.getName()));
+        assertThat(InternalAccess.onlyFromOwnPackage()
+                        .evaluate(classes(Hidden.class))
+                        .hasViolation())
+                .isFalse();
     }
 }

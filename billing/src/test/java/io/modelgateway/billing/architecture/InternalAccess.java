@@ -19,7 +19,8 @@ final class InternalAccess {
     private InternalAccess() {}
 
     static ArchRule onlyFromOwnPackage() {
-        return classes().should(notUseAnotherPackagesInternal())
+        return classes()
+                .should(notUseAnotherPackagesInternal())
                 .as("a package's internal classes are used only from within that package");
     }
 

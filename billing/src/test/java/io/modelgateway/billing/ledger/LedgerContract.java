@@ -42,8 +42,24 @@ abstract class LedgerContract {
     }
 
     static UsageRecord record(String id, String tenant, long cost, Instant at) {
-        return new UsageRecord(id, tenant, "key_1", "echo", "echo", "chat", 10, 0, 5, false, cost, 1, "completed",
-                200, at, at, at.plusMillis(20));
+        return new UsageRecord(
+                id,
+                tenant,
+                "key_1",
+                "echo",
+                "echo",
+                "chat",
+                10,
+                0,
+                5,
+                false,
+                cost,
+                1,
+                "completed",
+                200,
+                at,
+                at,
+                at.plusMillis(20));
     }
 
     @Test
@@ -55,7 +71,8 @@ abstract class LedgerContract {
         assertThat(again.entry().id()).isEqualTo(first.entry().id());
         assertThat(ledger.balance("t-topup").balance()).isEqualTo(5_000_000);
         // the same key on another tenant is another top-up
-        assertThat(ledger.post(Posting.topUp("t-other", 1, "idem-1", null), NOW).created()).isTrue();
+        assertThat(ledger.post(Posting.topUp("t-other", 1, "idem-1", null), NOW).created())
+                .isTrue();
     }
 
     @Test
@@ -81,21 +98,24 @@ abstract class LedgerContract {
     void theBalanceIsCreditsLessRecordedUsage() throws Exception {
         ledger.post(Posting.grant("t-bal", 10_000_000, null, null, "welcome"), NOW);
         ledger.post(Posting.adjustment("t-bal", -250_000, null, "refund reversal"), NOW);
-        usage.insert(List.of(record("r-b1", "t-bal", 1_234_567, NOW), record("r-b2", "t-bal", 1, NOW.plusSeconds(7200))));
+        usage.insert(
+                List.of(record("r-b1", "t-bal", 1_234_567, NOW), record("r-b2", "t-bal", 1, NOW.plusSeconds(7200))));
         Balance b = ledger.balance("t-bal");
         assertThat(b.account()).isTrue();
         assertThat(b.credits()).isEqualTo(9_750_000);
         assertThat(b.usage()).isEqualTo(1_234_568);
         assertThat(b.balance()).isEqualTo(9_750_000 - 1_234_568);
         assertThat(ledger.balance("t-none").account()).isFalse();
-        assertThat(ledger.entries("t-bal", 10)).extracting(CreditEntry::kind)
+        assertThat(ledger.entries("t-bal", 10))
+                .extracting(CreditEntry::kind)
                 .containsExactly(EntryKind.ADJUSTMENT, EntryKind.GRANT);
     }
 
     @Test
     void anExpiredGrantTakesBackWhatIsLeftOfIt() throws Exception {
         Instant expiry = NOW.plusSeconds(86_400);
-        CreditEntry grant = ledger.post(Posting.grant("t-exp", 3_000_000, null, expiry, "trial"), NOW).entry();
+        CreditEntry grant = ledger.post(Posting.grant("t-exp", 3_000_000, null, expiry, "trial"), NOW)
+                .entry();
         ledger.post(Posting.topUp("t-exp", 2_000_000, "k", null), NOW);
         // 1.5 spent: drawn from the grant first (it expires first), so 1.5 of it is left at expiry
         usage.insert(List.of(record("r-e1", "t-exp", 1_500_000, NOW.plusSeconds(60))));
@@ -113,13 +133,18 @@ abstract class LedgerContract {
     @Test
     void storedUsageIsNotStoredTwiceAndRollsUp() throws Exception {
         Instant t = Instant.parse("2026-03-02T13:59:59Z");
-        assertThat(usage.insert(List.of(record("r-u1", "t-use", 100, t), record("r-u2", "t-use", 200, t.plusSeconds(1)))))
+        assertThat(usage.insert(
+                        List.of(record("r-u1", "t-use", 100, t), record("r-u2", "t-use", 200, t.plusSeconds(1)))))
                 .isEqualTo(2);
-        assertThat(usage.insert(List.of(record("r-u1", "t-use", 100, t), record("r-u3", "t-use", 300, t),
-                record("r-u3", "t-use", 300, t)))).isEqualTo(1);
+        assertThat(usage.insert(List.of(
+                        record("r-u1", "t-use", 100, t),
+                        record("r-u3", "t-use", 300, t),
+                        record("r-u3", "t-use", 300, t))))
+                .isEqualTo(1);
         assertThat(usage.count("t-use")).isEqualTo(3);
         assertThat(ledger.balance("t-use").usage()).isEqualTo(600);
-        try (var c = db.dataSource.getConnection(); var s = c.createStatement();
+        try (var c = db.dataSource.getConnection();
+                var s = c.createStatement();
                 var rs = s.executeQuery("SELECT COUNT(*), SUM(requests), SUM(cost_micros) FROM usage_hourly "
                         + "WHERE tenant_id = 't-use'")) {
             rs.next();

@@ -47,8 +47,24 @@ abstract class DeadLetterContract {
 
     static UsageRecord record(String id, String tenant, String key, int i) {
         Instant at = Instant.parse("2026-03-01T10:00:00Z").plusMillis(i);
-        return new UsageRecord(id, tenant, key, "echo", "echo", "chat", 12, 0, 7, false, 3, 1, "completed", 200, at,
-                at, at.plusMillis(5));
+        return new UsageRecord(
+                id,
+                tenant,
+                key,
+                "echo",
+                "echo",
+                "chat",
+                12,
+                0,
+                7,
+                false,
+                3,
+                1,
+                "completed",
+                200,
+                at,
+                at,
+                at.plusMillis(5));
     }
 
     /** 600 records of three tenants; the one at {@code badAt} carries {@code bad}. */
@@ -61,7 +77,8 @@ abstract class DeadLetterContract {
     }
 
     long count(String sql) throws Exception {
-        try (Connection c = db.dataSource.getConnection(); Statement s = c.createStatement();
+        try (Connection c = db.dataSource.getConnection();
+                Statement s = c.createStatement();
                 ResultSet rs = s.executeQuery(sql)) {
             rs.next();
             return rs.getLong(1);
@@ -69,9 +86,12 @@ abstract class DeadLetterContract {
     }
 
     UsageWriter writer(Path spoolDir) {
-        return new UsageWriter(new UsageStore(db.dataSource), spoolDir,
-                new UsageWriter.Settings(10_000, 200, Duration.ofMillis(20), Duration.ofMillis(100), Duration.ZERO,
-                        false)).start();
+        return new UsageWriter(
+                        new UsageStore(db.dataSource),
+                        spoolDir,
+                        new UsageWriter.Settings(
+                                10_000, 200, Duration.ofMillis(20), Duration.ofMillis(100), Duration.ZERO, false))
+                .start();
     }
 
     @Test
@@ -83,8 +103,10 @@ abstract class DeadLetterContract {
         assertThat(writer.awaitStored(Duration.ofSeconds(20))).isTrue();
         writer.close();
 
-        assertThat(count("SELECT COUNT(*) FROM usage_record WHERE request_id LIKE 'dl-%'")).isEqualTo(599);
-        assertThat(count("SELECT SUM(requests) FROM usage_daily WHERE tenant_id LIKE 'dl-%'")).isEqualTo(599);
+        assertThat(count("SELECT COUNT(*) FROM usage_record WHERE request_id LIKE 'dl-%'"))
+                .isEqualTo(599);
+        assertThat(count("SELECT SUM(requests) FROM usage_daily WHERE tenant_id LIKE 'dl-%'"))
+                .isEqualTo(599);
         assertThat(count("SELECT COUNT(*) FROM usage_dead_letter WHERE request_id = 'dl-bad' AND sql_state LIKE '22%'"))
                 .isEqualTo(1);
         assertThat(count("SELECT LENGTH(api_key_id) FROM usage_dead_letter WHERE request_id = 'dl-bad'"))
@@ -116,9 +138,12 @@ abstract class DeadLetterContract {
 
         assertThat(first.deadLettered()).isEqualTo(1);
         assertThat(again.deadLettered()).isZero();
-        assertThat(count("SELECT COUNT(*) FROM usage_record WHERE request_id LIKE 'rp-%'")).isEqualTo(599);
-        assertThat(count("SELECT SUM(requests) FROM usage_hourly WHERE tenant_id LIKE 'rp-%'")).isEqualTo(599);
-        assertThat(count("SELECT COUNT(*) FROM usage_dead_letter WHERE request_id = 'rp-bad'")).isEqualTo(1);
+        assertThat(count("SELECT COUNT(*) FROM usage_record WHERE request_id LIKE 'rp-%'"))
+                .isEqualTo(599);
+        assertThat(count("SELECT SUM(requests) FROM usage_hourly WHERE tenant_id LIKE 'rp-%'"))
+                .isEqualTo(599);
+        assertThat(count("SELECT COUNT(*) FROM usage_dead_letter WHERE request_id = 'rp-bad'"))
+                .isEqualTo(1);
         try (var files = Files.list(spoolDir)) {
             assertThat(files.filter(f -> f.toString().endsWith(".log"))).isEmpty();
         }
@@ -133,11 +158,15 @@ abstract class DeadLetterContract {
         assertThat(writer.awaitStored(Duration.ofSeconds(20))).isTrue();
         writer.close();
 
-        assertThat(count("SELECT COUNT(*) FROM usage_record WHERE request_id LIKE 'df-%'")).isEqualTo(599);
+        assertThat(count("SELECT COUNT(*) FROM usage_record WHERE request_id LIKE 'df-%'"))
+                .isEqualTo(599);
         List<String> lines = Files.readAllLines(spoolDir.resolve(DeadLetterFile.NAME));
         assertThat(lines).hasSize(1);
-        assertThat(lines.get(0)).contains("\"request_id\":\"" + id + "\"").contains("\"tenant_id\":\"df-t0\"")
-                .contains("\"cost_micros\":3").contains("\"sql_state\":\"22");
+        assertThat(lines.get(0))
+                .contains("\"request_id\":\"" + id + "\"")
+                .contains("\"tenant_id\":\"df-t0\"")
+                .contains("\"cost_micros\":3")
+                .contains("\"sql_state\":\"22");
         assertThat(writer.deadLettered()).isEqualTo(1);
     }
 }

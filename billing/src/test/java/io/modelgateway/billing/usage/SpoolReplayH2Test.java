@@ -43,7 +43,8 @@ class SpoolReplayH2Test {
     }
 
     static long count(String sql, String prefix) throws Exception {
-        try (Connection c = db.dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+        try (Connection c = db.dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setString(1, prefix + "%");
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
@@ -53,8 +54,10 @@ class SpoolReplayH2Test {
     }
 
     @Property(tries = 25)
-    void everyAcknowledgedRecordIsStoredOnceAfterAReplay(@ForAll @Size(min = 1, max = 6) List<@IntRange(min = 1, max = 40) Integer> sizes,
-            @ForAll @IntRange(min = 0, max = 100) int storedPercent, @ForAll @IntRange(min = 0, max = 1000) int cutPermille)
+    void everyAcknowledgedRecordIsStoredOnceAfterAReplay(
+            @ForAll @Size(min = 1, max = 6) List<@IntRange(min = 1, max = 40) Integer> sizes,
+            @ForAll @IntRange(min = 0, max = 100) int storedPercent,
+            @ForAll @IntRange(min = 0, max = 1000) int cutPermille)
             throws Exception {
         String prefix = "rp" + UUID.randomUUID().toString().substring(0, 8);
         Path dir = Files.createTempDirectory("spool-replay");
@@ -65,8 +68,24 @@ class SpoolReplayH2Test {
                 List<UsageRecord> group = new ArrayList<>();
                 for (int i = 0; i < sizes.get(g); i++) {
                     Instant at = Instant.parse("2026-03-01T10:00:00Z").plusSeconds(g * 60L + i);
-                    group.add(new UsageRecord(prefix + "-" + g + "-" + i, prefix + "-t" + (i % 2), "key", "echo", "echo",
-                            "chat", 10, 0, 5, false, 7, 1, "completed", 200, at, at, at.plusMillis(3)));
+                    group.add(new UsageRecord(
+                            prefix + "-" + g + "-" + i,
+                            prefix + "-t" + (i % 2),
+                            "key",
+                            "echo",
+                            "echo",
+                            "chat",
+                            10,
+                            0,
+                            5,
+                            false,
+                            7,
+                            1,
+                            "completed",
+                            200,
+                            at,
+                            at,
+                            at.plusMillis(3)));
                 }
                 spool.append(group);
                 groups.add(group);
@@ -87,13 +106,19 @@ class SpoolReplayH2Test {
             store.insert(groups.get(g));
         }
 
-        UsageWriter writer = new UsageWriter(store, dir, new UsageWriter.Settings(1000, 50, Duration.ofMillis(5),
-                Duration.ofMillis(50), Duration.ZERO, false)).start();
+        UsageWriter writer = new UsageWriter(
+                        store,
+                        dir,
+                        new UsageWriter.Settings(
+                                1000, 50, Duration.ofMillis(5), Duration.ofMillis(50), Duration.ZERO, false))
+                .start();
         assertThat(writer.awaitStored(Duration.ofSeconds(20))).isTrue();
         writer.close();
 
-        long expected = groups.subList(0, acknowledged).stream().mapToLong(List::size).sum();
-        assertThat(count("SELECT COUNT(*) FROM usage_record WHERE request_id LIKE ?", prefix)).isEqualTo(expected);
+        long expected =
+                groups.subList(0, acknowledged).stream().mapToLong(List::size).sum();
+        assertThat(count("SELECT COUNT(*) FROM usage_record WHERE request_id LIKE ?", prefix))
+                .isEqualTo(expected);
         assertThat(count("SELECT COUNT(DISTINCT request_id) FROM usage_record WHERE request_id LIKE ?", prefix))
                 .isEqualTo(expected);
         assertThat(count("SELECT COALESCE(SUM(requests), 0) FROM usage_daily WHERE tenant_id LIKE ?", prefix))

@@ -21,20 +21,40 @@ public final class UsageWriterBench {
 
         @Override
         public String toString() {
-            return String.format("usage writer: %d records into PostgreSQL in %d ms = %d records/s (%s)", records,
-                    elapsed.toMillis(), recordsPerSecond(), stats);
+            return String.format(
+                    "usage writer: %d records into PostgreSQL in %d ms = %d records/s (%s)",
+                    records, elapsed.toMillis(), recordsPerSecond(), stats);
         }
     }
 
     public static Result run(DataSource ds, Path spoolDir, int records, String tenant) throws Exception {
-        UsageWriter writer = new UsageWriter(new UsageStore(ds), spoolDir,
-                new UsageWriter.Settings(50_000, 5_000, Duration.ofMillis(50), Duration.ofSeconds(1))).start();
+        UsageWriter writer = new UsageWriter(
+                        new UsageStore(ds),
+                        spoolDir,
+                        new UsageWriter.Settings(50_000, 5_000, Duration.ofMillis(50), Duration.ofSeconds(1)))
+                .start();
         Instant base = Instant.parse("2026-03-01T00:00:00Z");
         long start = System.nanoTime();
         for (int i = 0; i < records; i++) {
             Instant at = base.plusMillis(i);
-            UsageRecord r = new UsageRecord(tenant + "-" + i, tenant, "key_" + (i % 7), "echo", "echo", "chat",
-                    120, 0, 80, false, 1234, 1, "completed", 200, at, at, at.plusMillis(300));
+            UsageRecord r = new UsageRecord(
+                    tenant + "-" + i,
+                    tenant,
+                    "key_" + (i % 7),
+                    "echo",
+                    "echo",
+                    "chat",
+                    120,
+                    0,
+                    80,
+                    false,
+                    1234,
+                    1,
+                    "completed",
+                    200,
+                    at,
+                    at,
+                    at.plusMillis(300));
             while (!writer.offer(r)) {
                 java.util.concurrent.locks.LockSupport.parkNanos(200_000); // the queue is full: wait a little
             }
@@ -55,8 +75,24 @@ public final class UsageWriterBench {
         java.util.List<UsageRecord> batch = new java.util.ArrayList<>(5000);
         for (int i = 0; i < records; i++) {
             Instant at = base.plusMillis(i);
-            batch.add(new UsageRecord(tenant + "-s" + i, tenant, "key_" + (i % 7), "echo", "echo", "chat",
-                    120, 0, 80, false, 1234, 1, "completed", 200, at, at, at.plusMillis(300)));
+            batch.add(new UsageRecord(
+                    tenant + "-s" + i,
+                    tenant,
+                    "key_" + (i % 7),
+                    "echo",
+                    "echo",
+                    "chat",
+                    120,
+                    0,
+                    80,
+                    false,
+                    1234,
+                    1,
+                    "completed",
+                    200,
+                    at,
+                    at,
+                    at.plusMillis(300)));
             if (batch.size() == 5000 || i == records - 1) {
                 store.insert(batch);
                 batch.clear();

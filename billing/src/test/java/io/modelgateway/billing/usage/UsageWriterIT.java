@@ -42,12 +42,29 @@ class UsageWriterIT {
 
     static UsageRecord record(String tenant, int i, long cost) {
         Instant at = Instant.parse("2026-03-01T10:00:00Z").plusMillis(i);
-        return new UsageRecord(tenant + "-" + i, tenant, "key_1", "echo", "echo", "chat", 12, 0, 7, false, cost, 1,
-                "completed", 200, at, at, at.plusMillis(5));
+        return new UsageRecord(
+                tenant + "-" + i,
+                tenant,
+                "key_1",
+                "echo",
+                "echo",
+                "chat",
+                12,
+                0,
+                7,
+                false,
+                cost,
+                1,
+                "completed",
+                200,
+                at,
+                at,
+                at.plusMillis(5));
     }
 
     static long count(String sql) throws Exception {
-        try (Connection c = db.dataSource.getConnection(); Statement s = c.createStatement();
+        try (Connection c = db.dataSource.getConnection();
+                Statement s = c.createStatement();
                 ResultSet rs = s.executeQuery(sql)) {
             rs.next();
             return rs.getLong(1);
@@ -68,9 +85,13 @@ class UsageWriterIT {
 
     @Test
     void noRecordIsLostOrDoubledWhilePostgresIsUnreachable(@TempDir Path spoolDir) throws Exception {
-        try (TcpProxy proxy = new TcpProxy(5432); HikariDataSource ds = through(proxy)) {
-            UsageWriter writer = new UsageWriter(new UsageStore(ds), spoolDir,
-                    new UsageWriter.Settings(10_000, 200, Duration.ofMillis(20), Duration.ofMillis(300))).start();
+        try (TcpProxy proxy = new TcpProxy(5432);
+                HikariDataSource ds = through(proxy)) {
+            UsageWriter writer = new UsageWriter(
+                            new UsageStore(ds),
+                            spoolDir,
+                            new UsageWriter.Settings(10_000, 200, Duration.ofMillis(20), Duration.ofMillis(300)))
+                    .start();
             int n = 0;
             for (; n < 1000; n++) {
                 assertThat(writer.offer(record("t-out", n, 3))).isTrue();
@@ -85,21 +106,31 @@ class UsageWriterIT {
             }
             // the failed store is noticed and the records wait in the spool
             await().atMost(Duration.ofSeconds(10)).until(() -> !writer.healthy() && writer.spooledBatches() > 0);
-            assertThat(Files.list(spoolDir).filter(f -> f.toString().endsWith(".log")).count()).isPositive();
-            assertThat(count("SELECT COUNT(*) FROM usage_record WHERE tenant_id = 't-out'")).isLessThan(3000);
+            assertThat(Files.list(spoolDir)
+                            .filter(f -> f.toString().endsWith(".log"))
+                            .count())
+                    .isPositive();
+            assertThat(count("SELECT COUNT(*) FROM usage_record WHERE tenant_id = 't-out'"))
+                    .isLessThan(3000);
             proxy.up();
             for (; n < 4000; n++) {
                 assertThat(writer.offer(record("t-out", n, 3))).isTrue();
             }
             assertThat(writer.awaitStored(Duration.ofSeconds(30))).isTrue();
             writer.close();
-            assertThat(count("SELECT COUNT(*) FROM usage_record WHERE tenant_id = 't-out'")).isEqualTo(4000);
+            assertThat(count("SELECT COUNT(*) FROM usage_record WHERE tenant_id = 't-out'"))
+                    .isEqualTo(4000);
             assertThat(count("SELECT COUNT(DISTINCT request_id) FROM usage_record WHERE tenant_id = 't-out'"))
                     .isEqualTo(4000);
-            assertThat(count("SELECT SUM(requests) FROM usage_hourly WHERE tenant_id = 't-out'")).isEqualTo(4000);
-            assertThat(count("SELECT SUM(cost_micros) FROM usage_daily WHERE tenant_id = 't-out'")).isEqualTo(12_000);
+            assertThat(count("SELECT SUM(requests) FROM usage_hourly WHERE tenant_id = 't-out'"))
+                    .isEqualTo(4000);
+            assertThat(count("SELECT SUM(cost_micros) FROM usage_daily WHERE tenant_id = 't-out'"))
+                    .isEqualTo(12_000);
             assertThat(writer.pendingCost("t-out")).isZero();
-            assertThat(Files.list(spoolDir).filter(f -> f.toString().endsWith(".log")).count()).isZero();
+            assertThat(Files.list(spoolDir)
+                            .filter(f -> f.toString().endsWith(".log"))
+                            .count())
+                    .isZero();
         }
     }
 
@@ -116,32 +147,46 @@ class UsageWriterIT {
             spool.append(onlySpooled);
         }
         new UsageStore(db.dataSource).insert(stored);
-        Files.writeString(spoolDir.resolve("00000000000000000001.log"), "torn write",
+        Files.writeString(
+                spoolDir.resolve("00000000000000000001.log"),
+                "torn write",
                 java.nio.file.StandardOpenOption.APPEND); // a group cut short by the crash
 
-        UsageWriter writer = new UsageWriter(new UsageStore(db.dataSource), spoolDir,
-                new UsageWriter.Settings(1000, 100, Duration.ofMillis(10), Duration.ofMillis(100))).start();
+        UsageWriter writer = new UsageWriter(
+                        new UsageStore(db.dataSource),
+                        spoolDir,
+                        new UsageWriter.Settings(1000, 100, Duration.ofMillis(10), Duration.ofMillis(100)))
+                .start();
         assertThat(writer.offer(record("t-crash", 300, 5))).isTrue();
         assertThat(writer.awaitStored(Duration.ofSeconds(10))).isTrue();
         writer.close();
-        assertThat(count("SELECT COUNT(*) FROM usage_record WHERE tenant_id = 't-crash'")).isEqualTo(301);
-        assertThat(count("SELECT SUM(requests) FROM usage_daily WHERE tenant_id = 't-crash'")).isEqualTo(301);
-        assertThat(Files.list(spoolDir).filter(f -> f.toString().endsWith(".log")).count()).isZero();
+        assertThat(count("SELECT COUNT(*) FROM usage_record WHERE tenant_id = 't-crash'"))
+                .isEqualTo(301);
+        assertThat(count("SELECT SUM(requests) FROM usage_daily WHERE tenant_id = 't-crash'"))
+                .isEqualTo(301);
+        assertThat(Files.list(spoolDir)
+                        .filter(f -> f.toString().endsWith(".log"))
+                        .count())
+                .isZero();
     }
 
     @Test
     void aSpoolServesOneWriterAtATime(@TempDir Path spoolDir) {
         try (Spool first = new Spool(spoolDir)) {
             org.assertj.core.api.Assertions.assertThatThrownBy(() -> new Spool(spoolDir))
-                    .isInstanceOf(IllegalStateException.class).hasMessageContaining("in use");
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("in use");
         }
         new Spool(spoolDir).close(); // free again
     }
 
     @Test
     void aFullQueueRefusesInsteadOfBlocking(@TempDir Path spoolDir) throws Exception {
-        try (TcpProxy proxy = new TcpProxy(5432); HikariDataSource ds = through(proxy)) {
-            UsageWriter writer = new UsageWriter(new UsageStore(ds), spoolDir,
+        try (TcpProxy proxy = new TcpProxy(5432);
+                HikariDataSource ds = through(proxy)) {
+            UsageWriter writer = new UsageWriter(
+                    new UsageStore(ds),
+                    spoolDir,
                     new UsageWriter.Settings(10, 10, Duration.ofSeconds(5), Duration.ofSeconds(5)));
             // not started: nothing drains the queue
             for (int i = 0; i < 10; i++) {
@@ -163,6 +208,7 @@ class UsageWriterIT {
         System.out.println("store only, " + UsageWriterBench.storeOnly(db.dataSource, 50_000, "t-rate0"));
         UsageWriterBench.Result r = UsageWriterBench.run(db.dataSource, spoolDir, 100_000, "t-rate");
         System.out.println(r);
-        assertThat(count("SELECT COUNT(*) FROM usage_record WHERE tenant_id = 't-rate'")).isEqualTo(100_000);
+        assertThat(count("SELECT COUNT(*) FROM usage_record WHERE tenant_id = 't-rate'"))
+                .isEqualTo(100_000);
     }
 }

@@ -58,10 +58,14 @@ final class AdminJson {
         try {
             return MAPPER.treeToValue(node, type);
         } catch (UnrecognizedPropertyException e) {
-            throw ApiException.invalid(e.getPropertyName(), "unknown_parameter",
+            throw ApiException.invalid(
+                    e.getPropertyName(),
+                    "unknown_parameter",
                     "Unrecognized request argument supplied: " + e.getPropertyName());
         } catch (DatabindException e) {
-            String param = e.getPath().isEmpty() ? null : e.getPath().get(e.getPath().size() - 1).getPropertyName();
+            String param = e.getPath().isEmpty()
+                    ? null
+                    : e.getPath().get(e.getPath().size() - 1).getPropertyName();
             throw ApiException.invalid(param, "invalid_type", "Invalid type for '" + param + "'.");
         } catch (JacksonException e) {
             throw ApiException.invalid(null, "invalid_json", "The request body could not be read.");
@@ -95,7 +99,8 @@ final class AdminJson {
     }
 
     private static Mono<ServerResponse> respond(HttpStatus status, Object body) {
-        return ServerResponse.status(status).contentType(MediaType.APPLICATION_JSON)
+        return ServerResponse.status(status)
+                .contentType(MediaType.APPLICATION_JSON)
                 .bodyValue(MAPPER.writeValueAsBytes(body));
     }
 }

@@ -29,12 +29,36 @@ final class DeploymentsAdmin {
 
     /** Public names are the OpenAI {@code model} and part of Azure's path: no '/', no '*'. */
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:-]{0,127}");
-    private static final Set<String> SETTINGS = Set.of("kind", "backend", "model", "chat_template",
-            "token_encoding", "default_max_tokens", "max_tokens_limit", "first_token_timeout", "idle_timeout",
-            "request_timeout", "rpm", "tpm", "layout", "region");
-    private static final Set<String> CATALOG = Set.of("display_name", "description", "publisher", "license", "tags",
-            "modalities", "context_length", "max_output_tokens", "embedding_dimensions", "lifecycle",
-            "deprecation_date", "retirement_date", "successor");
+
+    private static final Set<String> SETTINGS = Set.of(
+            "kind",
+            "backend",
+            "model",
+            "chat_template",
+            "token_encoding",
+            "default_max_tokens",
+            "max_tokens_limit",
+            "first_token_timeout",
+            "idle_timeout",
+            "request_timeout",
+            "rpm",
+            "tpm",
+            "layout",
+            "region");
+    private static final Set<String> CATALOG = Set.of(
+            "display_name",
+            "description",
+            "publisher",
+            "license",
+            "tags",
+            "modalities",
+            "context_length",
+            "max_output_tokens",
+            "embedding_dimensions",
+            "lifecycle",
+            "deprecation_date",
+            "retirement_date",
+            "successor");
 
     private final Tenancy tenancy;
     private final Deployments deployments;
@@ -49,7 +73,9 @@ final class DeploymentsAdmin {
     }
 
     Mono<ServerResponse> list(ServerRequest req) {
-        return Flux.fromIterable(deployments.definitions()).concatMap(this::view).collectList()
+        return Flux.fromIterable(deployments.definitions())
+                .concatMap(this::view)
+                .collectList()
                 .flatMap(AdminJson::list);
     }
 
@@ -59,28 +85,33 @@ final class DeploymentsAdmin {
 
     /** {@code POST /deployments}: {@code name}, the settings, and optionally {@code tenants}. */
     Mono<ServerResponse> create(ServerRequest req) {
-        return json.tree(req).flatMap(body -> {
-            String name = name(body);
-            Definition def = definition(body);
-            return requireTenants(def.tenants())
-                    .then(catalog.create(name, def.settings()))
-                    .flatMap(d -> withTenants(d, def.tenants()));
-        }).flatMap(AdminJson::created);
+        return json.tree(req)
+                .flatMap(body -> {
+                    String name = name(body);
+                    Definition def = definition(body);
+                    return requireTenants(def.tenants())
+                            .then(catalog.create(name, def.settings()))
+                            .flatMap(d -> withTenants(d, def.tenants()));
+                })
+                .flatMap(AdminJson::created);
     }
 
     /** {@code PUT /deployments/{d}}: all settings again (absent ones take their defaults); tenants if given. */
     Mono<ServerResponse> replace(ServerRequest req) {
         String name = req.pathVariable("deployment");
-        return json.tree(req).flatMap(body -> {
-            JsonNode named = body.get("name");
-            if (named != null && !(named.isString() && name.equals(named.asString()))) {
-                throw ApiException.invalid("name", "invalid_value", "'name' must match the path, or be left out.");
-            }
-            Definition def = definition(body);
-            return requireTenants(def.tenants())
-                    .then(catalog.replace(name, def.settings()))
-                    .flatMap(d -> withTenants(d, def.tenants()));
-        }).flatMap(AdminJson::ok);
+        return json.tree(req)
+                .flatMap(body -> {
+                    JsonNode named = body.get("name");
+                    if (named != null && !(named.isString() && name.equals(named.asString()))) {
+                        throw ApiException.invalid(
+                                "name", "invalid_value", "'name' must match the path, or be left out.");
+                    }
+                    Definition def = definition(body);
+                    return requireTenants(def.tenants())
+                            .then(catalog.replace(name, def.settings()))
+                            .flatMap(d -> withTenants(d, def.tenants()));
+                })
+                .flatMap(AdminJson::ok);
     }
 
     /** {@code DELETE /deployments/{d}}: stops serving it and forgets which tenants were allowed on it. */
@@ -115,8 +146,8 @@ final class DeploymentsAdmin {
             } else if (field.equals("catalog")) {
                 catalog(value, fields);
             } else if (!SETTINGS.contains(field)) {
-                throw ApiException.invalid(field, "unknown_parameter", "Unrecognized request argument supplied: "
-                        + field);
+                throw ApiException.invalid(
+                        field, "unknown_parameter", "Unrecognized request argument supplied: " + field);
             } else if (!value.isNull()) {
                 if (!value.isValueNode()) {
                     throw ApiException.invalid(field, "invalid_type", "Invalid type for '" + field + "'.");
@@ -139,8 +170,8 @@ final class DeploymentsAdmin {
             String field = "catalog." + e.getKey();
             JsonNode v = e.getValue();
             if (!CATALOG.contains(e.getKey())) {
-                throw ApiException.invalid(field, "unknown_parameter", "Unrecognized request argument supplied: "
-                        + field);
+                throw ApiException.invalid(
+                        field, "unknown_parameter", "Unrecognized request argument supplied: " + field);
             }
             if (v.isArray()) {
                 for (int i = 0; i < v.size(); i++) {
@@ -164,8 +195,11 @@ final class DeploymentsAdmin {
             throw ApiException.invalid("name", "missing_required_parameter", "Missing required parameter: 'name'.");
         }
         if (!name.isString() || !NAME.matcher(name.asString()).matches()) {
-            throw ApiException.invalid("name", "invalid_value", "Invalid 'name': letters, digits, '.', '_', ':' "
-                    + "and '-', starting with a letter or digit, at most 128.");
+            throw ApiException.invalid(
+                    "name",
+                    "invalid_value",
+                    "Invalid 'name': letters, digits, '.', '_', ':' "
+                            + "and '-', starting with a letter or digit, at most 128.");
         }
         return name.asString();
     }

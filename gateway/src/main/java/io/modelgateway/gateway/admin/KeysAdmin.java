@@ -5,7 +5,6 @@ import io.modelgateway.gateway.admin.Requests.RotateKey;
 import io.modelgateway.gateway.admin.Views.KeyView;
 import io.modelgateway.gateway.edge.error.ApiException;
 import io.modelgateway.gateway.tenancy.ApiKey;
-import io.modelgateway.gateway.tenancy.IssuedKey;
 import io.modelgateway.gateway.tenancy.Scope;
 import io.modelgateway.gateway.tenancy.Tenancy;
 import java.time.Clock;
@@ -39,16 +38,16 @@ final class KeysAdmin {
     Mono<ServerResponse> issueForTenant(ServerRequest req) {
         String tenant = req.pathVariable("tenant");
         return json.read(req, CreateKey.class)
-                .flatMap(body -> tenancy.issueKey(tenant, body.name(), scopes(body.scopes(), false),
-                        expiry(body.expiresAt())))
+                .flatMap(body ->
+                        tenancy.issueKey(tenant, body.name(), scopes(body.scopes(), false), expiry(body.expiresAt())))
                 .switchIfEmpty(Mono.error(() -> ApiException.notFound("tenant", tenant)))
                 .flatMap(issued -> AdminJson.created(KeyView.of(issued)));
     }
 
     Mono<ServerResponse> issuePlatform(ServerRequest req) {
         return json.read(req, CreateKey.class)
-                .flatMap(body -> tenancy.issueKey(null, body.name(), scopes(body.scopes(), true),
-                        expiry(body.expiresAt())))
+                .flatMap(body ->
+                        tenancy.issueKey(null, body.name(), scopes(body.scopes(), true), expiry(body.expiresAt())))
                 .flatMap(issued -> AdminJson.created(KeyView.of(issued)));
     }
 
@@ -109,16 +108,21 @@ final class KeysAdmin {
     static Set<Scope> scopes(List<String> names, boolean platform) {
         if (names == null || names.isEmpty()) {
             if (platform) {
-                throw ApiException.invalid("scopes", "missing_required_parameter",
+                throw ApiException.invalid(
+                        "scopes",
+                        "missing_required_parameter",
                         "A platform key needs 'scopes': 'finance' and/or 'admin'.");
             }
             return Scope.tenantDefaults();
         }
         Set<Scope> scopes = EnumSet.noneOf(Scope.class);
         for (String name : names) {
-            Scope s = Scope.parse(name).filter(x -> x.platform() == platform).orElseThrow(() -> ApiException.invalid(
-                    "scopes", "invalid_value", "Invalid scope '" + name + "' for a "
-                            + (platform ? "platform" : "tenant") + " key."));
+            Scope s = Scope.parse(name)
+                    .filter(x -> x.platform() == platform)
+                    .orElseThrow(() -> ApiException.invalid(
+                            "scopes",
+                            "invalid_value",
+                            "Invalid scope '" + name + "' for a " + (platform ? "platform" : "tenant") + " key."));
             scopes.add(s);
         }
         return scopes;

@@ -19,13 +19,17 @@ final class Requests {
     record CreateTenant(
             @NotBlank @Pattern(regexp = TENANT_ID, message = "lower-case letters, digits, '-' and '_', at most 64")
             String id,
+
             @NotBlank @Size(max = 200) String name,
             @Size(max = 1000) List<@NotBlank String> deployments) {}
 
     /** {@code null} fields stay as they are. */
     record UpdateTenant(
             @Size(min = 1, max = 200) String name,
-            @Pattern(regexp = "active|suspended", message = "must be 'active' or 'suspended'") String status,
+
+            @Pattern(regexp = "active|suspended", message = "must be 'active' or 'suspended'")
+            String status,
+
             @Size(max = 1000) List<@NotBlank String> deployments) {}
 
     /** @param expiresAt Unix seconds, or {@code null} for a key that does not expire */

@@ -29,15 +29,16 @@ final class TenantsAdmin {
     }
 
     Mono<ServerResponse> create(ServerRequest req) {
-        return json.read(req, CreateTenant.class).flatMap(body -> tenancy
-                        .createTenant(body.id(), body.name(), deploymentNames(body.deployments()))
-                        .switchIfEmpty(Mono.error(() -> ApiException.conflict("id",
-                                "A tenant with id '" + body.id() + "' already exists."))))
+        return json.read(req, CreateTenant.class)
+                .flatMap(body -> tenancy.createTenant(body.id(), body.name(), deploymentNames(body.deployments()))
+                        .switchIfEmpty(Mono.error(() ->
+                                ApiException.conflict("id", "A tenant with id '" + body.id() + "' already exists."))))
                 .flatMap(t -> AdminJson.created(TenantView.of(t)));
     }
 
     Mono<ServerResponse> list(ServerRequest req) {
-        return tenancy.tenants().flatMap(ts -> AdminJson.list(ts.stream().map(TenantView::of).toList()));
+        return tenancy.tenants()
+                .flatMap(ts -> AdminJson.list(ts.stream().map(TenantView::of).toList()));
     }
 
     Mono<ServerResponse> get(ServerRequest req) {
@@ -47,8 +48,7 @@ final class TenantsAdmin {
 
     Mono<ServerResponse> update(ServerRequest req) {
         String id = req.pathVariable("tenant");
-        return json.read(req, UpdateTenant.class)
-                .flatMap(body -> found(tenancy.updateTenant(id, change(body)), id));
+        return json.read(req, UpdateTenant.class).flatMap(body -> found(tenancy.updateTenant(id, change(body)), id));
     }
 
     Mono<ServerResponse> suspend(ServerRequest req) {
@@ -65,7 +65,8 @@ final class TenantsAdmin {
     }
 
     private TenantChange change(UpdateTenant body) {
-        TenantStatus status = body.status() == null ? null : TenantStatus.parse(body.status()).orElseThrow();
+        TenantStatus status =
+                body.status() == null ? null : TenantStatus.parse(body.status()).orElseThrow();
         Set<String> names = body.deployments() == null ? null : deploymentNames(body.deployments());
         return new TenantChange(body.name(), status, names);
     }

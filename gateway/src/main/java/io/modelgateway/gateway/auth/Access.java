@@ -45,9 +45,10 @@ public enum Access {
         return switch (this) {
             case PUBLIC, CONSOLE -> null;
             case INFERENCE -> !platform && c.has(Scope.INFERENCE) ? null : missing(Scope.INFERENCE);
-            case TENANT_USAGE -> platformFinance || (!platform && c.has(Scope.USAGE_READ))
-                    ? null
-                    : missing(platform ? Scope.FINANCE : Scope.USAGE_READ);
+            case TENANT_USAGE ->
+                platformFinance || (!platform && c.has(Scope.USAGE_READ))
+                        ? null
+                        : missing(platform ? Scope.FINANCE : Scope.USAGE_READ);
             case FINANCE -> platformFinance ? null : missing(Scope.FINANCE);
             case ADMIN -> platform && c.has(Scope.ADMIN) ? null : missing(Scope.ADMIN);
         };

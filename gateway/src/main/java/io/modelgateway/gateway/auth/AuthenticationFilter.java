@@ -76,17 +76,19 @@ public class AuthenticationFilter implements WebFilter {
         return apiKey != null ? apiKey : Credentials.bearer(headers);
     }
 
-    private static Mono<Void> admit(List<RouteTable.Route> routes, KeyCheck check, ServerWebExchange exchange,
-            WebFilterChain chain) {
+    private static Mono<Void> admit(
+            List<RouteTable.Route> routes, KeyCheck check, ServerWebExchange exchange, WebFilterChain chain) {
         Exception refusal = refusal(check);
         if (refusal == null) {
-            refusal = refusal(routes, check.credential(), exchange.getRequest().getPath().pathWithinApplication());
+            refusal = refusal(
+                    routes, check.credential(), exchange.getRequest().getPath().pathWithinApplication());
         }
         if (refusal != null) {
             return refuse(exchange, refusal);
         }
         Credential c = check.credential();
-        Set<String> deployments = check.tenant() == null ? Set.of() : check.tenant().deployments();
+        Set<String> deployments =
+                check.tenant() == null ? Set.of() : check.tenant().deployments();
         exchange.getAttributes().put(Caller.ATTRIBUTE, new Caller(c.tenantId(), c.id(), c.scopes(), deployments));
         return chain.filter(exchange);
     }

@@ -41,7 +41,9 @@ public class GateConfiguration {
             return probes;
         }
         String base = environment.getProperty("management.endpoints.web.base-path", "/actuator");
-        return List.of(probes.get(0), probes.get(1),
+        return List.of(
+                probes.get(0),
+                probes.get(1),
                 RouteTable.Route.of("actuator", get, base + "/health/{*path}", Access.PUBLIC),
                 RouteTable.Route.of("actuator", get, base + "/info", Access.PUBLIC),
                 RouteTable.Route.of("actuator", get, base + "/prometheus", Access.PUBLIC));

@@ -19,11 +19,12 @@ import reactor.core.publisher.Mono;
  * Requests to the management server's own port (a child context) are left to that port.
  */
 @Component
-@Order(Ordered.HIGHEST_PRECEDENCE + 3) // after the request id, the access log and HEAD-as-GET, before Spring Security (-100)
+@Order(Ordered.HIGHEST_PRECEDENCE
+        + 3) // after the request id, the access log and HEAD-as-GET, before Spring Security (-100)
 class GateFilter implements WebFilter {
 
-    private static final RouteTable.Route MANAGEMENT_PORT = RouteTable.Route.of("management port",
-            Set.of(), "/**", Access.PUBLIC);
+    private static final RouteTable.Route MANAGEMENT_PORT =
+            RouteTable.Route.of("management port", Set.of(), "/**", Access.PUBLIC);
 
     private final RouteTable table;
     private final ApplicationContext context;
@@ -44,8 +45,10 @@ class GateFilter implements WebFilter {
         if (problem != null) {
             return Mono.error(PathFirewall.refusal(problem));
         }
-        exchange.getAttributes().put(RouteTable.MATCHED,
-                table.match(request.getMethod(), request.getPath().pathWithinApplication()));
+        exchange.getAttributes()
+                .put(
+                        RouteTable.MATCHED,
+                        table.match(request.getMethod(), request.getPath().pathWithinApplication()));
         return chain.filter(exchange);
     }
 

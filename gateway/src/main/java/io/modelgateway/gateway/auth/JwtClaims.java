@@ -6,8 +6,8 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Collection;
-import java.util.HexFormat;
 import java.util.EnumSet;
+import java.util.HexFormat;
 import java.util.Set;
 import org.springframework.security.oauth2.core.OAuth2Error;
 import org.springframework.security.oauth2.core.OAuth2TokenValidator;
@@ -86,7 +86,7 @@ final class JwtClaims {
     OAuth2TokenValidator<Jwt> boundTo(JwtProperties.Issuer issuer) {
         return jwt -> issuer.mayName(tenant(jwt))
                 ? OAuth2TokenValidatorResult.success()
-                : OAuth2TokenValidatorResult.failure(new OAuth2Error("invalid_token",
-                        "the issuer may not name this tenant", null));
+                : OAuth2TokenValidatorResult.failure(
+                        new OAuth2Error("invalid_token", "the issuer may not name this tenant", null));
     }
 }

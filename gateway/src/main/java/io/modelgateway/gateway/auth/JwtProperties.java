@@ -74,7 +74,10 @@ public record JwtProperties(
                         + "issue no platform token: list its tenants, or set platform: true");
             }
             for (String t : tenants) {
-                if (t == null || t.isBlank() || t.equals("*") || t.indexOf('*') >= 0 && t.indexOf('*') < t.length() - 1) {
+                if (t == null
+                        || t.isBlank()
+                        || t.equals("*")
+                        || t.indexOf('*') >= 0 && t.indexOf('*') < t.length() - 1) {
                     throw new IllegalArgumentException("gateway.jwt.issuers: '" + issuer + "': tenant '" + t
                             + "' must be a tenant id or a non-empty prefix ending in *");
                 }
@@ -105,7 +108,10 @@ public record JwtProperties(
      * @param scope the gateway scope it gives: {@code inference}, {@code usage.read}, or (platform tokens only)
      *        {@code finance}, {@code admin}
      */
-    public record ScopeMapping(@NotBlank String claim, @NotBlank String value, @NotBlank String scope) {
+    public record ScopeMapping(
+            @NotBlank String claim,
+            @NotBlank String value,
+            @NotBlank String scope) {
 
         public ScopeMapping {
             if (scope != null && Scope.parse(scope).isEmpty()) {

@@ -11,8 +11,8 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.security.authentication.AuthenticationServiceException;
 import org.springframework.security.authentication.ReactiveAuthenticationManager;
-import org.springframework.security.core.AuthenticationException;
 import org.springframework.security.config.web.server.ServerHttpSecurity;
+import org.springframework.security.core.AuthenticationException;
 import org.springframework.security.oauth2.core.DelegatingOAuth2TokenValidator;
 import org.springframework.security.oauth2.core.OAuth2TokenValidator;
 import org.springframework.security.oauth2.jwt.Jwt;
@@ -54,18 +54,19 @@ public class JwtSecurityConfiguration {
     }
 
     @Bean
-    SecurityWebFilterChain jwtSecurityChain(ServerHttpSecurity http, JwtVerifier jwtVerifier, OpenAiErrorHandler errors) {
+    SecurityWebFilterChain jwtSecurityChain(
+            ServerHttpSecurity http, JwtVerifier jwtVerifier, OpenAiErrorHandler errors) {
         var resolver = new JwtIssuerReactiveAuthenticationManagerResolver(
                 issuer -> Mono.justOrEmpty(jwtVerifier.manager(issuer)));
         ServerAuthenticationEntryPoint refuse = (exchange, e) -> {
             log.debug("bearer JWT refused: {}", e.getMessage());
             return errors.handle(exchange, ApiException.invalidToken());
         };
-        return http.securityMatcher(exchange -> Credentials.isJwtRequest(exchange)
-                        ? MatchResult.match()
-                        : MatchResult.notMatch())
+        return http.securityMatcher(
+                        exchange -> Credentials.isJwtRequest(exchange) ? MatchResult.match() : MatchResult.notMatch())
                 .authorizeExchange(a -> a.anyExchange().authenticated())
-                .oauth2ResourceServer(o -> o.authenticationManagerResolver(resolver).authenticationEntryPoint(refuse))
+                .oauth2ResourceServer(
+                        o -> o.authenticationManagerResolver(resolver).authenticationEntryPoint(refuse))
                 .exceptionHandling(e -> e.authenticationEntryPoint(refuse))
                 .csrf(ServerHttpSecurity.CsrfSpec::disable)
                 .httpBasic(ServerHttpSecurity.HttpBasicSpec::disable)
@@ -78,24 +79,29 @@ public class JwtSecurityConfiguration {
                 .build();
     }
 
-    private static ReactiveAuthenticationManager manager(JwtProperties.Issuer issuer, JwtProperties properties,
-            Clock clock, JwtClaims claims) {
-        JwksKeys keys = new JwksKeys(issuer.jwksUri(), properties.jwksCacheTtl(), properties.jwksMinRefreshInterval(),
+    private static ReactiveAuthenticationManager manager(
+            JwtProperties.Issuer issuer, JwtProperties properties, Clock clock, JwtClaims claims) {
+        JwksKeys keys = new JwksKeys(
+                issuer.jwksUri(),
+                properties.jwksCacheTtl(),
+                properties.jwksMinRefreshInterval(),
                 Schedulers.boundedElastic());
-        NimbusReactiveJwtDecoder decoder = NimbusReactiveJwtDecoder.withJwkSource(keys).build();
+        NimbusReactiveJwtDecoder decoder =
+                NimbusReactiveJwtDecoder.withJwkSource(keys).build();
         JwtTimestampValidator time = new JwtTimestampValidator(properties.clockSkew());
         time.setClock(clock);
         time.setAllowEmptyExpiryClaim(false);
-        OAuth2TokenValidator<Jwt> audience = new JwtClaimValidator<java.util.List<String>>("aud",
-                aud -> aud != null && aud.stream().anyMatch(issuer.audiences()::contains));
-        decoder.setJwtValidator(new DelegatingOAuth2TokenValidator<>(time, new JwtIssuerValidator(issuer.issuer()),
-                audience, claims.boundTo(issuer)));
+        OAuth2TokenValidator<Jwt> audience = new JwtClaimValidator<java.util.List<String>>(
+                "aud", aud -> aud != null && aud.stream().anyMatch(issuer.audiences()::contains));
+        decoder.setJwtValidator(new DelegatingOAuth2TokenValidator<>(
+                time, new JwtIssuerValidator(issuer.issuer()), audience, claims.boundTo(issuer)));
         JwtReactiveAuthenticationManager manager = new JwtReactiveAuthenticationManager(decoder);
         manager.setJwtAuthenticationConverter(jwt -> Mono.just(new JwtCallerToken(claims.credential(jwt))));
         // An unreachable JWKS endpoint surfaces as IllegalStateException: make it a service failure (503),
         // not a bad token (401) and not an unexpected error (500).
-        return authentication -> manager.authenticate(authentication).onErrorMap(
-                e -> !(e instanceof AuthenticationException),
-                e -> new AuthenticationServiceException("could not validate the token: " + e.getMessage(), e));
+        return authentication -> manager.authenticate(authentication)
+                .onErrorMap(
+                        e -> !(e instanceof AuthenticationException),
+                        e -> new AuthenticationServiceException("could not validate the token: " + e.getMessage(), e));
     }
 }

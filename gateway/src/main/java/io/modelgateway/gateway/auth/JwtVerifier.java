@@ -37,7 +37,8 @@ public final class JwtVerifier {
             return Mono.error(ApiException.invalidToken());
         }
         return manager.authenticate(new BearerTokenAuthenticationToken(token))
-                .cast(JwtCallerToken.class).map(JwtCallerToken::credential)
+                .cast(JwtCallerToken.class)
+                .map(JwtCallerToken::credential)
                 .onErrorMap(e -> !(e instanceof ApiException), e -> ApiException.invalidToken());
     }
 }

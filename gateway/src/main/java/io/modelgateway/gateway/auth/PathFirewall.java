@@ -68,7 +68,10 @@ final class PathFirewall {
 
     /** 400 in OpenAI's shape. */
     static ApiException refusal(String problem) {
-        return ApiException.invalid(null, "invalid_path", "The request path is not in normal form: " + problem
-                + ". Send the path as the API reference spells it.");
+        return ApiException.invalid(
+                null,
+                "invalid_path",
+                "The request path is not in normal form: " + problem
+                        + ". Send the path as the API reference spells it.");
     }
 }

@@ -162,7 +162,8 @@ public final class RouteTable {
         private static List<Route> select(List<Route> routes, HttpMethod method, String segment) {
             List<Route> out = new ArrayList<>();
             for (Route r : routes) {
-                boolean methodOk = r.methods().isEmpty() || (method != null && r.methods().contains(method));
+                boolean methodOk =
+                        r.methods().isEmpty() || (method != null && r.methods().contains(method));
                 String first = literalFirstSegment(r.pattern().getPatternString());
                 if (methodOk && (first == null || first.equals(segment))) {
                     out.add(r);
@@ -196,8 +197,10 @@ public final class RouteTable {
             int start = pattern.startsWith("/") ? 1 : 0;
             int end = pattern.indexOf('/', start);
             String first = pattern.substring(start, end < 0 ? pattern.length() : end);
-            if (first.isEmpty() || first.chars().anyMatch(c -> c == '{' || c == '}' || c == '*' || c == '?'
-                    || c == '\\' || c == ';' || c == '%')) {
+            if (first.isEmpty()
+                    || first.chars()
+                            .anyMatch(c -> c == '{' || c == '}' || c == '*' || c == '?' || c == '\\' || c == ';'
+                                    || c == '%')) {
                 return null;
             }
             return first;

@@ -22,8 +22,15 @@ import java.util.List;
  * @param loadState {@code loading}, {@code unloading} or {@code unloaded} while the admin API holds it back
  *        (see {@code ModelLoads}); {@code null} when it is live
  */
-public record CatalogEntry(Deployment deployment, CatalogProperties card, Lifecycle lifecycle, Price price,
-        Integer readyReplicas, Integer replicas, String loadState, Integer contextLength,
+public record CatalogEntry(
+        Deployment deployment,
+        CatalogProperties card,
+        Lifecycle lifecycle,
+        Price price,
+        Integer readyReplicas,
+        Integer replicas,
+        String loadState,
+        Integer contextLength,
         Integer embeddingDimensions) {
 
     public String id() {
@@ -40,10 +47,11 @@ public record CatalogEntry(Deployment deployment, CatalogProperties card, Lifecy
      * {@code embeddings}) and its input modalities beyond text ({@code image}, {@code audio}, {@code video}).
      */
     public List<String> capabilities() {
-        List<String> tasks = deployment.kind() == Kind.EMBEDDINGS ? List.of("embeddings")
-                : List.of("chat_completion", "completion");
-        return java.util.stream.Stream.concat(tasks.stream(),
-                card.modalities().stream().filter(m -> !m.equals("text"))).toList();
+        List<String> tasks =
+                deployment.kind() == Kind.EMBEDDINGS ? List.of("embeddings") : List.of("chat_completion", "completion");
+        return java.util.stream.Stream.concat(
+                        tasks.stream(), card.modalities().stream().filter(m -> !m.equals("text")))
+                .toList();
     }
 
     /** The most tokens of one answer: the catalog's figure, else the deployment's enforced limit. */

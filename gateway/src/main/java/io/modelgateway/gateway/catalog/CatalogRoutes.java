@@ -36,9 +36,12 @@ public class CatalogRoutes {
     RouterFunction<ServerResponse> catalogRouter(ModelCatalog catalog, Clock clock) {
         long created = clock.millis() / 1000;
         return RouterFunctions.route()
-                .GET("/v1/catalog", req -> search(catalog, req, created)).withAttribute(ACCESS, INFERENCE)
-                .GET("/openai/v1/catalog", req -> search(catalog, req, created)).withAttribute(ACCESS, INFERENCE)
-                .GET("/openai/models", req -> azure(catalog, req, created)).withAttribute(ACCESS, INFERENCE)
+                .GET("/v1/catalog", req -> search(catalog, req, created))
+                .withAttribute(ACCESS, INFERENCE)
+                .GET("/openai/v1/catalog", req -> search(catalog, req, created))
+                .withAttribute(ACCESS, INFERENCE)
+                .GET("/openai/models", req -> azure(catalog, req, created))
+                .withAttribute(ACCESS, INFERENCE)
                 .build();
     }
 
@@ -47,20 +50,30 @@ public class CatalogRoutes {
     RouterFunction<ServerResponse> modelLifecycleRouter(Deployments deployments, ModelLoads loads) {
         ModelLifecycleAdmin admin = new ModelLifecycleAdmin(deployments, loads);
         return RouterFunctions.route()
-                .POST("/admin/v1/deployments/{deployment}/load", admin::load).withAttribute(ACCESS, Access.ADMIN)
-                .POST("/admin/v1/deployments/{deployment}/unload", admin::unload).withAttribute(ACCESS, Access.ADMIN)
+                .POST("/admin/v1/deployments/{deployment}/load", admin::load)
+                .withAttribute(ACCESS, Access.ADMIN)
+                .POST("/admin/v1/deployments/{deployment}/unload", admin::unload)
+                .withAttribute(ACCESS, Access.ADMIN)
                 .build();
     }
 
     private static Mono<ServerResponse> search(ModelCatalog catalog, ServerRequest req, long created) {
         CatalogSearch search = CatalogSearch.parse(req.queryParams());
         return catalog.visible(Caller.of(req.exchange())).map(search::apply).flatMap(page -> {
-            List<Map<String, Object>> data = page.data().stream().map(e -> CatalogViews.openAi(e, created)).toList();
+            List<Map<String, Object>> data = page.data().stream()
+                    .map(e -> CatalogViews.openAi(e, created))
+                    .toList();
             Map<String, Object> body = new LinkedHashMap<>();
             body.put("object", "list");
             body.put("data", data);
-            body.put("first_id", page.data().isEmpty() ? null : page.data().get(0).id());
-            body.put("last_id", page.data().isEmpty() ? null : page.data().get(page.data().size() - 1).id());
+            body.put(
+                    "first_id",
+                    page.data().isEmpty() ? null : page.data().get(0).id());
+            body.put(
+                    "last_id",
+                    page.data().isEmpty()
+                            ? null
+                            : page.data().get(page.data().size() - 1).id());
             body.put("has_more", page.hasMore());
             return ServerResponse.ok().contentType(MediaType.APPLICATION_JSON).bodyValue(body);
         });
@@ -68,12 +81,14 @@ public class CatalogRoutes {
 
     private static Mono<ServerResponse> azure(ModelCatalog catalog, ServerRequest req, long created) {
         if (req.queryParam("api-version").filter(v -> !v.isBlank()).isEmpty()) {
-            return Mono.error(ApiException.invalid("api-version", "missing_api_version",
-                    "Missing required query parameter 'api-version'."));
+            return Mono.error(ApiException.invalid(
+                    "api-version", "missing_api_version", "Missing required query parameter 'api-version'."));
         }
         return catalog.visible(Caller.of(req.exchange())).flatMap(entries -> {
             Map<String, Object> body = new LinkedHashMap<>();
-            body.put("data", entries.stream().map(e -> CatalogViews.azure(e, created)).toList());
+            body.put(
+                    "data",
+                    entries.stream().map(e -> CatalogViews.azure(e, created)).toList());
             body.put("object", "list");
             return ServerResponse.ok().contentType(MediaType.APPLICATION_JSON).bodyValue(body);
         });

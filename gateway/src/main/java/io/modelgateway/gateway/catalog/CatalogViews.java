@@ -67,7 +67,9 @@ public final class CatalogViews {
         v.put("capabilities", capabilities);
         v.put("lifecycle_status", e.lifecycle().value());
         Map<String, Object> deprecation = new LinkedHashMap<>();
-        c.retirement().ifPresent(day -> deprecation.put("inference", day.atStartOfDay(ZoneOffset.UTC).toEpochSecond()));
+        c.retirement()
+                .ifPresent(day -> deprecation.put(
+                        "inference", day.atStartOfDay(ZoneOffset.UTC).toEpochSecond()));
         v.put("deprecation", deprecation);
         v.put("id", e.id());
         v.put("created_at", created);
@@ -106,8 +108,11 @@ public final class CatalogViews {
 
     private static Map<String, Object> status(CatalogEntry e) {
         Map<String, Object> v = new LinkedHashMap<>();
-        v.put("state", e.loadState() != null ? e.loadState()
-                : e.replicas() == null ? "proxied" : e.readyReplicas() > 0 ? "ready" : "unavailable");
+        v.put(
+                "state",
+                e.loadState() != null
+                        ? e.loadState()
+                        : e.replicas() == null ? "proxied" : e.readyReplicas() > 0 ? "ready" : "unavailable");
         v.put("ready_replicas", e.readyReplicas());
         v.put("replicas", e.replicas());
         return v;

@@ -1,18 +1,18 @@
 package io.modelgateway.gateway.catalog;
 
+import inference.ModelConfig;
+import inference.ModelParameter;
 import io.modelgateway.billing.pricing.PriceBook;
 import io.modelgateway.billing.pricing.PriceStore;
 import io.modelgateway.gateway.auth.Caller;
 import io.modelgateway.gateway.catalog.internal.ModelLoads;
-import inference.ModelConfig;
-import inference.ModelParameter;
 import io.modelgateway.gateway.config.CatalogProperties;
 import io.modelgateway.gateway.config.GatewayProperties.Kind;
-import io.modelgateway.inference.TensorNames;
 import io.modelgateway.gateway.deployment.Deployment;
 import io.modelgateway.gateway.deployment.DeploymentDefinition;
 import io.modelgateway.gateway.deployment.Deployments;
 import io.modelgateway.inference.ReplicaStatus;
+import io.modelgateway.inference.TensorNames;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -98,12 +98,19 @@ public class ModelCatalog {
         if (!d.proxied()) {
             List<ReplicaStatus> all = d.backend().replicas();
             replicas = all.size();
-            ready = (int) all.stream().filter(r -> r.ready() && Boolean.TRUE.equals(r.models().get(d.model()))).count();
+            ready = (int) all.stream()
+                    .filter(r -> r.ready() && Boolean.TRUE.equals(r.models().get(d.model())))
+                    .count();
         }
         CatalogProperties card = def.settings().catalog();
         Reported reported = reported(d, card);
-        return Optional.of(new CatalogEntry(d, card, card.lifecycleOn(LocalDate.ofInstant(now, ZoneOffset.UTC)),
-                book.at(d.name(), now).orElse(null), ready, replicas,
+        return Optional.of(new CatalogEntry(
+                d,
+                card,
+                card.lifecycleOn(LocalDate.ofInstant(now, ZoneOffset.UTC)),
+                book.at(d.name(), now).orElse(null),
+                ready,
+                replicas,
                 loads.state(d.name()).map(ModelLoads.State::value).orElse(null),
                 card.contextLength() != null ? card.contextLength() : reported.contextLength(),
                 card.embeddingDimensions() != null ? card.embeddingDimensions() : reported.embeddingDimensions()));
@@ -120,8 +127,9 @@ public class ModelCatalog {
      * for HTTP upstreams. A failed read is logged and leaves what was known.
      */
     private Reported reported(Deployment d, CatalogProperties card) {
-        if (d.proxied() || card.contextLength() != null && (card.embeddingDimensions() != null
-                || d.kind() != Kind.EMBEDDINGS)) {
+        if (d.proxied()
+                || card.contextLength() != null
+                        && (card.embeddingDimensions() != null || d.kind() != Kind.EMBEDDINGS)) {
             return Reported.NOTHING;
         }
         Reported known = reported.getOrDefault(d.name(), Reported.NOTHING);
@@ -133,8 +141,9 @@ public class ModelCatalog {
                     log.debug("ModelConfig of deployment '{}' not readable: {}", d.name(), error.toString());
                     return;
                 }
-                reported.put(d.name(), new Reported(contextLength(config), dimensions(config), System.nanoTime(),
-                        d.backend()));
+                reported.put(
+                        d.name(),
+                        new Reported(contextLength(config), dimensions(config), System.nanoTime(), d.backend()));
             });
         }
         return known.pool() == d.backend() ? known : Reported.NOTHING;
@@ -150,9 +159,12 @@ public class ModelCatalog {
     }
 
     private static Integer dimensions(ModelConfig config) {
-        return config.getOutputList().stream().filter(o -> o.getName().equals(TensorNames.EMBEDDING))
+        return config.getOutputList().stream()
+                .filter(o -> o.getName().equals(TensorNames.EMBEDDING))
                 .filter(o -> o.getDimsCount() > 0 && o.getDims(o.getDimsCount() - 1) > 0)
-                .map(o -> (int) o.getDims(o.getDimsCount() - 1)).findFirst().orElse(null);
+                .map(o -> (int) o.getDims(o.getDimsCount() - 1))
+                .findFirst()
+                .orElse(null);
     }
 
     /**
@@ -170,14 +182,20 @@ public class ModelCatalog {
             return running;
         }
         Mono<PriceBook> load = Mono.fromCallable(() -> {
-            PriceBook book = prices.load();
-            loaded = new Loaded(book, System.nanoTime());
-            return book;
-        }).subscribeOn(jdbc).onErrorResume(e -> {
-            log.warn("price book not readable, the catalog shows the prices read before: {}", e.toString());
-            Loaded last = loaded;
-            return Mono.just(last == null ? PriceBook.empty() : last.book());
-        }).doFinally(s -> inFlight.set(null)).cache();
-        return inFlight.compareAndSet(null, load) ? load : Optional.ofNullable(inFlight.get()).orElse(load);
+                    PriceBook book = prices.load();
+                    loaded = new Loaded(book, System.nanoTime());
+                    return book;
+                })
+                .subscribeOn(jdbc)
+                .onErrorResume(e -> {
+                    log.warn("price book not readable, the catalog shows the prices read before: {}", e.toString());
+                    Loaded last = loaded;
+                    return Mono.just(last == null ? PriceBook.empty() : last.book());
+                })
+                .doFinally(s -> inFlight.set(null))
+                .cache();
+        return inFlight.compareAndSet(null, load)
+                ? load
+                : Optional.ofNullable(inFlight.get()).orElse(load);
     }
 }

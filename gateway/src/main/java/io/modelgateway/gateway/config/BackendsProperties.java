@@ -77,8 +77,18 @@ public record BackendsProperties(@DefaultValue Map<String, @Valid BackendPropert
 
         /** The settings of a backend given only as endpoints in a deployment's {@code backend}. */
         public static BackendProperties ofEndpoints(List<String> endpoints) {
-            return new BackendProperties(BackendKind.TRITON, endpoints, null, "", 64, 3, Duration.ofSeconds(60),
-                    Duration.ofSeconds(30), Duration.ofSeconds(5), Duration.ofSeconds(2), Duration.ofSeconds(30),
+            return new BackendProperties(
+                    BackendKind.TRITON,
+                    endpoints,
+                    null,
+                    "",
+                    64,
+                    3,
+                    Duration.ofSeconds(60),
+                    Duration.ofSeconds(30),
+                    Duration.ofSeconds(5),
+                    Duration.ofSeconds(2),
+                    Duration.ofSeconds(30),
                     BreakerProperties.defaults());
         }
     }
@@ -94,7 +104,10 @@ public record BackendsProperties(@DefaultValue Map<String, @Valid BackendPropert
      */
     public record BreakerProperties(
             @DefaultValue("20") @Min(1) int windowSize,
-            @DefaultValue("50") @DecimalMin(value = "0", inclusive = false) @DecimalMax("100") float failureRatePercent,
+
+            @DefaultValue("50") @DecimalMin(value = "0", inclusive = false) @DecimalMax("100")
+            float failureRatePercent,
+
             @DefaultValue("10") @Min(1) int minimumCalls,
             @DefaultValue("30s") @NotNull Duration openDuration,
             @DefaultValue("3") @Min(1) int halfOpenCalls) {

@@ -41,22 +41,33 @@ public record CatalogProperties(
         @Size(max = 200) String publisher,
         @Size(max = 200) String license,
         @DefaultValue @Size(max = 32) List<@NotBlank @Size(max = 64) String> tags,
-        @DefaultValue("text") @Size(min = 1, max = 4) List<@NotNull @Pattern(regexp = "text|image|audio|video",
-                message = "must be text, image, audio or video") String> modalities,
+
+        @DefaultValue("text") @Size(min = 1, max = 4)
+        List<
+                        @NotNull
+                        @Pattern(regexp = "text|image|audio|video", message = "must be text, image, audio or video")
+                        String>
+                modalities,
+
         @Positive Integer contextLength,
         @Positive Integer maxOutputTokens,
         @Positive Integer embeddingDimensions,
         @DefaultValue("GENERALLY_AVAILABLE") @NotNull Lifecycle lifecycle,
-        @Pattern(regexp = DATE, message = "must be a date YYYY-MM-DD") String deprecationDate,
-        @Pattern(regexp = DATE, message = "must be a date YYYY-MM-DD") String retirementDate,
+
+        @Pattern(regexp = DATE, message = "must be a date YYYY-MM-DD")
+        String deprecationDate,
+
+        @Pattern(regexp = DATE, message = "must be a date YYYY-MM-DD")
+        String retirementDate,
+
         @Pattern(regexp = "[A-Za-z0-9][A-Za-z0-9._:-]{0,127}", message = "must be a deployment name")
         String successor) {
 
     static final String DATE = "\\d{4}-\\d{2}-\\d{2}";
 
     /** No metadata: generally available, text in. */
-    public static final CatalogProperties NONE = new CatalogProperties(null, null, null, null, null, null, null,
-            null, null, null, null, null, null);
+    public static final CatalogProperties NONE =
+            new CatalogProperties(null, null, null, null, null, null, null, null, null, null, null, null, null);
 
     public CatalogProperties {
         tags = tags == null ? List.of() : List.copyOf(tags);
@@ -76,7 +87,8 @@ public record CatalogProperties(
 
     /** The lifecycle in force on {@code today}: a deprecated deployment is retired from its retirement date. */
     public Lifecycle lifecycleOn(LocalDate today) {
-        if (lifecycle == Lifecycle.DEPRECATED && retirement().filter(day -> !today.isBefore(day)).isPresent()) {
+        if (lifecycle == Lifecycle.DEPRECATED
+                && retirement().filter(day -> !today.isBefore(day)).isPresent()) {
             return Lifecycle.RETIRED;
         }
         return lifecycle;
@@ -92,7 +104,10 @@ public record CatalogProperties(
 
     /** Where a deployment is in its life. */
     public enum Lifecycle {
-        PREVIEW, GENERALLY_AVAILABLE, DEPRECATED, RETIRED;
+        PREVIEW,
+        GENERALLY_AVAILABLE,
+        DEPRECATED,
+        RETIRED;
 
         /** As the API spells it: {@code generally-available}. */
         public String value() {

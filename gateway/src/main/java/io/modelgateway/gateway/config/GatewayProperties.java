@@ -40,7 +40,10 @@ public record GatewayProperties(
         @DefaultValue @Valid EmbeddedModelServerProperties embeddedModelServer) {
 
     /** What a deployment serves. */
-    public enum Kind { CHAT, EMBEDDINGS }
+    public enum Kind {
+        CHAT,
+        EMBEDDINGS
+    }
 
     /**
      * One deployment: a public name customers use as {@code model} (or in Azure's path).
@@ -67,10 +70,16 @@ public record GatewayProperties(
      */
     public record DeploymentProperties(
             @DefaultValue("CHAT") @NotNull Kind kind,
-            @DefaultValue("embedded") @NotBlank @Size(max = 2000) String backend,
+
+            @DefaultValue("embedded") @NotBlank @Size(max = 2000)
+            String backend,
+
             @NotBlank @Size(max = 200) String model,
             @DefaultValue("chatml") @NotBlank String chatTemplate,
-            @DefaultValue("cl100k_base") @NotBlank @Size(max = 64) String tokenEncoding,
+
+            @DefaultValue("cl100k_base") @NotBlank @Size(max = 64)
+            String tokenEncoding,
+
             @DefaultValue("256") @Positive int defaultMaxTokens,
             @DefaultValue("4096") @Positive int maxTokensLimit,
             @DefaultValue("60s") @NotNull Duration firstTokenTimeout,
@@ -95,7 +104,8 @@ public record GatewayProperties(
      * @param sha256 hex SHA-256 of the key (preferred), or
      * @param key the key itself (only for local setups)
      */
-    public record ApiKeyProperties(@NotBlank String name, @NotBlank String tenant, String sha256, String key) {}
+    public record ApiKeyProperties(
+            @NotBlank String name, @NotBlank String tenant, String sha256, String key) {}
 
     /**
      * @param enabled start the model server in-process and serve {@code backend: embedded} from it

@@ -36,9 +36,13 @@ public record ConsoleProperties(
      * @param redirectUri where the provider sends the browser back ({@code .../console/oidc/callback}); blank =
      *        this request's origin
      */
-    public record Oidc(@DefaultValue("") @NotNull String issuer, @DefaultValue("") @NotNull String authorizationUri,
-            @DefaultValue("") @NotNull String tokenUri, @DefaultValue("") @NotNull String clientId,
-            @DefaultValue("") @NotNull String clientSecret, @DefaultValue("openid") @NotNull String scope,
+    public record Oidc(
+            @DefaultValue("") @NotNull String issuer,
+            @DefaultValue("") @NotNull String authorizationUri,
+            @DefaultValue("") @NotNull String tokenUri,
+            @DefaultValue("") @NotNull String clientId,
+            @DefaultValue("") @NotNull String clientSecret,
+            @DefaultValue("openid") @NotNull String scope,
             @DefaultValue("") @NotNull String redirectUri) {
 
         public boolean enabled() {
@@ -48,7 +52,10 @@ public record ConsoleProperties(
 
     /** Where console sessions live. */
     public enum SessionStoreKind {
-        AUTO, MEMORY, REDIS, DATABASE
+        AUTO,
+        MEMORY,
+        REDIS,
+        DATABASE
     }
 
     /** The store {@code auto} resolves to on a database with this JDBC URL. */

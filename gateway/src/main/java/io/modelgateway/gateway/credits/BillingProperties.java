@@ -50,7 +50,10 @@ public record BillingProperties(
         @DefaultValue("2s") @NotNull Duration retryInterval,
         @DefaultValue("15m") @NotNull Duration holdTimeout,
         @DefaultValue("10s") @NotNull Duration checkInterval,
-        @DefaultValue("0") @Pattern(regexp = "\\d{1,12}(\\.\\d{1,6})?") String demoGrant,
+
+        @DefaultValue("0") @Pattern(regexp = "\\d{1,12}(\\.\\d{1,6})?")
+        String demoGrant,
+
         @DefaultValue("1s") @NotNull Duration redisTimeout) {
 
     public BillingProperties {

@@ -64,16 +64,22 @@ public class BackendsHealthIndicator implements ReactiveHealthIndicator {
 
     private Map<String, List<Map<String, Object>>> pools() {
         Map<String, List<Map<String, Object>>> out = new TreeMap<>();
-        deployments.pools().forEach((name, pool) -> out.put(name, pool.replicas().stream().map(r -> {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("endpoint", r.endpoint());
-            m.put("target", r.target());
-            m.put("ready", r.ready());
-            m.put("outstanding", r.outstanding());
-            m.put("breaker", r.breaker().name());
-            m.put("models", new TreeMap<>(r.models()));
-            return m;
-        }).toList()));
+        deployments
+                .pools()
+                .forEach((name, pool) -> out.put(
+                        name,
+                        pool.replicas().stream()
+                                .map(r -> {
+                                    Map<String, Object> m = new LinkedHashMap<>();
+                                    m.put("endpoint", r.endpoint());
+                                    m.put("target", r.target());
+                                    m.put("ready", r.ready());
+                                    m.put("outstanding", r.outstanding());
+                                    m.put("breaker", r.breaker().name());
+                                    m.put("models", new TreeMap<>(r.models()));
+                                    return m;
+                                })
+                                .toList()));
         return out;
     }
 }

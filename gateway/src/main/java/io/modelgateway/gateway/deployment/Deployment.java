@@ -53,7 +53,8 @@ public record Deployment(
             return Optional.empty();
         }
         CompletableFuture<TensorLayout> layout = backend.layout(model);
-        TensorLayout known = layout.isDone() && !layout.isCompletedExceptionally() ? layout.join() : TensorLayout.vllm();
+        TensorLayout known =
+                layout.isDone() && !layout.isCompletedExceptionally() ? layout.join() : TensorLayout.vllm();
         return known.unsupportedParameter(parameters);
     }
 }

@@ -9,8 +9,8 @@ import java.util.Objects;
  * so both sources are validated and resolved alike), where the definition comes from, and when it was stored
  * ({@code null} for configured ones).
  */
-public record DeploymentDefinition(String name, DeploymentProperties settings, Source source, Instant createdAt,
-        Instant updatedAt) {
+public record DeploymentDefinition(
+        String name, DeploymentProperties settings, Source source, Instant createdAt, Instant updatedAt) {
 
     /** Where a deployment is defined. */
     public enum Source {

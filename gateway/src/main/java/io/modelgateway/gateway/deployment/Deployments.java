@@ -8,8 +8,8 @@ import io.modelgateway.gateway.deployment.internal.BackendsFactory.Pooled;
 import io.modelgateway.gateway.deployment.internal.DefinitionCheck;
 import io.modelgateway.gateway.deployment.internal.PoolRetirement;
 import io.modelgateway.gateway.deployment.internal.Snapshot;
-import io.modelgateway.gateway.embedded.EmbeddedModelServer;
 import io.modelgateway.gateway.edge.error.ApiException;
+import io.modelgateway.gateway.embedded.EmbeddedModelServer;
 import io.modelgateway.inference.BackendPool;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -43,8 +43,12 @@ public class Deployments implements DisposableBean {
     private final PoolRetirement retirement;
     private volatile Snapshot current;
 
-    public Deployments(GatewayProperties properties, BackendsProperties backends, EmbeddedModelServer embedded,
-            DeploymentCatalogProperties catalog, Clock clock) {
+    public Deployments(
+            GatewayProperties properties,
+            BackendsProperties backends,
+            EmbeddedModelServer embedded,
+            DeploymentCatalogProperties catalog,
+            Clock clock) {
         this.factory = new BackendsFactory(backends.backends(), embedded::target);
         List<DeploymentDefinition> defs = new ArrayList<>();
         properties.deployments().forEach((name, p) -> defs.add(DeploymentDefinition.configured(name, p)));
@@ -74,12 +78,16 @@ public class Deployments implements DisposableBean {
     }
 
     public Collection<Deployment> all() {
-        return current.byName().values().stream().map(Snapshot.Entry::deployment).toList();
+        return current.byName().values().stream()
+                .map(Snapshot.Entry::deployment)
+                .toList();
     }
 
     /** The definitions served now, configured ones first. */
     public List<DeploymentDefinition> definitions() {
-        return current.byName().values().stream().map(Snapshot.Entry::definition).toList();
+        return current.byName().values().stream()
+                .map(Snapshot.Entry::definition)
+                .toList();
     }
 
     public Optional<DeploymentDefinition> definition(String name) {
@@ -108,8 +116,9 @@ public class Deployments implements DisposableBean {
             return own;
         }
         BackendsFactory.Plan plan = factory.newPlan();
-        definitions().stream().filter(d -> !d.name().equals(candidate.name())).forEach(d -> plan.add(d.name(),
-                d.settings()));
+        definitions().stream()
+                .filter(d -> !d.name().equals(candidate.name()))
+                .forEach(d -> plan.add(d.name(), d.settings()));
         return plan.conflict(candidate.name(), candidate.settings()).map(m -> new DefinitionProblem("layout", m));
     }
 

@@ -42,7 +42,8 @@ public class EventLoopResponses implements HttpHandlerDecoratorFactory {
     private static EventLoop eventLoop(ServerHttpResponse response) {
         try {
             return ServerHttpResponseDecorator.getNativeResponse(response) instanceof Connection c
-                    ? c.channel().eventLoop() : null;
+                    ? c.channel().eventLoop()
+                    : null;
         } catch (IllegalArgumentException notNetty) {
             return null;
         }
@@ -71,7 +72,9 @@ public class EventLoopResponses implements HttpHandlerDecoratorFactory {
 
         /** A body whose value is there at subscription (a JSON document) needs no hop; a stream does. */
         private <T> Publisher<T> onLoop(Publisher<T> body) {
-            return body instanceof Fuseable.ScalarCallable ? body : Flux.from(body).publishOn(scheduler, 32);
+            return body instanceof Fuseable.ScalarCallable
+                    ? body
+                    : Flux.from(body).publishOn(scheduler, 32);
         }
 
         @Override

@@ -23,6 +23,7 @@ public class HeadAsGet implements WebFilter {
         if (exchange.getRequest().getMethod() != HttpMethod.HEAD) {
             return chain.filter(exchange);
         }
-        return chain.filter(exchange.mutate().request(r -> r.method(HttpMethod.GET)).build());
+        return chain.filter(
+                exchange.mutate().request(r -> r.method(HttpMethod.GET)).build());
     }
 }

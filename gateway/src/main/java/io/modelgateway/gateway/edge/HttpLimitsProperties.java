@@ -21,6 +21,11 @@ import org.springframework.validation.annotation.Validated;
 @Validated
 @ConfigurationProperties("gateway.http")
 public record HttpLimitsProperties(
-        @DefaultValue("10s") @NotNull @DurationMin(millis = 100) @DurationMax(minutes = 10) Duration headerTimeout,
-        @DefaultValue("10s") @NotNull @DurationMin(millis = 100) @DurationMax(minutes = 10) Duration bodyReadTimeout,
-        @DefaultValue("60s") @NotNull @DurationMin(millis = 100) @DurationMax(minutes = 30) Duration bodyTimeout) {}
+        @DefaultValue("10s") @NotNull @DurationMin(millis = 100) @DurationMax(minutes = 10)
+        Duration headerTimeout,
+
+        @DefaultValue("10s") @NotNull @DurationMin(millis = 100) @DurationMax(minutes = 10)
+        Duration bodyReadTimeout,
+
+        @DefaultValue("60s") @NotNull @DurationMin(millis = 100) @DurationMax(minutes = 30)
+        Duration bodyTimeout) {}

@@ -80,6 +80,7 @@ public class HttpServerLimits implements NettyServerCustomizer {
         private boolean receiving;
         /** Requests decoded whose answers have not ended. */
         private int open;
+
         private ScheduledFuture<?> deadline;
 
         Guard(Duration headerTimeout, Clock clock) {
@@ -94,8 +95,11 @@ public class HttpServerLimits implements NettyServerCustomizer {
                     if (!receiving && deadline == null) {
                         ChannelHandlerContext messages = ctx.pipeline().context(MESSAGES);
                         if (messages != null) {
-                            deadline = ctx.executor().schedule(() -> headTimedOut(messages),
-                                    headerTimeout.toMillis(), TimeUnit.MILLISECONDS);
+                            deadline = ctx.executor()
+                                    .schedule(
+                                            () -> headTimedOut(messages),
+                                            headerTimeout.toMillis(),
+                                            TimeUnit.MILLISECONDS);
                         }
                     }
                     ctx.fireChannelRead(msg);
@@ -111,8 +115,9 @@ public class HttpServerLimits implements NettyServerCustomizer {
             if (open > 0) {
                 ctx.close(); // an answer to an earlier request is being written: no 408 in the middle of it
             } else {
-                ctx.writeAndFlush(openAiError(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
-                        HttpResponseStatus.REQUEST_TIMEOUT, Unpooled.EMPTY_BUFFER))).addListener(ChannelFutureListener.CLOSE);
+                ctx.writeAndFlush(openAiError(new DefaultFullHttpResponse(
+                                HttpVersion.HTTP_1_1, HttpResponseStatus.REQUEST_TIMEOUT, Unpooled.EMPTY_BUFFER)))
+                        .addListener(ChannelFutureListener.CLOSE);
             }
         }
 
@@ -136,7 +141,8 @@ public class HttpServerLimits implements NettyServerCustomizer {
                 out = openAiError(r);
                 ReferenceCountUtil.release(msg);
             }
-            boolean informational = msg instanceof HttpResponse r && r.status().codeClass() == HttpStatusClass.INFORMATIONAL;
+            boolean informational =
+                    msg instanceof HttpResponse r && r.status().codeClass() == HttpStatusClass.INFORMATIONAL;
             if (msg instanceof LastHttpContent && !informational && open > 0) { // a response ended
                 open--;
             }
@@ -159,14 +165,17 @@ public class HttpServerLimits implements NettyServerCustomizer {
         /** Reactor Netty's own refusals: a 4xx without a body, and without the id every WebFlux answer has. */
         private static boolean refusedByServer(FullHttpResponse r) {
             return r.status().codeClass() == HttpStatusClass.CLIENT_ERROR
-                    && r.content().readableBytes() == 0 && !r.headers().contains(RequestIdFilter.HEADER);
+                    && r.content().readableBytes() == 0
+                    && !r.headers().contains(RequestIdFilter.HEADER);
         }
 
         private FullHttpResponse openAiError(FullHttpResponse refused) {
-            byte[] body = Json.write(g -> OpenAiErrors.write(g, OpenAiErrors.refusedByServer(refused.status().code())));
-            FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, refused.status(),
-                    Unpooled.wrappedBuffer(body));
-            r.headers().set(refused.headers())
+            byte[] body = Json.write(g -> OpenAiErrors.write(
+                    g, OpenAiErrors.refusedByServer(refused.status().code())));
+            FullHttpResponse r =
+                    new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, refused.status(), Unpooled.wrappedBuffer(body));
+            r.headers()
+                    .set(refused.headers())
                     .set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON)
                     .setInt(HttpHeaderNames.CONTENT_LENGTH, body.length)
                     .set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE)

@@ -42,13 +42,17 @@ public class MediaTypeHeaders implements HttpHandlerDecoratorFactory {
     static ApiException refusal(HttpHeaders headers) {
         List<String> contentType = headers.getOrEmpty(HttpHeaders.CONTENT_TYPE);
         if (!contentType.isEmpty() && !parses(contentType, false)) {
-            return ApiException.of(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "invalid_request_error", null,
-                    "unsupported_media_type", "Content-Type must be a media type such as application/json.");
+            return ApiException.of(
+                    HttpStatus.UNSUPPORTED_MEDIA_TYPE,
+                    "invalid_request_error",
+                    null,
+                    "unsupported_media_type",
+                    "Content-Type must be a media type such as application/json.");
         }
         List<String> accept = headers.getOrEmpty(HttpHeaders.ACCEPT);
         if (!accept.isEmpty() && !parses(accept, true)) {
-            return ApiException.invalid("Accept", "invalid_header",
-                    "Accept must list media types such as application/json.");
+            return ApiException.invalid(
+                    "Accept", "invalid_header", "Accept must list media types such as application/json.");
         }
         return null;
     }

@@ -33,20 +33,32 @@ public class FinanceConfiguration {
     private static final String ACCESS = Access.ATTRIBUTE;
 
     @Bean
-    RouterFunction<ServerResponse> financeRouter(DataSource dataSource, PriceStore prices, Tenancy tenancy,
-            Scheduler jdbcScheduler, Clock clock, BillingProperties billing) {
-        FinanceHandlers h = new FinanceHandlers(dataSource, prices, tenancy, jdbcScheduler, clock,
-                billing.currency());
+    RouterFunction<ServerResponse> financeRouter(
+            DataSource dataSource,
+            PriceStore prices,
+            Tenancy tenancy,
+            Scheduler jdbcScheduler,
+            Clock clock,
+            BillingProperties billing) {
+        FinanceHandlers h = new FinanceHandlers(dataSource, prices, tenancy, jdbcScheduler, clock, billing.currency());
         OutcomeHandler outcomes = new OutcomeHandler(dataSource, jdbcScheduler, clock);
         return RouterFunctions.route()
-                .GET(ORG + "/usage/completions", h::completions).withAttribute(ACCESS, TENANT_USAGE)
-                .GET(ORG + "/usage/embeddings", h::embeddings).withAttribute(ACCESS, TENANT_USAGE)
-                .GET(ORG + "/usage/records", h::records).withAttribute(ACCESS, TENANT_USAGE)
-                .GET(ORG + "/usage/outcomes", outcomes::outcomes).withAttribute(ACCESS, TENANT_USAGE)
-                .GET(ORG + "/costs", h::costs).withAttribute(ACCESS, TENANT_USAGE)
-                .GET(ORG + "/statements/{tenant}/{period}", h::statement).withAttribute(ACCESS, TENANT_USAGE)
-                .POST(ORG + "/statements/{tenant}/{period}/close", h::close).withAttribute(ACCESS, FINANCE)
-                .GET(ORG + "/reconciliation", h::reconciliation).withAttribute(ACCESS, FINANCE)
+                .GET(ORG + "/usage/completions", h::completions)
+                .withAttribute(ACCESS, TENANT_USAGE)
+                .GET(ORG + "/usage/embeddings", h::embeddings)
+                .withAttribute(ACCESS, TENANT_USAGE)
+                .GET(ORG + "/usage/records", h::records)
+                .withAttribute(ACCESS, TENANT_USAGE)
+                .GET(ORG + "/usage/outcomes", outcomes::outcomes)
+                .withAttribute(ACCESS, TENANT_USAGE)
+                .GET(ORG + "/costs", h::costs)
+                .withAttribute(ACCESS, TENANT_USAGE)
+                .GET(ORG + "/statements/{tenant}/{period}", h::statement)
+                .withAttribute(ACCESS, TENANT_USAGE)
+                .POST(ORG + "/statements/{tenant}/{period}/close", h::close)
+                .withAttribute(ACCESS, FINANCE)
+                .GET(ORG + "/reconciliation", h::reconciliation)
+                .withAttribute(ACCESS, FINANCE)
                 .build();
     }
 }

@@ -5,21 +5,21 @@ import io.modelgateway.gateway.config.GatewayProperties.Kind;
 import io.modelgateway.gateway.deployment.Deployment;
 import io.modelgateway.gateway.deployment.Deployments;
 import io.modelgateway.gateway.edge.error.ApiException;
+import io.modelgateway.gateway.forwarding.internal.Calls;
 import io.modelgateway.gateway.forwarding.internal.Fields;
 import io.modelgateway.gateway.forwarding.internal.Json;
-import io.modelgateway.inference.EmbeddingRequest;
-import io.modelgateway.inference.EmbeddingResult;
-import io.modelgateway.inference.Tensors;
-import java.util.ArrayList;
-import java.util.Base64;
-import java.util.List;
-import java.time.Clock;
-import io.modelgateway.gateway.forwarding.internal.Calls;
-import java.util.concurrent.CompletableFuture;
 import io.modelgateway.gateway.pipeline.Call;
 import io.modelgateway.gateway.pipeline.Pipeline;
 import io.modelgateway.gateway.pipeline.UsageTracker;
+import io.modelgateway.inference.EmbeddingRequest;
+import io.modelgateway.inference.EmbeddingResult;
+import io.modelgateway.inference.Tensors;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import org.springframework.http.MediaType;
 import org.springframework.stereotype.Component;
 import org.springframework.web.reactive.function.server.ServerRequest;
@@ -55,11 +55,11 @@ public class EmbeddingsHandler {
     private Parsed parse(ServerRequest request, JsonNode body, String pathDeployment) {
         Fields.rejectUnknown(body, FIELDS);
         String model = Fields.string(body, "model", pathDeployment == null);
-        Deployment d = deployments.require(pathDeployment != null ? pathDeployment : model,
-                Caller.of(request.exchange()));
+        Deployment d =
+                deployments.require(pathDeployment != null ? pathDeployment : model, Caller.of(request.exchange()));
         if (d.kind() != Kind.EMBEDDINGS) {
-            throw ApiException.invalid("model", "model_not_supported",
-                    "The model `" + d.name() + "` does not support embeddings.");
+            throw ApiException.invalid(
+                    "model", "model_not_supported", "The model `" + d.name() + "` does not support embeddings.");
         }
         List<String> inputs = inputs(body);
         boolean base64 = base64(body);
@@ -78,15 +78,16 @@ public class EmbeddingsHandler {
         return pipeline.admit(call).then(Mono.defer(() -> {
             UsageTracker tracker = new UsageTracker(pipeline, call, clock);
             call.markForwarded();
-            CompletableFuture<EmbeddingResult> result = d.backend().embed(
-                    new EmbeddingRequest(call.requestId(), d.model(), call.prompts()), d.tokens());
+            CompletableFuture<EmbeddingResult> result =
+                    d.backend().embed(new EmbeddingRequest(call.requestId(), d.model(), call.prompts()), d.tokens());
             return Mono.fromFuture(result, true)
                     .timeout(d.requestTimeout())
                     .map(r -> {
                         tracker.finished(r.usage());
                         if (dimensions != null && dimensions != r.dimensions()) {
-                            throw ApiException.unsupported("dimensions", "This model only produces "
-                                    + r.dimensions() + "-dimensional embeddings.");
+                            throw ApiException.unsupported(
+                                    "dimensions",
+                                    "This model only produces " + r.dimensions() + "-dimensional embeddings.");
                         }
                         return write(d, r, base64);
                     })
@@ -101,7 +102,9 @@ public class EmbeddingsHandler {
                         }
                     }))
                     .flatMap(json -> tracker.complete() // the record is durable before the body is written
-                            .then(ServerResponse.ok().contentType(MediaType.APPLICATION_JSON).bodyValue(json)));
+                            .then(ServerResponse.ok()
+                                    .contentType(MediaType.APPLICATION_JSON)
+                                    .bodyValue(json)));
         }));
     }
 
@@ -117,14 +120,15 @@ public class EmbeddingsHandler {
             throw Fields.typeError("input", "a string or an array of strings", input);
         }
         if (input.isEmpty() || input.size() > MAX_INPUTS) {
-            throw ApiException.invalid("input", "invalid_value",
-                    "Invalid 'input': expected between 1 and " + MAX_INPUTS + " items.");
+            throw ApiException.invalid(
+                    "input", "invalid_value", "Invalid 'input': expected between 1 and " + MAX_INPUTS + " items.");
         }
         List<String> out = new ArrayList<>(input.size());
         for (int i = 0; i < input.size(); i++) {
             JsonNode item = input.get(i);
             if (item.isNumber() || item.isArray()) {
-                throw ApiException.unsupported("input", "Token-array input is not supported by this deployment; send text.");
+                throw ApiException.unsupported(
+                        "input", "Token-array input is not supported by this deployment; send text.");
             }
             if (!item.isString()) {
                 throw Fields.typeError("input[" + i + "]", "a string", item);
@@ -153,7 +157,9 @@ public class EmbeddingsHandler {
         if ("base64".equals(format)) {
             return true;
         }
-        throw ApiException.invalid("encoding_format", "invalid_value",
+        throw ApiException.invalid(
+                "encoding_format",
+                "invalid_value",
                 "Invalid 'encoding_format': '" + format + "'. Supported values are: 'float' and 'base64'.");
     }
 
@@ -169,8 +175,10 @@ public class EmbeddingsHandler {
                 g.writeStringProperty("object", "embedding");
                 g.writeNumberProperty("index", i);
                 if (base64) {
-                    g.writeStringProperty("embedding",
-                            Base64.getEncoder().encodeToString(Tensors.encodeFp32(v).toByteArray()));
+                    g.writeStringProperty(
+                            "embedding",
+                            Base64.getEncoder()
+                                    .encodeToString(Tensors.encodeFp32(v).toByteArray()));
                 } else {
                     g.writeName("embedding");
                     g.writeStartArray();

@@ -51,10 +51,15 @@ public class GenerationHandler {
         Call call = Calls.generation(request.exchange(), gen, clock);
         String requestId = call.requestId();
         return pipeline.admit(call).then(Mono.defer(() -> {
-            GenerationWriter writer = new GenerationWriter(gen, requestId, clock.millis() / 1000,
-                    call.promptFilterResults(), call.outputFilter());
-            GenerationRequest backendRequest = new GenerationRequest(requestId, gen.deployment().model(),
-                    call.prompts().get(0), call.maxTokens(), gen.stream(), gen.sampling());
+            GenerationWriter writer = new GenerationWriter(
+                    gen, requestId, clock.millis() / 1000, call.promptFilterResults(), call.outputFilter());
+            GenerationRequest backendRequest = new GenerationRequest(
+                    requestId,
+                    gen.deployment().model(),
+                    call.prompts().get(0),
+                    call.maxTokens(),
+                    gen.stream(),
+                    gen.sampling());
             UsageTracker tracker = new UsageTracker(pipeline, call, clock);
             return gen.stream()
                     ? stream(request, gen, call, backendRequest, writer, tracker)
@@ -62,80 +67,95 @@ public class GenerationHandler {
         }));
     }
 
-    private Mono<ServerResponse> whole(Generation gen, Call call, GenerationRequest backendRequest,
-            GenerationWriter writer, UsageTracker tracker) {
+    private Mono<ServerResponse> whole(
+            Generation gen,
+            Call call,
+            GenerationRequest backendRequest,
+            GenerationWriter writer,
+            UsageTracker tracker) {
         Backend backend = new Backend();
         Mono<byte[]> body = Mono.<byte[]>create(sink -> {
-            StringBuilder text = new StringBuilder();
-            OutputFilter filter = call.outputFilter();
-            call.markForwarded();
-            backend.set(gen.deployment().backend().generate(backendRequest,
-                    gen.deployment().tokens(), new GenerationListener() {
-                        @Override
-                        public void onPromptTokens(int promptTokens) {
-                            tracker.promptTokens(promptTokens);
-                        }
-
-                        @Override
-                        public void onDelta(String delta, int outputTokens) {
-                            if (filter.stopped()) {
-                                return;
-                            }
-                            tracker.delta(delta, outputTokens);
-                            text.append(filter.accept(delta));
-                            if (filter.stopped()) {
-                                backend.cancel("content filter");
-                                if (backend.reported()) {
-                                    return;
+                    StringBuilder text = new StringBuilder();
+                    OutputFilter filter = call.outputFilter();
+                    call.markForwarded();
+                    backend.set(gen.deployment()
+                            .backend()
+                            .generate(backendRequest, gen.deployment().tokens(), new GenerationListener() {
+                                @Override
+                                public void onPromptTokens(int promptTokens) {
+                                    tracker.promptTokens(promptTokens);
                                 }
-                                sink.success(writer.complete(text.toString(), CONTENT_FILTER, tracker.usageSoFar()));
-                            }
-                        }
 
-                        @Override
-                        public void onComplete(String finishReason, TokenUsage usage) {
-                            if (filter.stopped()) {
-                                return;
-                            }
-                            tracker.finished(usage);
-                            if (backend.reported()) {
-                                return; // the client had gone: billed for the whole answer, as it was produced
-                            }
-                            text.append(filter.finish());
-                            sink.success(writer.complete(text.toString(),
-                                    filter.stopped() ? CONTENT_FILTER : finishReason, usage));
-                        }
+                                @Override
+                                public void onDelta(String delta, int outputTokens) {
+                                    if (filter.stopped()) {
+                                        return;
+                                    }
+                                    tracker.delta(delta, outputTokens);
+                                    text.append(filter.accept(delta));
+                                    if (filter.stopped()) {
+                                        backend.cancel("content filter");
+                                        if (backend.reported()) {
+                                            return;
+                                        }
+                                        sink.success(
+                                                writer.complete(text.toString(), CONTENT_FILTER, tracker.usageSoFar()));
+                                    }
+                                }
 
-                        @Override
-                        public void onError(InferenceException error, TokenUsage usageSoFar) {
-                            if (backend.abandoned()) {
-                                tracker.failed(error, false);
-                            } else if (!filter.stopped()) {
-                                sink.error(error);
-                            }
-                        }
-                    }));
-            // A client that leaves does not stop the answer: it is read to its usage (bounded by the backend's
-            // timeouts) and billed, as a non-streamed answer's tokens are only known at its end.
-            sink.onCancel(() -> backend.clientGone(tracker::cancelled));
-        }).timeout(gen.deployment().requestTimeout());
-        return body
-                .doOnError(e -> {
+                                @Override
+                                public void onComplete(String finishReason, TokenUsage usage) {
+                                    if (filter.stopped()) {
+                                        return;
+                                    }
+                                    tracker.finished(usage);
+                                    if (backend.reported()) {
+                                        return; // the client had gone: billed for the whole answer, as it was produced
+                                    }
+                                    text.append(filter.finish());
+                                    sink.success(writer.complete(
+                                            text.toString(), filter.stopped() ? CONTENT_FILTER : finishReason, usage));
+                                }
+
+                                @Override
+                                public void onError(InferenceException error, TokenUsage usageSoFar) {
+                                    if (backend.abandoned()) {
+                                        tracker.failed(error, false);
+                                    } else if (!filter.stopped()) {
+                                        sink.error(error);
+                                    }
+                                }
+                            }));
+                    // A client that leaves does not stop the answer: it is read to its usage (bounded by the backend's
+                    // timeouts) and billed, as a non-streamed answer's tokens are only known at its end.
+                    sink.onCancel(() -> backend.clientGone(tracker::cancelled));
+                })
+                .timeout(gen.deployment().requestTimeout());
+        return body.doOnError(e -> {
                     backend.cancel("request failed"); // a timeout: the backend is not followed any further
                     tracker.failed(e, false);
                 })
                 .doOnCancel(() -> endIfFinished(tracker))
                 .flatMap(json -> tracker.complete() // the record is durable before the body is written
-                        .then(ServerResponse.ok().contentType(MediaType.APPLICATION_JSON).bodyValue(json)));
+                        .then(ServerResponse.ok()
+                                .contentType(MediaType.APPLICATION_JSON)
+                                .bodyValue(json)));
     }
 
-    private Mono<ServerResponse> stream(ServerRequest request, Generation gen, Call call,
-            GenerationRequest backendRequest, GenerationWriter writer, UsageTracker tracker) {
+    private Mono<ServerResponse> stream(
+            ServerRequest request,
+            Generation gen,
+            Call call,
+            GenerationRequest backendRequest,
+            GenerationWriter writer,
+            UsageTracker tracker) {
         AtomicBoolean started = new AtomicBoolean();
         Backend backend = new Backend();
-        Flux<byte[]> events = Flux.<byte[]>create(sink -> relay(sink, gen, call, backendRequest, writer, started,
-                        tracker, backend), FluxSink.OverflowStrategy.BUFFER)
-                .timeout(Mono.delay(gen.deployment().firstTokenTimeout()),
+        Flux<byte[]> events = Flux.<byte[]>create(
+                        sink -> relay(sink, gen, call, backendRequest, writer, started, tracker, backend),
+                        FluxSink.OverflowStrategy.BUFFER)
+                .timeout(
+                        Mono.delay(gen.deployment().firstTokenTimeout()),
                         item -> Mono.delay(gen.deployment().idleTimeout()))
                 .concatWith(Mono.defer(tracker::complete).thenReturn(GenerationWriter.DONE)) // durable first
                 .doOnError(e -> {
@@ -153,12 +173,20 @@ public class GenerationHandler {
                 .body(BodyInserters.fromDataBuffers(events.map(buffers::wrap)));
     }
 
-    private static void relay(FluxSink<byte[]> sink, Generation gen, Call call, GenerationRequest backendRequest,
-            GenerationWriter writer, AtomicBoolean started, UsageTracker tracker, Backend backend) {
+    private static void relay(
+            FluxSink<byte[]> sink,
+            Generation gen,
+            Call call,
+            GenerationRequest backendRequest,
+            GenerationWriter writer,
+            AtomicBoolean started,
+            UsageTracker tracker,
+            Backend backend) {
         OutputFilter filter = call.outputFilter();
         call.markForwarded();
-        backend.set(gen.deployment().backend().generate(backendRequest, gen.deployment().tokens(),
-                new GenerationListener() {
+        backend.set(gen.deployment()
+                .backend()
+                .generate(backendRequest, gen.deployment().tokens(), new GenerationListener() {
                     @Override
                     public void onPromptTokens(int promptTokens) {
                         tracker.promptTokens(promptTokens); // the delta it came with ends a call the client left

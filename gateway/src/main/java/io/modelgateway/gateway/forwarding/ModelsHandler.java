@@ -31,7 +31,9 @@ public class ModelsHandler {
         return catalog.visible(caller).flatMap(entries -> {
             Map<String, Object> body = new LinkedHashMap<>();
             body.put("object", "list");
-            body.put("data", entries.stream().map(e -> CatalogViews.openAi(e, created)).toList());
+            body.put(
+                    "data",
+                    entries.stream().map(e -> CatalogViews.openAi(e, created)).toList());
             return ServerResponse.ok().contentType(MediaType.APPLICATION_JSON).bodyValue(body);
         });
     }
@@ -39,7 +41,8 @@ public class ModelsHandler {
     public Mono<ServerResponse> get(String id, Caller caller) {
         return catalog.one(id, caller)
                 .switchIfEmpty(Mono.error(() -> ApiException.modelNotFound(id)))
-                .flatMap(e -> ServerResponse.ok().contentType(MediaType.APPLICATION_JSON)
+                .flatMap(e -> ServerResponse.ok()
+                        .contentType(MediaType.APPLICATION_JSON)
                         .bodyValue(CatalogViews.openAi(e, created)));
     }
 }

@@ -17,11 +17,11 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.web.reactive.function.server.HandlerFunction;
 import org.springframework.web.reactive.function.server.RequestPredicates;
-import org.springframework.web.server.MethodNotAllowedException;
 import org.springframework.web.reactive.function.server.RouterFunction;
 import org.springframework.web.reactive.function.server.RouterFunctions;
 import org.springframework.web.reactive.function.server.ServerRequest;
 import org.springframework.web.reactive.function.server.ServerResponse;
+import org.springframework.web.server.MethodNotAllowedException;
 import reactor.core.publisher.Mono;
 import tools.jackson.databind.JsonNode;
 
@@ -38,49 +38,73 @@ public class OpenAiRoutes {
     private static final String ACCESS = Access.ATTRIBUTE;
 
     @Bean
-    RouterFunction<ServerResponse> openAiRouter(GatewayProperties properties, Deployments deployments,
-            GenerationHandler generations, EmbeddingsHandler embeddings, ModelsHandler models, UpstreamRelay upstreams,
-            QuoteHandler quotes, Clock clock) {
+    RouterFunction<ServerResponse> openAiRouter(
+            GatewayProperties properties,
+            Deployments deployments,
+            GenerationHandler generations,
+            EmbeddingsHandler embeddings,
+            ModelsHandler models,
+            UpstreamRelay upstreams,
+            QuoteHandler quotes,
+            Clock clock) {
         long maxBytes = properties.maxRequestBody().toBytes();
         GenerationReader reader = new GenerationReader(deployments);
-        BodyHandler chat = (req, body) -> generate(generations, upstreams, req, body,
-                reader.chat(body, azureDeployment(req), Caller.of(req.exchange())));
-        BodyHandler completion = (req, body) -> generate(generations, upstreams, req, body,
+        BodyHandler chat = (req, body) -> generate(
+                generations, upstreams, req, body, reader.chat(body, azureDeployment(req), Caller.of(req.exchange())));
+        BodyHandler completion = (req, body) -> generate(
+                generations,
+                upstreams,
+                req,
+                body,
                 reader.completion(body, azureDeployment(req), Caller.of(req.exchange())));
         BodyHandler embedding = (req, body) -> embeddings.handle(req, body, azureDeployment(req));
         // Quotes: the same parsing and call description as the calls, then the pipeline's quote, not its admission.
-        BodyHandler chatQuote = (req, body) -> quotes.quote(Calls.generation(req.exchange(),
-                reader.chat(body, azureDeployment(req), Caller.of(req.exchange())), clock));
-        BodyHandler completionQuote = (req, body) -> quotes.quote(Calls.generation(req.exchange(),
-                reader.completion(body, azureDeployment(req), Caller.of(req.exchange())), clock));
+        BodyHandler chatQuote = (req, body) -> quotes.quote(Calls.generation(
+                req.exchange(), reader.chat(body, azureDeployment(req), Caller.of(req.exchange())), clock));
+        BodyHandler completionQuote = (req, body) -> quotes.quote(Calls.generation(
+                req.exchange(), reader.completion(body, azureDeployment(req), Caller.of(req.exchange())), clock));
         BodyHandler embeddingQuote = (req, body) -> quotes.quote(embeddings.call(req, body, azureDeployment(req)));
 
         RouterFunctions.Builder routes = RouterFunctions.route();
         for (String prefix : PREFIXES) {
-            routes.POST(prefix + "/chat/completions/quote", withBody(chatQuote, maxBytes)).withAttribute(ACCESS, INFERENCE)
+            routes.POST(prefix + "/chat/completions/quote", withBody(chatQuote, maxBytes))
+                    .withAttribute(ACCESS, INFERENCE)
                     .POST(prefix + "/completions/quote", withBody(completionQuote, maxBytes))
                     .withAttribute(ACCESS, INFERENCE)
                     .POST(prefix + "/embeddings/quote", withBody(embeddingQuote, maxBytes))
                     .withAttribute(ACCESS, INFERENCE)
-                    .POST(prefix + "/chat/completions", withBody(chat, maxBytes)).withAttribute(ACCESS, INFERENCE)
-                    .POST(prefix + "/completions", withBody(completion, maxBytes)).withAttribute(ACCESS, INFERENCE)
-                    .POST(prefix + "/embeddings", withBody(embedding, maxBytes)).withAttribute(ACCESS, INFERENCE)
+                    .POST(prefix + "/chat/completions", withBody(chat, maxBytes))
+                    .withAttribute(ACCESS, INFERENCE)
+                    .POST(prefix + "/completions", withBody(completion, maxBytes))
+                    .withAttribute(ACCESS, INFERENCE)
+                    .POST(prefix + "/embeddings", withBody(embedding, maxBytes))
+                    .withAttribute(ACCESS, INFERENCE)
                     .GET(prefix + "/models", req -> models.list(Caller.of(req.exchange())))
                     .withAttribute(ACCESS, INFERENCE)
-                    .GET(prefix + "/models/{*id}", req -> models.get(req.pathVariable("id").substring(1),
-                            Caller.of(req.exchange())))
+                    .GET(
+                            prefix + "/models/{*id}",
+                            req -> models.get(req.pathVariable("id").substring(1), Caller.of(req.exchange())))
                     .withAttribute(ACCESS, INFERENCE);
-            for (String path : new String[] {"/chat/completions", "/completions", "/embeddings",
-                    "/chat/completions/quote", "/completions/quote", "/embeddings/quote"}) {
+            for (String path : new String[] {
+                "/chat/completions",
+                "/completions",
+                "/embeddings",
+                "/chat/completions/quote",
+                "/completions/quote",
+                "/embeddings/quote"
+            }) {
                 routes.route(RequestPredicates.path(prefix + path), OpenAiRoutes::methodNotAllowed)
                         .withAttribute(ACCESS, INFERENCE);
             }
             routes.route(RequestPredicates.path(prefix + "/models/**"), OpenAiRoutes::methodNotAllowed)
                     .withAttribute(ACCESS, INFERENCE);
         }
-        routes.POST(AZURE + "/chat/completions", azure(withBody(chat, maxBytes))).withAttribute(ACCESS, INFERENCE)
-                .POST(AZURE + "/completions", azure(withBody(completion, maxBytes))).withAttribute(ACCESS, INFERENCE)
-                .POST(AZURE + "/embeddings", azure(withBody(embedding, maxBytes))).withAttribute(ACCESS, INFERENCE)
+        routes.POST(AZURE + "/chat/completions", azure(withBody(chat, maxBytes)))
+                .withAttribute(ACCESS, INFERENCE)
+                .POST(AZURE + "/completions", azure(withBody(completion, maxBytes)))
+                .withAttribute(ACCESS, INFERENCE)
+                .POST(AZURE + "/embeddings", azure(withBody(embedding, maxBytes)))
+                .withAttribute(ACCESS, INFERENCE)
                 .POST(AZURE + "/chat/completions/quote", azure(withBody(chatQuote, maxBytes)))
                 .withAttribute(ACCESS, INFERENCE)
                 .POST(AZURE + "/completions/quote", azure(withBody(completionQuote, maxBytes)))
@@ -91,8 +115,8 @@ public class OpenAiRoutes {
     }
 
     /** Triton deployments are served by the handler; HTTP upstreams are proxied by Spring Cloud Gateway. */
-    private static Mono<ServerResponse> generate(GenerationHandler generations, UpstreamRelay upstreams,
-            ServerRequest req, JsonNode body, Generation gen) {
+    private static Mono<ServerResponse> generate(
+            GenerationHandler generations, UpstreamRelay upstreams, ServerRequest req, JsonNode body, Generation gen) {
         return gen.deployment().proxied() ? upstreams.handle(req, gen) : generations.handle(req, gen);
     }
 
@@ -106,8 +130,8 @@ public class OpenAiRoutes {
     private static HandlerFunction<ServerResponse> azure(HandlerFunction<ServerResponse> handler) {
         return req -> {
             if (req.queryParam("api-version").filter(v -> !v.isBlank()).isEmpty()) {
-                return Mono.error(ApiException.invalid("api-version", "missing_api_version",
-                        "Missing required query parameter 'api-version'."));
+                return Mono.error(ApiException.invalid(
+                        "api-version", "missing_api_version", "Missing required query parameter 'api-version'."));
             }
             return handler.handle(req);
         };
@@ -120,5 +144,4 @@ public class OpenAiRoutes {
     private static String azureDeployment(ServerRequest req) {
         return req.pathVariables().get("deployment");
     }
-
 }

@@ -37,19 +37,23 @@ public class QuoteHandler {
 
     public Mono<ServerResponse> quote(Call call) {
         int requestedMaxTokens = call.maxTokens();
-        return pipeline.quote(call).flatMap(q -> ServerResponse.ok().contentType(MediaType.APPLICATION_JSON)
-                .bodyValue(view(call, requestedMaxTokens, q, clock.instant())));
+        return pipeline.quote(call)
+                .flatMap(q -> ServerResponse.ok()
+                        .contentType(MediaType.APPLICATION_JSON)
+                        .bodyValue(view(call, requestedMaxTokens, q, clock.instant())));
     }
 
     private static Map<String, Object> view(Call call, int requestedMaxTokens, Quote q, Instant now) {
         Map<String, Object> v = new LinkedHashMap<>();
         v.put("object", "quote");
         v.put("model", call.deployment().name());
-        v.put("operation", switch (call.operation()) {
-            case CHAT -> "chat.completions";
-            case COMPLETION -> "completions";
-            case EMBEDDINGS -> "embeddings";
-        });
+        v.put(
+                "operation",
+                switch (call.operation()) {
+                    case CHAT -> "chat.completions";
+                    case COMPLETION -> "completions";
+                    case EMBEDDINGS -> "embeddings";
+                });
         v.put("allowed", q.allowed());
         List<Map<String, Object>> refusals = new ArrayList<>();
         for (Quote.Refusal r : q.refusals()) {
@@ -63,10 +67,14 @@ public class QuoteHandler {
         v.put("max_cost", cost == null ? Micros.format(0) : Micros.format(cost.maxCostMicros()));
         v.put("max_cost_micros", cost == null ? 0 : cost.maxCostMicros());
         v.put("available_micros", cost == null ? null : cost.availableMicros());
-        v.put("available", cost == null || cost.availableMicros() == null ? null
-                : Micros.format(cost.availableMicros()));
-        v.put("affordable_max_tokens", embeddings(call) ? null
-                : cost == null ? Integer.valueOf(call.maxTokens()) : cost.affordableMaxTokens());
+        v.put(
+                "available",
+                cost == null || cost.availableMicros() == null ? null : Micros.format(cost.availableMicros()));
+        v.put(
+                "affordable_max_tokens",
+                embeddings(call)
+                        ? null
+                        : cost == null ? Integer.valueOf(call.maxTokens()) : cost.affordableMaxTokens());
         return v;
     }
 

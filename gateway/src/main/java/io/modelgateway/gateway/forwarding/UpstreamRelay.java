@@ -49,26 +49,35 @@ public class UpstreamRelay {
     /** Relays {@code gen} (validated from the client's body) to its deployment's upstream. */
     public Mono<ServerResponse> handle(ServerRequest request, Generation gen) {
         Call call = Calls.generation(request.exchange(), gen, clock);
-        return pipeline.admit(call).then(Mono.defer(() -> ServerResponse.ok()
-                .build((ex, context) -> relay(ex, gen, call))));
+        return pipeline.admit(call)
+                .then(Mono.defer(() -> ServerResponse.ok().build((ex, context) -> relay(ex, gen, call))));
     }
 
     private Mono<Void> relay(ServerWebExchange exchange, Generation gen, Call call) {
         HttpUpstream upstream = gen.deployment().upstream();
         byte[] upstreamBody = UpstreamRequest.body(gen, call);
         UsageTracker tracker = new UsageTracker(pipeline, call, clock);
-        UpstreamResponse response = new UpstreamResponse(exchange.getResponse(), call, tracker, gen.includeUsage(),
-                upstream.idleTimeout(), gen.deployment().requestTimeout());
+        UpstreamResponse response = new UpstreamResponse(
+                exchange.getResponse(),
+                call,
+                tracker,
+                gen.includeUsage(),
+                upstream.idleTimeout(),
+                gen.deployment().requestTimeout());
         ServerWebExchange proxied = exchange.mutate()
-                .request(new UpstreamRequest(exchange.getRequest(), upstream,
-                        gen.chat() ? "chat/completions" : "completions", upstreamBody, gen.stream(), call.requestId()))
+                .request(new UpstreamRequest(
+                        exchange.getRequest(),
+                        upstream,
+                        gen.chat() ? "chat/completions" : "completions",
+                        upstreamBody,
+                        gen.stream(),
+                        call.requestId()))
                 .response(response)
                 .build();
         proxied.getAttributes().put(GATEWAY_ROUTE_ATTR, route(upstream));
         call.markForwarded();
-        Mono<Void> relayed = gateway.handle(proxied)
-                .doOnError(e -> tracker.failed(e, false))
-                .doOnSuccess(v -> tracker.completed());
+        Mono<Void> relayed =
+                gateway.handle(proxied).doOnError(e -> tracker.failed(e, false)).doOnSuccess(v -> tracker.completed());
         if (gen.stream()) {
             return relayed.doOnCancel(tracker::cancelled);
         }
@@ -80,11 +89,15 @@ public class UpstreamRelay {
 
     /** One route per upstream (SCG caches each route's filters, so routes are not made per request). */
     private Route route(HttpUpstream upstream) {
-        return routes.computeIfAbsent(upstream.backend(), id -> Route.async()
-                .id("upstream:" + id)
-                .uri(upstream.baseUrl())
-                .predicate(exchange -> true)
-                .metadata(RouteMetadataUtils.RESPONSE_TIMEOUT_ATTR, upstream.responseTimeout().toMillis())
-                .build());
+        return routes.computeIfAbsent(
+                upstream.backend(),
+                id -> Route.async()
+                        .id("upstream:" + id)
+                        .uri(upstream.baseUrl())
+                        .predicate(exchange -> true)
+                        .metadata(
+                                RouteMetadataUtils.RESPONSE_TIMEOUT_ATTR,
+                                upstream.responseTimeout().toMillis())
+                        .build());
     }
 }

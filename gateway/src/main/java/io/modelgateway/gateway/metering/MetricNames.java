@@ -45,6 +45,7 @@ public final class MetricNames {
     public static final String DEPLOYMENT = "deployment";
     /** Tag: the tenant id, capped ({@code gateway.metrics.max-tenant-labels}); the rest are {@code other}. */
     public static final String TENANT = "tenant";
+
     public static final String OUTCOME = "outcome";
     public static final String STATUS = "status";
     public static final String KIND = "kind";
@@ -59,6 +60,7 @@ public final class MetricNames {
     public static final String BACKEND_REPLICA_OUTSTANDING = "gateway.backend.replica.outstanding";
     /** 1 for a replica's current circuit-breaker {@link #STATE} (closed, open, half_open), 0 for the others. */
     public static final String BACKEND_BREAKER_STATE = "gateway.backend.breaker.state";
+
     public static final String POOL = "pool";
     public static final String REPLICA = "replica";
     public static final String STATE = "state";
@@ -73,6 +75,7 @@ public final class MetricNames {
     public static final String REDIS_FALLBACK_ACTIVE = "gateway.redis.fallback.active";
     /** A database round trip from this replica (health probe {@code SELECT 1}), by {@link #RESULT}. */
     public static final String DB_LATENCY = "gateway.db.latency";
+
     public static final String RESULT = "result";
 
     // --- credits and usage records (published by the billing code) ---

@@ -50,9 +50,20 @@ public final class Call {
      * and its output budget ({@code maxTokens} per choice times {@code choices}). Handlers build calls through
      * {@code openai.internal.Calls} only, so no call can reach a stage undescribed.
      */
-    public Call(String requestId, Caller caller, Deployment deployment, Operation operation, boolean stream,
-            List<String> prompts, Set<String> parameters, int promptTokens, int maxTokens, int choices,
-            int requestBytes, Instant startedAt, HttpHeaders responseHeaders) {
+    public Call(
+            String requestId,
+            Caller caller,
+            Deployment deployment,
+            Operation operation,
+            boolean stream,
+            List<String> prompts,
+            Set<String> parameters,
+            int promptTokens,
+            int maxTokens,
+            int choices,
+            int requestBytes,
+            Instant startedAt,
+            HttpHeaders responseHeaders) {
         if (choices < 1) {
             throw new IllegalArgumentException("choices must be positive: " + choices);
         }

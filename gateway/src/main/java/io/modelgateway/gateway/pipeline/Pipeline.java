@@ -48,11 +48,10 @@ public class Pipeline {
         Quote quote = new Quote();
         Mono<Void> chain = Mono.empty();
         for (CallStage stage : stages) {
-            chain = chain.then(Mono.defer(() -> stage.quote(call, quote))
-                    .onErrorResume(ApiException.class, e -> {
-                        quote.refuse(new Quote.Refusal("service", null, e, null));
-                        return Mono.empty();
-                    }));
+            chain = chain.then(Mono.defer(() -> stage.quote(call, quote)).onErrorResume(ApiException.class, e -> {
+                quote.refuse(new Quote.Refusal("service", null, e, null));
+                return Mono.empty();
+            }));
         }
         return chain.thenReturn(quote);
     }
@@ -84,8 +83,11 @@ public class Pipeline {
                 // The client left while this stage was deciding: the stages before it admitted the call and
                 // hear that it ended unforwarded (what they reserved is released); the deciding stage undoes
                 // its own partial work on cancel (a credit hold, say).
-                .doOnCancel(() -> completeUpTo(call, deciding, new CallResult(Outcome.REFUSED, CallResult.NO_USAGE,
-                        499, "client_closed_request", clock.instant())))
+                .doOnCancel(() -> completeUpTo(
+                        call,
+                        deciding,
+                        new CallResult(
+                                Outcome.REFUSED, CallResult.NO_USAGE, 499, "client_closed_request", clock.instant())))
                 .onErrorResume(e -> {
                     completeUpTo(call, deciding, refused(call, e));
                     return Mono.error(e);
@@ -135,8 +137,11 @@ public class Pipeline {
             try {
                 stages[i].complete(call, result);
             } catch (RuntimeException e) {
-                log.error("call stage {} failed to complete request {}", stages[i].getClass().getSimpleName(),
-                        call.requestId(), e);
+                log.error(
+                        "call stage {} failed to complete request {}",
+                        stages[i].getClass().getSimpleName(),
+                        call.requestId(),
+                        e);
             }
         }
         return true;
@@ -145,11 +150,10 @@ public class Pipeline {
     private CallResult refused(Call call, Throwable e) {
         ApiException api = OpenAiErrors.classify(e);
         if (ApiException.CONTENT_FILTER.equals(api.code())) {
-            TokenUsage usage = call.billedWhenFiltered()
-                    ? new TokenUsage(call.promptTokens(), 0, true) : CallResult.NO_USAGE;
+            TokenUsage usage =
+                    call.billedWhenFiltered() ? new TokenUsage(call.promptTokens(), 0, true) : CallResult.NO_USAGE;
             return new CallResult(Outcome.FILTERED, usage, api.status().value(), api.code(), clock.instant());
         }
-        return new CallResult(Outcome.REFUSED, CallResult.NO_USAGE, api.status().value(), api.code(),
-                clock.instant());
+        return new CallResult(Outcome.REFUSED, CallResult.NO_USAGE, api.status().value(), api.code(), clock.instant());
     }
 }

@@ -77,21 +77,33 @@ public final class UsageTracker {
     private CallResult completion() {
         TokenUsage usage = finalUsage != null ? finalUsage : soFar();
         boolean filtered = call.outputFilter().stopped();
-        return new CallResult(filtered ? Outcome.FILTERED : Outcome.COMPLETED, usage, 200,
-                filtered ? "content_filter" : null, clock.instant());
+        return new CallResult(
+                filtered ? Outcome.FILTERED : Outcome.COMPLETED,
+                usage,
+                200,
+                filtered ? "content_filter" : null,
+                clock.instant());
     }
 
     /** The call failed; {@code started} when part of the answer already reached the client. */
     public void failed(Throwable error, boolean started) {
         boolean produced = started || outputTokens > 0;
-        if (!produced && error instanceof InferenceException ie && (ie.kind() == InferenceException.Kind.OVERLOADED
-                || ie.kind() == InferenceException.Kind.UNAVAILABLE)) {
+        if (!produced
+                && error instanceof InferenceException ie
+                && (ie.kind() == InferenceException.Kind.OVERLOADED
+                        || ie.kind() == InferenceException.Kind.UNAVAILABLE)) {
             call.markTurnedAway(); // no replica took it (all busy, loading, unreachable): it never reached a model
         }
         ApiException e = OpenAiErrors.classify(error);
         Outcome outcome = produced ? Outcome.CUT_SHORT : Outcome.FAILED;
-        pipeline.complete(call, new CallResult(outcome, produced ? soFar() : CallResult.NO_USAGE,
-                started ? 200 : e.status().value(), e.code(), clock.instant()));
+        pipeline.complete(
+                call,
+                new CallResult(
+                        outcome,
+                        produced ? soFar() : CallResult.NO_USAGE,
+                        started ? 200 : e.status().value(),
+                        e.code(),
+                        clock.instant()));
     }
 
     /**
@@ -100,13 +112,14 @@ public final class UsageTracker {
      */
     public void cancelled() {
         if (!call.forwarded()) {
-            pipeline.complete(call, new CallResult(Outcome.FAILED, CallResult.NO_USAGE, 499,
-                    "client_closed_request", clock.instant()));
+            pipeline.complete(
+                    call,
+                    new CallResult(Outcome.FAILED, CallResult.NO_USAGE, 499, "client_closed_request", clock.instant()));
             return;
         }
         TokenUsage usage = finalUsage != null ? finalUsage : soFar();
-        pipeline.complete(call, new CallResult(Outcome.CUT_SHORT, usage, 499, "client_closed_request",
-                clock.instant()));
+        pipeline.complete(
+                call, new CallResult(Outcome.CUT_SHORT, usage, 499, "client_closed_request", clock.instant()));
     }
 
     /** Prompt tokens and the tokens generated so far (for an answer a content rule stopped). */

@@ -46,7 +46,10 @@ public final class ContentRules {
         Set<String> ids = new HashSet<>();
         for (int i = 0; i < specs.size(); i++) {
             RuleSpec spec = specs.get(i);
-            if (spec == null || spec.id() == null || spec.id().isBlank() || spec.id().length() > 100) {
+            if (spec == null
+                    || spec.id() == null
+                    || spec.id().isBlank()
+                    || spec.id().length() > 100) {
                 throw new IllegalArgumentException("rules[" + i + "].id is required (at most 100 characters)");
             }
             if (!ids.add(spec.id())) {

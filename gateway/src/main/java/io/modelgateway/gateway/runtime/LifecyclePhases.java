@@ -32,6 +32,5 @@ public final class LifecyclePhases {
     public static final int BILLING = TENANCY_STARTUP + 10;
     public static final int PROBES = SmartLifecycle.DEFAULT_PHASE;
 
-    private LifecyclePhases() {
-    }
+    private LifecyclePhases() {}
 }

@@ -67,7 +67,9 @@ public final class RedisSignals implements AutoCloseable {
             connect();
             return true;
         } catch (RuntimeException e) {
-            log.warn("cannot subscribe to replica signals on '{}' yet (reloading every interval): {}", channel,
+            log.warn(
+                    "cannot subscribe to replica signals on '{}' yet (reloading every interval): {}",
+                    channel,
                     e.toString());
             return false;
         }
@@ -80,8 +82,10 @@ public final class RedisSignals implements AutoCloseable {
             return;
         }
         p.async().publish(channel(topic), self).exceptionally(e -> {
-            log.warn("could not publish a signal on '{}' (other replicas heal at their next reload): {}",
-                    channel(topic), e.toString());
+            log.warn(
+                    "could not publish a signal on '{}' (other replicas heal at their next reload): {}",
+                    channel(topic),
+                    e.toString());
             return 0L;
         });
     }

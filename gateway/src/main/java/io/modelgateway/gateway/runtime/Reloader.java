@@ -88,7 +88,10 @@ public final class Reloader implements AutoCloseable {
 
     private void failed(RuntimeException e) {
         long n = failures.incrementAndGet();
-        log.warn("{} could not be reloaded (keeping the state in force; {} failed reloads so far): {}", what, n,
+        log.warn(
+                "{} could not be reloaded (keeping the state in force; {} failed reloads so far): {}",
+                what,
+                n,
                 e.toString());
     }
 

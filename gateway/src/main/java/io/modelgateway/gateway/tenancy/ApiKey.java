@@ -11,8 +11,16 @@ import java.util.Set;
  * @param revokedAt when it was revoked, or {@code null}
  * @param lastUsedAt last successful use, recorded a few seconds late, or {@code null}
  */
-public record ApiKey(String id, String tenantId, String name, String lastFour, Set<Scope> scopes,
-        Instant createdAt, Instant expiresAt, Instant revokedAt, Instant lastUsedAt) {
+public record ApiKey(
+        String id,
+        String tenantId,
+        String name,
+        String lastFour,
+        Set<Scope> scopes,
+        Instant createdAt,
+        Instant expiresAt,
+        Instant revokedAt,
+        Instant lastUsedAt) {
 
     public ApiKey {
         scopes = Set.copyOf(scopes);

@@ -9,7 +9,14 @@ package io.modelgateway.gateway.tenancy;
  */
 public record KeyCheck(Outcome outcome, Credential credential, Tenant tenant) {
 
-    public enum Outcome { OK, UNKNOWN, REVOKED, EXPIRED, TENANT_UNKNOWN, TENANT_SUSPENDED }
+    public enum Outcome {
+        OK,
+        UNKNOWN,
+        REVOKED,
+        EXPIRED,
+        TENANT_UNKNOWN,
+        TENANT_SUSPENDED
+    }
 
     public static KeyCheck of(Outcome outcome) {
         return new KeyCheck(outcome, null, null);

@@ -9,8 +9,8 @@ import java.util.Set;
  * @param id stable identifier chosen at creation (lower-case letters, digits, {@code -} and {@code _})
  * @param deployments the deployments (public names) the tenant may use; {@value #ALL_DEPLOYMENTS} means all
  */
-public record Tenant(String id, String name, TenantStatus status, Set<String> deployments, Instant createdAt,
-        Instant updatedAt) {
+public record Tenant(
+        String id, String name, TenantStatus status, Set<String> deployments, Instant createdAt, Instant updatedAt) {
 
     public static final String ALL_DEPLOYMENTS = "*";
 

@@ -12,10 +12,10 @@ import io.modelgateway.gateway.architecture.fixture.a.CycleA;
 import io.modelgateway.gateway.architecture.fixture.b.CycleB;
 import io.modelgateway.gateway.architecture.fixture.c.CycleC;
 import io.modelgateway.gateway.architecture.fixture.d.CycleD;
-import io.modelgateway.gateway.architecture.fixture.owner.Insider;
-import io.modelgateway.gateway.architecture.fixture.owner.internal.Hidden;
 import io.modelgateway.gateway.architecture.fixture.outsider.Outsider;
 import io.modelgateway.gateway.architecture.fixture.outsider.SecondOutsider;
+import io.modelgateway.gateway.architecture.fixture.owner.Insider;
+import io.modelgateway.gateway.architecture.fixture.owner.internal.Hidden;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -38,24 +38,28 @@ class ArchitectureFixtureTest {
                 .evaluate(classes(CycleA.class, CycleB.class, Hidden.class, Insider.class));
 
         assertThat(result.hasViolation()).isTrue();
-        assertThat(result.getFailureReport().getDetails()).singleElement()
+        assertThat(result.getFailureReport().getDetails())
+                .singleElement()
                 .satisfies(v -> assertThat(Frozen.key(v)).isEqualTo("Cycle detected: a -> b -> a"));
     }
 
     @Test
     void theCycleRulePassesWithoutACycle() {
         assertThat(ArchitectureTest.noCyclesBetweenFeatures(FIXTURE)
-                .evaluate(classes(CycleA.class, Hidden.class, Insider.class, Outsider.class)).hasViolation())
+                        .evaluate(classes(CycleA.class, Hidden.class, Insider.class, Outsider.class))
+                        .hasViolation())
                 .isFalse();
     }
 
     @Test
     void theInternalRuleReportsAnOutsiderButNotTheOwner() {
-        EvaluationResult result = InternalAccess.onlyFromOwnPackage()
-                .evaluate(classes(Hidden.class, Insider.class, Outsider.class));
+        EvaluationResult result =
+                InternalAccess.onlyFromOwnPackage().evaluate(classes(Hidden.class, Insider.class, Outsider.class));
 
-        assertThat(result.getFailureReport().getDetails()).isNotEmpty()
-                .allSatisfy(v -> assertThat(v).contains(Outsider.class.getName() + ".value()")
+        assertThat(result.getFailureReport().getDetails())
+                .isNotEmpty()
+                .allSatisfy(v -> assertThat(v)
+                        .contains(Outsider.class.getName() + ".value()")
                         .contains(Hidden.class.getName()))
                 .noneSatisfy(v -> assertThat(v).contains(Insider.class.getName()));
     }
@@ -74,7 +78,8 @@ class ArchitectureFixtureTest {
 
     @Test
     void aFrozenCyclePassesAndANewCycleFails() {
-        ArchRule frozen = Frozen.freeze(ArchitectureTest.noCyclesBetweenFeatures(FIXTURE)).persistIn(new MemoryStore());
+        ArchRule frozen =
+                Frozen.freeze(ArchitectureTest.noCyclesBetweenFeatures(FIXTURE)).persistIn(new MemoryStore());
         frozen.check(classes(CycleA.class, CycleB.class));
 
         assertThatThrownBy(() -> frozen.check(classes(CycleA.class, CycleB.class, CycleC.class, CycleD.class)))
@@ -86,12 +91,16 @@ class ArchitectureFixtureTest {
     @Test
     void theMatcherKnowsACycleByItsPathAndAnyOtherViolationWithoutLineNumbers() {
         assertThat(Frozen.MATCHER.matches(
-                "Cycle detected: a -> \\\n b -> \\\n a\\\n  1. Dependencies of a\\\n - x",
-                "Cycle detected: a -> \\\n b -> \\\n a\\\n  1. Dependencies of a\\\n - x\\\n - y")).isTrue();
-        assertThat(Frozen.MATCHER.matches("Cycle detected: a -> b -> a", "Cycle detected: a -> c -> a")).isFalse();
-        assertThat(Frozen.MATCHER.matches("<A.m()> calls <B.n()> in (A.java:12)", "<A.m()> calls <B.n()> in (A.java:40)"))
+                        "Cycle detected: a -> \\\n b -> \\\n a\\\n  1. Dependencies of a\\\n - x",
+                        "Cycle detected: a -> \\\n b -> \\\n a\\\n  1. Dependencies of a\\\n - x\\\n - y"))
                 .isTrue();
-        assertThat(Frozen.MATCHER.matches("<A.m()> calls <B.n()> in (A.java:12)", "<A.m()> calls <C.n()> in (A.java:12)"))
+        assertThat(Frozen.MATCHER.matches("Cycle detected: a -> b -> a", "Cycle detected: a -> c -> a"))
+                .isFalse();
+        assertThat(Frozen.MATCHER.matches(
+                        "<A.m()> calls <B.n()> in (A.java:12)", "<A.m()> calls <B.n()> in (A.java:40)"))
+                .isTrue();
+        assertThat(Frozen.MATCHER.matches(
+                        "<A.m()> calls <B.n()> in (A.java:12)", "<A.m()> calls <C.n()> in (A.java:12)"))
                 .isFalse();
     }
 

@@ -21,8 +21,10 @@ class ArchitectureTest {
 
     /** No cycles between the top-level feature packages (a package's {@code internal} is part of it). */
     static ArchRule noCyclesBetweenFeatures(String root) {
-        return slices().matching(root + ".(*)..").namingSlices("$1")
-                .should().beFreeOfCycles()
+        return slices().matching(root + ".(*)..")
+                .namingSlices("$1")
+                .should()
+                .beFreeOfCycles()
                 .as("top-level feature packages of " + root + " are free of cycles");
     }
 

@@ -26,7 +26,8 @@ class AccessTest {
     void whoPassesWhichAccess() {
         assertThat(admits(Access.INFERENCE, tenant(Scope.INFERENCE))).isTrue();
         assertThat(admits(Access.INFERENCE, tenant(Scope.USAGE_READ))).isFalse();
-        assertThat(admits(Access.INFERENCE, platform(Scope.ADMIN, Scope.FINANCE, Scope.INFERENCE))).isFalse();
+        assertThat(admits(Access.INFERENCE, platform(Scope.ADMIN, Scope.FINANCE, Scope.INFERENCE)))
+                .isFalse();
 
         assertThat(admits(Access.TENANT_USAGE, tenant(Scope.USAGE_READ))).isTrue();
         assertThat(admits(Access.TENANT_USAGE, tenant(Scope.INFERENCE))).isFalse();
@@ -36,7 +37,8 @@ class AccessTest {
 
         assertThat(admits(Access.FINANCE, platform(Scope.FINANCE))).isTrue();
         assertThat(admits(Access.FINANCE, platform(Scope.ADMIN))).isTrue();
-        assertThat(admits(Access.FINANCE, tenant(Scope.USAGE_READ, Scope.FINANCE))).isFalse();
+        assertThat(admits(Access.FINANCE, tenant(Scope.USAGE_READ, Scope.FINANCE)))
+                .isFalse();
 
         assertThat(admits(Access.ADMIN, platform(Scope.ADMIN))).isTrue();
         assertThat(admits(Access.ADMIN, platform(Scope.FINANCE))).isFalse();

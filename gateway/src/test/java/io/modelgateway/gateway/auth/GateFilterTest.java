@@ -23,16 +23,25 @@ import reactor.core.publisher.Mono;
 class GateFilterTest {
 
     private final GenericApplicationContext context = new GenericApplicationContext();
-    private final RouteTable table = RouteTable.of(Map.of("r", RouterFunctions.route()
-            .GET("/admin/v1/tenants/{tenant}", req -> ServerResponse.ok().build())
-            .withAttribute(Access.ATTRIBUTE, Access.ADMIN).build()), List.of());
+    private final RouteTable table = RouteTable.of(
+            Map.of(
+                    "r",
+                    RouterFunctions.route()
+                            .GET(
+                                    "/admin/v1/tenants/{tenant}",
+                                    req -> ServerResponse.ok().build())
+                            .withAttribute(Access.ATTRIBUTE, Access.ADMIN)
+                            .build()),
+            List.of());
     private final GateFilter gate = new GateFilter(table, context);
 
     @Test
     void recordsTheDeclaredRoutesOfTheDecodedPath() {
         ServerWebExchange exchange = served(get("/%61dmin/v1/tenants/acme"), context);
         assertThat(passes(exchange)).isTrue();
-        assertThat(RouteTable.matched(exchange)).singleElement().extracting(RouteTable.Route::access)
+        assertThat(RouteTable.matched(exchange))
+                .singleElement()
+                .extracting(RouteTable.Route::access)
                 .isEqualTo(Access.ADMIN);
         ServerWebExchange unknown = served(get("/admin/v1/nothing"), context);
         assertThat(passes(unknown)).isTrue();
@@ -42,13 +51,15 @@ class GateFilterTest {
 
     @Test
     void refusesAnAmbiguousPathBeforeAnythingElse() {
-        ServerWebExchange exchange = served(get("/admin/v1/tenants/%2e%2e/acme"),
-                context);
+        ServerWebExchange exchange = served(get("/admin/v1/tenants/%2e%2e/acme"), context);
         AtomicBoolean passed = new AtomicBoolean();
         Throwable error = gate.filter(exchange, e -> {
-            passed.set(true);
-            return Mono.empty();
-        }).map(v -> (Throwable) null).onErrorResume(Mono::just).block();
+                    passed.set(true);
+                    return Mono.empty();
+                })
+                .map(v -> (Throwable) null)
+                .onErrorResume(Mono::just)
+                .block();
         assertThat(passed).isFalse();
         assertThat(error).isInstanceOfSatisfying(ApiException.class, e -> {
             assertThat(e.status().value()).isEqualTo(400);
@@ -64,8 +75,7 @@ class GateFilterTest {
         assertThat(passes(exchange)).isTrue();
         assertThat(RouteTable.isPublic(RouteTable.matched(exchange))).isTrue();
         // an unrelated context is not the management server: the table decides
-        ServerWebExchange other = served(get("/actuator/prometheus"),
-                new GenericApplicationContext());
+        ServerWebExchange other = served(get("/actuator/prometheus"), new GenericApplicationContext());
         assertThat(passes(other)).isTrue();
         assertThat(RouteTable.matched(other)).isEmpty();
     }

@@ -40,8 +40,13 @@ class JwtPropertiesTest {
 
     @Test
     void theSameIssuerTwiceStopsTheStart() {
-        assertThatThrownBy(() -> new JwtProperties(List.of(issuer(List.of("a"), false), issuer(List.of("b"), false)),
-                "tid", List.of(), Duration.ofSeconds(60), Duration.ofMinutes(5), Duration.ofSeconds(30)))
+        assertThatThrownBy(() -> new JwtProperties(
+                        List.of(issuer(List.of("a"), false), issuer(List.of("b"), false)),
+                        "tid",
+                        List.of(),
+                        Duration.ofSeconds(60),
+                        Duration.ofMinutes(5),
+                        Duration.ofSeconds(30)))
                 .hasMessageContaining("listed twice");
     }
 }

@@ -15,12 +15,33 @@ class PathFirewallTest {
     @Test
     void ambiguousPathsAreRefused() {
         for (String path : new String[] {
-                "", "admin/v1", "//admin/v1/tenants", "/admin//v1/tenants", "/admin/v1/tenants//",
-                "/admin/./v1/tenants", "/admin/v1/x/../tenants", "/admin/v1/..", "/admin/v1/.",
-                "/admin/%2e/v1", "/admin/%2E%2E/v1", "/admin%2Fv1/tenants", "/admin%2fv1", "/admin%5Cv1",
-                "/admin\\v1", "/admin/v1;x=y/tenants", "/admin/v1/tenants;jsessionid=1", "/admin%3Bv1",
-                "/%2561dmin/v1", "/admin/v1/%", "/admin/v1/%6", "/admin/v1/%zz", "/admin/v1/%00", "/admin/v1/%7f",
-                "/admin/v1/t\u00e9", "/admin/v1/a b"}) {
+            "",
+            "admin/v1",
+            "//admin/v1/tenants",
+            "/admin//v1/tenants",
+            "/admin/v1/tenants//",
+            "/admin/./v1/tenants",
+            "/admin/v1/x/../tenants",
+            "/admin/v1/..",
+            "/admin/v1/.",
+            "/admin/%2e/v1",
+            "/admin/%2E%2E/v1",
+            "/admin%2Fv1/tenants",
+            "/admin%2fv1",
+            "/admin%5Cv1",
+            "/admin\\v1",
+            "/admin/v1;x=y/tenants",
+            "/admin/v1/tenants;jsessionid=1",
+            "/admin%3Bv1",
+            "/%2561dmin/v1",
+            "/admin/v1/%",
+            "/admin/v1/%6",
+            "/admin/v1/%zz",
+            "/admin/v1/%00",
+            "/admin/v1/%7f",
+            "/admin/v1/t\u00e9",
+            "/admin/v1/a b"
+        }) {
             assertThat(PathFirewall.problem(path)).as(path).isNotNull();
         }
         assertThat(PathFirewall.problem("/admin/v1/tenants/")).isNull(); // a trailing slash matches no route
@@ -29,8 +50,14 @@ class PathFirewallTest {
     @Test
     void plainAndEscapedOrdinaryPathsPass() {
         for (String path : new String[] {
-                "/", "/admin/v1/tenants", "/%61dmin/v1/tenants", "/v1/models/meta/llama-3.1", "/v1/%6Frganization/costs",
-                "/v1/models/caf%C3%A9", "/admin/v1/tenants/a...b"}) {
+            "/",
+            "/admin/v1/tenants",
+            "/%61dmin/v1/tenants",
+            "/v1/models/meta/llama-3.1",
+            "/v1/%6Frganization/costs",
+            "/v1/models/caf%C3%A9",
+            "/admin/v1/tenants/a...b"
+        }) {
             assertThat(PathFirewall.problem(path)).as(path).isNull();
         }
     }
@@ -50,14 +77,19 @@ class PathFirewallTest {
         }
         assertThat(PathFirewall.problem(spelled.toString())).isNull();
         assertThat(RequestPath.parse(spelled.toString(), null).pathWithinApplication().elements().stream()
-                .map(e -> e instanceof org.springframework.http.server.PathContainer.PathSegment s
-                        ? s.valueToMatch() : e.value())
-                .reduce("", String::concat)).isEqualTo(plain);
+                        .map(e -> e instanceof org.springframework.http.server.PathContainer.PathSegment s
+                                ? s.valueToMatch()
+                                : e.value())
+                        .reduce("", String::concat))
+                .isEqualTo(plain);
     }
 
     @Provide
     Arbitrary<String> plainPaths() {
-        Arbitrary<String> segment = Arbitraries.strings().withChars("abcxyzAZ019-_~.").ofMinLength(1).ofMaxLength(8)
+        Arbitrary<String> segment = Arbitraries.strings()
+                .withChars("abcxyzAZ019-_~.")
+                .ofMinLength(1)
+                .ofMaxLength(8)
                 .filter(s -> !s.equals(".") && !s.equals(".."));
         return segment.list().ofMinSize(1).ofMaxSize(5).map(l -> "/" + String.join("/", l));
     }

@@ -43,14 +43,19 @@ class PathSpellingProperties {
     record Target(String method, String path, Access access, boolean tenantPath) {}
 
     /** The credential a spelled request carries: none, or one the plain path refuses. */
-    enum Credential { NONE, INFERENCE_ONLY, OTHER_TENANTS_READER }
+    enum Credential {
+        NONE,
+        INFERENCE_ONLY,
+        OTHER_TENANTS_READER
+    }
 
     /** A subclass of the shared test base: same configuration, so the same cached application context. */
     static final class SharedContext extends GatewayTestBase {}
 
     @BeforeContainer
     static void application() throws Exception {
-        ApplicationContext context = new TestContextManager(SharedContext.class).getTestContext().getApplicationContext();
+        ApplicationContext context =
+                new TestContextManager(SharedContext.class).getTestContext().getApplicationContext();
         port = Integer.parseInt(context.getEnvironment().getRequiredProperty("local.server.port"));
         AdminClient admin = new AdminClient("http://127.0.0.1:" + port, GatewayTestBase.ADMIN_KEY);
         String run = UUID.randomUUID().toString().substring(0, 8);
@@ -61,24 +66,30 @@ class PathSpellingProperties {
         inferenceOnly = admin.issueKey(ownTenant, "{\"name\":\"i\",\"scopes\":[\"inference\"]}");
         usageReader = admin.issueKey(ownTenant, "{\"name\":\"u\",\"scopes\":[\"usage.read\"]}");
         targets = context.getBean(RouteTable.class).routes().stream()
-                .filter(r -> r.access() != Access.PUBLIC && r.access() != Access.CONSOLE && r.access() != Access.INFERENCE)
-                .map(r -> new Target(r.methods().isEmpty() ? "GET" : r.methods().iterator().next().name(),
-                        RouteTableEndToEndTest.path(r.pattern().getPatternString(), otherTenant), r.access(),
+                .filter(r ->
+                        r.access() != Access.PUBLIC && r.access() != Access.CONSOLE && r.access() != Access.INFERENCE)
+                .map(r -> new Target(
+                        r.methods().isEmpty()
+                                ? "GET"
+                                : r.methods().iterator().next().name(),
+                        RouteTableEndToEndTest.path(r.pattern().getPatternString(), otherTenant),
+                        r.access(),
                         r.pattern().getPatternString().contains("{tenant}")))
                 .toList();
         assertThat(targets).hasSizeGreaterThan(40);
     }
 
     @Property(tries = 400)
-    void noSpellingReachesAHandlerWithoutTheRightCredential(@ForAll("targets") Target target,
-            @ForAll("spellings") List<Integer> edits, @ForAll Credential credential) throws IOException {
+    void noSpellingReachesAHandlerWithoutTheRightCredential(
+            @ForAll("targets") Target target, @ForAll("spellings") List<Integer> edits, @ForAll Credential credential)
+            throws IOException {
         String spelled = spell(target.path(), edits);
         String key = switch (credential) {
             case NONE -> null;
             case INFERENCE_ONLY -> inferenceOnly;
             // reads usage, but not the other tenant's, nor anything of admin or finance
-            case OTHER_TENANTS_READER -> target.tenantPath() || target.access() != Access.TENANT_USAGE
-                    ? usageReader : inferenceOnly;
+            case OTHER_TENANTS_READER ->
+                target.tenantPath() || target.access() != Access.TENANT_USAGE ? usageReader : inferenceOnly;
         };
         Answer answer = send(target.method(), spelled, key);
         String request = target.method() + " " + spelled + " with " + credential + ": " + answer;
@@ -101,8 +112,12 @@ class PathSpellingProperties {
         Answer admin = send("GET", path, GatewayTestBase.ADMIN_KEY);
         assertThat(admin.status()).isEqualTo(200);
         assertThat(admin.body()).contains("\"id\":\"" + ownTenant + "\"");
-        assertThat(send("GET", "/v1/%6Frganization/costs?start_time=0", inferenceOnly).status()).isEqualTo(403);
-        assertThat(send("GET", "/v1/%6Frganization/costs?start_time=0", usageReader).status()).isEqualTo(200);
+        assertThat(send("GET", "/v1/%6Frganization/costs?start_time=0", inferenceOnly)
+                        .status())
+                .isEqualTo(403);
+        assertThat(send("GET", "/v1/%6Frganization/costs?start_time=0", usageReader)
+                        .status())
+                .isEqualTo(200);
     }
 
     @Provide
@@ -114,7 +129,8 @@ class PathSpellingProperties {
     @Provide
     Arbitrary<List<Integer>> spellings() {
         Arbitrary<Integer> edit = Arbitraries.frequencyOf(
-                Tuple.of(12, Arbitraries.just(0)), Tuple.of(1, Arbitraries.integers().between(1, 12)));
+                Tuple.of(12, Arbitraries.just(0)),
+                Tuple.of(1, Arbitraries.integers().between(1, 12)));
         return edit.list().ofMinSize(80).ofMaxSize(80);
     }
 
@@ -128,7 +144,8 @@ class PathSpellingProperties {
             switch (edit) {
                 case 1 -> b.append('%').append(hex);
                 case 2 -> b.append('%').append(hex.toUpperCase());
-                case 3 -> b.append('%').append(Character.toUpperCase(hex.charAt(0))).append(hex.charAt(1));
+                case 3 ->
+                    b.append('%').append(Character.toUpperCase(hex.charAt(0))).append(hex.charAt(1));
                 case 4 -> b.append("%25").append(hex);
                 case 5 -> b.append(Character.isUpperCase(c) ? Character.toLowerCase(c) : Character.toUpperCase(c));
                 case 6 -> b.append(c == '/' ? "//" : String.valueOf(c));
@@ -152,8 +169,13 @@ class PathSpellingProperties {
     /** One raw HTTP/1.1 request: the path goes on the wire exactly as given. */
     private static Answer send(String method, String path, String key) throws IOException {
         boolean body = !method.equals("GET") && !method.equals("DELETE");
-        StringBuilder request = new StringBuilder(method).append(' ').append(path).append(" HTTP/1.1\r\n")
-                .append("Host: 127.0.0.1:").append(port).append("\r\nConnection: close\r\n");
+        StringBuilder request = new StringBuilder(method)
+                .append(' ')
+                .append(path)
+                .append(" HTTP/1.1\r\n")
+                .append("Host: 127.0.0.1:")
+                .append(port)
+                .append("\r\nConnection: close\r\n");
         if (key != null) {
             request.append("Authorization: Bearer ").append(key).append("\r\n");
         }

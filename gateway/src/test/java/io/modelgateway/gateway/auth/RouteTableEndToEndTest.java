@@ -36,8 +36,10 @@ import reactor.core.publisher.Mono;
  */
 class RouteTableEndToEndTest extends GatewayTestBase {
 
-    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(5)).build();
+    private static final HttpClient HTTP = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5))
+            .build();
 
     @Autowired
     private RouteTable table;
@@ -66,33 +68,52 @@ class RouteTableEndToEndTest extends GatewayTestBase {
         aInference = admin().issueKey(a, "{\"name\":\"i\",\"scopes\":[\"inference\"]}");
         aUsage = admin().issueKey(a, "{\"name\":\"u\",\"scopes\":[\"usage.read\"]}");
         finance = admin().expect(201, "POST", "/keys", "{\"name\":\"fin\",\"scopes\":[\"finance\"]}")
-                .get("key").asString();
+                .get("key")
+                .asString();
     }
 
     @Test
     void everyRegisteredRouteHasADeclaration() {
         int registered = 0;
-        for (RouterFunction<?> router : context.getBeansOfType(RouterFunction.class).values()) {
+        for (RouterFunction<?> router :
+                context.getBeansOfType(RouterFunction.class).values()) {
             Counter counter = new Counter();
             router.accept(counter);
             registered += counter.routes;
         }
-        List<RouteTable.Route> declared = table.routes().stream().filter(r -> !r.source().equals("actuator") && !r.source().equals("probes")).toList();
+        List<RouteTable.Route> declared = table.routes().stream()
+                .filter(r -> !r.source().equals("actuator") && !r.source().equals("probes"))
+                .toList();
         assertThat(registered).isGreaterThan(50).isEqualTo(declared.size());
         // No other kind of route: no annotated controllers, no Spring Cloud Gateway routes from configuration.
-        context.getBeansOfType(RequestMappingHandlerMapping.class).values()
-                .forEach(m -> assertThat(m.getHandlerMethods()).as("@RequestMapping handlers").isEmpty());
-        context.getBeanProvider(RouteLocator.class).forEach(locator ->
-                assertThat(locator.getRoutes().collectList().block(Duration.ofSeconds(5))).as("gateway routes").isEmpty());
+        context.getBeansOfType(RequestMappingHandlerMapping.class)
+                .values()
+                .forEach(m -> assertThat(m.getHandlerMethods())
+                        .as("@RequestMapping handlers")
+                        .isEmpty());
+        context.getBeanProvider(RouteLocator.class)
+                .forEach(locator -> assertThat(locator.getRoutes().collectList().block(Duration.ofSeconds(5)))
+                        .as("gateway routes")
+                        .isEmpty());
         // The actuator's endpoints on this port: declared ones answer without a credential, the rest are refused.
         context.getBean(PathMappedEndpoints.class).getAllRootPaths().forEach(root -> {
-            String path = "/" + context.getEnvironment().getProperty("management.endpoints.web.base-path", "actuator")
-                    .replaceFirst("^/", "") + "/" + root;
-            boolean declaredPublic = table.match(HttpMethod.GET,
-                    org.springframework.http.server.RequestPath.parse(path, null).pathWithinApplication())
-                    .stream().anyMatch(r -> r.access() == Access.PUBLIC);
+            String path = "/"
+                    + context.getEnvironment()
+                            .getProperty("management.endpoints.web.base-path", "actuator")
+                            .replaceFirst("^/", "")
+                    + "/" + root;
+            boolean declaredPublic = table
+                    .match(
+                            HttpMethod.GET,
+                            org.springframework.http.server.RequestPath.parse(path, null)
+                                    .pathWithinApplication())
+                    .stream()
+                    .anyMatch(r -> r.access() == Access.PUBLIC);
             int status = send("GET", path, null).statusCode();
-            assertThat(status).as(path).satisfies(s -> assertThat(declaredPublic ? s != 401 : s == 401).isTrue());
+            assertThat(status)
+                    .as(path)
+                    .satisfies(s ->
+                            assertThat(declaredPublic ? s != 401 : s == 401).isTrue());
         });
         assertThat(send("GET", "/actuator/env", null).statusCode()).isEqualTo(401);
         assertThat(send("GET", "/no/such/path", null).statusCode()).isEqualTo(401);
@@ -102,9 +123,13 @@ class RouteTableEndToEndTest extends GatewayTestBase {
     @Test
     void everyRouteAdmitsOnlyTheCredentialsItDeclares() {
         List<String> failures = new ArrayList<>();
-        List<RouteTable.Route> routes = table.routes().stream().filter(r -> !r.source().equals("actuator") && !r.source().equals("probes")).toList();
+        List<RouteTable.Route> routes = table.routes().stream()
+                .filter(r -> !r.source().equals("actuator") && !r.source().equals("probes"))
+                .toList();
         for (RouteTable.Route route : routes) {
-            String method = route.methods().isEmpty() ? "DELETE" : route.methods().iterator().next().name();
+            String method = route.methods().isEmpty()
+                    ? "DELETE"
+                    : route.methods().iterator().next().name();
             String pattern = route.pattern().getPatternString();
             String own = path(pattern, a);
             if (route.access() == Access.PUBLIC) {
@@ -133,13 +158,20 @@ class RouteTableEndToEndTest extends GatewayTestBase {
                 expect(failures, route, method, own, wrong, 403);
             }
             if (pattern.contains("{tenant}")) {
-                expect(failures, route, method, path(pattern, b), route.access() == Access.TENANT_USAGE ? aUsage : aFull,
+                expect(
+                        failures,
+                        route,
+                        method,
+                        path(pattern, b),
+                        route.access() == Access.TENANT_USAGE ? aUsage : aFull,
                         403);
             }
             if (method.equals("GET")) {
                 for (String right : rightCredentials(route.access())) {
                     HttpResponse<String> r = send(method, own, right);
-                    if (r.statusCode() == 401 || r.statusCode() == 403 || r.body().contains("Unknown request URL")) {
+                    if (r.statusCode() == 401
+                            || r.statusCode() == 403
+                            || r.body().contains("Unknown request URL")) {
                         failures.add(route + ": the right credential got " + r.statusCode() + " " + r.body());
                     }
                 }
@@ -170,17 +202,21 @@ class RouteTableEndToEndTest extends GatewayTestBase {
 
     /** A concrete path for a pattern: the tenant given, existing names for the other variables. */
     static String path(String pattern, String tenant) {
-        return pattern.replace("{tenant}", tenant).replace("{deployment}", "echo").replace("{key}", "key_none")
-                .replace("{period}", "2020-03").replaceAll("\\{\\*\\w+}", "echo").replace("/**", "/x")
+        return pattern.replace("{tenant}", tenant)
+                .replace("{deployment}", "echo")
+                .replace("{key}", "key_none")
+                .replace("{period}", "2020-03")
+                .replaceAll("\\{\\*\\w+}", "echo")
+                .replace("/**", "/x")
                 .replaceAll("\\{\\w+}", "x");
     }
 
-    private void expect(List<String> failures, RouteTable.Route route, String method, String path, String credential,
-            int status) {
+    private void expect(
+            List<String> failures, RouteTable.Route route, String method, String path, String credential, int status) {
         HttpResponse<String> r = send(method, path, credential);
         if (r.statusCode() != status) {
-            failures.add(route + ": " + method + " " + path + (credential == null ? " without credential" : "")
-                    + " -> " + r.statusCode() + " (expected " + status + ") " + r.body());
+            failures.add(route + ": " + method + " " + path + (credential == null ? " without credential" : "") + " -> "
+                    + r.statusCode() + " (expected " + status + ") " + r.body());
         } else if (status >= 400 && !r.body().contains("\"error\"")) {
             failures.add(route + ": not an OpenAI error: " + r.body());
         }
@@ -200,7 +236,8 @@ class RouteTableEndToEndTest extends GatewayTestBase {
         try {
             return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
-            throw new java.io.UncheckedIOException(method + " " + path + (credential == null ? " without credential" : ""), e);
+            throw new java.io.UncheckedIOException(
+                    method + " " + path + (credential == null ? " without credential" : ""), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);

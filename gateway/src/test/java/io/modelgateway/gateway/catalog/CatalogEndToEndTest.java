@@ -33,7 +33,8 @@ import tools.jackson.databind.JsonNode;
  */
 class CatalogEndToEndTest extends GatewayTestBase {
 
-    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
     private String tag;
 
@@ -43,9 +44,13 @@ class CatalogEndToEndTest extends GatewayTestBase {
     }
 
     private String define(String name, String settings, String catalog) {
-        admin().expect(201, "POST", "/deployments", "{\"name\":\"" + name + "\"" + (settings.isEmpty() ? "" : ","
-                + settings) + ",\"catalog\":{\"tags\":[\"" + tag + "\"]" + (catalog.isEmpty() ? "" : "," + catalog)
-                + "}}");
+        admin().expect(
+                        201,
+                        "POST",
+                        "/deployments",
+                        "{\"name\":\"" + name + "\"" + (settings.isEmpty() ? "" : "," + settings)
+                                + ",\"catalog\":{\"tags\":[\"" + tag + "\"]" + (catalog.isEmpty() ? "" : "," + catalog)
+                                + "}}");
         return name;
     }
 
@@ -54,8 +59,12 @@ class CatalogEndToEndTest extends GatewayTestBase {
     }
 
     private void price(String deployment, String input, String output) {
-        admin().expect(201, "POST", "/prices/" + deployment, "{\"input_per_1m\":\"" + input
-                + "\",\"output_per_1m\":\"" + output + "\",\"cached_input_per_1m\":\"0.5\",\"effective_from\":1}");
+        admin().expect(
+                        201,
+                        "POST",
+                        "/prices/" + deployment,
+                        "{\"input_per_1m\":\"" + input + "\",\"output_per_1m\":\"" + output
+                                + "\",\"cached_input_per_1m\":\"0.5\",\"effective_from\":1}");
     }
 
     private HttpResponse<String> get(String path, String key) {
@@ -63,13 +72,19 @@ class CatalogEndToEndTest extends GatewayTestBase {
     }
 
     private HttpResponse<String> post(String path, String key, String body) {
-        return send(HttpRequest.newBuilder(URI.create(baseUrl() + path)).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body)), key);
+        return send(
+                HttpRequest.newBuilder(URI.create(baseUrl() + path))
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(body)),
+                key);
     }
 
     private static HttpResponse<String> send(HttpRequest.Builder b, String key) {
         try {
-            return HTTP.send(b.header("Authorization", "Bearer " + key).timeout(Duration.ofSeconds(30)).build(),
+            return HTTP.send(
+                    b.header("Authorization", "Bearer " + key)
+                            .timeout(Duration.ofSeconds(30))
+                            .build(),
                     HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -93,15 +108,18 @@ class CatalogEndToEndTest extends GatewayTestBase {
 
     @Test
     void officialSdkReadsTheExtendedModelList() {
-        String name = chat("llama", "\"display_name\":\"Llama Echo\",\"description\":\"Repeats you.\","
-                + "\"publisher\":\"Echo Labs\",\"license\":\"apache-2.0\",\"modalities\":[\"text\",\"image\"],"
-                + "\"context_length\":8192,\"max_output_tokens\":2048,\"lifecycle\":\"deprecated\","
-                + "\"deprecation_date\":\"2026-01-15\",\"retirement_date\":\"2999-01-31\",\"successor\":\"echo\"");
+        String name = chat(
+                "llama",
+                "\"display_name\":\"Llama Echo\",\"description\":\"Repeats you.\","
+                        + "\"publisher\":\"Echo Labs\",\"license\":\"apache-2.0\",\"modalities\":[\"text\",\"image\"],"
+                        + "\"context_length\":8192,\"max_output_tokens\":2048,\"lifecycle\":\"deprecated\","
+                        + "\"deprecation_date\":\"2026-01-15\",\"retirement_date\":\"2999-01-31\",\"successor\":\"echo\"");
         price(name, "2.50", "10");
 
         List<Model> models = new ArrayList<>();
         openAi().models().list().autoPager().forEach(models::add);
-        Model listed = models.stream().filter(m -> m.id().equals(name)).findFirst().orElseThrow();
+        Model listed =
+                models.stream().filter(m -> m.id().equals(name)).findFirst().orElseThrow();
         assertThat(listed.ownedBy()).isEqualTo("Echo Labs");
         assertThat(listed.shutdownDate()).hasValue(LocalDate.of(2999, 1, 31));
         assertThat(models).extracting(Model::id).contains("echo", "all-minilm-l6-v2");
@@ -134,7 +152,9 @@ class CatalogEndToEndTest extends GatewayTestBase {
     void azureModelListHasCapabilitiesLifecycleAndDeprecationDates() {
         String chat = chat("gpt", "\"lifecycle\":\"preview\"");
         String old = chat("old", "\"lifecycle\":\"deprecated\",\"retirement_date\":\"2999-06-30\"");
-        String embed = define(tag + "-embed", "\"kind\":\"embeddings\",\"model\":\"all-minilm-l6-v2\"",
+        String embed = define(
+                tag + "-embed",
+                "\"kind\":\"embeddings\",\"model\":\"all-minilm-l6-v2\"",
                 "\"embedding_dimensions\":384");
 
         JsonNode list = ok("/openai/models?api-version=2024-10-21", KEY);
@@ -158,7 +178,9 @@ class CatalogEndToEndTest extends GatewayTestBase {
         JsonNode o = byId.get(old);
         assertThat(o.get("lifecycle_status").asString()).isEqualTo("deprecated");
         assertThat(o.get("deprecation").get("inference").asLong())
-                .isEqualTo(LocalDate.of(2999, 6, 30).atStartOfDay(java.time.ZoneOffset.UTC).toEpochSecond());
+                .isEqualTo(LocalDate.of(2999, 6, 30)
+                        .atStartOfDay(java.time.ZoneOffset.UTC)
+                        .toEpochSecond());
 
         error(get("/openai/models", KEY), 400, "missing_api_version");
     }
@@ -166,11 +188,14 @@ class CatalogEndToEndTest extends GatewayTestBase {
     @Test
     void searchFiltersSortsAndPages() {
         String cheap = chat("cheap", "\"description\":\"A small fast model for chat.\",\"context_length\":4096");
-        String vision = chat("vision", "\"modalities\":[\"text\",\"image\"],\"context_length\":128000,"
-                + "\"display_name\":\"Seeing Eye\"");
+        String vision = chat(
+                "vision",
+                "\"modalities\":[\"text\",\"image\"],\"context_length\":128000," + "\"display_name\":\"Seeing Eye\"");
         String pricey = chat("pricey", "\"description\":\"Large reasoning model.\"");
-        String embed = define(tag + "-embed", "\"kind\":\"embeddings\",\"model\":\"all-minilm-l6-v2\","
-                + "\"region\":\"eu\"", "\"embedding_dimensions\":384");
+        String embed = define(
+                tag + "-embed",
+                "\"kind\":\"embeddings\",\"model\":\"all-minilm-l6-v2\"," + "\"region\":\"eu\"",
+                "\"embedding_dimensions\":384");
         price(cheap, "0.10", "0.40");
         price(vision, "1", "4");
         price(pricey, "15", "60");
@@ -194,8 +219,8 @@ class CatalogEndToEndTest extends GatewayTestBase {
         });
         assertThat(ids(ok(base + "&sort=input_price", KEY))).containsExactly(cheap, vision, pricey, embed);
         assertThat(ids(ok(base + "&sort=input_price&order=desc", KEY))).containsExactly(pricey, vision, cheap, embed);
-        assertThat(ids(ok(base + "&sort=context_length&order=desc", KEY))).containsExactly(vision, cheap, embed,
-                pricey);
+        assertThat(ids(ok(base + "&sort=context_length&order=desc", KEY)))
+                .containsExactly(vision, cheap, embed, pricey);
 
         // Pages of two, by cursor.
         JsonNode first = ok(base + "&sort=input_price&limit=2", KEY);
@@ -208,15 +233,25 @@ class CatalogEndToEndTest extends GatewayTestBase {
         assertThat(second.get("first_id").asString()).isEqualTo(pricey);
 
         // Bad parameters are 400s naming them.
-        assertThat(error(get(base + "&task=images", KEY), 400, "invalid_value").get("param").asString())
+        assertThat(error(get(base + "&task=images", KEY), 400, "invalid_value")
+                        .get("param")
+                        .asString())
                 .isEqualTo("task");
-        assertThat(error(get(base + "&limit=0", KEY), 400, "invalid_value").get("param").asString())
+        assertThat(error(get(base + "&limit=0", KEY), 400, "invalid_value")
+                        .get("param")
+                        .asString())
                 .isEqualTo("limit");
-        assertThat(error(get(base + "&max_input_price=cheap", KEY), 400, "invalid_value").get("param")
-                .asString()).isEqualTo("max_input_price");
-        assertThat(error(get(base + "&after=nope", KEY), 400, "invalid_value").get("param").asString())
+        assertThat(error(get(base + "&max_input_price=cheap", KEY), 400, "invalid_value")
+                        .get("param")
+                        .asString())
+                .isEqualTo("max_input_price");
+        assertThat(error(get(base + "&after=nope", KEY), 400, "invalid_value")
+                        .get("param")
+                        .asString())
                 .isEqualTo("after");
-        assertThat(error(get(base + "&colour=red", KEY), 400, "unknown_parameter").get("param").asString())
+        assertThat(error(get(base + "&colour=red", KEY), 400, "unknown_parameter")
+                        .get("param")
+                        .asString())
                 .isEqualTo("colour");
         assertThat(get("/v1/catalog", "sk-not-a-key").statusCode()).isEqualTo(401);
     }
@@ -224,15 +259,23 @@ class CatalogEndToEndTest extends GatewayTestBase {
     @Test
     void embeddingDimensionsComeFromTheBackendsModelConfigUnlessConfigured() {
         String reported = define(tag + "-emb", "\"kind\":\"embeddings\",\"model\":\"all-minilm-l6-v2\"", "");
-        String configured = define(tag + "-emb2", "\"kind\":\"embeddings\",\"model\":\"all-minilm-l6-v2\"",
+        String configured = define(
+                tag + "-emb2",
+                "\"kind\":\"embeddings\",\"model\":\"all-minilm-l6-v2\"",
                 "\"embedding_dimensions\":1024,\"context_length\":512");
-        Awaitility.await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(
-                ok("/v1/models/" + reported, KEY).get("embedding_dimensions").asInt()).isEqualTo(384));
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(60))
+                .untilAsserted(() -> assertThat(ok("/v1/models/" + reported, KEY)
+                                .get("embedding_dimensions")
+                                .asInt())
+                        .isEqualTo(384));
         JsonNode c = ok("/v1/models/" + configured, KEY);
         assertThat(c.get("embedding_dimensions").asInt()).isEqualTo(1024);
         assertThat(c.get("context_length").asInt()).isEqualTo(512);
         assertThat(c.get("max_output_tokens").isNull()).isTrue();
-        assertThat(ok("/v1/models/echo", KEY).get("context_length").isNull()).as("echo reports none").isTrue();
+        assertThat(ok("/v1/models/echo", KEY).get("context_length").isNull())
+                .as("echo reports none")
+                .isTrue();
     }
 
     @Test
@@ -253,20 +296,29 @@ class CatalogEndToEndTest extends GatewayTestBase {
 
     @Test
     void deprecatedDeploymentAnswersWithDeprecationHeaders() {
-        String name = chat("dep", "\"lifecycle\":\"deprecated\",\"deprecation_date\":\"2026-03-01\","
-                + "\"retirement_date\":\"2999-01-05\",\"successor\":\"echo\"");
-        HttpResponse<String> r = post("/v1/chat/completions", KEY, "{\"model\":\"" + name
-                + "\",\"messages\":[{\"role\":\"user\",\"content\":\"hello\"}]}");
+        String name = chat(
+                "dep",
+                "\"lifecycle\":\"deprecated\",\"deprecation_date\":\"2026-03-01\","
+                        + "\"retirement_date\":\"2999-01-05\",\"successor\":\"echo\"");
+        HttpResponse<String> r = post(
+                "/v1/chat/completions",
+                KEY,
+                "{\"model\":\"" + name + "\",\"messages\":[{\"role\":\"user\",\"content\":\"hello\"}]}");
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
-        assertThat(r.headers().firstValue("deprecation")).hasValue("@"
-                + LocalDate.of(2026, 3, 1).atStartOfDay(java.time.ZoneOffset.UTC).toEpochSecond());
+        assertThat(r.headers().firstValue("deprecation"))
+                .hasValue("@"
+                        + LocalDate.of(2026, 3, 1)
+                                .atStartOfDay(java.time.ZoneOffset.UTC)
+                                .toEpochSecond());
         assertThat(r.headers().firstValue("sunset")).hasValue("Sat, 05 Jan 2999 00:00:00 GMT");
-        assertThat(r.headers().firstValue("warning")).hasValueSatisfying(w -> assertThat(w)
-                .startsWith("299 - \"").contains(name, "2999-01-05", "'echo'"));
+        assertThat(r.headers().firstValue("warning"))
+                .hasValueSatisfying(w -> assertThat(w).startsWith("299 - \"").contains(name, "2999-01-05", "'echo'"));
         assertThat(r.headers().firstValue("link")).hasValue("</v1/models/echo>; rel=\"successor-version\"");
 
         // A generally available one has none of them.
-        HttpResponse<String> ga = post("/v1/chat/completions", KEY,
+        HttpResponse<String> ga = post(
+                "/v1/chat/completions",
+                KEY,
                 "{\"model\":\"echo\",\"messages\":[{\"role\":\"user\",\"content\":\"hello\"}]}");
         assertThat(ga.statusCode()).isEqualTo(200);
         assertThat(ga.headers().firstValue("deprecation")).isEmpty();
@@ -277,19 +329,26 @@ class CatalogEndToEndTest extends GatewayTestBase {
     void retiredDeploymentAnswers410NamingItsSuccessorOnEveryEndpoint() {
         String retired = chat("ret", "\"lifecycle\":\"retired\",\"successor\":\"echo\"");
         String pastDate = chat("past", "\"lifecycle\":\"deprecated\",\"retirement_date\":\"2020-01-01\"");
-        String embed = define(tag + "-emb", "\"kind\":\"embeddings\",\"model\":\"all-minilm-l6-v2\"",
-                "\"lifecycle\":\"retired\"");
+        String embed = define(
+                tag + "-emb", "\"kind\":\"embeddings\",\"model\":\"all-minilm-l6-v2\"", "\"lifecycle\":\"retired\"");
         String body = "\",\"messages\":[{\"role\":\"user\",\"content\":\"hello\"}]}";
 
         JsonNode e = error(post("/v1/chat/completions", KEY, "{\"model\":\"" + retired + body), 410, "model_retired");
         assertThat(e.get("message").asString()).contains(retired, "`echo`");
         assertThat(e.get("param").asString()).isEqualTo("model");
         error(post("/v1/completions", KEY, "{\"model\":\"" + retired + "\",\"prompt\":\"hi\"}"), 410, "model_retired");
-        error(post("/openai/deployments/" + retired + "/chat/completions?api-version=2024-10-21", KEY,
-                "{\"messages\":[{\"role\":\"user\",\"content\":\"hello\"}]}"), 410, "model_retired");
+        error(
+                post(
+                        "/openai/deployments/" + retired + "/chat/completions?api-version=2024-10-21",
+                        KEY,
+                        "{\"messages\":[{\"role\":\"user\",\"content\":\"hello\"}]}"),
+                410,
+                "model_retired");
         // Deprecated with its retirement date passed: retired.
         assertThat(error(post("/v1/chat/completions", KEY, "{\"model\":\"" + pastDate + body), 410, "model_retired")
-                .get("message").asString()).contains("2020-01-01");
+                        .get("message")
+                        .asString())
+                .contains("2020-01-01");
         error(post("/v1/embeddings", KEY, "{\"model\":\"" + embed + "\",\"input\":\"hi\"}"), 410, "model_retired");
 
         // Still listed, as retired.
@@ -307,39 +366,88 @@ class CatalogEndToEndTest extends GatewayTestBase {
     void adminRefusesInconsistentCatalogEntriesAndCreatesNothing() {
         String name = tag + "-bad";
         String chat = "{\"name\":\"" + name + "\",\"model\":\"echo\",\"catalog\":{";
-        assertThat(error(admin().send("POST", "/deployments", chat + "\"lifecycle\":\"deprecated\"}}"), 400,
-                "invalid_value").get("param").asString()).isEqualTo("catalog.retirement_date");
-        assertThat(error(admin().send("POST", "/deployments", chat + "\"embedding_dimensions\":384}}"), 400,
-                "invalid_value").get("param").asString()).isEqualTo("catalog.embedding_dimensions");
-        assertThat(error(admin().send("POST", "/deployments", chat + "\"lifecycle\":\"beta\"}}"), 400,
-                "invalid_value").get("param").asString()).isEqualTo("catalog.lifecycle");
-        assertThat(error(admin().send("POST", "/deployments", chat + "\"retirement_date\":\"2027-13-01\"}}"), 400,
-                "invalid_value").get("param").asString()).isEqualTo("catalog.retirement_date");
-        assertThat(error(admin().send("POST", "/deployments", chat
-                + "\"context_length\":1000,\"max_output_tokens\":2000}}"), 400, "invalid_value").get("param")
-                .asString()).isEqualTo("catalog.max_output_tokens");
-        assertThat(error(admin().send("POST", "/deployments", chat + "\"successor\":\"echo\"}}"), 400,
-                "invalid_value").get("param").asString()).isEqualTo("catalog.successor");
-        assertThat(error(admin().send("POST", "/deployments", chat + "\"modalities\":[\"smell\"]}}"), 400,
-                "invalid_value").get("param").asString()).startsWith("catalog.modalities");
-        assertThat(error(admin().send("POST", "/deployments", chat + "\"colour\":\"red\"}}"), 400,
-                "unknown_parameter").get("param").asString()).isEqualTo("catalog.colour");
-        assertThat(error(admin().send("POST", "/deployments", "{\"name\":\"" + name
-                + "\",\"model\":\"echo\",\"catalog\":\"nice\"}"), 400, "invalid_type").get("param").asString())
+        assertThat(error(
+                                admin().send("POST", "/deployments", chat + "\"lifecycle\":\"deprecated\"}}"),
+                                400,
+                                "invalid_value")
+                        .get("param")
+                        .asString())
+                .isEqualTo("catalog.retirement_date");
+        assertThat(error(
+                                admin().send("POST", "/deployments", chat + "\"embedding_dimensions\":384}}"),
+                                400,
+                                "invalid_value")
+                        .get("param")
+                        .asString())
+                .isEqualTo("catalog.embedding_dimensions");
+        assertThat(error(admin().send("POST", "/deployments", chat + "\"lifecycle\":\"beta\"}}"), 400, "invalid_value")
+                        .get("param")
+                        .asString())
+                .isEqualTo("catalog.lifecycle");
+        assertThat(error(
+                                admin().send("POST", "/deployments", chat + "\"retirement_date\":\"2027-13-01\"}}"),
+                                400,
+                                "invalid_value")
+                        .get("param")
+                        .asString())
+                .isEqualTo("catalog.retirement_date");
+        assertThat(error(
+                                admin().send(
+                                                "POST",
+                                                "/deployments",
+                                                chat + "\"context_length\":1000,\"max_output_tokens\":2000}}"),
+                                400,
+                                "invalid_value")
+                        .get("param")
+                        .asString())
+                .isEqualTo("catalog.max_output_tokens");
+        assertThat(error(admin().send("POST", "/deployments", chat + "\"successor\":\"echo\"}}"), 400, "invalid_value")
+                        .get("param")
+                        .asString())
+                .isEqualTo("catalog.successor");
+        assertThat(error(
+                                admin().send("POST", "/deployments", chat + "\"modalities\":[\"smell\"]}}"),
+                                400,
+                                "invalid_value")
+                        .get("param")
+                        .asString())
+                .startsWith("catalog.modalities");
+        assertThat(error(admin().send("POST", "/deployments", chat + "\"colour\":\"red\"}}"), 400, "unknown_parameter")
+                        .get("param")
+                        .asString())
+                .isEqualTo("catalog.colour");
+        assertThat(error(
+                                admin().send(
+                                                "POST",
+                                                "/deployments",
+                                                "{\"name\":\"" + name + "\",\"model\":\"echo\",\"catalog\":\"nice\"}"),
+                                400,
+                                "invalid_type")
+                        .get("param")
+                        .asString())
                 .isEqualTo("catalog");
         admin().expect(404, "GET", "/deployments/" + name, null);
 
         // A valid entry is stored and read back, and a replace changes it.
         define(name, "\"model\":\"echo\"", "\"display_name\":\"Good\",\"lifecycle\":\"preview\"");
-        JsonNode stored = admin().expect(200, "GET", "/deployments/" + name, null).get("catalog");
+        JsonNode stored =
+                admin().expect(200, "GET", "/deployments/" + name, null).get("catalog");
         assertThat(stored.get("display_name").asString()).isEqualTo("Good");
         assertThat(stored.get("lifecycle").asString()).isEqualTo("preview");
         assertThat(stored.get("tags").get(0).asString()).isEqualTo(tag);
-        admin().expect(200, "PUT", "/deployments/" + name, "{\"model\":\"echo\",\"catalog\":{\"lifecycle\":"
-                + "\"retired\",\"successor\":\"echo\"}}");
-        JsonNode replaced = admin().expect(200, "GET", "/deployments/" + name, null).get("catalog");
+        admin().expect(
+                        200,
+                        "PUT",
+                        "/deployments/" + name,
+                        "{\"model\":\"echo\",\"catalog\":{\"lifecycle\":" + "\"retired\",\"successor\":\"echo\"}}");
+        JsonNode replaced =
+                admin().expect(200, "GET", "/deployments/" + name, null).get("catalog");
         assertThat(replaced.get("lifecycle").asString()).isEqualTo("retired");
         assertThat(replaced.get("display_name").isNull()).isTrue();
-        assertThat(ok("/v1/models/" + name, KEY).get("lifecycle").get("successor").asString()).isEqualTo("echo");
+        assertThat(ok("/v1/models/" + name, KEY)
+                        .get("lifecycle")
+                        .get("successor")
+                        .asString())
+                .isEqualTo("echo");
     }
 }

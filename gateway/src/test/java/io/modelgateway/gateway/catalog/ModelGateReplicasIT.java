@@ -37,12 +37,19 @@ class ModelGateReplicasIT {
 
     private static final String ADMIN_KEY = randomKey();
     private static final String KEY = randomKey();
-    private static final String RUN = UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+    private static final String RUN =
+            UUID.randomUUID().toString().replace("-", "").substring(0, 12);
     private static final String SCHEMA = "mgw_gate_" + RUN;
     private static final HttpClient HTTP = HttpClient.newHttpClient();
-    private static final ModelServer A = ModelServer.builder().port(0).embeddings(false).explicitModelControl(true)
+    private static final ModelServer A = ModelServer.builder()
+            .port(0)
+            .embeddings(false)
+            .explicitModelControl(true)
             .start();
-    private static final ModelServer B = ModelServer.builder().port(0).embeddings(false).explicitModelControl(true)
+    private static final ModelServer B = ModelServer.builder()
+            .port(0)
+            .embeddings(false)
+            .explicitModelControl(true)
             .start();
 
     private static ConfigurableApplicationContext one;
@@ -76,17 +83,22 @@ class ModelGateReplicasIT {
         p.put("gateway.admin-api-key", ADMIN_KEY);
         p.put("gateway.demo-api-key", KEY);
         p.put("gateway.embedded-model-server.embeddings", "false");
-        String[] args = p.entrySet().stream().map(e -> "--" + e.getKey() + "=" + e.getValue()).toArray(String[]::new);
-        return new SpringApplicationBuilder(GatewayApplication.class).initializers(Replicas.ownNettyResources())
+        String[] args = p.entrySet().stream()
+                .map(e -> "--" + e.getKey() + "=" + e.getValue())
+                .toArray(String[]::new);
+        return new SpringApplicationBuilder(GatewayApplication.class)
+                .initializers(Replicas.ownNettyResources())
                 .run(args);
     }
 
     private static String randomKey() {
-        return "sk-" + UUID.randomUUID().toString().replace("-", "") + UUID.randomUUID().toString().replace("-", "");
+        return "sk-" + UUID.randomUUID().toString().replace("-", "")
+                + UUID.randomUUID().toString().replace("-", "");
     }
 
     private static String url(ConfigurableApplicationContext ctx) {
-        return "http://127.0.0.1:" + ((WebServerApplicationContext) ctx).getWebServer().getPort();
+        return "http://127.0.0.1:"
+                + ((WebServerApplicationContext) ctx).getWebServer().getPort();
     }
 
     @Test
@@ -97,16 +109,27 @@ class ModelGateReplicasIT {
             }
         }
         String name = "gate-" + RUN;
-        new AdminClient(url(one), ADMIN_KEY).expect(201, "POST", "/deployments", "{\"name\":\"" + name
-                + "\",\"backend\":\"" + A.target() + "," + B.target() + "\",\"model\":\"echo\","
-                + "\"chat_template\":\"plain\",\"layout\":\"vllm\"}");
-        Awaitility.await().atMost(Duration.ofSeconds(10))
-                .until(() -> new AdminClient(url(two), ADMIN_KEY).send("GET", "/deployments/" + name, null).statusCode() == 200);
+        new AdminClient(url(one), ADMIN_KEY)
+                .expect(
+                        201,
+                        "POST",
+                        "/deployments",
+                        "{\"name\":\"" + name
+                                + "\",\"backend\":\"" + A.target() + "," + B.target() + "\",\"model\":\"echo\","
+                                + "\"chat_template\":\"plain\",\"layout\":\"vllm\"}");
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(10))
+                .until(() -> new AdminClient(url(two), ADMIN_KEY)
+                                .send("GET", "/deployments/" + name, null)
+                                .statusCode()
+                        == 200);
 
         B.loadDelay(Duration.ofSeconds(4));
-        CompletableFuture<HttpResponse<String>> load = HTTP.sendAsync(HttpRequest.newBuilder(
-                        URI.create(url(one) + "/admin/v1/deployments/" + name + "/load"))
-                .header("Authorization", "Bearer " + ADMIN_KEY).POST(HttpRequest.BodyPublishers.noBody()).build(),
+        CompletableFuture<HttpResponse<String>> load = HTTP.sendAsync(
+                HttpRequest.newBuilder(URI.create(url(one) + "/admin/v1/deployments/" + name + "/load"))
+                        .header("Authorization", "Bearer " + ADMIN_KEY)
+                        .POST(HttpRequest.BodyPublishers.noBody())
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
         // A is ready at once, B takes its time: replica two, which never took the load, serves nothing meanwhile.
         Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> ready(A));
@@ -119,42 +142,59 @@ class ModelGateReplicasIT {
         HttpResponse<String> loaded = load.get();
         assertThat(loaded.statusCode()).as(loaded.body()).isEqualTo(200);
         B.loadDelay(Duration.ZERO);
-        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> chat(two, name).statusCode() == 200);
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(10))
+                .until(() -> chat(two, name).statusCode() == 200);
         assertThat(chat(one, name).statusCode()).isEqualTo(200);
 
-        HttpResponse<String> unloaded = HTTP.send(HttpRequest.newBuilder(
-                        URI.create(url(one) + "/admin/v1/deployments/" + name + "/unload"))
-                .header("Authorization", "Bearer " + ADMIN_KEY).POST(HttpRequest.BodyPublishers.noBody()).build(),
+        HttpResponse<String> unloaded = HTTP.send(
+                HttpRequest.newBuilder(URI.create(url(one) + "/admin/v1/deployments/" + name + "/unload"))
+                        .header("Authorization", "Bearer " + ADMIN_KEY)
+                        .POST(HttpRequest.BodyPublishers.noBody())
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(unloaded.statusCode()).as(unloaded.body()).isEqualTo(200);
-        Awaitility.await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
-                AdminClient.error(chat(two, name), 503, "model_not_loaded"));
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(10))
+                .untilAsserted(() -> AdminClient.error(chat(two, name), 503, "model_not_loaded"));
         // A second load taken by replica two while one holds nothing: allowed, and both serve again.
-        HttpResponse<String> again = HTTP.send(HttpRequest.newBuilder(
-                        URI.create(url(two) + "/admin/v1/deployments/" + name + "/load"))
-                .header("Authorization", "Bearer " + ADMIN_KEY).POST(HttpRequest.BodyPublishers.noBody()).build(),
+        HttpResponse<String> again = HTTP.send(
+                HttpRequest.newBuilder(URI.create(url(two) + "/admin/v1/deployments/" + name + "/load"))
+                        .header("Authorization", "Bearer " + ADMIN_KEY)
+                        .POST(HttpRequest.BodyPublishers.noBody())
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(again.statusCode()).as(again.body()).isEqualTo(200);
-        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> chat(one, name).statusCode() == 200);
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(10))
+                .until(() -> chat(one, name).statusCode() == 200);
     }
 
     private static boolean ready(ModelServer server) {
         try (TritonClient client = TritonClient.connect(server.target())) {
             return client.repositoryIndex().join().stream()
-                    .anyMatch(m -> m.name().equals("echo") && m.state().toString().startsWith("READY"));
+                    .anyMatch(
+                            m -> m.name().equals("echo") && m.state().toString().startsWith("READY"));
         }
     }
 
     private static HttpResponse<String> chat(ConfigurableApplicationContext replica, String model) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(URI.create(url(replica) + "/v1/chat/completions"))
-                .header("Authorization", "Bearer " + KEY).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString("{\"model\":\"" + model + "\",\"max_tokens\":5,"
-                        + "\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}")).build(),
+        return HTTP.send(
+                HttpRequest.newBuilder(URI.create(url(replica) + "/v1/chat/completions"))
+                        .header("Authorization", "Bearer " + KEY)
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString("{\"model\":\"" + model + "\",\"max_tokens\":5,"
+                                + "\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}"))
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 
     private static String get(ConfigurableApplicationContext replica, String path) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(URI.create(url(replica) + path)).header("Authorization", "Bearer " + KEY)
-                .build(), HttpResponse.BodyHandlers.ofString()).body();
+        return HTTP.send(
+                        HttpRequest.newBuilder(URI.create(url(replica) + path))
+                                .header("Authorization", "Bearer " + KEY)
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString())
+                .body();
     }
 }

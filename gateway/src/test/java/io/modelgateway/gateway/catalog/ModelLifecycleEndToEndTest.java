@@ -31,11 +31,21 @@ class ModelLifecycleEndToEndTest extends GatewayTestBase {
 
     /** 50 tokens per second: a 40-token answer streams for most of a second. */
     private static final EchoSettings STEADY = new EchoSettings(Duration.ZERO, 50);
-    static final ModelServer A = ModelServer.builder().port(0).embeddings(false).explicitModelControl(true)
-            .echoSettings(STEADY).start();
-    static final ModelServer B = ModelServer.builder().port(0).embeddings(false).explicitModelControl(true)
-            .echoSettings(STEADY).start();
-    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+
+    static final ModelServer A = ModelServer.builder()
+            .port(0)
+            .embeddings(false)
+            .explicitModelControl(true)
+            .echoSettings(STEADY)
+            .start();
+    static final ModelServer B = ModelServer.builder()
+            .port(0)
+            .embeddings(false)
+            .explicitModelControl(true)
+            .echoSettings(STEADY)
+            .start();
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
     @AfterAll
     static void stopServers() {
@@ -55,28 +65,44 @@ class ModelLifecycleEndToEndTest extends GatewayTestBase {
     private String define() {
         String name = "lc-" + UUID.randomUUID().toString().substring(0, 8);
         defined.add(name);
-        admin().expect(201, "POST", "/deployments", "{\"name\":\"" + name + "\",\"backend\":\"" + A.target() + ","
-                + B.target() + "\",\"model\":\"echo\",\"chat_template\":\"plain\",\"layout\":\"vllm\"}");
+        admin().expect(
+                        201,
+                        "POST",
+                        "/deployments",
+                        "{\"name\":\"" + name + "\",\"backend\":\"" + A.target() + "," + B.target()
+                                + "\",\"model\":\"echo\",\"chat_template\":\"plain\",\"layout\":\"vllm\"}");
         return name;
     }
 
     private CompletableFuture<HttpResponse<String>> adminAsync(String path) {
-        return HTTP.sendAsync(HttpRequest.newBuilder(URI.create(baseUrl() + "/admin/v1" + path))
-                .header("Authorization", "Bearer " + ADMIN_KEY).POST(HttpRequest.BodyPublishers.noBody()).build(),
+        return HTTP.sendAsync(
+                HttpRequest.newBuilder(URI.create(baseUrl() + "/admin/v1" + path))
+                        .header("Authorization", "Bearer " + ADMIN_KEY)
+                        .POST(HttpRequest.BodyPublishers.noBody())
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 
     private String get(String path) {
-        return HTTP.sendAsync(HttpRequest.newBuilder(URI.create(baseUrl() + path))
-                .header("Authorization", "Bearer " + KEY).build(), HttpResponse.BodyHandlers.ofString()).join().body();
+        return HTTP.sendAsync(
+                        HttpRequest.newBuilder(URI.create(baseUrl() + path))
+                                .header("Authorization", "Bearer " + KEY)
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString())
+                .join()
+                .body();
     }
 
     private CompletableFuture<HttpResponse<String>> chat(String model, boolean stream) {
         String body = "{\"model\":\"" + model + "\",\"max_tokens\":40,\"stream\":" + stream
                 + ",\"messages\":[{\"role\":\"user\",\"content\":\"" + "word ".repeat(60) + "\"}]}";
-        return HTTP.sendAsync(HttpRequest.newBuilder(URI.create(baseUrl() + "/v1/chat/completions"))
-                .header("Authorization", "Bearer " + KEY).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+        return HTTP.sendAsync(
+                HttpRequest.newBuilder(URI.create(baseUrl() + "/v1/chat/completions"))
+                        .header("Authorization", "Bearer " + KEY)
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(body))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     /** Each test starts with the model unloaded on both servers, whatever the other did. */
@@ -91,8 +117,11 @@ class ModelLifecycleEndToEndTest extends GatewayTestBase {
     private static String state(ModelServer server) {
         try (TritonClient client = TritonClient.connect(server.target())) {
             List<ModelStatus> index = client.repositoryIndex().join();
-            return index.stream().filter(m -> m.name().equals("echo")).map(m -> m.state() + ":" + m.reason())
-                    .findFirst().orElse("");
+            return index.stream()
+                    .filter(m -> m.name().equals("echo"))
+                    .map(m -> m.state() + ":" + m.reason())
+                    .findFirst()
+                    .orElse("");
         }
     }
 
@@ -107,7 +136,10 @@ class ModelLifecycleEndToEndTest extends GatewayTestBase {
         Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> state(A).startsWith("READY"));
         assertThat(state(B)).startsWith("LOADING");
         error(chat(name, false).join(), 503, "model_loading");
-        assertThat(JSON.readTree(get("/v1/models/" + name)).get("status").get("state").asString())
+        assertThat(JSON.readTree(get("/v1/models/" + name))
+                        .get("status")
+                        .get("state")
+                        .asString())
                 .isEqualTo("loading");
         assertThat(load).isNotDone();
 
@@ -127,11 +159,13 @@ class ModelLifecycleEndToEndTest extends GatewayTestBase {
         // Unload while a stream is running: new calls are refused, the stream finishes, then the model goes.
         long started = A.startedRequests() + B.startedRequests();
         CompletableFuture<HttpResponse<String>> stream = chat(name, true);
-        Awaitility.await().atMost(Duration.ofSeconds(10))
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(10))
                 .until(() -> A.startedRequests() + B.startedRequests() > started);
         CompletableFuture<HttpResponse<String>> unload = adminAsync("/deployments/" + name + "/unload");
-        Awaitility.await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
-                error(chat(name, false).join(), 503, "model_unloading"));
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(10))
+                .untilAsserted(() -> error(chat(name, false).join(), 503, "model_unloading"));
         HttpResponse<String> unloaded = unload.get();
         assertThat(stream).as("the unload waited for the call in flight").isDone();
         assertThat(stream.join().statusCode()).isEqualTo(200);
@@ -141,11 +175,15 @@ class ModelLifecycleEndToEndTest extends GatewayTestBase {
         assertThat(state(A)).isEqualTo("UNAVAILABLE:unloaded");
         assertThat(state(B)).isEqualTo("UNAVAILABLE:unloaded");
         error(chat(name, false).join(), 503, "model_not_loaded");
-        assertThat(JSON.readTree(get("/v1/models/" + name)).get("status").get("state").asString())
+        assertThat(JSON.readTree(get("/v1/models/" + name))
+                        .get("status")
+                        .get("state")
+                        .asString())
                 .isEqualTo("unloaded");
 
         // Loaded again: live again.
-        assertThat(adminAsync("/deployments/" + name + "/load").get().statusCode()).isEqualTo(200);
+        assertThat(adminAsync("/deployments/" + name + "/load").get().statusCode())
+                .isEqualTo(200);
         assertThat(chat(name, false).join().statusCode()).isEqualTo(200);
     }
 
@@ -160,9 +198,15 @@ class ModelLifecycleEndToEndTest extends GatewayTestBase {
         assertThat(state(B)).isEqualTo("UNAVAILABLE:out of GPU memory");
 
         error(adminAsync("/deployments/nope-" + name + "/load").get(), 404, "not_found");
-        assertThat(adminAsync("/deployments/" + name + "/load").get().statusCode()).isEqualTo(200);
-        assertThat(HTTP.send(HttpRequest.newBuilder(URI.create(baseUrl() + "/admin/v1/deployments/" + name + "/load"))
-                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString())
-                .statusCode()).isEqualTo(401);
+        assertThat(adminAsync("/deployments/" + name + "/load").get().statusCode())
+                .isEqualTo(200);
+        assertThat(HTTP.send(
+                                HttpRequest.newBuilder(
+                                                URI.create(baseUrl() + "/admin/v1/deployments/" + name + "/load"))
+                                        .POST(HttpRequest.BodyPublishers.noBody())
+                                        .build(),
+                                HttpResponse.BodyHandlers.ofString())
+                        .statusCode())
+                .isEqualTo(401);
     }
 }

@@ -50,15 +50,19 @@ class QuoteEndToEndTest extends GatewayTestBase {
         // 2.50 per 1M input, 1000 per 1M output, 0.001 per request
         long expected = (prompt * 2_500_000L + 999_999) / 1_000_000 + 100 * 1_000 + 1_000;
         assertThat(q.get("max_cost_micros").asLong()).isBetween(expected - 1, expected);
-        assertThat(q.get("max_cost").asString()).isEqualTo(
-                java.math.BigDecimal.valueOf(q.get("max_cost_micros").asLong(), 6).toPlainString());
+        assertThat(q.get("max_cost").asString())
+                .isEqualTo(java.math.BigDecimal.valueOf(q.get("max_cost_micros").asLong(), 6)
+                        .toPlainString());
         assertThat(q.get("available_micros").asLong()).isEqualTo(5_000_000);
         assertThat(q.get("affordable_max_tokens").asInt()).isEqualTo(100);
-        assertThat(balance(t[0]).get("held_micros").asLong()).as("a quote holds nothing").isZero();
+        assertThat(balance(t[0]).get("held_micros").asLong())
+                .as("a quote holds nothing")
+                .isZero();
 
         HttpResponse<String> call = send(t[1], "/v1/chat/completions", body);
         assertThat(call.statusCode()).as(call.body()).isEqualTo(200);
-        assertThat(call.headers().firstValue("x-ratelimit-remaining-requests")).as("ten quotes took no request")
+        assertThat(call.headers().firstValue("x-ratelimit-remaining-requests"))
+                .as("ten quotes took no request")
                 .hasValue("2");
     }
 
@@ -75,7 +79,11 @@ class QuoteEndToEndTest extends GatewayTestBase {
         assertThat(affordable).isBetween(1, 18); // 0.02 - 0.001 per request, 0.001 per output token
         assertThat(q.get("max_cost_micros").asLong()).isLessThanOrEqualTo(20_000);
 
-        admin().expect(201, "POST", "/tenants/" + t[0] + "/credits/adjustments", "{\"amount\":\"-0.02\",\"note\":\"test\"}");
+        admin().expect(
+                        201,
+                        "POST",
+                        "/tenants/" + t[0] + "/credits/adjustments",
+                        "{\"amount\":\"-0.02\",\"note\":\"test\"}");
         JsonNode broke = quote(t[1], "/v1/chat/completions/quote", body, 200);
         assertThat(broke.get("allowed").asBoolean()).isFalse();
         JsonNode refusal = broke.get("refused_by");
@@ -93,7 +101,10 @@ class QuoteEndToEndTest extends GatewayTestBase {
         String first = "{\"model\":\"echo\",\"max_tokens\":50,\"messages\":[{\"role\":\"user\",\"content\":"
                 + "\"alpha beta gamma delta epsilon zeta eta theta iota kappa lambda mu nu xi omicron pi rho\"}]}";
         assertThat(send(t[1], "/v1/chat/completions", first).statusCode()).isEqualTo(200);
-        int prompt = quote(t[1], "/v1/chat/completions/quote", first, 200).get("tokens").get("prompt").asInt();
+        int prompt = quote(t[1], "/v1/chat/completions/quote", first, 200)
+                .get("tokens")
+                .get("prompt")
+                .asInt();
         // The whole limit: more than what is left after the first call's usage, never too large for the limit.
         String whole = "{\"model\":\"echo\",\"max_tokens\":" + (200 - prompt) + ",\"messages\":[{\"role\":\"user\","
                 + "\"content\":\"alpha beta gamma delta epsilon zeta eta theta iota kappa lambda mu nu xi omicron pi rho\"}]}";
@@ -107,14 +118,21 @@ class QuoteEndToEndTest extends GatewayTestBase {
         assertThat(refusal.get("code").asString()).isEqualTo("rate_limit_exceeded");
         long quotedWait = refusal.get("retry_after_ms").asLong();
         assertThat(quotedWait).isPositive();
-        assertThat(Instant.parse(refusal.get("retry_at").asString())).isAfter(Instant.now().minusSeconds(60));
+        assertThat(Instant.parse(refusal.get("retry_at").asString()))
+                .isAfter(Instant.now().minusSeconds(60));
 
         HttpResponse<String> call = send(t[1], "/v1/chat/completions", whole);
         JsonNode error = AdminClient.error(call, 429, "rate_limit_exceeded");
-        assertThat(error.get("message").asString()).contains("tokens per min (TPM)").contains("Limit 200");
-        assertThat(refusal.get("message").asString()).contains("tokens per min (TPM)").contains("Limit 200");
-        long callWait = Long.parseLong(call.headers().firstValue("retry-after-ms").orElseThrow());
-        assertThat(callWait).as("nothing was taken in between: the call waits no longer than quoted")
+        assertThat(error.get("message").asString())
+                .contains("tokens per min (TPM)")
+                .contains("Limit 200");
+        assertThat(refusal.get("message").asString())
+                .contains("tokens per min (TPM)")
+                .contains("Limit 200");
+        long callWait =
+                Long.parseLong(call.headers().firstValue("retry-after-ms").orElseThrow());
+        assertThat(callWait)
+                .as("nothing was taken in between: the call waits no longer than quoted")
                 .isBetween(1L, quotedWait);
     }
 
@@ -127,7 +145,10 @@ class QuoteEndToEndTest extends GatewayTestBase {
         admin().expect(200, "PUT", "/keys/" + keyId + "/limits/echo", "{\"rpm\":1}");
         admin().expect(200, "PUT", "/tenants/" + t[0] + "/limits/echo", "{\"tpm\":1000}");
         String body = "{\"model\":\"echo\",\"max_tokens\":5,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
-        assertThat(quote(t[1], "/v1/chat/completions/quote", body, 200).get("allowed").asBoolean()).isTrue();
+        assertThat(quote(t[1], "/v1/chat/completions/quote", body, 200)
+                        .get("allowed")
+                        .asBoolean())
+                .isTrue();
         assertThat(send(t[1], "/v1/chat/completions", body).statusCode()).isEqualTo(200);
         JsonNode refusal = quote(t[1], "/v1/chat/completions/quote", body, 200).get("refused_by");
         assertThat(refusal.get("limit").asString()).isEqualTo("rpm");
@@ -160,8 +181,12 @@ class QuoteEndToEndTest extends GatewayTestBase {
         AdminClient.error(send(t[1], "/v1/chat/completions", body), 400, "parameter_not_allowed");
 
         String retired = "quote-retired-" + tag;
-        admin().expect(201, "POST", "/deployments", "{\"name\":\"" + retired + "\",\"model\":\"echo\","
-                + "\"chat_template\":\"plain\",\"catalog\":{\"lifecycle\":\"retired\",\"successor\":\"echo\"}}");
+        admin().expect(
+                        201,
+                        "POST",
+                        "/deployments",
+                        "{\"name\":\"" + retired + "\",\"model\":\"echo\","
+                                + "\"chat_template\":\"plain\",\"catalog\":{\"lifecycle\":\"retired\",\"successor\":\"echo\"}}");
         String[] u = tenant(retired);
         String old = "{\"model\":\"" + retired + "\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
         JsonNode gone = quote(u[1], "/v1/chat/completions/quote", old, 200).get("refused_by");
@@ -176,9 +201,18 @@ class QuoteEndToEndTest extends GatewayTestBase {
         String[] t = tenant("echo", "all-minilm-l6-v2");
         String[][] cases = {
             {"/v1/chat/completions", "{\"model\":\"echo\",\"messages\":[]}"},
-            {"/v1/chat/completions", "{\"model\":\"echo\",\"max_tokens\":-1,\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}"},
-            {"/v1/chat/completions", "{\"model\":\"no-such-model\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}"},
-            {"/v1/chat/completions", "{\"model\":\"echo\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}],\"bogus\":1}"},
+            {
+                "/v1/chat/completions",
+                "{\"model\":\"echo\",\"max_tokens\":-1,\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}"
+            },
+            {
+                "/v1/chat/completions",
+                "{\"model\":\"no-such-model\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}"
+            },
+            {
+                "/v1/chat/completions",
+                "{\"model\":\"echo\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}],\"bogus\":1}"
+            },
             {"/v1/completions", "{\"model\":\"echo\",\"prompt\":[1,2,3]}"},
             {"/v1/embeddings", "{\"model\":\"all-minilm-l6-v2\",\"input\":[]}"},
             {"/v1/embeddings", "{\"model\":\"echo\",\"input\":\"x\"}"},
@@ -195,37 +229,62 @@ class QuoteEndToEndTest extends GatewayTestBase {
             assertThat(b.get("param")).as(c[1]).isEqualTo(a.get("param"));
         }
         // Azure's deployment form, and the access the route table declares (inference only).
-        JsonNode azure = quote(t[1], "/openai/deployments/echo/chat/completions/quote?api-version=2024-10-21",
-                "{\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}", 200);
+        JsonNode azure = quote(
+                t[1],
+                "/openai/deployments/echo/chat/completions/quote?api-version=2024-10-21",
+                "{\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}",
+                200);
         assertThat(azure.get("model").asString()).isEqualTo("echo");
-        AdminClient.error(send(t[1], "/openai/deployments/echo/chat/completions/quote",
-                "{\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}"), 400, "missing_api_version");
-        AdminClient.error(send(ADMIN_KEY, "/v1/chat/completions/quote",
-                "{\"model\":\"echo\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}"), 403, "insufficient_scope");
+        AdminClient.error(
+                send(
+                        t[1],
+                        "/openai/deployments/echo/chat/completions/quote",
+                        "{\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}"),
+                400,
+                "missing_api_version");
+        AdminClient.error(
+                send(
+                        ADMIN_KEY,
+                        "/v1/chat/completions/quote",
+                        "{\"model\":\"echo\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}"),
+                403,
+                "insufficient_scope");
     }
 
     @Test
     void completionsAndEmbeddingsAreQuoted() throws Exception {
         String[] t = tenant("echo", "all-minilm-l6-v2");
-        JsonNode c = quote(t[1], "/v1/completions/quote", "{\"model\":\"echo\",\"prompt\":\"one two\",\"max_tokens\":7}",
-                200);
+        JsonNode c = quote(
+                t[1], "/v1/completions/quote", "{\"model\":\"echo\",\"prompt\":\"one two\",\"max_tokens\":7}", 200);
         assertThat(c.get("operation").asString()).isEqualTo("completions");
-        assertThat(c.get("tokens").get("estimate").asLong()).isEqualTo(c.get("tokens").get("prompt").asLong() + 7);
-        JsonNode e = quote(t[1], "/v1/embeddings/quote",
-                "{\"model\":\"all-minilm-l6-v2\",\"input\":[\"one two\",\"three\"]}", 200);
+        assertThat(c.get("tokens").get("estimate").asLong())
+                .isEqualTo(c.get("tokens").get("prompt").asLong() + 7);
+        JsonNode e = quote(
+                t[1],
+                "/v1/embeddings/quote",
+                "{\"model\":\"all-minilm-l6-v2\",\"input\":[\"one two\",\"three\"]}",
+                200);
         assertThat(e.get("operation").asString()).isEqualTo("embeddings");
         assertThat(e.get("tokens").get("max_tokens").isNull()).isTrue();
-        assertThat(e.get("tokens").get("estimate").asLong()).isEqualTo(e.get("tokens").get("prompt").asLong());
+        assertThat(e.get("tokens").get("estimate").asLong())
+                .isEqualTo(e.get("tokens").get("prompt").asLong());
         assertThat(e.get("affordable_max_tokens").isNull()).isTrue();
     }
 
     /** A chat deployment of this test on the embedded echo model, priced 2.50 in, 1000 out per 1M, 0.001 per call. */
     private String priced(String suffix) {
         String name = "quote-" + suffix + "-" + tag;
-        admin().expect(201, "POST", "/deployments", "{\"name\":\"" + name + "\",\"backend\":\"embedded\","
-                + "\"model\":\"echo\",\"chat_template\":\"plain\"}");
-        admin().expect(201, "POST", "/prices/" + name,
-                "{\"input_per_1m\":\"2.50\",\"output_per_1m\":\"1000\",\"per_request\":\"0.001\",\"effective_from\":1}");
+        admin().expect(
+                        201,
+                        "POST",
+                        "/deployments",
+                        "{\"name\":\"" + name + "\",\"backend\":\"embedded\","
+                                + "\"model\":\"echo\",\"chat_template\":\"plain\"}");
+        admin().expect(
+                        201,
+                        "POST",
+                        "/prices/" + name,
+                        "{\"input_per_1m\":\"2.50\",\"output_per_1m\":\"1000\",\"per_request\":\"0.001\",\"effective_from\":1}");
         return name;
     }
 
@@ -247,9 +306,13 @@ class QuoteEndToEndTest extends GatewayTestBase {
     }
 
     private HttpResponse<String> send(String key, String path, String body) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create(baseUrl() + path))
-                .header("Authorization", "Bearer " + key).header("Content-Type", "application/json")
-                .timeout(Duration.ofSeconds(30)).POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+        return http.send(
+                HttpRequest.newBuilder(URI.create(baseUrl() + path))
+                        .header("Authorization", "Bearer " + key)
+                        .header("Content-Type", "application/json")
+                        .timeout(Duration.ofSeconds(30))
+                        .POST(HttpRequest.BodyPublishers.ofString(body))
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 }

@@ -22,9 +22,9 @@ import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.ShrinkingMode;
-import net.jqwik.api.statistics.Statistics;
 import net.jqwik.api.lifecycle.AfterContainer;
 import net.jqwik.api.lifecycle.BeforeContainer;
+import net.jqwik.api.statistics.Statistics;
 import org.awaitility.Awaitility;
 import org.springframework.context.ApplicationContext;
 import org.springframework.test.context.TestContextManager;
@@ -46,33 +46,57 @@ class QuoteHoldProperties extends GatewayTestBase {
     private static final String HEX = UUID.randomUUID().toString().substring(0, 8);
     private static final String CHAT = "quote-hold-" + HEX;
     private static final String EMBEDDINGS = "quote-hold-emb-" + HEX;
-    private static final List<String> WORDS = List.of("alpha", "beta", "Gamma", "δέλτα", "epsilon", "42", "zeta!",
-            "über", "the", "a", "quick", "brown", "fox", "日本語", "jumps", "over", "lazy", "dog", "emoji😀", "end.");
+    private static final List<String> WORDS = List.of(
+            "alpha", "beta", "Gamma", "δέλτα", "epsilon", "42", "zeta!", "über", "the", "a", "quick", "brown", "fox",
+            "日本語", "jumps", "over", "lazy", "dog", "emoji😀", "end.");
 
     /** Waits before its first token: the hold stays open meanwhile. */
     private static ModelServer slow;
+
     private static String base;
     private static AdminClient admin;
 
     @BeforeContainer
     static void start() {
-        ApplicationContext context = new TestContextManager(QuoteHoldProperties.class).getTestContext()
+        ApplicationContext context = new TestContextManager(QuoteHoldProperties.class)
+                .getTestContext()
                 .getApplicationContext();
         base = "http://127.0.0.1:" + context.getEnvironment().getProperty("local.server.port");
         admin = new AdminClient(base, ADMIN_KEY);
-        slow = ModelServer.builder().port(0).embeddings(false)
-                .echoSettings(new EchoSettings(Duration.ofMillis(1500), 0)).start();
-        admin.expect(201, "POST", "/deployments", "{\"name\":\"" + CHAT + "\",\"backend\":\"" + slow.target()
-                + "\",\"model\":\"echo\",\"chat_template\":\"plain\"}");
-        admin.expect(201, "POST", "/prices/" + CHAT,
+        slow = ModelServer.builder()
+                .port(0)
+                .embeddings(false)
+                .echoSettings(new EchoSettings(Duration.ofMillis(1500), 0))
+                .start();
+        admin.expect(
+                201,
+                "POST",
+                "/deployments",
+                "{\"name\":\"" + CHAT + "\",\"backend\":\"" + slow.target()
+                        + "\",\"model\":\"echo\",\"chat_template\":\"plain\"}");
+        admin.expect(
+                201,
+                "POST",
+                "/prices/" + CHAT,
                 "{\"input_per_1m\":\"2.50\",\"output_per_1m\":\"1000\",\"per_request\":\"0.001\",\"effective_from\":1}");
-        admin.expect(201, "POST", "/deployments", "{\"name\":\"" + EMBEDDINGS + "\",\"kind\":\"embeddings\","
-                + "\"backend\":\"embedded\",\"model\":\"all-minilm-l6-v2\"}");
-        admin.expect(201, "POST", "/prices/" + EMBEDDINGS,
+        admin.expect(
+                201,
+                "POST",
+                "/deployments",
+                "{\"name\":\"" + EMBEDDINGS + "\",\"kind\":\"embeddings\","
+                        + "\"backend\":\"embedded\",\"model\":\"all-minilm-l6-v2\"}");
+        admin.expect(
+                201,
+                "POST",
+                "/prices/" + EMBEDDINGS,
                 "{\"input_per_1m\":\"130\",\"output_per_1m\":\"0\",\"per_request\":\"0.0002\",\"effective_from\":1}");
         String key = tenant(EMBEDDINGS, "1.00");
-        Awaitility.await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() -> send(key,
-                "/v1/embeddings", "{\"model\":\"" + EMBEDDINGS + "\",\"input\":\"ready?\"}").statusCode() == 200);
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(60))
+                .ignoreExceptions()
+                .until(() -> send(key, "/v1/embeddings", "{\"model\":\"" + EMBEDDINGS + "\",\"input\":\"ready?\"}")
+                                .statusCode()
+                        == 200);
     }
 
     @AfterContainer
@@ -83,8 +107,8 @@ class QuoteHoldProperties extends GatewayTestBase {
     }
 
     @Property(tries = 15, shrinking = ShrinkingMode.OFF)
-    void theQuotedMaxCostIsTheHoldTheChatCallTakes(@ForAll("chats") String body,
-            @ForAll("balances") long balance) throws Exception {
+    void theQuotedMaxCostIsTheHoldTheChatCallTakes(@ForAll("chats") String body, @ForAll("balances") long balance)
+            throws Exception {
         String[] t = tenantAndKey(CHAT, Micros.format(balance));
         HttpResponse<String> quoted = send(t[1], "/v1/chat/completions/quote", body);
         if (quoted.statusCode() != 200) {
@@ -95,62 +119,84 @@ class QuoteHoldProperties extends GatewayTestBase {
         }
         JsonNode q = AdminClient.JSON.readTree(quoted.body());
         if (!q.get("allowed").asBoolean()) {
-            assertThat(q.get("refused_by").get("limit").asString()).as(quoted.body()).isEqualTo("credits");
+            assertThat(q.get("refused_by").get("limit").asString())
+                    .as(quoted.body())
+                    .isEqualTo("credits");
             AdminClient.error(send(t[1], "/v1/chat/completions", body), 429, "insufficient_quota");
             Statistics.collect("no credits");
             return;
         }
-        Statistics.collect(q.get("affordable_max_tokens").asInt() < q.get("tokens").get("max_tokens").asInt()
-                ? "held, lowered" : "held");
+        Statistics.collect(
+                q.get("affordable_max_tokens").asInt()
+                                < q.get("tokens").get("max_tokens").asInt()
+                        ? "held, lowered"
+                        : "held");
         long maxCost = q.get("max_cost_micros").asLong();
-        CompletableFuture<HttpResponse<String>> call = HTTP.sendAsync(request(t[1], "/v1/chat/completions", body),
-                HttpResponse.BodyHandlers.ofString());
-        Awaitility.await().pollInterval(Duration.ofMillis(10)).atMost(Duration.ofSeconds(30))
+        CompletableFuture<HttpResponse<String>> call =
+                HTTP.sendAsync(request(t[1], "/v1/chat/completions", body), HttpResponse.BodyHandlers.ofString());
+        Awaitility.await()
+                .pollInterval(Duration.ofMillis(10))
+                .atMost(Duration.ofSeconds(30))
                 .until(() -> held(t[0]) > 0 || call.isDone());
         long held = held(t[0]);
         assertThat(call).as("the call ended before its hold was seen").isNotDone();
         assertThat(held).as(body + " with " + balance + " → " + quoted.body()).isEqualTo(maxCost);
         HttpResponse<String> answer = call.get();
         assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
-        int completion = AdminClient.JSON.readTree(answer.body()).get("usage").get("completion_tokens").asInt();
-        assertThat(completion).as("the call ran with the quoted max_tokens")
+        int completion = AdminClient.JSON
+                .readTree(answer.body())
+                .get("usage")
+                .get("completion_tokens")
+                .asInt();
+        assertThat(completion)
+                .as("the call ran with the quoted max_tokens")
                 .isLessThanOrEqualTo(q.get("affordable_max_tokens").asInt());
     }
 
     @Property(tries = 6, shrinking = ShrinkingMode.OFF)
     void theQuotedMaxCostIsTheHoldTheEmbeddingsCallTakes(@ForAll("inputs") String body) throws Exception {
         String[] rich = tenantAndKey(EMBEDDINGS, "10.00");
-        JsonNode q = AdminClient.JSON.readTree(send(rich[1], "/v1/embeddings/quote", body).body());
+        JsonNode q = AdminClient.JSON.readTree(
+                send(rich[1], "/v1/embeddings/quote", body).body());
         long maxCost = q.get("max_cost_micros").asLong();
         assertThat(maxCost).as(q.toString()).isPositive();
 
         String exact = tenant(EMBEDDINGS, Micros.format(maxCost));
         HttpResponse<String> served = send(exact, "/v1/embeddings", body);
-        assertThat(served.statusCode()).as("a balance of exactly max_cost covers the hold: " + served.body())
+        assertThat(served.statusCode())
+                .as("a balance of exactly max_cost covers the hold: " + served.body())
                 .isEqualTo(200);
         String[] short1 = tenantAndKey(EMBEDDINGS, Micros.format(maxCost - 1));
-        JsonNode refused = AdminClient.JSON.readTree(send(short1[1], "/v1/embeddings/quote", body).body());
+        JsonNode refused = AdminClient.JSON.readTree(
+                send(short1[1], "/v1/embeddings/quote", body).body());
         assertThat(refused.get("refused_by").get("limit").asString()).isEqualTo("credits");
         AdminClient.error(send(short1[1], "/v1/embeddings", body), 429, "insufficient_quota");
     }
 
     @Provide
     Arbitrary<String> chats() {
-        Arbitrary<String> text = Arbitraries.of(WORDS).list().ofMinSize(1).ofMaxSize(40)
-                .map(w -> String.join(" ", w));
+        Arbitrary<String> text =
+                Arbitraries.of(WORDS).list().ofMinSize(1).ofMaxSize(40).map(w -> String.join(" ", w));
         Arbitrary<String> message = Combinators.combine(Arbitraries.of("system", "user", "assistant"), text)
-                .as((role, content) -> "{\"role\":\"" + role + "\",\"content\":" + AdminClient.JSON.writeValueAsString(content) + "}");
-        Arbitrary<String> messages = message.list().ofMinSize(0).ofMaxSize(3)
+                .as((role, content) ->
+                        "{\"role\":\"" + role + "\",\"content\":" + AdminClient.JSON.writeValueAsString(content) + "}");
+        Arbitrary<String> messages = message.list()
+                .ofMinSize(0)
+                .ofMaxSize(3)
                 .flatMap(first -> text.map(last -> {
                     StringBuilder b = new StringBuilder("[");
                     first.forEach(m -> b.append(m).append(','));
-                    return b.append("{\"role\":\"user\",\"content\":").append(AdminClient.JSON.writeValueAsString(last))
-                            .append("}]").toString();
+                    return b.append("{\"role\":\"user\",\"content\":")
+                            .append(AdminClient.JSON.writeValueAsString(last))
+                            .append("}]")
+                            .toString();
                 }));
         Arbitrary<String> maxTokens = Arbitraries.frequencyOf(
                 net.jqwik.api.Tuple.of(1, Arbitraries.just("")),
-                net.jqwik.api.Tuple.of(6, Arbitraries.integers().between(1, 3000).map(n -> ",\"max_tokens\":" + n)),
-                net.jqwik.api.Tuple.of(1, Arbitraries.integers().between(1, 600).map(n -> ",\"max_completion_tokens\":" + n)));
+                net.jqwik.api.Tuple.of(
+                        6, Arbitraries.integers().between(1, 3000).map(n -> ",\"max_tokens\":" + n)),
+                net.jqwik.api.Tuple.of(
+                        1, Arbitraries.integers().between(1, 600).map(n -> ",\"max_completion_tokens\":" + n)));
         Arbitrary<String> n = Arbitraries.frequencyOf(
                 net.jqwik.api.Tuple.of(5, Arbitraries.just("")),
                 net.jqwik.api.Tuple.of(1, Arbitraries.integers().between(1, 3).map(k -> ",\"n\":" + k)));
@@ -168,7 +214,8 @@ class QuoteHoldProperties extends GatewayTestBase {
 
     @Provide
     Arbitrary<String> inputs() {
-        Arbitrary<String> text = Arbitraries.of(WORDS).list().ofMinSize(1).ofMaxSize(30).map(w -> String.join(" ", w));
+        Arbitrary<String> text =
+                Arbitraries.of(WORDS).list().ofMinSize(1).ofMaxSize(30).map(w -> String.join(" ", w));
         Arbitrary<String> one = text.map(s -> AdminClient.JSON.writeValueAsString(s));
         Arbitrary<String> many = text.list().ofMinSize(1).ofMaxSize(5).map(l -> AdminClient.JSON.writeValueAsString(l));
         return Arbitraries.oneOf(one, many).map(input -> "{\"model\":\"" + EMBEDDINGS + "\",\"input\":" + input + "}");
@@ -184,7 +231,9 @@ class QuoteHoldProperties extends GatewayTestBase {
     }
 
     private static long held(String tenant) {
-        return admin.expect(200, "GET", "/tenants/" + tenant + "/credits", null).get("held_micros").asLong();
+        return admin.expect(200, "GET", "/tenants/" + tenant + "/credits", null)
+                .get("held_micros")
+                .asLong();
     }
 
     private static String tenant(String deployment, String credits) {
@@ -200,8 +249,11 @@ class QuoteHoldProperties extends GatewayTestBase {
 
     private static HttpRequest request(String key, String path, String body) {
         return HttpRequest.newBuilder(URI.create(base + path))
-                .header("Authorization", "Bearer " + key).header("Content-Type", "application/json")
-                .timeout(Duration.ofSeconds(30)).POST(HttpRequest.BodyPublishers.ofString(body)).build();
+                .header("Authorization", "Bearer " + key)
+                .header("Content-Type", "application/json")
+                .timeout(Duration.ofSeconds(30))
+                .POST(HttpRequest.BodyPublishers.ofString(body))
+                .build();
     }
 
     private static HttpResponse<String> send(String key, String path, String body) throws Exception {

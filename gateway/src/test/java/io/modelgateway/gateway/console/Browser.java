@@ -29,16 +29,33 @@ final class Browser {
 
     /** Starts chromium with a fresh profile in {@code profile} (an empty directory). */
     static ChromeDriver start(Path profile) {
-        assertThat(CHROMIUM).as("chromium is missing: apt-get install -y chromium chromium-driver").isExecutable();
-        assertThat(DRIVER).as("chromedriver is missing: apt-get install -y chromium chromium-driver").isExecutable();
-        ChromeOptions options = new ChromeOptions().setBinary(CHROMIUM.toFile()).addArguments("--headless",
-                "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-                "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage",
-                "--disable-renderer-backgrounding", "--disable-background-timer-throttling",
-                "--disable-backgrounding-occluded-windows", "--window-size=1280,900",
-                "--user-data-dir=" + profile);
-        ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(DRIVER.toFile())
-                .usingAnyFreePort().build();
+        assertThat(CHROMIUM)
+                .as("chromium is missing: apt-get install -y chromium chromium-driver")
+                .isExecutable();
+        assertThat(DRIVER)
+                .as("chromedriver is missing: apt-get install -y chromium chromium-driver")
+                .isExecutable();
+        ChromeOptions options = new ChromeOptions()
+                .setBinary(CHROMIUM.toFile())
+                .addArguments(
+                        "--headless",
+                        "--no-sandbox",
+                        "--disable-gpu",
+                        "--disable-quic",
+                        "--no-first-run",
+                        "--disable-background-networking",
+                        "--disable-component-update",
+                        "--disable-sync",
+                        "--disable-dev-shm-usage",
+                        "--disable-renderer-backgrounding",
+                        "--disable-background-timer-throttling",
+                        "--disable-backgrounding-occluded-windows",
+                        "--window-size=1280,900",
+                        "--user-data-dir=" + profile);
+        ChromeDriverService service = new ChromeDriverService.Builder()
+                .usingDriverExecutable(DRIVER.toFile())
+                .usingAnyFreePort()
+                .build();
         ChromeDriver driver = new ChromeDriver(service, options);
         driver.manage().timeouts().pageLoadTimeout(Duration.ofSeconds(60));
         driver.manage().window().setSize(new Dimension(1280, 900));
@@ -60,10 +77,14 @@ final class Browser {
     static void screenshot(ChromeDriver driver, String name) {
         Dimension before = driver.manage().window().getSize();
         Number height = (Number) driver.executeScript("return document.documentElement.scrollHeight");
-        driver.manage().window().setSize(new Dimension(before.getWidth(), Math.min(Math.max(height.intValue() + 120, 600), 4000)));
+        driver.manage()
+                .window()
+                .setSize(new Dimension(before.getWidth(), Math.min(Math.max(height.intValue() + 120, 600), 4000)));
         try {
             Files.createDirectories(SCREENSHOTS);
-            Files.copy(driver.getScreenshotAs(OutputType.FILE).toPath(), SCREENSHOTS.resolve(name + ".png"),
+            Files.copy(
+                    driver.getScreenshotAs(OutputType.FILE).toPath(),
+                    SCREENSHOTS.resolve(name + ".png"),
                     StandardCopyOption.REPLACE_EXISTING);
         } catch (IOException e) {
             throw new UncheckedIOException(e);

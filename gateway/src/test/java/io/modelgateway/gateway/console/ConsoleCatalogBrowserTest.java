@@ -49,13 +49,24 @@ class ConsoleCatalogBrowserTest extends GatewayTestBase {
         large = "cat-large-" + tag;
         AdminClient admin = admin();
         for (String d : List.of(small, large)) {
-            admin.expect(201, "POST", "/deployments", "{\"name\":\"" + d + "\",\"backend\":\"embedded\",\"model\":\"echo\","
-                    + "\"chat_template\":\"plain\",\"catalog\":{\"display_name\":\"" + d + " model\",\"tags\":[\"" + tag
-                    + "\"" + (d.equals(small) ? ",\"small\"" : "") + "]}}");
+            admin.expect(
+                    201,
+                    "POST",
+                    "/deployments",
+                    "{\"name\":\"" + d + "\",\"backend\":\"embedded\",\"model\":\"echo\","
+                            + "\"chat_template\":\"plain\",\"catalog\":{\"display_name\":\"" + d
+                            + " model\",\"tags\":[\"" + tag
+                            + "\"" + (d.equals(small) ? ",\"small\"" : "") + "]}}");
         }
-        admin.expect(201, "POST", "/prices/" + small,
+        admin.expect(
+                201,
+                "POST",
+                "/prices/" + small,
                 "{\"input_per_1m\":\"2\",\"output_per_1m\":\"8\",\"per_request\":\"0.001\",\"effective_from\":1}");
-        admin.expect(201, "POST", "/prices/" + large,
+        admin.expect(
+                201,
+                "POST",
+                "/prices/" + large,
                 "{\"input_per_1m\":\"20\",\"output_per_1m\":\"80\",\"effective_from\":1}");
         tenant = "cat-" + tag;
         admin.createTenant(tenant, small, large);
@@ -87,36 +98,50 @@ class ConsoleCatalogBrowserTest extends GatewayTestBase {
         driver.findElement(By.id("filter-sort")).sendKeys("input_price");
         driver.findElement(By.id("search")).click();
         awaitPage("/console/catalog");
-        assertThat(column("catalog", 0)).containsExactlyElementsOf(
-                ids(api("GET", "/v1/catalog?q=small+" + tag + "&sort=input_price", null))).containsExactly(small);
+        assertThat(column("catalog", 0))
+                .containsExactlyElementsOf(ids(api("GET", "/v1/catalog?q=small+" + tag + "&sort=input_price", null)))
+                .containsExactly(small);
         shot("catalog-tenant");
 
         driver.findElement(By.id("quote-model")).sendKeys(large);
         driver.findElement(By.id("quote-prompt")).sendKeys("How much would this cost me?");
         driver.findElement(By.id("quote-max-tokens")).sendKeys("4000");
         driver.findElement(By.id("quote")).click();
-        new WebDriverWait(driver, Duration.ofSeconds(30)).until(ExpectedConditions.presenceOfElementLocated(By.id("quote-result")));
-        JsonNode quote = api("POST", "/v1/chat/completions/quote", "{\"model\":\"" + large + "\",\"messages\":[{\"role\":"
-                + "\"user\",\"content\":\"How much would this cost me?\"}],\"max_tokens\":4000}");
+        new WebDriverWait(driver, Duration.ofSeconds(30))
+                .until(ExpectedConditions.presenceOfElementLocated(By.id("quote-result")));
+        JsonNode quote = api(
+                "POST",
+                "/v1/chat/completions/quote",
+                "{\"model\":\"" + large + "\",\"messages\":[{\"role\":"
+                        + "\"user\",\"content\":\"How much would this cost me?\"}],\"max_tokens\":4000}");
         assertThat(text("quote-decision")).isEqualTo("Allowed now.");
-        assertThat(text("quote-prompt-tokens")).isEqualTo(quote.get("tokens").get("prompt").asString());
-        assertThat(text("quote-estimate")).isEqualTo(quote.get("tokens").get("estimate").asString());
+        assertThat(text("quote-prompt-tokens"))
+                .isEqualTo(quote.get("tokens").get("prompt").asString());
+        assertThat(text("quote-estimate"))
+                .isEqualTo(quote.get("tokens").get("estimate").asString());
         assertThat(text("quote-max-cost")).isEqualTo(quote.get("max_cost").asString());
-        assertThat(text("quote-available")).isEqualTo(quote.get("available").asString()).isEqualTo("0.050000");
-        assertThat(text("quote-affordable")).isEqualTo(quote.get("affordable_max_tokens").asString());
-        assertThat(quote.get("affordable_max_tokens").asInt()).as("0.05 affords fewer than 4000 tokens at 80 per 1M").isLessThan(4000);
+        assertThat(text("quote-available"))
+                .isEqualTo(quote.get("available").asString())
+                .isEqualTo("0.050000");
+        assertThat(text("quote-affordable"))
+                .isEqualTo(quote.get("affordable_max_tokens").asString());
+        assertThat(quote.get("affordable_max_tokens").asInt())
+                .as("0.05 affords fewer than 4000 tokens at 80 per 1M")
+                .isLessThan(4000);
         shot("catalog-quote");
 
         // A refusal by a limit is shown as the quote words it.
-        assertThat(driver.findElement(By.id("quote-model")).getAttribute("value")).as("the box keeps what was asked")
+        assertThat(driver.findElement(By.id("quote-model")).getAttribute("value"))
+                .as("the box keeps what was asked")
                 .isEqualTo(large);
-        assertThat(driver.findElement(By.id("quote-max-tokens")).getAttribute("value")).isEqualTo("4000");
+        assertThat(driver.findElement(By.id("quote-max-tokens")).getAttribute("value"))
+                .isEqualTo("4000");
         driver.findElement(By.id("quote-model")).clear();
         driver.findElement(By.id("quote-model")).sendKeys(small);
         driver.findElement(By.id("quote-n")).sendKeys("2");
         driver.findElement(By.id("quote")).click();
-        new WebDriverWait(driver, Duration.ofSeconds(30)).until(ExpectedConditions.textToBePresentInElementLocated(
-                By.id("quote-result"), "400"));
+        new WebDriverWait(driver, Duration.ofSeconds(30))
+                .until(ExpectedConditions.textToBePresentInElementLocated(By.id("quote-result"), "400"));
         assertThat(text("quote-result")).contains("unsupported_parameter");
     }
 
@@ -129,7 +154,8 @@ class ConsoleCatalogBrowserTest extends GatewayTestBase {
         driver.findElement(By.id("quote-model")).sendKeys(small);
         driver.findElement(By.id("quote-prompt")).sendKeys("hello");
         driver.findElement(By.id("quote")).click();
-        new WebDriverWait(driver, Duration.ofSeconds(30)).until(ExpectedConditions.presenceOfElementLocated(By.id("quote-result")));
+        new WebDriverWait(driver, Duration.ofSeconds(30))
+                .until(ExpectedConditions.presenceOfElementLocated(By.id("quote-result")));
         assertThat(text("quote-result")).contains("403").contains("insufficient_scope");
         assertThat(driver.findElements(By.id("quote-numbers"))).isEmpty();
         shot("catalog-refused");
@@ -143,17 +169,20 @@ class ConsoleCatalogBrowserTest extends GatewayTestBase {
     }
 
     private void awaitPage(String path) {
-        new WebDriverWait(driver, Duration.ofSeconds(30)).withMessage(() -> driver.getPageSource())
+        new WebDriverWait(driver, Duration.ofSeconds(30))
+                .withMessage(() -> driver.getPageSource())
                 .until(ExpectedConditions.urlMatches(java.util.regex.Pattern.quote(path) + "([?].*)?$"));
     }
 
     /** One h1, every field labelled, no sideways scrolling; then the screenshot. */
     private void shot(String name) {
         assertThat(driver.findElements(By.tagName("h1"))).hasSize(1);
-        Object unlabelled = driver.executeScript("return Array.from(document.querySelectorAll('input:not([type=hidden]), select, textarea'))"
-                + ".filter(function (e) { return e.labels.length === 0; }).map(function (e) { return e.name; });");
+        Object unlabelled = driver.executeScript(
+                "return Array.from(document.querySelectorAll('input:not([type=hidden]), select, textarea'))"
+                        + ".filter(function (e) { return e.labels.length === 0; }).map(function (e) { return e.name; });");
         assertThat((List<?>) unlabelled).as("fields without a label on " + name).isEmpty();
-        Number overflow = (Number) driver.executeScript("return document.documentElement.scrollWidth - window.innerWidth;");
+        Number overflow =
+                (Number) driver.executeScript("return document.documentElement.scrollWidth - window.innerWidth;");
         assertThat(overflow.intValue()).as(name + " scrolls sideways").isLessThanOrEqualTo(0);
         Browser.screenshot(driver, name);
     }
@@ -166,7 +195,8 @@ class ConsoleCatalogBrowserTest extends GatewayTestBase {
         return driver.findElements(By.cssSelector("#" + table + " tbody tr")).stream()
                 .map(r -> r.findElements(By.tagName("td")))
                 .filter(cells -> cells.size() > index)
-                .map(cells -> cells.get(index).getText().trim()).toList();
+                .map(cells -> cells.get(index).getText().trim())
+                .toList();
     }
 
     private static List<String> ids(JsonNode page) {
@@ -174,7 +204,8 @@ class ConsoleCatalogBrowserTest extends GatewayTestBase {
     }
 
     private JsonNode api(String method, String path, String body) throws Exception {
-        HttpRequest.Builder r = HttpRequest.newBuilder(URI.create(baseUrl() + path)).header("Authorization", "Bearer " + key)
+        HttpRequest.Builder r = HttpRequest.newBuilder(URI.create(baseUrl() + path))
+                .header("Authorization", "Bearer " + key)
                 .timeout(Duration.ofSeconds(30));
         if (body != null) {
             r.header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofString(body));

@@ -19,8 +19,10 @@ import org.springframework.web.util.UriComponentsBuilder;
  */
 class ConsoleOidcTest extends GatewayTestBase {
 
-    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(5)).build();
+    private static final HttpClient HTTP = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5))
+            .build();
 
     @Test
     void aTenantUserSignsInThroughTheProviderAndSeesItsOwnTenant() throws Exception {
@@ -33,9 +35,12 @@ class ConsoleOidcTest extends GatewayTestBase {
         HttpResponse<String> callback = get(flow.callback(), "console_oidc=" + flow.pending());
         assertThat(callback.statusCode()).as(callback.body()).isEqualTo(200);
         String session = cookie(callback, "console_session");
-        assertThat(callback.headers().allValues("set-cookie")).anyMatch(c -> c.startsWith("console_oidc=;"))
-                .as("the session ends with the token (5 minutes)").anyMatch(c -> c.startsWith("console_session=")
-                        && c.matches(".*Max-Age=(\\d+).*") && Long.parseLong(c.replaceAll(".*Max-Age=(\\d+).*", "$1")) <= 300);
+        assertThat(callback.headers().allValues("set-cookie"))
+                .anyMatch(c -> c.startsWith("console_oidc=;"))
+                .as("the session ends with the token (5 minutes)")
+                .anyMatch(c -> c.startsWith("console_session=")
+                        && c.matches(".*Max-Age=(\\d+).*")
+                        && Long.parseLong(c.replaceAll(".*Max-Age=(\\d+).*", "$1")) <= 300);
 
         HttpResponse<String> overview = get("/console/overview", "console_session=" + session);
         assertThat(overview.statusCode()).isEqualTo(200);
@@ -51,10 +56,16 @@ class ConsoleOidcTest extends GatewayTestBase {
         ISSUER.signInAs(Map.of("tid", tenant, "scope", "usage.read"));
         Flow flow = startAndAuthorize();
         Flow otherBrowser = startAndAuthorize();
-        assertThat(get(flow.callback(), "console_oidc=" + otherBrowser.pending()).statusCode()).as("state").isEqualTo(403);
+        assertThat(get(flow.callback(), "console_oidc=" + otherBrowser.pending())
+                        .statusCode())
+                .as("state")
+                .isEqualTo(403);
         assertThat(get(flow.callback(), null).statusCode()).isEqualTo(403);
-        assertThat(get(flow.callback(), "console_oidc=" + flow.pending()).statusCode()).isEqualTo(200);
-        assertThat(get(flow.callback(), "console_oidc=" + flow.pending()).statusCode()).as("the code is spent").isEqualTo(401);
+        assertThat(get(flow.callback(), "console_oidc=" + flow.pending()).statusCode())
+                .isEqualTo(200);
+        assertThat(get(flow.callback(), "console_oidc=" + flow.pending()).statusCode())
+                .as("the code is spent")
+                .isEqualTo(401);
     }
 
     @Test
@@ -73,7 +84,9 @@ class ConsoleOidcTest extends GatewayTestBase {
         }
         ISSUER.signInAs(Map.of("tid", tenant, "scope", "inference"));
         Flow flow = startAndAuthorize();
-        assertThat(get(flow.callback(), "console_oidc=" + flow.pending()).statusCode()).as("no usage.read").isEqualTo(403);
+        assertThat(get(flow.callback(), "console_oidc=" + flow.pending()).statusCode())
+                .as("no usage.read")
+                .isEqualTo(403);
     }
 
     /** The browser's part: the start (state and verifier in a cookie), the provider's redirect back. */
@@ -83,24 +96,36 @@ class ConsoleOidcTest extends GatewayTestBase {
         HttpResponse<String> start = get("/console/oidc/start", null);
         assertThat(start.statusCode()).isEqualTo(303);
         String authorize = start.headers().firstValue("location").orElseThrow();
-        Map<String, String> q = UriComponentsBuilder.fromUriString(authorize).build().getQueryParams().toSingleValueMap();
-        assertThat(q).containsEntry("code_challenge_method", "S256").containsEntry("response_type", "code")
-                .containsEntry("client_id", "model-gateway-console").containsKey("state").containsKey("code_challenge");
-        HttpResponse<String> back = HTTP.send(HttpRequest.newBuilder(URI.create(authorize)).build(),
-                HttpResponse.BodyHandlers.ofString());
+        Map<String, String> q = UriComponentsBuilder.fromUriString(authorize)
+                .build()
+                .getQueryParams()
+                .toSingleValueMap();
+        assertThat(q)
+                .containsEntry("code_challenge_method", "S256")
+                .containsEntry("response_type", "code")
+                .containsEntry("client_id", "model-gateway-console")
+                .containsKey("state")
+                .containsKey("code_challenge");
+        HttpResponse<String> back =
+                HTTP.send(HttpRequest.newBuilder(URI.create(authorize)).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(back.statusCode()).as(back.body()).isEqualTo(302);
         String callback = back.headers().firstValue("location").orElseThrow();
         assertThat(callback).startsWith(baseUrl() + "/console/oidc/callback?code=");
-        return new Flow(cookie(start, "console_oidc"), callback.substring(baseUrl().length()));
+        return new Flow(
+                cookie(start, "console_oidc"), callback.substring(baseUrl().length()));
     }
 
     private static String cookie(HttpResponse<String> r, String name) {
-        return r.headers().allValues("set-cookie").stream().filter(c -> c.startsWith(name + "="))
-                .map(c -> c.substring(name.length() + 1, c.indexOf(';'))).findFirst().orElseThrow();
+        return r.headers().allValues("set-cookie").stream()
+                .filter(c -> c.startsWith(name + "="))
+                .map(c -> c.substring(name.length() + 1, c.indexOf(';')))
+                .findFirst()
+                .orElseThrow();
     }
 
     private HttpResponse<String> get(String path, String cookie) throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(baseUrl() + path)).timeout(Duration.ofSeconds(30));
+        HttpRequest.Builder b =
+                HttpRequest.newBuilder(URI.create(baseUrl() + path)).timeout(Duration.ofSeconds(30));
         if (cookie != null) {
             b.header("Cookie", cookie);
         }

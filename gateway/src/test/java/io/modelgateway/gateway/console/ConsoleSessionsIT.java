@@ -38,8 +38,10 @@ import org.springframework.context.ConfigurableApplicationContext;
 class ConsoleSessionsIT {
 
     private static final String ADMIN_KEY = "sk-5c2d9e8f7a6b4c3d2e1f0a9b8c7d6e5f4a3b2c1d";
-    private static final String SCHEMA = "mgw_cs_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
-    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    private static final String SCHEMA =
+            "mgw_cs_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     private static final Pattern CSRF = Pattern.compile("name=\"_csrf\" value=\"([^\"]+)\"");
 
     private static final List<ConfigurableApplicationContext> replicas = new ArrayList<>();
@@ -64,8 +66,11 @@ class ConsoleSessionsIT {
         p.put("gateway.admin-api-key", ADMIN_KEY);
         p.put("gateway.embedded-model-server.embeddings", "false");
         p.put("gateway.console.redis-url", redis ? Replicas.REDIS : "");
-        String[] args = p.entrySet().stream().map(e -> "--" + e.getKey() + "=" + e.getValue()).toArray(String[]::new);
-        return new SpringApplicationBuilder(GatewayApplication.class).initializers(Replicas.ownNettyResources())
+        String[] args = p.entrySet().stream()
+                .map(e -> "--" + e.getKey() + "=" + e.getValue())
+                .toArray(String[]::new);
+        return new SpringApplicationBuilder(GatewayApplication.class)
+                .initializers(Replicas.ownNettyResources())
                 .run(args);
     }
 
@@ -108,12 +113,14 @@ class ConsoleSessionsIT {
     private static String signInOnAUseOnBSignOutOnB(String a, String b) {
         String session = signIn(a);
         HttpResponse<String> onB = get(b + "/console/overview", session);
-        assertThat(onB.statusCode()).as("replica B knows the session replica A opened").isEqualTo(200);
+        assertThat(onB.statusCode())
+                .as("replica B knows the session replica A opened")
+                .isEqualTo(200);
         Matcher csrf = CSRF.matcher(onB.body());
         assertThat(csrf.find()).isTrue();
 
-        HttpResponse<String> signOut = post(b + "/console/sign-out", "console_session=" + session,
-                "_csrf=" + enc(csrf.group(1)));
+        HttpResponse<String> signOut =
+                post(b + "/console/sign-out", "console_session=" + session, "_csrf=" + enc(csrf.group(1)));
         assertThat(signOut.statusCode()).isEqualTo(303);
         assertThat(signOut.headers().firstValue("location")).hasValue("/console/sign-in");
 
@@ -127,7 +134,9 @@ class ConsoleSessionsIT {
     private static String signIn(String base) {
         HttpResponse<String> form = get(base + "/console/sign-in", null);
         String token = cookie(form, "console_sign_in");
-        HttpResponse<String> r = post(base + "/console/sign-in", "console_sign_in=" + token,
+        HttpResponse<String> r = post(
+                base + "/console/sign-in",
+                "console_sign_in=" + token,
                 "_csrf=" + enc(token) + "&key=" + enc(ADMIN_KEY));
         assertThat(r.statusCode()).as(r.body()).isEqualTo(303);
         assertThat(r.headers().firstValue("location")).hasValue("/console/overview");
@@ -135,8 +144,11 @@ class ConsoleSessionsIT {
     }
 
     private static String cookie(HttpResponse<String> r, String name) {
-        return r.headers().allValues("set-cookie").stream().filter(c -> c.startsWith(name + "="))
-                .map(c -> c.substring(name.length() + 1, c.indexOf(';'))).findFirst().orElseThrow();
+        return r.headers().allValues("set-cookie").stream()
+                .filter(c -> c.startsWith(name + "="))
+                .map(c -> c.substring(name.length() + 1, c.indexOf(';')))
+                .findFirst()
+                .orElseThrow();
     }
 
     private static HttpResponse<String> get(String url, String session) {
@@ -148,9 +160,11 @@ class ConsoleSessionsIT {
     }
 
     private static HttpResponse<String> post(String url, String cookie, String form) {
-        return send(HttpRequest.newBuilder(URI.create(url)).header("Cookie", cookie)
+        return send(HttpRequest.newBuilder(URI.create(url))
+                .header("Cookie", cookie)
                 .header("Content-Type", "application/x-www-form-urlencoded")
-                .POST(HttpRequest.BodyPublishers.ofString(form)).build());
+                .POST(HttpRequest.BodyPublishers.ofString(form))
+                .build());
     }
 
     private static HttpResponse<String> send(HttpRequest request) {
@@ -166,6 +180,9 @@ class ConsoleSessionsIT {
     }
 
     private static String url(int replica) {
-        return "http://127.0.0.1:" + ((WebServerApplicationContext) replicas.get(replica)).getWebServer().getPort();
+        return "http://127.0.0.1:"
+                + ((WebServerApplicationContext) replicas.get(replica))
+                        .getWebServer()
+                        .getPort();
     }
 }

@@ -24,7 +24,9 @@ class BalanceApiTest extends GatewayTestBase {
     private HttpResponse<String> call(String method, String path, String key, String json) throws Exception {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(baseUrl() + "/v1/organization/projects" + path))
                 .header("Authorization", "Bearer " + key)
-                .method(method, json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json));
+                .method(
+                        method,
+                        json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json));
         if (json != null) {
             b.header("Content-Type", "application/json");
         }
@@ -40,13 +42,19 @@ class BalanceApiTest extends GatewayTestBase {
         admin.createTenant(b, "echo");
         String readerA = admin.issueKey(a, "{\"name\":\"reader\",\"scopes\":[\"usage.read\"]}");
         String inferenceA = admin.issueKey(a, "{\"name\":\"caller\",\"scopes\":[\"inference\"]}");
-        String finance = admin.expect(201, "POST", "/keys", "{\"name\":\"fin\",\"scopes\":[\"finance\"]}").get("key")
+        String finance = admin.expect(201, "POST", "/keys", "{\"name\":\"fin\",\"scopes\":[\"finance\"]}")
+                .get("key")
                 .asString();
 
         HttpResponse<String> grant = call("POST", "/" + a + "/credits/grants", finance, "{\"amount\":\"12.5\"}");
         assertThat(grant.statusCode()).as(grant.body()).isEqualTo(201);
-        assertThat(call("POST", "/" + a + "/credits/adjustments", finance,
-                "{\"amount\":\"-2.5\",\"note\":\"goodwill correction\"}").statusCode()).isEqualTo(201);
+        assertThat(call(
+                                "POST",
+                                "/" + a + "/credits/adjustments",
+                                finance,
+                                "{\"amount\":\"-2.5\",\"note\":\"goodwill correction\"}")
+                        .statusCode())
+                .isEqualTo(201);
 
         HttpResponse<String> own = call("GET", "/" + a + "/credits", readerA, null);
         assertThat(own.statusCode()).as(own.body()).isEqualTo(200);
@@ -56,15 +64,17 @@ class BalanceApiTest extends GatewayTestBase {
         HttpResponse<String> ledger = call("GET", "/" + a + "/credits/ledger", readerA, null);
         assertThat(ledger.statusCode()).isEqualTo(200);
         assertThat(AdminClient.JSON.readTree(ledger.body()).get("data").size()).isEqualTo(2);
-        assertThat(call("GET", "/" + b + "/credits", finance, null).statusCode()).isEqualTo(200);
+        assertThat(call("GET", "/" + b + "/credits", finance, null).statusCode())
+                .isEqualTo(200);
 
         AdminClient.error(call("GET", "/" + b + "/credits", readerA, null), 403, "other_tenant");
         AdminClient.error(call("GET", "/" + b + "/credits/ledger", readerA, null), 403, "other_tenant");
-        AdminClient.error(call("POST", "/" + a + "/credits/grants", readerA, "{\"amount\":\"100\"}"), 403,
-                "insufficient_scope");
+        AdminClient.error(
+                call("POST", "/" + a + "/credits/grants", readerA, "{\"amount\":\"100\"}"), 403, "insufficient_scope");
         AdminClient.error(call("GET", "/" + a + "/credits", inferenceA, null), 403, "insufficient_scope");
         AdminClient.error(call("GET", "/" + a + "/credits", "sk-not-a-key", null), 401, "invalid_api_key");
-        JsonNode after = AdminClient.JSON.readTree(call("GET", "/" + a + "/credits", finance, null).body());
+        JsonNode after = AdminClient.JSON.readTree(
+                call("GET", "/" + a + "/credits", finance, null).body());
         assertThat(new java.math.BigDecimal(after.get("balance").asString())).isEqualByComparingTo("10");
     }
 }

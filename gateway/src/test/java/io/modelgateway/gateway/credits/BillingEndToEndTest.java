@@ -42,6 +42,7 @@ class BillingEndToEndTest extends GatewayTestBase {
 
     @Autowired
     DataSource dataSource;
+
     @Autowired
     UsageWriter writer;
 
@@ -53,9 +54,12 @@ class BillingEndToEndTest extends GatewayTestBase {
     @BeforeAll
     void prices() {
         AdminClient admin = admin();
-        admin.send("POST", "/prices/billed",
+        admin.send(
+                "POST",
+                "/prices/billed",
                 "{\"input_per_1m\":\"2.50\",\"output_per_1m\":\"1000\",\"per_request\":\"0.001\",\"effective_from\":1}");
-        admin.send("POST", "/prices/billed-slow", "{\"input_per_1m\":0,\"output_per_1m\":\"1000\",\"effective_from\":1}");
+        admin.send(
+                "POST", "/prices/billed-slow", "{\"input_per_1m\":0,\"output_per_1m\":\"1000\",\"effective_from\":1}");
     }
 
     /** A fresh tenant on the billed deployments with {@code credits} granted (decimal), and its key. */
@@ -74,7 +78,8 @@ class BillingEndToEndTest extends GatewayTestBase {
     }
 
     private long sql(String query, String tenant) throws Exception {
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(query)) {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement(query)) {
             ps.setString(1, tenant);
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
@@ -92,23 +97,37 @@ class BillingEndToEndTest extends GatewayTestBase {
                 + ",\"messages\":[{\"role\":\"user\",\"content\":\"one two three four five six seven eight nine ten "
                 + "eleven twelve thirteen fourteen fifteen sixteen\"}]}";
         return HttpRequest.newBuilder(URI.create(baseUrl() + "/v1/chat/completions"))
-                .header("Authorization", "Bearer " + key).header("Content-Type", "application/json")
-                .timeout(Duration.ofSeconds(30)).POST(HttpRequest.BodyPublishers.ofString(body)).build();
+                .header("Authorization", "Bearer " + key)
+                .header("Content-Type", "application/json")
+                .timeout(Duration.ofSeconds(30))
+                .POST(HttpRequest.BodyPublishers.ofString(body))
+                .build();
     }
 
     @Test
     void theCostIsExactAndTheBalanceDerivedFromIt() throws Exception {
         String[] t = tenantWith("1.00").split(" ");
-        ChatCompletion c = openAi(t[1]).chat().completions().create(ChatCompletionCreateParams.builder()
-                .model("billed").maxCompletionTokens(5).addUserMessage("count to ten please").build());
+        ChatCompletion c = openAi(t[1])
+                .chat()
+                .completions()
+                .create(ChatCompletionCreateParams.builder()
+                        .model("billed")
+                        .maxCompletionTokens(5)
+                        .addUserMessage("count to ten please")
+                        .build());
         long prompt = c.usage().orElseThrow().promptTokens();
         long completion = c.usage().orElseThrow().completionTokens();
         stored();
         long cost = expectedCost(prompt, completion);
-        assertThat(sql("SELECT cost_micros FROM usage_record WHERE tenant_id = ?", t[0])).isEqualTo(cost);
-        assertThat(sql("SELECT input_tokens FROM usage_record WHERE tenant_id = ?", t[0])).isEqualTo(prompt);
-        assertThat(sql("SELECT COUNT(*) FROM usage_record WHERE tenant_id = ? AND outcome = 'completed' "
-                + "AND estimated = FALSE AND first_token_at IS NOT NULL", t[0])).isEqualTo(1);
+        assertThat(sql("SELECT cost_micros FROM usage_record WHERE tenant_id = ?", t[0]))
+                .isEqualTo(cost);
+        assertThat(sql("SELECT input_tokens FROM usage_record WHERE tenant_id = ?", t[0]))
+                .isEqualTo(prompt);
+        assertThat(sql(
+                        "SELECT COUNT(*) FROM usage_record WHERE tenant_id = ? AND outcome = 'completed' "
+                                + "AND estimated = FALSE AND first_token_at IS NOT NULL",
+                        t[0]))
+                .isEqualTo(1);
         JsonNode balance = admin().expect(200, "GET", "/tenants/" + t[0] + "/credits", null);
         assertThat(balance.get("balance_micros").asLong()).isEqualTo(1_000_000 - cost);
         assertThat(balance.get("available_micros").asLong()).isEqualTo(1_000_000 - cost);
@@ -128,13 +147,15 @@ class BillingEndToEndTest extends GatewayTestBase {
         assertThat(completion).isEqualTo(affordable).isLessThan(50);
         stored();
         assertThat(sql("SELECT cost_micros FROM usage_record WHERE tenant_id = ?", t[0]))
-                .isEqualTo(expectedCost(prompt, completion)).isLessThanOrEqualTo(8000);
+                .isEqualTo(expectedCost(prompt, completion))
+                .isLessThanOrEqualTo(8000);
         // now not even one token fits: 429 insufficient_quota in OpenAI's shape
         HttpResponse<String> refused = http.send(chat(t[1], "billed", 50, false), HttpResponse.BodyHandlers.ofString());
         JsonNode error = AdminClient.error(refused, 429, "insufficient_quota");
         assertThat(error.get("type").asString()).isEqualTo("insufficient_quota");
         stored();
-        assertThat(sql("SELECT COUNT(*) FROM usage_record WHERE tenant_id = ?", t[0])).isEqualTo(1);
+        assertThat(sql("SELECT COUNT(*) FROM usage_record WHERE tenant_id = ?", t[0]))
+                .isEqualTo(1);
     }
 
     @Test
@@ -162,20 +183,25 @@ class BillingEndToEndTest extends GatewayTestBase {
         assertThat(ok + refused).isEqualTo(150);
         assertThat(ok).isGreaterThanOrEqualTo(40);
         assertThat(refused).isPositive();
-        assertThat(sql("SELECT COUNT(*) FROM usage_record WHERE tenant_id = ?", t[0])).isEqualTo(ok);
+        assertThat(sql("SELECT COUNT(*) FROM usage_record WHERE tenant_id = ?", t[0]))
+                .isEqualTo(ok);
         assertThat(spent).isLessThanOrEqualTo(500_000);
-        assertThat(sql("SELECT SUM(cost_micros) FROM usage_daily WHERE tenant_id = ?", t[0])).isEqualTo(spent);
+        assertThat(sql("SELECT SUM(cost_micros) FROM usage_daily WHERE tenant_id = ?", t[0]))
+                .isEqualTo(spent);
         JsonNode balance = admin().expect(200, "GET", "/tenants/" + t[0] + "/credits", null);
-        assertThat(balance.get("balance_micros").asLong()).isEqualTo(500_000 - spent).isNotNegative();
+        assertThat(balance.get("balance_micros").asLong())
+                .isEqualTo(500_000 - spent)
+                .isNotNegative();
         assertThat(balance.get("available_micros").asLong()).isEqualTo(500_000 - spent);
     }
 
     @Test
     void aStreamCutShortIsBilledForWhatItProduced() throws Exception {
         String[] t = tenantWith("1").split(" ");
-        HttpResponse<java.io.InputStream> response = http.send(chat(t[1], "billed-slow", 200, true),
-                HttpResponse.BodyHandlers.ofInputStream());
-        try (BufferedReader reader = new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
+        HttpResponse<java.io.InputStream> response =
+                http.send(chat(t[1], "billed-slow", 200, true), HttpResponse.BodyHandlers.ofInputStream());
+        try (BufferedReader reader =
+                new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
             int deltas = 0;
             while (deltas < 3) {
                 if (reader.readLine().contains("\"content\"")) {
@@ -189,7 +215,8 @@ class BillingEndToEndTest extends GatewayTestBase {
         stored();
         long output = sql("SELECT output_tokens FROM usage_record WHERE tenant_id = ? AND outcome = 'cut_short'", t[0]);
         assertThat(output).isBetween(2L, 15L);
-        assertThat(sql("SELECT cost_micros FROM usage_record WHERE tenant_id = ?", t[0])).isEqualTo(output * 1000);
+        assertThat(sql("SELECT cost_micros FROM usage_record WHERE tenant_id = ?", t[0]))
+                .isEqualTo(output * 1000);
         JsonNode balance = admin().expect(200, "GET", "/tenants/" + t[0] + "/credits", null);
         assertThat(balance.get("available_micros").asLong()).isEqualTo(1_000_000 - output * 1000);
         assertThat(balance.get("held_micros").asLong()).isZero();
@@ -201,7 +228,8 @@ class BillingEndToEndTest extends GatewayTestBase {
         AdminClient admin = admin();
         String path = "/tenants/" + tenant + "/credits/top-ups";
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(baseUrl() + "/admin/v1" + path))
-                .header("Authorization", "Bearer " + ADMIN_KEY).header("Content-Type", "application/json")
+                .header("Authorization", "Bearer " + ADMIN_KEY)
+                .header("Content-Type", "application/json")
                 .header("Idempotency-Key", "order-42")
                 .POST(HttpRequest.BodyPublishers.ofString("{\"amount\":\"12.345678\"}"));
         HttpResponse<String> first = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
@@ -215,11 +243,15 @@ class BillingEndToEndTest extends GatewayTestBase {
         assertThat(balance.get("balance").asString()).isEqualTo("12.345678");
         assertThat(balance.get("available_micros").asLong()).isEqualTo(12_345_678);
         AdminClient.error(admin.send("POST", path, "{\"amount\":\"1\"}"), 400, "missing_idempotency_key");
-        AdminClient.error(admin.send("POST", "/tenants/" + tenant + "/credits/grants", "{\"amount\":\"0.0000001\"}"),
-                400, "invalid_value");
-        assertThat(admin.expect(200, "GET", "/tenants/" + tenant + "/credits/ledger", null).get("data").size())
+        AdminClient.error(
+                admin.send("POST", "/tenants/" + tenant + "/credits/grants", "{\"amount\":\"0.0000001\"}"),
+                400,
+                "invalid_value");
+        assertThat(admin.expect(200, "GET", "/tenants/" + tenant + "/credits/ledger", null)
+                        .get("data")
+                        .size())
                 .isEqualTo(1);
-        AdminClient.error(admin.as(KEY).send("GET", "/tenants/" + tenant + "/credits", null), 403,
-                "insufficient_scope");
+        AdminClient.error(
+                admin.as(KEY).send("GET", "/tenants/" + tenant + "/credits", null), 403, "insufficient_scope");
     }
 }

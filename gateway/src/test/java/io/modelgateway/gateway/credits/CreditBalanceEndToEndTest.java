@@ -33,6 +33,7 @@ class CreditBalanceEndToEndTest extends GatewayTestBase {
 
     @Autowired
     DataSource dataSource;
+
     @Autowired
     UsageWriter writer;
 
@@ -40,10 +41,14 @@ class CreditBalanceEndToEndTest extends GatewayTestBase {
 
     @BeforeAll
     void prices() {
-        admin().send("POST", "/prices/cheap",
-                "{\"input_per_1m\":\"0.01\",\"output_per_1m\":\"0.01\",\"effective_from\":1}");
-        admin().send("POST", "/prices/billed",
-                "{\"input_per_1m\":\"2.50\",\"output_per_1m\":\"1000\",\"per_request\":\"0.001\",\"effective_from\":1}");
+        admin().send(
+                        "POST",
+                        "/prices/cheap",
+                        "{\"input_per_1m\":\"0.01\",\"output_per_1m\":\"0.01\",\"effective_from\":1}");
+        admin().send(
+                        "POST",
+                        "/prices/billed",
+                        "{\"input_per_1m\":\"2.50\",\"output_per_1m\":\"1000\",\"per_request\":\"0.001\",\"effective_from\":1}");
     }
 
     @Test
@@ -52,7 +57,8 @@ class CreditBalanceEndToEndTest extends GatewayTestBase {
         HttpResponse<String> r = http.send(chat(t[1], "cheap"), HttpResponse.BodyHandlers.ofString());
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
         assertThat(writer.awaitStored(Duration.ofSeconds(20))).isTrue();
-        assertThat(sql("SELECT COUNT(*) FROM usage_record WHERE tenant_id = ? AND cost_micros = 0", t[0])).isEqualTo(1);
+        assertThat(sql("SELECT COUNT(*) FROM usage_record WHERE tenant_id = ? AND cost_micros = 0", t[0]))
+                .isEqualTo(1);
         JsonNode balance = balance(t[0]);
         assertThat(balance.get("available_micros").asLong()).isEqualTo(500_000);
         assertThat(balance.get("held_micros").asLong()).isZero();
@@ -61,16 +67,21 @@ class CreditBalanceEndToEndTest extends GatewayTestBase {
     @Test
     void aNegativeAdjustmentTakesTheBalanceBelowZeroAndThePricedCallsAreRefused() throws Exception {
         String[] t = tenantWith("0.50");
-        admin().expect(201, "POST", "/tenants/" + t[0] + "/credits/adjustments",
-                "{\"amount\":\"-1.00\",\"note\":\"chargeback\"}");
+        admin().expect(
+                        201,
+                        "POST",
+                        "/tenants/" + t[0] + "/credits/adjustments",
+                        "{\"amount\":\"-1.00\",\"note\":\"chargeback\"}");
         JsonNode balance = balance(t[0]);
         assertThat(balance.get("balance_micros").asLong()).isEqualTo(-500_000);
         assertThat(balance.get("available_micros").asLong()).isEqualTo(-500_000);
 
-        AdminClient.error(http.send(chat(t[1], "billed"), HttpResponse.BodyHandlers.ofString()), 429,
-                "insufficient_quota");
-        assertThat(http.send(chat(t[1], "cheap"), HttpResponse.BodyHandlers.ofString()).statusCode())
-                .as("a call that costs nothing").isEqualTo(200);
+        AdminClient.error(
+                http.send(chat(t[1], "billed"), HttpResponse.BodyHandlers.ofString()), 429, "insufficient_quota");
+        assertThat(http.send(chat(t[1], "cheap"), HttpResponse.BodyHandlers.ofString())
+                        .statusCode())
+                .as("a call that costs nothing")
+                .isEqualTo(200);
 
         admin().expect(201, "POST", "/tenants/" + t[0] + "/credits/grants", "{\"amount\":\"1.00\"}");
         assertThat(balance(t[0]).get("available_micros").asLong()).isEqualTo(500_000);
@@ -98,12 +109,16 @@ class CreditBalanceEndToEndTest extends GatewayTestBase {
         String body = "{\"model\":\"" + deployment + "\",\"max_tokens\":10,\"messages\":[{\"role\":\"user\","
                 + "\"content\":\"one two three four five six\"}]}";
         return HttpRequest.newBuilder(URI.create(baseUrl() + "/v1/chat/completions"))
-                .header("Authorization", "Bearer " + key).header("Content-Type", "application/json")
-                .timeout(Duration.ofSeconds(30)).POST(HttpRequest.BodyPublishers.ofString(body)).build();
+                .header("Authorization", "Bearer " + key)
+                .header("Content-Type", "application/json")
+                .timeout(Duration.ofSeconds(30))
+                .POST(HttpRequest.BodyPublishers.ofString(body))
+                .build();
     }
 
     private long sql(String query, String tenant) throws Exception {
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(query)) {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement(query)) {
             ps.setString(1, tenant);
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();

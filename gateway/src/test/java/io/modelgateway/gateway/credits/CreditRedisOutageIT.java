@@ -41,7 +41,8 @@ import tools.jackson.databind.JsonNode;
 class CreditRedisOutageIT {
 
     private static final String ADMIN_KEY = "sk-39091e53345455916fbd2ea87139e0199e1f8b15";
-    private static final String RUN = UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+    private static final String RUN =
+            UUID.randomUUID().toString().replace("-", "").substring(0, 12);
     private static final String SCHEMA = "mgw_outage_" + RUN;
     private static final String PRICE =
             "{\"input_per_1m\":\"2.50\",\"output_per_1m\":\"1000\",\"per_request\":\"0.001\",\"effective_from\":1}";
@@ -52,7 +53,8 @@ class CreditRedisOutageIT {
     private static Process redis;
     private static ConfigurableApplicationContext one;
     private static ConfigurableApplicationContext two;
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
     @BeforeAll
     static void start() throws Exception {
@@ -98,7 +100,9 @@ class CreditRedisOutageIT {
         awaitStatus(one, key, 503);
         awaitStatus(two, key, 503);
         assertBounded(burst(key, 20), 503);
-        assertThat(call(one, plainKey).status).as("a tenant without credits is not held up").isEqualTo(200);
+        assertThat(call(one, plainKey).status)
+                .as("a tenant without credits is not held up")
+                .isEqualTo(200);
 
         redis = Replicas.startOwnRedis(port); // empty: the accounts are built again from the ledger
         awaitStatus(one, key, 200);
@@ -119,28 +123,41 @@ class CreditRedisOutageIT {
         awaitStatus(one, key, 200);
         awaitStatus(two, key, 200);
         assertExact(tenant);
-        assertThat(one.getBean(MeterRegistry.class).get(MetricNames.CREDIT_ACCOUNT_FAILURES).functionCounter()
-                .count()).as("failed Redis commands are counted").isPositive();
+        assertThat(one.getBean(MeterRegistry.class)
+                        .get(MetricNames.CREDIT_ACCOUNT_FAILURES)
+                        .functionCounter()
+                        .count())
+                .as("failed Redis commands are counted")
+                .isPositive();
     }
 
     /** Both replicas, once every usage record is stored: available = ledger balance - holds, nothing held. */
     private static void assertExact(String tenant) {
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
             for (ConfigurableApplicationContext r : List.of(one, two)) {
-                assertThat(r.getBean(UsageWriter.class).awaitStored(Duration.ofSeconds(10))).isTrue();
+                assertThat(r.getBean(UsageWriter.class).awaitStored(Duration.ofSeconds(10)))
+                        .isTrue();
             }
             for (ConfigurableApplicationContext r : List.of(one, two)) {
                 JsonNode b = admin(r).expect(200, "GET", "/tenants/" + tenant + "/credits", null);
-                assertThat(b.get("held_micros").asLong()).as("no hold outlives its call").isZero();
-                assertThat(b.get("available_micros").asLong()).as("available = ledger - holds")
-                        .isEqualTo(b.get("balance_micros").asLong() - b.get("held_micros").asLong());
+                assertThat(b.get("held_micros").asLong())
+                        .as("no hold outlives its call")
+                        .isZero();
+                assertThat(b.get("available_micros").asLong())
+                        .as("available = ledger - holds")
+                        .isEqualTo(b.get("balance_micros").asLong()
+                                - b.get("held_micros").asLong());
                 assertThat(b.get("balance_micros").asLong()).isLessThan(20_000_000);
             }
         });
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
             for (ConfigurableApplicationContext r : List.of(one, two)) {
-                assertThat(r.getBean(MeterRegistry.class).get(MetricNames.LEDGER_DRIFT).gauge().value())
-                        .as("drift after the recovery").isZero();
+                assertThat(r.getBean(MeterRegistry.class)
+                                .get(MetricNames.LEDGER_DRIFT)
+                                .gauge()
+                                .value())
+                        .as("drift after the recovery")
+                        .isZero();
             }
         });
     }
@@ -192,8 +209,10 @@ class CreditRedisOutageIT {
                 + "\"one two three four five six seven eight\"}]}";
         HttpRequest request = HttpRequest.newBuilder(URI.create(url(r) + "/v1/chat/completions"))
                 .timeout(BOUND)
-                .header("Authorization", "Bearer " + key).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build();
+                .header("Authorization", "Bearer " + key)
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body))
+                .build();
         return http.sendAsync(request, HttpResponse.BodyHandlers.ofString()).thenApply(resp -> {
             String code = null;
             if (resp.statusCode() != 200) {
@@ -205,7 +224,6 @@ class CreditRedisOutageIT {
     }
 
     // --- the test's own Redis and the replicas ---
-
 
     private static ConfigurableApplicationContext replica() {
         Map<String, Object> p = new HashMap<>(Replicas.onPostgres(SCHEMA));
@@ -219,7 +237,9 @@ class CreditRedisOutageIT {
         p.put("gateway.admin-api-key", ADMIN_KEY);
         p.put("gateway.demo-api-key", "sk-c977de32dbae68478c9f8bcc3c1a0e70e5f65bab");
         p.put("gateway.embedded-model-server.embeddings", "false");
-        String[] args = p.entrySet().stream().map(e -> "--" + e.getKey() + "=" + e.getValue()).toArray(String[]::new);
+        String[] args = p.entrySet().stream()
+                .map(e -> "--" + e.getKey() + "=" + e.getValue())
+                .toArray(String[]::new);
         return new SpringApplicationBuilder(GatewayApplication.class).run(args);
     }
 
@@ -228,6 +248,7 @@ class CreditRedisOutageIT {
     }
 
     private static String url(ConfigurableApplicationContext ctx) {
-        return "http://127.0.0.1:" + ((WebServerApplicationContext) ctx).getWebServer().getPort();
+        return "http://127.0.0.1:"
+                + ((WebServerApplicationContext) ctx).getWebServer().getPort();
     }
 }

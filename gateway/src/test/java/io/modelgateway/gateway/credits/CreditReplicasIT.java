@@ -3,10 +3,10 @@ package io.modelgateway.gateway.credits;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micrometer.core.instrument.MeterRegistry;
-import io.modelgateway.gateway.Replicas;
 import io.modelgateway.billing.usage.UsageWriter;
 import io.modelgateway.gateway.AdminClient;
 import io.modelgateway.gateway.GatewayApplication;
+import io.modelgateway.gateway.Replicas;
 import io.modelgateway.gateway.metering.MetricNames;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -46,7 +46,8 @@ import tools.jackson.databind.JsonNode;
 class CreditReplicasIT {
 
     private static final String ADMIN_KEY = "sk-79ae8cfe0b9136198840d431a4ddcb447a4dbaaf";
-    private static final String RUN = UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+    private static final String RUN =
+            UUID.randomUUID().toString().replace("-", "").substring(0, 12);
     private static final String SCHEMA = "mgw_credits_" + RUN;
     /** Output 1000 micro-units a token, 2.50 per 1M input, 1000 a call: at most ~11,040 for 10 tokens. */
     private static final String PRICE =
@@ -89,7 +90,8 @@ class CreditReplicasIT {
             while (running.get()) {
                 for (ConfigurableApplicationContext r : List.of(one, two)) {
                     seen.add(admin(r).expect(200, "GET", "/tenants/" + tenant + "/credits", null)
-                            .get("available_micros").asLong());
+                            .get("available_micros")
+                            .asLong());
                 }
             }
         });
@@ -112,27 +114,40 @@ class CreditReplicasIT {
         running.set(false);
         watcher.join();
         for (ConfigurableApplicationContext r : List.of(one, two)) {
-            assertThat(r.getBean(UsageWriter.class).awaitStored(Duration.ofSeconds(30))).isTrue();
+            assertThat(r.getBean(UsageWriter.class).awaitStored(Duration.ofSeconds(30)))
+                    .isTrue();
         }
         long spent = query("SELECT COALESCE(SUM(cost_micros), 0) FROM usage_record WHERE tenant_id = ?", tenant);
         long debits = query("SELECT COALESCE(SUM(cost_micros), 0) FROM usage_daily WHERE tenant_id = ?", tenant);
-        System.out.printf("300 calls on two replicas: %d served, %d refused; %d micro-units spent of 550000; "
-                + "bucket seen %d times, lowest %d%n", served.size(), refused, spent, seen.size(),
+        System.out.printf(
+                "300 calls on two replicas: %d served, %d refused; %d micro-units spent of 550000; "
+                        + "bucket seen %d times, lowest %d%n",
+                served.size(),
+                refused,
+                spent,
+                seen.size(),
                 seen.stream().mapToLong(Long::longValue).min().orElse(-1));
 
         assertThat(served.size() + refused).isEqualTo(300);
         assertThat(served.size()).as("credits for about 50 calls").isBetween(45, 60);
-        assertThat(seen).as("the shared bucket, seen through both replicas during the burst").isNotEmpty()
+        assertThat(seen)
+                .as("the shared bucket, seen through both replicas during the burst")
+                .isNotEmpty()
                 .allMatch(available -> available >= 0);
         assertThat(spent).isLessThanOrEqualTo(550_000);
         assertThat(debits).as("the ledger's debits equal the records' costs").isEqualTo(spent);
         assertThat(query("SELECT COALESCE(SUM(cost_micros), 0) FROM usage_hourly WHERE tenant_id = ?", tenant))
                 .isEqualTo(spent);
-        assertThat(recordIds(tenant)).as("exactly one record per served call").containsExactlyInAnyOrderElementsOf(served);
+        assertThat(recordIds(tenant))
+                .as("exactly one record per served call")
+                .containsExactlyInAnyOrderElementsOf(served);
         for (ConfigurableApplicationContext r : List.of(one, two)) {
             JsonNode balance = admin(r).expect(200, "GET", "/tenants/" + tenant + "/credits", null);
-            assertThat(balance.get("balance_micros").asLong()).isEqualTo(550_000 - spent).isNotNegative();
-            assertThat(balance.get("available_micros").asLong()).as("the account agrees with the ledger")
+            assertThat(balance.get("balance_micros").asLong())
+                    .isEqualTo(550_000 - spent)
+                    .isNotNegative();
+            assertThat(balance.get("available_micros").asLong())
+                    .as("the account agrees with the ledger")
                     .isEqualTo(550_000 - spent);
             assertThat(balance.get("held_micros").asLong()).isZero();
         }
@@ -147,27 +162,35 @@ class CreditReplicasIT {
         String key = admin(one).issueKey(tenant);
         awaitKnown(two, key);
         assertThat(chat(one, key).join().statusCode()).isEqualTo(200);
-        assertThat(one.getBean(UsageWriter.class).awaitStored(Duration.ofSeconds(30))).isTrue();
+        assertThat(one.getBean(UsageWriter.class).awaitStored(Duration.ofSeconds(30)))
+                .isTrue();
         long spent = query("SELECT COALESCE(SUM(cost_micros), 0) FROM usage_record WHERE tenant_id = ?", tenant);
         assertThat(spent).isPositive();
 
         String bucketKey = accountKey(tenant);
         io.lettuce.core.RedisClient redis = io.lettuce.core.RedisClient.create(Replicas.REDIS);
         try (var c = redis.connect()) {
-            assertThat(c.sync().exists(bucketKey)).as("the tenant's account lives in Redis").isEqualTo(1L);
+            assertThat(c.sync().exists(bucketKey))
+                    .as("the tenant's account lives in Redis")
+                    .isEqualTo(1L);
             c.sync().del(bucketKey, bucketKey + ":holds"); // what a Redis restart without persistence does
             JsonNode balance = admin(two).expect(200, "GET", "/tenants/" + tenant + "/credits", null);
-            assertThat(balance.get("available_micros").asLong()).as("rebuilt from the ledger")
+            assertThat(balance.get("available_micros").asLong())
+                    .as("rebuilt from the ledger")
                     .isEqualTo(1_000_000 - spent);
             assertThat(c.sync().exists(bucketKey)).isEqualTo(1L);
         } finally {
             redis.shutdown();
         }
         assertThat(chat(two, key).join().statusCode()).isEqualTo(200);
-        assertThat(two.getBean(UsageWriter.class).awaitStored(Duration.ofSeconds(30))).isTrue();
+        assertThat(two.getBean(UsageWriter.class).awaitStored(Duration.ofSeconds(30)))
+                .isTrue();
         long spentAfter = query("SELECT COALESCE(SUM(cost_micros), 0) FROM usage_record WHERE tenant_id = ?", tenant);
-        assertThat(admin(one).expect(200, "GET", "/tenants/" + tenant + "/credits", null).get("available_micros")
-                .asLong()).isEqualTo(1_000_000 - spentAfter);
+        assertThat(admin(one)
+                        .expect(200, "GET", "/tenants/" + tenant + "/credits", null)
+                        .get("available_micros")
+                        .asLong())
+                .isEqualTo(1_000_000 - spentAfter);
     }
 
     /**
@@ -191,8 +214,12 @@ class CreditReplicasIT {
     private static void awaitDrift(long expected) {
         org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
             for (ConfigurableApplicationContext r : List.of(one, two)) {
-                assertThat(r.getBean(MeterRegistry.class).get(MetricNames.LEDGER_DRIFT).gauge().value())
-                        .as("drift reported by a replica").isEqualTo((double) expected);
+                assertThat(r.getBean(MeterRegistry.class)
+                                .get(MetricNames.LEDGER_DRIFT)
+                                .gauge()
+                                .value())
+                        .as("drift reported by a replica")
+                        .isEqualTo((double) expected);
             }
         });
     }
@@ -215,7 +242,9 @@ class CreditReplicasIT {
         p.put("gateway.admin-api-key", ADMIN_KEY);
         p.put("gateway.demo-api-key", "sk-c6808590cc0a06e760631f48cd5827dee87c1949");
         p.put("gateway.embedded-model-server.embeddings", "false");
-        String[] args = p.entrySet().stream().map(e -> "--" + e.getKey() + "=" + e.getValue()).toArray(String[]::new);
+        String[] args = p.entrySet().stream()
+                .map(e -> "--" + e.getKey() + "=" + e.getValue())
+                .toArray(String[]::new);
         return new SpringApplicationBuilder(GatewayApplication.class).run(args);
     }
 
@@ -224,19 +253,27 @@ class CreditReplicasIT {
                 + "\"one two three four five six seven eight nine ten eleven twelve\"}]}";
         HttpRequest request = HttpRequest.newBuilder(URI.create(url(r) + "/v1/chat/completions"))
                 .timeout(Duration.ofSeconds(60))
-                .header("Authorization", "Bearer " + key).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build();
-        return HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()
+                .header("Authorization", "Bearer " + key)
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body))
+                .build();
+        return HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .build()
                 .sendAsync(request, HttpResponse.BodyHandlers.ofString());
     }
 
     private static void awaitKnown(ConfigurableApplicationContext r, String key) {
         HttpRequest get = HttpRequest.newBuilder(URI.create(url(r) + "/v1/models"))
-                .header("Authorization", "Bearer " + key).build();
-        org.awaitility.Awaitility.await("replica two learns the key").atMost(Duration.ofSeconds(10))
+                .header("Authorization", "Bearer " + key)
+                .build();
+        org.awaitility.Awaitility.await("replica two learns the key")
+                .atMost(Duration.ofSeconds(10))
                 .pollInterval(Duration.ofMillis(20))
-                .until(() -> HttpClient.newHttpClient().send(get, HttpResponse.BodyHandlers.discarding())
-                        .statusCode() == 200);
+                .until(() -> HttpClient.newHttpClient()
+                                .send(get, HttpResponse.BodyHandlers.discarding())
+                                .statusCode()
+                        == 200);
     }
 
     private static Set<String> recordIds(String tenant) throws SQLException {
@@ -272,6 +309,7 @@ class CreditReplicasIT {
     }
 
     private static String url(ConfigurableApplicationContext ctx) {
-        return "http://127.0.0.1:" + ((WebServerApplicationContext) ctx).getWebServer().getPort();
+        return "http://127.0.0.1:"
+                + ((WebServerApplicationContext) ctx).getWebServer().getPort();
     }
 }

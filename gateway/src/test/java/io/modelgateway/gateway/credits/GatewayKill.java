@@ -47,11 +47,12 @@ abstract class GatewayKill {
 
     static final String KEY = "sk-a6267c00566bf46cdd379eb054513fbd4f5e0c7d";
     private static final Path JAR = Path.of("target", "gateway.jar");
-    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
     /** The load's four kinds of call: backend (Triton / HTTP upstream) times plain / streamed. */
-    private static final List<String> KINDS = List.of("triton-plain", "triton-stream", "upstream-plain",
-            "upstream-stream");
+    private static final List<String> KINDS =
+            List.of("triton-plain", "triton-stream", "upstream-plain", "upstream-stream");
 
     static Path work;
     static Process gateway;
@@ -115,7 +116,8 @@ abstract class GatewayKill {
             clients.add(t);
         }
         long start = System.nanoTime();
-        await("300 completed calls, at least 40 of each kind").atMost(Duration.ofSeconds(60))
+        await("300 completed calls, at least 40 of each kind")
+                .atMost(Duration.ofSeconds(60))
                 .pollInterval(Duration.ofMillis(10))
                 .until(() -> completed.size() >= 300
                         && countByKind(completedKinds).values().stream().allMatch(n -> n >= 40));
@@ -129,10 +131,13 @@ abstract class GatewayKill {
         }
         long stored = storedAtKill();
         Map<String, Long> byKind = countByKind(completedKinds);
-        System.out.printf("%s: SIGKILL after %d completed calls %s in %d ms (%d in the store's files at that "
-                + "moment)%n", getClass().getSimpleName(), atKill, byKind, loadMillis, stored);
+        System.out.printf(
+                "%s: SIGKILL after %d completed calls %s in %d ms (%d in the store's files at that " + "moment)%n",
+                getClass().getSimpleName(), atKill, byKind, loadMillis, stored);
         assertThat(completed.size()).isEqualTo(atKill).isGreaterThanOrEqualTo(300);
-        assertThat(byKind).as("every kind of call was loading until the kill").containsOnlyKeys(KINDS)
+        assertThat(byKind)
+                .as("every kind of call was loading until the kill")
+                .containsOnlyKeys(KINDS)
                 .allSatisfy((kind, n) -> assertThat(n).as(kind).isGreaterThanOrEqualTo(40));
 
         gateway = start(port, "second.log"); // replays the spool first
@@ -144,18 +149,21 @@ abstract class GatewayKill {
             recorded.put(kind, 0L);
         }
         completedKinds.forEach((id, kind) -> (records.containsKey(id) ? recorded : missing).merge(kind, 1L, Long::sum));
-        System.out.printf("after the restart: %d records; completed calls recorded %s, missing %s%n",
+        System.out.printf(
+                "after the restart: %d records; completed calls recorded %s, missing %s%n",
                 records.size(), recorded, missing);
         for (String kind : KINDS) {
-            assertThat(missing.get(kind)).as("completed %s calls without a record", kind).isZero();
+            assertThat(missing.get(kind))
+                    .as("completed %s calls without a record", kind)
+                    .isZero();
         }
         assertThat(records.values()).as("one record per request id").allMatch(n -> n == 1);
         assertThat(rollupRequests()).as("rollups count each once").isEqualTo(records.size());
     }
 
     private static Map<String, Long> countByKind(Map<String, String> completedKinds) {
-        return new TreeMap<>(completedKinds.values().stream()
-                .collect(Collectors.groupingBy(kind -> kind, Collectors.counting())));
+        return new TreeMap<>(
+                completedKinds.values().stream().collect(Collectors.groupingBy(kind -> kind, Collectors.counting())));
     }
 
     /**
@@ -168,13 +176,18 @@ abstract class GatewayKill {
         String body = "{\"model\":\"" + model + "\",\"max_tokens\":6,\"stream\":" + stream
                 + ",\"messages\":[{\"role\":\"user\",\"content\":\"count the sheep one two three\"}]}";
         HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v1/chat/completions"))
-                .timeout(Duration.ofSeconds(10)).header("Authorization", "Bearer " + KEY)
-                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build();
+                .timeout(Duration.ofSeconds(10))
+                .header("Authorization", "Bearer " + KEY)
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body))
+                .build();
         while (loading.get()) {
             try {
                 HttpResponse<String> r = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
-                boolean whole = r.statusCode() == 200 && (stream ? r.body().contains("data: [DONE]")
-                        : r.body().trim().endsWith("}"));
+                boolean whole = r.statusCode() == 200
+                        && (stream
+                                ? r.body().contains("data: [DONE]")
+                                : r.body().trim().endsWith("}"));
                 if (whole && loading.get()) {
                     completed.put(r.headers().firstValue("x-request-id").orElseThrow(), kind);
                 }
@@ -202,22 +215,33 @@ abstract class GatewayKill {
         p.put("gateway.backends.upstream.api-key", "sk-upstream-secret");
         p.put("gateway.deployments.up-chat.backend", "upstream");
         p.put("gateway.deployments.up-chat.model", "fake-model");
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx384m", "-jar", JAR.toAbsolutePath().toString()));
+        List<String> cmd = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx384m",
+                "-jar",
+                JAR.toAbsolutePath().toString()));
         p.forEach((k, v) -> cmd.add("--" + k + "=" + v));
-        Process process = new ProcessBuilder(cmd).directory(work.toFile()).redirectErrorStream(true)
-                .redirectOutput(work.resolve(log).toFile()).start();
+        Process process = new ProcessBuilder(cmd)
+                .directory(work.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(work.resolve(log).toFile())
+                .start();
         awaitHealthy(port, process, work.resolve(log));
         return process;
     }
 
     static void awaitHealthy(int port, Process process, Path log) throws Exception {
         HttpRequest health = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/readyz"))
-                .timeout(Duration.ofSeconds(2)).build();
-        await("the gateway ready; see " + log).atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200))
+                .timeout(Duration.ofSeconds(2))
+                .build();
+        await("the gateway ready; see " + log)
+                .atMost(Duration.ofSeconds(90))
+                .pollInterval(Duration.ofMillis(200))
                 .failFast("the gateway exited; see " + log, () -> !process.isAlive())
                 .ignoreExceptionsInstanceOf(IOException.class)
-                .until(() -> HTTP.send(health, HttpResponse.BodyHandlers.discarding()).statusCode() == 200);
+                .until(() -> HTTP.send(health, HttpResponse.BodyHandlers.discarding())
+                                .statusCode()
+                        == 200);
     }
 
     /** Request id to number of records in the store at {@code url}; empty before Flyway created the table. */
@@ -240,7 +264,8 @@ abstract class GatewayKill {
 
     static long count(String url, String user, String query) throws SQLException {
         try (Connection c = DriverManager.getConnection(url, user, "");
-                Statement s = c.createStatement(); ResultSet rs = s.executeQuery(query)) {
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery(query)) {
             rs.next();
             return rs.getLong(1);
         }

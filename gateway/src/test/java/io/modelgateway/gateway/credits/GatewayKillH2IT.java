@@ -1,7 +1,5 @@
 package io.modelgateway.gateway.credits;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import java.util.Map;
 import java.util.Set;
 

@@ -19,7 +19,8 @@ import org.junit.jupiter.api.BeforeAll;
 class GatewayKillIT extends GatewayKill {
 
     private static final String PG = "jdbc:postgresql://127.0.0.1:5432/test";
-    private static final String SCHEMA = "mgw_kill_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+    private static final String SCHEMA =
+            "mgw_kill_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
     private static final String URL = PG + "?currentSchema=" + SCHEMA;
 
     @BeforeAll
@@ -35,12 +36,23 @@ class GatewayKillIT extends GatewayKill {
 
     @Override
     Map<String, String> storeProperties() {
-        return Map.of("spring.datasource.url", URL, "spring.datasource.username", "postgres",
-                "spring.datasource.password", "", "spring.flyway.schemas", SCHEMA,
-                "spring.flyway.default-schema", SCHEMA,
-                "gateway.billing.spool-dir", work.resolve("spool").toString(),
-                "gateway.billing.flush-interval", "5s",
-                "gateway.console.session-secret", io.modelgateway.gateway.Replicas.CONSOLE_SECRET);
+        return Map.of(
+                "spring.datasource.url",
+                URL,
+                "spring.datasource.username",
+                "postgres",
+                "spring.datasource.password",
+                "",
+                "spring.flyway.schemas",
+                SCHEMA,
+                "spring.flyway.default-schema",
+                SCHEMA,
+                "gateway.billing.spool-dir",
+                work.resolve("spool").toString(),
+                "gateway.billing.flush-interval",
+                "5s",
+                "gateway.console.session-secret",
+                io.modelgateway.gateway.Replicas.CONSOLE_SECRET);
     }
 
     @Override
@@ -65,8 +77,10 @@ class GatewayKillIT extends GatewayKill {
         try (Connection c = DriverManager.getConnection(PG, "postgres", "")) {
             c.createStatement().execute(statement);
         } catch (SQLException e) {
-            throw new SQLException("GatewayKillIT needs PostgreSQL on 127.0.0.1:5432 (database 'test', user "
-                    + "'postgres', trust auth): " + e.getMessage(), e);
+            throw new SQLException(
+                    "GatewayKillIT needs PostgreSQL on 127.0.0.1:5432 (database 'test', user "
+                            + "'postgres', trust auth): " + e.getMessage(),
+                    e);
         }
     }
 }

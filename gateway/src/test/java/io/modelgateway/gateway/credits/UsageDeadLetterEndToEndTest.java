@@ -27,11 +27,16 @@ class UsageDeadLetterEndToEndTest extends GatewayTestBase {
 
     @Autowired
     DataSource dataSource;
+
     @Autowired
     UsageWriter writer;
 
     private static ChatCompletionCreateParams chat() {
-        return ChatCompletionCreateParams.builder().model("echo").addUserMessage("hello").maxCompletionTokens(5).build();
+        return ChatCompletionCreateParams.builder()
+                .model("echo")
+                .addUserMessage("hello")
+                .maxCompletionTokens(5)
+                .build();
     }
 
     private String tenant(String prefix) {
@@ -41,7 +46,8 @@ class UsageDeadLetterEndToEndTest extends GatewayTestBase {
     }
 
     private String one(String query, String arg) throws Exception {
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(query)) {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement(query)) {
             ps.setString(1, arg);
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next() ? rs.getString(1) : null;
@@ -58,7 +64,8 @@ class UsageDeadLetterEndToEndTest extends GatewayTestBase {
 
         String keyId = one("SELECT api_key_id FROM usage_record WHERE tenant_id = ?", tenant);
         assertThat(keyId).startsWith("jwt:sss").hasSizeLessThanOrEqualTo(128);
-        assertThat(one("SELECT COUNT(*) FROM usage_dead_letter WHERE tenant_id = ?", tenant)).isEqualTo("0");
+        assertThat(one("SELECT COUNT(*) FROM usage_dead_letter WHERE tenant_id = ?", tenant))
+                .isEqualTo("0");
     }
 
     @Test
@@ -68,18 +75,40 @@ class UsageDeadLetterEndToEndTest extends GatewayTestBase {
         String other = tenant("flowing");
         Instant now = Instant.now();
         String id = "dl-" + UUID.randomUUID();
-        assertThat(writer.offer(new UsageRecord(id, refused, "key_x", "d".repeat(250), "echo", "chat", 3, 0, 2,
-                false, 0, 0, "completed", 200, now, now, now))).isTrue(); // deployment wider than the column
+        assertThat(writer.offer(new UsageRecord(
+                        id,
+                        refused,
+                        "key_x",
+                        "d".repeat(250),
+                        "echo",
+                        "chat",
+                        3,
+                        0,
+                        2,
+                        false,
+                        0,
+                        0,
+                        "completed",
+                        200,
+                        now,
+                        now,
+                        now)))
+                .isTrue(); // deployment wider than the column
         String key = admin().issueKey(other);
         for (int i = 0; i < 3; i++) {
-            assertThat(openAi(key).chat().completions().create(chat()).choices()).hasSize(1);
+            assertThat(openAi(key).chat().completions().create(chat()).choices())
+                    .hasSize(1);
         }
         assertThat(writer.awaitStored(Duration.ofSeconds(20))).isTrue();
 
-        assertThat(one("SELECT COUNT(*) FROM usage_record WHERE tenant_id = ?", other)).isEqualTo("3");
-        assertThat(one("SELECT tenant_id FROM usage_dead_letter WHERE request_id = ?", id)).isEqualTo(refused);
-        assertThat(one("SELECT COUNT(*) FROM usage_record WHERE request_id = ?", id)).isEqualTo("0");
-        assertThat(Scrape.of(managementUrl()).sum("gateway_usage_dead_letters_total", Map.of())).isEqualTo(before + 1);
+        assertThat(one("SELECT COUNT(*) FROM usage_record WHERE tenant_id = ?", other))
+                .isEqualTo("3");
+        assertThat(one("SELECT tenant_id FROM usage_dead_letter WHERE request_id = ?", id))
+                .isEqualTo(refused);
+        assertThat(one("SELECT COUNT(*) FROM usage_record WHERE request_id = ?", id))
+                .isEqualTo("0");
+        assertThat(Scrape.of(managementUrl()).sum("gateway_usage_dead_letters_total", Map.of()))
+                .isEqualTo(before + 1);
         assertThat(writer.healthy()).isTrue();
     }
 }

@@ -33,7 +33,8 @@ import tools.jackson.databind.JsonNode;
 class AdminDefinedDeploymentsTest extends GatewayTestBase {
 
     /** Started by the test, known to the gateway only through the admin API. */
-    static final ModelServer SERVER = ModelServer.builder().port(0).embeddings(false).start();
+    static final ModelServer SERVER =
+            ModelServer.builder().port(0).embeddings(false).start();
 
     @Autowired
     Deployments deployments;
@@ -60,8 +61,13 @@ class AdminDefinedDeploymentsTest extends GatewayTestBase {
     @Test
     void definedDeploymentIsServedReplacedWithoutRestartAndDeleted() {
         String name = unique("adm");
-        JsonNode created = admin().expect(201, "POST", "/deployments",
-                definition(name, "\"chat_template\":\"plain\",\"default_max_tokens\":50,\"max_tokens_limit\":100,\"first_token_timeout\":\"5s\""));
+        JsonNode created = admin().expect(
+                        201,
+                        "POST",
+                        "/deployments",
+                        definition(
+                                name,
+                                "\"chat_template\":\"plain\",\"default_max_tokens\":50,\"max_tokens_limit\":100,\"first_token_timeout\":\"5s\""));
         assertThat(created.get("source").asString()).isEqualTo("admin");
         assertThat(created.get("chat_template").asString()).isEqualTo("plain");
         assertThat(created.get("first_token_timeout").asString()).isEqualTo("5s");
@@ -73,26 +79,39 @@ class AdminDefinedDeploymentsTest extends GatewayTestBase {
         assertThat(c.model()).isEqualTo(name);
         assertThat(c.choices().get(0).message().content()).hasValue("user: hello there gateway assistant:");
         // The readiness probe covers deployments defined after start too (their gauge appears with them).
-        await().atMost(Duration.ofSeconds(40)).until(() -> Scrape.of(managementUrl()),
-                s -> s.sum("gateway_backend_ready", Map.of("deployment", name)) == 1);
+        await().atMost(Duration.ofSeconds(40))
+                .until(
+                        () -> Scrape.of(managementUrl()),
+                        s -> s.sum("gateway_backend_ready", Map.of("deployment", name)) == 1);
 
         // Replace: another template, and token limits of 2 (default) and 3 (largest).
-        admin().expect(200, "PUT", "/deployments/" + name, "{\"backend\":\"" + SERVER.target() + "\",\"model\":"
-                + "\"echo\",\"chat_template\":\"{% for m in messages %}said {{ m.content }}{% endfor %}\","
-                + "\"default_max_tokens\":2,\"max_tokens_limit\":3}");
+        admin().expect(
+                        200,
+                        "PUT",
+                        "/deployments/" + name,
+                        "{\"backend\":\"" + SERVER.target() + "\",\"model\":"
+                                + "\"echo\",\"chat_template\":\"{% for m in messages %}said {{ m.content }}{% endfor %}\","
+                                + "\"default_max_tokens\":2,\"max_tokens_limit\":3}");
         ChatCompletion replaced = openAi().chat().completions().create(chat(name, "hello there gateway", null));
         assertThat(replaced.choices().get(0).message().content()).hasValue("said hello");
         assertThat(replaced.choices().get(0).finishReason()).isEqualTo(ChatCompletion.Choice.FinishReason.LENGTH);
         assertThatThrownBy(() -> openAi().chat().completions().create(chat(name, "hello", 4L)))
-                .isInstanceOf(BadRequestException.class).hasMessageContaining("at most 3");
+                .isInstanceOf(BadRequestException.class)
+                .hasMessageContaining("at most 3");
 
         JsonNode got = admin().expect(200, "GET", "/deployments/" + name, null);
         assertThat(got.get("max_tokens_limit").asInt()).isEqualTo(3);
         assertThat(got.get("chat_template").asString()).startsWith("{% for m in messages %}said");
         JsonNode list = admin().expect(200, "GET", "/deployments", null).get("data");
-        assertThat(list.valueStream().filter(d -> d.get("id").asString().equals("echo")).findFirst().orElseThrow()
-                .get("source").asString()).isEqualTo("configuration");
-        assertThat(list.valueStream().anyMatch(d -> d.get("id").asString().equals(name))).isTrue();
+        assertThat(list.valueStream()
+                        .filter(d -> d.get("id").asString().equals("echo"))
+                        .findFirst()
+                        .orElseThrow()
+                        .get("source")
+                        .asString())
+                .isEqualTo("configuration");
+        assertThat(list.valueStream().anyMatch(d -> d.get("id").asString().equals(name)))
+                .isTrue();
 
         JsonNode deleted = admin().expect(200, "DELETE", "/deployments/" + name, null);
         assertThat(deleted.get("deleted").asBoolean()).isTrue();
@@ -106,39 +125,106 @@ class AdminDefinedDeploymentsTest extends GatewayTestBase {
     void brokenDefinitionsAreRefusedNamingTheFieldAndCreateNothing() {
         String name = unique("bad");
         AdminClient admin = admin();
-        assertThat(error(admin.send("POST", "/deployments", "{\"name\":\"" + name
-                + "\",\"backend\":\"no-such-backend\",\"model\":\"echo\"}"), 400, "invalid_value")
-                .get("param").asString()).isEqualTo("backend");
-        assertThat(error(admin.send("POST", "/deployments", definition(name, "\"chat_template\":\"{% for m in %}\"")),
-                400, "invalid_value").get("param").asString()).isEqualTo("chat_template");
-        assertThat(error(admin.send("POST", "/deployments", definition(name, "\"layout\":\"diagonal\"")), 400,
-                "invalid_value").get("param").asString()).isEqualTo("layout");
-        assertThat(error(admin.send("POST", "/deployments", definition(name, "\"token_encoding\":\"rot13\"")), 400,
-                "invalid_value").get("param").asString()).isEqualTo("token_encoding");
-        assertThat(error(admin.send("POST", "/deployments", definition(name,
-                "\"default_max_tokens\":50,\"max_tokens_limit\":10")), 400, "invalid_value").get("param").asString())
+        assertThat(error(
+                                admin.send(
+                                        "POST",
+                                        "/deployments",
+                                        "{\"name\":\"" + name
+                                                + "\",\"backend\":\"no-such-backend\",\"model\":\"echo\"}"),
+                                400,
+                                "invalid_value")
+                        .get("param")
+                        .asString())
+                .isEqualTo("backend");
+        assertThat(error(
+                                admin.send(
+                                        "POST",
+                                        "/deployments",
+                                        definition(name, "\"chat_template\":\"{% for m in %}\"")),
+                                400,
+                                "invalid_value")
+                        .get("param")
+                        .asString())
+                .isEqualTo("chat_template");
+        assertThat(error(
+                                admin.send("POST", "/deployments", definition(name, "\"layout\":\"diagonal\"")),
+                                400,
+                                "invalid_value")
+                        .get("param")
+                        .asString())
+                .isEqualTo("layout");
+        assertThat(error(
+                                admin.send("POST", "/deployments", definition(name, "\"token_encoding\":\"rot13\"")),
+                                400,
+                                "invalid_value")
+                        .get("param")
+                        .asString())
+                .isEqualTo("token_encoding");
+        assertThat(error(
+                                admin.send(
+                                        "POST",
+                                        "/deployments",
+                                        definition(name, "\"default_max_tokens\":50,\"max_tokens_limit\":10")),
+                                400,
+                                "invalid_value")
+                        .get("param")
+                        .asString())
                 .isEqualTo("default_max_tokens");
-        assertThat(error(admin.send("POST", "/deployments", definition(name, "\"max_tokens_limit\":0")), 400,
-                "invalid_value").get("param").asString()).isEqualTo("max_tokens_limit");
-        assertThat(error(admin.send("POST", "/deployments", definition(name, "\"idle_timeout\":\"soon\"")), 400,
-                "invalid_value").get("param").asString()).isEqualTo("idle_timeout");
-        assertThat(error(admin.send("POST", "/deployments", "{\"name\":\"" + name + "\",\"backend\":\""
-                + SERVER.target() + "\"}"), 400, "invalid_value").get("param").asString()).isEqualTo("model");
-        assertThat(error(admin.send("POST", "/deployments", definition(name, "\"colour\":\"blue\"")), 400,
-                "unknown_parameter").get("param").asString()).isEqualTo("colour");
+        assertThat(error(
+                                admin.send("POST", "/deployments", definition(name, "\"max_tokens_limit\":0")),
+                                400,
+                                "invalid_value")
+                        .get("param")
+                        .asString())
+                .isEqualTo("max_tokens_limit");
+        assertThat(error(
+                                admin.send("POST", "/deployments", definition(name, "\"idle_timeout\":\"soon\"")),
+                                400,
+                                "invalid_value")
+                        .get("param")
+                        .asString())
+                .isEqualTo("idle_timeout");
+        assertThat(error(
+                                admin.send(
+                                        "POST",
+                                        "/deployments",
+                                        "{\"name\":\"" + name + "\",\"backend\":\"" + SERVER.target() + "\"}"),
+                                400,
+                                "invalid_value")
+                        .get("param")
+                        .asString())
+                .isEqualTo("model");
+        assertThat(error(
+                                admin.send("POST", "/deployments", definition(name, "\"colour\":\"blue\"")),
+                                400,
+                                "unknown_parameter")
+                        .get("param")
+                        .asString())
+                .isEqualTo("colour");
         assertThat(error(admin.send("POST", "/deployments", definition("a/b", "")), 400, "invalid_value")
-                .get("param").asString()).isEqualTo("name");
-        assertThat(error(admin.send("POST", "/deployments", definition(name, "\"tenants\":[\"nobody-at-all\"]")),
-                400, "invalid_value").get("param").asString()).isEqualTo("tenants");
+                        .get("param")
+                        .asString())
+                .isEqualTo("name");
+        assertThat(error(
+                                admin.send("POST", "/deployments", definition(name, "\"tenants\":[\"nobody-at-all\"]")),
+                                400,
+                                "invalid_value")
+                        .get("param")
+                        .asString())
+                .isEqualTo("tenants");
         error(admin.send("GET", "/deployments/" + name, null), 404, "not_found");
         assertThat(deployments.definition(name)).isEmpty();
 
         // A configured name can be neither shadowed, replaced nor deleted.
         assertThat(error(admin.send("POST", "/deployments", definition("echo", "")), 409, "configured_deployment")
-                .get("param").asString()).isEqualTo("name");
+                        .get("param")
+                        .asString())
+                .isEqualTo("name");
         error(admin.send("PUT", "/deployments/echo", definition("echo", "")), 409, "configured_deployment");
         error(admin.send("DELETE", "/deployments/echo", null), 409, "configured_deployment");
-        assertThat(admin.expect(200, "GET", "/deployments/echo", null).get("source").asString())
+        assertThat(admin.expect(200, "GET", "/deployments/echo", null)
+                        .get("source")
+                        .asString())
                 .isEqualTo("configuration");
 
         // A name taken by an admin-defined deployment: 409; replacing one that does not exist: 404.
@@ -147,9 +233,12 @@ class AdminDefinedDeploymentsTest extends GatewayTestBase {
         String none = unique("none");
         error(admin.send("PUT", "/deployments/" + none, definition(none, "")), 404, "not_found");
         // A broken replacement leaves the deployment as it was.
-        error(admin.send("PUT", "/deployments/" + name, definition(name, "\"chat_template\":\"{% if %}\"")), 400,
+        error(
+                admin.send("PUT", "/deployments/" + name, definition(name, "\"chat_template\":\"{% if %}\"")),
+                400,
                 "invalid_value");
-        assertThat(deployments.definition(name).orElseThrow().settings().chatTemplate()).isEqualTo("chatml");
+        assertThat(deployments.definition(name).orElseThrow().settings().chatTemplate())
+                .isEqualTo("chatml");
         admin.expect(200, "DELETE", "/deployments/" + name, null);
     }
 
@@ -163,18 +252,33 @@ class AdminDefinedDeploymentsTest extends GatewayTestBase {
         String allowedKey = admin().issueKey(allowed);
         String otherKey = admin().issueKey(other);
 
-        JsonNode created = admin().expect(201, "POST", "/deployments", definition(name,
-                "\"chat_template\":\"plain\",\"tenants\":[\"" + allowed + "\"]"));
+        JsonNode created = admin().expect(
+                        201,
+                        "POST",
+                        "/deployments",
+                        definition(name, "\"chat_template\":\"plain\",\"tenants\":[\"" + allowed + "\"]"));
         assertThat(created.get("tenants").get(0).asString()).isEqualTo(allowed);
 
         OpenAIClient allowedClient = openAi(allowedKey);
-        assertThat(allowedClient.chat().completions().create(chat(name, "hi", null)).choices().get(0).message()
-                .content()).hasValue("user: hi assistant:");
+        assertThat(allowedClient
+                        .chat()
+                        .completions()
+                        .create(chat(name, "hi", null))
+                        .choices()
+                        .get(0)
+                        .message()
+                        .content())
+                .hasValue("user: hi assistant:");
         assertThatThrownBy(() -> openAi(otherKey).chat().completions().create(chat(name, "hi", null)))
                 .isInstanceOf(NotFoundException.class);
 
         admin().expect(200, "PUT", "/deployments/" + name + "/tenants", "{\"tenants\":[\"" + other + "\"]}");
-        assertThat(openAi(otherKey).chat().completions().create(chat(name, "hi", null)).choices()).hasSize(1);
+        assertThat(openAi(otherKey)
+                        .chat()
+                        .completions()
+                        .create(chat(name, "hi", null))
+                        .choices())
+                .hasSize(1);
         assertThatThrownBy(() -> allowedClient.chat().completions().create(chat(name, "hi", null)))
                 .isInstanceOf(NotFoundException.class);
 
@@ -207,17 +311,27 @@ class AdminDefinedDeploymentsTest extends GatewayTestBase {
             admin().expect(201, "POST", "/deployments", "{\"name\":\"" + a + "\"," + body + "}");
             admin().expect(201, "POST", "/deployments", "{\"name\":\"" + b + "\"," + body + "}");
             BackendPool pool = deployments.pools().get(own.target());
-            assertThat(deployments.require(a).backend()).isSameAs(pool).isSameAs(deployments.require(b).backend());
+            assertThat(deployments.require(a).backend())
+                    .isSameAs(pool)
+                    .isSameAs(deployments.require(b).backend());
             openAi().chat().completions().create(chat(a, "warm", 5L));
 
             admin().expect(200, "DELETE", "/deployments/" + a, null);
-            assertThat(deployments.pools().get(own.target())).as("still used by " + b).isSameAs(pool);
-            assertThat(openAi().chat().completions().create(chat(b, "still here", 5L)).choices()).hasSize(1);
+            assertThat(deployments.pools().get(own.target()))
+                    .as("still used by " + b)
+                    .isSameAs(pool);
+            assertThat(openAi().chat()
+                            .completions()
+                            .create(chat(b, "still here", 5L))
+                            .choices())
+                    .hasSize(1);
 
             admin().expect(200, "DELETE", "/deployments/" + b, null);
             assertThat(deployments.pools()).doesNotContainKey(own.target());
-            await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
-                    assertThat(pool.replicas()).as("the unused pool is closed").isEmpty());
+            await().atMost(Duration.ofSeconds(10))
+                    .untilAsserted(() -> assertThat(pool.replicas())
+                            .as("the unused pool is closed")
+                            .isEmpty());
         }
     }
 }

@@ -26,16 +26,25 @@ class AdminDeploymentsOnBackendsTest extends FleetTestBase {
     }
 
     private ChatCompletion chat(String model) {
-        return openAi().chat().completions().create(ChatCompletionCreateParams.builder().model(model)
-                .addUserMessage("hello fleet").maxCompletionTokens(20).build());
+        return openAi().chat()
+                .completions()
+                .create(ChatCompletionCreateParams.builder()
+                        .model(model)
+                        .addUserMessage("hello fleet")
+                        .maxCompletionTokens(20)
+                        .build());
     }
 
     @Test
     void deploymentOnANamedPoolSharesItAndDeletingItLeavesThePoolToTheOthers() {
         BackendPool fleet = deployments.pools().get("fleet");
         String name = unique("fleet-admin");
-        admin().expect(201, "POST", "/deployments", "{\"name\":\"" + name + "\",\"backend\":\"fleet\","
-                + "\"model\":\"echo\",\"chat_template\":\"plain\"}");
+        admin().expect(
+                        201,
+                        "POST",
+                        "/deployments",
+                        "{\"name\":\"" + name + "\",\"backend\":\"fleet\","
+                                + "\"model\":\"echo\",\"chat_template\":\"plain\"}");
 
         assertThat(deployments.require(name).backend()).isSameAs(fleet);
         assertThat(deployments.require("fleet-chat").backend()).isSameAs(fleet);
@@ -50,8 +59,14 @@ class AdminDeploymentsOnBackendsTest extends FleetTestBase {
     @Test
     void layoutConflictingWithAConfiguredDeploymentOfTheSameModelIsRefused() {
         String name = unique("fleet-vllm");
-        var e = error(admin().send("POST", "/deployments", "{\"name\":\"" + name + "\",\"backend\":\"fleet\","
-                + "\"model\":\"echo\",\"layout\":\"ensemble\"}"), 400, "invalid_value");
+        var e = error(
+                admin().send(
+                                "POST",
+                                "/deployments",
+                                "{\"name\":\"" + name + "\",\"backend\":\"fleet\","
+                                        + "\"model\":\"echo\",\"layout\":\"ensemble\"}"),
+                400,
+                "invalid_value");
         assertThat(e.get("param").asString()).isEqualTo("layout");
         assertThat(e.get("message").asString()).contains("fleet-chat");
         assertThat(deployments.definition(name)).isEmpty();
@@ -60,12 +75,21 @@ class AdminDeploymentsOnBackendsTest extends FleetTestBase {
     @Test
     void deploymentOnAnOpenAiCompatibleUpstreamIsProxied() {
         String name = unique("up-admin");
-        var e = error(admin().send("POST", "/deployments", "{\"name\":\"" + name + "\",\"kind\":\"embeddings\","
-                + "\"backend\":\"upstream\",\"model\":\"fake-model\"}"), 400, "invalid_value");
+        var e = error(
+                admin().send(
+                                "POST",
+                                "/deployments",
+                                "{\"name\":\"" + name + "\",\"kind\":\"embeddings\","
+                                        + "\"backend\":\"upstream\",\"model\":\"fake-model\"}"),
+                400,
+                "invalid_value");
         assertThat(e.get("param").asString()).isEqualTo("backend");
 
-        admin().expect(201, "POST", "/deployments", "{\"name\":\"" + name + "\",\"backend\":\"upstream\","
-                + "\"model\":\"fake-model\"}");
+        admin().expect(
+                        201,
+                        "POST",
+                        "/deployments",
+                        "{\"name\":\"" + name + "\",\"backend\":\"upstream\"," + "\"model\":\"fake-model\"}");
         assertThat(deployments.require(name).proxied()).isTrue();
         ChatCompletion c = chat(name);
         assertThat(c.choices()).hasSize(1);

@@ -57,25 +57,34 @@ abstract class BackendContract extends FleetTestBase {
     }
 
     private ChatCompletionCreateParams chat(String prompt, long maxTokens) {
-        return ChatCompletionCreateParams.builder().model(deployment()).addUserMessage(prompt)
-                .maxCompletionTokens(maxTokens).build();
+        return ChatCompletionCreateParams.builder()
+                .model(deployment())
+                .addUserMessage(prompt)
+                .maxCompletionTokens(maxTokens)
+                .build();
     }
 
     private List<ChatCompletionChunk> stream(ChatCompletionCreateParams params) {
         List<ChatCompletionChunk> chunks = new ArrayList<>();
-        try (StreamResponse<ChatCompletionChunk> s = openAi().chat().completions().createStreaming(params)) {
+        try (StreamResponse<ChatCompletionChunk> s =
+                openAi().chat().completions().createStreaming(params)) {
             s.stream().forEach(chunks::add);
         }
         return chunks;
     }
 
     private static String text(List<ChatCompletionChunk> chunks) {
-        return chunks.stream().flatMap(c -> c.choices().stream()).map(c -> c.delta().content().orElse(""))
+        return chunks.stream()
+                .flatMap(c -> c.choices().stream())
+                .map(c -> c.delta().content().orElse(""))
                 .collect(Collectors.joining());
     }
 
     private static List<ChatCompletionChunk.Choice.FinishReason> finishReasons(List<ChatCompletionChunk> chunks) {
-        return chunks.stream().flatMap(c -> c.choices().stream()).flatMap(c -> c.finishReason().stream()).toList();
+        return chunks.stream()
+                .flatMap(c -> c.choices().stream())
+                .flatMap(c -> c.finishReason().stream())
+                .toList();
     }
 
     private static void assertAddsUp(CompletionUsage usage) {
@@ -97,18 +106,24 @@ abstract class BackendContract extends FleetTestBase {
     @Test
     void aStreamedChatWithIncludeUsageRelaysTheSameAnswerAndUsage() {
         String prompt = "streamed through every kind";
-        CompletionUsage whole = openAi().chat().completions().create(chat(prompt, 50)).usage().orElseThrow();
+        CompletionUsage whole =
+                openAi().chat().completions().create(chat(prompt, 50)).usage().orElseThrow();
         List<ChatCompletionChunk> chunks = stream(chat(prompt, 50).toBuilder()
-                .streamOptions(ChatCompletionStreamOptions.builder().includeUsage(true).build()).build());
+                .streamOptions(
+                        ChatCompletionStreamOptions.builder().includeUsage(true).build())
+                .build());
         assertThat(text(chunks)).isEqualTo(chatAnswer(prompt));
-        assertThat(chunks.stream().filter(c -> !c.choices().isEmpty()).count()).as("content chunks").isGreaterThan(1);
+        assertThat(chunks.stream().filter(c -> !c.choices().isEmpty()).count())
+                .as("content chunks")
+                .isGreaterThan(1);
         assertThat(finishReasons(chunks)).containsExactly(ChatCompletionChunk.Choice.FinishReason.STOP);
         ChatCompletionChunk last = chunks.get(chunks.size() - 1);
         assertThat(last.choices()).isEmpty();
         CompletionUsage usage = last.usage().orElseThrow();
         assertAddsUp(usage);
         assertThat(usage).as("streamed usage equals the JSON answer's").isEqualTo(whole);
-        assertThat(chunks.subList(0, chunks.size() - 1)).noneMatch(c -> c.usage().isPresent());
+        assertThat(chunks.subList(0, chunks.size() - 1))
+                .noneMatch(c -> c.usage().isPresent());
     }
 
     @Test
@@ -120,8 +135,12 @@ abstract class BackendContract extends FleetTestBase {
 
     @Test
     void completionsEchoThePrompt() {
-        Completion c = openAi().completions().create(CompletionCreateParams.builder().model(deployment())
-                .prompt("a legacy completion").maxTokens(20).build());
+        Completion c = openAi().completions()
+                .create(CompletionCreateParams.builder()
+                        .model(deployment())
+                        .prompt("a legacy completion")
+                        .maxTokens(20)
+                        .build());
         assertThat(c.choices().get(0).text()).isEqualTo("a legacy completion");
         assertThat(c.choices().get(0).finishReason()).isEqualTo(CompletionChoice.FinishReason.STOP);
         assertAddsUp(c.usage().orElseThrow());
@@ -133,14 +152,20 @@ abstract class BackendContract extends FleetTestBase {
         ChatCompletion cut = openAi().chat().completions().create(chat(prompt, 2));
         assertThat(cut.choices().get(0).finishReason()).isEqualTo(ChatCompletion.Choice.FinishReason.LENGTH);
         assertThat(cut.usage().orElseThrow().completionTokens()).isEqualTo(2);
-        assertThat(chatAnswer(prompt)).startsWith(cut.choices().get(0).message().content().orElseThrow());
+        assertThat(chatAnswer(prompt))
+                .startsWith(cut.choices().get(0).message().content().orElseThrow());
 
         List<ChatCompletionChunk> chunks = stream(chat(prompt, 2));
         assertThat(finishReasons(chunks)).containsExactly(ChatCompletionChunk.Choice.FinishReason.LENGTH);
-        assertThat(text(chunks)).isEqualTo(cut.choices().get(0).message().content().orElseThrow());
+        assertThat(text(chunks))
+                .isEqualTo(cut.choices().get(0).message().content().orElseThrow());
 
-        Completion legacy = openAi().completions().create(CompletionCreateParams.builder().model(deployment())
-                .prompt(prompt).maxTokens(3).build());
+        Completion legacy = openAi().completions()
+                .create(CompletionCreateParams.builder()
+                        .model(deployment())
+                        .prompt(prompt)
+                        .maxTokens(3)
+                        .build());
         assertThat(legacy.choices().get(0).finishReason()).isEqualTo(CompletionChoice.FinishReason.LENGTH);
         assertThat(legacy.usage().orElseThrow().completionTokens()).isEqualTo(3);
     }
@@ -153,8 +178,11 @@ abstract class BackendContract extends FleetTestBase {
         assertThat(error.get("type").asString()).isEqualTo("invalid_request_error");
         assertThat(error.get("param").asString()).isEqualTo("messages");
 
-        var e = catchThrowableOfType(BadRequestException.class, () -> openAi().chat().completions()
-                .create(chat("hi", 5).toBuilder().temperature(7.0).build()));
+        var e = catchThrowableOfType(
+                BadRequestException.class,
+                () -> openAi().chat()
+                        .completions()
+                        .create(chat("hi", 5).toBuilder().temperature(7.0).build()));
         assertThat(e.statusCode()).isEqualTo(400);
         assertThat(e.param()).hasValue("temperature");
     }
@@ -165,7 +193,11 @@ abstract class BackendContract extends FleetTestBase {
         HttpResponse<String> r = post("{\"model\":\"" + deployment + "\",\"stream\":true,\"max_tokens\":50,"
                 + "\"messages\":[{\"role\":\"user\",\"content\":\"one two three four five six\"}]}");
         assertThat(r.statusCode()).isEqualTo(200);
-        List<String> events = r.body().lines().filter(l -> l.startsWith("data: ")).map(l -> l.substring(6)).toList();
+        List<String> events = r.body()
+                .lines()
+                .filter(l -> l.startsWith("data: "))
+                .map(l -> l.substring(6))
+                .toList();
         assertThat(events).as(r.body()).hasSizeGreaterThan(1).doesNotContain("[DONE]");
         assertThat(events.get(0)).contains("\"choices\"");
         JsonNode error = FakeOpenAi.JSON.readTree(events.get(events.size() - 1)).get("error");
@@ -179,10 +211,11 @@ abstract class BackendContract extends FleetTestBase {
 
     @Test
     void aBlockedPromptIsRefusedAndNeverReachesTheBackend() {
-        OpenAIClient client = tenantWithPolicy(
-                "{\"rules\":[{\"id\":\"fruit\",\"type\":\"terms\",\"terms\":[\"forbidden fruit\"]}]}");
+        OpenAIClient client =
+                tenantWithPolicy("{\"rules\":[{\"id\":\"fruit\",\"type\":\"terms\",\"terms\":[\"forbidden fruit\"]}]}");
         long before = backendRequests();
-        var e = catchThrowableOfType(BadRequestException.class,
+        var e = catchThrowableOfType(
+                BadRequestException.class,
                 () -> client.chat().completions().create(chat("the forbidden fruit again", 20)));
         assertThat(e.statusCode()).isEqualTo(400);
         assertThat(e.code()).hasValue("content_filter");
@@ -192,11 +225,21 @@ abstract class BackendContract extends FleetTestBase {
             }
         });
         assertThat(streamed.code()).hasValue("content_filter");
-        var legacy = catchThrowableOfType(BadRequestException.class, () -> client.completions().create(
-                CompletionCreateParams.builder().model(deployment()).prompt("forbidden fruit").maxTokens(5).build()));
+        var legacy = catchThrowableOfType(
+                BadRequestException.class,
+                () -> client.completions()
+                        .create(CompletionCreateParams.builder()
+                                .model(deployment())
+                                .prompt("forbidden fruit")
+                                .maxTokens(5)
+                                .build()));
         assertThat(legacy.code()).hasValue("content_filter");
         assertThat(backendRequests()).as("nothing reached the backend").isEqualTo(before);
-        assertThat(client.chat().completions().create(chat("an allowed apple", 20)).choices()).hasSize(1);
+        assertThat(client.chat()
+                        .completions()
+                        .create(chat("an allowed apple", 20))
+                        .choices())
+                .hasSize(1);
         assertThat(backendRequests()).isEqualTo(before + 1);
     }
 
@@ -204,12 +247,18 @@ abstract class BackendContract extends FleetTestBase {
     void aParameterOutsideTheAllowListIsRefusedAndNeverReachesTheBackend() {
         OpenAIClient client = tenantWithPolicy("{\"allowed_parameters\":[\"max_completion_tokens\",\"stream\"]}");
         long before = backendRequests();
-        var e = catchThrowableOfType(BadRequestException.class,
-                () -> client.chat().completions().create(chat("hi", 5).toBuilder().temperature(0.5).build()));
+        var e = catchThrowableOfType(
+                BadRequestException.class,
+                () -> client.chat()
+                        .completions()
+                        .create(chat("hi", 5).toBuilder().temperature(0.5).build()));
         assertThat(e.code()).hasValue("parameter_not_allowed");
         assertThat(e.param()).hasValue("temperature");
-        var seed = catchThrowableOfType(BadRequestException.class,
-                () -> client.chat().completions().create(chat("hi", 5).toBuilder().seed(7L).build()));
+        var seed = catchThrowableOfType(
+                BadRequestException.class,
+                () -> client.chat()
+                        .completions()
+                        .create(chat("hi", 5).toBuilder().seed(7L).build()));
         assertThat(seed.param()).hasValue("seed");
         assertThat(backendRequests()).isEqualTo(before);
         assertThat(client.chat().completions().create(chat("hi", 5)).choices()).hasSize(1);
@@ -225,11 +274,16 @@ abstract class BackendContract extends FleetTestBase {
         try (StreamResponse<ChatCompletionChunk> s = client.chat().completions().createStreaming(chat(prompt, 50))) {
             s.stream().forEach(chunks::add);
         }
-        List<String> deltas = chunks.stream().flatMap(c -> c.choices().stream())
-                .map(c -> c.delta().content().orElse("")).filter(t -> !t.isEmpty()).toList();
+        List<String> deltas = chunks.stream()
+                .flatMap(c -> c.choices().stream())
+                .map(c -> c.delta().content().orElse(""))
+                .filter(t -> !t.isEmpty())
+                .toList();
         assertThat(deltas).as("the answer came in several chunks").hasSizeGreaterThan(1);
         String streamed = String.join("", deltas);
-        assertThat(streamed).doesNotContain("secret").doesNotContain("sauce")
+        assertThat(streamed)
+                .doesNotContain("secret")
+                .doesNotContain("sauce")
                 .isEqualTo(chatAnswer(prompt).replace("secret sauce", "[REDACTED]"));
         assertThat(finishReasons(chunks)).containsExactly(ChatCompletionChunk.Choice.FinishReason.STOP);
 
@@ -239,10 +293,12 @@ abstract class BackendContract extends FleetTestBase {
     }
 
     private HttpResponse<String> post(String body) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create(baseUrl() + "/v1/chat/completions"))
-                .header("Authorization", "Bearer " + KEY)
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body))
-                .build(), HttpResponse.BodyHandlers.ofString());
+        return http.send(
+                HttpRequest.newBuilder(URI.create(baseUrl() + "/v1/chat/completions"))
+                        .header("Authorization", "Bearer " + KEY)
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(body))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 }

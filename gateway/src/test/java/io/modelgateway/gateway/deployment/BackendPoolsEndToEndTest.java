@@ -25,7 +25,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -43,7 +42,10 @@ class BackendPoolsEndToEndTest extends FleetTestBase {
     private final HttpClient http = HttpClient.newHttpClient();
 
     private static ChatCompletionCreateParams chat(String model, String text, long maxTokens) {
-        return ChatCompletionCreateParams.builder().model(model).addUserMessage(text).maxCompletionTokens(maxTokens)
+        return ChatCompletionCreateParams.builder()
+                .model(model)
+                .addUserMessage(text)
+                .maxCompletionTokens(maxTokens)
                 .build();
     }
 
@@ -56,9 +58,15 @@ class BackendPoolsEndToEndTest extends FleetTestBase {
     }
 
     private JsonNode health() throws Exception {
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(managementUrl() + "/actuator/health")).build(),
+        HttpResponse<String> r = http.send(
+                HttpRequest.newBuilder(URI.create(managementUrl() + "/actuator/health"))
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
-        return FakeOpenAi.JSON.readTree(r.body()).get("components").get("backends").get("details");
+        return FakeOpenAi.JSON
+                .readTree(r.body())
+                .get("components")
+                .get("backends")
+                .get("details");
     }
 
     private boolean replicaReady(ModelServer server) throws Exception {
@@ -82,10 +90,12 @@ class BackendPoolsEndToEndTest extends FleetTestBase {
                 ChatCompletion c = openAi().chat().completions().create(chat("fleet-chat", "hello fleet " + i, 20));
                 assertThat(c.choices().get(0).message().content()).hasValue("user: hello fleet " + i + " assistant:");
             }
-            try (StreamResponse<ChatCompletionChunk> s = openAi().chat().completions()
-                    .createStreaming(chat("fleet-chat", "streamed too", 20))) {
-                assertThat(s.stream().flatMap(ch -> ch.choices().stream())
-                        .map(ch -> ch.delta().content().orElse("")).collect(Collectors.joining()))
+            try (StreamResponse<ChatCompletionChunk> s =
+                    openAi().chat().completions().createStreaming(chat("fleet-chat", "streamed too", 20))) {
+                assertThat(s.stream()
+                                .flatMap(ch -> ch.choices().stream())
+                                .map(ch -> ch.delta().content().orElse(""))
+                                .collect(Collectors.joining()))
                         .isEqualTo("user: streamed too assistant:");
             }
         } finally {
@@ -120,8 +130,8 @@ class BackendPoolsEndToEndTest extends FleetTestBase {
     @Test
     void aFullBulkheadAnswers429WithRetryAfterAtOnce() throws Exception {
         // The narrow backend takes one call at a time; this stream holds it for about four seconds.
-        HttpResponse<InputStream> holding = http.send(request("narrow-chat", words(80), true),
-                HttpResponse.BodyHandlers.ofInputStream());
+        HttpResponse<InputStream> holding =
+                http.send(request("narrow-chat", words(80), true), HttpResponse.BodyHandlers.ofInputStream());
         BufferedReader lines = new BufferedReader(new InputStreamReader(holding.body(), StandardCharsets.UTF_8));
         assertThat(lines.readLine()).startsWith("data: ");
         // "At once" is behaviour, not a stopwatch: every refusal is answered while the slot is still held
@@ -129,8 +139,8 @@ class BackendPoolsEndToEndTest extends FleetTestBase {
         java.util.concurrent.CompletableFuture<String> rest = java.util.concurrent.CompletableFuture.supplyAsync(
                 () -> lines.lines().collect(Collectors.joining("\n")));
 
-        HttpResponse<String> refused = http.send(request("narrow-chat", "one more", false),
-                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> refused =
+                http.send(request("narrow-chat", "one more", false), HttpResponse.BodyHandlers.ofString());
         assertThat(rest).as("refused while the slot is held").isNotDone();
         assertThat(refused.statusCode()).isEqualTo(429);
         assertThat(refused.headers().firstValue("retry-after")).hasValue("1");
@@ -139,21 +149,26 @@ class BackendPoolsEndToEndTest extends FleetTestBase {
         assertThat(error.get("code").asString()).isEqualTo("backend_overloaded");
         assertThat(error.get("message").asString()).isNotBlank();
 
-        var sdk = catchThrowableOfType(RateLimitException.class,
+        var sdk = catchThrowableOfType(
+                RateLimitException.class,
                 () -> openAi().chat().completions().create(chat("narrow-chat", "and another", 5)));
         assertThat(sdk.statusCode()).isEqualTo(429);
         assertThat(sdk.headers().values("retry-after")).containsExactly("1");
 
         // A flood past the bulkhead: every call is refused, none queues behind the held slot.
         List<java.util.concurrent.CompletableFuture<HttpResponse<String>>> flood = IntStream.range(0, 100)
-                .mapToObj(i -> http.sendAsync(request("narrow-chat", "flood " + i, i % 2 == 0),
-                        HttpResponse.BodyHandlers.ofString())).toList();
-        assertThat(flood.stream().map(java.util.concurrent.CompletableFuture::join).map(HttpResponse::statusCode))
+                .mapToObj(i -> http.sendAsync(
+                        request("narrow-chat", "flood " + i, i % 2 == 0), HttpResponse.BodyHandlers.ofString()))
+                .toList();
+        assertThat(flood.stream()
+                        .map(java.util.concurrent.CompletableFuture::join)
+                        .map(HttpResponse::statusCode))
                 .containsOnly(429);
         assertThat(rest).as("the flood was answered while the slot is held").isNotDone();
 
         // The holding stream was not disturbed.
-        assertThat(rest.get(30, java.util.concurrent.TimeUnit.SECONDS).strip()).endsWith("data: [DONE]")
+        assertThat(rest.get(30, java.util.concurrent.TimeUnit.SECONDS).strip())
+                .endsWith("data: [DONE]")
                 .doesNotContain("\"error\"");
     }
 
@@ -161,18 +176,27 @@ class BackendPoolsEndToEndTest extends FleetTestBase {
     void theBreakerOpensAfterFailuresAndThenAnswers503WithRetryAfter() throws Exception {
         FRAGILE.failNext(2, Status.Code.INTERNAL);
         for (int i = 0; i < 2; i++) {
-            var e = catchThrowableOfType(InternalServerException.class,
+            var e = catchThrowableOfType(
+                    InternalServerException.class,
                     () -> openAi().chat().completions().create(chat("fragile-chat", "hi", 5)));
             assertThat(e.statusCode()).isEqualTo(502);
         }
         long before = FRAGILE.startedRequests();
-        HttpResponse<String> open = http.send(request("fragile-chat", "hi", false), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> open =
+                http.send(request("fragile-chat", "hi", false), HttpResponse.BodyHandlers.ofString());
         assertThat(open.statusCode()).isEqualTo(503);
         assertThat(open.headers().firstValue("retry-after")).isPresent();
-        assertThat(FakeOpenAi.JSON.readTree(open.body()).get("error").get("code").asString())
+        assertThat(FakeOpenAi.JSON
+                        .readTree(open.body())
+                        .get("error")
+                        .get("code")
+                        .asString())
                 .isEqualTo("backend_unavailable");
-        assertThat(FRAGILE.startedRequests()).as("an open breaker sends nothing").isEqualTo(before);
-        assertThat(health().get("pools").get("fragile").get(0).get("breaker").asString()).isEqualTo("OPEN");
+        assertThat(FRAGILE.startedRequests())
+                .as("an open breaker sends nothing")
+                .isEqualTo(before);
+        assertThat(health().get("pools").get("fragile").get(0).get("breaker").asString())
+                .isEqualTo("OPEN");
     }
 
     @Test
@@ -186,46 +210,75 @@ class BackendPoolsEndToEndTest extends FleetTestBase {
         assertThat(cut.choices().get(0).finishReason()).isEqualTo(ChatCompletion.Choice.FinishReason.LENGTH);
 
         var params = chat("fleet-ensemble", "streamed through the ensemble", 50).toBuilder()
-                .temperature(0.5).topP(0.9).seed(7L).stop("ensemble")
-                .streamOptions(ChatCompletionStreamOptions.builder().includeUsage(true).build()).build();
+                .temperature(0.5)
+                .topP(0.9)
+                .seed(7L)
+                .stop("ensemble")
+                .streamOptions(
+                        ChatCompletionStreamOptions.builder().includeUsage(true).build())
+                .build();
         List<ChatCompletionChunk> chunks = new ArrayList<>();
-        try (StreamResponse<ChatCompletionChunk> s = openAi().chat().completions().createStreaming(params)) {
+        try (StreamResponse<ChatCompletionChunk> s =
+                openAi().chat().completions().createStreaming(params)) {
             s.stream().forEach(chunks::add);
         }
-        String text = chunks.stream().flatMap(ch -> ch.choices().stream())
-                .map(ch -> ch.delta().content().orElse("")).collect(Collectors.joining());
+        String text = chunks.stream()
+                .flatMap(ch -> ch.choices().stream())
+                .map(ch -> ch.delta().content().orElse(""))
+                .collect(Collectors.joining());
         assertThat(text).isEqualTo("user: streamed through the");
         assertThat(chunks.get(chunks.size() - 1).usage()).isPresent();
 
-        var completion = openAi().completions().create(CompletionCreateParams.builder()
-                .model("fleet-ensemble").prompt("plain completion").maxTokens(10).build());
+        var completion = openAi().completions()
+                .create(CompletionCreateParams.builder()
+                        .model("fleet-ensemble")
+                        .prompt("plain completion")
+                        .maxTokens(10)
+                        .build());
         assertThat(completion.choices().get(0).text()).isEqualTo("plain completion");
     }
 
     @Test
     void parametersALayoutCannotHonourAre400sNamingThem() {
-        var n = catchThrowableOfType(BadRequestException.class, () -> openAi().chat().completions()
-                .create(chat("fleet-chat", "hi", 5).toBuilder().n(2).build()));
+        var n = catchThrowableOfType(
+                BadRequestException.class,
+                () -> openAi().chat()
+                        .completions()
+                        .create(chat("fleet-chat", "hi", 5).toBuilder().n(2).build()));
         assertThat(n.param()).hasValue("n");
-        var bias = catchThrowableOfType(BadRequestException.class, () -> openAi().chat().completions()
-                .create(chat("fleet-ensemble", "hi", 5).toBuilder()
-                        .logitBias(ChatCompletionCreateParams.LogitBias.builder()
-                                .putAdditionalProperty("50256", com.openai.core.JsonValue.from(-100)).build())
-                        .build()));
+        var bias = catchThrowableOfType(
+                BadRequestException.class,
+                () -> openAi().chat()
+                        .completions()
+                        .create(chat("fleet-ensemble", "hi", 5).toBuilder()
+                                .logitBias(ChatCompletionCreateParams.LogitBias.builder()
+                                        .putAdditionalProperty("50256", com.openai.core.JsonValue.from(-100))
+                                        .build())
+                                .build()));
         assertThat(bias.param()).hasValue("logit_bias");
         // The ensemble model declares no presence_penalty input; the vLLM model takes it.
-        var penalty = catchThrowableOfType(BadRequestException.class, () -> openAi().chat().completions()
-                .create(chat("fleet-ensemble", "hi", 5).toBuilder().presencePenalty(0.5).build()));
+        var penalty = catchThrowableOfType(
+                BadRequestException.class,
+                () -> openAi().chat()
+                        .completions()
+                        .create(chat("fleet-ensemble", "hi", 5).toBuilder()
+                                .presencePenalty(0.5)
+                                .build()));
         assertThat(penalty.param()).hasValue("presence_penalty");
         assertThat(penalty.code()).hasValue("unsupported_parameter");
-        assertThat(openAi().chat().completions().create(chat("fleet-chat", "hi", 5).toBuilder()
-                .presencePenalty(0.5).build()).choices()).hasSize(1);
+        assertThat(openAi().chat()
+                        .completions()
+                        .create(chat("fleet-chat", "hi", 5).toBuilder()
+                                .presencePenalty(0.5)
+                                .build())
+                        .choices())
+                .hasSize(1);
     }
 
     @Test
     void aReplicaDyingMidStreamEndsTheStreamWithAnOpenAiErrorEvent() throws Exception {
-        HttpResponse<InputStream> r = http.send(request("doomed-chat", words(200), true),
-                HttpResponse.BodyHandlers.ofInputStream());
+        HttpResponse<InputStream> r =
+                http.send(request("doomed-chat", words(200), true), HttpResponse.BodyHandlers.ofInputStream());
         assertThat(r.statusCode()).isEqualTo(200);
         BufferedReader lines = new BufferedReader(new InputStreamReader(r.body(), StandardCharsets.UTF_8));
         assertThat(lines.readLine()).startsWith("data: ");
@@ -247,8 +300,15 @@ class BackendPoolsEndToEndTest extends FleetTestBase {
     }
 
     private HttpRequest request(String deployment, String text, boolean stream) {
-        String body = FakeOpenAi.JSON.writeValueAsString(Map.of("model", deployment, "stream", stream,
-                "max_tokens", 300, "messages", List.of(Map.of("role", "user", "content", text))));
+        String body = FakeOpenAi.JSON.writeValueAsString(Map.of(
+                "model",
+                deployment,
+                "stream",
+                stream,
+                "max_tokens",
+                300,
+                "messages",
+                List.of(Map.of("role", "user", "content", text))));
         return HttpRequest.newBuilder(URI.create(baseUrl() + "/v1/chat/completions"))
                 .header("Authorization", "Bearer " + KEY)
                 .header("Content-Type", "application/json")

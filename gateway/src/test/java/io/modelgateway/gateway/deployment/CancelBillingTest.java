@@ -42,8 +42,10 @@ class CancelBillingTest extends FleetTestBase {
     @BeforeAll
     void prices() {
         for (String d : new String[] {"hesitant-chat", "up-billed"}) {
-            admin().send("POST", "/prices/" + d, "{\"input_per_1m\":\"1000\",\"output_per_1m\":\"1000\","
-                    + "\"effective_from\":1}");
+            admin().send(
+                            "POST",
+                            "/prices/" + d,
+                            "{\"input_per_1m\":\"1000\",\"output_per_1m\":\"1000\"," + "\"effective_from\":1}");
         }
     }
 
@@ -62,9 +64,10 @@ class CancelBillingTest extends FleetTestBase {
     }
 
     private Row row(String tenant) throws Exception {
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
-                "SELECT input_tokens, output_tokens, estimated, outcome, cost_micros FROM usage_record "
-                        + "WHERE tenant_id = ?")) {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement(
+                        "SELECT input_tokens, output_tokens, estimated, outcome, cost_micros FROM usage_record "
+                                + "WHERE tenant_id = ?")) {
             ps.setString(1, tenant);
             try (ResultSet rs = ps.executeQuery()) {
                 if (!rs.next()) {
@@ -79,10 +82,14 @@ class CancelBillingTest extends FleetTestBase {
 
     /** The tenant's balance once no hold is open any more. */
     private long settledBalance(String tenant) {
-        return await().atMost(Duration.ofSeconds(20)).until(() -> admin().expect(200, "GET",
-                        "/tenants/" + tenant + "/credits", null), b -> b.get("held_micros").asLong() == 0
-                        && b.get("balance_micros").asLong() == b.get("available_micros").asLong())
-                .get("balance_micros").asLong();
+        return await().atMost(Duration.ofSeconds(20))
+                .until(
+                        () -> admin().expect(200, "GET", "/tenants/" + tenant + "/credits", null),
+                        b -> b.get("held_micros").asLong() == 0
+                                && b.get("balance_micros").asLong()
+                                        == b.get("available_micros").asLong())
+                .get("balance_micros")
+                .asLong();
     }
 
     /**
@@ -97,13 +104,13 @@ class CancelBillingTest extends FleetTestBase {
         try (Socket socket = new Socket("127.0.0.1", port)) {
             OutputStream out = socket.getOutputStream();
             out.write(("POST /v1/chat/completions HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + key
-                    + "\r\nContent-Type: application/json\r\nContent-Length: " + bytes.length + "\r\n\r\n")
+                            + "\r\nContent-Type: application/json\r\nContent-Length: " + bytes.length + "\r\n\r\n")
                     .getBytes(StandardCharsets.US_ASCII));
             out.write(bytes);
             out.flush();
             if (contentLines > 0) {
-                BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(),
-                        StandardCharsets.UTF_8));
+                BufferedReader in =
+                        new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
                 int seen = 0;
                 for (String line = in.readLine(); line != null && seen < contentLines; line = in.readLine()) {
                     if (line.startsWith("data: {") && line.contains("\"content\":\"") && !line.contains("\"role\"")) {
@@ -117,8 +124,14 @@ class CancelBillingTest extends FleetTestBase {
 
     /** The prompt's tokens as the backend counts them (a call that completes reports them). */
     private long backendPromptTokens(String key, String deployment) {
-        ChatCompletion c = openAi(key).chat().completions().create(ChatCompletionCreateParams.builder()
-                .model(deployment).addUserMessage(WORDS).maxCompletionTokens(1).build());
+        ChatCompletion c = openAi(key)
+                .chat()
+                .completions()
+                .create(ChatCompletionCreateParams.builder()
+                        .model(deployment)
+                        .addUserMessage(WORDS)
+                        .maxCompletionTokens(1)
+                        .build());
         return c.usage().orElseThrow().promptTokens();
     }
 
@@ -190,8 +203,15 @@ class CancelBillingTest extends FleetTestBase {
         // 0.02 pays the short prompt and 5 output tokens, not 4 choices × 5
         admin().expect(201, "POST", "/tenants/" + tenant + "/credits/grants", "{\"amount\":\"0.02\"}");
         String key = admin().issueKey(tenant);
-        openAi(key).chat().completions().create(ChatCompletionCreateParams.builder().model("up-billed")
-                .addUserMessage("hi").maxCompletionTokens(5).n(4).build());
+        openAi(key)
+                .chat()
+                .completions()
+                .create(ChatCompletionCreateParams.builder()
+                        .model("up-billed")
+                        .addUserMessage("hi")
+                        .maxCompletionTokens(5)
+                        .n(4)
+                        .build());
         int perChoice = UPSTREAM.last().body().get("max_completion_tokens").asInt();
         assertThat(UPSTREAM.last().body().get("n").asInt()).isEqualTo(4);
         assertThat(perChoice).as("lowered so that 4 choices fit the balance").isBetween(1, 4);

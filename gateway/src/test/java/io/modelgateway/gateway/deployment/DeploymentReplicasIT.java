@@ -2,9 +2,9 @@ package io.modelgateway.gateway.deployment;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.modelgateway.gateway.Replicas;
 import io.modelgateway.gateway.AdminClient;
 import io.modelgateway.gateway.GatewayApplication;
+import io.modelgateway.gateway.Replicas;
 import io.modelgateway.modelserver.ModelServer;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -34,7 +34,8 @@ class DeploymentReplicasIT {
 
     private static final String ADMIN_KEY = "sk-31c728507c928a175d0c757e1cbd361681b49790";
     private static final String DEMO_KEY = "sk-832892f436828aa68808d4c4e9ccedd17fe7f20b";
-    private static final String SCHEMA = "mgw_dep_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+    private static final String SCHEMA =
+            "mgw_dep_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     private static ModelServer server;
@@ -73,12 +74,15 @@ class DeploymentReplicasIT {
         p.put("gateway.admin-api-key", ADMIN_KEY);
         p.put("gateway.demo-api-key", DEMO_KEY);
         p.put("gateway.embedded-model-server.embeddings", "false");
-        String[] args = p.entrySet().stream().map(e -> "--" + e.getKey() + "=" + e.getValue()).toArray(String[]::new);
+        String[] args = p.entrySet().stream()
+                .map(e -> "--" + e.getKey() + "=" + e.getValue())
+                .toArray(String[]::new);
         return new SpringApplicationBuilder(GatewayApplication.class).run(args);
     }
 
     private static String url(ConfigurableApplicationContext ctx) {
-        return "http://127.0.0.1:" + ((WebServerApplicationContext) ctx).getWebServer().getPort();
+        return "http://127.0.0.1:"
+                + ((WebServerApplicationContext) ctx).getWebServer().getPort();
     }
 
     @Test
@@ -87,17 +91,31 @@ class DeploymentReplicasIT {
         String name = "dyn-" + UUID.randomUUID().toString().substring(0, 8);
         assertThat(status(two, name, 4)).isEqualTo(404);
 
-        admin.expect(201, "POST", "/deployments", "{\"name\":\"" + name + "\",\"backend\":\"" + server.target()
-                + "\",\"model\":\"echo\",\"chat_template\":\"plain\"}");
-        assertThat(millisUntil(two, name, 4, 200)).as("new deployment served by replica two").isLessThan(1000);
+        admin.expect(
+                201,
+                "POST",
+                "/deployments",
+                "{\"name\":\"" + name + "\",\"backend\":\"" + server.target()
+                        + "\",\"model\":\"echo\",\"chat_template\":\"plain\"}");
+        assertThat(millisUntil(two, name, 4, 200))
+                .as("new deployment served by replica two")
+                .isLessThan(1000);
 
-        admin.expect(200, "PUT", "/deployments/" + name, "{\"backend\":\"" + server.target()
-                + "\",\"model\":\"echo\",\"default_max_tokens\":2,\"max_tokens_limit\":3}");
-        assertThat(millisUntil(two, name, 4, 400)).as("lower limit in force on replica two").isLessThan(1000);
+        admin.expect(
+                200,
+                "PUT",
+                "/deployments/" + name,
+                "{\"backend\":\"" + server.target()
+                        + "\",\"model\":\"echo\",\"default_max_tokens\":2,\"max_tokens_limit\":3}");
+        assertThat(millisUntil(two, name, 4, 400))
+                .as("lower limit in force on replica two")
+                .isLessThan(1000);
         assertThat(status(two, name, 3)).isEqualTo(200);
 
         admin.expect(200, "DELETE", "/deployments/" + name, null);
-        assertThat(millisUntil(two, name, 3, 404)).as("deletion reached replica two").isLessThan(1000);
+        assertThat(millisUntil(two, name, 3, 404))
+                .as("deletion reached replica two")
+                .isLessThan(1000);
         assertThat(status(one, name, 3)).isEqualTo(404);
     }
 
@@ -105,23 +123,35 @@ class DeploymentReplicasIT {
     void catalogEntryAndRetirementReachTheOtherReplica() {
         AdminClient admin = new AdminClient(url(one), ADMIN_KEY);
         String name = "cat-" + UUID.randomUUID().toString().substring(0, 8);
-        admin.expect(201, "POST", "/deployments", "{\"name\":\"" + name + "\",\"backend\":\"" + server.target()
-                + "\",\"model\":\"echo\",\"catalog\":{\"display_name\":\"Echo on Postgres\",\"tags\":[\"pg\"],"
-                + "\"lifecycle\":\"deprecated\",\"retirement_date\":\"2999-01-01\"}}");
+        admin.expect(
+                201,
+                "POST",
+                "/deployments",
+                "{\"name\":\"" + name + "\",\"backend\":\"" + server.target()
+                        + "\",\"model\":\"echo\",\"catalog\":{\"display_name\":\"Echo on Postgres\",\"tags\":[\"pg\"],"
+                        + "\"lifecycle\":\"deprecated\",\"retirement_date\":\"2999-01-01\"}}");
         assertThat(millisUntil(two, name, 4, 200)).as("served by replica two").isLessThan(1000);
         JsonNode model = AdminClient.JSON.readTree(get(two, "/v1/models/" + name));
         assertThat(model.get("display_name").asString()).isEqualTo("Echo on Postgres");
         assertThat(model.get("lifecycle").get("status").asString()).isEqualTo("deprecated");
 
-        admin.expect(200, "PUT", "/deployments/" + name, "{\"backend\":\"" + server.target() + "\",\"model\":\"echo\","
-                + "\"catalog\":{\"lifecycle\":\"retired\",\"successor\":\"echo\"}}");
+        admin.expect(
+                200,
+                "PUT",
+                "/deployments/" + name,
+                "{\"backend\":\"" + server.target() + "\",\"model\":\"echo\","
+                        + "\"catalog\":{\"lifecycle\":\"retired\",\"successor\":\"echo\"}}");
         assertThat(millisUntil(two, name, 4, 410)).as("retired on replica two").isLessThan(1000);
     }
 
     private static String get(ConfigurableApplicationContext ctx, String path) {
         try {
-            return HTTP.send(HttpRequest.newBuilder(URI.create(url(ctx) + path))
-                    .header("Authorization", "Bearer " + DEMO_KEY).build(), HttpResponse.BodyHandlers.ofString()).body();
+            return HTTP.send(
+                            HttpRequest.newBuilder(URI.create(url(ctx) + path))
+                                    .header("Authorization", "Bearer " + DEMO_KEY)
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString())
+                    .body();
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
@@ -130,8 +160,9 @@ class DeploymentReplicasIT {
     @Test
     void deploymentsTableWasMigratedOnPostgres() throws SQLException {
         try (Connection c = DriverManager.getConnection(Replicas.PG, "postgres", "");
-                var rs = c.createStatement().executeQuery("SELECT count(*) FROM information_schema.tables"
-                        + " WHERE table_schema = '" + SCHEMA + "' AND table_name = 'deployment'")) {
+                var rs = c.createStatement()
+                        .executeQuery("SELECT count(*) FROM information_schema.tables" + " WHERE table_schema = '"
+                                + SCHEMA + "' AND table_name = 'deployment'")) {
             rs.next();
             assertThat(rs.getInt(1)).isEqualTo(1);
         }
@@ -154,9 +185,13 @@ class DeploymentReplicasIT {
         String body = "{\"model\":\"" + model + "\",\"max_tokens\":" + maxTokens
                 + ",\"messages\":[{\"role\":\"user\",\"content\":\"hello\"}]}";
         try {
-            return HTTP.send(HttpRequest.newBuilder(URI.create(url(ctx) + "/v1/chat/completions"))
-                    .header("Authorization", "Bearer " + DEMO_KEY).header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.discarding())
+            return HTTP.send(
+                            HttpRequest.newBuilder(URI.create(url(ctx) + "/v1/chat/completions"))
+                                    .header("Authorization", "Bearer " + DEMO_KEY)
+                                    .header("Content-Type", "application/json")
+                                    .POST(HttpRequest.BodyPublishers.ofString(body))
+                                    .build(),
+                            HttpResponse.BodyHandlers.discarding())
                     .statusCode();
         } catch (Exception e) {
             throw new IllegalStateException(e);

@@ -41,10 +41,14 @@ public final class FakeOpenAi implements AutoCloseable {
      * (GracefulDrainTest closes one), which would take this server down with it.
      */
     private final LoopResources loops = LoopResources.create("fake-openai", 1, true);
+
     private final DisposableServer server;
 
     public FakeOpenAi() {
-        this.server = HttpServer.create().runOn(loops).host("127.0.0.1").port(0)
+        this.server = HttpServer.create()
+                .runOn(loops)
+                .host("127.0.0.1")
+                .port(0)
                 .route(r -> r.post("/v1/chat/completions", (req, res) -> answer(req, res, true))
                         .post("/v1/completions", (req, res) -> answer(req, res, false)))
                 .bindNow();
@@ -64,17 +68,23 @@ public final class FakeOpenAi implements AutoCloseable {
             Map<String, String> headers = new ConcurrentHashMap<>();
             req.requestHeaders().forEach(h -> headers.put(h.getKey().toLowerCase(), h.getValue()));
             received.add(new Received(req.uri(), headers, body));
-            String prompt = chat ? body.get("messages").get(body.get("messages").size() - 1).get("content").asString()
+            String prompt = chat
+                    ? body.get("messages")
+                            .get(body.get("messages").size() - 1)
+                            .get("content")
+                            .asString()
                     : body.get("prompt").asString();
             List<String> all = List.of(prompt.split(" "));
-            int max = body.path("max_completion_tokens").asInt(body.path("max_tokens").asInt(Integer.MAX_VALUE));
+            int max = body.path("max_completion_tokens")
+                    .asInt(body.path("max_tokens").asInt(Integer.MAX_VALUE));
             List<String> words = all.subList(0, Math.min(all.size(), max));
             String finish = words.size() < all.size() ? "length" : "stop";
             String model = body.get("model").asString();
             boolean usage = !"no-usage".equals(model);
             res.header("x-request-id", "upstream-id").header("x-ratelimit-remaining-requests", "41");
             if (body.path("stream").asBoolean(false)) {
-                boolean include = body.path("stream_options").path("include_usage").asBoolean(false);
+                boolean include =
+                        body.path("stream_options").path("include_usage").asBoolean(false);
                 return stream(res, chat, model, words, usage && include, finish);
             }
             res.header("content-type", "application/json");
@@ -89,41 +99,54 @@ public final class FakeOpenAi implements AutoCloseable {
     }
 
     private static String whole(boolean chat, String model, String text, int tokens, boolean usage, String finish) {
-        String choice = chat ? "{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":\"" + text
-                + "\"},\"finish_reason\":\"" + finish + "\"}"
+        String choice = chat
+                ? "{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":\"" + text + "\"},\"finish_reason\":\""
+                        + finish + "\"}"
                 : "{\"index\":0,\"text\":\"" + text + "\",\"finish_reason\":\"" + finish + "\"}";
         return "{\"id\":\"up-1\",\"object\":\"" + (chat ? "chat.completion" : "text_completion") + "\",\"created\":1,"
                 + "\"model\":\"" + model + "\",\"choices\":[" + choice + "]"
-                + (usage ? ",\"usage\":{\"prompt_tokens\":7,\"completion_tokens\":" + tokens + ",\"total_tokens\":"
-                        + (7 + tokens) + "}" : "") + "}";
+                + (usage
+                        ? ",\"usage\":{\"prompt_tokens\":7,\"completion_tokens\":" + tokens + ",\"total_tokens\":"
+                                + (7 + tokens) + "}"
+                        : "")
+                + "}";
     }
 
-    private Mono<Void> stream(HttpServerResponse res, boolean chat, String model, List<String> words,
-            boolean usage, String finish) {
+    private Mono<Void> stream(
+            HttpServerResponse res, boolean chat, String model, List<String> words, boolean usage, String finish) {
         res.header("content-type", "text/event-stream");
         List<String> events = new ArrayList<>();
         for (int i = 0; i < words.size(); i++) {
             String piece = (i == 0 ? "" : " ") + words.get(i);
-            String choice = chat ? "{\"index\":0,\"delta\":{\"content\":\"" + piece + "\"},\"finish_reason\":null}"
+            String choice = chat
+                    ? "{\"index\":0,\"delta\":{\"content\":\"" + piece + "\"},\"finish_reason\":null}"
                     : "{\"index\":0,\"text\":\"" + piece + "\",\"finish_reason\":null}";
             events.add(chunk(chat, model, "[" + choice + "]", null));
         }
         if ("breaks".equals(model)) {
             // Two chunks, then the connection drops without [DONE].
             return res.sendString(Flux.fromIterable(events.subList(0, 2)).delayElements(Duration.ofMillis(20)))
-                    .then().then(Mono.defer(() -> Mono.error(new IllegalStateException("upstream breaks"))));
+                    .then()
+                    .then(Mono.defer(() -> Mono.error(new IllegalStateException("upstream breaks"))));
         }
-        String last = chat ? "[{\"index\":0,\"delta\":{},\"finish_reason\":\"" + finish + "\"}]"
+        String last = chat
+                ? "[{\"index\":0,\"delta\":{},\"finish_reason\":\"" + finish + "\"}]"
                 : "[{\"index\":0,\"text\":\"\",\"finish_reason\":\"" + finish + "\"}]";
         events.add(chunk(chat, model, last, null));
         if (usage) {
-            events.add(chunk(chat, model, "[]", "{\"prompt_tokens\":7,\"completion_tokens\":" + words.size()
-                    + ",\"total_tokens\":" + (7 + words.size()) + "}"));
+            events.add(chunk(
+                    chat,
+                    model,
+                    "[]",
+                    "{\"prompt_tokens\":7,\"completion_tokens\":" + words.size() + ",\"total_tokens\":"
+                            + (7 + words.size()) + "}"));
         }
         events.add("data: [DONE]\n\n");
         if ("slow".equals(model)) {
-            return res.sendString(Flux.fromIterable(events).delayElements(Duration.ofMillis(50))
-                    .doOnCancel(cancelledStreams::incrementAndGet)).then();
+            return res.sendString(Flux.fromIterable(events)
+                            .delayElements(Duration.ofMillis(50))
+                            .doOnCancel(cancelledStreams::incrementAndGet))
+                    .then();
         }
         // Cut each event in two across writes, to show the relay reassembles events.
         List<String> pieces = new ArrayList<>();
@@ -131,7 +154,8 @@ public final class FakeOpenAi implements AutoCloseable {
             pieces.add(e.substring(0, e.length() / 2));
             pieces.add(e.substring(e.length() / 2));
         }
-        return res.sendString(Flux.fromIterable(pieces).delayElements(Duration.ofMillis(2))).then();
+        return res.sendString(Flux.fromIterable(pieces).delayElements(Duration.ofMillis(2)))
+                .then();
     }
 
     private static String chunk(boolean chat, String model, String choices, String usage) {

@@ -61,7 +61,11 @@ class FleetResilienceEndToEndTest extends FleetTestBase {
         clients.shutdownNow();
     }
 
-    private enum Breaker { CLOSED, OPEN, HALF_OPEN }
+    private enum Breaker {
+        CLOSED,
+        OPEN,
+        HALF_OPEN
+    }
 
     private static String words(int n) {
         return IntStream.range(0, n).mapToObj(i -> "w" + i).collect(Collectors.joining(" "));
@@ -72,7 +76,10 @@ class FleetResilienceEndToEndTest extends FleetTestBase {
     }
 
     private static ChatCompletionCreateParams chat(String model, String text, long maxTokens) {
-        return ChatCompletionCreateParams.builder().model(model).addUserMessage(text).maxCompletionTokens(maxTokens)
+        return ChatCompletionCreateParams.builder()
+                .model(model)
+                .addUserMessage(text)
+                .maxCompletionTokens(maxTokens)
                 .build();
     }
 
@@ -86,10 +93,17 @@ class FleetResilienceEndToEndTest extends FleetTestBase {
     }
 
     private JsonNode replicaHealth(String pool, ModelServer server) throws Exception {
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(managementUrl() + "/actuator/health")).build(),
+        HttpResponse<String> r = http.send(
+                HttpRequest.newBuilder(URI.create(managementUrl() + "/actuator/health"))
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
-        for (JsonNode replica : FakeOpenAi.JSON.readTree(r.body()).get("components").get("backends").get("details")
-                .get("pools").get(pool)) {
+        for (JsonNode replica : FakeOpenAi.JSON
+                .readTree(r.body())
+                .get("components")
+                .get("backends")
+                .get("details")
+                .get("pools")
+                .get(pool)) {
             if (replica.get("target").asString().equals(server.target())) {
                 return replica;
             }
@@ -102,8 +116,15 @@ class FleetResilienceEndToEndTest extends FleetTestBase {
     }
 
     private HttpRequest request(String deployment, String text, boolean stream, int maxTokens) {
-        String body = FakeOpenAi.JSON.writeValueAsString(Map.of("model", deployment, "stream", stream,
-                "max_tokens", maxTokens, "messages", List.of(Map.of("role", "user", "content", text))));
+        String body = FakeOpenAi.JSON.writeValueAsString(Map.of(
+                "model",
+                deployment,
+                "stream",
+                stream,
+                "max_tokens",
+                maxTokens,
+                "messages",
+                List.of(Map.of("role", "user", "content", text))));
         return HttpRequest.newBuilder(URI.create(baseUrl() + "/v1/chat/completions"))
                 .header("Authorization", "Bearer " + KEY)
                 .header("Content-Type", "application/json")
@@ -116,7 +137,10 @@ class FleetResilienceEndToEndTest extends FleetTestBase {
     private record Streamed(String text, boolean done, JsonNode error, int events) {
 
         static Streamed of(String body) {
-            List<String> data = body.lines().filter(l -> l.startsWith("data: ")).map(l -> l.substring(6)).toList();
+            List<String> data = body.lines()
+                    .filter(l -> l.startsWith("data: "))
+                    .map(l -> l.substring(6))
+                    .toList();
             StringBuilder text = new StringBuilder();
             JsonNode error = null;
             for (String d : data) {
@@ -143,13 +167,27 @@ class FleetResilienceEndToEndTest extends FleetTestBase {
         List<CompletableFuture<String>> whole = new ArrayList<>();
         List<CompletableFuture<HttpResponse<String>>> streams = new ArrayList<>();
         for (int i = 0; i < 12; i++) {
-            whole.add(CompletableFuture.supplyAsync(() -> sdk.chat().completions().create(chat("kill-chat", longPrompt,
-                    200)).choices().get(0).message().content().orElseThrow(), clients));
-            streams.add(http.sendAsync(request("kill-chat", longPrompt, true, 200), HttpResponse.BodyHandlers.ofString()));
+            whole.add(CompletableFuture.supplyAsync(
+                    () -> sdk.chat()
+                            .completions()
+                            .create(chat("kill-chat", longPrompt, 200))
+                            .choices()
+                            .get(0)
+                            .message()
+                            .content()
+                            .orElseThrow(),
+                    clients));
+            streams.add(
+                    http.sendAsync(request("kill-chat", longPrompt, true, 200), HttpResponse.BodyHandlers.ofString()));
         }
-        await().atMost(Duration.ofSeconds(10)).until(() -> IntStream.range(0, 3).mapToLong(i -> since(before,
-                KILL_POOL)[i]).sum() >= 24);
-        assertThat(since(before, KILL_POOL)[0]).as("calls running on the victim").isPositive();
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> IntStream.range(0, 3)
+                                .mapToLong(i -> since(before, KILL_POOL)[i])
+                                .sum()
+                        >= 24);
+        assertThat(since(before, KILL_POOL)[0])
+                .as("calls running on the victim")
+                .isPositive();
 
         CompletableFuture<Void> killed = CompletableFuture.runAsync(victim::close);
         // A second wave while the victim goes down: it refuses new calls, then its running calls are cut.
@@ -157,12 +195,21 @@ class FleetResilienceEndToEndTest extends FleetTestBase {
         List<CompletableFuture<String>> secondWhole = new ArrayList<>();
         List<CompletableFuture<HttpResponse<String>>> secondStreams = new ArrayList<>();
         for (int i = 0; i < 12; i++) { // spread over 1.2 s (the load's shape, not a wait for anything)
-            java.util.concurrent.Executor later = CompletableFuture.delayedExecutor(100L * i, TimeUnit.MILLISECONDS,
-                    clients);
-            secondWhole.add(CompletableFuture.supplyAsync(() -> sdk.chat().completions().create(chat("kill-chat",
-                    shortPrompt, 50)).choices().get(0).message().content().orElseThrow(), later));
-            secondStreams.add(CompletableFuture.runAsync(() -> {}, later).thenCompose(x -> http.sendAsync(
-                    request("kill-chat", shortPrompt, true, 50), HttpResponse.BodyHandlers.ofString())));
+            java.util.concurrent.Executor later =
+                    CompletableFuture.delayedExecutor(100L * i, TimeUnit.MILLISECONDS, clients);
+            secondWhole.add(CompletableFuture.supplyAsync(
+                    () -> sdk.chat()
+                            .completions()
+                            .create(chat("kill-chat", shortPrompt, 50))
+                            .choices()
+                            .get(0)
+                            .message()
+                            .content()
+                            .orElseThrow(),
+                    later));
+            secondStreams.add(CompletableFuture.runAsync(() -> {}, later)
+                    .thenCompose(x -> http.sendAsync(
+                            request("kill-chat", shortPrompt, true, 50), HttpResponse.BodyHandlers.ofString())));
         }
 
         for (CompletableFuture<String> w : whole) {
@@ -198,10 +245,12 @@ class FleetResilienceEndToEndTest extends FleetTestBase {
         }
         killed.get(15, TimeUnit.SECONDS);
         long[] calls = since(before, KILL_POOL);
-        System.out.printf("kill: 48 calls, %d streams cut on the victim, backend calls per replica %s%n", cut,
-                Arrays.toString(calls));
+        System.out.printf(
+                "kill: 48 calls, %d streams cut on the victim, backend calls per replica %s%n",
+                cut, Arrays.toString(calls));
         assertThat(cut).as("streams cut on the victim").isPositive();
-        assertThat(calls[0] + calls[1] + calls[2]).as("backend calls: every customer call, plus retries")
+        assertThat(calls[0] + calls[1] + calls[2])
+                .as("backend calls: every customer call, plus retries")
                 .isGreaterThan(48);
     }
 
@@ -210,14 +259,17 @@ class FleetResilienceEndToEndTest extends FleetTestBase {
         ModelServer slow = SKEW_POOL.get(0);
         // 120 calls: a fair share would be 40 each.
         long[] slowPhase = load("skew-chat", 8, 15);
-        assertThat(slowPhase[0]).as("calls on the slow replica of %s", Arrays.toString(slowPhase)).isLessThan(120 / 8);
+        assertThat(slowPhase[0])
+                .as("calls on the slow replica of %s", Arrays.toString(slowPhase))
+                .isLessThan(120 / 8);
         assertThat(Math.min(slowPhase[1], slowPhase[2])).isGreaterThan(3 * slowPhase[0]);
 
         EchoSettings was = slow.echoSettings();
         try {
             slow.echoSettings(SKEW_POOL.get(1).echoSettings());
             long[] recovered = load("skew-chat", 8, 15);
-            assertThat(recovered[0]).as("calls on the recovered replica of %s", Arrays.toString(recovered))
+            assertThat(recovered[0])
+                    .as("calls on the recovered replica of %s", Arrays.toString(recovered))
                     .isGreaterThan(120 / 6);
         } finally {
             slow.echoSettings(was);
@@ -230,12 +282,20 @@ class FleetResilienceEndToEndTest extends FleetTestBase {
         long[] before = started(SKEW_POOL);
         List<CompletableFuture<Void>> running = new ArrayList<>();
         for (int t = 0; t < threads; t++) {
-            running.add(CompletableFuture.runAsync(() -> {
-                for (int i = 0; i < calls; i++) {
-                    assertThat(sdk.chat().completions().create(chat(deployment, "a b c", 20)).choices().get(0)
-                            .message().content()).hasValue(echoOf("a b c"));
-                }
-            }, clients));
+            running.add(CompletableFuture.runAsync(
+                    () -> {
+                        for (int i = 0; i < calls; i++) {
+                            assertThat(sdk.chat()
+                                            .completions()
+                                            .create(chat(deployment, "a b c", 20))
+                                            .choices()
+                                            .get(0)
+                                            .message()
+                                            .content())
+                                    .hasValue(echoOf("a b c"));
+                        }
+                    },
+                    clients));
         }
         CompletableFuture.allOf(running.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
         long[] delta = since(before, SKEW_POOL);
@@ -248,15 +308,23 @@ class FleetResilienceEndToEndTest extends FleetTestBase {
     void theBreakerOpensOnFailuresThenHalfOpensAndClosesAsConfigured() throws Exception {
         ModelServer flaky = FLAKY_POOL.get(0);
         OpenAIClient sdk = openAi();
-        Runnable call = () -> assertThat(sdk.chat().completions().create(chat("flaky-chat", "x y", 10)).choices().get(0)
-                .message().content()).hasValue(echoOf("x y"));
+        Runnable call = () -> assertThat(sdk.chat()
+                        .completions()
+                        .create(chat("flaky-chat", "x y", 10))
+                        .choices()
+                        .get(0)
+                        .message()
+                        .content())
+                .hasValue(echoOf("x y"));
         // Every call the flaky replica takes fails (and is retried on the other one) until its breaker opens.
         flaky.failNext(10_000, Status.Code.UNAVAILABLE);
         try {
-            await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(1)).until(() -> {
-                call.run();
-                return breaker("flaky", flaky) == Breaker.OPEN;
-            });
+            await().atMost(Duration.ofSeconds(10))
+                    .pollInterval(Duration.ofMillis(1))
+                    .until(() -> {
+                        call.run();
+                        return breaker("flaky", flaky) == Breaker.OPEN;
+                    });
         } finally {
             flaky.failNext(0, Status.Code.OK);
         }
@@ -266,18 +334,22 @@ class FleetResilienceEndToEndTest extends FleetTestBase {
             call.run();
         }
         if (System.nanoTime() - openedAt < Duration.ofSeconds(2).toNanos()) {
-            assertThat(flaky.startedRequests()).as("an open breaker sends nothing").isEqualTo(startedOnFlaky);
+            assertThat(flaky.startedRequests())
+                    .as("an open breaker sends nothing")
+                    .isEqualTo(startedOnFlaky);
             assertThat(breaker("flaky", flaky)).isEqualTo(Breaker.OPEN);
         }
 
         // After the open duration (3 s) trial calls go through; two successes close it again.
         Set<Breaker> seen = EnumSet.noneOf(Breaker.class);
-        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50)).until(() -> {
-            call.run();
-            Breaker state = breaker("flaky", flaky);
-            seen.add(state);
-            return state == Breaker.CLOSED;
-        });
+        await().atMost(Duration.ofSeconds(10))
+                .pollInterval(Duration.ofMillis(50))
+                .until(() -> {
+                    call.run();
+                    Breaker state = breaker("flaky", flaky);
+                    seen.add(state);
+                    return state == Breaker.CLOSED;
+                });
         // Seen open a little after it opened: the open duration (3 s) has all but passed.
         assertThat(Duration.ofNanos(System.nanoTime() - openedAt)).isGreaterThan(Duration.ofMillis(2500));
         assertThat(seen).contains(Breaker.HALF_OPEN);
@@ -287,15 +359,17 @@ class FleetResilienceEndToEndTest extends FleetTestBase {
         for (int i = 0; i < 20; i++) {
             call.run();
         }
-        assertThat(flaky.startedRequests() - closedAt).as("traffic returns to the closed replica").isPositive();
+        assertThat(flaky.startedRequests() - closedAt)
+                .as("traffic returns to the closed replica")
+                .isPositive();
         assertThat(breaker("flaky", flaky)).isEqualTo(Breaker.CLOSED);
     }
 
     @Test
     void aFloodPastTheBulkheadIsRefusedFastAndTheGatewaysMemoryStaysFlat() throws Exception {
         // The flood backend takes one call at a time; this stream holds its slot (two minutes at 5 tokens per second).
-        HttpResponse<InputStream> holding = http.send(request("flood-chat", words(600), true, 600),
-                HttpResponse.BodyHandlers.ofInputStream());
+        HttpResponse<InputStream> holding =
+                http.send(request("flood-chat", words(600), true, 600), HttpResponse.BodyHandlers.ofInputStream());
         BufferedReader lines = new BufferedReader(new InputStreamReader(holding.body(), StandardCharsets.UTF_8));
         assertThat(lines.readLine()).startsWith("data: ");
         try {
@@ -305,28 +379,40 @@ class FleetResilienceEndToEndTest extends FleetTestBase {
             Map<Integer, Integer> statuses = flood(10_000);
             Duration took = Duration.ofNanos(System.nanoTime() - t0);
             long heapAfter = heapAfterGc();
-            System.out.printf("flood: 10000 refused calls in %d ms; heap after GC %d -> %d KiB (%+d KiB)%n",
+            System.out.printf(
+                    "flood: 10000 refused calls in %d ms; heap after GC %d -> %d KiB (%+d KiB)%n",
                     took.toMillis(), heapBefore / 1024, heapAfter / 1024, (heapAfter - heapBefore) / 1024);
             assertThat(statuses).containsOnlyKeys(429);
-            assertThat(heapAfter - heapBefore).as("heap growth over 10000 refused calls")
+            assertThat(heapAfter - heapBefore)
+                    .as("heap growth over 10000 refused calls")
                     .isLessThan(4L * 1024 * 1024);
 
             long one = System.nanoTime();
-            HttpResponse<String> refused = http.send(request("flood-chat", "one more", false, 10),
-                    HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> refused =
+                    http.send(request("flood-chat", "one more", false, 10), HttpResponse.BodyHandlers.ofString());
             assertThat(Duration.ofNanos(System.nanoTime() - one)).isLessThan(Duration.ofMillis(500));
             assertThat(refused.statusCode()).isEqualTo(429);
             RecordedCalls.Ended ended = await().atMost(Duration.ofSeconds(5))
-                    .until(() -> recorded.get(refused.headers().firstValue("x-request-id").orElseThrow()), e -> e != null);
-            assertThat(ended.call().forwarded()).as("turned away: no usage record, no backend metrics").isFalse();
+                    .until(
+                            () -> recorded.get(
+                                    refused.headers().firstValue("x-request-id").orElseThrow()),
+                            e -> e != null);
+            assertThat(ended.call().forwarded())
+                    .as("turned away: no usage record, no backend metrics")
+                    .isFalse();
             assertThat(ended.result().outcome()).isEqualTo(Outcome.FAILED);
             assertThat(refused.headers().firstValue("retry-after")).isPresent();
-            assertThat(FakeOpenAi.JSON.readTree(refused.body()).get("error").get("code").asString())
+            assertThat(FakeOpenAi.JSON
+                            .readTree(refused.body())
+                            .get("error")
+                            .get("code")
+                            .asString())
                     .isEqualTo("backend_overloaded");
         } finally {
             holding.body().close();
         }
-        await().atMost(Duration.ofSeconds(5)).until(() -> replicaHealth("flood", FLOOD).get("outstanding").asInt() == 0);
+        await().atMost(Duration.ofSeconds(5))
+                .until(() -> replicaHealth("flood", FLOOD).get("outstanding").asInt() == 0);
     }
 
     /** {@code n} calls, 32 at a time; returns how many got each status (each refusal must carry retry-after). */
@@ -358,7 +444,9 @@ class FleetResilienceEndToEndTest extends FleetTestBase {
         for (int i = 0; i < 4; i++) {
             System.gc();
             Thread.sleep(100);
-            least = Math.min(least, ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed());
+            least = Math.min(
+                    least,
+                    ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed());
         }
         return least;
     }
@@ -366,22 +454,23 @@ class FleetResilienceEndToEndTest extends FleetTestBase {
     @Test
     void aClientHangingUpMidStreamCancelsTheTritonCall() throws Exception {
         long before = CANCELS.cancelledRequests();
-        try (StreamResponse<ChatCompletionChunk> s = openAi().chat().completions()
-                .createStreaming(chat("cancels-chat", words(200), 300))) {
+        try (StreamResponse<ChatCompletionChunk> s =
+                openAi().chat().completions().createStreaming(chat("cancels-chat", words(200), 300))) {
             Iterator<ChatCompletionChunk> it = s.stream().iterator();
             assertThat(it.next()).isNotNull();
             assertThat(it.next()).isNotNull();
         }
         await().atMost(Duration.ofSeconds(5)).until(() -> CANCELS.cancelledRequests() == before + 1);
-        await().atMost(Duration.ofSeconds(5)).until(() -> replicaHealth("cancels", CANCELS).get("outstanding")
-                .asInt() == 0);
+        await().atMost(Duration.ofSeconds(5))
+                .until(() ->
+                        replicaHealth("cancels", CANCELS).get("outstanding").asInt() == 0);
     }
 
     @Test
     void aClientHangingUpMidStreamClosesTheUpstreamConnection() throws Exception {
         int before = UPSTREAM.cancelledStreams.get();
-        try (StreamResponse<ChatCompletionChunk> s = openAi().chat().completions()
-                .createStreaming(chat("up-slow", words(200), 300))) {
+        try (StreamResponse<ChatCompletionChunk> s =
+                openAi().chat().completions().createStreaming(chat("up-slow", words(200), 300))) {
             Iterator<ChatCompletionChunk> it = s.stream().iterator();
             assertThat(it.next()).isNotNull();
             assertThat(it.next()).isNotNull();

@@ -16,26 +16,41 @@ import org.springframework.test.context.DynamicPropertySource;
 public abstract class FleetTestBase extends GatewayTestBase {
 
     /** Three replicas of one pool, each serving {@code echo} (vLLM layout) and {@code echo-ensemble}. */
-    static final List<ModelServer> REPLICAS = Stream.generate(() -> ModelServer.builder().port(0).embeddings(false)
-            .ensemble(true).echoSettings(new EchoSettings(Duration.ZERO, 0)).start()).limit(3).toList();
+    static final List<ModelServer> REPLICAS = Stream.generate(() -> ModelServer.builder()
+                    .port(0)
+                    .embeddings(false)
+                    .ensemble(true)
+                    .echoSettings(new EchoSettings(Duration.ZERO, 0))
+                    .start())
+            .limit(3)
+            .toList();
 
     /**
      * One replica whose {@code echo} is redeployed with other tensors by {@link LayoutRedetectionEndToEndTest}: a
      * fixed port, so the replacement answers at the same address.
      */
-    static final ModelServer RELAYOUT = ModelServer.builder().port(0).embeddings(false).start();
+    static final ModelServer RELAYOUT =
+            ModelServer.builder().port(0).embeddings(false).start();
+
     static final int RELAYOUT_PORT = RELAYOUT.port();
 
     /** One slow replica that takes one call at a time: the second concurrent call overflows its bulkhead. */
-    static final ModelServer NARROW = ModelServer.builder().port(0).embeddings(false)
-            .echoSettings(new EchoSettings(Duration.ZERO, 20)).start();
+    static final ModelServer NARROW = ModelServer.builder()
+            .port(0)
+            .embeddings(false)
+            .echoSettings(new EchoSettings(Duration.ZERO, 20))
+            .start();
 
     /** One replica whose breaker opens after two failures. */
-    static final ModelServer FRAGILE = ModelServer.builder().port(0).embeddings(false).start();
+    static final ModelServer FRAGILE =
+            ModelServer.builder().port(0).embeddings(false).start();
 
     /** A slow replica that is shut down mid-stream. */
-    static final ModelServer DOOMED = ModelServer.builder().port(0).embeddings(false)
-            .echoSettings(new EchoSettings(Duration.ZERO, 20)).start();
+    static final ModelServer DOOMED = ModelServer.builder()
+            .port(0)
+            .embeddings(false)
+            .echoSettings(new EchoSettings(Duration.ZERO, 20))
+            .start();
 
     static final FakeOpenAi UPSTREAM = new FakeOpenAi();
 
@@ -67,7 +82,9 @@ public abstract class FleetTestBase extends GatewayTestBase {
     static void fleet(DynamicPropertyRegistry r) {
         for (int i = 0; i < REPLICAS.size(); i++) {
             int n = i;
-            r.add("gateway.backends.fleet.endpoints[" + i + "]", () -> REPLICAS.get(n).target());
+            r.add(
+                    "gateway.backends.fleet.endpoints[" + i + "]",
+                    () -> REPLICAS.get(n).target());
         }
         r.add("gateway.backends.fleet.poll-interval", () -> "100ms");
         // Failures injected in tests must not open these breakers (the fragile backend tests the breaker).
@@ -158,14 +175,20 @@ public abstract class FleetTestBase extends GatewayTestBase {
     }
 
     private static ModelServer server(EchoSettings settings, boolean ensemble) {
-        return ModelServer.builder().port(0).embeddings(false).ensemble(ensemble).echoSettings(settings).start();
+        return ModelServer.builder()
+                .port(0)
+                .embeddings(false)
+                .ensemble(ensemble)
+                .echoSettings(settings)
+                .start();
     }
 
     private static List<ModelServer> servers(int n, EchoSettings settings, boolean ensemble) {
         return Stream.generate(() -> server(settings, ensemble)).limit(n).toList();
     }
 
-    private static void deployment(DynamicPropertyRegistry r, String name, String backend, String model, String layout) {
+    private static void deployment(
+            DynamicPropertyRegistry r, String name, String backend, String model, String layout) {
         r.add("gateway.deployments." + name + ".backend", () -> backend);
         r.add("gateway.deployments." + name + ".model", () -> model);
         r.add("gateway.deployments." + name + ".layout", () -> layout);

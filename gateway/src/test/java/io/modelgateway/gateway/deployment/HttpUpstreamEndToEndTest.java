@@ -40,7 +40,11 @@ class HttpUpstreamEndToEndTest extends FleetTestBase {
     private final HttpClient http = HttpClient.newHttpClient();
 
     private static ChatCompletionCreateParams chat(String model, String text) {
-        return ChatCompletionCreateParams.builder().model(model).addUserMessage(text).maxCompletionTokens(40).build();
+        return ChatCompletionCreateParams.builder()
+                .model(model)
+                .addUserMessage(text)
+                .maxCompletionTokens(40)
+                .build();
     }
 
     private RecordedCalls.Ended ended(String requestId) {
@@ -51,7 +55,8 @@ class HttpUpstreamEndToEndTest extends FleetTestBase {
     void aPlainChatIsProxiedWithTheUpstreamsModelKeyAndUsage() {
         ChatCompletion c;
         com.openai.core.http.Headers headers;
-        try (var raw = openAi().chat().completions().withRawResponse().create(chat("up-chat", "hello upstream world"))) {
+        try (var raw =
+                openAi().chat().completions().withRawResponse().create(chat("up-chat", "hello upstream world"))) {
             c = raw.parse();
             headers = raw.headers();
         }
@@ -82,13 +87,21 @@ class HttpUpstreamEndToEndTest extends FleetTestBase {
         List<ChatCompletionChunk> chunks = stream(chat("up-chat", "one two three four"));
         assertThat(text(chunks)).isEqualTo("one two three four");
         assertThat(chunks).noneMatch(ch -> ch.usage().isPresent());
-        assertThat(UPSTREAM.last().body().get("stream_options").get("include_usage").asBoolean()).isTrue();
+        assertThat(UPSTREAM.last()
+                        .body()
+                        .get("stream_options")
+                        .get("include_usage")
+                        .asBoolean())
+                .isTrue();
 
         var withUsage = chat("up-chat", "five six seven").toBuilder()
-                .streamOptions(ChatCompletionStreamOptions.builder().includeUsage(true).build()).build();
+                .streamOptions(
+                        ChatCompletionStreamOptions.builder().includeUsage(true).build())
+                .build();
         List<ChatCompletionChunk> counted = stream(withUsage);
         assertThat(text(counted)).isEqualTo("five six seven");
-        assertThat(counted.get(counted.size() - 1).usage().orElseThrow().completionTokens()).isEqualTo(3);
+        assertThat(counted.get(counted.size() - 1).usage().orElseThrow().completionTokens())
+                .isEqualTo(3);
     }
 
     @Test
@@ -107,17 +120,18 @@ class HttpUpstreamEndToEndTest extends FleetTestBase {
 
     @Test
     void usageIsCountedWhenTheUpstreamSendsNone() throws Exception {
-        HttpResponse<String> plain = http.send(request("up-no-usage", "alpha beta gamma", false),
-                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> plain =
+                http.send(request("up-no-usage", "alpha beta gamma", false), HttpResponse.BodyHandlers.ofString());
         assertThat(plain.statusCode()).isEqualTo(200);
         RecordedCalls.Ended e = ended(plain.headers().firstValue("x-request-id").orElseThrow());
         assertThat(e.result().usage().estimated()).isTrue();
         assertThat(e.result().usage().completionTokens()).isEqualTo(3);
         assertThat(e.result().usage().promptTokens()).isPositive();
 
-        HttpResponse<String> streamed = http.send(request("up-no-usage", "alpha beta gamma delta", true),
-                HttpResponse.BodyHandlers.ofString());
-        RecordedCalls.Ended s = ended(streamed.headers().firstValue("x-request-id").orElseThrow());
+        HttpResponse<String> streamed =
+                http.send(request("up-no-usage", "alpha beta gamma delta", true), HttpResponse.BodyHandlers.ofString());
+        RecordedCalls.Ended s =
+                ended(streamed.headers().firstValue("x-request-id").orElseThrow());
         assertThat(s.result().outcome()).isEqualTo(Outcome.COMPLETED);
         assertThat(s.result().usage().estimated()).isTrue();
         assertThat(s.result().usage().completionTokens()).isEqualTo(4);
@@ -125,8 +139,12 @@ class HttpUpstreamEndToEndTest extends FleetTestBase {
 
     @Test
     void completionsAreProxiedToo() {
-        Completion c = openAi().completions().create(CompletionCreateParams.builder().model("up-chat")
-                .prompt("legacy completion").maxTokens(10).build());
+        Completion c = openAi().completions()
+                .create(CompletionCreateParams.builder()
+                        .model("up-chat")
+                        .prompt("legacy completion")
+                        .maxTokens(10)
+                        .build());
         assertThat(c.choices().get(0).text()).isEqualTo("legacy completion");
         assertThat(UPSTREAM.last().path()).isEqualTo("/v1/completions");
         assertThat(UPSTREAM.last().body().get("max_tokens").asInt()).isEqualTo(10);
@@ -134,10 +152,11 @@ class HttpUpstreamEndToEndTest extends FleetTestBase {
 
     @Test
     void aStreamThatBreaksEndsWithAnOpenAiErrorEvent() throws Exception {
-        HttpResponse<String> r = http.send(request("up-breaks", "one two three four", true),
-                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r =
+                http.send(request("up-breaks", "one two three four", true), HttpResponse.BodyHandlers.ofString());
         assertThat(r.statusCode()).isEqualTo(200);
-        List<String> events = r.body().lines().filter(l -> l.startsWith("data: ")).toList();
+        List<String> events =
+                r.body().lines().filter(l -> l.startsWith("data: ")).toList();
         assertThat(events).hasSize(3);
         JsonNode error = FakeOpenAi.JSON.readTree(events.get(2).substring(6)).get("error");
         assertThat(error).isNotNull();
@@ -149,7 +168,8 @@ class HttpUpstreamEndToEndTest extends FleetTestBase {
 
     @Test
     void anUnreachableUpstreamIs503WithRetryAfter() {
-        var e = catchThrowableOfType(InternalServerException.class,
+        var e = catchThrowableOfType(
+                InternalServerException.class,
                 () -> openAi().chat().completions().create(chat("up-down", "anyone there")));
         assertThat(e.statusCode()).isEqualTo(503);
         assertThat(e.code()).hasValue("backend_unavailable");
@@ -158,8 +178,9 @@ class HttpUpstreamEndToEndTest extends FleetTestBase {
 
     @Test
     void parametersTritonCannotHonourPassToTheUpstream() {
-        ChatCompletion c = openAi().chat().completions().create(chat("up-chat", "n is fine here").toBuilder().n(2)
-                .build());
+        ChatCompletion c = openAi().chat()
+                .completions()
+                .create(chat("up-chat", "n is fine here").toBuilder().n(2).build());
         assertThat(c.choices()).isNotEmpty();
         assertThat(UPSTREAM.last().body().get("n").asInt()).isEqualTo(2);
     }
@@ -173,13 +194,26 @@ class HttpUpstreamEndToEndTest extends FleetTestBase {
                 + "\"messages\":[{\"role\":\"system\",\"content\":\"be brief\"},"
                 + "{\"role\":\"user\",\"content\":[{\"type\":\"text\",\"text\":\"one two \"},"
                 + "{\"type\":\"text\",\"text\":\"three\"}],\"name\":\"x\"}]}";
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(baseUrl() + "/v1/chat/completions"))
-                .header("Authorization", "Bearer " + KEY).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r = http.send(
+                HttpRequest.newBuilder(URI.create(baseUrl() + "/v1/chat/completions"))
+                        .header("Authorization", "Bearer " + KEY)
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(body))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
         JsonNode got = UPSTREAM.last().body();
-        assertThat(got.propertyNames()).containsExactlyInAnyOrder("model", "messages", "max_completion_tokens",
-                "temperature", "seed", "stop", "logit_bias", "stream", "stream_options");
+        assertThat(got.propertyNames())
+                .containsExactlyInAnyOrder(
+                        "model",
+                        "messages",
+                        "max_completion_tokens",
+                        "temperature",
+                        "seed",
+                        "stop",
+                        "logit_bias",
+                        "stream",
+                        "stream_options");
         assertThat(got.get("model").asString()).isEqualTo("fake-model");
         assertThat(got.get("max_completion_tokens").asInt()).isEqualTo(5);
         assertThat(got.get("temperature").asDouble()).isEqualTo(0.5);
@@ -188,11 +222,17 @@ class HttpUpstreamEndToEndTest extends FleetTestBase {
         assertThat(got.get("logit_bias").get("42").asDouble()).isEqualTo(-5.0);
         assertThat(got.get("stream_options").propertyNames()).containsExactly("include_usage");
         assertThat(got.get("messages").toString())
-                .isEqualTo("[{\"role\":\"system\",\"content\":\"be brief\"},{\"role\":\"user\",\"content\":\"one two three\"}]");
+                .isEqualTo(
+                        "[{\"role\":\"system\",\"content\":\"be brief\"},{\"role\":\"user\",\"content\":\"one two three\"}]");
 
         // completions: the budget in max_tokens, the one field there
-        openAi().completions().create(CompletionCreateParams.builder().model("up-chat").prompt("a b c").maxTokens(2)
-                .user("someone").build());
+        openAi().completions()
+                .create(CompletionCreateParams.builder()
+                        .model("up-chat")
+                        .prompt("a b c")
+                        .maxTokens(2)
+                        .user("someone")
+                        .build());
         assertThat(UPSTREAM.last().body().propertyNames()).containsExactlyInAnyOrder("model", "prompt", "max_tokens");
         assertThat(UPSTREAM.last().body().get("max_tokens").asInt()).isEqualTo(2);
     }
@@ -204,45 +244,78 @@ class HttpUpstreamEndToEndTest extends FleetTestBase {
         String key = admin().issueKey(tenant);
         admin().expect(200, "PUT", "/tenants/" + tenant + "/policy", "{\"max_tokens\":12}");
         // 12 tokens in all for 4 choices: each may take 3
-        openAi(key).chat().completions().create(chat("up-chat", "one two three four five six").toBuilder().n(4)
-                .maxCompletionTokens(10).build());
+        openAi(key)
+                .chat()
+                .completions()
+                .create(chat("up-chat", "one two three four five six").toBuilder()
+                        .n(4)
+                        .maxCompletionTokens(10)
+                        .build());
         assertThat(UPSTREAM.last().body().get("n").asInt()).isEqualTo(4);
         assertThat(UPSTREAM.last().body().get("max_completion_tokens").asInt()).isEqualTo(3);
-        var refused = catchThrowableOfType(com.openai.errors.BadRequestException.class, () -> openAi(key).chat()
-                .completions().create(chat("up-chat", "hi").toBuilder().n(13).build()));
+        var refused = catchThrowableOfType(
+                com.openai.errors.BadRequestException.class,
+                () -> openAi(key)
+                        .chat()
+                        .completions()
+                        .create(chat("up-chat", "hi").toBuilder().n(13).build()));
         assertThat(refused.param()).hasValue("n");
 
         admin().expect(200, "PUT", "/tenants/" + tenant + "/policy", "{}");
         admin().expect(200, "PUT", "/tenants/" + tenant + "/limits/up-chat", "{\"tpm\":1000}");
         long remaining;
-        try (var raw = openAi(key).chat().completions().withRawResponse().create(chat("up-chat", "hi there")
-                .toBuilder().n(8).maxCompletionTokens(100).build())) {
+        try (var raw = openAi(key)
+                .chat()
+                .completions()
+                .withRawResponse()
+                .create(chat("up-chat", "hi there").toBuilder()
+                        .n(8)
+                        .maxCompletionTokens(100)
+                        .build())) {
             // the whole budget (prompt + 8 × 100) was charged at admission, not one max_tokens
-            remaining = Long.parseLong(raw.headers().values("x-ratelimit-remaining-tokens").get(0));
+            remaining = Long.parseLong(
+                    raw.headers().values("x-ratelimit-remaining-tokens").get(0));
         }
         assertThat(remaining).isLessThan(1000 - 800);
-        var tooLarge = catchThrowableOfType(com.openai.errors.OpenAIServiceException.class, () -> openAi(key).chat()
-                .completions().create(chat("up-chat", "hi").toBuilder().n(11).maxCompletionTokens(100).build()));
+        var tooLarge = catchThrowableOfType(
+                com.openai.errors.OpenAIServiceException.class,
+                () -> openAi(key)
+                        .chat()
+                        .completions()
+                        .create(chat("up-chat", "hi").toBuilder()
+                                .n(11)
+                                .maxCompletionTokens(100)
+                                .build()));
         assertThat(tooLarge.statusCode()).isEqualTo(400);
         assertThat(tooLarge.code()).hasValue("tokens_exceed_limit");
     }
 
     private List<ChatCompletionChunk> stream(ChatCompletionCreateParams params) {
         List<ChatCompletionChunk> chunks = new ArrayList<>();
-        try (StreamResponse<ChatCompletionChunk> s = openAi().chat().completions().createStreaming(params)) {
+        try (StreamResponse<ChatCompletionChunk> s =
+                openAi().chat().completions().createStreaming(params)) {
             s.stream().forEach(chunks::add);
         }
         return chunks;
     }
 
     private static String text(List<ChatCompletionChunk> chunks) {
-        return chunks.stream().flatMap(ch -> ch.choices().stream()).map(ch -> ch.delta().content().orElse(""))
+        return chunks.stream()
+                .flatMap(ch -> ch.choices().stream())
+                .map(ch -> ch.delta().content().orElse(""))
                 .collect(Collectors.joining());
     }
 
     private HttpRequest request(String deployment, String text, boolean stream) {
-        String body = FakeOpenAi.JSON.writeValueAsString(Map.of("model", deployment, "stream", stream,
-                "max_tokens", 50, "messages", List.of(Map.of("role", "user", "content", text))));
+        String body = FakeOpenAi.JSON.writeValueAsString(Map.of(
+                "model",
+                deployment,
+                "stream",
+                stream,
+                "max_tokens",
+                50,
+                "messages",
+                List.of(Map.of("role", "user", "content", text))));
         return HttpRequest.newBuilder(URI.create(baseUrl() + "/v1/chat/completions"))
                 .header("Authorization", "Bearer " + KEY)
                 .header("Content-Type", "application/json")

@@ -23,9 +23,19 @@ class LayoutRedetectionEndToEndTest extends FleetTestBase {
 
     private boolean answers() {
         try {
-            return openAi().chat().completions().create(ChatCompletionCreateParams.builder().model("relayout-chat")
-                    .addUserMessage("hello again").maxCompletionTokens(5).build())
-                    .choices().get(0).message().content().filter(c -> !c.isBlank()).isPresent();
+            return openAi().chat()
+                    .completions()
+                    .create(ChatCompletionCreateParams.builder()
+                            .model("relayout-chat")
+                            .addUserMessage("hello again")
+                            .maxCompletionTokens(5)
+                            .build())
+                    .choices()
+                    .get(0)
+                    .message()
+                    .content()
+                    .filter(c -> !c.isBlank())
+                    .isPresent();
         } catch (RuntimeException e) {
             return false;
         }
@@ -37,16 +47,26 @@ class LayoutRedetectionEndToEndTest extends FleetTestBase {
         BackendPool pool = deployments.require("relayout-chat").backend();
 
         RELAYOUT.close();
-        await().atMost(Duration.ofSeconds(10)).until(() -> !pool.modelReady("echo").get());
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> !pool.modelReady("echo").get());
         // The watcher looks every 2 s: the model stays away for longer, so it is seen unready.
-        await().during(Duration.ofMillis(2500)).atMost(Duration.ofSeconds(5))
+        await().during(Duration.ofMillis(2500))
+                .atMost(Duration.ofSeconds(5))
                 .until(() -> !pool.modelReady("echo").get());
 
-        ModelServer redeployed = await().atMost(Duration.ofSeconds(10)).ignoreExceptions()
-                .until(() -> ModelServer.builder().port(RELAYOUT_PORT).embeddings(false).echoAsEnsemble(true)
-                        .start(), Objects::nonNull);
+        ModelServer redeployed = await().atMost(Duration.ofSeconds(10))
+                .ignoreExceptions()
+                .until(
+                        () -> ModelServer.builder()
+                                .port(RELAYOUT_PORT)
+                                .embeddings(false)
+                                .echoAsEnsemble(true)
+                                .start(),
+                        Objects::nonNull);
         try {
-            await("calls on the ensemble's tensors").atMost(Duration.ofSeconds(20)).until(this::answers);
+            await("calls on the ensemble's tensors")
+                    .atMost(Duration.ofSeconds(20))
+                    .until(this::answers);
         } finally {
             redeployed.close();
         }

@@ -38,14 +38,23 @@ import tools.jackson.databind.JsonNode;
  */
 class MixedWorkloadReconciliationTest extends FleetTestBase {
 
-    private static final String PRICE = "{\"input_per_1m\":\"3\",\"output_per_1m\":\"1000\",\"per_request\":\"0.0001\","
-            + "\"effective_from\":1}";
+    private static final String PRICE =
+            "{\"input_per_1m\":\"3\",\"output_per_1m\":\"1000\",\"per_request\":\"0.0001\"," + "\"effective_from\":1}";
 
     /** One kind of call, and whether it leaves a billable record. */
     enum Kind {
-        TRITON(true), TRITON_STREAM(true), UPSTREAM(true), UPSTREAM_STREAM(true), TRITON_HANG_UP(true),
-        UPSTREAM_HANG_UP(true), BLOCKED(true), NOT_ALLOWED(false), TOO_LARGE(false), NO_CREDITS(false),
-        UNREACHABLE(false), MISCONFIGURED(false);
+        TRITON(true),
+        TRITON_STREAM(true),
+        UPSTREAM(true),
+        UPSTREAM_STREAM(true),
+        TRITON_HANG_UP(true),
+        UPSTREAM_HANG_UP(true),
+        BLOCKED(true),
+        NOT_ALLOWED(false),
+        TOO_LARGE(false),
+        NO_CREDITS(false),
+        UNREACHABLE(false),
+        MISCONFIGURED(false);
 
         final boolean billable;
 
@@ -56,6 +65,7 @@ class MixedWorkloadReconciliationTest extends FleetTestBase {
 
     @Autowired
     DataSource dataSource;
+
     @Autowired
     UsageWriter writer;
 
@@ -77,14 +87,19 @@ class MixedWorkloadReconciliationTest extends FleetTestBase {
         admin().createTenant(poor, deployments);
         admin().expect(201, "POST", "/tenants/" + rich + "/credits/grants", "{\"amount\":\"5.00\"}");
         admin().expect(201, "POST", "/tenants/" + poor + "/credits/grants", "{\"amount\":\"0.000001\"}");
-        admin().expect(200, "PUT", "/tenants/" + rich + "/policy",
-                "{\"allowed_parameters\":[\"max_tokens\",\"stream\"],"
-                        + "\"rules\":[{\"id\":\"no\",\"type\":\"terms\",\"terms\":[\"forbidden\"]}]}");
+        admin().expect(
+                        200,
+                        "PUT",
+                        "/tenants/" + rich + "/policy",
+                        "{\"allowed_parameters\":[\"max_tokens\",\"stream\"],"
+                                + "\"rules\":[{\"id\":\"no\",\"type\":\"terms\",\"terms\":[\"forbidden\"]}]}");
         admin().expect(200, "PUT", "/tenants/" + rich + "/limits/mix-up", "{\"tpm\":1000}");
         String richKey = admin().issueKey(rich);
         String poorKey = admin().issueKey(poor);
-        String finance = admin().expect(201, "POST", "/keys", "{\"name\":\"mix-finance-" + suffix
-                + "\",\"scopes\":[\"finance\"]}").get("key").asString();
+        String finance = admin().expect(
+                        201, "POST", "/keys", "{\"name\":\"mix-finance-" + suffix + "\",\"scopes\":[\"finance\"]}")
+                .get("key")
+                .asString();
         Instant from = Instant.now().minusSeconds(60);
 
         Map<Kind, Integer> counts = new EnumMap<>(Kind.class);
@@ -102,31 +117,45 @@ class MixedWorkloadReconciliationTest extends FleetTestBase {
         int expected = billable;
         await().atMost(Duration.ofSeconds(20)).until(() -> records(rich) == expected);
         assertThat(records(poor)).as("refused calls leave no record").isZero();
-        assertThat(scalar("SELECT COUNT(*) FROM usage_record WHERE tenant_id = ? AND outcome NOT IN "
-                + "('completed', 'cut_short', 'filtered')", rich)).as("only answered or billed-blocked calls are recorded")
+        assertThat(scalar(
+                        "SELECT COUNT(*) FROM usage_record WHERE tenant_id = ? AND outcome NOT IN "
+                                + "('completed', 'cut_short', 'filtered')",
+                        rich))
+                .as("only answered or billed-blocked calls are recorded")
                 .isZero();
         for (String tenant : List.of(rich, poor)) {
-            JsonNode balance = await().atMost(Duration.ofSeconds(20)).until(() -> admin().expect(200, "GET",
-                    "/tenants/" + tenant + "/credits", null), b -> b.get("held_micros").asLong() == 0);
-            assertThat(balance.get("available_micros").asLong()).isEqualTo(balance.get("balance_micros").asLong());
+            JsonNode balance = await().atMost(Duration.ofSeconds(20))
+                    .until(
+                            () -> admin().expect(200, "GET", "/tenants/" + tenant + "/credits", null),
+                            b -> b.get("held_micros").asLong() == 0);
+            assertThat(balance.get("available_micros").asLong())
+                    .isEqualTo(balance.get("balance_micros").asLong());
         }
         long cost = scalar("SELECT COALESCE(SUM(cost_micros), 0) FROM usage_record WHERE tenant_id = ?", rich);
-        assertThat(admin().expect(200, "GET", "/tenants/" + rich + "/credits", null).get("balance_micros").asLong())
+        assertThat(admin().expect(200, "GET", "/tenants/" + rich + "/credits", null)
+                        .get("balance_micros")
+                        .asLong())
                 .isEqualTo(5_000_000 - cost);
 
-        String range = "start_time=" + from.getEpochSecond() + "&end_time=" + (Instant.now().getEpochSecond() + 60);
-        JsonNode usage = get(finance, "/v1/organization/usage/completions?" + range + "&bucket_width=1d&project_ids="
-                + rich + "," + poor);
+        String range = "start_time=" + from.getEpochSecond() + "&end_time="
+                + (Instant.now().getEpochSecond() + 60);
+        JsonNode usage = get(
+                finance,
+                "/v1/organization/usage/completions?" + range + "&bucket_width=1d&project_ids=" + rich + "," + poor);
         long requests = 0;
         for (JsonNode bucket : usage.get("data")) {
             for (JsonNode r : bucket.get("results")) {
                 requests += r.get("num_model_requests").asLong();
             }
         }
-        assertThat(requests).as("the Usage API counts the calls that reached a model").isEqualTo(expected);
-        JsonNode reconciliation = get(finance, "/v1/organization/reconciliation?" + range + "&project_ids=" + rich
-                + "," + poor);
-        assertThat(reconciliation.get("clean").asBoolean()).as(reconciliation.toString()).isTrue();
+        assertThat(requests)
+                .as("the Usage API counts the calls that reached a model")
+                .isEqualTo(expected);
+        JsonNode reconciliation =
+                get(finance, "/v1/organization/reconciliation?" + range + "&project_ids=" + rich + "," + poor);
+        assertThat(reconciliation.get("clean").asBoolean())
+                .as(reconciliation.toString())
+                .isTrue();
         assertThat(reconciliation.get("records_checked").asLong()).isEqualTo(expected);
     }
 
@@ -159,25 +188,30 @@ class MixedWorkloadReconciliationTest extends FleetTestBase {
         String budget = extra != null && extra.contains("max_tokens") ? "" : ",\"max_tokens\":8";
         String body = "{\"model\":\"" + deployment + "\",\"stream\":" + stream + budget + (extra == null ? "" : extra)
                 + ",\"messages\":[{\"role\":\"user\",\"content\":\"" + text + "\"}]}";
-        return http.send(HttpRequest.newBuilder(URI.create(baseUrl() + "/v1/chat/completions"))
-                .header("Authorization", "Bearer " + key).header("Content-Type", "application/json")
-                .timeout(Duration.ofSeconds(30)).POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+        return http.send(
+                HttpRequest.newBuilder(URI.create(baseUrl() + "/v1/chat/completions"))
+                        .header("Authorization", "Bearer " + key)
+                        .header("Content-Type", "application/json")
+                        .timeout(Duration.ofSeconds(30))
+                        .POST(HttpRequest.BodyPublishers.ofString(body))
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 
     /** A streamed call the client hangs up on once the first generated text arrived. */
     private void hangUp(String key, String deployment, String text) throws Exception {
         byte[] body = ("{\"model\":\"" + deployment + "\",\"stream\":true,\"max_tokens\":40,\"messages\":[{\"role\":"
-                + "\"user\",\"content\":\"" + text + " " + text + "\"}]}").getBytes(StandardCharsets.UTF_8);
+                        + "\"user\",\"content\":\"" + text + " " + text + "\"}]}")
+                .getBytes(StandardCharsets.UTF_8);
         try (Socket socket = new Socket("127.0.0.1", port)) {
             OutputStream out = socket.getOutputStream();
             out.write(("POST /v1/chat/completions HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + key
-                    + "\r\nContent-Type: application/json\r\nContent-Length: " + body.length + "\r\n\r\n")
+                            + "\r\nContent-Type: application/json\r\nContent-Length: " + body.length + "\r\n\r\n")
                     .getBytes(StandardCharsets.US_ASCII));
             out.write(body);
             out.flush();
-            BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(),
-                    StandardCharsets.UTF_8));
+            BufferedReader in =
+                    new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
             for (String line = in.readLine(); line != null; line = in.readLine()) {
                 if (line.startsWith("data: {") && line.matches(".*\"content\":\"[^\"].*")) {
                     break;
@@ -191,7 +225,8 @@ class MixedWorkloadReconciliationTest extends FleetTestBase {
     }
 
     private long scalar(String sql, String tenant) throws Exception {
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setString(1, tenant);
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
@@ -201,8 +236,12 @@ class MixedWorkloadReconciliationTest extends FleetTestBase {
     }
 
     private JsonNode get(String credential, String pathAndQuery) throws Exception {
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(baseUrl() + pathAndQuery))
-                .header("Authorization", "Bearer " + credential).GET().build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r = http.send(
+                HttpRequest.newBuilder(URI.create(baseUrl() + pathAndQuery))
+                        .header("Authorization", "Bearer " + credential)
+                        .GET()
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
         return AdminClient.JSON.readTree(r.body());
     }

@@ -24,39 +24,53 @@ class KeepAliveTest extends GatewayTestBase {
 
     @Test
     void aKeepAliveConnectionNeverStallsWhateverThreadAnsweredTheLastRequest() throws IOException {
-        String chat = "{\"model\":\"echo\",\"max_tokens\":4,\"messages\":[{\"role\":\"user\",\"content\":\"hi there\"}]}";
-        String stream = "{\"model\":\"echo\",\"stream\":true,\"max_tokens\":4,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
+        String chat =
+                "{\"model\":\"echo\",\"max_tokens\":4,\"messages\":[{\"role\":\"user\",\"content\":\"hi there\"}]}";
+        String stream =
+                "{\"model\":\"echo\",\"stream\":true,\"max_tokens\":4,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
         try (Socket socket = new Socket("127.0.0.1", port)) {
             socket.setSoTimeout(5_000);
             OutputStream out = socket.getOutputStream();
             InputStream in = new BufferedInputStream(socket.getInputStream());
             for (int i = 0; i < ROUNDS; i++) {
-                assertThat(exchange(out, in, get("/v1/models", KEY))).as("round %d models", i).startsWith("HTTP/1.1 200");
-                assertThat(exchange(out, in, post("/v1/chat/completions", KEY, chat))).as("round %d chat", i)
+                assertThat(exchange(out, in, get("/v1/models", KEY)))
+                        .as("round %d models", i)
                         .startsWith("HTTP/1.1 200");
-                assertThat(exchange(out, in, get("/livez", null))).as("round %d health", i)
+                assertThat(exchange(out, in, post("/v1/chat/completions", KEY, chat)))
+                        .as("round %d chat", i)
                         .startsWith("HTTP/1.1 200");
-                assertThat(exchange(out, in, get("/admin/v1/tenants", ADMIN_KEY))).as("round %d admin", i)
+                assertThat(exchange(out, in, get("/livez", null)))
+                        .as("round %d health", i)
+                        .startsWith("HTTP/1.1 200");
+                assertThat(exchange(out, in, get("/admin/v1/tenants", ADMIN_KEY)))
+                        .as("round %d admin", i)
                         .startsWith("HTTP/1.1 200");
                 if (i % 10 == 0) {
-                    assertThat(exchange(out, in, post("/v1/chat/completions", KEY, stream))).as("round %d stream", i)
-                            .startsWith("HTTP/1.1 200").contains("data: [DONE]");
+                    assertThat(exchange(out, in, post("/v1/chat/completions", KEY, stream)))
+                            .as("round %d stream", i)
+                            .startsWith("HTTP/1.1 200")
+                            .contains("data: [DONE]");
                     // HEAD is answered as GET without a body, from the JDBC scheduler too.
-                    assertThat(exchange(out, in, "HEAD" + get("/admin/v1/tenants", ADMIN_KEY).substring(3)))
-                            .as("round %d head", i).startsWith("HTTP/1.1 200");
+                    assertThat(exchange(
+                                    out,
+                                    in,
+                                    "HEAD" + get("/admin/v1/tenants", ADMIN_KEY).substring(3)))
+                            .as("round %d head", i)
+                            .startsWith("HTTP/1.1 200");
                 }
             }
         }
     }
 
     private static String get(String path, String key) {
-        return "GET " + path + " HTTP/1.1\r\nHost: gateway\r\n" + (key == null ? "" : "Authorization: Bearer " + key + "\r\n")
-                + "\r\n";
+        return "GET " + path + " HTTP/1.1\r\nHost: gateway\r\n"
+                + (key == null ? "" : "Authorization: Bearer " + key + "\r\n") + "\r\n";
     }
 
     private static String post(String path, String key, String json) {
         return "POST " + path + " HTTP/1.1\r\nHost: gateway\r\nAuthorization: Bearer " + key
-                + "\r\nContent-Type: application/json\r\nContent-Length: " + json.getBytes(StandardCharsets.UTF_8).length
+                + "\r\nContent-Type: application/json\r\nContent-Length: "
+                + json.getBytes(StandardCharsets.UTF_8).length
                 + "\r\n\r\n" + json;
     }
 
@@ -81,7 +95,9 @@ class KeepAliveTest extends GatewayTestBase {
             return head;
         }
         if (chunked) {
-            for (int size = Integer.parseInt(readLine(in).trim(), 16); size > 0; size = Integer.parseInt(readLine(in).trim(), 16)) {
+            for (int size = Integer.parseInt(readLine(in).trim(), 16);
+                    size > 0;
+                    size = Integer.parseInt(readLine(in).trim(), 16)) {
                 body.append(new String(in.readNBytes(size), StandardCharsets.UTF_8));
                 readLine(in);
             }

@@ -19,10 +19,10 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.validation.autoconfigure.ValidationAutoConfiguration;
-import org.springframework.boot.autoconfigure.AutoConfigurations;
 
 /**
  * Slow clients cannot hold connections: a body that stops arriving, a request head that never ends, and a
@@ -44,8 +44,10 @@ class SlowClientsTest extends GatewayTestBase {
     @Test
     void aBodyThatStopsArrivingClosesTheConnection() throws IOException {
         try (Socket socket = new Socket("127.0.0.1", port)) {
-            send(socket, "POST /v1/chat/completions HTTP/1.1\r\nHost: gateway\r\nAuthorization: Bearer " + KEY
-                    + "\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"model\":");
+            send(
+                    socket,
+                    "POST /v1/chat/completions HTTP/1.1\r\nHost: gateway\r\nAuthorization: Bearer " + KEY
+                            + "\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"model\":");
             String answer = awaitClosed(socket, BODY_READ_TIMEOUT);
             // Closed; if an answer made it out first, it says why, in OpenAI's shape.
             if (!answer.isEmpty()) {
@@ -58,8 +60,10 @@ class SlowClientsTest extends GatewayTestBase {
     void aRequestHeadThatNeverEndsGetsA408AndTheConnectionIsClosed() throws IOException {
         try (Socket socket = new Socket("127.0.0.1", port)) {
             send(socket, "POST /v1/chat/completions HTTP/1.1\r\nHost: gateway\r\nContent-Type: application/json\r\n");
-            assertThat(awaitClosed(socket, HEADER_TIMEOUT)).startsWith("HTTP/1.1 408")
-                    .contains("\"error\":{\"message\":").contains("\"code\":\"request_timeout\"");
+            assertThat(awaitClosed(socket, HEADER_TIMEOUT))
+                    .startsWith("HTTP/1.1 408")
+                    .contains("\"error\":{\"message\":")
+                    .contains("\"code\":\"request_timeout\"");
         }
     }
 
@@ -69,14 +73,18 @@ class SlowClientsTest extends GatewayTestBase {
             send(socket, "GET /v1/models HTTP/1.1\r\nHost: gateway\r\n");
             OutputStream out = socket.getOutputStream();
             // One header byte every 200 ms: never idle for long, but the head never ends.
-            dribbler.scheduleAtFixedRate(() -> {
-                try {
-                    out.write('x');
-                    out.flush();
-                } catch (IOException closed) {
-                    throw new UncheckedIOException(closed); // the server closed the connection: stop
-                }
-            }, 0, 200, TimeUnit.MILLISECONDS);
+            dribbler.scheduleAtFixedRate(
+                    () -> {
+                        try {
+                            out.write('x');
+                            out.flush();
+                        } catch (IOException closed) {
+                            throw new UncheckedIOException(closed); // the server closed the connection: stop
+                        }
+                    },
+                    0,
+                    200,
+                    TimeUnit.MILLISECONDS);
             String answer = awaitClosed(socket, HEADER_TIMEOUT);
             // The 408 may be lost to the reset our own next byte provokes; the connection is closed either way.
             if (!answer.isEmpty()) {
@@ -138,7 +146,8 @@ class SlowClientsTest extends GatewayTestBase {
         new ApplicationContextRunner()
                 .withConfiguration(AutoConfigurations.of(ValidationAutoConfiguration.class))
                 .withUserConfiguration(Limits.class)
-                .run(context -> assertThat(context.getBean(HttpLimitsProperties.class).bodyTimeout())
+                .run(context -> assertThat(
+                                context.getBean(HttpLimitsProperties.class).bodyTimeout())
                         .isEqualTo(Duration.ofSeconds(60)));
     }
 

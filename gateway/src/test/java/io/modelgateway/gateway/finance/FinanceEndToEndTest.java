@@ -50,8 +50,10 @@ class FinanceEndToEndTest extends GatewayTestBase {
 
     @Autowired
     DataSource dataSource;
+
     @Autowired
     Ledger ledger;
+
     @Autowired
     UsageWriter writer;
 
@@ -75,26 +77,51 @@ class FinanceEndToEndTest extends GatewayTestBase {
         inferenceOnlyA = admin.issueKey(a, "{\"name\":\"infer\",\"scopes\":[\"inference\"]}");
         keyB = admin.issueKey(b, "{\"name\":\"reader\",\"scopes\":[\"usage.read\"]}");
         finance = admin.expect(201, "POST", "/keys", "{\"name\":\"finance-" + suffix + "\",\"scopes\":[\"finance\"]}")
-                .get("key").asString();
+                .get("key")
+                .asString();
         // Prices are only taken for deployments that exist.
-        admin.expect(201, "POST", "/deployments",
+        admin.expect(
+                201,
+                "POST",
+                "/deployments",
                 "{\"name\":\"fin-a\",\"kind\":\"chat\",\"backend\":\"embedded\",\"model\":\"echo\"}");
-        version = admin.expect(201, "POST", "/prices/fin-a",
-                "{\"input_per_1m\":\"2\",\"output_per_1m\":\"8\",\"per_request\":\"0.001\",\"effective_from\":1}")
-                .get("version").asLong();
-        new UsageStore(dataSource).insert(List.of(
-                rec("a1-" + suffix, a, "keyA1", "chat", 1000, 100, 3800, "2020-03-01T00:00:10Z"),
-                rec("a2-" + suffix, a, "keyA2", "chat", 500, 50, 2400, "2020-03-01T05:00:00Z"),
-                rec("a3-" + suffix, a, "keyA1", "embeddings", 300, 0, 1600, "2020-03-02T10:00:00Z"),
-                rec("b1-" + suffix, b, "keyB", "chat", 10, 10, 1100, "2020-03-01T23:59:59Z")));
+        version = admin.expect(
+                        201,
+                        "POST",
+                        "/prices/fin-a",
+                        "{\"input_per_1m\":\"2\",\"output_per_1m\":\"8\",\"per_request\":\"0.001\",\"effective_from\":1}")
+                .get("version")
+                .asLong();
+        new UsageStore(dataSource)
+                .insert(List.of(
+                        rec("a1-" + suffix, a, "keyA1", "chat", 1000, 100, 3800, "2020-03-01T00:00:10Z"),
+                        rec("a2-" + suffix, a, "keyA2", "chat", 500, 50, 2400, "2020-03-01T05:00:00Z"),
+                        rec("a3-" + suffix, a, "keyA1", "embeddings", 300, 0, 1600, "2020-03-02T10:00:00Z"),
+                        rec("b1-" + suffix, b, "keyB", "chat", 10, 10, 1100, "2020-03-01T23:59:59Z")));
         ledger.post(Posting.grant(a, 20_000_000, null, null, "welcome"), Instant.parse("2020-02-20T00:00:00Z"));
         ledger.post(Posting.grant(b, 1_000_000, null, null, "welcome"), MAR1);
     }
 
     private UsageRecord rec(String id, String tenant, String key, String op, int in, int out, long cost, String at) {
         Instant t = Instant.parse(at);
-        return new UsageRecord(id, tenant, key, "fin-a", "echo", op, in, 0, out, false, cost, version, "completed",
-                200, t, t, t.plusSeconds(1));
+        return new UsageRecord(
+                id,
+                tenant,
+                key,
+                "fin-a",
+                "echo",
+                op,
+                in,
+                0,
+                out,
+                false,
+                cost,
+                version,
+                "completed",
+                200,
+                t,
+                t,
+                t.plusSeconds(1));
     }
 
     /**
@@ -102,11 +129,15 @@ class FinanceEndToEndTest extends GatewayTestBase {
      * response completed off the event loop (pre-existing, also seen by the admin API tests).
      */
     private static HttpClient http() {
-        return HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
+        return HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(5))
+                .build();
     }
 
     private HttpResponse<String> get(String credential, String pathAndQuery) throws Exception {
-        HttpRequest.Builder r = HttpRequest.newBuilder(URI.create(baseUrl() + pathAndQuery)).timeout(Duration.ofSeconds(30));
+        HttpRequest.Builder r =
+                HttpRequest.newBuilder(URI.create(baseUrl() + pathAndQuery)).timeout(Duration.ofSeconds(30));
         if (credential != null) {
             r.header("Authorization", "Bearer " + credential);
         }
@@ -114,9 +145,13 @@ class FinanceEndToEndTest extends GatewayTestBase {
     }
 
     private HttpResponse<String> post(String credential, String path) throws Exception {
-        return http().send(HttpRequest.newBuilder(URI.create(baseUrl() + path)).header("Authorization", "Bearer " + credential)
-                .timeout(Duration.ofSeconds(30)).POST(HttpRequest.BodyPublishers.noBody()).build(),
-                HttpResponse.BodyHandlers.ofString());
+        return http().send(
+                        HttpRequest.newBuilder(URI.create(baseUrl() + path))
+                                .header("Authorization", "Bearer " + credential)
+                                .timeout(Duration.ofSeconds(30))
+                                .POST(HttpRequest.BodyPublishers.noBody())
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
     }
 
     private JsonNode ok(HttpResponse<String> r) {
@@ -134,8 +169,9 @@ class FinanceEndToEndTest extends GatewayTestBase {
 
     @Test
     void completionsPerDayAndProjectInOpenAisShape() throws Exception {
-        JsonNode page = ok(get(finance, "/v1/organization/usage/completions?" + range(2) + both()
-                + "&group_by=project_id&bucket_width=1d"));
+        JsonNode page = ok(get(
+                finance,
+                "/v1/organization/usage/completions?" + range(2) + both() + "&group_by=project_id&bucket_width=1d"));
         assertThat(page.get("object").asString()).isEqualTo("page");
         assertThat(page.get("has_more").asBoolean()).isFalse();
         assertThat(page.get("next_page").isNull()).isTrue();
@@ -156,8 +192,14 @@ class FinanceEndToEndTest extends GatewayTestBase {
         assertThat(rb.get("project_id").asString()).isEqualTo(b);
         assertThat(rb.get("input_tokens").asLong()).isEqualTo(10);
         assertThat(page.get("data").get(1).get("results")).isEmpty(); // day 2 had embeddings only
-        JsonNode emb = ok(get(finance, "/v1/organization/usage/embeddings?" + range(2) + both()
-                + "&group_by[]=model&group_by[]=api_key_id")).get("data").get(1).get("results").get(0);
+        JsonNode emb = ok(get(
+                        finance,
+                        "/v1/organization/usage/embeddings?" + range(2) + both()
+                                + "&group_by[]=model&group_by[]=api_key_id"))
+                .get("data")
+                .get(1)
+                .get("results")
+                .get(0);
         assertThat(emb.get("object").asString()).isEqualTo("organization.usage.embeddings.result");
         assertThat(emb.get("input_tokens").asLong()).isEqualTo(300);
         assertThat(emb.get("model").asString()).isEqualTo("fin-a");
@@ -171,7 +213,13 @@ class FinanceEndToEndTest extends GatewayTestBase {
         JsonNode first = ok(get(finance, q));
         assertThat(first.get("data")).hasSize(3);
         assertThat(first.get("has_more").asBoolean()).isTrue();
-        assertThat(first.get("data").get(0).get("results").get(0).get("num_model_requests").asLong()).isEqualTo(1);
+        assertThat(first.get("data")
+                        .get(0)
+                        .get("results")
+                        .get(0)
+                        .get("num_model_requests")
+                        .asLong())
+                .isEqualTo(1);
         int pages = 1;
         long requests = 1;
         JsonNode page = first;
@@ -186,10 +234,18 @@ class FinanceEndToEndTest extends GatewayTestBase {
         }
         assertThat(pages).isEqualTo(8); // 24 hours, 3 a page
         assertThat(requests).isEqualTo(3); // a1 in the first page, a2 at 05:00, b1 at 23:00
-        JsonNode minutes = ok(get(finance, "/v1/organization/usage/completions?start_time=" + MAR1.getEpochSecond()
-                + "&end_time=" + (MAR1.getEpochSecond() + 120) + "&bucket_width=1m" + both()));
+        JsonNode minutes = ok(get(
+                finance,
+                "/v1/organization/usage/completions?start_time=" + MAR1.getEpochSecond() + "&end_time="
+                        + (MAR1.getEpochSecond() + 120) + "&bucket_width=1m" + both()));
         assertThat(minutes.get("data")).hasSize(2);
-        assertThat(minutes.get("data").get(0).get("results").get(0).get("input_tokens").asLong()).isEqualTo(1000);
+        assertThat(minutes.get("data")
+                        .get(0)
+                        .get("results")
+                        .get(0)
+                        .get("input_tokens")
+                        .asLong())
+                .isEqualTo(1000);
         assertThat(get(finance, q + "&page=bm90LWEtcGFnZQ").statusCode()).isEqualTo(400);
         assertThat(get(finance, q.replace("1h", "2h")).statusCode()).isEqualTo(400);
     }
@@ -197,18 +253,22 @@ class FinanceEndToEndTest extends GatewayTestBase {
     @Test
     void whoSeesWhat() throws Exception {
         // a tenant's usage.read key sees its own tenant only, whatever it asks for
-        JsonNode own = ok(get(keyB, "/v1/organization/usage/completions?" + range(1) + "&project_ids=" + a
-                + "&group_by=project_id"));
+        JsonNode own = ok(get(
+                keyB, "/v1/organization/usage/completions?" + range(1) + "&project_ids=" + a + "&group_by=project_id"));
         JsonNode results = own.get("data").get(0).get("results");
         assertThat(results).hasSize(1);
         assertThat(results.get(0).get("project_id").asString()).isEqualTo(b);
-        AdminClient.error(get(inferenceOnlyA, "/v1/organization/usage/completions?" + range(1)), 403, "insufficient_scope");
+        AdminClient.error(
+                get(inferenceOnlyA, "/v1/organization/usage/completions?" + range(1)), 403, "insufficient_scope");
         AdminClient.error(get(null, "/v1/organization/costs?" + range(1)), 401, "missing_api_key");
         AdminClient.error(get(keyB, "/v1/organization/statements/" + a + "/2020-03"), 403, "other_tenant");
         AdminClient.error(post(keyB, "/v1/organization/statements/" + b + "/2020-03/close"), 403, "insufficient_scope");
         AdminClient.error(get(keyB, "/v1/organization/reconciliation?" + range(1)), 403, "insufficient_scope");
-        assertThat(get(ADMIN_KEY, "/v1/organization/usage/completions?" + range(1) + both()).statusCode()).isEqualTo(200);
-        String records = get(keyB, "/v1/organization/usage/records?" + range(31) + "&project_ids=" + a).body();
+        assertThat(get(ADMIN_KEY, "/v1/organization/usage/completions?" + range(1) + both())
+                        .statusCode())
+                .isEqualTo(200);
+        String records = get(keyB, "/v1/organization/usage/records?" + range(31) + "&project_ids=" + a)
+                .body();
         assertThat(records.split("\r\n")).hasSize(2).allMatch(l -> !l.contains(a));
     }
 
@@ -222,38 +282,53 @@ class FinanceEndToEndTest extends GatewayTestBase {
         assertThat(day1.get(0).get("amount").get("currency").asString()).isEqualTo("usd");
         assertThat(day1.get(1).get("amount").get("value").decimalValue()).isEqualByComparingTo("0.0011");
         assertThat(r.body()).contains("\"value\":0.0062,").doesNotContain("E-");
-        JsonNode lines = ok(get(finance, "/v1/organization/costs?" + range(2) + "&project_ids=" + a
-                + "&group_by=line_item")).get("data").get(1).get("results");
+        JsonNode lines = ok(get(
+                        finance, "/v1/organization/costs?" + range(2) + "&project_ids=" + a + "&group_by=line_item"))
+                .get("data")
+                .get(1)
+                .get("results");
         assertThat(lines).hasSize(2);
         assertThat(lines.get(0).get("line_item").asString()).isEqualTo("fin-a, input");
         assertThat(lines.get(0).get("amount").get("value").decimalValue()).isEqualByComparingTo("0.0006");
         assertThat(lines.get(1).get("line_item").asString()).isEqualTo("fin-a, requests");
         assertThat(lines.get(1).get("amount").get("value").decimalValue()).isEqualByComparingTo("0.001");
-        assertThat(get(finance, "/v1/organization/costs?" + range(2) + "&bucket_width=1h").statusCode()).isEqualTo(400);
+        assertThat(get(finance, "/v1/organization/costs?" + range(2) + "&bucket_width=1h")
+                        .statusCode())
+                .isEqualTo(400);
     }
 
     @Test
     void csvOfReportsAndRecords() throws Exception {
-        HttpResponse<String> usage = get(finance, "/v1/organization/usage/completions?" + range(2) + both()
-                + "&group_by=project_id,api_key_id&format=csv");
+        HttpResponse<String> usage = get(
+                finance,
+                "/v1/organization/usage/completions?" + range(2) + both()
+                        + "&group_by=project_id,api_key_id&format=csv");
         assertThat(usage.statusCode()).isEqualTo(200);
         assertThat(usage.headers().firstValue("content-type").orElse("")).startsWith("text/csv");
-        assertThat(usage.body()).isEqualTo(
-                "start_time,end_time,project_id,api_key_id,model,num_model_requests,input_tokens,input_cached_tokens,output_tokens\r\n"
-                + "2020-03-01T00:00:00Z,2020-03-02T00:00:00Z," + a + ",keyA1,,1,1000,0,100\r\n"
-                + "2020-03-01T00:00:00Z,2020-03-02T00:00:00Z," + a + ",keyA2,,1,500,0,50\r\n"
-                + "2020-03-01T00:00:00Z,2020-03-02T00:00:00Z," + b + ",keyB,,1,10,0,10\r\n");
-        HttpRequest accept = HttpRequest.newBuilder(URI.create(baseUrl() + "/v1/organization/costs?" + range(3) + both()))
-                .header("Authorization", "Bearer " + finance).header("Accept", "text/csv").GET().build();
-        assertThat(http().send(accept, HttpResponse.BodyHandlers.ofString()).body()).isEqualTo(
-                "start_time,end_time,project_id,line_item,amount,currency\r\n"
-                + "2020-03-01T00:00:00Z,2020-03-02T00:00:00Z,,,0.0073,usd\r\n"
-                + "2020-03-02T00:00:00Z,2020-03-03T00:00:00Z,,,0.0016,usd\r\n");
-        String records = get(finance, "/v1/organization/usage/records?" + range(31) + both()).body();
+        assertThat(usage.body())
+                .isEqualTo(
+                        "start_time,end_time,project_id,api_key_id,model,num_model_requests,input_tokens,input_cached_tokens,output_tokens\r\n"
+                                + "2020-03-01T00:00:00Z,2020-03-02T00:00:00Z," + a + ",keyA1,,1,1000,0,100\r\n"
+                                + "2020-03-01T00:00:00Z,2020-03-02T00:00:00Z," + a + ",keyA2,,1,500,0,50\r\n"
+                                + "2020-03-01T00:00:00Z,2020-03-02T00:00:00Z," + b + ",keyB,,1,10,0,10\r\n");
+        HttpRequest accept = HttpRequest.newBuilder(
+                        URI.create(baseUrl() + "/v1/organization/costs?" + range(3) + both()))
+                .header("Authorization", "Bearer " + finance)
+                .header("Accept", "text/csv")
+                .GET()
+                .build();
+        assertThat(http().send(accept, HttpResponse.BodyHandlers.ofString()).body())
+                .isEqualTo("start_time,end_time,project_id,line_item,amount,currency\r\n"
+                        + "2020-03-01T00:00:00Z,2020-03-02T00:00:00Z,,,0.0073,usd\r\n"
+                        + "2020-03-02T00:00:00Z,2020-03-03T00:00:00Z,,,0.0016,usd\r\n");
+        String records = get(finance, "/v1/organization/usage/records?" + range(31) + both())
+                .body();
         String[] lines = records.split("\r\n");
         assertThat(lines).hasSize(5);
-        assertThat(lines[1]).startsWith("a1-").contains("," + a + ",keyA1,fin-a,echo,chat,1000,0,100,false,0.003800,"
-                + version + ",completed,200,2020-03-01T00:00:10Z,2020-03-01T00:00:10Z,2020-03-01T00:00:11Z");
+        assertThat(lines[1])
+                .startsWith("a1-")
+                .contains("," + a + ",keyA1,fin-a,echo,chat,1000,0,100,false,0.003800," + version
+                        + ",completed,200,2020-03-01T00:00:10Z,2020-03-01T00:00:10Z,2020-03-01T00:00:11Z");
         assertThat(lines[4]).startsWith("a3-");
     }
 
@@ -266,15 +341,20 @@ class FinanceEndToEndTest extends GatewayTestBase {
         assertThat(open.get("usage").get("lines")).hasSize(3); // input 1800 tokens, output 150, 3 calls
         assertThat(open.get("usage").get("total").asString()).isEqualTo("0.01"); // 0.0036 + 0.0012 + 0.003 = 0.0078
         assertThat(open.get("closing_balance").get("exact").asString()).isEqualTo("19.9922");
-        assertThat(open.get("closing_balance").get("amount").asString()).isEqualTo("19.99"); // 20.00 - 0.00 - 0.00 - 0.01 (lines rounded)
+        assertThat(open.get("closing_balance").get("amount").asString())
+                .isEqualTo("19.99"); // 20.00 - 0.00 - 0.00 - 0.01 (lines rounded)
         HttpResponse<String> closed = post(finance, path + "/close");
         assertThat(closed.statusCode()).as(closed.body()).isEqualTo(201);
         String csv = get(keyA, path + "?format=csv").body();
         assertThat(csv).contains("closing_balance").endsWith(",19.99,19.9922,usd\r\n");
         // later traffic for March and a manual adjustment: March does not change
-        new UsageStore(dataSource).insert(List.of(rec("late-" + a, a, "keyA1", "chat", 0, 1000, 9000,
-                "2020-03-31T12:00:00Z")));
-        admin().expect(201, "POST", "/tenants/" + a + "/credits/adjustments", "{\"amount\":\"0.5\",\"note\":\"sorry\"}");
+        new UsageStore(dataSource)
+                .insert(List.of(rec("late-" + a, a, "keyA1", "chat", 0, 1000, 9000, "2020-03-31T12:00:00Z")));
+        admin().expect(
+                        201,
+                        "POST",
+                        "/tenants/" + a + "/credits/adjustments",
+                        "{\"amount\":\"0.5\",\"note\":\"sorry\"}");
         assertThat(get(finance, path).body()).isEqualTo(closed.body());
         assertThat(get(keyA, path + "?format=csv").body()).isEqualTo(csv);
         HttpResponse<String> again = post(finance, path + "/close");
@@ -288,9 +368,12 @@ class FinanceEndToEndTest extends GatewayTestBase {
         assertThat(april.get("closing_balance").get("exact").asString()).isEqualTo("19.9832");
         String thisMonth = YearMonth.now(ZoneOffset.UTC).toString();
         JsonNode now = ok(get(finance, "/v1/organization/statements/" + a + "/" + thisMonth));
-        assertThat(now.get("adjustments").get("lines").get(0).get("description").asString()).isEqualTo("sorry");
+        assertThat(now.get("adjustments").get("lines").get(0).get("description").asString())
+                .isEqualTo("sorry");
         assertThat(now.get("adjustments").get("total").asString()).isEqualTo("0.50");
-        AdminClient.error(post(finance, "/v1/organization/statements/" + a + "/" + thisMonth + "/close"), 409,
+        AdminClient.error(
+                post(finance, "/v1/organization/statements/" + a + "/" + thisMonth + "/close"),
+                409,
                 "period_not_ended");
         AdminClient.error(get(finance, "/v1/organization/statements/no-such-tenant/2020-03"), 404, "not_found");
     }
@@ -302,7 +385,8 @@ class FinanceEndToEndTest extends GatewayTestBase {
         assertThat(clean.get("clean").asBoolean()).isTrue();
         assertThat(clean.get("records_checked").asLong()).isEqualTo(1);
         String id = "b1-" + a.substring(a.length() - 6);
-        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
+        try (Connection c = dataSource.getConnection();
+                Statement s = c.createStatement()) {
             s.executeUpdate("UPDATE usage_record SET output_tokens = 11 WHERE request_id = '" + id + "'");
         }
         try {
@@ -313,9 +397,11 @@ class FinanceEndToEndTest extends GatewayTestBase {
             assertThat(d.get("subject").asString()).isEqualTo(id);
             assertThat(d.get("stored").asLong()).isEqualTo(1100);
             assertThat(d.get("recomputed").asLong()).isEqualTo(1108);
-            assertThat(tampered.get("differences").get(1).get("kind").asString()).isEqualTo("rollup");
+            assertThat(tampered.get("differences").get(1).get("kind").asString())
+                    .isEqualTo("rollup");
         } finally {
-            try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
+            try (Connection c = dataSource.getConnection();
+                    Statement s = c.createStatement()) {
                 s.executeUpdate("UPDATE usage_record SET output_tokens = 10 WHERE request_id = '" + id + "'");
             }
         }
@@ -329,15 +415,23 @@ class FinanceEndToEndTest extends GatewayTestBase {
         long prompt = 0;
         long completion = 0;
         for (int i = 0; i < 2; i++) {
-            ChatCompletion c = openAi(key).chat().completions().create(ChatCompletionCreateParams.builder()
-                    .model("echo").maxCompletionTokens(5).addUserMessage("count to three").build());
+            ChatCompletion c = openAi(key)
+                    .chat()
+                    .completions()
+                    .create(ChatCompletionCreateParams.builder()
+                            .model("echo")
+                            .maxCompletionTokens(5)
+                            .addUserMessage("count to three")
+                            .build());
             prompt += c.usage().orElseThrow().promptTokens();
             completion += c.usage().orElseThrow().completionTokens();
         }
         assertThat(writer.awaitStored(Duration.ofSeconds(20))).isTrue();
         long now = Instant.now().getEpochSecond();
-        JsonNode page = ok(get(key, "/v1/organization/usage/completions?start_time=" + (now - 3600)
-                + "&end_time=" + (now + 60) + "&bucket_width=1h&group_by=model"));
+        JsonNode page = ok(get(
+                key,
+                "/v1/organization/usage/completions?start_time=" + (now - 3600) + "&end_time=" + (now + 60)
+                        + "&bucket_width=1h&group_by=model"));
         long requests = 0;
         long input = 0;
         long output = 0;

@@ -4,13 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.openai.core.http.StreamResponse;
+import com.openai.errors.OpenAIServiceException;
 import com.openai.models.chat.completions.ChatCompletion;
 import com.openai.models.chat.completions.ChatCompletionChunk;
 import com.openai.models.chat.completions.ChatCompletionCreateParams;
 import com.openai.models.chat.completions.ChatCompletionStreamOptions;
 import com.openai.models.embeddings.CreateEmbeddingResponse;
 import com.openai.models.embeddings.EmbeddingCreateParams;
-import com.openai.errors.OpenAIServiceException;
 import io.modelgateway.gateway.GatewayTestBase;
 import io.modelgateway.gateway.pipeline.RefusingTestStage;
 import java.time.Duration;
@@ -23,11 +23,15 @@ import org.junit.jupiter.api.Test;
 @org.springframework.context.annotation.Import(io.modelgateway.gateway.pipeline.RefusingTestStage.class)
 class MetricsEndToEndTest extends GatewayTestBase {
 
-    private static final Map<String, String> ECHO_CHAT = Map.of("gen_ai_request_model", "echo",
-            "gen_ai_operation_name", "chat");
+    private static final Map<String, String> ECHO_CHAT =
+            Map.of("gen_ai_request_model", "echo", "gen_ai_operation_name", "chat");
 
     private ChatCompletionCreateParams chat(String model, String text) {
-        return ChatCompletionCreateParams.builder().model(model).addUserMessage(text).maxCompletionTokens(50).build();
+        return ChatCompletionCreateParams.builder()
+                .model(model)
+                .addUserMessage(text)
+                .maxCompletionTokens(50)
+                .build();
     }
 
     private static Map<String, String> with(Map<String, String> base, String key, String value) {
@@ -41,22 +45,43 @@ class MetricsEndToEndTest extends GatewayTestBase {
         Scrape before = Scrape.of(managementUrl());
         ChatCompletion a = openAi().chat().completions().create(chat("echo", "metrics one two three"));
         ChatCompletion b = openAi().chat().completions().create(chat("echo", "metrics four five six seven"));
-        long input = a.usage().orElseThrow().promptTokens() + b.usage().orElseThrow().promptTokens();
-        long output = a.usage().orElseThrow().completionTokens() + b.usage().orElseThrow().completionTokens();
+        long input =
+                a.usage().orElseThrow().promptTokens() + b.usage().orElseThrow().promptTokens();
+        long output = a.usage().orElseThrow().completionTokens()
+                + b.usage().orElseThrow().completionTokens();
 
-        Scrape after = await().atMost(Duration.ofSeconds(5)).until(() -> Scrape.of(managementUrl()),
-                s -> delta(before, s, "gen_ai_client_token_usage_tokens_count",
-                        with(ECHO_CHAT, "gen_ai_token_type", "output")) == 2);
-        assertThat(delta(before, after, "gen_ai_client_token_usage_tokens_sum",
-                with(ECHO_CHAT, "gen_ai_token_type", "input"))).isEqualTo(input);
-        assertThat(delta(before, after, "gen_ai_client_token_usage_tokens_sum",
-                with(ECHO_CHAT, "gen_ai_token_type", "output"))).isEqualTo(output);
-        assertThat(delta(before, after, "gen_ai_server_request_duration_seconds_count", ECHO_CHAT)).isEqualTo(2);
-        assertThat(delta(before, after, "gen_ai_server_time_to_first_token_seconds_count", ECHO_CHAT)).isEqualTo(2);
+        Scrape after = await().atMost(Duration.ofSeconds(5))
+                .until(
+                        () -> Scrape.of(managementUrl()),
+                        s -> delta(
+                                        before,
+                                        s,
+                                        "gen_ai_client_token_usage_tokens_count",
+                                        with(ECHO_CHAT, "gen_ai_token_type", "output"))
+                                == 2);
+        assertThat(delta(
+                        before,
+                        after,
+                        "gen_ai_client_token_usage_tokens_sum",
+                        with(ECHO_CHAT, "gen_ai_token_type", "input")))
+                .isEqualTo(input);
+        assertThat(delta(
+                        before,
+                        after,
+                        "gen_ai_client_token_usage_tokens_sum",
+                        with(ECHO_CHAT, "gen_ai_token_type", "output")))
+                .isEqualTo(output);
+        assertThat(delta(before, after, "gen_ai_server_request_duration_seconds_count", ECHO_CHAT))
+                .isEqualTo(2);
+        assertThat(delta(before, after, "gen_ai_server_time_to_first_token_seconds_count", ECHO_CHAT))
+                .isEqualTo(2);
         assertThat(delta(before, after, "gen_ai_server_time_per_output_token_seconds_count", ECHO_CHAT))
                 .isEqualTo(2);
-        assertThat(delta(before, after, "gateway_requests_total",
-                Map.of("deployment", "echo", "tenant", "demo", "outcome", "completed", "status", "200")))
+        assertThat(delta(
+                        before,
+                        after,
+                        "gateway_requests_total",
+                        Map.of("deployment", "echo", "tenant", "demo", "outcome", "completed", "status", "200")))
                 .isEqualTo(2);
         // histogram buckets for latency percentiles
         assertThat(after.find("gen_ai_server_request_duration_seconds_bucket", with(ECHO_CHAT, "le", "+Inf")))
@@ -68,22 +93,47 @@ class MetricsEndToEndTest extends GatewayTestBase {
         awaitEmbeddingModel();
         Scrape before = Scrape.of(managementUrl());
         ChatCompletionCreateParams params = chat("echo", "stream the metrics please").toBuilder()
-                .streamOptions(ChatCompletionStreamOptions.builder().includeUsage(true).build()).build();
+                .streamOptions(
+                        ChatCompletionStreamOptions.builder().includeUsage(true).build())
+                .build();
         List<ChatCompletionChunk> chunks = new ArrayList<>();
-        try (StreamResponse<ChatCompletionChunk> s = openAi().chat().completions().createStreaming(params)) {
+        try (StreamResponse<ChatCompletionChunk> s =
+                openAi().chat().completions().createStreaming(params)) {
             s.stream().forEach(chunks::add);
         }
-        long streamedOutput = chunks.get(chunks.size() - 1).usage().orElseThrow().completionTokens();
-        CreateEmbeddingResponse e = openAi().embeddings().create(EmbeddingCreateParams.builder()
-                .model("all-minilm-l6-v2").input("count my tokens").build());
+        long streamedOutput =
+                chunks.get(chunks.size() - 1).usage().orElseThrow().completionTokens();
+        CreateEmbeddingResponse e = openAi().embeddings()
+                .create(EmbeddingCreateParams.builder()
+                        .model("all-minilm-l6-v2")
+                        .input("count my tokens")
+                        .build());
 
-        Scrape after = await().atMost(Duration.ofSeconds(5)).until(() -> Scrape.of(managementUrl()),
-                s -> delta(before, s, "gen_ai_client_token_usage_tokens_count", Map.of("gen_ai_request_model",
-                        "all-minilm-l6-v2", "gen_ai_operation_name", "embeddings")) == 1);
-        assertThat(delta(before, after, "gen_ai_client_token_usage_tokens_sum",
-                with(ECHO_CHAT, "gen_ai_token_type", "output"))).isEqualTo(streamedOutput);
-        assertThat(delta(before, after, "gen_ai_client_token_usage_tokens_sum", Map.of("gen_ai_request_model",
-                "all-minilm-l6-v2", "gen_ai_token_type", "input"))).isEqualTo(e.usage().promptTokens());
+        Scrape after = await().atMost(Duration.ofSeconds(5))
+                .until(
+                        () -> Scrape.of(managementUrl()),
+                        s -> delta(
+                                        before,
+                                        s,
+                                        "gen_ai_client_token_usage_tokens_count",
+                                        Map.of(
+                                                "gen_ai_request_model",
+                                                "all-minilm-l6-v2",
+                                                "gen_ai_operation_name",
+                                                "embeddings"))
+                                == 1);
+        assertThat(delta(
+                        before,
+                        after,
+                        "gen_ai_client_token_usage_tokens_sum",
+                        with(ECHO_CHAT, "gen_ai_token_type", "output")))
+                .isEqualTo(streamedOutput);
+        assertThat(delta(
+                        before,
+                        after,
+                        "gen_ai_client_token_usage_tokens_sum",
+                        Map.of("gen_ai_request_model", "all-minilm-l6-v2", "gen_ai_token_type", "input")))
+                .isEqualTo(e.usage().promptTokens());
     }
 
     @Test
@@ -94,10 +144,17 @@ class MetricsEndToEndTest extends GatewayTestBase {
         } catch (OpenAIServiceException expected) {
             assertThat(expected.statusCode()).isEqualTo(503);
         }
-        Scrape after = await().atMost(Duration.ofSeconds(5)).until(() -> Scrape.of(managementUrl()),
-                s -> delta(before, s, "gateway_requests_total", Map.of("deployment", "unreachable",
-                        "outcome", "failed", "status", "503")) == 1);
-        assertThat(after.find("gateway_requests_total", Map.of("deployment", "unreachable"))).isNotEmpty();
+        Scrape after = await().atMost(Duration.ofSeconds(5))
+                .until(
+                        () -> Scrape.of(managementUrl()),
+                        s -> delta(
+                                        before,
+                                        s,
+                                        "gateway_requests_total",
+                                        Map.of("deployment", "unreachable", "outcome", "failed", "status", "503"))
+                                == 1);
+        assertThat(after.find("gateway_requests_total", Map.of("deployment", "unreachable")))
+                .isNotEmpty();
     }
 
     @Test
@@ -105,29 +162,48 @@ class MetricsEndToEndTest extends GatewayTestBase {
         Scrape before = Scrape.of(managementUrl());
         for (int maxTokens : new int[] {RefusingTestStage.RATE_LIMITED, RefusingTestStage.POLICY}) {
             try {
-                openAi().chat().completions().create(ChatCompletionCreateParams.builder().model("echo")
-                        .addUserMessage("refuse me").maxCompletionTokens(maxTokens).build());
+                openAi().chat()
+                        .completions()
+                        .create(ChatCompletionCreateParams.builder()
+                                .model("echo")
+                                .addUserMessage("refuse me")
+                                .maxCompletionTokens(maxTokens)
+                                .build());
             } catch (OpenAIServiceException expected) {
                 assertThat(expected.statusCode()).isIn(429, 400);
             }
         }
-        Scrape after = await().atMost(Duration.ofSeconds(5)).until(() -> Scrape.of(managementUrl()),
-                s -> delta(before, s, "gateway_quota_rejections_total", Map.of("kind", "rate_limit_exceeded",
-                        "deployment", "echo", "tenant", "demo")) == 1);
-        assertThat(delta(before, after, "gateway_refusals_total", Map.of("kind", "policy_violation"))).isEqualTo(1);
+        Scrape after = await().atMost(Duration.ofSeconds(5))
+                .until(
+                        () -> Scrape.of(managementUrl()),
+                        s -> delta(
+                                        before,
+                                        s,
+                                        "gateway_quota_rejections_total",
+                                        Map.of("kind", "rate_limit_exceeded", "deployment", "echo", "tenant", "demo"))
+                                == 1);
+        assertThat(delta(before, after, "gateway_refusals_total", Map.of("kind", "policy_violation")))
+                .isEqualTo(1);
         assertThat(delta(before, after, "gateway_requests_total", Map.of("outcome", "refused", "status", "429")))
                 .isEqualTo(1);
-        assertThat(delta(before, after, "gen_ai_client_token_usage_tokens_count", ECHO_CHAT)).isZero();
+        assertThat(delta(before, after, "gen_ai_client_token_usage_tokens_count", ECHO_CHAT))
+                .isZero();
     }
 
     @Test
     void backendReadinessIsAGaugePerDeployment() throws Exception {
-        Scrape s = await().atMost(Duration.ofSeconds(10)).until(() -> Scrape.of(managementUrl()),
-                x -> x.sum("gateway_backend_ready", Map.of("deployment", "echo")) == 1);
-        assertThat(s.sum("gateway_backend_ready", Map.of("deployment", "unreachable"))).isZero();
-        assertThat(s.sum("gateway_backend_ready", Map.of("deployment", "misconfigured"))).isZero();
-        assertThat(s.find("gateway_db_latency_seconds_count", Map.of("result", "ok"))).isNotEmpty();
-        assertThat(s.find("hikaricp_connections_acquire_seconds_count", Map.of())).isNotEmpty();
+        Scrape s = await().atMost(Duration.ofSeconds(10))
+                .until(
+                        () -> Scrape.of(managementUrl()),
+                        x -> x.sum("gateway_backend_ready", Map.of("deployment", "echo")) == 1);
+        assertThat(s.sum("gateway_backend_ready", Map.of("deployment", "unreachable")))
+                .isZero();
+        assertThat(s.sum("gateway_backend_ready", Map.of("deployment", "misconfigured")))
+                .isZero();
+        assertThat(s.find("gateway_db_latency_seconds_count", Map.of("result", "ok")))
+                .isNotEmpty();
+        assertThat(s.find("hikaricp_connections_acquire_seconds_count", Map.of()))
+                .isNotEmpty();
     }
 
     private static double delta(Scrape before, Scrape after, String metric, Map<String, String> labels) {

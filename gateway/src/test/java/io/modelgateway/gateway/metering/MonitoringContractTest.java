@@ -41,26 +41,43 @@ class MonitoringContractTest extends GatewayTestBase {
 
     @Test
     void everySeriesTheDashboardAndTheAlertsQueryIsScraped() throws Exception {
-        openAi().chat().completions().create(com.openai.models.chat.completions.ChatCompletionCreateParams.builder()
-                .model("echo").addUserMessage("contract").build());
-        for (int refusal : new int[] {io.modelgateway.gateway.pipeline.RefusingTestStage.RATE_LIMITED,
-                io.modelgateway.gateway.pipeline.RefusingTestStage.POLICY}) {
+        openAi().chat()
+                .completions()
+                .create(com.openai.models.chat.completions.ChatCompletionCreateParams.builder()
+                        .model("echo")
+                        .addUserMessage("contract")
+                        .build());
+        for (int refusal : new int[] {
+            io.modelgateway.gateway.pipeline.RefusingTestStage.RATE_LIMITED,
+            io.modelgateway.gateway.pipeline.RefusingTestStage.POLICY
+        }) {
             try {
-                openAi().chat().completions().create(com.openai.models.chat.completions.ChatCompletionCreateParams
-                        .builder().model("echo").addUserMessage("x").maxCompletionTokens(refusal).build());
+                openAi().chat()
+                        .completions()
+                        .create(com.openai.models.chat.completions.ChatCompletionCreateParams.builder()
+                                .model("echo")
+                                .addUserMessage("x")
+                                .maxCompletionTokens(refusal)
+                                .build());
             } catch (com.openai.errors.OpenAIServiceException expected) {
                 // refusals for the quota and policy series
             }
         }
         try {
-            openAi().chat().completions().create(com.openai.models.chat.completions.ChatCompletionCreateParams
-                    .builder().model("unreachable").addUserMessage("x").build());
+            openAi().chat()
+                    .completions()
+                    .create(com.openai.models.chat.completions.ChatCompletionCreateParams.builder()
+                            .model("unreachable")
+                            .addUserMessage("x")
+                            .build());
         } catch (com.openai.errors.OpenAIServiceException expected) {
             // a 503 for the error series
         }
         billedCall();
         Set<String> scraped = new TreeSet<>(await().atMost(java.time.Duration.ofSeconds(10))
-                .until(() -> Scrape.of(managementUrl()).names(), names -> names.contains("gateway_credit_balance_micros")));
+                .until(
+                        () -> Scrape.of(managementUrl()).names(),
+                        names -> names.contains("gateway_credit_balance_micros")));
         scraped.addAll(poolScrape().names());
 
         Set<String> queried = new TreeSet<>();
@@ -84,15 +101,21 @@ class MonitoringContractTest extends GatewayTestBase {
         String tenant = "contract-" + java.util.UUID.randomUUID().toString().substring(0, 8);
         admin.createTenant(tenant, "metered");
         admin.expect(201, "POST", "/tenants/" + tenant + "/credits/grants", "{\"amount\":\"5\"}");
-        openAi(admin.issueKey(tenant)).chat().completions().create(
-                com.openai.models.chat.completions.ChatCompletionCreateParams.builder().model("metered")
-                        .addUserMessage("bill me").build());
+        openAi(admin.issueKey(tenant))
+                .chat()
+                .completions()
+                .create(com.openai.models.chat.completions.ChatCompletionCreateParams.builder()
+                        .model("metered")
+                        .addUserMessage("bill me")
+                        .build());
     }
 
     @Test
     void theScrapePassesPromtoolCheckMetrics() throws Exception {
         Scrape scrape = Scrape.of(managementUrl());
-        Process p = new ProcessBuilder("promtool", "check", "metrics").redirectErrorStream(true).start();
+        Process p = new ProcessBuilder("promtool", "check", "metrics")
+                .redirectErrorStream(true)
+                .start();
         p.getOutputStream().write(scrape.text().getBytes(StandardCharsets.UTF_8));
         p.getOutputStream().close();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -102,7 +125,8 @@ class MonitoringContractTest extends GatewayTestBase {
 
     private static Scrape poolScrape() {
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        try (BackendPool pool = BackendPool.create(PoolConfig.builder("contract", List.of("127.0.0.1:1")).build())) {
+        try (BackendPool pool = BackendPool.create(
+                PoolConfig.builder("contract", List.of("127.0.0.1:1")).build())) {
             new PoolGauges(registry, pool);
             return Scrape.parse(registry.scrape());
         }

@@ -29,9 +29,11 @@ public record Scrape(String text, List<Sample> samples) {
     private static final Pattern LABEL = Pattern.compile("([a-zA-Z_][a-zA-Z0-9_]*)=\"((?:[^\"\\\\]|\\\\.)*)\"");
 
     public static Scrape of(String baseUrl) throws Exception {
-        HttpResponse<String> r = HttpClient.newHttpClient().send(
-                HttpRequest.newBuilder(URI.create(baseUrl + "/actuator/prometheus")).build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r = HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create(baseUrl + "/actuator/prometheus"))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
         return parse(r.body());
     }
@@ -60,7 +62,10 @@ public record Scrape(String text, List<Sample> samples) {
 
     /** The sum of every sample of {@code metric} that has these labels (0 when there is none). */
     public double sum(String metric, Map<String, String> labels) {
-        return samples.stream().filter(s -> s.matches(metric, labels)).mapToDouble(Sample::value).sum();
+        return samples.stream()
+                .filter(s -> s.matches(metric, labels))
+                .mapToDouble(Sample::value)
+                .sum();
     }
 
     public List<Sample> find(String metric, Map<String, String> labels) {

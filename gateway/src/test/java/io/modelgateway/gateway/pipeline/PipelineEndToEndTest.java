@@ -41,26 +41,30 @@ class PipelineEndToEndTest extends GatewayTestBase {
     void aCompletedCallCarriesTheBackendsUsage() throws Exception {
         HttpResponse<String> response = http.send(chat("echo", false), HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).isEqualTo(200);
-        RecordedCalls.Ended e = ended(response.headers().firstValue("x-request-id").orElseThrow());
+        RecordedCalls.Ended e =
+                ended(response.headers().firstValue("x-request-id").orElseThrow());
         assertThat(e.result().outcome()).isEqualTo(Outcome.COMPLETED);
         assertThat(e.call().forwarded()).isTrue();
         assertThat(e.call().tenant()).isNotNull();
         assertThat(e.call().operation()).isEqualTo(Operation.CHAT);
         assertThat(e.call().promptTokens()).isPositive();
-        assertThat(e.call().requestBytes()).isEqualTo(response.request().bodyPublisher().orElseThrow().contentLength());
+        assertThat(e.call().requestBytes())
+                .isEqualTo(response.request().bodyPublisher().orElseThrow().contentLength());
         assertThat(e.call().firstTokenAt()).isNotNull();
         assertThat(e.result().usage().estimated()).isFalse();
         assertThat(e.result().usage().completionTokens()).isPositive();
-        assertThat(response.body()).contains("\"completion_tokens\":" + e.result().usage().completionTokens() + ",")
+        assertThat(response.body())
+                .contains("\"completion_tokens\":" + e.result().usage().completionTokens() + ",")
                 .contains("\"prompt_tokens\":" + e.result().usage().promptTokens() + ",");
     }
 
     @Test
     void aStreamTheClientLeavesIsCutShortWithWhatWasGenerated() throws Exception {
-        HttpResponse<java.io.InputStream> response = http.send(chat("slow-tokens", true),
-                HttpResponse.BodyHandlers.ofInputStream());
+        HttpResponse<java.io.InputStream> response =
+                http.send(chat("slow-tokens", true), HttpResponse.BodyHandlers.ofInputStream());
         String requestId = response.headers().firstValue("x-request-id").orElseThrow();
-        try (BufferedReader reader = new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
+        try (BufferedReader reader =
+                new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
             int deltas = 0;
             while (deltas < 3) {
                 String line = reader.readLine();
@@ -80,7 +84,8 @@ class PipelineEndToEndTest extends GatewayTestBase {
     void aBackendThatNeverAnswersFailsTheCall() throws Exception {
         HttpResponse<String> response = http.send(chat("slow-start", false), HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).isEqualTo(504);
-        RecordedCalls.Ended e = ended(response.headers().firstValue("x-request-id").orElseThrow());
+        RecordedCalls.Ended e =
+                ended(response.headers().firstValue("x-request-id").orElseThrow());
         assertThat(e.result().outcome()).isEqualTo(Outcome.FAILED);
         assertThat(e.result().status()).isEqualTo(504);
         assertThat(e.result().usage().completionTokens()).isZero();

@@ -44,8 +44,20 @@ class PipelineTest {
     }
 
     private static Call call() {
-        return new Call("req-1", new Caller("t1", "key-1", Set.of(), Set.of("*")), null, Operation.CHAT, false,
-                java.util.List.of("hi"), Set.of(), 10, 100, 1, 50, CLOCK.instant(), new HttpHeaders());
+        return new Call(
+                "req-1",
+                new Caller("t1", "key-1", Set.of(), Set.of("*")),
+                null,
+                Operation.CHAT,
+                false,
+                java.util.List.of("hi"),
+                Set.of(),
+                10,
+                100,
+                1,
+                50,
+                CLOCK.instant(),
+                new HttpHeaders());
     }
 
     @Test
@@ -57,15 +69,18 @@ class PipelineTest {
                 return Mono.fromFuture(spooled, true);
             }
         };
-        java.util.concurrent.ExecutorService loop = java.util.concurrent.Executors.newSingleThreadExecutor(
-                r -> new Thread(r, "request-loop"));
+        java.util.concurrent.ExecutorService loop =
+                java.util.concurrent.Executors.newSingleThreadExecutor(r -> new Thread(r, "request-loop"));
         try {
             Pipeline pipeline = new Pipeline(List.of(usage), CLOCK);
             Call call = call();
             call.resumeOn(loop);
             java.util.concurrent.CompletableFuture<String> resumedOn = new java.util.concurrent.CompletableFuture<>();
-            pipeline.completeDurably(call, new CallResult(Outcome.COMPLETED, new TokenUsage(10, 5, false), 200, null,
-                    CLOCK.instant())).doOnSuccess(v -> resumedOn.complete(Thread.currentThread().getName())).subscribe();
+            pipeline.completeDurably(
+                            call,
+                            new CallResult(Outcome.COMPLETED, new TokenUsage(10, 5, false), 200, null, CLOCK.instant()))
+                    .doOnSuccess(v -> resumedOn.complete(Thread.currentThread().getName()))
+                    .subscribe();
             Thread spool = new Thread(() -> spooled.complete(null), "usage-spool");
             spool.start();
             assertThat(resumedOn.get(10, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo("request-loop");
@@ -82,15 +97,20 @@ class PipelineTest {
         CallResult done = new CallResult(Outcome.COMPLETED, new TokenUsage(10, 5, false), 200, null, CLOCK.instant());
         pipeline.complete(call, done);
         pipeline.complete(call, done);
-        assertThat(events).containsExactly("admit a", "admit b", "complete b completed 200", "complete a completed 200");
+        assertThat(events)
+                .containsExactly("admit a", "admit b", "complete b completed 200", "complete a completed 200");
     }
 
     @Test
     void aRefusalReleasesTheStagesBeforeItAndStopsTheRest() {
-        ApiException limit = ApiException.of(org.springframework.http.HttpStatus.TOO_MANY_REQUESTS, "requests",
-                null, "rate_limit_exceeded", "slow down");
-        Pipeline pipeline = new Pipeline(List.of(new Recording("a", null), new Recording("b", limit),
-                new Recording("c", null)), CLOCK);
+        ApiException limit = ApiException.of(
+                org.springframework.http.HttpStatus.TOO_MANY_REQUESTS,
+                "requests",
+                null,
+                "rate_limit_exceeded",
+                "slow down");
+        Pipeline pipeline = new Pipeline(
+                List.of(new Recording("a", null), new Recording("b", limit), new Recording("c", null)), CLOCK);
         Call call = call();
         assertThatThrownBy(() -> pipeline.admit(call).block()).isSameAs(limit);
         pipeline.complete(call, new CallResult(Outcome.FAILED, CallResult.NO_USAGE, 500, null, CLOCK.instant()));
@@ -112,8 +132,7 @@ class PipelineTest {
                 events.add("complete slow " + result.outcome().value());
             }
         };
-        Pipeline pipeline = new Pipeline(List.of(new Recording("a", null), deciding, new Recording("c", null)),
-                CLOCK);
+        Pipeline pipeline = new Pipeline(List.of(new Recording("a", null), deciding, new Recording("c", null)), CLOCK);
         Call call = call();
         reactor.core.Disposable admission = pipeline.admit(call).subscribe();
         admission.dispose(); // the client went away while the second stage was still deciding
@@ -132,8 +151,8 @@ class PipelineTest {
         Pipeline pipeline = new Pipeline(List.of(new Recording("a", null), broken), CLOCK);
         Call call = call();
         pipeline.admit(call).block();
-        pipeline.complete(call, new CallResult(Outcome.CUT_SHORT, new TokenUsage(10, 3, true), 200, null,
-                CLOCK.instant()));
+        pipeline.complete(
+                call, new CallResult(Outcome.CUT_SHORT, new TokenUsage(10, 3, true), 200, null, CLOCK.instant()));
         assertThat(events).containsExactly("admit a", "complete a cut_short 200");
     }
 

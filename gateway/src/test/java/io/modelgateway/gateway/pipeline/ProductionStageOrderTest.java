@@ -25,14 +25,35 @@ class ProductionStageOrderTest extends GatewayTestBase {
     void theRealStagesRunInStageOrder() {
         List<Class<?>> stages = Arrays.stream((CallStage[]) ReflectionTestUtils.getField(pipeline, "stages"))
                 .<Class<?>>map(s -> ClassUtils.getUserClass(s.getClass()))
-                .filter(c -> !c.getProtectionDomain().getCodeSource().getLocation().getPath().contains("test-classes"))
+                .filter(c -> !c.getProtectionDomain()
+                        .getCodeSource()
+                        .getLocation()
+                        .getPath()
+                        .contains("test-classes"))
                 .toList();
 
-        assertThat(stages).extracting(Class::getSimpleName).containsExactly("CallsInFlight", "MetricsStage",
-                "OutcomeStage", "UsageStage", "LifecycleStage", "ComplianceStage", "QuotaStage", "CreditStage");
-        assertThat(stages).extracting(ProductionStageOrderTest::order).containsExactly(StageOrder.ACCESS_LOG,
-                StageOrder.METRICS, StageOrder.OUTCOMES, StageOrder.USAGE, StageOrder.LIFECYCLE, StageOrder.COMPLIANCE, StageOrder.QUOTA,
-                StageOrder.CREDITS);
+        assertThat(stages)
+                .extracting(Class::getSimpleName)
+                .containsExactly(
+                        "CallsInFlight",
+                        "MetricsStage",
+                        "OutcomeStage",
+                        "UsageStage",
+                        "LifecycleStage",
+                        "ComplianceStage",
+                        "QuotaStage",
+                        "CreditStage");
+        assertThat(stages)
+                .extracting(ProductionStageOrderTest::order)
+                .containsExactly(
+                        StageOrder.ACCESS_LOG,
+                        StageOrder.METRICS,
+                        StageOrder.OUTCOMES,
+                        StageOrder.USAGE,
+                        StageOrder.LIFECYCLE,
+                        StageOrder.COMPLIANCE,
+                        StageOrder.QUOTA,
+                        StageOrder.CREDITS);
     }
 
     /** The order a stage's class declares: its {@code @Order}, or {@link Ordered#getOrder()} for one without. */

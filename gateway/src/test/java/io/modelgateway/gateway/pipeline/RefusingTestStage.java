@@ -20,7 +20,11 @@ public class RefusingTestStage implements CallStage {
     @Override
     public Mono<Void> admit(Call call) {
         if (call.maxTokens() == RATE_LIMITED) {
-            return Mono.error(ApiException.of(HttpStatus.TOO_MANY_REQUESTS, "requests", null, "rate_limit_exceeded",
+            return Mono.error(ApiException.of(
+                    HttpStatus.TOO_MANY_REQUESTS,
+                    "requests",
+                    null,
+                    "rate_limit_exceeded",
                     "Rate limit reached (test stage)."));
         }
         if (call.maxTokens() == POLICY) {

@@ -32,7 +32,9 @@ class QuotaEndToEndTest extends GatewayTestBase {
         Tenant t = tenant("echo");
         HttpResponse<String> free = chat(t.key, "echo", 5);
         assertThat(free.statusCode()).isEqualTo(200);
-        assertThat(free.headers().firstValue("x-ratelimit-limit-requests")).as("no limit, no headers").isEmpty();
+        assertThat(free.headers().firstValue("x-ratelimit-limit-requests"))
+                .as("no limit, no headers")
+                .isEmpty();
 
         JsonNode view = admin().expect(200, "PUT", "/tenants/" + t.id + "/limits/echo", "{\"rpm\":2,\"tpm\":100000}");
         assertThat(view.get("rpm").asLong()).isEqualTo(2);
@@ -42,8 +44,8 @@ class QuotaEndToEndTest extends GatewayTestBase {
         assertThat(first.statusCode()).isEqualTo(200);
         assertThat(header(first, "x-ratelimit-limit-requests")).isEqualTo(2);
         assertThat(header(first, "x-ratelimit-remaining-requests")).isEqualTo(1);
-        assertThat(first.headers().firstValue("x-ratelimit-reset-requests")).hasValueSatisfying(v ->
-                assertThat(v).matches("[0-9.]+m?s|[0-9]+m[0-9.]+s"));
+        assertThat(first.headers().firstValue("x-ratelimit-reset-requests"))
+                .hasValueSatisfying(v -> assertThat(v).matches("[0-9.]+m?s|[0-9]+m[0-9.]+s"));
         assertThat(header(first, "x-ratelimit-limit-tokens")).isEqualTo(100000);
         assertThat(header(first, "x-ratelimit-remaining-tokens")).isBetween(100000L - 100, 100000L - 5);
         assertThat(chat(t.key, "echo", 5).statusCode()).isEqualTo(200);
@@ -60,11 +62,13 @@ class QuotaEndToEndTest extends GatewayTestBase {
         HttpResponse<String> raised = chat(t.key, "echo", 5);
         assertThat(raised.statusCode()).as("raised limit in force at once").isEqualTo(200);
         assertThat(header(raised, "x-ratelimit-limit-requests")).isEqualTo(100);
-        assertThat(raised.headers().firstValue("x-ratelimit-limit-tokens")).as("tpm back to the default: none")
+        assertThat(raised.headers().firstValue("x-ratelimit-limit-tokens"))
+                .as("tpm back to the default: none")
                 .isEmpty();
 
         admin().expect(200, "DELETE", "/tenants/" + t.id + "/limits/echo", null);
-        assertThat(chat(t.key, "echo", 5).headers().firstValue("x-ratelimit-limit-requests")).isEmpty();
+        assertThat(chat(t.key, "echo", 5).headers().firstValue("x-ratelimit-limit-requests"))
+                .isEmpty();
     }
 
     @Test
@@ -72,8 +76,11 @@ class QuotaEndToEndTest extends GatewayTestBase {
         Tenant t = tenant("slow-tokens");
         admin().expect(200, "PUT", "/tenants/" + t.id + "/limits/slow-tokens", "{\"tpm\":300}");
         // 20 tokens per second: the first call runs about two seconds and holds prompt + 200 tokens.
-        CompletableFuture<HttpResponse<String>> running = CompletableFuture.supplyAsync(() ->
-                chat(t.key, "slow-tokens", 200, "one two three four five six seven eight nine ten eleven twelve "
+        CompletableFuture<HttpResponse<String>> running = CompletableFuture.supplyAsync(() -> chat(
+                t.key,
+                "slow-tokens",
+                200,
+                "one two three four five six seven eight nine ten eleven twelve "
                         + "thirteen fourteen fifteen sixteen seventeen eighteen nineteen twenty twenty-one "
                         + "twenty-two twenty-three twenty-four twenty-five twenty-six twenty-seven"));
         // admitted (its estimate held) once it has reached the backend
@@ -85,10 +92,16 @@ class QuotaEndToEndTest extends GatewayTestBase {
 
         HttpResponse<String> done = running.get();
         assertThat(done.statusCode()).isEqualTo(200);
-        long used = AdminClient.JSON.readTree(done.body()).get("usage").get("total_tokens").asLong();
+        long used = AdminClient.JSON
+                .readTree(done.body())
+                .get("usage")
+                .get("total_tokens")
+                .asLong();
         assertThat(used).isLessThan(150);
         HttpResponse<String> after = chat(t.key, "slow-tokens", 200);
-        assertThat(after.statusCode()).as("the unused part of the estimate was refunded").isEqualTo(200);
+        assertThat(after.statusCode())
+                .as("the unused part of the estimate was refunded")
+                .isEqualTo(200);
     }
 
     @Test
@@ -101,16 +114,23 @@ class QuotaEndToEndTest extends GatewayTestBase {
         assertThat(error.get("message").asString()).contains("tokens-per-minute limit of 100");
         assertThat(header(r, "x-ratelimit-limit-tokens")).isEqualTo(100);
         assertThat(header(r, "x-ratelimit-remaining-tokens")).isEqualTo(100);
-        assertThat(header(r, "x-ratelimit-remaining-requests")).as("a 400 takes no request").isEqualTo(10);
+        assertThat(header(r, "x-ratelimit-remaining-requests"))
+                .as("a 400 takes no request")
+                .isEqualTo(10);
     }
 
     @Test
     void perKeyLimitsBindOneKeyOnly() {
         Tenant t = tenant("echo");
         String other = admin().issueKey(t.id);
-        String keyId = admin().expect(200, "GET", "/tenants/" + t.id + "/keys", null).get("data").valueStream()
-                .filter(k -> t.key.endsWith(k.get("last_four").asString())).findFirst().orElseThrow()
-                .get("id").asString();
+        String keyId = admin().expect(200, "GET", "/tenants/" + t.id + "/keys", null)
+                .get("data")
+                .valueStream()
+                .filter(k -> t.key.endsWith(k.get("last_four").asString()))
+                .findFirst()
+                .orElseThrow()
+                .get("id")
+                .asString();
         JsonNode view = admin().expect(200, "PUT", "/keys/" + keyId + "/limits/echo", "{\"rpm\":1}");
         assertThat(view.get("key").asString()).isEqualTo(keyId);
         assertThat(chat(t.key, "echo", 5).statusCode()).isEqualTo(200);
@@ -125,13 +145,15 @@ class QuotaEndToEndTest extends GatewayTestBase {
         Tenant t = tenant("echo");
         admin().expect(404, "PUT", "/tenants/no-such-tenant/limits/echo", "{\"rpm\":1}");
         admin().expect(404, "PUT", "/tenants/" + t.id + "/limits/no-such-deployment", "{\"rpm\":1}");
-        AdminClient.error(admin().send("PUT", "/tenants/" + t.id + "/limits/echo", "{\"rpm\":0}"), 400,
-                "invalid_value");
-        AdminClient.error(admin().send("PUT", "/tenants/" + t.id + "/limits/echo", "{\"rpm\":\"many\"}"), 400,
-                "invalid_value");
-        AdminClient.error(admin().send("PUT", "/tenants/" + t.id + "/limits/echo", "{\"rps\":1}"), 400,
-                "unknown_parameter");
-        AdminClient.error(admin().as(t.key).send("PUT", "/tenants/" + t.id + "/limits/echo", "{\"rpm\":1}"), 403,
+        AdminClient.error(
+                admin().send("PUT", "/tenants/" + t.id + "/limits/echo", "{\"rpm\":0}"), 400, "invalid_value");
+        AdminClient.error(
+                admin().send("PUT", "/tenants/" + t.id + "/limits/echo", "{\"rpm\":\"many\"}"), 400, "invalid_value");
+        AdminClient.error(
+                admin().send("PUT", "/tenants/" + t.id + "/limits/echo", "{\"rps\":1}"), 400, "unknown_parameter");
+        AdminClient.error(
+                admin().as(t.key).send("PUT", "/tenants/" + t.id + "/limits/echo", "{\"rpm\":1}"),
+                403,
                 "insufficient_scope");
         JsonNode list = admin().expect(200, "GET", "/tenants/" + t.id + "/limits", null);
         assertThat(list.get("data").size()).isGreaterThan(1);
@@ -141,10 +163,18 @@ class QuotaEndToEndTest extends GatewayTestBase {
 
     @Test
     void healthShowsTheStoreInUse() {
-        JsonNode health = AdminClient.JSON.readTree(send(HttpRequest.newBuilder(
-                URI.create(managementUrl() + "/actuator/health")).GET()).body());
-        assertThat(health.get("components").get("quota").get("status").asString()).isEqualTo("UP");
-        assertThat(health.get("components").get("quota").get("details").get("store").asString()).isEqualTo("memory");
+        JsonNode health =
+                AdminClient.JSON.readTree(send(HttpRequest.newBuilder(URI.create(managementUrl() + "/actuator/health"))
+                                .GET())
+                        .body());
+        assertThat(health.get("components").get("quota").get("status").asString())
+                .isEqualTo("UP");
+        assertThat(health.get("components")
+                        .get("quota")
+                        .get("details")
+                        .get("store")
+                        .asString())
+                .isEqualTo("memory");
     }
 
     private record Tenant(String id, String key) {}
@@ -163,7 +193,8 @@ class QuotaEndToEndTest extends GatewayTestBase {
         String body = "{\"model\":\"" + model + "\",\"max_tokens\":" + maxTokens
                 + ",\"messages\":[{\"role\":\"user\",\"content\":\"" + content + "\"}]}";
         return send(HttpRequest.newBuilder(URI.create(baseUrl() + "/v1/chat/completions"))
-                .header("Authorization", "Bearer " + key).header("Content-Type", "application/json")
+                .header("Authorization", "Bearer " + key)
+                .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body)));
     }
 
@@ -173,7 +204,8 @@ class QuotaEndToEndTest extends GatewayTestBase {
 
     private static HttpResponse<String> send(HttpRequest.Builder request) {
         try {
-            HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+            HttpClient http =
+                    HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
             return http.send(request.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
         } catch (Exception e) {
             throw new IllegalStateException(e);
@@ -181,7 +213,9 @@ class QuotaEndToEndTest extends GatewayTestBase {
     }
 
     private static long header(HttpResponse<String> r, String name) {
-        return Long.parseLong(r.headers().firstValue(name).orElseThrow(() -> new AssertionError(
-                "no " + name + " header in " + r.statusCode() + " " + r.headers().map())));
+        return Long.parseLong(r.headers()
+                .firstValue(name)
+                .orElseThrow(() -> new AssertionError("no " + name + " header in " + r.statusCode() + " "
+                        + r.headers().map())));
     }
 }

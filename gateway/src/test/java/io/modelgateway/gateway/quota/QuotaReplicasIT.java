@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.micrometer.core.instrument.MeterRegistry;
-import io.modelgateway.gateway.Replicas;
 import io.modelgateway.gateway.AdminClient;
 import io.modelgateway.gateway.GatewayApplication;
+import io.modelgateway.gateway.Replicas;
 import io.modelgateway.gateway.quota.internal.MutableClock;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -41,7 +41,8 @@ import tools.jackson.databind.JsonNode;
 class QuotaReplicasIT {
 
     private static final String ADMIN_KEY = "sk-f490ff1b481d655591d0b702c9ed4d521c5dfd56";
-    private static final String RUN = UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+    private static final String RUN =
+            UUID.randomUUID().toString().replace("-", "").substring(0, 12);
     private static final String SCHEMA = "mgw_quota_" + RUN;
     private static final MutableClock CLOCK = new MutableClock(Instant.parse("2026-06-01T00:00:00Z"));
 
@@ -105,13 +106,16 @@ class QuotaReplicasIT {
         assertThat(first.statusCode()).isEqualTo(200);
         long used = usage(first).get("total_tokens").asLong();
         long estimate = usage(first).get("prompt_tokens").asLong() + 300;
-        assertThat(header(first, "x-ratelimit-remaining-tokens")).as("the estimate is held").isEqualTo(before - estimate);
+        assertThat(header(first, "x-ratelimit-remaining-tokens"))
+                .as("the estimate is held")
+                .isEqualTo(before - estimate);
         assertThat(estimate).as("without the refund the next one would not fit").isGreaterThan((before - estimate));
 
         HttpResponse<String> second = chat(two, key, 300);
         assertThat(second.statusCode()).as(second.body()).isEqualTo(200);
         long estimate2 = usage(second).get("prompt_tokens").asLong() + 300;
-        assertThat(header(second, "x-ratelimit-remaining-tokens")).as("headers match the shared bucket")
+        assertThat(header(second, "x-ratelimit-remaining-tokens"))
+                .as("headers match the shared bucket")
                 .isEqualTo(before - used - estimate2);
     }
 
@@ -142,7 +146,9 @@ class QuotaReplicasIT {
         assertThat(header(chat(two, key, 5), "x-ratelimit-limit-requests")).isEqualTo(60);
         admin(one).expect(200, "PUT", "/tenants/" + tenant + "/limits/echo", "{\"rpm\":1000}");
         long ms = awaitLimit(two, key, "x-ratelimit-limit-requests", 1000);
-        assertThat(ms).as("periodic reload is an hour: only the invalidation can do it").isLessThan(1000);
+        assertThat(ms)
+                .as("periodic reload is an hour: only the invalidation can do it")
+                .isLessThan(1000);
     }
 
     @Test
@@ -168,11 +174,14 @@ class QuotaReplicasIT {
 
         redis = Replicas.startOwnRedis(redisPort); // an empty Redis on the same port
         for (ConfigurableApplicationContext r : List.of(one, two)) {
-            await().atMost(Duration.ofSeconds(15)).untilAsserted(() ->
-                    assertThat(quotaHealth(r).get("status").asString()).isEqualTo("UP"));
+            await().atMost(Duration.ofSeconds(15))
+                    .untilAsserted(() ->
+                            assertThat(quotaHealth(r).get("status").asString()).isEqualTo("UP"));
             assertThat(degradedGauge(r)).isEqualTo(0.0);
         }
-        assertThat(admitted(one, key, 6) + admitted(two, key, 6)).as("one shared limit again").isEqualTo(10);
+        assertThat(admitted(one, key, 6) + admitted(two, key, 6))
+                .as("one shared limit again")
+                .isEqualTo(10);
     }
 
     /** A few calls of another tenant through both replicas, so the burst does not meet a cold JIT. */
@@ -201,7 +210,9 @@ class QuotaReplicasIT {
         p.put("gateway.embedded-model-server.embeddings", "false");
         p.put("gateway.deployments.echo.rpm", "60");
         p.put("management.endpoints.web.exposure.include", "health");
-        String[] args = p.entrySet().stream().map(e -> "--" + e.getKey() + "=" + e.getValue()).toArray(String[]::new);
+        String[] args = p.entrySet().stream()
+                .map(e -> "--" + e.getKey() + "=" + e.getValue())
+                .toArray(String[]::new);
         return new SpringApplicationBuilder(GatewayApplication.class)
                 .initializers(ctx -> ctx.getBeanFactory().registerSingleton("clock", CLOCK))
                 .run(args);
@@ -210,8 +221,6 @@ class QuotaReplicasIT {
     private static String redisUrl() {
         return "redis://127.0.0.1:" + redisPort;
     }
-
-
 
     // --- calls ---
 
@@ -223,7 +232,8 @@ class QuotaReplicasIT {
     private static String tenant(String id) {
         admin(one).createTenant(id, "echo");
         String key = admin(one).issueKey(id);
-        await("replica two learns the key").atMost(Duration.ofSeconds(10))
+        await("replica two learns the key")
+                .atMost(Duration.ofSeconds(10))
                 .until(() -> status(two, "/v1/models", key) == 200);
         return key;
     }
@@ -256,14 +266,16 @@ class QuotaReplicasIT {
         return chatAsync(r, key, maxTokens).join();
     }
 
-    private static CompletableFuture<HttpResponse<String>> chatAsync(ConfigurableApplicationContext r, String key,
-            int maxTokens) {
+    private static CompletableFuture<HttpResponse<String>> chatAsync(
+            ConfigurableApplicationContext r, String key, int maxTokens) {
         String body = "{\"model\":\"echo\",\"max_tokens\":" + maxTokens
                 + ",\"messages\":[{\"role\":\"user\",\"content\":\"hello there\"}]}";
         HttpRequest request = HttpRequest.newBuilder(URI.create(url(r) + "/v1/chat/completions"))
                 .timeout(Duration.ofSeconds(30))
-                .header("Authorization", "Bearer " + key).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build();
+                .header("Authorization", "Bearer " + key)
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body))
+                .build();
         return client().sendAsync(request, HttpResponse.BodyHandlers.ofString());
     }
 
@@ -272,14 +284,20 @@ class QuotaReplicasIT {
     }
 
     private static JsonNode quotaHealth(ConfigurableApplicationContext r) {
-        HttpResponse<String> health = client().sendAsync(HttpRequest.newBuilder(
-                URI.create(Replicas.managementUrl(r) + "/actuator/health")).timeout(Duration.ofSeconds(30)).build(),
-                HttpResponse.BodyHandlers.ofString()).join();
+        HttpResponse<String> health = client().sendAsync(
+                        HttpRequest.newBuilder(URI.create(Replicas.managementUrl(r) + "/actuator/health"))
+                                .timeout(Duration.ofSeconds(30))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString())
+                .join();
         return AdminClient.JSON.readTree(health.body()).get("components").get("quota");
     }
 
     private static double degradedGauge(ConfigurableApplicationContext r) {
-        return r.getBean(MeterRegistry.class).get("gateway.redis.fallback.active").gauge().value();
+        return r.getBean(MeterRegistry.class)
+                .get("gateway.redis.fallback.active")
+                .gauge()
+                .value();
     }
 
     private static int status(ConfigurableApplicationContext r, String path) {
@@ -291,11 +309,13 @@ class QuotaReplicasIT {
     }
 
     private static HttpResponse<String> get(ConfigurableApplicationContext r, String path, String key) {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url(r) + path)).timeout(Duration.ofSeconds(30));
+        HttpRequest.Builder b =
+                HttpRequest.newBuilder(URI.create(url(r) + path)).timeout(Duration.ofSeconds(30));
         if (key != null) {
             b.header("Authorization", "Bearer " + key);
         }
-        return client().sendAsync(b.build(), HttpResponse.BodyHandlers.ofString()).join();
+        return client().sendAsync(b.build(), HttpResponse.BodyHandlers.ofString())
+                .join();
     }
 
     /** A fresh client (connection) per call, as AdminClient does. */
@@ -308,11 +328,14 @@ class QuotaReplicasIT {
     }
 
     private static long header(HttpResponse<String> r, String name) {
-        return Long.parseLong(r.headers().firstValue(name).orElseThrow(() -> new AssertionError(
-                "no " + name + " header in " + r.statusCode() + " " + r.headers().map())));
+        return Long.parseLong(r.headers()
+                .firstValue(name)
+                .orElseThrow(() -> new AssertionError("no " + name + " header in " + r.statusCode() + " "
+                        + r.headers().map())));
     }
 
     private static String url(ConfigurableApplicationContext ctx) {
-        return "http://127.0.0.1:" + ((WebServerApplicationContext) ctx).getWebServer().getPort();
+        return "http://127.0.0.1:"
+                + ((WebServerApplicationContext) ctx).getWebServer().getPort();
     }
 }

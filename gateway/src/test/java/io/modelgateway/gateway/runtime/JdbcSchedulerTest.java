@@ -19,12 +19,13 @@ class JdbcSchedulerTest {
 
     @Test
     void threadsFollowTheConfiguredPoolSize() {
-        context.withPropertyValues("spring.datasource.hikari.maximum-pool-size=3").run(c -> {
-            assertThat(c).hasSingleBean(Scheduler.class);
-            assertThat(threads(c.getBean(Scheduler.class))).isEqualTo(3);
-        });
-        context.withPropertyValues("spring.datasource.hikari.maximum-pool-size=17").run(c ->
-                assertThat(threads(c.getBean(Scheduler.class))).isEqualTo(17));
+        context.withPropertyValues("spring.datasource.hikari.maximum-pool-size=3")
+                .run(c -> {
+                    assertThat(c).hasSingleBean(Scheduler.class);
+                    assertThat(threads(c.getBean(Scheduler.class))).isEqualTo(3);
+                });
+        context.withPropertyValues("spring.datasource.hikari.maximum-pool-size=17")
+                .run(c -> assertThat(threads(c.getBean(Scheduler.class))).isEqualTo(17));
     }
 
     @Test

@@ -15,7 +15,8 @@ class JsonMappersTest {
 
     @Test
     void decimalsAreWrittenPlainlyByBoth() {
-        assertThat(JsonMappers.JSON.writeValueAsString(Map.of("p", new BigDecimal("5E-7")))).isEqualTo("{\"p\":0.0000005}");
+        assertThat(JsonMappers.JSON.writeValueAsString(Map.of("p", new BigDecimal("5E-7"))))
+                .isEqualTo("{\"p\":0.0000005}");
         assertThat(JsonMappers.ADMIN.writeValueAsString(new Price("m", new BigDecimal("5E-7"))))
                 .isEqualTo("{\"model_name\":\"m\",\"per_token\":0.0000005}");
     }

@@ -24,7 +24,8 @@ class RedisSignalsTest {
 
     @Test
     void aReplicaHearsTheOthersSignalsOnItsTopicsAndNotItsOwn() {
-        try (RedisSignals a = new RedisSignals(client, channel); RedisSignals b = new RedisSignals(client, channel)) {
+        try (RedisSignals a = new RedisSignals(client, channel);
+                RedisSignals b = new RedisSignals(client, channel)) {
             AtomicInteger aHeard = new AtomicInteger();
             AtomicInteger bHeardLimits = new AtomicInteger();
             AtomicInteger bHeardGates = new AtomicInteger();
@@ -42,7 +43,9 @@ class RedisSignalsTest {
             b.publish("");
             await().atMost(Duration.ofSeconds(10)).until(() -> aHeard.get() == 1);
 
-            assertThat(bHeardLimits.get()).as("b did not hear its own signal, nor a's on another topic").isEqualTo(1);
+            assertThat(bHeardLimits.get())
+                    .as("b did not hear its own signal, nor a's on another topic")
+                    .isEqualTo(1);
             assertThat(aHeard.get()).as("a heard b once, never itself").isEqualTo(1);
         }
     }

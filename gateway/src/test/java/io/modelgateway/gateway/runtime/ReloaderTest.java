@@ -37,13 +37,17 @@ class ReloaderTest {
     void aFailedReloadIsCountedAndTheNextOneHeals() {
         AtomicReference<String> state = new AtomicReference<>("v1");
         AtomicReference<RuntimeException> fault = new AtomicReference<>(new IllegalStateException("database down"));
-        Reloader r = new Reloader("test", () -> {
-            RuntimeException e = fault.get();
-            if (e != null) {
-                throw e;
-            }
-            state.set("v2");
-        }, Duration.ofHours(1), scheduler);
+        Reloader r = new Reloader(
+                "test",
+                () -> {
+                    RuntimeException e = fault.get();
+                    if (e != null) {
+                        throw e;
+                    }
+                    state.set("v2");
+                },
+                Duration.ofHours(1),
+                scheduler);
 
         assertThatThrownBy(r::reload).hasMessage("database down");
         assertThat(r.reloadQuietly()).isFalse();
@@ -61,16 +65,20 @@ class ReloaderTest {
     void aSignalDuringAReloadQueuesAnotherOneAndSignalsBeforeItStartsShareIt() throws InterruptedException {
         CountDownLatch inFirst = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
-        Reloader r = new Reloader("test", () -> {
-            if (reloads.incrementAndGet() == 1) {
-                inFirst.countDown();
-                try {
-                    release.await(10, TimeUnit.SECONDS);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }
-        }, Duration.ofHours(1), scheduler);
+        Reloader r = new Reloader(
+                "test",
+                () -> {
+                    if (reloads.incrementAndGet() == 1) {
+                        inFirst.countDown();
+                        try {
+                            release.await(10, TimeUnit.SECONDS);
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
+                    }
+                },
+                Duration.ofHours(1),
+                scheduler);
 
         r.reloadSoon();
         assertThat(inFirst.await(10, TimeUnit.SECONDS)).isTrue();

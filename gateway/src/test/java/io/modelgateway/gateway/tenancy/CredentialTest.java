@@ -19,6 +19,7 @@ class CredentialTest {
     void aPlatformCredentialKeepsItsScopes() {
         Credential platform = new Credential("k", null, "k", EnumSet.of(Scope.ADMIN, Scope.FINANCE));
         assertThat(platform.scopes()).containsExactlyInAnyOrder(Scope.ADMIN, Scope.FINANCE);
-        assertThat(new Credential("k", null, "k", EnumSet.noneOf(Scope.class)).scopes()).isEmpty();
+        assertThat(new Credential("k", null, "k", EnumSet.noneOf(Scope.class)).scopes())
+                .isEmpty();
     }
 }

@@ -37,8 +37,12 @@ class WeakKeyStartupTest {
         p.put("gateway.embedded-model-server.embeddings", "false");
         p.put("server.port", "0");
         p.put("management.server.port", "0");
-        String[] args = p.entrySet().stream().map(e -> "--" + e.getKey() + "=" + e.getValue()).toArray(String[]::new);
-        return new SpringApplicationBuilder(GatewayApplication.class).initializers(Replicas.ownNettyResources()).run(args);
+        String[] args = p.entrySet().stream()
+                .map(e -> "--" + e.getKey() + "=" + e.getValue())
+                .toArray(String[]::new);
+        return new SpringApplicationBuilder(GatewayApplication.class)
+                .initializers(Replicas.ownNettyResources())
+                .run(args);
     }
 
     private static String messages(Throwable t) {
@@ -51,10 +55,13 @@ class WeakKeyStartupTest {
 
     @Test
     void theReadmeKeysStopTheStartOnPostgres() {
-        String admin = messages(catchThrowable(() -> start("sk-admin-readme", STRONG).close()));
-        assertThat(admin).contains("GATEWAY_ADMIN_API_KEY", "is too weak", "openssl rand -base64 32")
+        String admin =
+                messages(catchThrowable(() -> start("sk-admin-readme", STRONG).close()));
+        assertThat(admin)
+                .contains("GATEWAY_ADMIN_API_KEY", "is too weak", "openssl rand -base64 32")
                 .doesNotContain("sk-admin-readme");
-        String demo = messages(catchThrowable(() -> start(STRONG, "sk-demo-readme-sk-demo-readme-sk-demo").close()));
+        String demo = messages(catchThrowable(
+                () -> start(STRONG, "sk-demo-readme-sk-demo-readme-sk-demo").close()));
         assertThat(demo).contains("GATEWAY_DEMO_API_KEY", "is too weak", "openssl rand -base64 32");
     }
 

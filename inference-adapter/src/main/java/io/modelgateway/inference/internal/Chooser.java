@@ -25,8 +25,8 @@ public final class Chooser {
      *
      * @param start where ties start, e.g. a random number (any int; taken modulo the size)
      */
-    public static <T extends Choosable> Choice<T> choose(List<T> replicas, String model, Collection<T> excluded,
-            int start) {
+    public static <T extends Choosable> Choice<T> choose(
+            List<T> replicas, String model, Collection<T> excluded, int start) {
         int n = replicas.size();
         boolean[] refused = null;
         boolean full = false;
@@ -46,8 +46,8 @@ public final class Chooser {
         return new Choice<>(null, full);
     }
 
-    private static <T extends Choosable> int best(List<T> replicas, String model, Collection<T> excluded,
-            boolean[] refused, int start) {
+    private static <T extends Choosable> int best(
+            List<T> replicas, String model, Collection<T> excluded, boolean[] refused, int start) {
         int n = replicas.size();
         int best = -1;
         int bestLoad = Integer.MAX_VALUE;

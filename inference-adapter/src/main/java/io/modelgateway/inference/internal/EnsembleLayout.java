@@ -49,12 +49,32 @@ public final class EnsembleLayout implements TensorLayout {
             new Param("stop", "BYTES", List.of(STOP_WORDS)));
 
     /** The inputs of tensorrtllm_backend's ensemble since 2025 (triton-protocol.md 4b). */
-    private static final Set<String> CURRENT_INPUTS = Set.of(TEXT_INPUT, MAX_TOKENS, STREAM, STOP_WORDS,
-            "bad_words", EXCLUDE_INPUT_IN_OUTPUT, "end_id", "pad_id", "top_k", "top_p", "temperature",
-            "length_penalty", "repetition_penalty", "min_tokens", "presence_penalty", "frequency_penalty", "seed",
-            RETURN_NUM_INPUT_TOKENS, RETURN_NUM_OUTPUT_TOKENS, "beam_width", "num_return_sequences");
+    private static final Set<String> CURRENT_INPUTS = Set.of(
+            TEXT_INPUT,
+            MAX_TOKENS,
+            STREAM,
+            STOP_WORDS,
+            "bad_words",
+            EXCLUDE_INPUT_IN_OUTPUT,
+            "end_id",
+            "pad_id",
+            "top_k",
+            "top_p",
+            "temperature",
+            "length_penalty",
+            "repetition_penalty",
+            "min_tokens",
+            "presence_penalty",
+            "frequency_penalty",
+            "seed",
+            RETURN_NUM_INPUT_TOKENS,
+            RETURN_NUM_OUTPUT_TOKENS,
+            "beam_width",
+            "num_return_sequences");
+
     private static final EnsembleLayout CURRENT = new EnsembleLayout(CURRENT_INPUTS, true);
-    private static final InferParameter BOOL_TRUE = InferParameter.newBuilder().setBoolParam(true).build();
+    private static final InferParameter BOOL_TRUE =
+            InferParameter.newBuilder().setBoolParam(true).build();
     private static final ByteString TRUE = Tensors.encodeBool(true);
 
     private final Set<String> inputs;
@@ -66,7 +86,9 @@ public final class EnsembleLayout implements TensorLayout {
         this.inputs = Set.copyOf(inputs);
         this.batched = batched;
         for (Param p : PARAMS) {
-            p.tensors().stream().filter(this.inputs::contains).findFirst()
+            p.tensors().stream()
+                    .filter(this.inputs::contains)
+                    .findFirst()
                     .ifPresent(t -> supported.put(p.key(), new Param(p.key(), p.datatype(), List.of(t))));
         }
     }

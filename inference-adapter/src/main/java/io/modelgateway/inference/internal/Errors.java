@@ -29,13 +29,21 @@ public final class Errors {
         Kind kind;
         if (m.contains("unknown model") || m.contains("is not found") || m.contains("no available versions")) {
             kind = Kind.MODEL_NOT_FOUND;
-        } else if (m.contains("unexpected shape") || m.contains("data-type is") || m.contains("inputs but got")
-                || m.contains("unexpected number of string elements") || m.contains("invalid argument")
-                || m.contains("maximum model length") || m.contains("must be at least")
-                || m.contains("must not be") || m.contains("must be greater")) {
+        } else if (m.contains("unexpected shape")
+                || m.contains("data-type is")
+                || m.contains("inputs but got")
+                || m.contains("unexpected number of string elements")
+                || m.contains("invalid argument")
+                || m.contains("maximum model length")
+                || m.contains("must be at least")
+                || m.contains("must not be")
+                || m.contains("must be greater")) {
             kind = Kind.INVALID_REQUEST;
-        } else if (m.contains("queue size") || m.contains("not ready") || m.contains("timeout expired")
-                || m.contains("shutting down") || m.contains("unavailable")) {
+        } else if (m.contains("queue size")
+                || m.contains("not ready")
+                || m.contains("timeout expired")
+                || m.contains("shutting down")
+                || m.contains("unavailable")) {
             kind = Kind.UNAVAILABLE;
         } else if (m.contains("cancel")) {
             kind = Kind.CANCELLED;

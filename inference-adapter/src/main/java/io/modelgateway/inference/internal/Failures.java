@@ -37,13 +37,15 @@ public final class Failures {
         if (e.kind() != Kind.CANCELLED) {
             return e;
         }
-        return InferenceException.of(Kind.UNAVAILABLE, e.requestId(), "backend cancelled the call: " + e.getMessage(), e);
+        return InferenceException.of(
+                Kind.UNAVAILABLE, e.requestId(), "backend cancelled the call: " + e.getMessage(), e);
     }
 
     /** The InferenceException inside a future's failure, or a BACKEND_ERROR wrapping anything else. */
     public static InferenceException unwrap(Throwable t, String requestId) {
         Throwable cause = t;
-        while ((cause instanceof CompletionException || cause instanceof ExecutionException) && cause.getCause() != null) {
+        while ((cause instanceof CompletionException || cause instanceof ExecutionException)
+                && cause.getCause() != null) {
             cause = cause.getCause();
         }
         if (cause instanceof InferenceException ie) {

@@ -45,11 +45,13 @@ final class GenerationAttempt implements GenerationListener {
             if (over.compareAndSet(false, true)) {
                 stopTimer();
                 replica.abandoned();
-                generation.end(InferenceException.of(Kind.INVALID_REQUEST, generation.request.requestId(),
-                        e.getMessage()), PooledGeneration.NOTHING);
+                generation.end(
+                        InferenceException.of(Kind.INVALID_REQUEST, generation.request.requestId(), e.getMessage()),
+                        PooledGeneration.NOTHING);
             }
         } catch (RuntimeException e) {
-            onError(InferenceException.of(Kind.UNAVAILABLE, generation.request.requestId(), e.toString(), e),
+            onError(
+                    InferenceException.of(Kind.UNAVAILABLE, generation.request.requestId(), e.toString(), e),
                     PooledGeneration.NOTHING);
         }
     }
@@ -62,7 +64,8 @@ final class GenerationAttempt implements GenerationListener {
         }
         long perToken = pool.config().timeouts().betweenTokens().toNanos();
         long rest = generation.request.maxTokens() > Long.MAX_VALUE / perToken
-                ? Long.MAX_VALUE : perToken * generation.request.maxTokens();
+                ? Long.MAX_VALUE
+                : perToken * generation.request.maxTokens();
         return rest > Long.MAX_VALUE - first ? Long.MAX_VALUE : first + rest;
     }
 
@@ -83,7 +86,9 @@ final class GenerationAttempt implements GenerationListener {
             firstTokenSeen = true;
             stopTimer();
             if (generation.request.stream()) {
-                timer = pool.schedule(this::idleCheck, pool.config().timeouts().betweenTokens().toNanos());
+                timer = pool.schedule(
+                        this::idleCheck,
+                        pool.config().timeouts().betweenTokens().toNanos());
             }
         }
         generation.listener.onDelta(text, outputTokens);
@@ -138,8 +143,8 @@ final class GenerationAttempt implements GenerationListener {
             return;
         }
         GenerationCall s = cancelStream("timeout: " + message);
-        InferenceException e = InferenceException.of(Kind.TIMEOUT, generation.request.requestId(),
-                "replica " + replica.target() + ": " + message);
+        InferenceException e = InferenceException.of(
+                Kind.TIMEOUT, generation.request.requestId(), "replica " + replica.target() + ": " + message);
         failReplica(e);
         generation.end(e, s instanceof GenerationStream g ? g.usageSoFar() : PooledGeneration.NOTHING);
     }

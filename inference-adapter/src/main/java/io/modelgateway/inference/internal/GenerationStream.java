@@ -29,19 +29,27 @@ public final class GenerationStream extends ClientCall.Listener<ModelStreamInfer
     private final AtomicBoolean done = new AtomicBoolean();
     /** Text kept only while the backend sends no token counts, to count it at the end. */
     private final StringBuilder generated = new StringBuilder(); // guarded by this
+
     private int inputTokens = -1; // guarded by this
     private int outputTokens; // guarded by this
     private boolean outputCounted = true; // guarded by this
     private String finishReason;
     private boolean promptReported; // responses of one call arrive one at a time
 
-    public GenerationStream(GenerationRequest request, GenerationListener listener, TokenCounter counter,
+    public GenerationStream(
+            GenerationRequest request,
+            GenerationListener listener,
+            TokenCounter counter,
             ClientCall<ModelInferRequest, ModelStreamInferResponse> call) {
         this(request, listener, counter, call, TensorLayout.vllm());
     }
 
-    public GenerationStream(GenerationRequest request, GenerationListener listener, TokenCounter counter,
-            ClientCall<ModelInferRequest, ModelStreamInferResponse> call, TensorLayout layout) {
+    public GenerationStream(
+            GenerationRequest request,
+            GenerationListener listener,
+            TokenCounter counter,
+            ClientCall<ModelInferRequest, ModelStreamInferResponse> call,
+            TensorLayout layout) {
         this.request = request;
         this.listener = listener;
         this.counter = counter;
@@ -91,7 +99,9 @@ public final class GenerationStream extends ClientCall.Listener<ModelStreamInfer
     @Override
     public void onClose(Status status, Metadata trailers) {
         if (status.isOk()) {
-            fail(InferenceException.of(InferenceException.Kind.BACKEND_ERROR, request.requestId(),
+            fail(InferenceException.of(
+                    InferenceException.Kind.BACKEND_ERROR,
+                    request.requestId(),
                     "backend closed the stream before the final response"));
         } else {
             fail(Errors.fromStatus(status, request.requestId()));

@@ -30,5 +30,4 @@ public final class HealthPoller {
     public void poll(Replica replica) {
         pool.recheck(replica);
     }
-
 }

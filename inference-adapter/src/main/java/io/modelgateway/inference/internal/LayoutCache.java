@@ -68,10 +68,14 @@ public final class LayoutCache {
     }
 
     private CompletableFuture<TensorLayout> detect(String model) {
-        Replica replica = pool.replicas().stream().filter(r -> r.routable(model)).findFirst()
+        Replica replica = pool.replicas().stream()
+                .filter(r -> r.routable(model))
+                .findFirst()
                 .orElse(pool.replicas().isEmpty() ? null : pool.replicas().get(0));
         if (replica == null) {
-            return CompletableFuture.failedFuture(InferenceException.of(InferenceException.Kind.UNAVAILABLE, "",
+            return CompletableFuture.failedFuture(InferenceException.of(
+                    InferenceException.Kind.UNAVAILABLE,
+                    "",
                     "no replica to read the layout of model '" + model + "' from"));
         }
         return replica.client().detectLayout(model);

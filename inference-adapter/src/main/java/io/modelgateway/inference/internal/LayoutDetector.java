@@ -17,30 +17,36 @@ public final class LayoutDetector {
     private LayoutDetector() {}
 
     public static TensorLayout fromConfig(ModelConfig config) {
-        Set<String> inputs = config.getInputList().stream().map(ModelInput::getName).collect(Collectors.toSet());
+        Set<String> inputs =
+                config.getInputList().stream().map(ModelInput::getName).collect(Collectors.toSet());
         if ("vllm".equals(config.getBackend())) {
             return VllmTensorLayout.INSTANCE;
         }
-        boolean int32MaxTokens = config.getInputList().stream().anyMatch(
-                i -> EnsembleLayout.MAX_TOKENS.equals(i.getName()) && i.getDataType() == DataType.TYPE_INT32);
+        boolean int32MaxTokens = config.getInputList().stream()
+                .anyMatch(i -> EnsembleLayout.MAX_TOKENS.equals(i.getName()) && i.getDataType() == DataType.TYPE_INT32);
         if ("ensemble".equals(config.getPlatform()) || int32MaxTokens) {
             return new EnsembleLayout(inputs, config.getMaxBatchSize() > 0);
         }
         if (inputs.contains(SAMPLING_PARAMETERS)) {
             return VllmTensorLayout.INSTANCE;
         }
-        throw unknown(config.getName(), "platform '" + config.getPlatform() + "', backend '" + config.getBackend() + "'");
+        throw unknown(
+                config.getName(), "platform '" + config.getPlatform() + "', backend '" + config.getBackend() + "'");
     }
 
     public static TensorLayout fromMetadata(ModelMetadataResponse metadata) {
-        Set<String> inputs = metadata.getInputsList().stream().map(TensorMetadata::getName).collect(Collectors.toSet());
+        Set<String> inputs =
+                metadata.getInputsList().stream().map(TensorMetadata::getName).collect(Collectors.toSet());
         if ("vllm".equals(metadata.getPlatform()) || inputs.contains(SAMPLING_PARAMETERS)) {
             return VllmTensorLayout.INSTANCE;
         }
         TensorMetadata maxTokens = metadata.getInputsList().stream()
-                .filter(t -> EnsembleLayout.MAX_TOKENS.equals(t.getName())).findFirst().orElse(null);
+                .filter(t -> EnsembleLayout.MAX_TOKENS.equals(t.getName()))
+                .findFirst()
+                .orElse(null);
         if ("ensemble".equals(metadata.getPlatform()) || maxTokens != null && "INT32".equals(maxTokens.getDatatype())) {
-            boolean batched = maxTokens == null ? "ensemble".equals(metadata.getPlatform()) : maxTokens.getShapeCount() > 1;
+            boolean batched =
+                    maxTokens == null ? "ensemble".equals(metadata.getPlatform()) : maxTokens.getShapeCount() > 1;
             return new EnsembleLayout(inputs, batched);
         }
         throw unknown(metadata.getName(), "platform '" + metadata.getPlatform() + "'");

@@ -24,7 +24,8 @@ public final class PoolRuntime {
     private final LongSupplier nanoTime;
     private final Map<String, CompletableFuture<Void>> firstPolls = new ConcurrentHashMap<>();
 
-    public PoolRuntime(PoolConfig config, ReplicaSet replicas, ScheduledExecutorService scheduler, LongSupplier nanoTime) {
+    public PoolRuntime(
+            PoolConfig config, ReplicaSet replicas, ScheduledExecutorService scheduler, LongSupplier nanoTime) {
         this.config = config;
         this.replicas = replicas;
         this.scheduler = scheduler;
@@ -73,7 +74,8 @@ public final class PoolRuntime {
     /** Polls one model on every replica; completes true when any says ready. */
     public CompletableFuture<Boolean> pollModel(String model) {
         Duration timeout = config.health().pollTimeout();
-        List<CompletableFuture<Boolean>> polls = replicas().stream().map(r -> r.pollModel(model, timeout)).toList();
+        List<CompletableFuture<Boolean>> polls =
+                replicas().stream().map(r -> r.pollModel(model, timeout)).toList();
         return CompletableFuture.allOf(polls.toArray(CompletableFuture[]::new))
                 .thenApply(v -> polls.stream().anyMatch(CompletableFuture::join));
     }
@@ -90,7 +92,8 @@ public final class PoolRuntime {
 
     /** Picks and admits a replica for {@code model}, least outstanding first, skipping {@code tried}. */
     public Chooser.Choice<Replica> choose(String model, Collection<Replica> tried) {
-        return Chooser.choose(replicas.all(), model, tried, ThreadLocalRandom.current().nextInt());
+        return Chooser.choose(
+                replicas.all(), model, tried, ThreadLocalRandom.current().nextInt());
     }
 
     /** Runs {@code task} on the pool's timer after {@code delayNanos}; null when the pool is closing. */

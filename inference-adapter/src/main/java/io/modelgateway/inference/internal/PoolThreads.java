@@ -60,7 +60,8 @@ public final class PoolThreads implements AutoCloseable {
     /** Runs a blocking DNS task every {@code period} on the DNS thread. */
     public synchronized void dnsEvery(Duration period, Runnable task) {
         Runnable hop = () -> dns.execute(guarded(task));
-        tasks.add(scheduler.scheduleWithFixedDelay(guarded(hop), period.toNanos(), period.toNanos(), TimeUnit.NANOSECONDS));
+        tasks.add(scheduler.scheduleWithFixedDelay(
+                guarded(hop), period.toNanos(), period.toNanos(), TimeUnit.NANOSECONDS));
     }
 
     private static Runnable guarded(Runnable task) {

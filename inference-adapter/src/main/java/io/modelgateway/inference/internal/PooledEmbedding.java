@@ -66,10 +66,17 @@ public final class PooledEmbedding {
 
     private InferenceException noReplica(InferenceException previous, boolean overloaded) {
         if (overloaded) {
-            return InferenceException.of(Kind.OVERLOADED, request.requestId(),
+            return InferenceException.of(
+                    Kind.OVERLOADED,
+                    request.requestId(),
                     "every ready replica of pool '" + pool.config().name() + "' is at its concurrency limit");
         }
-        return previous != null ? previous : InferenceException.of(Kind.UNAVAILABLE, request.requestId(),
-                "no ready replica of pool '" + pool.config().name() + "' serves model '" + request.model() + "'");
+        return previous != null
+                ? previous
+                : InferenceException.of(
+                        Kind.UNAVAILABLE,
+                        request.requestId(),
+                        "no ready replica of pool '" + pool.config().name() + "' serves model '" + request.model()
+                                + "'");
     }
 }

@@ -33,8 +33,8 @@ public final class PooledGeneration implements GenerationCall {
     private volatile GenerationAttempt current;
     private volatile TensorLayout layout;
 
-    public PooledGeneration(PoolRuntime pool, GenerationRequest request, TokenCounter counter,
-            GenerationListener listener) {
+    public PooledGeneration(
+            PoolRuntime pool, GenerationRequest request, TokenCounter counter, GenerationListener listener) {
         this.pool = pool;
         this.request = request;
         this.counter = counter;
@@ -56,10 +56,16 @@ public final class PooledGeneration implements GenerationCall {
             end(Failures.unwrap(error, request.requestId()), NOTHING);
             return;
         }
-        Optional<String> unsupported = layout.unsupportedParameter(request.sampling().keySet());
+        Optional<String> unsupported =
+                layout.unsupportedParameter(request.sampling().keySet());
         if (unsupported.isPresent()) {
-            end(InferenceException.of(Kind.INVALID_REQUEST, request.requestId(), "parameter '" + unsupported.get()
-                    + "' is not supported by model '" + request.model() + "' (" + layout.kind() + " layout)"), NOTHING);
+            end(
+                    InferenceException.of(
+                            Kind.INVALID_REQUEST,
+                            request.requestId(),
+                            "parameter '" + unsupported.get() + "' is not supported by model '" + request.model()
+                                    + "' (" + layout.kind() + " layout)"),
+                    NOTHING);
             return;
         }
         this.layout = layout;
@@ -87,19 +93,25 @@ public final class PooledGeneration implements GenerationCall {
 
     private InferenceException noReplica(InferenceException previous, boolean overloaded) {
         if (overloaded) {
-            return InferenceException.of(Kind.OVERLOADED, request.requestId(),
+            return InferenceException.of(
+                    Kind.OVERLOADED,
+                    request.requestId(),
                     "every ready replica of pool '" + pool.config().name() + "' is at its concurrency limit");
         }
         if (previous != null) {
             return previous;
         }
-        return InferenceException.of(Kind.UNAVAILABLE, request.requestId(),
+        return InferenceException.of(
+                Kind.UNAVAILABLE,
+                request.requestId(),
                 "no ready replica of pool '" + pool.config().name() + "' serves model '" + request.model() + "'");
     }
 
     /** An attempt failed: retry on another replica when allowed, else report. */
     void failed(InferenceException error, TokenUsage usage) {
-        boolean retry = !delivered && Failures.retryable(error) && tried.size() < pool.config().maxAttempts();
+        boolean retry = !delivered
+                && Failures.retryable(error)
+                && tried.size() < pool.config().maxAttempts();
         if (retry) {
             next(error, usage);
         } else {

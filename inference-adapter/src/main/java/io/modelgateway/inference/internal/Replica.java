@@ -38,7 +38,12 @@ public final class Replica implements Choosable, AutoCloseable {
     private volatile boolean serverReady = true;
     private volatile boolean down;
 
-    public Replica(String endpoint, String target, ManagedChannel channel, TritonClient client, CircuitBreaker breaker,
+    public Replica(
+            String endpoint,
+            String target,
+            ManagedChannel channel,
+            TritonClient client,
+            CircuitBreaker breaker,
             Bulkhead bulkhead) {
         this.endpoint = endpoint;
         this.target = target;
@@ -134,7 +139,8 @@ public final class Replica implements Choosable, AutoCloseable {
     /** Polls ModelReady; an error (unknown model, not ready, unreachable) counts as not ready. */
     public CompletableFuture<Boolean> pollModel(String model, Duration timeout) {
         CompletableFuture<ModelReadyResponse> f = new CompletableFuture<>();
-        withDeadline(timeout).modelReady(ModelReadyRequest.newBuilder().setName(model).build(), observer(f));
+        withDeadline(timeout)
+                .modelReady(ModelReadyRequest.newBuilder().setName(model).build(), observer(f));
         return f.handle((r, e) -> {
             boolean ready = e == null && r.getReady();
             models.put(model, ready);

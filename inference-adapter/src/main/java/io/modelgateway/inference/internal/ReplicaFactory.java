@@ -29,7 +29,8 @@ public final class ReplicaFactory {
         this.config = config;
         PoolConfig.Breaker b = config.breaker();
         this.breakerConfig = CircuitBreakerConfig.custom()
-                // one setter each: slidingWindow(int, int, type) is new in 2.4.0, and consumers managed at 2.3.0 lack it
+                // one setter each: slidingWindow(int, int, type) is new in 2.4.0, and consumers managed at 2.3.0 lack
+                // it
                 .slidingWindowType(SlidingWindowType.COUNT_BASED)
                 .slidingWindowSize(b.windowSize())
                 .minimumNumberOfCalls(b.minimumCalls())
@@ -52,8 +53,13 @@ public final class ReplicaFactory {
                 .keepAliveTime(30, TimeUnit.SECONDS)
                 .build();
         String name = config.name() + "/" + target;
-        return new Replica(endpoint, target, channel, TritonClient.of(channel, TokenCounter.cl100k()),
-                CircuitBreaker.of(name, breakerConfig), Bulkhead.of(name, bulkheadConfig));
+        return new Replica(
+                endpoint,
+                target,
+                channel,
+                TritonClient.of(channel, TokenCounter.cl100k()),
+                CircuitBreaker.of(name, breakerConfig),
+                Bulkhead.of(name, bulkheadConfig));
     }
 
     public static String target(InetAddress address, int port) {

@@ -36,6 +36,9 @@ final class SamplingValues {
     }
 
     static ByteString uint64(long value) {
-        return ByteString.copyFrom(ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(value).flip());
+        return ByteString.copyFrom(ByteBuffer.allocate(8)
+                .order(ByteOrder.LITTLE_ENDIAN)
+                .putLong(value)
+                .flip());
     }
 }

@@ -24,7 +24,8 @@ public final class VllmLayout {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final ByteString TRUE = Tensors.encodeBool(true);
-    private static final InferParameter BOOL_TRUE = InferParameter.newBuilder().setBoolParam(true).build();
+    private static final InferParameter BOOL_TRUE =
+            InferParameter.newBuilder().setBoolParam(true).build();
 
     private VllmLayout() {}
 
@@ -54,7 +55,10 @@ public final class VllmLayout {
     }
 
     private static void input(ModelInferRequest.Builder b, String name, String datatype, ByteString raw) {
-        b.addInputs(InferInputTensor.newBuilder().setName(name).setDatatype(datatype).addShape(1));
+        b.addInputs(InferInputTensor.newBuilder()
+                .setName(name)
+                .setDatatype(datatype)
+                .addShape(1));
         b.addRawInputContents(raw);
     }
 
@@ -74,7 +78,7 @@ public final class VllmLayout {
                 case NUM_INPUT_TOKENS -> in = first(Tensors.decodeInt32(raw));
                 case NUM_OUTPUT_TOKENS -> out = sum(Tensors.decodeInt32(raw));
                 case FINISH_REASON -> finish = firstString(raw);
-                default -> { }
+                default -> {}
             }
         }
         return new Decoded(text.toString(), in, out, finish, isFinal(r));

@@ -81,7 +81,8 @@ class ChooserTest {
         Fake b = new Fake("b", 5);
         Fake c = new Fake("c", 9);
         a.routable = false;
-        assertThat(Chooser.choose(List.of(a, b, c), "m", Set.of(b), 0).replica()).isSameAs(c);
+        assertThat(Chooser.choose(List.of(a, b, c), "m", Set.of(b), 0).replica())
+                .isSameAs(c);
     }
 
     @Test

@@ -48,11 +48,19 @@ class EnsembleLayoutTest {
         ModelInferRequest r = CURRENT.encode(request(true, Map.of()));
         assertThat(r.getId()).isEqualTo("req-7");
         assertThat(r.getModelName()).isEqualTo("ensemble");
-        assertThat(r.getParametersMap()).containsEntry("triton_enable_empty_final_response",
-                InferParameter.newBuilder().setBoolParam(true).build());
+        assertThat(r.getParametersMap())
+                .containsEntry(
+                        "triton_enable_empty_final_response",
+                        InferParameter.newBuilder().setBoolParam(true).build());
         Map<String, InferInputTensor> in = inputs(r);
-        assertThat(in.keySet()).containsExactly("text_input", "max_tokens", "stream", "exclude_input_in_output",
-                "return_num_input_tokens", "return_num_output_tokens");
+        assertThat(in.keySet())
+                .containsExactly(
+                        "text_input",
+                        "max_tokens",
+                        "stream",
+                        "exclude_input_in_output",
+                        "return_num_input_tokens",
+                        "return_num_output_tokens");
         assertThat(in.values()).allSatisfy(t -> assertThat(t.getShapeList()).containsExactly(1L, 1L));
         assertThat(in.get("text_input").getDatatype()).isEqualTo("BYTES");
         assertThat(in.get("max_tokens").getDatatype()).isEqualTo("INT32");
@@ -82,7 +90,9 @@ class EnsembleLayoutTest {
         assertThat(in.get("top_k").getDatatype()).isEqualTo("INT32");
         assertThat(Tensors.decodeInt32(raw(r, "top_k"))).containsExactly(40);
         assertThat(in.get("seed").getDatatype()).isEqualTo("UINT64");
-        assertThat(ByteBuffer.wrap(raw(r, "seed").toByteArray()).order(ByteOrder.LITTLE_ENDIAN).getLong())
+        assertThat(ByteBuffer.wrap(raw(r, "seed").toByteArray())
+                        .order(ByteOrder.LITTLE_ENDIAN)
+                        .getLong())
                 .isEqualTo(1234567890123L);
         assertThat(in.get("stop_words").getDatatype()).isEqualTo("BYTES");
         assertThat(in.get("stop_words").getShapeList()).containsExactly(1L, 2L);
@@ -92,11 +102,11 @@ class EnsembleLayoutTest {
 
     @Test
     void anOlderEnsembleGetsRandomSeedAndNoUsageSwitches() {
-        EnsembleLayout older = new EnsembleLayout(Set.of("text_input", "max_tokens", "stream", "random_seed",
-                "min_length", "temperature"), true);
+        EnsembleLayout older = new EnsembleLayout(
+                Set.of("text_input", "max_tokens", "stream", "random_seed", "min_length", "temperature"), true);
         ModelInferRequest r = older.encode(request(true, Map.of("seed", 7, "min_tokens", "3")));
-        assertThat(inputs(r).keySet()).containsExactlyInAnyOrder("text_input", "max_tokens", "stream",
-                "random_seed", "min_length");
+        assertThat(inputs(r).keySet())
+                .containsExactlyInAnyOrder("text_input", "max_tokens", "stream", "random_seed", "min_length");
         assertThat(Tensors.decodeInt32(raw(r, "min_length"))).containsExactly(3);
     }
 
@@ -111,19 +121,23 @@ class EnsembleLayoutTest {
     @Test
     void aSamplingValueOfTheWrongTypeIsRejectedBeforeSending() {
         assertThatThrownBy(() -> CURRENT.encode(request(true, Map.of("temperature", "hot"))))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("temperature");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("temperature");
         assertThatThrownBy(() -> CURRENT.encode(request(true, Map.of("stop", List.of(1, 2)))))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("stop");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("stop");
     }
 
     @Test
     void namesTheFirstParameterTheModelHasNoTensorFor() {
-        EnsembleLayout noPenalties = new EnsembleLayout(Set.of("text_input", "max_tokens", "temperature", "top_p",
-                "stop_words", "seed"), true);
-        assertThat(noPenalties.unsupportedParameter(List.of("temperature", "stop", "seed"))).isEmpty();
+        EnsembleLayout noPenalties = new EnsembleLayout(
+                Set.of("text_input", "max_tokens", "temperature", "top_p", "stop_words", "seed"), true);
+        assertThat(noPenalties.unsupportedParameter(List.of("temperature", "stop", "seed")))
+                .isEmpty();
         assertThat(noPenalties.unsupportedParameter(List.of("temperature", "presence_penalty", "logit_bias")))
                 .contains("presence_penalty");
-        assertThat(CURRENT.unsupportedParameter(List.of("frequency_penalty", "logprobs"))).contains("logprobs");
+        assertThat(CURRENT.unsupportedParameter(List.of("frequency_penalty", "logprobs")))
+                .contains("logprobs");
         assertThat(CURRENT.unsupportedParameter(List.of("n"))).contains("n");
         assertThat(CURRENT.unsupportedParameter(List.of("logit_bias"))).contains("logit_bias");
     }
@@ -132,16 +146,20 @@ class EnsembleLayoutTest {
     void theVllmLayoutRefusesOnlyWhatTheAdapterCannotReadBack() {
         TensorLayout vllm = TensorLayout.vllm();
         assertThat(vllm.kind()).isEqualTo(Layout.VLLM);
-        assertThat(vllm.unsupportedParameter(List.of("temperature", "top_p", "stop", "seed", "presence_penalty",
-                "frequency_penalty"))).isEmpty();
+        assertThat(vllm.unsupportedParameter(
+                        List.of("temperature", "top_p", "stop", "seed", "presence_penalty", "frequency_penalty")))
+                .isEmpty();
         assertThat(vllm.unsupportedParameter(List.of("seed", "logprobs", "n"))).contains("logprobs");
         assertThat(vllm.unsupportedParameter(List.of("logit_bias"))).contains("logit_bias");
     }
 
     @Test
     void decodesTextAndInt32CountsWithABatchDimension() {
-        ModelInferResponse.Builder r = ModelInferResponse.newBuilder().setId("req-7")
-                .putParameters("triton_final_response", InferParameter.newBuilder().setBoolParam(true).build());
+        ModelInferResponse.Builder r = ModelInferResponse.newBuilder()
+                .setId("req-7")
+                .putParameters(
+                        "triton_final_response",
+                        InferParameter.newBuilder().setBoolParam(true).build());
         add(r, "text_output", "BYTES", Tensors.encodeString(" world"));
         add(r, "num_input_tokens", "INT32", Tensors.encodeInt32(5));
         add(r, "num_output_tokens", "INT32", Tensors.encodeInt32(2));
@@ -150,7 +168,11 @@ class EnsembleLayoutTest {
     }
 
     private static void add(ModelInferResponse.Builder r, String name, String datatype, ByteString raw) {
-        r.addOutputs(ModelInferResponse.InferOutputTensor.newBuilder().setName(name).setDatatype(datatype)
-                .addShape(1).addShape(1)).addRawOutputContents(raw);
+        r.addOutputs(ModelInferResponse.InferOutputTensor.newBuilder()
+                        .setName(name)
+                        .setDatatype(datatype)
+                        .addShape(1)
+                        .addShape(1))
+                .addRawOutputContents(raw);
     }
 }

@@ -36,15 +36,19 @@ class FailuresTest {
     void aFullQueueDoesNotMarkAReplicaDown() {
         assertThat(Failures.marksDown(e(Kind.UNAVAILABLE, "io exception"))).isTrue();
         assertThat(Failures.marksDown(e(Kind.UNAVAILABLE, "Server not ready"))).isTrue();
-        assertThat(Failures.marksDown(e(Kind.UNAVAILABLE, "Exceeds maximum queue size"))).isFalse();
+        assertThat(Failures.marksDown(e(Kind.UNAVAILABLE, "Exceeds maximum queue size")))
+                .isFalse();
         assertThat(Failures.marksDown(e(Kind.BACKEND_ERROR, "boom"))).isFalse();
     }
 
     @Test
     void aCancelTheCallerDidNotAskForIsAnUnavailableBackend() {
-        assertThat(Failures.fromBackend(e(Kind.CANCELLED, "shutting down")).kind()).isEqualTo(Kind.UNAVAILABLE);
+        assertThat(Failures.fromBackend(e(Kind.CANCELLED, "shutting down")).kind())
+                .isEqualTo(Kind.UNAVAILABLE);
         assertThat(Failures.fromBackend(e(Kind.TIMEOUT, "slow")).kind()).isEqualTo(Kind.TIMEOUT);
-        assertThat(Failures.unwrap(new CompletionException(e(Kind.TIMEOUT, "t")), "r").kind()).isEqualTo(Kind.TIMEOUT);
+        assertThat(Failures.unwrap(new CompletionException(e(Kind.TIMEOUT, "t")), "r")
+                        .kind())
+                .isEqualTo(Kind.TIMEOUT);
         assertThat(Failures.unwrap(new IllegalStateException("?"), "r").kind()).isEqualTo(Kind.BACKEND_ERROR);
     }
 }

@@ -57,15 +57,24 @@ class VllmLayoutTest {
     void encodeUsesRawContentsOnlyWithShapeOneAndVllmDatatypes() {
         ModelInferRequest r = VllmLayout.encode(request(true, Map.of()));
         Map<String, InferInputTensor> in = inputsByName(r);
-        assertThat(in).containsOnlyKeys("text_input", "stream", "sampling_parameters", "exclude_input_in_output",
-                "return_finish_reason", "return_num_input_tokens", "return_num_output_tokens");
+        assertThat(in)
+                .containsOnlyKeys(
+                        "text_input",
+                        "stream",
+                        "sampling_parameters",
+                        "exclude_input_in_output",
+                        "return_finish_reason",
+                        "return_num_input_tokens",
+                        "return_num_output_tokens");
         assertThat(r.getInputsCount()).as("no duplicate inputs").isEqualTo(in.size());
         assertThat(r.getRawInputContentsCount()).as("one raw entry per input").isEqualTo(r.getInputsCount());
         for (InferInputTensor t : r.getInputsList()) {
             assertThat(t.getShapeList()).as("%s shape", t.getName()).containsExactly(1L);
-            assertThat(t.hasContents()).as("%s must not mix contents with raw", t.getName()).isFalse();
-            String expected = t.getName().equals("text_input") || t.getName().equals("sampling_parameters")
-                    ? "BYTES" : "BOOL";
+            assertThat(t.hasContents())
+                    .as("%s must not mix contents with raw", t.getName())
+                    .isFalse();
+            String expected =
+                    t.getName().equals("text_input") || t.getName().equals("sampling_parameters") ? "BYTES" : "BOOL";
             assertThat(t.getDatatype()).as("%s datatype", t.getName()).isEqualTo(expected);
         }
         assertThat(Tensors.decodeStrings(raw(r, "text_input"))).containsExactly("Say héllo 世界 😀");
@@ -119,7 +128,8 @@ class VllmLayoutTest {
     @Test
     void requestMaxTokensWinsOverASamplingEntry() {
         ModelInferRequest r = VllmLayout.encode(request(true, Map.of("max_tokens", 5)));
-        JsonNode n = JSON.readTree(Tensors.decodeStrings(raw(r, "sampling_parameters")).get(0));
+        JsonNode n = JSON.readTree(
+                Tensors.decodeStrings(raw(r, "sampling_parameters")).get(0));
         assertThat(n.get("max_tokens").asInt()).isEqualTo(64);
         assertThat(n.size()).isEqualTo(1);
     }
@@ -128,10 +138,13 @@ class VllmLayoutTest {
 
     private static final class Response {
         private final ModelInferResponse.Builder b = ModelInferResponse.newBuilder()
-                .setModelName("llama-3-8b").setModelVersion("1").setId("req-42");
+                .setModelName("llama-3-8b")
+                .setModelVersion("1")
+                .setId("req-42");
 
         Response out(String name, String datatype, ByteString raw, long... shape) {
-            InferOutputTensor.Builder t = InferOutputTensor.newBuilder().setName(name).setDatatype(datatype);
+            InferOutputTensor.Builder t =
+                    InferOutputTensor.newBuilder().setName(name).setDatatype(datatype);
             for (long s : shape) {
                 t.addShape(s);
             }
@@ -157,7 +170,9 @@ class VllmLayoutTest {
         }
 
         Response fin(boolean value) {
-            b.putParameters("triton_final_response", InferParameter.newBuilder().setBoolParam(value).build());
+            b.putParameters(
+                    "triton_final_response",
+                    InferParameter.newBuilder().setBoolParam(value).build());
             return this;
         }
 
@@ -169,18 +184,29 @@ class VllmLayoutTest {
     @Test
     void decodeMapsOutputsByNameInAnyOrder() {
         ModelInferResponse r = new Response()
-                .outputTokens(3).finish("stop").text("Hi there").inputTokens(12).fin(true).build();
+                .outputTokens(3)
+                .finish("stop")
+                .text("Hi there")
+                .inputTokens(12)
+                .fin(true)
+                .build();
         VllmLayout.Decoded d = VllmLayout.decode(r);
         assertThat(d).isEqualTo(new VllmLayout.Decoded("Hi there", 12, 3, "stop", true));
 
         ModelInferResponse other = new Response()
-                .inputTokens(12).text("Hi there").outputTokens(3).finish("stop").fin(true).build();
+                .inputTokens(12)
+                .text("Hi there")
+                .outputTokens(3)
+                .finish("stop")
+                .fin(true)
+                .build();
         assertThat(VllmLayout.decode(other)).isEqualTo(d);
     }
 
     @Test
     void decodeWithoutFinalFlagIsNotLast() {
-        ModelInferResponse r = new Response().text("Hel").inputTokens(5).outputTokens(1).build();
+        ModelInferResponse r =
+                new Response().text("Hel").inputTokens(5).outputTokens(1).build();
         VllmLayout.Decoded d = VllmLayout.decode(r);
         assertThat(d).isEqualTo(new VllmLayout.Decoded("Hel", 5, 1, null, false));
         assertThat(VllmLayout.hasFinalFlag(r)).isFalse();
@@ -201,7 +227,8 @@ class VllmLayoutTest {
 
     @Test
     void missingCountsAreMinusOne() {
-        VllmLayout.Decoded d = VllmLayout.decode(new Response().text("x").fin(true).build());
+        VllmLayout.Decoded d =
+                VllmLayout.decode(new Response().text("x").fin(true).build());
         assertThat(d.inputTokens()).isEqualTo(-1);
         assertThat(d.outputTokens()).isEqualTo(-1);
         assertThat(d.finishReason()).isNull();
@@ -222,7 +249,8 @@ class VllmLayoutTest {
 
     @Test
     void decodeJoinsAllTextElements() {
-        assertThat(VllmLayout.decode(new Response().text("a", "b", "").build()).text()).isEqualTo("ab");
+        assertThat(VllmLayout.decode(new Response().text("a", "b", "").build()).text())
+                .isEqualTo("ab");
     }
 
     @Test

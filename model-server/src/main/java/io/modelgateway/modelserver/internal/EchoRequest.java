@@ -16,32 +16,39 @@ import tools.jackson.databind.json.JsonMapper;
 
 /** An echo request as the vLLM backend reads it: tensors, sampling parameters, speed overrides. */
 record EchoRequest(
-        ModelInferRequest request, String prompt, boolean stream, boolean echoPrompt, int maxTokens,
-        Set<String> outputs, EchoSettings speed) {
+        ModelInferRequest request,
+        String prompt,
+        boolean stream,
+        boolean echoPrompt,
+        int maxTokens,
+        Set<String> outputs,
+        EchoSettings speed) {
 
     static final String TTFT_MS = "echo_ttft_ms";
     static final String TOKENS_PER_SECOND = "echo_tokens_per_second";
     private static final int DEFAULT_MAX_TOKENS = 16;
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
-    static EchoRequest of(ModelInferRequest request, Map<String, Tensor> inputs, Set<String> outputs,
-            EchoSettings defaults) throws InferException {
+    static EchoRequest of(
+            ModelInferRequest request, Map<String, Tensor> inputs, Set<String> outputs, EchoSettings defaults)
+            throws InferException {
         boolean stream = flag(inputs, TensorNames.STREAM, false);
         boolean exclude = flag(inputs, TensorNames.EXCLUDE_INPUT_IN_OUTPUT, stream);
         if (stream && !exclude) {
             throw modelError("Streaming with `exclude_input_in_output=False` is not allowed.");
         }
         String prompt = inputs.get(TensorNames.TEXT_INPUT).strings().get(0);
-        return new EchoRequest(request, prompt, stream, !exclude, maxTokens(request, inputs), outputs,
-                speed(request, defaults));
+        return new EchoRequest(
+                request, prompt, stream, !exclude, maxTokens(request, inputs), outputs, speed(request, defaults));
     }
 
     /**
      * An echo request as a TensorRT-LLM ensemble reads it: typed {@code max_tokens}, prompt echoed only when not
      * streaming and {@code exclude_input_in_output} is false or absent.
      */
-    static EchoRequest ofEnsemble(ModelInferRequest request, Map<String, Tensor> inputs, Set<String> outputs,
-            EchoSettings defaults) throws InferException {
+    static EchoRequest ofEnsemble(
+            ModelInferRequest request, Map<String, Tensor> inputs, Set<String> outputs, EchoSettings defaults)
+            throws InferException {
         boolean stream = flag(inputs, TensorNames.STREAM, false);
         boolean exclude = flag(inputs, TensorNames.EXCLUDE_INPUT_IN_OUTPUT, false);
         String prompt = inputs.get(TensorNames.TEXT_INPUT).strings().get(0);
@@ -49,7 +56,8 @@ record EchoRequest(
         if (maxTokens < 1) {
             throw modelError("max_tokens must be at least 1, got " + maxTokens + ".");
         }
-        return new EchoRequest(request, prompt, stream, !stream && !exclude, maxTokens, outputs, speed(request, defaults));
+        return new EchoRequest(
+                request, prompt, stream, !stream && !exclude, maxTokens, outputs, speed(request, defaults));
     }
 
     /** Whether the response carries {@code output}: switched on by its return_* input and requested. */
@@ -65,7 +73,8 @@ record EchoRequest(
     /** max_tokens from sampling_parameters or, when that tensor is absent, from the request parameters. */
     private static int maxTokens(ModelInferRequest request, Map<String, Tensor> inputs) throws InferException {
         Tensor sampling = inputs.get(TensorNames.SAMPLING_PARAMETERS);
-        JsonNode value = sampling == null ? parameterValue(request.getParametersMap().get("max_tokens"))
+        JsonNode value = sampling == null
+                ? parameterValue(request.getParametersMap().get("max_tokens"))
                 : samplingParameters(sampling.strings().get(0)).get("max_tokens");
         if (value == null || value.isNull()) {
             return DEFAULT_MAX_TOKENS;
@@ -124,7 +133,8 @@ record EchoRequest(
             return defaults;
         }
         try {
-            Duration ttft = ttftMs.map(ms -> Duration.ofNanos(Math.round(ms * 1e6))).orElse(defaults.timeToFirstToken());
+            Duration ttft =
+                    ttftMs.map(ms -> Duration.ofNanos(Math.round(ms * 1e6))).orElse(defaults.timeToFirstToken());
             return new EchoSettings(ttft, rate.orElse(defaults.tokensPerSecond()));
         } catch (IllegalArgumentException e) {
             throw InferException.invalid("invalid echo speed parameters: " + e.getMessage());

@@ -1,6 +1,5 @@
 package io.modelgateway.modelserver.internal;
 
-
 import inference.ModelInferResponse;
 import io.grpc.Status;
 import java.util.concurrent.RejectedExecutionException;

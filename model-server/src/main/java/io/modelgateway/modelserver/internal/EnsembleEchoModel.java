@@ -102,7 +102,8 @@ public final class EnsembleEchoModel implements Model {
         Set<String> outputs = RequestedOutputs.of(request, name, OUTPUTS);
         outputs.removeIf(name -> !switchedOn(name, inputs));
         EchoRequest echo = EchoRequest.ofEnsemble(request, inputs, outputs, settings.get());
-        List<String> stop = inputs.containsKey(STOP_WORDS) ? inputs.get(STOP_WORDS).strings() : List.of();
+        List<String> stop =
+                inputs.containsKey(STOP_WORDS) ? inputs.get(STOP_WORDS).strings() : List.of();
         EchoPlan plan = EchoPlan.of(echo.prompt(), echo.maxTokens(), stop);
         return sink -> new EchoRun(echo, plan, sink, timer, EchoFormat.ENSEMBLE).start();
     }

@@ -22,8 +22,8 @@ public final class GrpcErrorMode implements ServerInterceptor {
     }
 
     @Override
-    public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers,
-            ServerCallHandler<Q, R> next) {
+    public <Q, R> ServerCall.Listener<Q> interceptCall(
+            ServerCall<Q, R> call, Metadata headers, ServerCallHandler<Q, R> next) {
         if (!"true".equalsIgnoreCase(headers.get(HEADER))) {
             return next.startCall(call, headers);
         }

@@ -61,7 +61,11 @@ public final class InferenceService extends GRPCInferenceServiceGrpc.GRPCInferen
 
     @Override
     public void serverReady(ServerReadyRequest request, StreamObserver<ServerReadyResponse> out) {
-        reply(out, () -> ServerReadyResponse.newBuilder().setReady(controls.ready() && registry.allReady()).build());
+        reply(
+                out,
+                () -> ServerReadyResponse.newBuilder()
+                        .setReady(controls.ready() && registry.allReady())
+                        .build());
     }
 
     @Override
@@ -74,8 +78,13 @@ public final class InferenceService extends GRPCInferenceServiceGrpc.GRPCInferen
 
     @Override
     public void serverMetadata(ServerMetadataRequest request, StreamObserver<ServerMetadataResponse> out) {
-        reply(out, () -> ServerMetadataResponse.newBuilder()
-                .setName(SERVER_NAME).setVersion(version).addAllExtensions(EXTENSIONS).build());
+        reply(
+                out,
+                () -> ServerMetadataResponse.newBuilder()
+                        .setName(SERVER_NAME)
+                        .setVersion(version)
+                        .addAllExtensions(EXTENSIONS)
+                        .build());
     }
 
     @Override
@@ -85,8 +94,12 @@ public final class InferenceService extends GRPCInferenceServiceGrpc.GRPCInferen
 
     @Override
     public void modelConfig(ModelConfigRequest request, StreamObserver<ModelConfigResponse> out) {
-        reply(out, () -> ModelConfigResponse.newBuilder()
-                .setConfig(registry.ready(request.getName(), request.getVersion()).config()).build());
+        reply(
+                out,
+                () -> ModelConfigResponse.newBuilder()
+                        .setConfig(registry.ready(request.getName(), request.getVersion())
+                                .config())
+                        .build());
     }
 
     @Override
@@ -97,7 +110,8 @@ public final class InferenceService extends GRPCInferenceServiceGrpc.GRPCInferen
             }
             RepositoryIndexResponse.Builder index = RepositoryIndexResponse.newBuilder();
             for (ModelRegistry.Entry entry : registry.index()) {
-                var model = RepositoryIndexResponse.ModelIndex.newBuilder().setName(entry.model().name());
+                var model = RepositoryIndexResponse.ModelIndex.newBuilder()
+                        .setName(entry.model().name());
                 if (entry.state().isEmpty()) { // never loaded: name only
                     if (!request.getReady()) {
                         index.addModels(model);
@@ -106,7 +120,8 @@ public final class InferenceService extends GRPCInferenceServiceGrpc.GRPCInferen
                 }
                 ModelState state = entry.state().get();
                 if (!request.getReady() || state.isReady()) {
-                    index.addModels(model.setVersion(Model.VERSION).setState(state.state().name())
+                    index.addModels(model.setVersion(Model.VERSION)
+                            .setState(state.state().name())
                             .setReason(state.reason()));
                 }
             }
@@ -116,11 +131,12 @@ public final class InferenceService extends GRPCInferenceServiceGrpc.GRPCInferen
 
     /** Answers once the model is READY (Triton's load is synchronous), off the gRPC thread. */
     @Override
-    public void repositoryModelLoad(RepositoryModelLoadRequest request,
-            StreamObserver<RepositoryModelLoadResponse> out) {
+    public void repositoryModelLoad(
+            RepositoryModelLoadRequest request, StreamObserver<RepositoryModelLoadResponse> out) {
         if (!request.getRepositoryName().isEmpty()) {
-            out.onError(InferException.of(Status.Code.UNIMPLEMENTED,
-                    "'repository_name' specification is not supported").toStatus().asRuntimeException());
+            out.onError(InferException.of(Status.Code.UNIMPLEMENTED, "'repository_name' specification is not supported")
+                    .toStatus()
+                    .asRuntimeException());
             return;
         }
         registry.load(request.getModelName(), controls.loadDelay(), controls.takeLoadFailure())
@@ -129,15 +145,18 @@ public final class InferenceService extends GRPCInferenceServiceGrpc.GRPCInferen
                         out.onNext(RepositoryModelLoadResponse.getDefaultInstance());
                         out.onCompleted();
                     } else {
-                        out.onError((e instanceof InferException ie ? ie : InferException.of(Status.Code.INTERNAL,
-                                e.toString())).toStatus().asRuntimeException());
+                        out.onError((e instanceof InferException ie
+                                        ? ie
+                                        : InferException.of(Status.Code.INTERNAL, e.toString()))
+                                .toStatus()
+                                .asRuntimeException());
                     }
                 });
     }
 
     @Override
-    public void repositoryModelUnload(RepositoryModelUnloadRequest request,
-            StreamObserver<RepositoryModelUnloadResponse> out) {
+    public void repositoryModelUnload(
+            RepositoryModelUnloadRequest request, StreamObserver<RepositoryModelUnloadResponse> out) {
         reply(out, () -> {
             if (!request.getRepositoryName().isEmpty()) {
                 throw InferException.of(Status.Code.UNIMPLEMENTED, "'repository_name' specification is not supported");
@@ -154,7 +173,8 @@ public final class InferenceService extends GRPCInferenceServiceGrpc.GRPCInferen
             controls.checkInjectedFailure();
             Model model = registry.ready(request.getModelName(), request.getModelVersion());
             if (model.decoupled()) {
-                throw InferException.of(Status.Code.UNIMPLEMENTED,
+                throw InferException.of(
+                        Status.Code.UNIMPLEMENTED,
                         "ModelInfer RPC doesn't support models with decoupled transaction policy");
             }
             RequestParameters.validate(request);
@@ -170,8 +190,12 @@ public final class InferenceService extends GRPCInferenceServiceGrpc.GRPCInferen
 
     @Override
     public StreamObserver<ModelInferRequest> modelStreamInfer(StreamObserver<ModelStreamInferResponse> out) {
-        return new StreamSession((ServerCallStreamObserver<ModelStreamInferResponse>) out, registry, counters,
-                controls, GrpcErrorMode.enabled());
+        return new StreamSession(
+                (ServerCallStreamObserver<ModelStreamInferResponse>) out,
+                registry,
+                counters,
+                controls,
+                GrpcErrorMode.enabled());
     }
 
     private static <T> void reply(StreamObserver<T> out, Answer<T> answer) {

@@ -44,8 +44,8 @@ public final class InputDecoder {
             InferInputTensor input = request.getInputs(i);
             ByteString raw = rawCount > 0 ? request.getRawInputContents(i) : null;
             if (tensors.put(input.getName(), decode(input, raw)) != null) {
-                throw InferException.invalid("input '" + input.getName() + "' is specified more than once for model '"
-                        + model + "'");
+                throw InferException.invalid(
+                        "input '" + input.getName() + "' is specified more than once for model '" + model + "'");
             }
         }
         checkRequired(tensors);
@@ -55,7 +55,8 @@ public final class InputDecoder {
     private Tensor decode(InferInputTensor input, ByteString raw) throws InferException {
         TensorSpec spec = specs.get(input.getName());
         if (spec == null) {
-            throw InferException.invalid("unexpected inference input '" + input.getName() + "' for model '" + model + "'");
+            throw InferException.invalid(
+                    "unexpected inference input '" + input.getName() + "' for model '" + model + "'");
         }
         if (!spec.datatype().equals(input.getDatatype())) {
             throw InferException.invalid("inference input '" + spec.name() + "' data-type is '" + input.getDatatype()
@@ -132,8 +133,9 @@ public final class InputDecoder {
                 }
                 return ByteString.copyFrom(bools);
             }
-            default -> throw InferException.invalid("contents of datatype " + spec.datatype()
-                    + " are not supported by this server, use raw_input_contents");
+            default ->
+                throw InferException.invalid("contents of datatype " + spec.datatype()
+                        + " are not supported by this server, use raw_input_contents");
         }
     }
 
@@ -141,8 +143,8 @@ public final class InputDecoder {
         try {
             return Tensors.decodeBytes(raw).size();
         } catch (IllegalArgumentException e) {
-            throw InferException.invalid("malformed BYTES data for inference input '" + spec.name() + "': "
-                    + e.getMessage());
+            throw InferException.invalid(
+                    "malformed BYTES data for inference input '" + spec.name() + "': " + e.getMessage());
         }
     }
 
@@ -178,9 +180,15 @@ public final class InputDecoder {
     }
 
     private static boolean hasContents(InferTensorContents c) {
-        return c.getBoolContentsCount() + c.getIntContentsCount() + c.getInt64ContentsCount()
-                + c.getUintContentsCount() + c.getUint64ContentsCount() + c.getFp32ContentsCount()
-                + c.getFp64ContentsCount() + c.getBytesContentsCount() > 0;
+        return c.getBoolContentsCount()
+                        + c.getIntContentsCount()
+                        + c.getInt64ContentsCount()
+                        + c.getUintContentsCount()
+                        + c.getUint64ContentsCount()
+                        + c.getFp32ContentsCount()
+                        + c.getFp64ContentsCount()
+                        + c.getBytesContentsCount()
+                > 0;
     }
 
     private static int byteSize(String datatype) {

@@ -64,7 +64,8 @@ public final class MiniLmEmbedder {
         List<Embedded> out = new ArrayList<>(texts.size());
         for (String text : texts) {
             Response<Embedding> response = loaded.embed(text);
-            out.add(new Embedded(response.content().vector(), response.tokenUsage().inputTokenCount()));
+            out.add(new Embedded(
+                    response.content().vector(), response.tokenUsage().inputTokenCount()));
         }
         return out;
     }

@@ -28,10 +28,9 @@ public final class MiniLmModel implements Model {
     private static final Logger log = LoggerFactory.getLogger(MiniLmModel.class);
     static final List<TensorSpec> INPUTS = List.of(TensorSpec.required(TEXT_INPUT, "BYTES", 1));
     static final List<TensorSpec> OUTPUTS = List.of(
-            TensorSpec.required(EMBEDDING, "FP32", DIMENSION),
-            TensorSpec.required(NUM_INPUT_TOKENS, "INT32", 1));
-    private static final ModelDescriptors DESCRIPTORS = new ModelDescriptors(
-            NAME, "onnxruntime_onnx", "onnxruntime", MAX_BATCH_SIZE, false, INPUTS, OUTPUTS);
+            TensorSpec.required(EMBEDDING, "FP32", DIMENSION), TensorSpec.required(NUM_INPUT_TOKENS, "INT32", 1));
+    private static final ModelDescriptors DESCRIPTORS =
+            new ModelDescriptors(NAME, "onnxruntime_onnx", "onnxruntime", MAX_BATCH_SIZE, false, INPUTS, OUTPUTS);
 
     private final InputDecoder decoder = new InputDecoder(NAME, INPUTS, MAX_BATCH_SIZE);
     private final ModelConfig config = DESCRIPTORS.config();
@@ -71,7 +70,8 @@ public final class MiniLmModel implements Model {
         Set<String> outputs = RequestedOutputs.of(request, NAME, OUTPUTS);
         for (int i = 0; i < texts.size(); i++) {
             if (texts.get(i).isBlank()) {
-                throw InferException.fromModel(Status.Code.INVALID_ARGUMENT,
+                throw InferException.fromModel(
+                        Status.Code.INVALID_ARGUMENT,
                         "text_input element " + i + " is empty; all-minilm-l6-v2 embeds non-blank text only");
             }
         }
@@ -101,8 +101,8 @@ public final class MiniLmModel implements Model {
         }
     }
 
-    private static ModelInferResponse response(ModelInferRequest request, List<MiniLmEmbedder.Embedded> embedded,
-            Set<String> outputs) {
+    private static ModelInferResponse response(
+            ModelInferRequest request, List<MiniLmEmbedder.Embedded> embedded, Set<String> outputs) {
         int batch = embedded.size();
         float[] vectors = new float[batch * DIMENSION];
         int[] tokens = new int[batch];
@@ -112,10 +112,12 @@ public final class MiniLmModel implements Model {
         }
         ModelInferResponse.Builder response = Responses.to(request);
         if (outputs.contains(EMBEDDING)) {
-            Responses.addOutput(response, EMBEDDING, "FP32", new long[] {batch, DIMENSION}, Tensors.encodeFp32(vectors));
+            Responses.addOutput(
+                    response, EMBEDDING, "FP32", new long[] {batch, DIMENSION}, Tensors.encodeFp32(vectors));
         }
         if (outputs.contains(NUM_INPUT_TOKENS)) {
-            Responses.addOutput(response, NUM_INPUT_TOKENS, "INT32", new long[] {batch, 1}, Tensors.encodeInt32(tokens));
+            Responses.addOutput(
+                    response, NUM_INPUT_TOKENS, "INT32", new long[] {batch, 1}, Tensors.encodeInt32(tokens));
         }
         return response.build();
     }

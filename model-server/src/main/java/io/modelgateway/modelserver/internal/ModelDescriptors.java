@@ -9,8 +9,13 @@ import java.util.List;
 
 /** ModelConfig and ModelMetadata of a model, both derived from its tensor specs. */
 public record ModelDescriptors(
-        String name, String platform, String backend, int maxBatchSize, boolean decoupled,
-        List<TensorSpec> inputs, List<TensorSpec> outputs) {
+        String name,
+        String platform,
+        String backend,
+        int maxBatchSize,
+        boolean decoupled,
+        List<TensorSpec> inputs,
+        List<TensorSpec> outputs) {
 
     public ModelDescriptors {
         inputs = List.copyOf(inputs);
@@ -25,11 +30,16 @@ public record ModelDescriptors(
                 .setMaxBatchSize(maxBatchSize)
                 .setModelTransactionPolicy(ModelTransactionPolicy.newBuilder().setDecoupled(decoupled));
         for (TensorSpec in : inputs) {
-            config.addInput(ModelInput.newBuilder().setName(in.name()).setDataType(in.configType())
-                    .addAllDims(in.dims()).setOptional(in.optional()));
+            config.addInput(ModelInput.newBuilder()
+                    .setName(in.name())
+                    .setDataType(in.configType())
+                    .addAllDims(in.dims())
+                    .setOptional(in.optional()));
         }
         for (TensorSpec out : outputs) {
-            config.addOutput(ModelOutput.newBuilder().setName(out.name()).setDataType(out.configType())
+            config.addOutput(ModelOutput.newBuilder()
+                    .setName(out.name())
+                    .setDataType(out.configType())
                     .addAllDims(out.dims()));
         }
         return config.build();

@@ -19,7 +19,8 @@ public final class ModelHost implements AutoCloseable {
 
     private final Counters counters = new Counters();
     private final ServerControls controls = new ServerControls();
-    private final ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(2, new DaemonThreads("echo-timer-"));
+    private final ScheduledThreadPoolExecutor timer =
+            new ScheduledThreadPoolExecutor(2, new DaemonThreads("echo-timer-"));
     private final ThreadPoolExecutor embeddingPool;
     private final EchoModel echo;
     private final MiniLmEmbedder embedder;
@@ -39,17 +40,26 @@ public final class ModelHost implements AutoCloseable {
     }
 
     /** @param echoAsEnsemble {@code echo} speaks the ensemble's tensors instead of the vLLM backend's */
-    public ModelHost(EchoSettings echoSettings, boolean embeddings, boolean ensemble, boolean explicitModelControl,
+    public ModelHost(
+            EchoSettings echoSettings,
+            boolean embeddings,
+            boolean ensemble,
+            boolean explicitModelControl,
             boolean echoAsEnsemble) {
         timer.setRemoveOnCancelPolicy(true);
         int threads = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors() - 1));
-        embeddingPool = new ThreadPoolExecutor(threads, threads, 0, TimeUnit.MILLISECONDS,
-                new ArrayBlockingQueue<>(EMBEDDING_QUEUE), new DaemonThreads("embeddings-"),
+        embeddingPool = new ThreadPoolExecutor(
+                threads,
+                threads,
+                0,
+                TimeUnit.MILLISECONDS,
+                new ArrayBlockingQueue<>(EMBEDDING_QUEUE),
+                new DaemonThreads("embeddings-"),
                 new ThreadPoolExecutor.AbortPolicy());
         echo = new EchoModel(echoSettings, timer);
         embedder = embeddings ? new MiniLmEmbedder() : null;
-        List<Model> models = new ArrayList<>(List.of(echoAsEnsemble
-                ? new EnsembleEchoModel(EchoModel.NAME, echo::settings, timer) : echo));
+        List<Model> models = new ArrayList<>(
+                List.of(echoAsEnsemble ? new EnsembleEchoModel(EchoModel.NAME, echo::settings, timer) : echo));
         if (ensemble) {
             models.add(new EnsembleEchoModel(echo::settings, timer));
         }

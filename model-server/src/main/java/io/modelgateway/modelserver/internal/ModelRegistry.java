@@ -22,7 +22,13 @@ import java.util.concurrent.TimeUnit;
  */
 public final class ModelRegistry {
 
-    private enum Phase { NEVER, LOADING, LOADED, UNLOADED, FAILED }
+    private enum Phase {
+        NEVER,
+        LOADING,
+        LOADED,
+        UNLOADED,
+        FAILED
+    }
 
     private static final class Slot {
         final Model model;
@@ -85,11 +91,12 @@ public final class ModelRegistry {
             throw InferException.of(Status.Code.NOT_FOUND, "Request for unknown model: '" + name + "' is not found");
         }
         if (slot.phase != Phase.LOADED && slot.phase != Phase.LOADING) {
-            throw InferException.of(Status.Code.NOT_FOUND,
-                    "Request for unknown model: '" + name + "' has no available versions");
+            throw InferException.of(
+                    Status.Code.NOT_FOUND, "Request for unknown model: '" + name + "' has no available versions");
         }
         if (!version.isEmpty() && parseVersion(version) != 1) {
-            throw InferException.of(Status.Code.NOT_FOUND,
+            throw InferException.of(
+                    Status.Code.NOT_FOUND,
                     "Request for unknown model: '" + name + "' version " + version + " is not found");
         }
         return slot.model;
@@ -99,7 +106,8 @@ public final class ModelRegistry {
     public Model ready(String name, String version) throws InferException {
         Model model = find(name, version);
         if (!state(models.get(name)).map(ModelState::isReady).orElse(false)) {
-            throw InferException.of(Status.Code.UNAVAILABLE,
+            throw InferException.of(
+                    Status.Code.UNAVAILABLE,
                     "Request for model '" + name + "' version " + Model.VERSION + " is not at ready state");
         }
         return model;
@@ -123,20 +131,25 @@ public final class ModelRegistry {
             slot.phase = Phase.LOADING;
         }
         CompletableFuture<Void> done = new CompletableFuture<>();
-        timer.schedule(() -> {
-            synchronized (slot) {
-                if (failure != null) {
-                    slot.phase = Phase.FAILED;
-                    slot.reason = failure;
-                    done.completeExceptionally(InferException.of(Status.Code.INTERNAL, "load failed for model '"
-                            + name + "': version " + Model.VERSION + " is at UNAVAILABLE state: " + failure + ";"));
-                } else {
-                    slot.phase = Phase.LOADED;
-                    slot.reason = "";
-                    done.complete(null);
-                }
-            }
-        }, delay.toNanos(), TimeUnit.NANOSECONDS);
+        timer.schedule(
+                () -> {
+                    synchronized (slot) {
+                        if (failure != null) {
+                            slot.phase = Phase.FAILED;
+                            slot.reason = failure;
+                            done.completeExceptionally(InferException.of(
+                                    Status.Code.INTERNAL,
+                                    "load failed for model '" + name + "': version " + Model.VERSION
+                                            + " is at UNAVAILABLE state: " + failure + ";"));
+                        } else {
+                            slot.phase = Phase.LOADED;
+                            slot.reason = "";
+                            done.complete(null);
+                        }
+                    }
+                },
+                delay.toNanos(),
+                TimeUnit.NANOSECONDS);
         return done;
     }
 
@@ -153,12 +166,13 @@ public final class ModelRegistry {
 
     private Slot controlled(String name, String action) throws InferException {
         if (!explicit) {
-            throw InferException.of(Status.Code.UNAVAILABLE,
-                    "explicit model load / unload is not allowed if polling is enabled");
+            throw InferException.of(
+                    Status.Code.UNAVAILABLE, "explicit model load / unload is not allowed if polling is enabled");
         }
         Slot slot = models.get(name);
         if (slot == null) {
-            throw InferException.of(Status.Code.INTERNAL,
+            throw InferException.of(
+                    Status.Code.INTERNAL,
                     "failed to " + action + " '" + name + "', failed to poll from model repository");
         }
         return slot;
@@ -168,8 +182,7 @@ public final class ModelRegistry {
         try {
             return Long.parseLong(version);
         } catch (NumberFormatException e) {
-            throw InferException.invalid(
-                    "failed to get model version from specified version string '" + version + "'");
+            throw InferException.invalid("failed to get model version from specified version string '" + version + "'");
         }
     }
 }

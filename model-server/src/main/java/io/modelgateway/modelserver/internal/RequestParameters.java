@@ -30,8 +30,8 @@ public final class RequestParameters {
                         + " should not be specified, got '" + key + "'");
             } else if (value.getParameterChoiceCase() == InferParameter.ParameterChoiceCase.UINT64_PARAM
                     && !"priority".equals(key)) {
-                throw InferException.invalid("invalid value type 'uint64_param' for parameter '" + key
-                        + "', only 'priority' accepts it");
+                throw InferException.invalid(
+                        "invalid value type 'uint64_param' for parameter '" + key + "', only 'priority' accepts it");
             }
         }
         return emptyFinal;

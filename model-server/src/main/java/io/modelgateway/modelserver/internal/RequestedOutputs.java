@@ -19,8 +19,8 @@ final class RequestedOutputs {
         Set<String> requested = new LinkedHashSet<>();
         for (ModelInferRequest.InferRequestedOutputTensor output : request.getOutputsList()) {
             if (!known.contains(output.getName())) {
-                throw InferException.invalid("unexpected inference output '" + output.getName() + "' for model '"
-                        + model + "'");
+                throw InferException.invalid(
+                        "unexpected inference output '" + output.getName() + "' for model '" + model + "'");
             }
             requested.add(output.getName());
         }

@@ -21,8 +21,8 @@ public final class Responses {
     }
 
     /** Adds one output; its data goes to raw_output_contents at the same index, as Triton does. */
-    public static ModelInferResponse.Builder addOutput(ModelInferResponse.Builder response, String name,
-            String datatype, long[] shape, ByteString raw) {
+    public static ModelInferResponse.Builder addOutput(
+            ModelInferResponse.Builder response, String name, String datatype, long[] shape, ByteString raw) {
         ModelInferResponse.InferOutputTensor.Builder tensor =
                 ModelInferResponse.InferOutputTensor.newBuilder().setName(name).setDatatype(datatype);
         for (long d : shape) {
@@ -32,7 +32,9 @@ public final class Responses {
     }
 
     static ModelInferResponse withFinalFlag(ModelInferResponse response, boolean last) {
-        return response.toBuilder().putParameters(TensorNames.FINAL_RESPONSE, bool(last)).build();
+        return response.toBuilder()
+                .putParameters(TensorNames.FINAL_RESPONSE, bool(last))
+                .build();
     }
 
     /** Triton's empty final response: id, model name and version, the final flag, nothing else. */

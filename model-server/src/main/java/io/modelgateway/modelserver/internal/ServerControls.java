@@ -75,7 +75,9 @@ public final class ServerControls {
     void checkInjectedFailure() throws InferException {
         if (failures.getAndUpdate(n -> n > 0 ? n - 1 : 0) > 0) {
             Status.Code code = failureCode;
-            throw InferException.of(code, "injected failure: " + code.name().toLowerCase(Locale.ROOT).replace('_', ' '));
+            throw InferException.of(
+                    code,
+                    "injected failure: " + code.name().toLowerCase(Locale.ROOT).replace('_', ' '));
         }
     }
 }

@@ -30,8 +30,12 @@ final class StreamSession implements StreamObserver<ModelInferRequest> {
     private boolean halfClosed; // guarded by this
     private boolean closed; // guarded by this
 
-    StreamSession(ServerCallStreamObserver<ModelStreamInferResponse> out, ModelRegistry registry, Counters counters,
-            ServerControls controls, boolean grpcErrorMode) {
+    StreamSession(
+            ServerCallStreamObserver<ModelStreamInferResponse> out,
+            ModelRegistry registry,
+            Counters counters,
+            ServerControls controls,
+            boolean grpcErrorMode) {
         this.out = out;
         this.registry = registry;
         this.counters = counters;

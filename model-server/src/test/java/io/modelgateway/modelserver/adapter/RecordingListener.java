@@ -86,7 +86,9 @@ final class RecordingListener implements GenerationListener {
     /** Waits for onError and returns it; fails on onComplete. */
     InferenceException awaitError() {
         End e = awaitEnd();
-        assertThat(e.failed()).as("expected onError, got onComplete(%s)", e.finishReason()).isTrue();
+        assertThat(e.failed())
+                .as("expected onError, got onComplete(%s)", e.finishReason())
+                .isTrue();
         return e.error();
     }
 

@@ -31,8 +31,11 @@ class TritonClientCancellationTest {
 
     @BeforeAll
     static void start() {
-        server = ModelServer.builder().port(0).embeddings(false)
-                .echoSettings(new EchoSettings(Duration.ZERO, 20)).start();
+        server = ModelServer.builder()
+                .port(0)
+                .embeddings(false)
+                .echoSettings(new EchoSettings(Duration.ZERO, 20))
+                .start();
         client = TritonClient.connect(server.target());
     }
 
@@ -77,7 +80,8 @@ class TritonClientCancellationTest {
 
         assertThat(first.completions()).as("onComplete after cancel").isZero();
         assertThat(first.errors()).as("onError after cancel").isZero();
-        assertThat(first.callbacks()).as("callbacks after cancel (one racing delta allowed)")
+        assertThat(first.callbacks())
+                .as("callbacks after cancel (one racing delta allowed)")
                 .isBetween(callbacksAtCancel, callbacksAtCancel + 1);
         assertThat(first.deltas()).hasSizeLessThan(10);
         assertThat(first.texts()).startsWith("t0");

@@ -36,11 +36,20 @@ class TritonClientEmbeddingsAndDiscoveryTest {
 
     @BeforeAll
     static void start() throws Exception {
-        server = ModelServer.builder().port(0).embeddings(true).echoSettings(EchoSettings.fast()).start();
+        server = ModelServer.builder()
+                .port(0)
+                .embeddings(true)
+                .echoSettings(EchoSettings.fast())
+                .start();
         client = TritonClient.connect(server.target());
         stateWhileLoading = client.repositoryIndex().get(10, TimeUnit.SECONDS).stream()
-                .filter(m -> m.name().equals(ModelServer.EMBEDDING_MODEL)).findFirst().orElseThrow().state();
-        assertThat(server.awaitEmbeddingsLoaded(Duration.ofSeconds(60))).as("embeddings loaded").isTrue();
+                .filter(m -> m.name().equals(ModelServer.EMBEDDING_MODEL))
+                .findFirst()
+                .orElseThrow()
+                .state();
+        assertThat(server.awaitEmbeddingsLoaded(Duration.ofSeconds(60)))
+                .as("embeddings loaded")
+                .isTrue();
     }
 
     @AfterAll
@@ -61,7 +70,8 @@ class TritonClientEmbeddingsAndDiscoveryTest {
         });
         // semantic ordering: cat~kitten closer than cat~stock market
         float[] cat = batch.vectors().get(0);
-        assertThat(dot(cat, batch.vectors().get(1))).isGreaterThan(dot(cat, batch.vectors().get(2)) + 0.2);
+        assertThat(dot(cat, batch.vectors().get(1)))
+                .isGreaterThan(dot(cat, batch.vectors().get(2)) + 0.2);
 
         // usage is the server's per-text counts summed, not the local tiktoken estimate
         EmbeddingResult one = embed("s1", CAT);
@@ -70,8 +80,13 @@ class TritonClientEmbeddingsAndDiscoveryTest {
         assertThat(one.usage()).isEqualTo(new TokenUsage(6, 0, false)); // WordPiece: a cat sat on the mat
         assertThat(two.usage().promptTokens()).isPositive();
         assertThat(three.usage().promptTokens()).isPositive();
-        assertThat(batch.usage()).isEqualTo(new TokenUsage(
-                one.usage().promptTokens() + two.usage().promptTokens() + three.usage().promptTokens(), 0, false));
+        assertThat(batch.usage())
+                .isEqualTo(new TokenUsage(
+                        one.usage().promptTokens()
+                                + two.usage().promptTokens()
+                                + three.usage().promptTokens(),
+                        0,
+                        false));
 
         // the flat [3, 384] tensor is split in input order: each batch row is its text's own embedding
         assertThat(dot(batch.vectors().get(0), one.vectors().get(0))).isGreaterThan(0.999);
@@ -103,7 +118,8 @@ class TritonClientEmbeddingsAndDiscoveryTest {
     void repositoryIndexListsBothModelsReadyOnceLoaded() throws Exception {
         List<ModelStatus> index = client.repositoryIndex().get(10, TimeUnit.SECONDS);
 
-        assertThat(index).extracting(ModelStatus::name)
+        assertThat(index)
+                .extracting(ModelStatus::name)
                 .containsExactlyInAnyOrder(ModelServer.ECHO_MODEL, ModelServer.EMBEDDING_MODEL);
         assertThat(index).allSatisfy(m -> {
             assertThat(m.ready()).as("%s ready", m.name()).isTrue();
@@ -116,21 +132,26 @@ class TritonClientEmbeddingsAndDiscoveryTest {
     @Test
     void readiness() throws Exception {
         assertThat(client.serverReady().get(10, TimeUnit.SECONDS)).isTrue();
-        assertThat(client.modelReady(ModelServer.ECHO_MODEL).get(10, TimeUnit.SECONDS)).isTrue();
-        assertThat(client.modelReady(ModelServer.EMBEDDING_MODEL).get(10, TimeUnit.SECONDS)).isTrue();
-        assertThat(failure(() -> client.modelReady("nope").get(10, TimeUnit.SECONDS)).kind())
+        assertThat(client.modelReady(ModelServer.ECHO_MODEL).get(10, TimeUnit.SECONDS))
+                .isTrue();
+        assertThat(client.modelReady(ModelServer.EMBEDDING_MODEL).get(10, TimeUnit.SECONDS))
+                .isTrue();
+        assertThat(failure(() -> client.modelReady("nope").get(10, TimeUnit.SECONDS))
+                        .kind())
                 .isEqualTo(Kind.MODEL_NOT_FOUND);
     }
 
     /** Without embeddings only echo exists; the server is ready at once. */
     @Test
     void echoOnlyServerIsReadyAtOnceAndListsOnlyEcho() throws Exception {
-        try (ModelServer echoOnly = ModelServer.builder().port(0).embeddings(false).start();
+        try (ModelServer echoOnly =
+                        ModelServer.builder().port(0).embeddings(false).start();
                 TritonClient c = TritonClient.connect(echoOnly.target())) {
             assertThat(c.serverReady().get(10, TimeUnit.SECONDS)).isTrue();
             assertThat(c.repositoryIndex().get(10, TimeUnit.SECONDS))
                     .containsExactly(new ModelStatus(ModelServer.ECHO_MODEL, "1", "READY", ""));
-            assertThat(failure(() -> c.modelReady(ModelServer.EMBEDDING_MODEL).get(10, TimeUnit.SECONDS)).kind())
+            assertThat(failure(() -> c.modelReady(ModelServer.EMBEDDING_MODEL).get(10, TimeUnit.SECONDS))
+                            .kind())
                     .isEqualTo(Kind.MODEL_NOT_FOUND);
         }
     }

@@ -33,7 +33,11 @@ class TritonClientErrorsTest {
 
     @BeforeAll
     static void start() {
-        server = ModelServer.builder().port(0).embeddings(false).echoSettings(EchoSettings.fast()).start();
+        server = ModelServer.builder()
+                .port(0)
+                .embeddings(false)
+                .echoSettings(EchoSettings.fast())
+                .start();
         client = TritonClient.connect(server.target());
     }
 
@@ -86,8 +90,8 @@ class TritonClientErrorsTest {
     @Test
     void embedOnAModelTheServerDoesNotHaveFailsWithModelNotFound() {
         // this server runs without embeddings
-        CompletableFuture<?> f = client.embed(
-                new EmbeddingRequest("emb-none", ModelServer.EMBEDDING_MODEL, List.of("hi")));
+        CompletableFuture<?> f =
+                client.embed(new EmbeddingRequest("emb-none", ModelServer.EMBEDDING_MODEL, List.of("hi")));
 
         InferenceException e = failure(() -> f.get(10, TimeUnit.SECONDS));
 
@@ -102,8 +106,11 @@ class TritonClientErrorsTest {
      */
     @Test
     void serverClosedMidStreamFailsTheGeneration() throws Exception {
-        ModelServer dying = ModelServer.builder().port(0).embeddings(false)
-                .echoSettings(new EchoSettings(Duration.ZERO, 20)).start();
+        ModelServer dying = ModelServer.builder()
+                .port(0)
+                .embeddings(false)
+                .echoSettings(new EchoSettings(Duration.ZERO, 20))
+                .start();
         try (TritonClient c = TritonClient.connect(dying.target())) {
             RecordingListener l = new RecordingListener();
             c.generate(request("dying", TritonClientCancellationTest.LONG_PROMPT, 1000, true), l);
@@ -143,11 +150,15 @@ class TritonClientErrorsTest {
             assertThat(l.completions()).isZero();
             assertThat(l.deltas()).isEmpty();
 
-            assertThat(failure(() -> c.serverReady().get(10, TimeUnit.SECONDS)).kind()).isEqualTo(Kind.UNAVAILABLE);
-            assertThat(failure(() -> c.repositoryIndex().get(10, TimeUnit.SECONDS)).kind())
+            assertThat(failure(() -> c.serverReady().get(10, TimeUnit.SECONDS)).kind())
+                    .isEqualTo(Kind.UNAVAILABLE);
+            assertThat(failure(() -> c.repositoryIndex().get(10, TimeUnit.SECONDS))
+                            .kind())
                     .isEqualTo(Kind.UNAVAILABLE);
             assertThat(failure(() -> c.embed(new EmbeddingRequest("e", ModelServer.EMBEDDING_MODEL, List.of("x")))
-                    .get(10, TimeUnit.SECONDS)).kind()).isEqualTo(Kind.UNAVAILABLE);
+                                    .get(10, TimeUnit.SECONDS))
+                            .kind())
+                    .isEqualTo(Kind.UNAVAILABLE);
         }
     }
 

@@ -55,7 +55,11 @@ class TritonClientGenerationTest {
 
     @BeforeAll
     static void start() {
-        server = ModelServer.builder().port(0).embeddings(false).echoSettings(EchoSettings.fast()).start();
+        server = ModelServer.builder()
+                .port(0)
+                .embeddings(false)
+                .echoSettings(EchoSettings.fast())
+                .start();
         client = TritonClient.connect(server.target());
     }
 
@@ -167,8 +171,11 @@ class TritonClientGenerationTest {
     @ValueSource(booleans = {true, false})
     void theEmptyFinalResponseEndsTheGenerationExactlyOnce(boolean stream) throws Exception {
         WireTap tap = new WireTap();
-        ManagedChannel channel = NettyChannelBuilder.forTarget(server.target()).usePlaintext().directExecutor()
-                .intercept(tap).build();
+        ManagedChannel channel = NettyChannelBuilder.forTarget(server.target())
+                .usePlaintext()
+                .directExecutor()
+                .intercept(tap)
+                .build();
         try (TritonClient tapped = TritonClient.of(channel, TokenCounter.cl100k())) {
             RecordingListener l = new RecordingListener();
             tapped.generate(request("ef-" + stream, "a b c", 16, stream), l);
@@ -183,16 +190,24 @@ class TritonClientGenerationTest {
             assertThat(l.awaitEnd().usage()).isEqualTo(new TokenUsage(3, 3, false));
 
             assertThat(tap.sent).hasSize(1);
-            assertThat(tap.sent.get(0).getParametersMap().get(TensorNames.ENABLE_EMPTY_FINAL_RESPONSE).getBoolParam())
+            assertThat(tap.sent
+                            .get(0)
+                            .getParametersMap()
+                            .get(TensorNames.ENABLE_EMPTY_FINAL_RESPONSE)
+                            .getBoolParam())
                     .isTrue();
             List<ModelInferResponse> received = tap.received.stream()
-                    .map(ModelStreamInferResponse::getInferResponse).toList();
+                    .map(ModelStreamInferResponse::getInferResponse)
+                    .toList();
             assertThat(received).hasSize(stream ? 4 : 2);
             ModelInferResponse last = received.get(received.size() - 1);
             assertThat(last.getOutputsCount()).isZero();
-            assertThat(last.getParametersMap().get(TensorNames.FINAL_RESPONSE).getBoolParam()).isTrue();
+            assertThat(last.getParametersMap().get(TensorNames.FINAL_RESPONSE).getBoolParam())
+                    .isTrue();
             assertThat(received.subList(0, received.size() - 1))
-                    .allSatisfy(r -> assertThat(r.getParametersMap().get(TensorNames.FINAL_RESPONSE).getBoolParam())
+                    .allSatisfy(r -> assertThat(r.getParametersMap()
+                                    .get(TensorNames.FINAL_RESPONSE)
+                                    .getBoolParam())
                             .isFalse());
         } finally {
             channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
@@ -206,8 +221,11 @@ class TritonClientGenerationTest {
     @Test
     void manyConcurrentGenerationsOnOneClientKeepTheirOwnText() throws Exception {
         int n = 200;
-        try (ModelServer slow = ModelServer.builder().port(0).embeddings(false)
-                        .echoSettings(new EchoSettings(Duration.ofMillis(50), 200)).start();
+        try (ModelServer slow = ModelServer.builder()
+                        .port(0)
+                        .embeddings(false)
+                        .echoSettings(new EchoSettings(Duration.ofMillis(50), 200))
+                        .start();
                 TritonClient shared = TritonClient.connect(slow.target())) {
             AtomicInteger inFlight = new AtomicInteger();
             AtomicInteger maxInFlight = new AtomicInteger();
@@ -216,7 +234,8 @@ class TritonClientGenerationTest {
             for (int i = 0; i < n; i++) {
                 int id = i;
                 int words = i % 7 + 1;
-                String prompt = IntStream.range(0, words).mapToObj(k -> "r" + id + "w" + k)
+                String prompt = IntStream.range(0, words)
+                        .mapToObj(k -> "r" + id + "w" + k)
                         .collect(Collectors.joining(" "));
                 requests.add(request("c" + i, prompt, i % 5 == 0 ? 2 : 16, true));
                 listeners.add(new RecordingListener());
@@ -246,13 +265,13 @@ class TritonClientGenerationTest {
                 int words = i % 7 + 1;
                 int max = i % 5 == 0 ? 2 : 16;
                 int produced = Math.min(words, max);
-                String expected = IntStream.range(0, produced).mapToObj(k -> "r" + id + "w" + k)
+                String expected = IntStream.range(0, produced)
+                        .mapToObj(k -> "r" + id + "w" + k)
                         .collect(Collectors.joining(" "));
                 assertThat(l.text()).as("text of request %d", i).isEqualTo(expected);
                 assertThat(l.deltas()).as("deltas of request %d", i).hasSize(produced);
                 assertThat(end.usage()).as("usage of request %d", i).isEqualTo(new TokenUsage(words, produced, false));
-                assertThat(end.finishReason()).as("finish of request %d", i)
-                        .isEqualTo(words > max ? "length" : "stop");
+                assertThat(end.finishReason()).as("finish of request %d", i).isEqualTo(words > max ? "length" : "stop");
                 assertThat(l.completions() + l.errors()).isEqualTo(1);
             }
             assertThat(slow.startedRequests()).isEqualTo(n);
@@ -298,21 +317,23 @@ class TritonClientGenerationTest {
             return new ForwardingClientCall.SimpleForwardingClientCall<>(next.newCall(method, options)) {
                 @Override
                 public void start(Listener<R> listener, Metadata headers) {
-                    super.start(new ForwardingClientCallListener.SimpleForwardingClientCallListener<>(listener) {
-                        @Override
-                        public void onMessage(R message) {
-                            if (message instanceof ModelStreamInferResponse r) {
-                                received.add(r);
-                            }
-                            super.onMessage(message);
-                        }
+                    super.start(
+                            new ForwardingClientCallListener.SimpleForwardingClientCallListener<>(listener) {
+                                @Override
+                                public void onMessage(R message) {
+                                    if (message instanceof ModelStreamInferResponse r) {
+                                        received.add(r);
+                                    }
+                                    super.onMessage(message);
+                                }
 
-                        @Override
-                        public void onClose(Status status, Metadata trailers) {
-                            super.onClose(status, trailers);
-                            closed.complete(status);
-                        }
-                    }, headers);
+                                @Override
+                                public void onClose(Status status, Metadata trailers) {
+                                    super.onClose(status, trailers);
+                                    closed.complete(status);
+                                }
+                            },
+                            headers);
                 }
 
                 @Override

@@ -20,7 +20,10 @@ class ArchitectureTest {
             .importPackages("io.modelgateway.modelserver");
 
     static ArchRule noSpring() {
-        return noClasses().should().dependOnClassesThat().resideInAPackage("org.springframework..")
+        return noClasses()
+                .should()
+                .dependOnClassesThat()
+                .resideInAPackage("org.springframework..")
                 .as("no class depends on Spring");
     }
 

@@ -28,11 +28,16 @@ class BreakerAndBulkheadTest {
     @Test
     void theBreakerOpensOnBackendFailuresThenHalfOpensAndCloses() {
         try (Fleet fleet = Fleet.of(2, EchoSettings.fast());
-                BackendPool pool = BackendPool.create(fleet.config().layout(Layout.VLLM).maxAttempts(1)
-                        .breaker(new PoolConfig.Breaker(4, 50, 4, Duration.ofSeconds(3), 2)).build())) {
+                BackendPool pool = BackendPool.create(fleet.config()
+                        .layout(Layout.VLLM)
+                        .maxAttempts(1)
+                        .breaker(new PoolConfig.Breaker(4, 50, 4, Duration.ofSeconds(3), 2))
+                        .build())) {
             ModelServer failing = fleet.server(0);
             failing.failNext(10_000, Status.Code.INTERNAL);
-            await().atMost(Duration.ofSeconds(5)).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(5))
+            await().atMost(Duration.ofSeconds(5))
+                    .pollDelay(Duration.ZERO)
+                    .pollInterval(Duration.ofMillis(5))
                     .until(() -> {
                         generate(pool, request("echo", words(2), 8, true)).awaitEnd();
                         return Fleet.status(pool, failing).breaker() == BreakerState.OPEN;
@@ -40,16 +45,20 @@ class BreakerAndBulkheadTest {
 
             for (int i = 0; i < 10; i++) {
                 Outcome o = generate(pool, request("echo", words(2), 8, true));
-                assertThat(o.awaitEnd().failed()).as("open breaker: no call to the failing replica %s", o).isFalse();
+                assertThat(o.awaitEnd().failed())
+                        .as("open breaker: no call to the failing replica %s", o)
+                        .isFalse();
             }
             assertThat(Fleet.status(pool, failing).breaker()).isEqualTo(BreakerState.OPEN);
 
             failing.failNext(0, Status.Code.OK);
             long started = failing.startedRequests();
-            await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(20)).until(() -> {
-                generate(pool, request("echo", words(2), 8, true)).awaitEnd();
-                return Fleet.status(pool, failing).breaker() == BreakerState.CLOSED;
-            });
+            await().atMost(Duration.ofSeconds(10))
+                    .pollInterval(Duration.ofMillis(20))
+                    .until(() -> {
+                        generate(pool, request("echo", words(2), 8, true)).awaitEnd();
+                        return Fleet.status(pool, failing).breaker() == BreakerState.CLOSED;
+                    });
             assertThat(failing.startedRequests()).isGreaterThanOrEqualTo(started + 2);
         }
     }
@@ -57,11 +66,17 @@ class BreakerAndBulkheadTest {
     @Test
     void clientErrorsDoNotOpenTheBreaker() {
         try (Fleet fleet = Fleet.of(1, EchoSettings.fast());
-                BackendPool pool = BackendPool.create(fleet.config().layout(Layout.VLLM).maxAttempts(1)
-                        .breaker(new PoolConfig.Breaker(4, 50, 4, Duration.ofSeconds(30), 2)).build())) {
+                BackendPool pool = BackendPool.create(fleet.config()
+                        .layout(Layout.VLLM)
+                        .maxAttempts(1)
+                        .breaker(new PoolConfig.Breaker(4, 50, 4, Duration.ofSeconds(30), 2))
+                        .build())) {
             fleet.server(0).failNext(20, Status.Code.INVALID_ARGUMENT);
             for (int i = 0; i < 20; i++) {
-                assertThat(generate(pool, request("echo", words(2), 8, true)).awaitEnd().error().kind())
+                assertThat(generate(pool, request("echo", words(2), 8, true))
+                                .awaitEnd()
+                                .error()
+                                .kind())
                         .isEqualTo(Kind.INVALID_REQUEST);
             }
             assertThat(Fleet.status(pool, fleet.server(0)).breaker()).isEqualTo(BreakerState.CLOSED);
@@ -71,7 +86,9 @@ class BreakerAndBulkheadTest {
     @Test
     void aFloodBeyondTheBulkheadsIsRefusedAtOnceAndNothingQueues() throws Exception {
         try (Fleet fleet = Fleet.of(2, new EchoSettings(Duration.ofMillis(1500), 0));
-                BackendPool pool = BackendPool.create(fleet.config().layout(Layout.VLLM).maxConcurrentPerReplica(3)
+                BackendPool pool = BackendPool.create(fleet.config()
+                        .layout(Layout.VLLM)
+                        .maxConcurrentPerReplica(3)
                         .build())) {
             assertThat(pool.modelReady("echo").get()).isTrue();
             List<Outcome> outcomes = new ArrayList<>();
@@ -88,9 +105,11 @@ class BreakerAndBulkheadTest {
             });
             assertThat(elapsed).as("refusals are immediate").isLessThan(Duration.ofMillis(1000));
             assertThat(Fleet.outstanding(pool)).isEqualTo(6);
-            assertThat(pool.replicas()).allSatisfy(r -> assertThat(r.outstanding()).isEqualTo(3));
+            assertThat(pool.replicas())
+                    .allSatisfy(r -> assertThat(r.outstanding()).isEqualTo(3));
 
-            Map<Boolean, Long> byFailure = outcomes.stream().map(Outcome::awaitEnd)
+            Map<Boolean, Long> byFailure = outcomes.stream()
+                    .map(Outcome::awaitEnd)
                     .collect(Collectors.groupingBy(Outcome.End::failed, Collectors.counting()));
             assertThat(byFailure).containsEntry(false, 6L).containsEntry(true, 194L);
             assertThat(fleet.started()).isEqualTo(6);

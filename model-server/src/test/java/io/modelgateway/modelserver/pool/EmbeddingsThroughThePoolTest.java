@@ -23,15 +23,20 @@ class EmbeddingsThroughThePoolTest {
 
     @Test
     void anEmbeddingIsRetriedOnAnotherReplicaAfterUnavailable() throws Exception {
-        ModelServer a = ModelServer.builder().port(0).echoSettings(EchoSettings.fast()).start();
-        ModelServer b = ModelServer.builder().port(0).echoSettings(EchoSettings.fast()).start();
-        try (a; b; BackendPool pool = BackendPool.create(PoolConfig.builder("emb", List.of(a.target(), b.target()))
-                .maxAttempts(2).build())) {
+        ModelServer a =
+                ModelServer.builder().port(0).echoSettings(EchoSettings.fast()).start();
+        ModelServer b =
+                ModelServer.builder().port(0).echoSettings(EchoSettings.fast()).start();
+        try (a;
+                b;
+                BackendPool pool = BackendPool.create(PoolConfig.builder("emb", List.of(a.target(), b.target()))
+                        .maxAttempts(2)
+                        .build())) {
             assertThat(a.awaitEmbeddingsLoaded(Duration.ofSeconds(30))).isTrue();
             assertThat(b.awaitEmbeddingsLoaded(Duration.ofSeconds(30))).isTrue();
             a.failNext(1000, Status.Code.UNAVAILABLE);
-            EmbeddingRequest request = new EmbeddingRequest("emb-1", ModelServer.EMBEDDING_MODEL,
-                    List.of("the cat sat", "on the mat"));
+            EmbeddingRequest request =
+                    new EmbeddingRequest("emb-1", ModelServer.EMBEDDING_MODEL, List.of("the cat sat", "on the mat"));
             for (int i = 0; i < 4; i++) {
                 EmbeddingResult result = pool.embed(request, Fleet.TOKENS).get(10, TimeUnit.SECONDS);
                 assertThat(result.vectors()).hasSize(2);
@@ -44,9 +49,10 @@ class EmbeddingsThroughThePoolTest {
             a.failNext(1, Status.Code.INVALID_ARGUMENT);
             b.failNext(1, Status.Code.INVALID_ARGUMENT);
             assertThatThrownBy(() -> pool.embed(request, Fleet.TOKENS).get(10, TimeUnit.SECONDS))
-                    .isInstanceOf(ExecutionException.class).cause()
-                    .isInstanceOfSatisfying(InferenceException.class,
-                            e -> assertThat(e.kind()).isEqualTo(Kind.INVALID_REQUEST));
+                    .isInstanceOf(ExecutionException.class)
+                    .cause()
+                    .isInstanceOfSatisfying(
+                            InferenceException.class, e -> assertThat(e.kind()).isEqualTo(Kind.INVALID_REQUEST));
         }
     }
 }

@@ -91,8 +91,8 @@ class EnsembleOverTheWireTest {
 
     @Test
     void sendsStopWordsAndTypedSamplingTensors() {
-        Map<String, Object> sampling = Map.of("stop", List.of("w3", "nope"), "temperature", 0.2, "top_p", 0.95,
-                "seed", 42L);
+        Map<String, Object> sampling =
+                Map.of("stop", List.of("w3", "nope"), "temperature", 0.2, "top_p", 0.95, "seed", 42L);
         Outcome o = generate(pool, request(ENSEMBLE, words(8), 16, true, sampling));
         Outcome.End end = o.awaitEnd();
         assertThat(end.failed()).as("%s", o).isFalse();
@@ -103,7 +103,8 @@ class EnsembleOverTheWireTest {
     @Test
     void refusesAParameterTheEnsembleHasNoTensorForWithoutCallingIt() {
         long started = fleet.started();
-        Outcome o = generate(pool, request(ENSEMBLE, words(3), 16, true, Map.of("temperature", 1, "presence_penalty", 0.5)));
+        Outcome o = generate(
+                pool, request(ENSEMBLE, words(3), 16, true, Map.of("temperature", 1, "presence_penalty", 0.5)));
         Outcome.End end = o.awaitEnd();
         assertThat(end.error().kind()).isEqualTo(Kind.INVALID_REQUEST);
         assertThat(end.error().getMessage()).contains("'presence_penalty'").contains(ENSEMBLE);
@@ -113,7 +114,8 @@ class EnsembleOverTheWireTest {
 
     @Test
     void theVllmModelStillWorksThroughThePool() {
-        Outcome o = generate(pool, request(ModelServer.ECHO_MODEL, words(3), 16, true, Map.of("presence_penalty", 0.5)));
+        Outcome o =
+                generate(pool, request(ModelServer.ECHO_MODEL, words(3), 16, true, Map.of("presence_penalty", 0.5)));
         Outcome.End end = o.awaitEnd();
         assertThat(end.failed()).as("%s", o).isFalse();
         assertThat(o.text()).isEqualTo("w0 w1 w2");

@@ -26,7 +26,12 @@ final class Fleet implements AutoCloseable {
     static Fleet of(int size, EchoSettings settings) {
         Fleet fleet = new Fleet();
         for (int i = 0; i < size; i++) {
-            fleet.servers.add(ModelServer.builder().port(0).embeddings(false).ensemble(true).echoSettings(settings).start());
+            fleet.servers.add(ModelServer.builder()
+                    .port(0)
+                    .embeddings(false)
+                    .ensemble(true)
+                    .echoSettings(settings)
+                    .start());
         }
         return fleet;
     }
@@ -49,7 +54,9 @@ final class Fleet implements AutoCloseable {
 
     /** The status of the replica serving {@code server}. */
     static ReplicaStatus status(BackendPool pool, ModelServer server) {
-        return pool.replicas().stream().filter(r -> r.target().equals(server.target())).findFirst()
+        return pool.replicas().stream()
+                .filter(r -> r.target().equals(server.target()))
+                .findFirst()
                 .orElseThrow(() -> new AssertionError("no replica " + server.target() + " in " + pool.replicas()));
     }
 
@@ -66,8 +73,8 @@ final class Fleet implements AutoCloseable {
         return request(model, prompt, maxTokens, stream, Map.of());
     }
 
-    static GenerationRequest request(String model, String prompt, int maxTokens, boolean stream,
-            Map<String, Object> sampling) {
+    static GenerationRequest request(
+            String model, String prompt, int maxTokens, boolean stream, Map<String, Object> sampling) {
         return new GenerationRequest("pool-" + IDS.incrementAndGet(), model, prompt, maxTokens, stream, sampling);
     }
 

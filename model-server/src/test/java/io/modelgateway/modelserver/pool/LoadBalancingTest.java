@@ -21,24 +21,29 @@ class LoadBalancingTest {
     @Test
     void trafficShiftsAwayFromASlowReplica() throws Exception {
         try (Fleet fleet = Fleet.of(3, new EchoSettings(Duration.ZERO, 400));
-                BackendPool pool = BackendPool.create(fleet.config().layout(Layout.VLLM).build())) {
+                BackendPool pool =
+                        BackendPool.create(fleet.config().layout(Layout.VLLM).build())) {
             fleet.server(1).echoSettings(new EchoSettings(Duration.ofMillis(300), 400));
             runClosedLoop(pool, 90, 6);
             long slow = fleet.server(1).startedRequests();
             long fast0 = fleet.server(0).startedRequests();
             long fast2 = fleet.server(2).startedRequests();
             assertThat(slow + fast0 + fast2).isEqualTo(90);
-            assertThat(slow).as("slow %s vs fast %s and %s", slow, fast0, fast2)
-                    .isLessThan(fast0 / 2).isLessThan(fast2 / 2);
+            assertThat(slow)
+                    .as("slow %s vs fast %s and %s", slow, fast0, fast2)
+                    .isLessThan(fast0 / 2)
+                    .isLessThan(fast2 / 2);
         }
     }
 
     @Test
     void equalReplicasShareTheLoad() throws Exception {
         try (Fleet fleet = Fleet.of(3, new EchoSettings(Duration.ofMillis(20), 400));
-                BackendPool pool = BackendPool.create(fleet.config().layout(Layout.VLLM).build())) {
+                BackendPool pool =
+                        BackendPool.create(fleet.config().layout(Layout.VLLM).build())) {
             runClosedLoop(pool, 90, 6);
-            assertThat(fleet.servers).allSatisfy(s -> assertThat(s.startedRequests()).isBetween(15L, 45L));
+            assertThat(fleet.servers)
+                    .allSatisfy(s -> assertThat(s.startedRequests()).isBetween(15L, 45L));
         }
     }
 

@@ -24,72 +24,104 @@ class ReadinessTest {
     @Test
     void anUnreadyReplicaGetsNoTrafficUntilItRecovers() throws Exception {
         try (Fleet fleet = Fleet.of(2, EchoSettings.fast());
-                BackendPool pool = BackendPool.create(fleet.config().layout(Layout.VLLM)
-                        .models(List.of("echo")).build())) {
+                BackendPool pool = BackendPool.create(fleet.config()
+                        .layout(Layout.VLLM)
+                        .models(List.of("echo"))
+                        .build())) {
             ModelServer draining = fleet.server(0);
             assertThat(pool.modelReady("echo").get()).isTrue();
             draining.reportReady(false);
-            await().atMost(Duration.ofSeconds(5)).until(() -> !Fleet.status(pool, draining).ready()
-                    && Boolean.FALSE.equals(Fleet.status(pool, draining).models().get("echo")));
+            await().atMost(Duration.ofSeconds(5))
+                    .until(() -> !Fleet.status(pool, draining).ready()
+                            && Boolean.FALSE.equals(
+                                    Fleet.status(pool, draining).models().get("echo")));
 
             long before = draining.startedRequests();
             for (int i = 0; i < 20; i++) {
-                assertThat(generate(pool, request("echo", words(2), 8, true)).awaitEnd().failed()).isFalse();
+                assertThat(generate(pool, request("echo", words(2), 8, true))
+                                .awaitEnd()
+                                .failed())
+                        .isFalse();
             }
             assertThat(draining.startedRequests()).isEqualTo(before);
             assertThat(pool.modelReady("echo").get()).isTrue();
 
             draining.reportReady(true);
-            await().atMost(Duration.ofSeconds(5)).until(() -> Fleet.status(pool, draining).ready());
-            await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(10)).until(() -> {
-                generate(pool, request("echo", words(2), 8, true)).awaitEnd();
-                return draining.startedRequests() > before;
-            });
+            await().atMost(Duration.ofSeconds(5))
+                    .until(() -> Fleet.status(pool, draining).ready());
+            await().atMost(Duration.ofSeconds(5))
+                    .pollInterval(Duration.ofMillis(10))
+                    .until(() -> {
+                        generate(pool, request("echo", words(2), 8, true)).awaitEnd();
+                        return draining.startedRequests() > before;
+                    });
         }
     }
 
     @Test
     void noReadyReplicaMeansUnavailableAtOnce() throws Exception {
         try (Fleet fleet = Fleet.of(1, EchoSettings.fast());
-                BackendPool pool = BackendPool.create(fleet.config().layout(Layout.VLLM)
-                        .models(List.of("echo")).build())) {
+                BackendPool pool = BackendPool.create(fleet.config()
+                        .layout(Layout.VLLM)
+                        .models(List.of("echo"))
+                        .build())) {
             fleet.server(0).reportReady(false);
-            await().atMost(Duration.ofSeconds(5)).until(() -> !pool.modelReady("echo").get());
+            await().atMost(Duration.ofSeconds(5))
+                    .until(() -> !pool.modelReady("echo").get());
             Outcome o = generate(pool, request("echo", words(2), 8, true));
-            assertThat(o.awaitEnd().error().kind()).isEqualTo(io.modelgateway.inference.InferenceException.Kind.UNAVAILABLE);
+            assertThat(o.awaitEnd().error().kind())
+                    .isEqualTo(io.modelgateway.inference.InferenceException.Kind.UNAVAILABLE);
             assertThat(o.awaitEnd().error().getMessage()).contains("no ready replica");
         }
     }
 
     @Test
     void aHostNameResolvingToSeveralAddressesIsSeveralReplicas() throws Exception {
-        ModelServer first = ModelServer.builder().host("127.0.0.1").port(0).embeddings(false).start();
-        ModelServer second = ModelServer.builder().host("127.0.0.2").port(first.port()).embeddings(false).start();
+        ModelServer first = ModelServer.builder()
+                .host("127.0.0.1")
+                .port(0)
+                .embeddings(false)
+                .start();
+        ModelServer second = ModelServer.builder()
+                .host("127.0.0.2")
+                .port(first.port())
+                .embeddings(false)
+                .start();
         InetAddress a = InetAddress.getByName("127.0.0.1");
         InetAddress b = InetAddress.getByName("127.0.0.2");
         AtomicReference<InetAddress[]> dns = new AtomicReference<>(new InetAddress[] {a});
-        PoolConfig config = PoolConfig.builder("dns", List.of("triton.test:" + first.port())).layout(Layout.VLLM)
+        PoolConfig config = PoolConfig.builder("dns", List.of("triton.test:" + first.port()))
+                .layout(Layout.VLLM)
                 .health(new PoolConfig.Health(Duration.ofMillis(100), Duration.ofSeconds(2), Duration.ofMillis(100)))
                 .build();
-        try (first; second; BackendPool pool = BackendPool.builder(config).resolver(host -> {
-                assertThat(host).isEqualTo("triton.test");
-                return dns.get();
-            }).build()) {
+        try (first;
+                second;
+                BackendPool pool = BackendPool.builder(config)
+                        .resolver(host -> {
+                            assertThat(host).isEqualTo("triton.test");
+                            return dns.get();
+                        })
+                        .build()) {
             assertThat(pool.replicas()).extracting(ReplicaStatus::target).containsExactly(first.target());
 
             dns.set(new InetAddress[] {a, b});
             await().atMost(Duration.ofSeconds(5)).until(() -> pool.replicas().size() == 2);
             assertThat(pool.replicas()).extracting(ReplicaStatus::endpoint).containsOnly("triton.test:" + first.port());
-            await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(10)).until(() -> {
-                generate(pool, request("echo", words(2), 8, true)).awaitEnd();
-                return second.startedRequests() > 0;
-            });
+            await().atMost(Duration.ofSeconds(5))
+                    .pollInterval(Duration.ofMillis(10))
+                    .until(() -> {
+                        generate(pool, request("echo", words(2), 8, true)).awaitEnd();
+                        return second.startedRequests() > 0;
+                    });
 
             dns.set(new InetAddress[] {b});
             await().atMost(Duration.ofSeconds(5)).until(() -> pool.replicas().size() == 1);
             long firstBefore = first.startedRequests();
             for (int i = 0; i < 5; i++) {
-                assertThat(generate(pool, request("echo", words(2), 8, true)).awaitEnd().failed()).isFalse();
+                assertThat(generate(pool, request("echo", words(2), 8, true))
+                                .awaitEnd()
+                                .failed())
+                        .isFalse();
             }
             assertThat(first.startedRequests()).isEqualTo(firstBefore);
         }

@@ -34,8 +34,11 @@ class TimeoutsAndCancelTest {
     static void start() {
         fleet = Fleet.of(1, EchoSettings.fast());
         server = fleet.server(0);
-        pool = BackendPool.create(fleet.config().layout(Layout.VLLM).maxAttempts(1)
-                .timeouts(new PoolConfig.Timeouts(TIMEOUT, TIMEOUT)).build());
+        pool = BackendPool.create(fleet.config()
+                .layout(Layout.VLLM)
+                .maxAttempts(1)
+                .timeouts(new PoolConfig.Timeouts(TIMEOUT, TIMEOUT))
+                .build());
     }
 
     @AfterEach
@@ -105,6 +108,7 @@ class TimeoutsAndCancelTest {
         await().atMost(Duration.ofSeconds(5)).until(() -> server.cancelledRequests() == cancelled + 1);
         assertThat(Fleet.outstanding(pool)).isZero();
         assertThat(o.ended()).isFalse();
-        assertThat(Fleet.status(pool, server).breaker()).isEqualTo(io.modelgateway.inference.ReplicaStatus.BreakerState.CLOSED);
+        assertThat(Fleet.status(pool, server).breaker())
+                .isEqualTo(io.modelgateway.inference.ReplicaStatus.BreakerState.CLOSED);
     }
 }

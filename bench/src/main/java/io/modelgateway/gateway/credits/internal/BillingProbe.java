@@ -32,22 +32,34 @@ public final class BillingProbe implements AutoCloseable {
     /** {@code redisUrl} blank: credit buckets in memory; else in Redis under {@code keyPrefix}. */
     public BillingProbe(DataSource db, Path spoolDir, String redisUrl, String keyPrefix, Duration commitWindow) {
         this.db = db;
-        writer = new UsageWriter(new UsageStore(db), spoolDir, new UsageWriter.Settings(100_000, 2000,
-                Duration.ofMillis(200), Duration.ofSeconds(2), commitWindow)).start();
+        writer = new UsageWriter(
+                        new UsageStore(db),
+                        spoolDir,
+                        new UsageWriter.Settings(
+                                100_000, 2000, Duration.ofMillis(200), Duration.ofSeconds(2), commitWindow))
+                .start();
         ledger = new Ledger(db, "usd");
         credits = new Credits(ledger, new PriceStore(db), writer, jdbc, Clock.systemUTC(), Duration.ofMinutes(15));
         credits.use(initial -> redisUrl.isBlank()
                 ? new LocalCreditAccounts(initial, Clock.systemUTC(), Duration.ofMinutes(30))
-                : new RedisCreditAccounts(redisUrl, keyPrefix, initial, Clock.systemUTC(), Duration.ofMillis(500),
-                        Duration.ofMinutes(30), Duration.ofMillis(250)));
+                : new RedisCreditAccounts(
+                        redisUrl,
+                        keyPrefix,
+                        initial,
+                        Clock.systemUTC(),
+                        Duration.ofMillis(500),
+                        Duration.ofMinutes(30),
+                        Duration.ofMillis(250)));
         creditStage = new CreditStage(credits, false);
         usageStage = new UsageStage(writer, credits);
     }
 
     /** Prices {@code deployment} (micro-units per 1M input and output tokens, per request) and reloads. */
     public void price(String deployment, long inputPer1M, long outputPer1M, long perRequest) throws Exception {
-        new PriceStore(db).add(new Price(0, deployment, Instant.EPOCH, inputPer1M, 0, outputPer1M,
-                perRequest, "usd"), Instant.now());
+        new PriceStore(db)
+                .add(
+                        new Price(0, deployment, Instant.EPOCH, inputPer1M, 0, outputPer1M, perRequest, "usd"),
+                        Instant.now());
         credits.reloadPrices();
     }
 

@@ -25,12 +25,22 @@ public final class QuotaProbe implements AutoCloseable {
     }
 
     /** {@code redisUrl} blank: buckets in memory; else shared in Redis under {@code keyPrefix}. */
-    public static QuotaProbe of(String redisUrl, String keyPrefix, String deployment, long rpm, long tpm,
-            DataSource limits) {
-        QuotaProperties p = new QuotaProperties(redisUrl, keyPrefix, QuotaProperties.Fallback.LOCAL, 1,
-                Duration.ofSeconds(2), Duration.ofSeconds(1), Duration.ofHours(1));
-        return new QuotaProbe(new QuotaRuntime(p, Map.of(deployment, new QuotaLimits(rpm, tpm))::get,
-                new LimitRepository(limits), Clock.systemUTC(), Schedulers.boundedElastic()));
+    public static QuotaProbe of(
+            String redisUrl, String keyPrefix, String deployment, long rpm, long tpm, DataSource limits) {
+        QuotaProperties p = new QuotaProperties(
+                redisUrl,
+                keyPrefix,
+                QuotaProperties.Fallback.LOCAL,
+                1,
+                Duration.ofSeconds(2),
+                Duration.ofSeconds(1),
+                Duration.ofHours(1));
+        return new QuotaProbe(new QuotaRuntime(
+                p,
+                Map.of(deployment, new QuotaLimits(rpm, tpm))::get,
+                new LimitRepository(limits),
+                Clock.systemUTC(),
+                Schedulers.boundedElastic()));
     }
 
     public CallStage stage() {

@@ -50,8 +50,8 @@ public final class DeadLetterFile {
         field(b, "ended_at", text(r.endedAt())).append(',');
         field(b, "sql_state", why.getSQLState()).append(',');
         field(b, "error", why.getMessage()).append("}\n");
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.APPEND)) {
+        try (FileChannel ch = FileChannel.open(
+                file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
             ByteBuffer bytes = ByteBuffer.wrap(b.toString().getBytes(StandardCharsets.UTF_8));
             while (bytes.hasRemaining()) {
                 ch.write(bytes);

@@ -106,7 +106,8 @@ public final class Spool implements AutoCloseable {
      */
     private void convertLegacy() {
         try (Stream<Path> files = Files.list(dir)) {
-            List<Path> legacy = files.filter(p -> p.toString().endsWith(".spool")).sorted().toList();
+            List<Path> legacy =
+                    files.filter(p -> p.toString().endsWith(".spool")).sorted().toList();
             for (Path file : legacy) {
                 byte[] all = Files.readAllBytes(file);
                 ByteBuffer b = ByteBuffer.wrap(all);
@@ -161,8 +162,11 @@ public final class Spool implements AutoCloseable {
     /** Segment files in the directory, oldest first. */
     public List<Long> segments() {
         try (Stream<Path> files = Files.list(dir)) {
-            return files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(SUFFIX))
-                    .map(n -> Long.parseLong(n.substring(0, n.length() - SUFFIX.length()))).sorted().toList();
+            return files.map(p -> p.getFileName().toString())
+                    .filter(n -> n.endsWith(SUFFIX))
+                    .map(n -> Long.parseLong(n.substring(0, n.length() - SUFFIX.length())))
+                    .sorted()
+                    .toList();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -195,8 +199,11 @@ public final class Spool implements AutoCloseable {
         }
         long ignored = b.remaining();
         if (ignored > 0) {
-            log.warn("usage spool segment {}: {} bytes after the last whole group ignored (a write cut short by a "
-                    + "crash; never acknowledged)", file(segment), ignored);
+            log.warn(
+                    "usage spool segment {}: {} bytes after the last whole group ignored (a write cut short by a "
+                            + "crash; never acknowledged)",
+                    file(segment),
+                    ignored);
         }
         synchronized (this) {
             Counts c = counts.computeIfAbsent(segment, s -> new Counts());
@@ -215,8 +222,11 @@ public final class Spool implements AutoCloseable {
         if (current == null || currentSize >= segmentBytes || everythingStored(currentSegment)) {
             roll();
         }
-        ByteBuffer head = ByteBuffer.allocate(HEADER).putInt(MAGIC).putInt(payload.length)
-                .putInt(crc32c(payload, 0, payload.length)).flip();
+        ByteBuffer head = ByteBuffer.allocate(HEADER)
+                .putInt(MAGIC)
+                .putInt(payload.length)
+                .putInt(crc32c(payload, 0, payload.length))
+                .flip();
         ByteBuffer body = ByteBuffer.wrap(payload);
         try {
             while (head.hasRemaining() || body.hasRemaining()) {
@@ -388,9 +398,23 @@ public final class Spool implements AutoCloseable {
         List<UsageRecord> records = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
             try {
-                records.add(new UsageRecord(in.readUTF(), in.readUTF(), in.readUTF(), in.readUTF(), in.readUTF(),
-                        in.readUTF(), in.readInt(), in.readInt(), in.readInt(), in.readBoolean(), in.readLong(),
-                        in.readLong(), in.readUTF(), in.readInt(), readInstant(in), readInstant(in),
+                records.add(new UsageRecord(
+                        in.readUTF(),
+                        in.readUTF(),
+                        in.readUTF(),
+                        in.readUTF(),
+                        in.readUTF(),
+                        in.readUTF(),
+                        in.readInt(),
+                        in.readInt(),
+                        in.readInt(),
+                        in.readBoolean(),
+                        in.readLong(),
+                        in.readLong(),
+                        in.readUTF(),
+                        in.readInt(),
+                        readInstant(in),
+                        readInstant(in),
                         readInstant(in)));
             } catch (RuntimeException e) {
                 throw new IOException("undecodable usage record", e);

@@ -27,7 +27,8 @@ public final class StoreErrors {
                 if (state != null && state.length() >= 2 && CONTENT_CLASSES.contains(state.substring(0, 2))) {
                     return true;
                 }
-                if (s.getNextException() != null && seen.add(s.getNextException())
+                if (s.getNextException() != null
+                        && seen.add(s.getNextException())
                         && refusesContent(s.getNextException())) {
                     return true;
                 }

@@ -26,8 +26,24 @@ class SpoolCrashTest {
 
     static UsageRecord record(int group, int i) {
         Instant at = Instant.parse("2026-03-01T10:00:00Z").plusMillis(group * 100L + i);
-        return new UsageRecord("g" + group + "-r" + i, "t-" + (i % 3), "key_" + group, "echo", "echo", "chat", 12, 0,
-                7, false, 5, 1, "completed", 200, at, i % 2 == 0 ? null : at, at.plusMillis(5));
+        return new UsageRecord(
+                "g" + group + "-r" + i,
+                "t-" + (i % 3),
+                "key_" + group,
+                "echo",
+                "echo",
+                "chat",
+                12,
+                0,
+                7,
+                false,
+                5,
+                1,
+                "completed",
+                200,
+                at,
+                i % 2 == 0 ? null : at,
+                at.plusMillis(5));
     }
 
     static List<UsageRecord> group(int g, int size) {
@@ -87,8 +103,11 @@ class SpoolCrashTest {
     }
 
     @Property(tries = 200)
-    void garbageAfterTheCutIsNeverTakenForAGroup(@ForAll @IntRange(min = 0, max = 2000) int cutSeed,
-            @ForAll @IntRange(min = 1, max = 300) int garbageLength, @ForAll long seed) throws IOException {
+    void garbageAfterTheCutIsNeverTakenForAGroup(
+            @ForAll @IntRange(min = 0, max = 2000) int cutSeed,
+            @ForAll @IntRange(min = 1, max = 300) int garbageLength,
+            @ForAll long seed)
+            throws IOException {
         Path tmp = Files.createTempDirectory("spool-garbage");
         List<List<UsageRecord>> groups = List.of(group(0, 2), group(1, 5), group(2, 1), group(3, 3));
         Path original = tmp.resolve("original");
@@ -148,14 +167,18 @@ class SpoolCrashTest {
         payload = Arrays.copyOfRange(segment, 12, segment.length);
         java.util.zip.CRC32 crc = new java.util.zip.CRC32();
         crc.update(payload);
-        java.nio.ByteBuffer legacy = java.nio.ByteBuffer.allocate(16 + payload.length).putInt(0x55534731)
-                .putInt(payload.length).putLong(crc.getValue()).put(payload);
+        java.nio.ByteBuffer legacy = java.nio.ByteBuffer.allocate(16 + payload.length)
+                .putInt(0x55534731)
+                .putInt(payload.length)
+                .putLong(crc.getValue())
+                .put(payload);
         Path spoolDir = dir.resolve("spool");
         Files.createDirectories(spoolDir);
         Files.write(spoolDir.resolve("00000000000000000004.spool"), legacy.array());
         try (Spool spool = new Spool(spoolDir, true)) {
             assertThat(spool.previous()).hasSize(1);
-            assertThat(spool.replay(spool.previous().get(0)).groups().get(0).records()).isEqualTo(group(7, 2));
+            assertThat(spool.replay(spool.previous().get(0)).groups().get(0).records())
+                    .isEqualTo(group(7, 2));
         }
         assertThat(Files.exists(spoolDir.resolve("00000000000000000004.spool"))).isFalse();
     }

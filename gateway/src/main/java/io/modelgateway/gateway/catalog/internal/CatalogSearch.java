@@ -19,18 +19,41 @@ import java.util.stream.Stream;
  * word must match), filters by task, region, capability, lifecycle and price ceilings (per 1M tokens, in
  * currency units; unpriced deployments do not pass a ceiling), a sort, and a page after a cursor.
  */
-public record CatalogSearch(List<String> words, String task, String region, String capability, String lifecycle,
-        Long maxInputPrice, Long maxOutputPrice, Sort sort, boolean descending, int limit, String after) {
+public record CatalogSearch(
+        List<String> words,
+        String task,
+        String region,
+        String capability,
+        String lifecycle,
+        Long maxInputPrice,
+        Long maxOutputPrice,
+        Sort sort,
+        boolean descending,
+        int limit,
+        String after) {
 
     static final int MAX_LIMIT = 100;
-    private static final Set<String> PARAMETERS = Set.of("q", "task", "region", "capability", "lifecycle",
-            "max_input_price", "max_output_price", "sort", "order", "limit", "after");
+    private static final Set<String> PARAMETERS = Set.of(
+            "q",
+            "task",
+            "region",
+            "capability",
+            "lifecycle",
+            "max_input_price",
+            "max_output_price",
+            "sort",
+            "order",
+            "limit",
+            "after");
     private static final Set<String> TASKS = Set.of("chat", "completions", "embeddings");
     private static final Set<String> LIFECYCLES = Set.of("preview", "generally-available", "deprecated", "retired");
 
     /** The orders offered; unpriced entries and unknown context lengths sort last either way. */
     public enum Sort {
-        NAME, INPUT_PRICE, OUTPUT_PRICE, CONTEXT_LENGTH;
+        NAME,
+        INPUT_PRICE,
+        OUTPUT_PRICE,
+        CONTEXT_LENGTH;
 
         String value() {
             return name().toLowerCase(Locale.ROOT);
@@ -50,31 +73,52 @@ public record CatalogSearch(List<String> words, String task, String region, Stri
                 throw ApiException.invalid(name, "invalid_value", "Query parameter '" + name + "' given twice.");
             }
         }
-        Function<String, String> one = name -> params.getOrDefault(name, List.of()).stream().findFirst()
-                .map(String::strip).filter(v -> !v.isEmpty()).orElse(null);
+        Function<String, String> one = name -> params.getOrDefault(name, List.of()).stream()
+                .findFirst()
+                .map(String::strip)
+                .filter(v -> !v.isEmpty())
+                .orElse(null);
         String q = one.apply("q");
-        List<String> words = q == null ? List.of()
-                : Arrays.stream(q.toLowerCase(Locale.ROOT).split("\\s+")).filter(w -> !w.isEmpty()).toList();
+        List<String> words = q == null
+                ? List.of()
+                : Arrays.stream(q.toLowerCase(Locale.ROOT).split("\\s+"))
+                        .filter(w -> !w.isEmpty())
+                        .toList();
         String task = oneOf(one.apply("task"), "task", TASKS);
         String lifecycle = oneOf(one.apply("lifecycle"), "lifecycle", LIFECYCLES);
         String sortName = one.apply("sort");
         Sort sort = Sort.NAME;
         if (sortName != null) {
-            sort = Stream.of(Sort.values()).filter(s -> s.value().equals(sortName)).findFirst()
-                    .orElseThrow(() -> ApiException.invalid("sort", "invalid_value",
+            sort = Stream.of(Sort.values())
+                    .filter(s -> s.value().equals(sortName))
+                    .findFirst()
+                    .orElseThrow(() -> ApiException.invalid(
+                            "sort",
+                            "invalid_value",
                             "Invalid 'sort': one of name, input_price, output_price, context_length."));
         }
         String order = oneOf(one.apply("order"), "order", Set.of("asc", "desc"));
-        return new CatalogSearch(words, task, one.apply("region"), one.apply("capability"), lifecycle,
+        return new CatalogSearch(
+                words,
+                task,
+                one.apply("region"),
+                one.apply("capability"),
+                lifecycle,
                 price(one.apply("max_input_price"), "max_input_price"),
-                price(one.apply("max_output_price"), "max_output_price"), sort, "desc".equals(order),
-                limit(one.apply("limit")), one.apply("after"));
+                price(one.apply("max_output_price"), "max_output_price"),
+                sort,
+                "desc".equals(order),
+                limit(one.apply("limit")),
+                one.apply("after"));
     }
 
     private static String oneOf(String value, String name, Set<String> allowed) {
         if (value != null && !allowed.contains(value)) {
-            throw ApiException.invalid(name, "invalid_value", "Invalid '" + name + "': one of "
-                    + String.join(", ", allowed.stream().sorted().toList()) + ".");
+            throw ApiException.invalid(
+                    name,
+                    "invalid_value",
+                    "Invalid '" + name + "': one of "
+                            + String.join(", ", allowed.stream().sorted().toList()) + ".");
         }
         return value;
     }
@@ -90,8 +134,10 @@ public record CatalogSearch(List<String> words, String task, String region, Stri
             }
             return micros;
         } catch (RuntimeException e) {
-            throw ApiException.invalid(name, "invalid_value", "Invalid '" + name
-                    + "': a price per 1M tokens in currency units, e.g. 2.50.");
+            throw ApiException.invalid(
+                    name,
+                    "invalid_value",
+                    "Invalid '" + name + "': a price per 1M tokens in currency units, e.g. 2.50.");
         }
     }
 
@@ -107,12 +153,14 @@ public record CatalogSearch(List<String> words, String task, String region, Stri
         } catch (NumberFormatException e) {
             // answered below
         }
-        throw ApiException.invalid("limit", "invalid_value", "Invalid 'limit': an integer from 1 to " + MAX_LIMIT + ".");
+        throw ApiException.invalid(
+                "limit", "invalid_value", "Invalid 'limit': an integer from 1 to " + MAX_LIMIT + ".");
     }
 
     /** Filters, sorts and pages {@code entries}; an {@code after} that is not among the results is a 400. */
     public Page apply(List<CatalogEntry> entries) {
-        List<CatalogEntry> found = entries.stream().filter(this::matches).sorted(comparator()).toList();
+        List<CatalogEntry> found =
+                entries.stream().filter(this::matches).sorted(comparator()).toList();
         int from = 0;
         if (after != null) {
             int at = -1;
@@ -122,8 +170,8 @@ public record CatalogSearch(List<String> words, String task, String region, Stri
                 }
             }
             if (at < 0) {
-                throw ApiException.invalid("after", "invalid_value",
-                        "Invalid 'after': not a model of this search's results.");
+                throw ApiException.invalid(
+                        "after", "invalid_value", "Invalid 'after': not a model of this search's results.");
             }
             from = at + 1;
         }
@@ -148,8 +196,16 @@ public record CatalogSearch(List<String> words, String task, String region, Stri
                 || !underCeiling(e.price(), maxOutputPrice, Price::outputPer1M)) {
             return false;
         }
-        String text = String.join("\n", Stream.concat(Stream.of(e.id(), e.displayName(),
-                nonNull(e.card().description()), nonNull(e.card().publisher())), e.card().tags().stream()).toList())
+        String text = String.join(
+                        "\n",
+                        Stream.concat(
+                                        Stream.of(
+                                                e.id(),
+                                                e.displayName(),
+                                                nonNull(e.card().description()),
+                                                nonNull(e.card().publisher())),
+                                        e.card().tags().stream())
+                                .toList())
                 .toLowerCase(Locale.ROOT);
         return words.stream().allMatch(text::contains);
     }
@@ -165,9 +221,13 @@ public record CatalogSearch(List<String> words, String task, String region, Stri
     private Comparator<CatalogEntry> comparator() {
         Comparator<CatalogEntry> byKey = switch (sort) {
             case NAME -> Comparator.comparing(CatalogEntry::id);
-            case INPUT_PRICE -> nullsLast(e -> e.price() == null ? null : e.price().inputPer1M());
-            case OUTPUT_PRICE -> nullsLast(e -> e.price() == null ? null : e.price().outputPer1M());
-            case CONTEXT_LENGTH -> nullsLast(e -> e.contextLength() == null ? null : e.contextLength().longValue());
+            case INPUT_PRICE ->
+                nullsLast(e -> e.price() == null ? null : e.price().inputPer1M());
+            case OUTPUT_PRICE ->
+                nullsLast(e -> e.price() == null ? null : e.price().outputPer1M());
+            case CONTEXT_LENGTH ->
+                nullsLast(e ->
+                        e.contextLength() == null ? null : e.contextLength().longValue());
         };
         if (sort == Sort.NAME) {
             return descending ? byKey.reversed() : byKey;

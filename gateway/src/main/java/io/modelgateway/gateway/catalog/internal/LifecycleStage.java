@@ -79,8 +79,11 @@ final class LifecycleStage implements CallStage {
     }
 
     private CatalogProperties card(String name) {
-        return deployments.definition(name).map(DeploymentDefinition::settings)
-                .map(s -> s.catalog()).orElse(CatalogProperties.NONE);
+        return deployments
+                .definition(name)
+                .map(DeploymentDefinition::settings)
+                .map(s -> s.catalog())
+                .orElse(CatalogProperties.NONE);
     }
 
     private Optional<ApiException> refusal(String name, CatalogProperties card, Lifecycle now) {
@@ -105,14 +108,18 @@ final class LifecycleStage implements CallStage {
     }
 
     private static void headers(HttpHeaders headers, String name, CatalogProperties card) {
-        headers.set("Deprecation", card.deprecation()
-                .map(d -> "@" + d.atStartOfDay(ZoneOffset.UTC).toEpochSecond()).orElse("true"));
-        card.retirement().ifPresent(d -> headers.set("Sunset",
-                HTTP_DATE.format(d.atStartOfDay(ZoneOffset.UTC))));
+        headers.set(
+                "Deprecation",
+                card.deprecation()
+                        .map(d -> "@" + d.atStartOfDay(ZoneOffset.UTC).toEpochSecond())
+                        .orElse("true"));
+        card.retirement().ifPresent(d -> headers.set("Sunset", HTTP_DATE.format(d.atStartOfDay(ZoneOffset.UTC))));
         String successor = card.successor();
-        headers.set("Warning", "299 - \"The model '" + name + "' is deprecated"
-                + card.retirement().map(d -> " and retires on " + d).orElse("")
-                + (successor != null ? "; use '" + successor + "' instead" : "") + ".\"");
+        headers.set(
+                "Warning",
+                "299 - \"The model '" + name + "' is deprecated"
+                        + card.retirement().map(d -> " and retires on " + d).orElse("")
+                        + (successor != null ? "; use '" + successor + "' instead" : "") + ".\"");
         if (successor != null) {
             headers.add("Link", "</v1/models/" + successor + ">; rel=\"successor-version\"");
         }

@@ -34,8 +34,11 @@ final class ModelGateRepository {
         Map<String, Gate> gates = new HashMap<>();
         jdbc.sql("SELECT deployment, state, expires_at FROM model_gate").query(rs -> {
             OffsetDateTime expires = rs.getObject("expires_at", OffsetDateTime.class);
-            gates.put(rs.getString("deployment"), new Gate(State.valueOf(rs.getString("state").toUpperCase(Locale.ROOT)),
-                    expires == null ? null : expires.toInstant()));
+            gates.put(
+                    rs.getString("deployment"),
+                    new Gate(
+                            State.valueOf(rs.getString("state").toUpperCase(Locale.ROOT)),
+                            expires == null ? null : expires.toInstant()));
         });
         return gates;
     }
@@ -46,11 +49,17 @@ final class ModelGateRepository {
     }
 
     private void replace(String deployment, Gate gate, Instant now) {
-        jdbc.sql("DELETE FROM model_gate WHERE deployment = ?").param(deployment).update();
+        jdbc.sql("DELETE FROM model_gate WHERE deployment = ?")
+                .param(deployment)
+                .update();
         if (gate != null) {
             jdbc.sql("INSERT INTO model_gate (deployment, state, expires_at, updated_at) VALUES (?, ?, ?, ?)")
-                    .params(deployment, gate.state().value(), gate.expiresAt() == null ? null
-                            : OffsetDateTime.ofInstant(gate.expiresAt(), ZoneOffset.UTC),
+                    .params(
+                            deployment,
+                            gate.state().value(),
+                            gate.expiresAt() == null
+                                    ? null
+                                    : OffsetDateTime.ofInstant(gate.expiresAt(), ZoneOffset.UTC),
                             OffsetDateTime.ofInstant(now, ZoneOffset.UTC))
                     .update();
         }

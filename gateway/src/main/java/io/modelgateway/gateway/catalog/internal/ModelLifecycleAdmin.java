@@ -52,9 +52,14 @@ public final class ModelLifecycleAdmin {
                 .flatMap(states -> loads.share(d.name()).thenReturn(states))
                 .onErrorResume(e -> {
                     before.ifPresentOrElse(s -> loads.set(d.name(), s), () -> loads.live(d.name()));
-                    return shareQuietly(d).then(Mono.error(ApiException.of(HttpStatus.BAD_GATEWAY, "server_error",
-                            null, "model_load_failed", "Loading model '" + d.model() + "' of deployment '" + d.name()
-                                    + "' failed: " + cause(e).getMessage())));
+                    return shareQuietly(d)
+                            .then(Mono.error(ApiException.of(
+                                    HttpStatus.BAD_GATEWAY,
+                                    "server_error",
+                                    null,
+                                    "model_load_failed",
+                                    "Loading model '" + d.model() + "' of deployment '" + d.name() + "' failed: "
+                                            + cause(e).getMessage())));
                 })
                 .flatMap(states -> respond(d, "live", states));
     }
@@ -64,17 +69,25 @@ public final class ModelLifecycleAdmin {
         if (!loads.begin(d.name(), State.UNLOADING)) {
             return Mono.error(busy(d.name()));
         }
-        Mono<Long> drained = Flux.interval(Duration.ZERO, DRAIN_POLL).filter(t -> loads.inFlight(d.name()) == 0)
-                .next().timeout(d.requestTimeout(), Mono.just(0L));
-        return loads.share(d.name()).then(drained)
+        Mono<Long> drained = Flux.interval(Duration.ZERO, DRAIN_POLL)
+                .filter(t -> loads.inFlight(d.name()) == 0)
+                .next()
+                .timeout(d.requestTimeout(), Mono.just(0L));
+        return loads.share(d.name())
+                .then(drained)
                 .then(Mono.fromFuture(() -> d.backend().unloadModel(d.model(), LOAD_TIMEOUT)))
                 .then(Mono.fromRunnable(() -> loads.set(d.name(), State.UNLOADED)))
                 .then(Mono.defer(() -> loads.share(d.name())))
                 .onErrorResume(e -> {
                     loads.set(d.name(), State.UNLOADED);
-                    return shareQuietly(d).then(Mono.error(ApiException.of(HttpStatus.BAD_GATEWAY, "server_error",
-                            null, "model_unload_failed", "Unloading model '" + d.model() + "' of deployment '"
-                                    + d.name() + "' failed: " + cause(e).getMessage())));
+                    return shareQuietly(d)
+                            .then(Mono.error(ApiException.of(
+                                    HttpStatus.BAD_GATEWAY,
+                                    "server_error",
+                                    null,
+                                    "model_unload_failed",
+                                    "Unloading model '" + d.model() + "' of deployment '" + d.name() + "' failed: "
+                                            + cause(e).getMessage())));
                 })
                 .then(Mono.defer(() -> respond(d, State.UNLOADED.value(), Map.of())));
     }
@@ -90,8 +103,11 @@ public final class ModelLifecycleAdmin {
         }
         Deployment d = deployments.require(name);
         if (d.proxied()) {
-            throw ApiException.invalid("deployment", "invalid_value", "Deployment '" + name
-                    + "' is served by an HTTP upstream; only a Triton pool's models are loaded and unloaded.");
+            throw ApiException.invalid(
+                    "deployment",
+                    "invalid_value",
+                    "Deployment '" + name
+                            + "' is served by an HTTP upstream; only a Triton pool's models are loaded and unloaded.");
         }
         return d;
     }

@@ -64,6 +64,7 @@ public class ModelLoads implements SmartLifecycle, AutoCloseable {
     private final Reloader reloader;
     /** The gates other replicas hold (this replica's own are in {@link #offline}). */
     private volatile Map<String, Gate> shared = Map.of();
+
     private volatile boolean running;
 
     public ModelLoads(DataSource dataSource, ReplicaSignals signals, Clock clock, Scheduler jdbc) {
@@ -84,7 +85,8 @@ public class ModelLoads implements SmartLifecycle, AutoCloseable {
         if (before == State.LOADING || before == State.UNLOADING) {
             return false;
         }
-        return before == null ? offline.putIfAbsent(deployment, state) == null
+        return before == null
+                ? offline.putIfAbsent(deployment, state) == null
                 : offline.replace(deployment, before, state);
     }
 
@@ -112,7 +114,8 @@ public class ModelLoads implements SmartLifecycle, AutoCloseable {
         return Mono.fromRunnable(() -> {
                     repository.put(deployment, gate, now);
                     reloader.reloadQuietly(); // this replica hears no signal of its own
-                }).subscribeOn(jdbc)
+                })
+                .subscribeOn(jdbc)
                 .then(Mono.fromRunnable(() -> signals.publish(TOPIC)));
     }
 
@@ -133,8 +136,13 @@ public class ModelLoads implements SmartLifecycle, AutoCloseable {
 
     /** The 503 a call to a deployment that is not live gets, or empty when it is live. */
     Optional<ApiException> refusal(String deployment) {
-        return state(deployment).map(s -> ApiException.of(HttpStatus.SERVICE_UNAVAILABLE, "server_error", "model",
-                s.code, "The model `" + deployment + "` " + s.why + "."));
+        return state(deployment)
+                .map(s -> ApiException.of(
+                        HttpStatus.SERVICE_UNAVAILABLE,
+                        "server_error",
+                        "model",
+                        s.code,
+                        "The model `" + deployment + "` " + s.why + "."));
     }
 
     void started(String deployment) {

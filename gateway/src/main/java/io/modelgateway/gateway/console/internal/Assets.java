@@ -34,7 +34,8 @@ public final class Assets {
     private static Mono<ServerResponse> serve(String root, String file) {
         String name = file.startsWith("/") ? file.substring(1) : file;
         MediaType type = TYPES.get(name.substring(name.lastIndexOf('.') + 1));
-        if (type == null || !name.matches("[A-Za-z0-9_\\-][A-Za-z0-9_.\\-]*(/[A-Za-z0-9_\\-][A-Za-z0-9_.\\-]*)*")
+        if (type == null
+                || !name.matches("[A-Za-z0-9_\\-][A-Za-z0-9_.\\-]*(/[A-Za-z0-9_\\-][A-Za-z0-9_.\\-]*)*")
                 || name.contains("..")) {
             return Mono.error(ApiException.notFound("asset", name));
         }

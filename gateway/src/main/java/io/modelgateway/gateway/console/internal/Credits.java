@@ -23,7 +23,8 @@ import tools.jackson.databind.JsonNode;
  */
 public final class Credits {
 
-    private static final Map<String, String> KINDS = Map.of("top-ups", "Top-up", "grants", "Grant", "adjustments", "Adjustment");
+    private static final Map<String, String> KINDS =
+            Map.of("top-ups", "Top-up", "grants", "Grant", "adjustments", "Adjustment");
 
     private final GatewayApi api;
     private final Clock clock;
@@ -53,14 +54,28 @@ public final class Credits {
             if (value(form, "note") != null) {
                 body.put("note", value(form, "note"));
             }
-            return api.post(s, "/v1/organization/projects/" + Query.path(tenant == null ? "" : tenant) + "/credits/" + kind,
-                    body, value(form, "idempotency_key")).flatMap(answer -> answer.ok()
-                    ? ServerResponse.seeOther(URI.create(Query.of("/console/credits").with("tenant", tenant)
-                            .with("done", KINDS.get(kind) + " booked: entry " + answer.body().get("id").asLong()
-                                    + (answer.status() == 200 ? " (already booked with this idempotency key)" : ""))
-                            .toString())).build()
-                    : render(s, tenant, null, KINDS.get(kind) + " refused. " + answer.problem())
-                            .flatMap(html -> Html.respond(HttpStatus.valueOf(answer.status()), html)));
+            return api.post(
+                            s,
+                            "/v1/organization/projects/" + Query.path(tenant == null ? "" : tenant) + "/credits/"
+                                    + kind,
+                            body,
+                            value(form, "idempotency_key"))
+                    .flatMap(answer -> answer.ok()
+                            ? ServerResponse.seeOther(URI.create(Query.of("/console/credits")
+                                            .with("tenant", tenant)
+                                            .with(
+                                                    "done",
+                                                    KINDS.get(kind) + " booked: entry "
+                                                            + answer.body()
+                                                                    .get("id")
+                                                                    .asLong()
+                                                            + (answer.status() == 200
+                                                                    ? " (already booked with this idempotency key)"
+                                                                    : ""))
+                                            .toString()))
+                                    .build()
+                            : render(s, tenant, null, KINDS.get(kind) + " refused. " + answer.problem())
+                                    .flatMap(html -> Html.respond(HttpStatus.valueOf(answer.status()), html)));
         });
     }
 
@@ -68,7 +83,8 @@ public final class Credits {
         StringBuilder b = new StringBuilder(Tenants.picker(s, "/console/credits", tenant));
         b.append(Html.notice(done)).append(Html.alert(problem));
         if (tenant == null) {
-            return balances(s).map(table -> Html.page("Credits", s, b.append(table).toString(), false));
+            return balances(s)
+                    .map(table -> Html.page("Credits", s, b.append(table).toString(), false));
         }
         String base = "/v1/organization/projects/" + Query.path(tenant) + "/credits";
         return Mono.zip(api.get(s, base), api.get(s, base + "/ledger?limit=50")).map(t -> {
@@ -93,22 +109,38 @@ public final class Credits {
     private Mono<String> balances(Session s) {
         Mono<List<String>> tenants = s.role() == Role.ADMIN
                 ? api.get(s, "/admin/v1/tenants").map(a -> a.ok() ? ids(a.body(), "id") : List.<String>of())
-                : api.get(s, Query.of("/v1/organization/costs").with("start_time", last31Days()).with("group_by", "project_id")
-                        .with("limit", Range.MAX_DAYS).toString()).map(a -> a.ok() ? costTenants(a.body()) : List.<String>of());
-        return tenants.flatMapMany(ids -> reactor.core.publisher.Flux.fromIterable(ids.stream().limit(LISTED).toList()))
-                .flatMapSequential(t -> api.get(s, "/v1/organization/projects/" + Query.path(t) + "/credits")
-                        .map(a -> Map.entry(t, a)), 4)
+                : api.get(
+                                s,
+                                Query.of("/v1/organization/costs")
+                                        .with("start_time", last31Days())
+                                        .with("group_by", "project_id")
+                                        .with("limit", Range.MAX_DAYS)
+                                        .toString())
+                        .map(a -> a.ok() ? costTenants(a.body()) : List.<String>of());
+        return tenants.flatMapMany(ids -> reactor.core.publisher.Flux.fromIterable(
+                        ids.stream().limit(LISTED).toList()))
+                .flatMapSequential(
+                        t -> api.get(s, "/v1/organization/projects/" + Query.path(t) + "/credits")
+                                .map(a -> Map.entry(t, a)),
+                        4)
                 .filter(e -> e.getValue().ok())
                 .map(e -> {
                     JsonNode v = e.getValue().body();
-                    return List.of("<a href=\"" + Html.esc(Query.of("/console/credits").with("tenant", e.getKey())) + "\">"
+                    return List.of(
+                            "<a href=\"" + Html.esc(Query.of("/console/credits").with("tenant", e.getKey())) + "\">"
                                     + Html.esc(e.getKey()) + "</a>",
-                            Html.esc(v.get("account").asBoolean() ? "yes" : "no"), Overview.num(v.path("balance").asString()),
-                            Overview.num(v.path("held").asString()), Overview.num(v.path("available").asString("")));
+                            Html.esc(v.get("account").asBoolean() ? "yes" : "no"),
+                            Overview.num(v.path("balance").asString()),
+                            Overview.num(v.path("held").asString()),
+                            Overview.num(v.path("available").asString("")));
                 })
                 .collectList()
-                .map(rows -> "<h2>Balances</h2>" + Html.table("balances", "Choose a tenant for its ledger and booking forms",
-                        List.of("Tenant", "Credit account", "Balance", "Open holds", "Available"), rows));
+                .map(rows -> "<h2>Balances</h2>"
+                        + Html.table(
+                                "balances",
+                                "Choose a tenant for its ledger and booking forms",
+                                List.of("Tenant", "Credit account", "Balance", "Open holds", "Available"),
+                                rows));
     }
 
     static final int LISTED = 50;
@@ -125,7 +157,9 @@ public final class Credits {
 
     private static List<String> costTenants(JsonNode page) {
         java.util.Set<String> out = new java.util.TreeSet<>();
-        page.path("data").forEach(b -> b.path("results").forEach(r -> out.add(r.path("project_id").asString())));
+        page.path("data")
+                .forEach(b -> b.path("results")
+                        .forEach(r -> out.add(r.path("project_id").asString())));
         return new ArrayList<>(out);
     }
 
@@ -138,11 +172,19 @@ public final class Credits {
         b.append("<dl class=\"totals\" id=\"balance\">");
         for (String field : List.of("balance", "available", "held", "credits", "usage")) {
             if (v.has(field)) {
-                b.append("<div><dt>").append(label(field)).append(" (").append(Html.esc(currency)).append(")</dt><dd id=\"credit-")
-                        .append(field).append("\">").append(Html.esc(v.get(field).asString())).append("</dd></div>");
+                b.append("<div><dt>")
+                        .append(label(field))
+                        .append(" (")
+                        .append(Html.esc(currency))
+                        .append(")</dt><dd id=\"credit-")
+                        .append(field)
+                        .append("\">")
+                        .append(Html.esc(v.get(field).asString()))
+                        .append("</dd></div>");
             }
         }
-        b.append("</dl><p class=\"help\">Held: the most the calls now open can still cost (their holds are released when they end).</p></section>");
+        b.append(
+                "</dl><p class=\"help\">Held: the most the calls now open can still cost (their holds are released when they end).</p></section>");
     }
 
     private static String label(String field) {
@@ -158,15 +200,26 @@ public final class Credits {
     private static void ledger(StringBuilder b, JsonNode list) {
         List<List<String>> rows = new ArrayList<>();
         for (JsonNode e : list.get("data")) {
-            rows.add(List.of(Html.esc(e.get("id").asLong()),
-                    Html.esc(Instant.ofEpochSecond(e.get("created_at").asLong()).atOffset(ZoneOffset.UTC).toString()),
-                    Html.esc(e.get("kind").asString()), Overview.num(e.get("amount").asString()),
-                    Html.esc(e.get("expires_at").isNull() ? "" : Instant.ofEpochSecond(e.get("expires_at").asLong()).toString()),
+            rows.add(List.of(
+                    Html.esc(e.get("id").asLong()),
+                    Html.esc(Instant.ofEpochSecond(e.get("created_at").asLong())
+                            .atOffset(ZoneOffset.UTC)
+                            .toString()),
+                    Html.esc(e.get("kind").asString()),
+                    Overview.num(e.get("amount").asString()),
+                    Html.esc(
+                            e.get("expires_at").isNull()
+                                    ? ""
+                                    : Instant.ofEpochSecond(e.get("expires_at").asLong())
+                                            .toString()),
                     Html.esc(e.get("note").isNull() ? "" : e.get("note").asString())));
         }
         b.append("<section aria-labelledby=\"ledger-h\"><h2 id=\"ledger-h\">Ledger</h2>")
-                .append(Html.table("ledger", "The last 50 credit entries, newest first",
-                        List.of("Entry", "Booked (UTC)", "Kind", "Amount", "Expires", "Note"), rows))
+                .append(Html.table(
+                        "ledger",
+                        "The last 50 credit entries, newest first",
+                        List.of("Entry", "Booked (UTC)", "Kind", "Amount", "Expires", "Note"),
+                        rows))
                 .append("</section>");
     }
 
@@ -178,18 +231,44 @@ public final class Credits {
         b.append("</div></section>");
     }
 
-    private static void form(StringBuilder b, Session s, String tenant, String kind, String title, boolean noteRequired) {
+    private static void form(
+            StringBuilder b, Session s, String tenant, String kind, String title, boolean noteRequired) {
         String id = kind.replace("-", "");
-        b.append("<form method=\"post\" class=\"card\" id=\"form-").append(kind).append("\" action=\"/console/credits/")
-                .append(kind).append("\" aria-labelledby=\"").append(id).append("-h\"><h3 id=\"").append(id).append("-h\">")
-                .append(Html.esc(title)).append("</h3>").append(Html.csrf(s))
-                .append("<input type=\"hidden\" name=\"tenant\" value=\"").append(Html.esc(tenant)).append("\">")
-                .append("<input type=\"hidden\" name=\"idempotency_key\" value=\"console-").append(UUID.randomUUID()).append("\">")
-                .append("<label for=\"").append(id).append("-amount\">Amount</label><input id=\"").append(id)
-                .append("-amount\" name=\"amount\" inputmode=\"decimal\" required pattern=\"-?[0-9]+(\\.[0-9]{1,6})?\">")
-                .append("<label for=\"").append(id).append("-note\">Note").append(noteRequired ? " (required)" : "")
-                .append("</label><input id=\"").append(id).append("-note\" name=\"note\"").append(noteRequired ? " required" : "")
-                .append("><button type=\"submit\">Book ").append(Html.esc(title.split(" ")[0].toLowerCase())).append("</button></form>");
+        b.append("<form method=\"post\" class=\"card\" id=\"form-")
+                .append(kind)
+                .append("\" action=\"/console/credits/")
+                .append(kind)
+                .append("\" aria-labelledby=\"")
+                .append(id)
+                .append("-h\"><h3 id=\"")
+                .append(id)
+                .append("-h\">")
+                .append(Html.esc(title))
+                .append("</h3>")
+                .append(Html.csrf(s))
+                .append("<input type=\"hidden\" name=\"tenant\" value=\"")
+                .append(Html.esc(tenant))
+                .append("\">")
+                .append("<input type=\"hidden\" name=\"idempotency_key\" value=\"console-")
+                .append(UUID.randomUUID())
+                .append("\">")
+                .append("<label for=\"")
+                .append(id)
+                .append("-amount\">Amount</label><input id=\"")
+                .append(id)
+                .append(
+                        "-amount\" name=\"amount\" inputmode=\"decimal\" required pattern=\"-?[0-9]+(\\.[0-9]{1,6})?\">")
+                .append("<label for=\"")
+                .append(id)
+                .append("-note\">Note")
+                .append(noteRequired ? " (required)" : "")
+                .append("</label><input id=\"")
+                .append(id)
+                .append("-note\" name=\"note\"")
+                .append(noteRequired ? " required" : "")
+                .append("><button type=\"submit\">Book ")
+                .append(Html.esc(title.split(" ")[0].toLowerCase()))
+                .append("</button></form>");
     }
 
     static String value(MultiValueMap<String, String> form, String name) {

@@ -37,8 +37,12 @@ public final class GatewayApi {
         /** The API's error as a sentence for the page. */
         String problem() {
             JsonNode e = body == null ? null : body.get("error");
-            String message = e == null || e.get("message") == null ? "" : e.get("message").asString();
-            String code = e == null || e.get("code") == null || e.get("code").isNull() ? "" : " (" + e.get("code").asString() + ")";
+            String message = e == null || e.get("message") == null
+                    ? ""
+                    : e.get("message").asString();
+            String code = e == null || e.get("code") == null || e.get("code").isNull()
+                    ? ""
+                    : " (" + e.get("code").asString() + ")";
             return "The API answered " + status + code + (message.isEmpty() ? "." : ": " + message);
         }
     }
@@ -50,8 +54,8 @@ public final class GatewayApi {
         this.environment = environment;
         // A fresh connection per call: loopback is cheap, and no pooled connection can go stale.
         this.client = WebClient.builder()
-                .clientConnector(new ReactorClientHttpConnector(HttpClient.create(ConnectionProvider.newConnection())
-                        .responseTimeout(TIMEOUT)))
+                .clientConnector(new ReactorClientHttpConnector(
+                        HttpClient.create(ConnectionProvider.newConnection()).responseTimeout(TIMEOUT)))
                 .build();
     }
 
@@ -64,12 +68,16 @@ public final class GatewayApi {
     }
 
     Mono<Answer> send(Session s, HttpMethod method, String path, Object body, String idempotencyKey) {
-        return answer(client.method(method).uri(uri(path)).headers(h -> {
-            credential(h, s);
-            if (idempotencyKey != null) {
-                h.set("Idempotency-Key", idempotencyKey);
-            }
-        }).contentType(MediaType.APPLICATION_JSON).bodyValue(JSON.writeValueAsBytes(body)));
+        return answer(client.method(method)
+                .uri(uri(path))
+                .headers(h -> {
+                    credential(h, s);
+                    if (idempotencyKey != null) {
+                        h.set("Idempotency-Key", idempotencyKey);
+                    }
+                })
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(JSON.writeValueAsBytes(body)));
     }
 
     /**
@@ -77,18 +85,24 @@ public final class GatewayApi {
      * serves it there ({@code local.management.port}).
      */
     Mono<Answer> health() {
-        String port = environment.getProperty("local.management.port", environment.getProperty("local.server.port", "8080"));
+        String port =
+                environment.getProperty("local.management.port", environment.getProperty("local.server.port", "8080"));
         return answer(client.get().uri(URI.create("http://127.0.0.1:" + port + "/actuator/health")));
     }
 
     /** A download (CSV or JSON) passed through as the API streams it. */
     Mono<ResponseEntity<Flux<DataBuffer>>> raw(Session s, String pathAndQuery) {
-        return client.get().uri(uri(pathAndQuery)).headers(h -> credential(h, s)).retrieve()
-                .onStatus(status -> true, r -> Mono.empty()).toEntityFlux(DataBuffer.class);
+        return client.get()
+                .uri(uri(pathAndQuery))
+                .headers(h -> credential(h, s))
+                .retrieve()
+                .onStatus(status -> true, r -> Mono.empty())
+                .toEntityFlux(DataBuffer.class);
     }
 
     private static Mono<Answer> answer(WebClient.RequestHeadersSpec<?> spec) {
-        return spec.exchangeToMono(r -> r.bodyToMono(byte[].class).defaultIfEmpty(new byte[0])
+        return spec.exchangeToMono(r -> r.bodyToMono(byte[].class)
+                .defaultIfEmpty(new byte[0])
                 .map(bytes -> new Answer(r.statusCode().value(), parse(bytes))));
     }
 

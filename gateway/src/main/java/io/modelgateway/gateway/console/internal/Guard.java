@@ -23,6 +23,7 @@ public final class Guard implements HandlerFilterFunction<ServerResponse, Server
     static final String SESSION_COOKIE = "console_session";
     /** Before sign-in: the token the sign-in form must echo (double submit), so no site can sign a browser in. */
     static final String SIGN_IN_COOKIE = "console_sign_in";
+
     static final String CSRF_FIELD = "_csrf";
     private static final String ATTRIBUTE = Session.class.getName();
 
@@ -36,7 +37,9 @@ public final class Guard implements HandlerFilterFunction<ServerResponse, Server
     public Mono<ServerResponse> filter(ServerRequest req, HandlerFunction<ServerResponse> next) {
         return sessions.find(cookie(req, SESSION_COOKIE))
                 .map(s -> admit(req, next, s))
-                .defaultIfEmpty(Mono.defer(() -> safe(req) ? ServerResponse.seeOther(URI.create("/console/sign-in")).build()
+                .defaultIfEmpty(Mono.defer(() -> safe(req)
+                        ? ServerResponse.seeOther(URI.create("/console/sign-in"))
+                                .build()
                         : Html.refused(HttpStatus.FORBIDDEN, "Your session has ended. Sign in again.")))
                 .flatMap(response -> response);
     }
@@ -46,9 +49,12 @@ public final class Guard implements HandlerFilterFunction<ServerResponse, Server
         if (safe(req)) {
             return Mono.defer(() -> next.handle(req));
         }
-        return req.formData().flatMap(form -> csrfMatches(s.csrf(), form)
-                ? next.handle(req)
-                : Html.refused(HttpStatus.FORBIDDEN, "The form's CSRF token is missing or wrong. Reload the page and try again."));
+        return req.formData()
+                .flatMap(form -> csrfMatches(s.csrf(), form)
+                        ? next.handle(req)
+                        : Html.refused(
+                                HttpStatus.FORBIDDEN,
+                                "The form's CSRF token is missing or wrong. Reload the page and try again."));
     }
 
     /** The session this filter admitted. */
@@ -67,8 +73,13 @@ public final class Guard implements HandlerFilterFunction<ServerResponse, Server
 
     /** An {@code HttpOnly}, {@code SameSite=Strict} cookie for {@code /console}, {@code Secure} behind TLS. */
     static ResponseCookie cookie(ServerRequest req, String name, String value, Duration maxAge) {
-        return ResponseCookie.from(name, value).path("/console").httpOnly(true).sameSite("Strict")
-                .secure(secure(req)).maxAge(maxAge).build();
+        return ResponseCookie.from(name, value)
+                .path("/console")
+                .httpOnly(true)
+                .sameSite("Strict")
+                .secure(secure(req))
+                .maxAge(maxAge)
+                .build();
     }
 
     /** Whether the browser reached us over TLS: directly, or through a proxy that says so. */
@@ -76,7 +87,8 @@ public final class Guard implements HandlerFilterFunction<ServerResponse, Server
         String proto = req.headers().firstHeader("X-Forwarded-Proto");
         return req.exchange().getRequest().getSslInfo() != null
                 || "https".equalsIgnoreCase(req.uri().getScheme())
-                || (proto != null && proto.trim().toLowerCase(java.util.Locale.ROOT).startsWith("https"));
+                || (proto != null
+                        && proto.trim().toLowerCase(java.util.Locale.ROOT).startsWith("https"));
     }
 
     private static boolean safe(ServerRequest req) {

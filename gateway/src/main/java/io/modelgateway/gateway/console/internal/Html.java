@@ -39,18 +39,24 @@ public final class Html {
         StringBuilder b = new StringBuilder(4096);
         b.append("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">")
                 .append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">")
-                .append("<title>").append(esc(title)).append(" · Model gateway console</title>")
+                .append("<title>")
+                .append(esc(title))
+                .append(" · Model gateway console</title>")
                 .append("<link rel=\"stylesheet\" href=\"/console/assets/console.css\">");
         if (chart) {
             b.append("<link rel=\"stylesheet\" href=\"/console/assets/uplot/uPlot.min.css\">")
                     .append("<script defer src=\"/console/assets/uplot/uPlot.iife.min.js\"></script>");
         }
         b.append("<script defer src=\"/console/assets/console.js\"></script></head><body>")
-                .append("<a class=\"skip\" href=\"#main\">Skip to content</a><header><p class=\"brand\">Model gateway console</p>");
+                .append(
+                        "<a class=\"skip\" href=\"#main\">Skip to content</a><header><p class=\"brand\">Model gateway console</p>");
         if (s != null) {
             b.append(nav(s));
         }
-        b.append("</header><main id=\"main\"><h1>").append(esc(title)).append("</h1>").append(body)
+        b.append("</header><main id=\"main\"><h1>")
+                .append(esc(title))
+                .append("</h1>")
+                .append(body)
                 .append("</main></body></html>");
         return b.toString();
     }
@@ -66,9 +72,12 @@ public final class Html {
             link(b, "/console/fleet", "Fleet");
             link(b, "/console/tenants", "Tenants and keys");
         }
-        b.append("</ul><form method=\"post\" action=\"/console/sign-out\" class=\"sign-out\">").append(csrf(s))
-                .append("<span class=\"who\">").append(esc(s.role().label()))
-                .append(s.tenant() == null ? "" : " · " + esc(s.tenant())).append("</span>")
+        b.append("</ul><form method=\"post\" action=\"/console/sign-out\" class=\"sign-out\">")
+                .append(csrf(s))
+                .append("<span class=\"who\">")
+                .append(esc(s.role().label()))
+                .append(s.tenant() == null ? "" : " · " + esc(s.tenant()))
+                .append("</span>")
                 .append("<button type=\"submit\" id=\"sign-out\">Sign out</button></form></nav>");
         return b.toString();
     }
@@ -86,13 +95,18 @@ public final class Html {
     }
 
     static String notice(String message) {
-        return message == null || message.isBlank() ? "" : "<p class=\"notice\" role=\"status\">" + esc(message) + "</p>";
+        return message == null || message.isBlank()
+                ? ""
+                : "<p class=\"notice\" role=\"status\">" + esc(message) + "</p>";
     }
 
     /** A table with a caption, header cells and already-escaped cells; {@code id} names it for tests and links. */
     static String table(String id, String caption, List<String> headers, List<List<String>> rows) {
-        StringBuilder b = new StringBuilder("<div class=\"scroll\"><table id=\"").append(esc(id)).append("\"><caption>")
-                .append(esc(caption)).append("</caption><thead><tr>");
+        StringBuilder b = new StringBuilder("<div class=\"scroll\"><table id=\"")
+                .append(esc(id))
+                .append("\"><caption>")
+                .append(esc(caption))
+                .append("</caption><thead><tr>");
         for (String h : headers) {
             b.append("<th scope=\"col\">").append(esc(h)).append("</th>");
         }
@@ -115,18 +129,28 @@ public final class Html {
     }
 
     static Mono<ServerResponse> respond(HttpStatus status, String html) {
-        return ServerResponse.status(status).contentType(HTML).cacheControl(CacheControl.noStore()).bodyValue(html);
+        return ServerResponse.status(status)
+                .contentType(HTML)
+                .cacheControl(CacheControl.noStore())
+                .bodyValue(html);
     }
 
     /** A page that failed for a reason of ours (logged by the caller). */
     public static Mono<ServerResponse> failed() {
-        return respond(HttpStatus.INTERNAL_SERVER_ERROR, page("Something went wrong", null,
-                alert("The page could not be built. Try again; if it keeps failing, the gateway's log says why.")
-                        + "<p><a href=\"/console/overview\">Overview</a></p>", false));
+        return respond(
+                HttpStatus.INTERNAL_SERVER_ERROR,
+                page(
+                        "Something went wrong",
+                        null,
+                        alert(
+                                        "The page could not be built. Try again; if it keeps failing, the gateway's log says why.")
+                                + "<p><a href=\"/console/overview\">Overview</a></p>",
+                        false));
     }
 
     static Mono<ServerResponse> refused(HttpStatus status, String message) {
-        return respond(status, page("Refused", null, alert(message)
-                + "<p><a href=\"/console/sign-in\">Sign in</a></p>", false));
+        return respond(
+                status,
+                page("Refused", null, alert(message) + "<p><a href=\"/console/sign-in\">Sign in</a></p>", false));
     }
 }

@@ -35,18 +35,26 @@ public final class JdbcSessionStore implements SessionStore {
         String blob = codec.seal(session);
         long expires = clock.millis() + ttl.toMillis();
         return run(c -> {
-            if (update(c, "UPDATE console_session SET body = ?, expires_at = ? WHERE id = ?", blob, expires, id) == 0) {
-                update(c, "DELETE FROM console_session WHERE expires_at < ?", null, clock.millis(), null);
-                update(c, "INSERT INTO console_session (body, expires_at, id) VALUES (?, ?, ?)", blob, expires, id);
-            }
-            return null;
-        }).then();
+                    if (update(c, "UPDATE console_session SET body = ?, expires_at = ? WHERE id = ?", blob, expires, id)
+                            == 0) {
+                        update(c, "DELETE FROM console_session WHERE expires_at < ?", null, clock.millis(), null);
+                        update(
+                                c,
+                                "INSERT INTO console_session (body, expires_at, id) VALUES (?, ?, ?)",
+                                blob,
+                                expires,
+                                id);
+                    }
+                    return null;
+                })
+                .then();
     }
 
     @Override
     public Mono<Session> find(String id) {
         return run(c -> {
-            try (PreparedStatement ps = c.prepareStatement("SELECT body FROM console_session WHERE id = ? AND expires_at > ?")) {
+            try (PreparedStatement ps =
+                    c.prepareStatement("SELECT body FROM console_session WHERE id = ? AND expires_at > ?")) {
                 ps.setString(1, SessionCodec.storedId(id));
                 ps.setLong(2, clock.millis());
                 try (ResultSet rs = ps.executeQuery()) {
@@ -58,7 +66,8 @@ public final class JdbcSessionStore implements SessionStore {
 
     @Override
     public Mono<Void> delete(String id) {
-        return run(c -> update(c, "DELETE FROM console_session WHERE id = ?", null, null, SessionCodec.storedId(id))).then();
+        return run(c -> update(c, "DELETE FROM console_session WHERE id = ?", null, null, SessionCodec.storedId(id)))
+                .then();
     }
 
     /** Runs a statement binding the non-null of body, a number, id, in that order. */
@@ -84,10 +93,11 @@ public final class JdbcSessionStore implements SessionStore {
 
     private <T> Mono<T> run(Work<T> work) {
         return Mono.fromCallable(() -> {
-            try (Connection c = dataSource.getConnection()) {
-                return work.run(c);
-            }
-        }).subscribeOn(jdbc);
+                    try (Connection c = dataSource.getConnection()) {
+                        return work.run(c);
+                    }
+                })
+                .subscribeOn(jdbc);
     }
 
     @Override

@@ -54,50 +54,75 @@ public final class OidcSignIn {
         String state = sessions.token();
         String verifier = sessions.token();
         URI to = UriComponentsBuilder.fromUriString(oidc.authorizationUri())
-                .queryParam("response_type", "code").queryParam("client_id", oidc.clientId())
-                .queryParam("redirect_uri", redirectUri(req)).queryParam("scope", oidc.scope())
-                .queryParam("state", state).queryParam("code_challenge", challenge(verifier))
-                .queryParam("code_challenge_method", "S256").encode().build().toUri();
-        return ServerResponse.seeOther(to).cookie(cookie(req, state + "." + verifier, Duration.ofMinutes(10))).build();
+                .queryParam("response_type", "code")
+                .queryParam("client_id", oidc.clientId())
+                .queryParam("redirect_uri", redirectUri(req))
+                .queryParam("scope", oidc.scope())
+                .queryParam("state", state)
+                .queryParam("code_challenge", challenge(verifier))
+                .queryParam("code_challenge_method", "S256")
+                .encode()
+                .build()
+                .toUri();
+        return ServerResponse.seeOther(to)
+                .cookie(cookie(req, state + "." + verifier, Duration.ofMinutes(10)))
+                .build();
     }
 
     public Mono<ServerResponse> callback(ServerRequest req) {
         String pending = Guard.cookie(req, COOKIE);
         String state = req.queryParam("state").orElse(null);
         String code = req.queryParam("code").orElse(null);
-        if (pending == null || !pending.contains(".") || code == null
+        if (pending == null
+                || !pending.contains(".")
+                || code == null
                 || !Sessions.same(pending.substring(0, pending.indexOf('.')), state)) {
-            return Html.refused(HttpStatus.FORBIDDEN, "The sign-in could not be matched to this browser. Start it again.");
+            return Html.refused(
+                    HttpStatus.FORBIDDEN, "The sign-in could not be matched to this browser. Start it again.");
         }
         String verifier = pending.substring(pending.indexOf('.') + 1);
         return exchange(req, code, verifier)
                 .flatMap(token -> this.verifier.verify(token).map(c -> new Verified(token, tenancy.checkTenant(c))))
                 .flatMap(v -> signIn(req, v))
-                .onErrorResume(e -> Html.refused(HttpStatus.UNAUTHORIZED,
-                        "The provider's token was not accepted: " + e.getMessage()));
+                .onErrorResume(e -> Html.refused(
+                        HttpStatus.UNAUTHORIZED, "The provider's token was not accepted: " + e.getMessage()));
     }
 
     private record Verified(String token, KeyCheck check) {}
 
     private Mono<ServerResponse> signIn(ServerRequest req, Verified v) {
         if (!v.check().ok()) {
-            return Html.refused(HttpStatus.UNAUTHORIZED, "The token is not valid here ("
-                    + v.check().outcome().name().toLowerCase(java.util.Locale.ROOT) + ").");
+            return Html.refused(
+                    HttpStatus.UNAUTHORIZED,
+                    "The token is not valid here (" + v.check().outcome().name().toLowerCase(java.util.Locale.ROOT)
+                            + ").");
         }
         Role role = Role.of(v.check().credential());
         if (role == null) {
-            return Html.refused(HttpStatus.FORBIDDEN,
+            return Html.refused(
+                    HttpStatus.FORBIDDEN,
                     "That identity may not read usage: the console needs an admin, finance or usage.read scope.");
         }
         // The provider's redirect was a cross-site navigation, which carries no SameSite=Strict cookie, also
         // not on a redirect from here: the page links on with a same-site navigation instead.
-        return sessions.open(v.token(), v.check().credential().id(), role, v.check().credential().tenantId(), expiry(v.token()))
-                .flatMap(s -> ServerResponse.ok().contentType(MediaType.parseMediaType("text/html;charset=UTF-8"))
-                        .cookie(Guard.cookie(req, Guard.SESSION_COOKIE, s.id(), Duration.between(s.created(), s.notAfter())))
+        return sessions.open(
+                        v.token(),
+                        v.check().credential().id(),
+                        role,
+                        v.check().credential().tenantId(),
+                        expiry(v.token()))
+                .flatMap(s -> ServerResponse.ok()
+                        .contentType(MediaType.parseMediaType("text/html;charset=UTF-8"))
+                        .cookie(Guard.cookie(
+                                req, Guard.SESSION_COOKIE, s.id(), Duration.between(s.created(), s.notAfter())))
                         .cookie(cookie(req, "", Duration.ZERO))
                         .headers(h -> h.set("Refresh", "0; url=/console/overview"))
-                        .bodyValue(Html.page("Signed in", null, "<p class=\"card narrow\">Signed in. "
-                                + "<a id=\"continue\" href=\"/console/overview\">Continue to the overview</a></p>", false)));
+                        .bodyValue(Html.page(
+                                "Signed in",
+                                null,
+                                "<p class=\"card narrow\">Signed in. "
+                                        + "<a id=\"continue\" href=\"/console/overview\">Continue to the overview</a></p>",
+                                false)));
     }
 
     /** The token endpoint's answer to the code: its access token, else its ID token. */
@@ -111,9 +136,14 @@ public final class OidcSignIn {
         if (!oidc.clientSecret().isBlank()) {
             form.add("client_secret", oidc.clientSecret());
         }
-        return client.post().uri(oidc.tokenUri()).contentType(MediaType.APPLICATION_FORM_URLENCODED)
-                .accept(MediaType.APPLICATION_JSON).body(BodyInserters.fromFormData(form))
-                .retrieve().bodyToMono(String.class).timeout(Duration.ofSeconds(30))
+        return client.post()
+                .uri(oidc.tokenUri())
+                .contentType(MediaType.APPLICATION_FORM_URLENCODED)
+                .accept(MediaType.APPLICATION_JSON)
+                .body(BodyInserters.fromFormData(form))
+                .retrieve()
+                .bodyToMono(String.class)
+                .timeout(Duration.ofSeconds(30))
                 .map(body -> {
                     JsonNode json = GatewayApi.JSON.readTree(body);
                     JsonNode token = json.hasNonNull("access_token") ? json.get("access_token") : json.get("id_token");
@@ -127,7 +157,10 @@ public final class OidcSignIn {
     /** The token's {@code exp} (the verifier required it). */
     private static java.time.Instant expiry(String token) {
         try {
-            return com.nimbusds.jwt.JWTParser.parse(token).getJWTClaimsSet().getExpirationTime().toInstant();
+            return com.nimbusds.jwt.JWTParser.parse(token)
+                    .getJWTClaimsSet()
+                    .getExpirationTime()
+                    .toInstant();
         } catch (java.text.ParseException e) {
             throw new IllegalStateException(e);
         }
@@ -142,8 +175,13 @@ public final class OidcSignIn {
     }
 
     private static ResponseCookie cookie(ServerRequest req, String value, Duration maxAge) {
-        return ResponseCookie.from(COOKIE, value).path(CALLBACK).httpOnly(true).sameSite("Lax")
-                .secure(Guard.secure(req)).maxAge(maxAge).build();
+        return ResponseCookie.from(COOKIE, value)
+                .path(CALLBACK)
+                .httpOnly(true)
+                .sameSite("Lax")
+                .secure(Guard.secure(req))
+                .maxAge(maxAge)
+                .build();
     }
 
     static String challenge(String verifier) {

@@ -19,8 +19,13 @@ final class Outcomes {
 
     /** The Outcomes API query for the range's days. */
     static String query(Range r) {
-        return Query.of("/v1/organization/usage/outcomes").with("start_time", r.start()).with("end_time", r.end())
-                .with("bucket_width", "1d").with("limit", Range.MAX_DAYS).with("group_by", "outcome").toString();
+        return Query.of("/v1/organization/usage/outcomes")
+                .with("start_time", r.start())
+                .with("end_time", r.end())
+                .with("bucket_width", "1d")
+                .with("limit", Range.MAX_DAYS)
+                .with("group_by", "outcome")
+                .toString();
     }
 
     record Day(String date, long calls, long refused, long failed) {}
@@ -33,19 +38,32 @@ final class Outcomes {
         long calls = days.stream().mapToLong(Day::calls).sum();
         long refused = days.stream().mapToLong(Day::refused).sum();
         long failed = days.stream().mapToLong(Day::failed).sum();
-        StringBuilder b = new StringBuilder("<section aria-labelledby=\"outcomes-h\"><h2 id=\"outcomes-h\">Errors and refusals</h2>")
+        StringBuilder b = new StringBuilder(
+                        "<section aria-labelledby=\"outcomes-h\"><h2 id=\"outcomes-h\">Errors and refusals</h2>")
                 .append("<dl class=\"totals\" id=\"outcome-totals\">")
-                .append(total("calls", "Calls", calls)).append(total("refused", "Refused (4xx)", refused))
+                .append(total("calls", "Calls", calls))
+                .append(total("refused", "Refused (4xx)", refused))
                 .append(total("refusal-rate", "Refusal rate", rate(refused, calls)))
                 .append(total("failed", "Failed (5xx)", failed))
-                .append(total("error-rate", "Error rate", rate(failed, calls))).append("</dl>");
+                .append(total("error-rate", "Error rate", rate(failed, calls)))
+                .append("</dl>");
         List<List<String>> rows = new ArrayList<>();
         for (Day d : days) {
-            rows.add(List.of(d.date(), Overview.num(d.calls()), Overview.num(d.refused()), Overview.num(rate(d.refused(), d.calls())),
-                    Overview.num(d.failed()), Overview.num(rate(d.failed(), d.calls()))));
+            rows.add(List.of(
+                    d.date(),
+                    Overview.num(d.calls()),
+                    Overview.num(d.refused()),
+                    Overview.num(rate(d.refused(), d.calls())),
+                    Overview.num(d.failed()),
+                    Overview.num(rate(d.failed(), d.calls()))));
         }
-        return b.append(Html.table("outcomes", "Calls, refusals and errors per UTC day",
-                List.of("Day", "Calls", "Refused", "Refusal rate", "Failed", "Error rate"), rows)).append("</section>").toString();
+        return b.append(Html.table(
+                        "outcomes",
+                        "Calls, refusals and errors per UTC day",
+                        List.of("Day", "Calls", "Refused", "Refusal rate", "Failed", "Error rate"),
+                        rows))
+                .append("</section>")
+                .toString();
     }
 
     private static Day day(JsonNode bucket) {
@@ -58,10 +76,13 @@ final class Outcomes {
             switch (r.get("outcome").asString()) {
                 case "client_error" -> refused += n;
                 case "server_error" -> failed += n;
-                default -> { }
+                default -> {}
             }
         }
-        String date = Instant.ofEpochSecond(bucket.get("start_time").asLong()).atOffset(ZoneOffset.UTC).toLocalDate().toString();
+        String date = Instant.ofEpochSecond(bucket.get("start_time").asLong())
+                .atOffset(ZoneOffset.UTC)
+                .toLocalDate()
+                .toString();
         return new Day(date, calls, refused, failed);
     }
 
@@ -70,7 +91,9 @@ final class Outcomes {
         if (whole == 0) {
             return "–";
         }
-        return BigDecimal.valueOf(part * 100).divide(BigDecimal.valueOf(whole), 2, RoundingMode.HALF_UP).toPlainString() + " %";
+        return BigDecimal.valueOf(part * 100)
+                        .divide(BigDecimal.valueOf(whole), 2, RoundingMode.HALF_UP)
+                        .toPlainString() + " %";
     }
 
     private static String total(String id, String label, Object value) {

@@ -42,22 +42,37 @@ public final class Overview {
         Mono<GatewayApi.Answer> completionsByModel = api.get(s, daily(r, "/usage/completions", "model"));
         Mono<GatewayApi.Answer> embeddingsByModel = api.get(s, daily(r, "/usage/embeddings", "model"));
         Mono<GatewayApi.Answer> outcomes = api.get(s, Outcomes.query(r));
-        return Mono.zip(List.of(completions, embeddings, costs, costsByTenant, completionsByModel, embeddingsByModel,
-                outcomes),
-                answers -> Stream.of(answers).map(GatewayApi.Answer.class::cast).toList())
+        return Mono.zip(
+                        List.of(
+                                completions,
+                                embeddings,
+                                costs,
+                                costsByTenant,
+                                completionsByModel,
+                                embeddingsByModel,
+                                outcomes),
+                        answers -> Stream.of(answers)
+                                .map(GatewayApi.Answer.class::cast)
+                                .toList())
                 .flatMap(a -> Html.ok(Html.page("Overview", s, render(r, a), true)));
     }
 
     private static String daily(Range r, String report, String groupBy) {
-        return Query.of(ORG + report).with("start_time", r.start()).with("end_time", r.end())
-                .with("bucket_width", report.equals("/costs") ? null : "1d").with("limit", Range.MAX_DAYS)
-                .with("group_by", groupBy).toString();
+        return Query.of(ORG + report)
+                .with("start_time", r.start())
+                .with("end_time", r.end())
+                .with("bucket_width", report.equals("/costs") ? null : "1d")
+                .with("limit", Range.MAX_DAYS)
+                .with("group_by", groupBy)
+                .toString();
     }
 
     private static String render(Range r, List<GatewayApi.Answer> a) {
         StringBuilder b = new StringBuilder();
         b.append("<form method=\"get\" action=\"/console/overview\" class=\"filters\" aria-label=\"Range\">")
-                .append(r.inputs()).append("<button type=\"submit\">Show</button></form>").append(Html.notice(r.problem()));
+                .append(r.inputs())
+                .append("<button type=\"submit\">Show</button></form>")
+                .append(Html.notice(r.problem()));
         for (GatewayApi.Answer answer : a) {
             if (!answer.ok()) {
                 return b.append(Html.alert(answer.problem())).toString();
@@ -69,27 +84,47 @@ public final class Overview {
         long output = days.stream().mapToLong(Day::output).sum();
         BigDecimal cost = days.stream().map(Day::cost).reduce(BigDecimal.ZERO, BigDecimal::add);
         String currency = currency(a.get(2).body());
-        b.append("<section aria-labelledby=\"totals-h\"><h2 id=\"totals-h\">Totals</h2><dl class=\"totals\" id=\"totals\">")
-                .append(total("requests", "Requests", requests)).append(total("input-tokens", "Input tokens", input))
+        b.append(
+                        "<section aria-labelledby=\"totals-h\"><h2 id=\"totals-h\">Totals</h2><dl class=\"totals\" id=\"totals\">")
+                .append(total("requests", "Requests", requests))
+                .append(total("input-tokens", "Input tokens", input))
                 .append(total("output-tokens", "Output tokens", output))
-                .append(total("cost", "Cost / credits burned (" + currency + ")", cost.toPlainString())).append("</dl></section>");
+                .append(total("cost", "Cost / credits burned (" + currency + ")", cost.toPlainString()))
+                .append("</dl></section>");
         b.append("<section aria-labelledby=\"charts-h\"><h2 id=\"charts-h\">Per day</h2><div class=\"charts\">")
-                .append(chart("requests", "Requests per day")).append(chart("tokens", "Tokens per day"))
-                .append(chart("cost", "Cost per day (" + currency + ")")).append("</div>")
-                .append("<script type=\"application/json\" id=\"chart-data\">").append(chartData(days)).append("</script>");
+                .append(chart("requests", "Requests per day"))
+                .append(chart("tokens", "Tokens per day"))
+                .append(chart("cost", "Cost per day (" + currency + ")"))
+                .append("</div>")
+                .append("<script type=\"application/json\" id=\"chart-data\">")
+                .append(chartData(days))
+                .append("</script>");
         List<List<String>> rows = new ArrayList<>();
         for (Day d : days) {
-            rows.add(List.of(d.date(), num(d.requests()), num(d.input()), num(d.output()), num(d.cost().toPlainString())));
+            rows.add(List.of(
+                    d.date(),
+                    num(d.requests()),
+                    num(d.input()),
+                    num(d.output()),
+                    num(d.cost().toPlainString())));
         }
-        b.append(Html.table("daily", "Requests, tokens and cost per UTC day",
-                List.of("Day", "Requests", "Input tokens", "Output tokens", "Cost (" + currency + ")"), rows)).append("</section>");
+        b.append(Html.table(
+                        "daily",
+                        "Requests, tokens and cost per UTC day",
+                        List.of("Day", "Requests", "Input tokens", "Output tokens", "Cost (" + currency + ")"),
+                        rows))
+                .append("</section>");
         b.append("<div class=\"columns\"><section aria-labelledby=\"tenants-h\"><h2 id=\"tenants-h\">Top tenants</h2>")
-                .append(Html.table("top-tenants", "Tenants by cost over the range", List.of("Tenant", "Cost (" + currency + ")"),
+                .append(Html.table(
+                        "top-tenants",
+                        "Tenants by cost over the range",
+                        List.of("Tenant", "Cost (" + currency + ")"),
                         top(sumCosts(a.get(3).body(), "project_id"))))
                 .append("</section><section aria-labelledby=\"models-h\"><h2 id=\"models-h\">Top models</h2>");
         Map<String, BigDecimal> models = sumRequests(a.get(4).body(), "model");
         sumRequests(a.get(5).body(), "model").forEach((k, v) -> models.merge(k, v, BigDecimal::add));
-        b.append(Html.table("top-models", "Models by requests over the range", List.of("Model", "Requests"), top(models)))
+        b.append(Html.table(
+                        "top-models", "Models by requests over the range", List.of("Model", "Requests"), top(models)))
                 .append("</section></div>");
         return b.append(Outcomes.section(a.get(6).body())).toString();
     }
@@ -103,9 +138,15 @@ public final class Overview {
             JsonNode day = c.get(i);
             JsonNode emb = bucket(embeddings, day.get("start_time").asLong());
             JsonNode cost = bucket(costs, day.get("start_time").asLong());
-            days.add(new Day(Instant.ofEpochSecond(day.get("start_time").asLong()).atOffset(ZoneOffset.UTC).toLocalDate().toString(),
+            days.add(new Day(
+                    Instant.ofEpochSecond(day.get("start_time").asLong())
+                            .atOffset(ZoneOffset.UTC)
+                            .toLocalDate()
+                            .toString(),
                     sum(day, "num_model_requests") + sum(emb, "num_model_requests"),
-                    sum(day, "input_tokens") + sum(emb, "input_tokens"), sum(day, "output_tokens"), amount(cost)));
+                    sum(day, "input_tokens") + sum(emb, "input_tokens"),
+                    sum(day, "output_tokens"),
+                    amount(cost)));
         }
         return days;
     }
@@ -152,7 +193,10 @@ public final class Overview {
         Map<String, BigDecimal> totals = new LinkedHashMap<>();
         for (JsonNode b : page.get("data")) {
             for (JsonNode result : b.get("results")) {
-                totals.merge(result.get(group).asString(), result.get("amount").get("value").decimalValue(), BigDecimal::add);
+                totals.merge(
+                        result.get(group).asString(),
+                        result.get("amount").get("value").decimalValue(),
+                        BigDecimal::add);
             }
         }
         return totals;
@@ -162,7 +206,9 @@ public final class Overview {
         Map<String, BigDecimal> totals = new LinkedHashMap<>();
         for (JsonNode b : page.get("data")) {
             for (JsonNode result : b.get("results")) {
-                totals.merge(result.get(group).asString(), BigDecimal.valueOf(result.get("num_model_requests").asLong()),
+                totals.merge(
+                        result.get(group).asString(),
+                        BigDecimal.valueOf(result.get("num_model_requests").asLong()),
                         BigDecimal::add);
             }
         }
@@ -170,8 +216,11 @@ public final class Overview {
     }
 
     private static List<List<String>> top(Map<String, BigDecimal> totals) {
-        return totals.entrySet().stream().sorted(Map.Entry.<String, BigDecimal>comparingByValue().reversed()).limit(TOP)
-                .map(e -> List.of(Html.esc(e.getKey()), num(e.getValue().toPlainString()))).toList();
+        return totals.entrySet().stream()
+                .sorted(Map.Entry.<String, BigDecimal>comparingByValue().reversed())
+                .limit(TOP)
+                .map(e -> List.of(Html.esc(e.getKey()), num(e.getValue().toPlainString())))
+                .toList();
     }
 
     private static String total(String id, String label, Object value) {
@@ -191,13 +240,21 @@ public final class Overview {
     /** The charts' data as JSON for console.js (not executed, so the page's content security policy holds). */
     private static String chartData(List<Day> days) {
         Map<String, Object> data = new LinkedHashMap<>();
-        data.put("x", days.stream().map(d -> java.time.LocalDate.parse(d.date()).atStartOfDay(ZoneOffset.UTC).toEpochSecond()).toList());
+        data.put(
+                "x",
+                days.stream()
+                        .map(d -> java.time.LocalDate.parse(d.date())
+                                .atStartOfDay(ZoneOffset.UTC)
+                                .toEpochSecond())
+                        .toList());
         data.put("requests", Map.of("Requests", days.stream().map(Day::requests).toList()));
         Map<String, Object> tokens = new LinkedHashMap<>();
         tokens.put("Input tokens", days.stream().map(Day::input).toList());
         tokens.put("Output tokens", days.stream().map(Day::output).toList());
         data.put("tokens", tokens);
-        data.put("cost", Map.of("Cost", days.stream().map(d -> d.cost().doubleValue()).toList()));
+        data.put(
+                "cost",
+                Map.of("Cost", days.stream().map(d -> d.cost().doubleValue()).toList()));
         return GatewayApi.JSON.writeValueAsString(data).replace("<", "\\u003c");
     }
 }

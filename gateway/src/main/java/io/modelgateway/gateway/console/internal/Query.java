@@ -20,7 +20,9 @@ final class Query {
         if (value == null || value.toString().isBlank()) {
             return this;
         }
-        b.append(b.indexOf("?") < 0 ? '?' : '&').append(name).append('=')
+        b.append(b.indexOf("?") < 0 ? '?' : '&')
+                .append(name)
+                .append('=')
                 .append(URLEncoder.encode(value.toString(), StandardCharsets.UTF_8));
         return this;
     }

@@ -18,13 +18,22 @@ record Range(LocalDate from, LocalDate to, String problem) {
     static Range of(ServerRequest req, Clock clock) {
         LocalDate today = LocalDate.now(clock.withZone(ZoneOffset.UTC));
         try {
-            LocalDate to = req.queryParam("to").filter(v -> !v.isBlank()).map(LocalDate::parse).orElse(today);
-            LocalDate from = req.queryParam("from").filter(v -> !v.isBlank()).map(LocalDate::parse).orElse(to.minusDays(6));
+            LocalDate to = req.queryParam("to")
+                    .filter(v -> !v.isBlank())
+                    .map(LocalDate::parse)
+                    .orElse(today);
+            LocalDate from = req.queryParam("from")
+                    .filter(v -> !v.isBlank())
+                    .map(LocalDate::parse)
+                    .orElse(to.minusDays(6));
             if (from.isAfter(to)) {
                 return new Range(to.minusDays(6), to, "'From' is after 'to': showing the seven days up to 'to'.");
             }
             if (ChronoUnit.DAYS.between(from, to) >= MAX_DAYS) {
-                return new Range(to.minusDays(MAX_DAYS - 1), to, "At most " + MAX_DAYS + " days at a time: showing the last " + MAX_DAYS + ".");
+                return new Range(
+                        to.minusDays(MAX_DAYS - 1),
+                        to,
+                        "At most " + MAX_DAYS + " days at a time: showing the last " + MAX_DAYS + ".");
             }
             return new Range(from, to, null);
         } catch (DateTimeParseException e) {
@@ -46,7 +55,8 @@ record Range(LocalDate from, LocalDate to, String problem) {
 
     String inputs() {
         return "<div class=\"field\"><label for=\"from\">From</label><input id=\"from\" name=\"from\" type=\"date\" value=\""
-                + from + "\"></div><div class=\"field\"><label for=\"to\">To</label><input id=\"to\" name=\"to\" type=\"date\" value=\""
+                + from
+                + "\"></div><div class=\"field\"><label for=\"to\">To</label><input id=\"to\" name=\"to\" type=\"date\" value=\""
                 + to + "\"></div>";
     }
 }

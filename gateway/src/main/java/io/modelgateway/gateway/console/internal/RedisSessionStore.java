@@ -30,7 +30,8 @@ public final class RedisSessionStore implements SessionStore {
 
     @Override
     public Mono<Void> save(Session session, Duration ttl) {
-        return redis.set(key(session.id()), codec.seal(session), SetArgs.Builder.px(Math.max(1, ttl.toMillis()))).then();
+        return redis.set(key(session.id()), codec.seal(session), SetArgs.Builder.px(Math.max(1, ttl.toMillis())))
+                .then();
     }
 
     @Override

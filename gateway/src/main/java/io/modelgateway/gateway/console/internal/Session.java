@@ -10,8 +10,16 @@ import java.time.Instant;
  * @param tenant the tenant of a tenant key, {@code null} for a platform credential
  * @param notAfter when the session ends however busy: 12 hours after sign-in, or when its JWT expires
  */
-public record Session(String id, String key, String credentialId, Role role, String tenant, String csrf,
-        Instant created, Instant lastSeen, Instant notAfter) {
+public record Session(
+        String id,
+        String key,
+        String credentialId,
+        Role role,
+        String tenant,
+        String csrf,
+        Instant created,
+        Instant lastSeen,
+        Instant notAfter) {
 
     Session touched(Instant now) {
         return new Session(id, key, credentialId, role, tenant, csrf, created, now, notAfter);

@@ -33,10 +33,12 @@ final class SessionCodec {
 
     SessionCodec(String secret) {
         if (secret == null || secret.length() < MIN_SECRET_LENGTH) {
-            throw new IllegalStateException("gateway.console.session-secret must be set, at least " + MIN_SECRET_LENGTH
-                    + " characters and the same on every replica, when console sessions are shared (Redis or database)");
+            throw new IllegalStateException(
+                    "gateway.console.session-secret must be set, at least " + MIN_SECRET_LENGTH
+                            + " characters and the same on every replica, when console sessions are shared (Redis or database)");
         }
-        this.key = new SecretKeySpec(sha256(("model-gateway console sessions\n" + secret).getBytes(StandardCharsets.UTF_8)), "AES");
+        this.key = new SecretKeySpec(
+                sha256(("model-gateway console sessions\n" + secret).getBytes(StandardCharsets.UTF_8)), "AES");
     }
 
     /** The name a session is stored under. */
@@ -57,7 +59,11 @@ final class SessionCodec {
         byte[] iv = new byte[IV_BYTES];
         random.nextBytes(iv);
         byte[] sealed = crypt(Cipher.ENCRYPT_MODE, iv, storedId(s.id()), GatewayApi.JSON.writeValueAsBytes(v));
-        return Base64.getEncoder().encodeToString(ByteBuffer.allocate(IV_BYTES + sealed.length).put(iv).put(sealed).array());
+        return Base64.getEncoder()
+                .encodeToString(ByteBuffer.allocate(IV_BYTES + sealed.length)
+                        .put(iv)
+                        .put(sealed)
+                        .array());
     }
 
     /** The session stored for {@code id}, or {@code null} when the blob does not decrypt under our key. */
@@ -66,15 +72,22 @@ final class SessionCodec {
         byte[] iv = java.util.Arrays.copyOf(all, IV_BYTES);
         byte[] plain;
         try {
-            plain = crypt(Cipher.DECRYPT_MODE, iv, storedId(id), java.util.Arrays.copyOfRange(all, IV_BYTES, all.length));
+            plain = crypt(
+                    Cipher.DECRYPT_MODE, iv, storedId(id), java.util.Arrays.copyOfRange(all, IV_BYTES, all.length));
         } catch (IllegalStateException e) {
             return null;
         }
         JsonNode v = GatewayApi.JSON.readTree(plain);
         JsonNode tenant = v.get("tenant");
-        return new Session(id, v.get("key").asString(), v.get("credential").asString(), Role.valueOf(v.get("role").asString()),
-                tenant == null || tenant.isNull() ? null : tenant.asString(), v.get("csrf").asString(),
-                Instant.ofEpochMilli(v.get("created").asLong()), Instant.ofEpochMilli(v.get("last_seen").asLong()),
+        return new Session(
+                id,
+                v.get("key").asString(),
+                v.get("credential").asString(),
+                Role.valueOf(v.get("role").asString()),
+                tenant == null || tenant.isNull() ? null : tenant.asString(),
+                v.get("csrf").asString(),
+                Instant.ofEpochMilli(v.get("created").asLong()),
+                Instant.ofEpochMilli(v.get("last_seen").asLong()),
                 Instant.ofEpochMilli(v.get("not_after").asLong()));
     }
 

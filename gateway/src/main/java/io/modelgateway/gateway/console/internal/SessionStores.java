@@ -11,14 +11,15 @@ public final class SessionStores {
 
     private SessionStores() {}
 
-    public static SessionStore create(ConsoleProperties p, String jdbcUrl, DataSource dataSource, Scheduler jdbc,
-            Clock clock) {
+    public static SessionStore create(
+            ConsoleProperties p, String jdbcUrl, DataSource dataSource, Scheduler jdbc, Clock clock) {
         SessionStoreKind kind = p.resolved(jdbcUrl);
         return switch (kind) {
             case MEMORY, AUTO -> new MemorySessionStore(clock);
             case REDIS -> {
                 if (p.redisUrl().isBlank()) {
-                    throw new IllegalStateException("gateway.console.session-store=redis needs gateway.console.redis-url");
+                    throw new IllegalStateException(
+                            "gateway.console.session-store=redis needs gateway.console.redis-url");
                 }
                 yield new RedisSessionStore(p.redisUrl(), new SessionCodec(p.sessionSecret()));
             }

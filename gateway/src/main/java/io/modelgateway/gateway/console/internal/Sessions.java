@@ -78,8 +78,9 @@ public final class Sessions {
     }
 
     static boolean same(String expected, String presented) {
-        return presented != null && MessageDigest.isEqual(expected.getBytes(StandardCharsets.UTF_8),
-                presented.getBytes(StandardCharsets.UTF_8));
+        return presented != null
+                && MessageDigest.isEqual(
+                        expected.getBytes(StandardCharsets.UTF_8), presented.getBytes(StandardCharsets.UTF_8));
     }
 
     /** How long the store keeps it: until it would go idle, never past its maximum age. */

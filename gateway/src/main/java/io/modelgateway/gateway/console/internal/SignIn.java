@@ -28,8 +28,11 @@ public final class SignIn {
     }
 
     public Mono<ServerResponse> home(ServerRequest req) {
-        return sessions.find(Guard.cookie(req, Guard.SESSION_COOKIE)).hasElement()
-                .flatMap(signedIn -> ServerResponse.seeOther(URI.create(signedIn ? "/console/overview" : "/console/sign-in")).build());
+        return sessions.find(Guard.cookie(req, Guard.SESSION_COOKIE))
+                .hasElement()
+                .flatMap(signedIn -> ServerResponse.seeOther(
+                                URI.create(signedIn ? "/console/overview" : "/console/sign-in"))
+                        .build());
     }
 
     public Mono<ServerResponse> form(ServerRequest req) {
@@ -47,9 +50,12 @@ public final class SignIn {
                 + "<p id=\"key-help\" class=\"help\">An admin or finance key, or a tenant key with the "
                 + "<code>usage.read</code> scope. It stays on the server for this session; the browser never stores it.</p>"
                 + "<button type=\"submit\" id=\"sign-in\">Sign in</button></form>"
-                + (oidc ? "<p class=\"card narrow\"><a id=\"oidc-sign-in\" href=\"/console/oidc/start\">"
-                        + "Sign in with your organisation's identity provider</a></p>" : "");
-        return ServerResponse.status(status).cookie(Guard.cookie(req, Guard.SIGN_IN_COOKIE, token, Duration.ofHours(1)))
+                + (oidc
+                        ? "<p class=\"card narrow\"><a id=\"oidc-sign-in\" href=\"/console/oidc/start\">"
+                                + "Sign in with your organisation's identity provider</a></p>"
+                        : "");
+        return ServerResponse.status(status)
+                .cookie(Guard.cookie(req, Guard.SIGN_IN_COOKIE, token, Duration.ofHours(1)))
                 .contentType(org.springframework.http.MediaType.parseMediaType("text/html;charset=UTF-8"))
                 .cacheControl(org.springframework.http.CacheControl.noStore())
                 .bodyValue(Html.page("Sign in", null, body, false));
@@ -59,20 +65,31 @@ public final class SignIn {
         String expected = Guard.cookie(req, Guard.SIGN_IN_COOKIE);
         return req.formData().flatMap(form -> {
             if (expected == null || !Guard.csrfMatches(expected, form)) {
-                return Html.refused(HttpStatus.FORBIDDEN, "The sign-in form's CSRF token is missing or wrong. Reload the page.");
+                return Html.refused(
+                        HttpStatus.FORBIDDEN, "The sign-in form's CSRF token is missing or wrong. Reload the page.");
             }
-            String key = form.getFirst("key") == null ? "" : form.getFirst("key").trim();
+            String key =
+                    form.getFirst("key") == null ? "" : form.getFirst("key").trim();
             KeyCheck check = key.isEmpty() ? KeyCheck.of(KeyCheck.Outcome.UNKNOWN) : tenancy.checkKey(key);
             if (!check.ok()) {
-                return form(req, HttpStatus.UNAUTHORIZED, "That key is not valid (" + check.outcome().name().toLowerCase() + ").");
+                return form(
+                        req,
+                        HttpStatus.UNAUTHORIZED,
+                        "That key is not valid (" + check.outcome().name().toLowerCase() + ").");
             }
             Role role = Role.of(check.credential());
             if (role == null) {
-                return form(req, HttpStatus.FORBIDDEN,
+                return form(
+                        req,
+                        HttpStatus.FORBIDDEN,
                         "That key may not read usage: the console needs an admin, finance or usage.read key.");
             }
             return sessions.close(Guard.cookie(req, Guard.SESSION_COOKIE)) // a new id on every sign-in
-                    .then(sessions.open(key, check.credential().id(), role, check.credential().tenantId()))
+                    .then(sessions.open(
+                            key,
+                            check.credential().id(),
+                            role,
+                            check.credential().tenantId()))
                     .flatMap(s -> ServerResponse.seeOther(URI.create("/console/overview"))
                             .cookie(Guard.cookie(req, Guard.SESSION_COOKIE, s.id(), Sessions.MAX))
                             .cookie(Guard.cookie(req, Guard.SIGN_IN_COOKIE, "", Duration.ZERO))
@@ -82,7 +99,9 @@ public final class SignIn {
 
     /** Behind the guard (so it needs the session's CSRF token). */
     public Mono<ServerResponse> signOut(ServerRequest req) {
-        return sessions.close(Guard.session(req).id()).then(ServerResponse.seeOther(URI.create("/console/sign-in"))
-                .cookie(Guard.cookie(req, Guard.SESSION_COOKIE, "", Duration.ZERO)).build());
+        return sessions.close(Guard.session(req).id())
+                .then(ServerResponse.seeOther(URI.create("/console/sign-in"))
+                        .cookie(Guard.cookie(req, Guard.SESSION_COOKIE, "", Duration.ZERO))
+                        .build());
     }
 }

@@ -39,6 +39,7 @@ final class BillingAdmin {
     private static final long MAX_BODY = 16 * 1024;
     /** The ledger's column lengths (V10__billing.sql). */
     private static final int MAX_NOTE = 500;
+
     private static final int MAX_IDEMPOTENCY_KEY = 200;
     private static final JsonMapper MAPPER = JsonMappers.JSON;
 
@@ -51,8 +52,15 @@ final class BillingAdmin {
     private final Clock clock;
     private final String currency;
 
-    BillingAdmin(Credits credits, Ledger ledger, PriceStore prices, Tenancy tenancy, Deployments deployments,
-            Scheduler jdbc, Clock clock, String currency) {
+    BillingAdmin(
+            Credits credits,
+            Ledger ledger,
+            PriceStore prices,
+            Tenancy tenancy,
+            Deployments deployments,
+            Scheduler jdbc,
+            Clock clock,
+            String currency) {
         this.credits = credits;
         this.ledger = ledger;
         this.prices = prices;
@@ -69,7 +77,8 @@ final class BillingAdmin {
 
     Mono<ServerResponse> deploymentPrices(ServerRequest req) {
         String deployment = req.pathVariable("deployment");
-        return list(credits.prices().versions(deployment).stream().map(this::view).toList());
+        return list(
+                credits.prices().versions(deployment).stream().map(this::view).toList());
     }
 
     /** Prices only deployments that exist (configured or admin-defined): a typo is a 404, not a price. */
@@ -78,10 +87,12 @@ final class BillingAdmin {
         if (deployments.all().stream().noneMatch(d -> d.name().equals(deployment))) {
             return Mono.error(ApiException.notFound("deployment", deployment));
         }
-        return Bodies.json(req, MAX_BODY).map(body -> priceOf(deployment, body))
+        return Bodies.json(req, MAX_BODY)
+                .map(body -> priceOf(deployment, body))
                 .flatMap(p -> blocking(() -> prices.add(p, clock.instant())))
                 .flatMap(added -> added.isEmpty()
-                        ? Mono.error(ApiException.conflict("effective_from",
+                        ? Mono.error(ApiException.conflict(
+                                "effective_from",
                                 "A price version of '" + deployment + "' is already effective at that time."))
                         : blocking(() -> {
                             credits.reloadPrices();
@@ -93,9 +104,15 @@ final class BillingAdmin {
     private Price priceOf(String deployment, JsonNode body) {
         Instant from = Optional.ofNullable(epochSeconds(body, "effective_from")).orElseGet(clock::instant);
         try {
-            return new Price(0, deployment, from, amount(body, "input_per_1m", true),
-                    amount(body, "cached_input_per_1m", false), amount(body, "output_per_1m", true),
-                    amount(body, "per_request", false), currency);
+            return new Price(
+                    0,
+                    deployment,
+                    from,
+                    amount(body, "input_per_1m", true),
+                    amount(body, "cached_input_per_1m", false),
+                    amount(body, "output_per_1m", true),
+                    amount(body, "per_request", false),
+                    currency);
         } catch (IllegalArgumentException e) {
             throw ApiException.invalid(null, "invalid_value", e.getMessage());
         }
@@ -110,11 +127,12 @@ final class BillingAdmin {
 
     Mono<ServerResponse> topUp(ServerRequest req) {
         if (idempotencyKey(req) == null) {
-            return Mono.error(ApiException.invalid("Idempotency-Key", "missing_idempotency_key",
-                    "A top-up needs an 'Idempotency-Key' header."));
+            return Mono.error(ApiException.invalid(
+                    "Idempotency-Key", "missing_idempotency_key", "A top-up needs an 'Idempotency-Key' header."));
         }
-        return post(req, body -> Posting.topUp(tenantOf(req), amount(body, "amount", true), idempotencyKey(req),
-                note(body)));
+        return post(
+                req,
+                body -> Posting.topUp(tenantOf(req), amount(body, "amount", true), idempotencyKey(req), note(body)));
     }
 
     Mono<ServerResponse> adjust(ServerRequest req) {
@@ -128,8 +146,10 @@ final class BillingAdmin {
 
     private Mono<ServerResponse> post(ServerRequest req, java.util.function.Function<JsonNode, Posting> posting) {
         String tenant = tenantOf(req);
-        return tenancy.tenant(tenant).switchIfEmpty(Mono.error(() -> ApiException.notFound("tenant", tenant)))
-                .then(Bodies.json(req, MAX_BODY)).map(body -> {
+        return tenancy.tenant(tenant)
+                .switchIfEmpty(Mono.error(() -> ApiException.notFound("tenant", tenant)))
+                .then(Bodies.json(req, MAX_BODY))
+                .map(body -> {
                     try {
                         return posting.apply(body);
                     } catch (IllegalArgumentException e) {
@@ -146,13 +166,16 @@ final class BillingAdmin {
             credits.posted(p.entry());
             return respond(HttpStatus.CREATED, view(p.entry()));
         }
-        return ServerResponse.ok().header("Idempotent-Replayed", "true").contentType(MediaType.APPLICATION_JSON)
+        return ServerResponse.ok()
+                .header("Idempotent-Replayed", "true")
+                .contentType(MediaType.APPLICATION_JSON)
                 .bodyValue(MAPPER.writeValueAsBytes(view(p.entry())));
     }
 
     Mono<ServerResponse> balance(ServerRequest req) {
         String tenant = tenantOf(req);
-        return tenancy.tenant(tenant).switchIfEmpty(Mono.error(() -> ApiException.notFound("tenant", tenant)))
+        return tenancy.tenant(tenant)
+                .switchIfEmpty(Mono.error(() -> ApiException.notFound("tenant", tenant)))
                 .then(blocking(() -> ledger.balance(tenant)))
                 .flatMap(b -> {
                     Map<String, Object> v = new LinkedHashMap<>();
@@ -177,11 +200,14 @@ final class BillingAdmin {
 
     Mono<ServerResponse> entries(ServerRequest req) {
         String tenant = tenantOf(req);
-        int limit = req.queryParam("limit").map(v -> v.matches("[0-9]{1,4}") ? Integer.parseInt(v) : -1).orElse(50);
+        int limit = req.queryParam("limit")
+                .map(v -> v.matches("[0-9]{1,4}") ? Integer.parseInt(v) : -1)
+                .orElse(50);
         if (limit < 1 || limit > 1000) {
             return Mono.error(ApiException.invalid("limit", "invalid_value", "limit must be between 1 and 1000"));
         }
-        return tenancy.tenant(tenant).switchIfEmpty(Mono.error(() -> ApiException.notFound("tenant", tenant)))
+        return tenancy.tenant(tenant)
+                .switchIfEmpty(Mono.error(() -> ApiException.notFound("tenant", tenant)))
                 .then(blocking(() -> ledger.entries(tenant, limit)))
                 .flatMap(es -> list(es.stream().map(this::view).toList()));
     }
@@ -196,7 +222,9 @@ final class BillingAdmin {
             return null;
         }
         if (key.trim().length() > MAX_IDEMPOTENCY_KEY) {
-            throw ApiException.invalid("Idempotency-Key", "invalid_value",
+            throw ApiException.invalid(
+                    "Idempotency-Key",
+                    "invalid_value",
                     "'Idempotency-Key' must be at most " + MAX_IDEMPOTENCY_KEY + " characters.");
         }
         return key.trim();
@@ -288,7 +316,8 @@ final class BillingAdmin {
     }
 
     private static Mono<ServerResponse> respond(HttpStatus status, Object body) {
-        return ServerResponse.status(status).contentType(MediaType.APPLICATION_JSON)
+        return ServerResponse.status(status)
+                .contentType(MediaType.APPLICATION_JSON)
                 .bodyValue(MAPPER.writeValueAsBytes(body));
     }
 }

@@ -31,7 +31,12 @@ final class BillingStartup implements SmartLifecycle {
     private final String demoTenant;
     private volatile Disposable checks;
 
-    BillingStartup(Credits credits, Ledger ledger, BillingProperties properties, Clock clock, Scheduler jdbc,
+    BillingStartup(
+            Credits credits,
+            Ledger ledger,
+            BillingProperties properties,
+            Clock clock,
+            Scheduler jdbc,
             String demoTenant) {
         this.credits = credits;
         this.ledger = ledger;
@@ -47,10 +52,20 @@ final class BillingStartup implements SmartLifecycle {
             credits.reloadPrices();
             long grant = Micros.parse(properties.demoGrant());
             if (demoTenant != null && grant > 0) {
-                Posted p = ledger.post(Posting.grant(demoTenant, grant, "embedded-demo-grant", null,
-                        "starting credits of the embedded default"), clock.instant());
+                Posted p = ledger.post(
+                        Posting.grant(
+                                demoTenant,
+                                grant,
+                                "embedded-demo-grant",
+                                null,
+                                "starting credits of the embedded default"),
+                        clock.instant());
                 if (p.created()) {
-                    log.info("demo tenant '{}' granted {} {}", demoTenant, properties.demoGrant(), properties.currency());
+                    log.info(
+                            "demo tenant '{}' granted {} {}",
+                            demoTenant,
+                            properties.demoGrant(),
+                            properties.currency());
                 }
             }
         } catch (SQLException e) {

@@ -24,7 +24,11 @@ final class CreditMeters {
     /** Publishes nothing (no registry). */
     static final CreditMeters NONE = new CreditMeters(null, 0);
 
-    enum HoldResult { HELD, LOWERED, REFUSED }
+    enum HoldResult {
+        HELD,
+        LOWERED,
+        REFUSED
+    }
 
     private final MeterRegistry registry;
     private final TenantLabels tenants;
@@ -43,9 +47,14 @@ final class CreditMeters {
         }
         String label = tenants.of(tenant);
         String r = result.name().toLowerCase(java.util.Locale.ROOT);
-        holds.computeIfAbsent(label + '\n' + r, k -> Counter.builder(CREDIT_HOLDS)
-                .description("Credit holds taken at admission, by result").tag(TENANT, label).tag(RESULT, r)
-                .register(registry)).increment();
+        holds.computeIfAbsent(
+                        label + '\n' + r,
+                        k -> Counter.builder(CREDIT_HOLDS)
+                                .description("Credit holds taken at admission, by result")
+                                .tag(TENANT, label)
+                                .tag(RESULT, r)
+                                .register(registry))
+                .increment();
     }
 
     void captured(String tenant, long micros) {
@@ -53,9 +62,13 @@ final class CreditMeters {
             return;
         }
         String label = tenants.of(tenant);
-        captured.computeIfAbsent(label, l -> Counter.builder(CREDIT_CAPTURED)
-                .description("Micro-credits captured when calls end (the credit burn)").tag(TENANT, l)
-                .register(registry)).increment(micros);
+        captured.computeIfAbsent(
+                        label,
+                        l -> Counter.builder(CREDIT_CAPTURED)
+                                .description("Micro-credits captured when calls end (the credit burn)")
+                                .tag(TENANT, l)
+                                .register(registry))
+                .increment(micros);
     }
 
     /** The balance found by the periodic check; tenants beyond the label cap are not published one by one. */
@@ -65,11 +78,13 @@ final class CreditMeters {
             return;
         }
         balances.computeIfAbsent(label, l -> {
-            AtomicLong value = new AtomicLong();
-            Gauge.builder(CREDIT_BALANCE, value, AtomicLong::get)
-                    .description("A tenant's available credit balance in micro-units, as of the last check")
-                    .tag(TENANT, l).register(registry);
-            return value;
-        }).set(micros);
+                    AtomicLong value = new AtomicLong();
+                    Gauge.builder(CREDIT_BALANCE, value, AtomicLong::get)
+                            .description("A tenant's available credit balance in micro-units, as of the last check")
+                            .tag(TENANT, l)
+                            .register(registry);
+                    return value;
+                })
+                .set(micros);
     }
 }

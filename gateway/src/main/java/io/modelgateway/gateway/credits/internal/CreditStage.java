@@ -20,6 +20,7 @@ public final class CreditStage implements CallStage {
 
     /** The price version in force when the call was admitted (read by the usage stage too). */
     static final Object PRICE = new Object();
+
     private static final Object HOLD = new Object();
 
     private final Credits credits;

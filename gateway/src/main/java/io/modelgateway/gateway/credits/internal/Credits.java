@@ -55,7 +55,12 @@ final class Credits {
     private CreditAccounts creditAccounts;
     private CreditMeters meters = CreditMeters.NONE;
 
-    Credits(Ledger ledger, PriceStore priceStore, UsageWriter writer, Scheduler jdbc, Clock clock,
+    Credits(
+            Ledger ledger,
+            PriceStore priceStore,
+            UsageWriter writer,
+            Scheduler jdbc,
+            Clock clock,
             Duration holdTimeout) {
         this.ledger = ledger;
         this.priceStore = priceStore;
@@ -86,7 +91,8 @@ final class Credits {
     /** What a missing account starts with: the ledger's balance less the usage this replica has not stored yet. */
     CompletableFuture<Long> initialBalance(String tenant) {
         return Mono.fromCallable(() -> ledger.balance(tenant).balance() - writer.pendingCost(tenant))
-                .subscribeOn(jdbc).toFuture();
+                .subscribeOn(jdbc)
+                .toFuture();
     }
 
     Optional<Price> price(Call call) {
@@ -103,7 +109,8 @@ final class Credits {
         if (known != null) {
             return Mono.just(known);
         }
-        return Mono.fromCallable(() -> ledger.balance(tenant).account()).subscribeOn(jdbc)
+        return Mono.fromCallable(() -> ledger.balance(tenant).account())
+                .subscribeOn(jdbc)
                 .doOnNext(has -> accounts.put(tenant, has));
     }
 
@@ -126,8 +133,11 @@ final class Credits {
                         meters.hold(tenant, CreditMeters.HoldResult.REFUSED);
                         return Mono.error(ApiException.insufficientQuota());
                     }
-                    meters.hold(tenant, taken.amount() < budget.most() ? CreditMeters.HoldResult.LOWERED
-                            : CreditMeters.HoldResult.HELD);
+                    meters.hold(
+                            tenant,
+                            taken.amount() < budget.most()
+                                    ? CreditMeters.HoldResult.LOWERED
+                                    : CreditMeters.HoldResult.HELD);
                     long held = budget.fit(call, taken.amount());
                     if (held < taken.amount()) {
                         creditAccounts.resize(tenant, id, held);
@@ -170,8 +180,8 @@ final class Credits {
         static Budget of(Call call, Price price) {
             int prompt = call.promptTokens();
             long most = price.cost(Tokens.of(prompt, call.outputBudget()));
-            long least = Math.min(most, price.cost(Tokens.of(prompt,
-                    call.operation() == Operation.EMBEDDINGS ? 0 : call.choices())));
+            long least = Math.min(
+                    most, price.cost(Tokens.of(prompt, call.operation() == Operation.EMBEDDINGS ? 0 : call.choices())));
             return new Budget(prompt, most, least, price);
         }
 
@@ -194,7 +204,8 @@ final class Credits {
         if (price == null || result.outcome() == Outcome.FAILED || result.outcome() == Outcome.REFUSED) {
             return 0;
         }
-        return price.cost(Tokens.of(result.usage().promptTokens(), result.usage().completionTokens()));
+        return price.cost(
+                Tokens.of(result.usage().promptTokens(), result.usage().completionTokens()));
     }
 
     /**
@@ -255,8 +266,11 @@ final class Credits {
             accounts.replaceAll((t, has) -> known.contains(t));
             known.forEach(t -> accounts.put(t, true));
             for (CreditEntry expiry : ledger.expireDue(clock.instant())) {
-                log.info("grant {} of tenant '{}' expired: {} micro-units taken back", expiry.refersTo(),
-                        expiry.tenant(), -expiry.amountMicros());
+                log.info(
+                        "grant {} of tenant '{}' expired: {} micro-units taken back",
+                        expiry.refersTo(),
+                        expiry.tenant(),
+                        -expiry.amountMicros());
                 posted(expiry);
             }
             holds.forgetExpired(clock.instant());
@@ -292,8 +306,12 @@ final class Credits {
             }
             long d = after.balance() - expected;
             if (d != 0) {
-                log.warn("credit drift for tenant '{}': account balance {} vs ledger {} ({} micro-units)", tenant,
-                        after.balance(), expected, d);
+                log.warn(
+                        "credit drift for tenant '{}': account balance {} vs ledger {} ({} micro-units)",
+                        tenant,
+                        after.balance(),
+                        expected,
+                        d);
             }
             drifts.put(tenant, Math.abs(d));
         }

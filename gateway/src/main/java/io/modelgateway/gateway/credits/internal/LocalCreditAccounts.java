@@ -28,8 +28,9 @@ final class LocalCreditAccounts implements CreditAccounts {
     }
 
     private CompletableFuture<Account> account(String tenant) {
-        CompletableFuture<Account> a = accounts.computeIfAbsent(tenant, t -> initial.apply(t)
-                .thenApply(balance -> new Account(balance, 0, settledFor, clock.millis())));
+        CompletableFuture<Account> a = accounts.computeIfAbsent(
+                tenant,
+                t -> initial.apply(t).thenApply(balance -> new Account(balance, 0, settledFor, clock.millis())));
         if (a.isCompletedExceptionally()) { // the ledger could not be read: try again next time
             accounts.remove(tenant, a);
         }
@@ -65,7 +66,8 @@ final class LocalCreditAccounts implements CreditAccounts {
         }
         CompletableFuture<Account> building = accounts.get(tenant);
         if (building != null && cost == 0) { // a call abandoned while its account is built: no late hold
-            return building.thenAccept(b -> b.capture(id, epoch, 0, clock.millis())).exceptionally(e -> null);
+            return building.thenAccept(b -> b.capture(id, epoch, 0, clock.millis()))
+                    .exceptionally(e -> null);
         }
         return DONE;
     }

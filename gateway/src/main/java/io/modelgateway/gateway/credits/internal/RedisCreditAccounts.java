@@ -67,8 +67,14 @@ final class RedisCreditAccounts implements CreditAccounts {
     /** An operation that failed, tried again until it succeeds. */
     private record Retry(String what, Supplier<CompletableFuture<?>> op, CompletableFuture<Void> done) {}
 
-    RedisCreditAccounts(String redisUrl, String prefix, Function<String, CompletableFuture<Long>> initial, Clock clock,
-            Duration timeout, Duration settledFor, Duration retryEvery) {
+    RedisCreditAccounts(
+            String redisUrl,
+            String prefix,
+            Function<String, CompletableFuture<Long>> initial,
+            Clock clock,
+            Duration timeout,
+            Duration settledFor,
+            Duration retryEvery) {
         this.prefix = prefix;
         this.initial = initial;
         this.clock = clock;
@@ -76,8 +82,8 @@ final class RedisCreditAccounts implements CreditAccounts {
         this.settledFor = settledFor.toMillis();
         // reconnect soon after Redis returns (Lettuce's default backs off to 30 s)
         this.resources = ClientResources.builder()
-                .reconnectDelay(Delay.exponential(Duration.ofMillis(50), retryEvery.multipliedBy(4), 2,
-                        TimeUnit.MILLISECONDS))
+                .reconnectDelay(
+                        Delay.exponential(Duration.ofMillis(50), retryEvery.multipliedBy(4), 2, TimeUnit.MILLISECONDS))
                 .build();
         this.client = RedisClient.create(resources, RedisURI.create(redisUrl));
         client.setDefaultTimeout(timeout);
@@ -98,8 +104,9 @@ final class RedisCreditAccounts implements CreditAccounts {
 
     private static String sha1(String text) {
         try {
-            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-1")
-                    .digest(text.getBytes(StandardCharsets.UTF_8)));
+            return java.util.HexFormat.of()
+                    .formatHex(java.security.MessageDigest.getInstance("SHA-1")
+                            .digest(text.getBytes(StandardCharsets.UTF_8)));
         } catch (java.security.NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
@@ -118,14 +125,24 @@ final class RedisCreditAccounts implements CreditAccounts {
         if (down != null) {
             return CompletableFuture.failedFuture(new IllegalStateException("credit accounts unreachable: " + down));
         }
-        CompletableFuture<Taken> taken = built(tenant, () -> run(tenant, id, "hold", id, Long.toString(most),
-                Long.toString(least), Long.toString(deadline.toEpochMilli())))
+        CompletableFuture<Taken> taken = built(
+                        tenant,
+                        () -> run(
+                                tenant,
+                                id,
+                                "hold",
+                                id,
+                                Long.toString(most),
+                                Long.toString(least),
+                                Long.toString(deadline.toEpochMilli())))
                 .thenApply(r -> new Taken(r.result, r.snapshot.epoch()));
         return taken.whenComplete((t, e) -> {
             if (e != null) { // it may have reached Redis all the same: release it (a late hold is refused)
                 failed("hold", e);
-                retries.add(new Retry("release " + id, () -> run(tenant, id, "capture", id, "0", "*",
-                        Long.toString(settledFor)), new CompletableFuture<>()));
+                retries.add(new Retry(
+                        "release " + id,
+                        () -> run(tenant, id, "capture", id, "0", "*", Long.toString(settledFor)),
+                        new CompletableFuture<>()));
             }
         });
     }
@@ -138,14 +155,14 @@ final class RedisCreditAccounts implements CreditAccounts {
     @Override
     public CompletableFuture<Void> capture(String tenant, String id, long epoch, long cost) {
         String e = epoch == ANY_EPOCH ? "*" : Long.toString(epoch);
-        return applied("capture " + id, () -> run(tenant, id, "capture", id, Long.toString(cost), e,
-                Long.toString(settledFor)));
+        return applied(
+                "capture " + id,
+                () -> run(tenant, id, "capture", id, Long.toString(cost), e, Long.toString(settledFor)));
     }
 
     @Override
     public CompletableFuture<Void> post(String tenant, String key, long amount) {
-        return applied("post " + key, () -> run(tenant, key, "post", Long.toString(amount),
-                Long.toString(settledFor)));
+        return applied("post " + key, () -> run(tenant, key, "post", Long.toString(amount), Long.toString(settledFor)));
     }
 
     @Override
@@ -175,25 +192,34 @@ final class RedisCreditAccounts implements CreditAccounts {
 
     /** Runs {@code op}; when the account is missing, builds it from the ledger and runs {@code op} again. */
     private CompletableFuture<Result> built(String tenant, Supplier<CompletableFuture<Result>> op) {
-        return op.get().thenCompose(r -> r != null ? CompletableFuture.completedFuture(r)
-                : initial.apply(tenant)
-                        .exceptionallyCompose(e -> CompletableFuture.failedFuture(new LedgerUnavailable(e)))
-                        .thenCompose(balance -> init(tenant, balance))
-                        .thenCompose(created -> op.get())
-                        .thenApply(again -> {
-                            if (again == null) {
-                                throw new IllegalStateException("credit account of '" + tenant + "' vanished");
-                            }
-                            return again;
-                        }));
+        return op.get()
+                .thenCompose(r -> r != null
+                        ? CompletableFuture.completedFuture(r)
+                        : initial.apply(tenant)
+                                .exceptionallyCompose(e -> CompletableFuture.failedFuture(new LedgerUnavailable(e)))
+                                .thenCompose(balance -> init(tenant, balance))
+                                .thenCompose(created -> op.get())
+                                .thenApply(again -> {
+                                    if (again == null) {
+                                        throw new IllegalStateException("credit account of '" + tenant + "' vanished");
+                                    }
+                                    return again;
+                                }));
     }
 
     private CompletableFuture<Object> init(String tenant, long balance) {
         long epoch = ThreadLocalRandom.current().nextLong(1, 1L << 53);
-        return eval(keys(tenant, ""), ScriptOutputType.INTEGER, "init", Long.toString(clock.millis()), Long.toString(balance),
-                Long.toString(epoch)).thenApply(created -> {
+        return eval(
+                        keys(tenant, ""),
+                        ScriptOutputType.INTEGER,
+                        "init",
+                        Long.toString(clock.millis()),
+                        Long.toString(balance),
+                        Long.toString(epoch))
+                .thenApply(created -> {
                     if (Long.valueOf(1).equals(created)) {
-                        log.info("credit account of tenant '{}' built from the ledger: {} micro-units", tenant, balance);
+                        log.info(
+                                "credit account of tenant '{}' built from the ledger: {} micro-units", tenant, balance);
                     }
                     return created;
                 });
@@ -246,7 +272,8 @@ final class RedisCreditAccounts implements CreditAccounts {
 
     private void failed(String what, Throwable e) {
         failures.increment();
-        Throwable cause = e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e;
+        Throwable cause =
+                e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e;
         String reason = cause.toString();
         if (cause instanceof LedgerUnavailable) {
             log.warn("credit accounts: the ledger could not be read ({}): {}", what, reason);
@@ -258,14 +285,18 @@ final class RedisCreditAccounts implements CreditAccounts {
             return;
         }
         if (down == null) {
-            log.warn("credit accounts: Redis failed ({}): {}; holds are refused with 503 until it answers, "
-                    + "captures and postings are retried", what, reason);
+            log.warn(
+                    "credit accounts: Redis failed ({}): {}; holds are refused with 503 until it answers, "
+                            + "captures and postings are retried",
+                    what,
+                    reason);
         }
         down = reason;
     }
 
     private static boolean timedOut(Throwable e) {
-        return e instanceof java.util.concurrent.TimeoutException || e instanceof io.lettuce.core.RedisCommandTimeoutException;
+        return e instanceof java.util.concurrent.TimeoutException
+                || e instanceof io.lettuce.core.RedisCommandTimeoutException;
     }
 
     private List<String> keys(String tenant, String id) {
@@ -284,8 +315,10 @@ final class RedisCreditAccounts implements CreditAccounts {
             if (r.size() == 1) {
                 return null;
             }
-            Result result = new Result(number(r.get(0)), new Snapshot(number(r.get(2)), number(r.get(3)),
-                    number(r.get(4)), number(r.get(5)), number(r.get(6))));
+            Result result = new Result(
+                    number(r.get(0)),
+                    new Snapshot(
+                            number(r.get(2)), number(r.get(3)), number(r.get(4)), number(r.get(5)), number(r.get(6))));
             long swept = number(r.get(1));
             if (swept > 0) {
                 expired.add(swept);
@@ -303,7 +336,9 @@ final class RedisCreditAccounts implements CreditAccounts {
         try {
             String[] k = keys.toArray(String[]::new);
             // by its digest; the first time (and after Redis restarted empty) with its text
-            return c.async().evalsha(SHA, type, k, argv).toCompletableFuture()
+            return c.async()
+                    .evalsha(SHA, type, k, argv)
+                    .toCompletableFuture()
                     .exceptionallyCompose(e -> String.valueOf(e.getMessage()).contains("NOSCRIPT")
                             ? c.async().eval(SCRIPT, type, k, argv).toCompletableFuture()
                             : CompletableFuture.failedFuture(e))

@@ -86,10 +86,23 @@ public final class UsageStage implements CallStage {
     }
 
     static UsageRecord record(Call call, CallResult result, Price price) {
-        return new UsageRecord(call.requestId(), call.tenant(), String.valueOf(call.caller().credential()),
-                call.deployment().name(), call.deployment().model(), call.operation().otelName(),
-                result.usage().promptTokens(), 0, result.usage().completionTokens(), result.usage().estimated(),
-                Credits.cost(price, result), price == null ? 0 : price.version(), result.outcome().value(),
-                result.status(), call.startedAt(), call.firstTokenAt(), result.endedAt());
+        return new UsageRecord(
+                call.requestId(),
+                call.tenant(),
+                String.valueOf(call.caller().credential()),
+                call.deployment().name(),
+                call.deployment().model(),
+                call.operation().otelName(),
+                result.usage().promptTokens(),
+                0,
+                result.usage().completionTokens(),
+                result.usage().estimated(),
+                Credits.cost(price, result),
+                price == null ? 0 : price.version(),
+                result.outcome().value(),
+                result.status(),
+                call.startedAt(),
+                call.firstTokenAt(),
+                result.endedAt());
     }
 }

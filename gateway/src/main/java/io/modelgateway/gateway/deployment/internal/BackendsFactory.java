@@ -49,7 +49,9 @@ public final class BackendsFactory {
                 return Optional.of(e.getMessage());
             }
         }
-        List<String> endpoints = settings != null ? settings.endpoints() : Arrays.asList(p.backend().split(","));
+        List<String> endpoints = settings != null
+                ? settings.endpoints()
+                : Arrays.asList(p.backend().split(","));
         if (endpoints.isEmpty()) {
             return Optional.of("backend '" + p.backend() + "' has no endpoints");
         }
@@ -63,8 +65,12 @@ public final class BackendsFactory {
             PoolConfig.builder(p.backend(), resolved).build();
             return Optional.empty();
         } catch (RuntimeException e) {
-            return Optional.of(settings != null ? e.getMessage() : "'" + p.backend() + "' is neither a backend of "
-                    + "gateway.backends nor Triton endpoints host:port[,host:port] (" + e.getMessage() + ")");
+            return Optional.of(
+                    settings != null
+                            ? e.getMessage()
+                            : "'" + p.backend() + "' is neither a backend of "
+                                    + "gateway.backends nor Triton endpoints host:port[,host:port] (" + e.getMessage()
+                                    + ")");
         }
     }
 
@@ -88,7 +94,9 @@ public final class BackendsFactory {
         /** Why deployment {@code name} cannot join this plan (a layout conflict), or empty. */
         public Optional<String> conflict(String name, DeploymentProperties p) {
             PoolPlan pool = pools.get(p.backend());
-            return pool == null || upstream(p.backend()) ? Optional.empty() : pool.conflict(name, p.model(), p.layout());
+            return pool == null || upstream(p.backend())
+                    ? Optional.empty()
+                    : pool.conflict(name, p.model(), p.layout());
         }
 
         /**
@@ -101,9 +109,15 @@ public final class BackendsFactory {
                 return null;
             }
             String pool = p.backend();
-            List<String> endpoints = settings != null ? settings.endpoints() : Arrays.asList(p.backend().split(","));
-            PoolPlan plan = pools.computeIfAbsent(pool, k -> new PoolPlan(k, resolveEmbedded(endpoints),
-                    settings != null ? settings : BackendProperties.ofEndpoints(endpoints)));
+            List<String> endpoints = settings != null
+                    ? settings.endpoints()
+                    : Arrays.asList(p.backend().split(","));
+            PoolPlan plan = pools.computeIfAbsent(
+                    pool,
+                    k -> new PoolPlan(
+                            k,
+                            resolveEmbedded(endpoints),
+                            settings != null ? settings : BackendProperties.ofEndpoints(endpoints)));
             plan.serve(name, p.model(), p.layout());
             return pool;
         }
@@ -142,14 +156,19 @@ public final class BackendsFactory {
 
     /** Whether a pool built from {@code built} can serve {@code wanted} as it is (models are tracked on demand). */
     static boolean serves(PoolConfig built, PoolConfig wanted) {
-        return built.endpoints().equals(wanted.endpoints()) && built.health().equals(wanted.health())
-                && built.breaker().equals(wanted.breaker()) && built.timeouts().equals(wanted.timeouts())
+        return built.endpoints().equals(wanted.endpoints())
+                && built.health().equals(wanted.health())
+                && built.breaker().equals(wanted.breaker())
+                && built.timeouts().equals(wanted.timeouts())
                 && built.maxConcurrentPerReplica() == wanted.maxConcurrentPerReplica()
                 && built.maxAttempts() == wanted.maxAttempts()
                 && wanted.models().stream().allMatch(m -> built.layoutOf(m) == wanted.layoutOf(m));
     }
 
     private List<String> resolveEmbedded(List<String> endpoints) {
-        return endpoints.stream().map(String::trim).map(e -> EMBEDDED.equals(e) ? embeddedTarget.get() : e).toList();
+        return endpoints.stream()
+                .map(String::trim)
+                .map(e -> EMBEDDED.equals(e) ? embeddedTarget.get() : e)
+                .toList();
     }
 }

@@ -18,9 +18,21 @@ public class CatalogConfiguration {
 
     @Bean(destroyMethod = "close")
     @DependsOnDatabaseInitialization
-    CatalogService deploymentCatalog(Deployments deployments, DataSource dataSource, Validator validator,
-            ReplicaSignals signals, DeploymentCatalogProperties properties, Clock clock, Scheduler jdbcScheduler) {
-        return new CatalogService(deployments, new DeploymentRepository(dataSource), new SettingsBinder(validator),
-                signals, properties, clock, jdbcScheduler);
+    CatalogService deploymentCatalog(
+            Deployments deployments,
+            DataSource dataSource,
+            Validator validator,
+            ReplicaSignals signals,
+            DeploymentCatalogProperties properties,
+            Clock clock,
+            Scheduler jdbcScheduler) {
+        return new CatalogService(
+                deployments,
+                new DeploymentRepository(dataSource),
+                new SettingsBinder(validator),
+                signals,
+                properties,
+                clock,
+                jdbcScheduler);
     }
 }

@@ -37,11 +37,20 @@ final class CatalogService implements DeploymentCatalog, SmartLifecycle, AutoClo
     private final Reloader reloader;
     private volatile boolean running;
 
-    CatalogService(Deployments deployments, DeploymentRepository repository, SettingsBinder binder,
-            ReplicaSignals signals, DeploymentCatalogProperties properties, Clock clock, Scheduler jdbc) {
+    CatalogService(
+            Deployments deployments,
+            DeploymentRepository repository,
+            SettingsBinder binder,
+            ReplicaSignals signals,
+            DeploymentCatalogProperties properties,
+            Clock clock,
+            Scheduler jdbc) {
         this.jdbc = jdbc;
-        this.reloader = new Reloader("stored deployments", () -> deployments.replaceStored(repository.all()),
-                properties.reloadInterval(), jdbc);
+        this.reloader = new Reloader(
+                "stored deployments",
+                () -> deployments.replaceStored(repository.all()),
+                properties.reloadInterval(),
+                jdbc);
         this.deployments = deployments;
         this.repository = repository;
         this.binder = binder;
@@ -104,10 +113,10 @@ final class CatalogService implements DeploymentCatalog, SmartLifecycle, AutoClo
     public Mono<DeploymentDefinition> replace(String name, DeploymentProperties settings) {
         return write(() -> {
             refuseConfigured(name);
-            DeploymentDefinition old = repository.find(name).orElseThrow(() -> ApiException.notFound("deployment",
-                    name));
-            DeploymentDefinition d = new DeploymentDefinition(name, settings, Source.ADMIN, old.createdAt(),
-                    clock.instant());
+            DeploymentDefinition old =
+                    repository.find(name).orElseThrow(() -> ApiException.notFound("deployment", name));
+            DeploymentDefinition d =
+                    new DeploymentDefinition(name, settings, Source.ADMIN, old.createdAt(), clock.instant());
             checked(d);
             repository.update(d);
             return d;
@@ -118,8 +127,8 @@ final class CatalogService implements DeploymentCatalog, SmartLifecycle, AutoClo
     public Mono<DeploymentDefinition> delete(String name) {
         return write(() -> {
             refuseConfigured(name);
-            DeploymentDefinition old = repository.find(name).orElseThrow(() -> ApiException.notFound("deployment",
-                    name));
+            DeploymentDefinition old =
+                    repository.find(name).orElseThrow(() -> ApiException.notFound("deployment", name));
             repository.delete(name);
             return old;
         });
@@ -127,9 +136,13 @@ final class CatalogService implements DeploymentCatalog, SmartLifecycle, AutoClo
 
     private void refuseConfigured(String name) {
         if (deployments.configured(name)) {
-            throw ApiException.of(HttpStatus.CONFLICT, "invalid_request_error", "name", "configured_deployment",
+            throw ApiException.of(
+                    HttpStatus.CONFLICT,
+                    "invalid_request_error",
+                    "name",
+                    "configured_deployment",
                     "Deployment '" + name + "' is defined in configuration "
-                    + "(gateway.deployments); it cannot be defined, replaced or deleted through the admin API.");
+                            + "(gateway.deployments); it cannot be defined, replaced or deleted through the admin API.");
         }
     }
 
@@ -146,15 +159,17 @@ final class CatalogService implements DeploymentCatalog, SmartLifecycle, AutoClo
      */
     private Mono<DeploymentDefinition> write(Callable<DeploymentDefinition> change) {
         return Mono.fromCallable(() -> {
-            synchronized (reloader) { // not while a reload reads the table (it could put older data back)
-                try {
-                    return repository.inTransaction(() -> serve(call(change)));
-                } catch (ServeFailed e) {
-                    reloader.reloadQuietly();
-                    throw e.problem;
-                }
-            }
-        }).subscribeOn(jdbc).doOnNext(d -> signals.publish(properties.topic()));
+                    synchronized (reloader) { // not while a reload reads the table (it could put older data back)
+                        try {
+                            return repository.inTransaction(() -> serve(call(change)));
+                        } catch (ServeFailed e) {
+                            reloader.reloadQuietly();
+                            throw e.problem;
+                        }
+                    }
+                })
+                .subscribeOn(jdbc)
+                .doOnNext(d -> signals.publish(properties.topic()));
     }
 
     private DeploymentDefinition serve(DeploymentDefinition changed) {
@@ -162,12 +177,14 @@ final class CatalogService implements DeploymentCatalog, SmartLifecycle, AutoClo
         try {
             skipped = deployments.replaceStored(repository.all());
         } catch (RuntimeException e) {
-            throw new ServeFailed(ApiException.invalid("backend", "invalid_value", "Invalid 'backend': "
-                    + e.getMessage()));
+            throw new ServeFailed(
+                    ApiException.invalid("backend", "invalid_value", "Invalid 'backend': " + e.getMessage()));
         }
         if (skipped.containsKey(changed.name())) {
-            throw new ServeFailed(ApiException.invalid(null, "invalid_value", "Deployment '" + changed.name()
-                    + "' cannot be served: " + skipped.get(changed.name())));
+            throw new ServeFailed(ApiException.invalid(
+                    null,
+                    "invalid_value",
+                    "Deployment '" + changed.name() + "' cannot be served: " + skipped.get(changed.name())));
         }
         return changed;
     }

@@ -54,7 +54,8 @@ public final class DefinitionCheck {
         if (c.lifecycle() == Lifecycle.DEPRECATED && c.retirementDate() == null) {
             return problem("catalog.retirement_date", "a deprecated deployment needs its retirement date");
         }
-        if (c.deprecation().isPresent() && c.retirement().filter(r -> r.isBefore(c.deprecation().get())).isPresent()) {
+        if (c.deprecation().isPresent()
+                && c.retirement().filter(r -> r.isBefore(c.deprecation().get())).isPresent()) {
             return problem("catalog.retirement_date", "must not be before catalog.deprecation_date");
         }
         if (c.successor() != null && c.lifecycle() != Lifecycle.DEPRECATED && c.lifecycle() != Lifecycle.RETIRED) {
@@ -67,8 +68,8 @@ public final class DefinitionCheck {
             return problem("catalog.max_output_tokens", "an embeddings deployment has no output tokens");
         }
         if (c.contextLength() != null && c.maxOutputTokens() != null && c.maxOutputTokens() > c.contextLength()) {
-            return problem("catalog.max_output_tokens", "must not exceed catalog.context_length ("
-                    + c.contextLength() + ")");
+            return problem(
+                    "catalog.max_output_tokens", "must not exceed catalog.context_length (" + c.contextLength() + ")");
         }
         return Optional.empty();
     }
@@ -78,7 +79,8 @@ public final class DefinitionCheck {
 
     private static Optional<DefinitionProblem> positive(String field, Duration value) {
         return value.isNegative() || value.isZero() || value.compareTo(MAX_TIMEOUT) > 0
-                ? problem(field, "must be positive and at most a day") : Optional.empty();
+                ? problem(field, "must be positive and at most a day")
+                : Optional.empty();
     }
 
     private static Optional<DefinitionProblem> problem(String field, String message) {

@@ -43,22 +43,41 @@ final class DeploymentRepository {
     }
 
     List<DeploymentDefinition> all() {
-        return jdbc.sql("SELECT " + COLUMNS + " FROM deployment ORDER BY name").query((rs, n) -> definition(rs))
+        return jdbc.sql("SELECT " + COLUMNS + " FROM deployment ORDER BY name")
+                .query((rs, n) -> definition(rs))
                 .list();
     }
 
     Optional<DeploymentDefinition> find(String name) {
-        return jdbc.sql("SELECT " + COLUMNS + " FROM deployment WHERE name = ?").param(name)
-                .query((rs, n) -> definition(rs)).optional();
+        return jdbc.sql("SELECT " + COLUMNS + " FROM deployment WHERE name = ?")
+                .param(name)
+                .query((rs, n) -> definition(rs))
+                .optional();
     }
 
     /** Inserts; a duplicate name fails with Spring's DuplicateKeyException. */
     void insert(DeploymentDefinition d) {
         DeploymentProperties p = d.settings();
-        jdbc.sql("INSERT INTO deployment (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
-                .params(d.name(), lower(p.kind()), p.backend(), p.model(), p.chatTemplate(), p.tokenEncoding(),
-                        p.defaultMaxTokens(), p.maxTokensLimit(), ms(p.firstTokenTimeout()), ms(p.idleTimeout()),
-                        ms(p.requestTimeout()), p.rpm(), p.tpm(), lower(p.layout()), p.region(), catalog(p), ts(d.createdAt()),
+        jdbc.sql("INSERT INTO deployment (" + COLUMNS
+                        + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+                .params(
+                        d.name(),
+                        lower(p.kind()),
+                        p.backend(),
+                        p.model(),
+                        p.chatTemplate(),
+                        p.tokenEncoding(),
+                        p.defaultMaxTokens(),
+                        p.maxTokensLimit(),
+                        ms(p.firstTokenTimeout()),
+                        ms(p.idleTimeout()),
+                        ms(p.requestTimeout()),
+                        p.rpm(),
+                        p.tpm(),
+                        lower(p.layout()),
+                        p.region(),
+                        catalog(p),
+                        ts(d.createdAt()),
                         ts(d.updatedAt()))
                 .update();
     }
@@ -67,14 +86,29 @@ final class DeploymentRepository {
     boolean update(DeploymentDefinition d) {
         DeploymentProperties p = d.settings();
         return jdbc.sql("UPDATE deployment SET kind = ?, backend = ?, model = ?, chat_template = ?, token_encoding = ?,"
-                        + " default_max_tokens = ?, max_tokens_limit = ?, first_token_timeout_ms = ?, idle_timeout_ms = ?,"
-                        + " request_timeout_ms = ?, rpm = ?, tpm = ?, layout = ?, region = ?, catalog = ?, updated_at = ?"
-                        + " WHERE name = ?")
-                .params(lower(p.kind()), p.backend(), p.model(), p.chatTemplate(), p.tokenEncoding(),
-                        p.defaultMaxTokens(), p.maxTokensLimit(), ms(p.firstTokenTimeout()), ms(p.idleTimeout()),
-                        ms(p.requestTimeout()), p.rpm(), p.tpm(), lower(p.layout()), p.region(), catalog(p), ts(d.updatedAt()),
-                        d.name())
-                .update() == 1;
+                                + " default_max_tokens = ?, max_tokens_limit = ?, first_token_timeout_ms = ?, idle_timeout_ms = ?,"
+                                + " request_timeout_ms = ?, rpm = ?, tpm = ?, layout = ?, region = ?, catalog = ?, updated_at = ?"
+                                + " WHERE name = ?")
+                        .params(
+                                lower(p.kind()),
+                                p.backend(),
+                                p.model(),
+                                p.chatTemplate(),
+                                p.tokenEncoding(),
+                                p.defaultMaxTokens(),
+                                p.maxTokensLimit(),
+                                ms(p.firstTokenTimeout()),
+                                ms(p.idleTimeout()),
+                                ms(p.requestTimeout()),
+                                p.rpm(),
+                                p.tpm(),
+                                lower(p.layout()),
+                                p.region(),
+                                catalog(p),
+                                ts(d.updatedAt()),
+                                d.name())
+                        .update()
+                == 1;
     }
 
     boolean delete(String name) {
@@ -82,15 +116,24 @@ final class DeploymentRepository {
     }
 
     private static DeploymentDefinition definition(ResultSet rs) throws SQLException {
-        DeploymentProperties p = new DeploymentProperties(Kind.valueOf(upper(rs.getString("kind"))),
-                rs.getString("backend"), rs.getString("model"), rs.getString("chat_template"),
-                rs.getString("token_encoding"), rs.getInt("default_max_tokens"), rs.getInt("max_tokens_limit"),
-                duration(rs, "first_token_timeout_ms"), duration(rs, "idle_timeout_ms"),
-                duration(rs, "request_timeout_ms"), nullableLong(rs, "rpm"), nullableLong(rs, "tpm"),
-                ModelLayout.valueOf(upper(rs.getString("layout"))), rs.getString("region"),
+        DeploymentProperties p = new DeploymentProperties(
+                Kind.valueOf(upper(rs.getString("kind"))),
+                rs.getString("backend"),
+                rs.getString("model"),
+                rs.getString("chat_template"),
+                rs.getString("token_encoding"),
+                rs.getInt("default_max_tokens"),
+                rs.getInt("max_tokens_limit"),
+                duration(rs, "first_token_timeout_ms"),
+                duration(rs, "idle_timeout_ms"),
+                duration(rs, "request_timeout_ms"),
+                nullableLong(rs, "rpm"),
+                nullableLong(rs, "tpm"),
+                ModelLayout.valueOf(upper(rs.getString("layout"))),
+                rs.getString("region"),
                 catalog(rs.getString("catalog")));
-        return new DeploymentDefinition(rs.getString("name"), p, Source.ADMIN, instant(rs, "created_at"),
-                instant(rs, "updated_at"));
+        return new DeploymentDefinition(
+                rs.getString("name"), p, Source.ADMIN, instant(rs, "created_at"), instant(rs, "updated_at"));
     }
 
     private static String catalog(DeploymentProperties p) {

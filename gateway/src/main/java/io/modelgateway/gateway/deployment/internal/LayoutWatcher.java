@@ -39,7 +39,9 @@ public class LayoutWatcher implements DisposableBean {
     }
 
     private Iterable<Deployment> chatOnPools() {
-        return deployments.all().stream().filter(d -> !d.proxied() && d.kind() == Kind.CHAT).toList();
+        return deployments.all().stream()
+                .filter(d -> !d.proxied() && d.kind() == Kind.CHAT)
+                .toList();
     }
 
     private Mono<Void> check(Deployment d) {
@@ -57,10 +59,18 @@ public class LayoutWatcher implements DisposableBean {
     private void detect(Deployment d, String why) {
         d.backend().redetectLayout(d.model()).whenComplete((layout, error) -> {
             if (error != null) {
-                log.warn("layout of deployment '{}' (model '{}') not known at {}: {}", d.name(), d.model(), why,
+                log.warn(
+                        "layout of deployment '{}' (model '{}') not known at {}: {}",
+                        d.name(),
+                        d.model(),
+                        why,
                         error.getMessage());
             } else {
-                log.info("deployment '{}' (model '{}') uses the {} layout ({})", d.name(), d.model(), layout.kind(),
+                log.info(
+                        "deployment '{}' (model '{}') uses the {} layout ({})",
+                        d.name(),
+                        d.model(),
+                        layout.kind(),
                         why);
             }
         });

@@ -33,8 +33,9 @@ final class PoolPlan {
     Optional<String> conflict(String deployment, String model, ModelLayout layout) {
         Layout before = layouts.get(model);
         if (before != null && before != layout(layout)) {
-            return Optional.of("deployment '" + deployment + "' sets layout " + layout + " for model '" + model
-                    + "' of backend '" + name + "', which deployment '" + layoutSetBy.get(model) + "' sets to " + before);
+            return Optional.of(
+                    "deployment '" + deployment + "' sets layout " + layout + " for model '" + model + "' of backend '"
+                            + name + "', which deployment '" + layoutSetBy.get(model) + "' sets to " + before);
         }
         return Optional.empty();
     }
@@ -66,8 +67,8 @@ final class PoolPlan {
                 .models(models)
                 .layouts(layouts)
                 .health(new PoolConfig.Health(s.pollInterval(), s.pollTimeout(), s.dnsRefresh()))
-                .breaker(new PoolConfig.Breaker(b.windowSize(), b.failureRatePercent(), b.minimumCalls(),
-                        b.openDuration(), b.halfOpenCalls()))
+                .breaker(new PoolConfig.Breaker(
+                        b.windowSize(), b.failureRatePercent(), b.minimumCalls(), b.openDuration(), b.halfOpenCalls()))
                 .timeouts(new PoolConfig.Timeouts(s.firstTokenTimeout(), s.betweenTokensTimeout()))
                 .maxConcurrentPerReplica(s.maxConcurrentPerReplica())
                 .maxAttempts(s.maxAttempts())

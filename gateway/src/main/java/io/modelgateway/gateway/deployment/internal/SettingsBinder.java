@@ -37,12 +37,18 @@ final class SettingsBinder {
         } catch (BindException e) {
             // The binder's message names internal types and repeats the whole value: say what was wrong only.
             String field = field(e);
-            String value = e.getProperty() == null ? "" : String.valueOf(e.getProperty().getValue());
-            throw ApiException.invalid(field, "invalid_value", "Invalid '" + field + "': '"
-                    + (value.length() > 64 ? value.substring(0, 64) + "..." : value)
-                    + "' is not a valid value of this setting.");
+            String value = e.getProperty() == null
+                    ? ""
+                    : String.valueOf(e.getProperty().getValue());
+            throw ApiException.invalid(
+                    field,
+                    "invalid_value",
+                    "Invalid '" + field + "': '"
+                            + (value.length() > 64 ? value.substring(0, 64) + "..." : value)
+                            + "' is not a valid value of this setting.");
         }
-        validator.validate(p).stream().min(Comparator.comparing(v -> v.getPropertyPath().toString()))
+        validator.validate(p).stream()
+                .min(Comparator.comparing(v -> v.getPropertyPath().toString()))
                 .ifPresent(SettingsBinder::reject);
         return p;
     }
@@ -53,7 +59,9 @@ final class SettingsBinder {
     }
 
     private static String field(BindException e) {
-        String name = e.getProperty() != null ? e.getProperty().getName().toString() : e.getName().toString();
+        String name = e.getProperty() != null
+                ? e.getProperty().getName().toString()
+                : e.getName().toString();
         return (name.startsWith(PREFIX + ".") ? name.substring(PREFIX.length() + 1) : name).replace('-', '_');
     }
 

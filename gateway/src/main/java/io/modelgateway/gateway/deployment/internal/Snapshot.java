@@ -30,8 +30,12 @@ public record Snapshot(Map<String, Entry> byName, Map<String, Pooled> pools) {
      * (one a configured name shadows, or with a problem, is left out and reported to {@code skipped}), keeping
      * the pools and resolved deployments of {@code previous} that did not change.
      */
-    public static Snapshot build(BackendsFactory factory, Collection<DeploymentDefinition> configured,
-            Collection<DeploymentDefinition> stored, Snapshot previous, BiConsumer<String, String> skipped) {
+    public static Snapshot build(
+            BackendsFactory factory,
+            Collection<DeploymentDefinition> configured,
+            Collection<DeploymentDefinition> stored,
+            Snapshot previous,
+            BiConsumer<String, String> skipped) {
         BackendsFactory.Plan plan = factory.newPlan();
         Map<String, DeploymentDefinition> served = new LinkedHashMap<>();
         Map<String, String> poolOf = new LinkedHashMap<>();
@@ -43,9 +47,12 @@ public record Snapshot(Map<String, Entry> byName, Map<String, Pooled> pools) {
             served.put(d.name(), d);
         }
         for (DeploymentDefinition d : stored) {
-            String problem = served.containsKey(d.name()) ? "a configured deployment has this name"
-                    : DefinitionCheck.problem(factory, d.settings()).map(p -> p.field() + ": " + p.message())
-                            .or(() -> plan.conflict(d.name(), d.settings())).orElse(null);
+            String problem = served.containsKey(d.name())
+                    ? "a configured deployment has this name"
+                    : DefinitionCheck.problem(factory, d.settings())
+                            .map(p -> p.field() + ": " + p.message())
+                            .or(() -> plan.conflict(d.name(), d.settings()))
+                            .orElse(null);
             if (problem != null) {
                 skipped.accept(d.name(), problem);
                 continue;
@@ -58,22 +65,36 @@ public record Snapshot(Map<String, Entry> byName, Map<String, Pooled> pools) {
         served.forEach((name, d) -> {
             String pool = poolOf.get(name);
             BackendPool backend = pool == null ? null : pools.get(pool).pool();
-            byName.put(name, new Entry(resolved(factory, d, backend, previous.byName().get(name)), d));
+            byName.put(
+                    name,
+                    new Entry(resolved(factory, d, backend, previous.byName().get(name)), d));
         });
         return new Snapshot(Collections.unmodifiableMap(byName), Collections.unmodifiableMap(pools));
     }
 
     /** The deployment resolved before when neither its settings nor its pool changed, else a new one. */
-    private static Deployment resolved(BackendsFactory factory, DeploymentDefinition d, BackendPool pool,
-            Entry before) {
-        if (before != null && before.definition().settings().equals(d.settings())
+    private static Deployment resolved(
+            BackendsFactory factory, DeploymentDefinition d, BackendPool pool, Entry before) {
+        if (before != null
+                && before.definition().settings().equals(d.settings())
                 && before.deployment().backend() == pool) {
             return before.deployment();
         }
         DeploymentProperties p = d.settings();
         HttpUpstream upstream = pool == null ? factory.upstream(p) : null;
-        return new Deployment(d.name(), p.kind(), p.model(), pool, ChatTemplate.named(p.chatTemplate()),
-                TokenCounter.of(p.tokenEncoding()), p.defaultMaxTokens(), p.maxTokensLimit(),
-                p.firstTokenTimeout(), p.idleTimeout(), p.requestTimeout(), upstream, p.region());
+        return new Deployment(
+                d.name(),
+                p.kind(),
+                p.model(),
+                pool,
+                ChatTemplate.named(p.chatTemplate()),
+                TokenCounter.of(p.tokenEncoding()),
+                p.defaultMaxTokens(),
+                p.maxTokensLimit(),
+                p.firstTokenTimeout(),
+                p.idleTimeout(),
+                p.requestTimeout(),
+                upstream,
+                p.region());
     }
 }

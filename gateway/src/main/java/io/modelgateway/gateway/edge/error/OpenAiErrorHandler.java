@@ -1,8 +1,8 @@
 package io.modelgateway.gateway.edge.error;
 
 import io.modelgateway.gateway.forwarding.internal.Json;
-import org.springframework.core.annotation.Order;
 import java.util.Set;
+import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
@@ -24,14 +24,24 @@ import reactor.core.publisher.Mono;
 public class OpenAiErrorHandler implements WebExceptionHandler, ServerExchangeRejectedHandler {
 
     /** The methods Spring Security's strict firewall lets through; any other is a 405. */
-    private static final Set<HttpMethod> ALLOWED_METHODS = Set.of(HttpMethod.DELETE, HttpMethod.GET, HttpMethod.HEAD,
-            HttpMethod.OPTIONS, HttpMethod.PATCH, HttpMethod.POST, HttpMethod.PUT);
+    private static final Set<HttpMethod> ALLOWED_METHODS = Set.of(
+            HttpMethod.DELETE,
+            HttpMethod.GET,
+            HttpMethod.HEAD,
+            HttpMethod.OPTIONS,
+            HttpMethod.PATCH,
+            HttpMethod.POST,
+            HttpMethod.PUT);
 
     @Override
     public Mono<Void> handle(ServerWebExchange exchange, ServerExchangeRejectedException rejected) {
         if (!ALLOWED_METHODS.contains(exchange.getRequest().getMethod())) {
-            return handle(exchange, (Throwable) ApiException.of(HttpStatus.METHOD_NOT_ALLOWED, "invalid_request_error",
-                    null, "method_not_allowed", "This HTTP method is not allowed."));
+            return handle(exchange, (Throwable) ApiException.of(
+                    HttpStatus.METHOD_NOT_ALLOWED,
+                    "invalid_request_error",
+                    null,
+                    "method_not_allowed",
+                    "This HTTP method is not allowed."));
         }
         return handle(exchange, (Throwable) rejected);
     }

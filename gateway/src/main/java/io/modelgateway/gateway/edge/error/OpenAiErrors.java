@@ -39,12 +39,20 @@ public final class OpenAiErrors {
         if (t instanceof AuthenticationServiceException) {
             // The identity provider (JWKS endpoint) could not be reached: not the caller's fault.
             log.warn("bearer token could not be validated: {}", t.getMessage());
-            return ApiException.of(HttpStatus.SERVICE_UNAVAILABLE, "server_error", null, "auth_unavailable",
+            return ApiException.of(
+                    HttpStatus.SERVICE_UNAVAILABLE,
+                    "server_error",
+                    null,
+                    "auth_unavailable",
                     "The bearer token could not be validated right now. Please retry.");
         }
         if (connectionRefused(t)) {
             // An HTTP upstream that cannot be reached (connection refused, unknown host, connect timeout).
-            return ApiException.of(HttpStatus.SERVICE_UNAVAILABLE, "server_error", null, "backend_unavailable",
+            return ApiException.of(
+                    HttpStatus.SERVICE_UNAVAILABLE,
+                    "server_error",
+                    null,
+                    "backend_unavailable",
                     "The model backend is unavailable. Please retry.");
         }
         if (requestReadTimedOut(t)) {
@@ -52,28 +60,52 @@ public final class OpenAiErrors {
             return refusedByServer(408);
         }
         if (t instanceof TimeoutException) {
-            return ApiException.of(HttpStatus.GATEWAY_TIMEOUT, "server_error", null, "backend_timeout",
+            return ApiException.of(
+                    HttpStatus.GATEWAY_TIMEOUT,
+                    "server_error",
+                    null,
+                    "backend_timeout",
                     "The model backend did not answer in time.");
         }
         if (t instanceof DataBufferLimitException) {
-            return ApiException.of(HttpStatus.PAYLOAD_TOO_LARGE, "invalid_request_error", null, "request_too_large",
+            return ApiException.of(
+                    HttpStatus.PAYLOAD_TOO_LARGE,
+                    "invalid_request_error",
+                    null,
+                    "request_too_large",
                     "Request body is too large.");
         }
         if (t instanceof MethodNotAllowedException m) {
-            return ApiException.of(HttpStatus.METHOD_NOT_ALLOWED, "invalid_request_error", null, "method_not_allowed",
+            return ApiException.of(
+                    HttpStatus.METHOD_NOT_ALLOWED,
+                    "invalid_request_error",
+                    null,
+                    "method_not_allowed",
                     "Method " + m.getHttpMethod() + " is not allowed on this path.");
         }
         if (t instanceof InvalidMediaTypeException) {
-            return ApiException.of(HttpStatus.BAD_REQUEST, "invalid_request_error", null, "invalid_header",
+            return ApiException.of(
+                    HttpStatus.BAD_REQUEST,
+                    "invalid_request_error",
+                    null,
+                    "invalid_header",
                     "A media type header of the request is not valid.");
         }
         if (t instanceof ServerExchangeRejectedException) {
-            return ApiException.of(HttpStatus.BAD_REQUEST, "invalid_request_error", null, "request_rejected",
+            return ApiException.of(
+                    HttpStatus.BAD_REQUEST,
+                    "invalid_request_error",
+                    null,
+                    "request_rejected",
                     "The request was rejected: its path or headers are not allowed.");
         }
         if (t instanceof UnsupportedMediaTypeStatusException) {
-            return ApiException.of(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "invalid_request_error", null,
-                    "unsupported_media_type", "Content-Type must be application/json.");
+            return ApiException.of(
+                    HttpStatus.UNSUPPORTED_MEDIA_TYPE,
+                    "invalid_request_error",
+                    null,
+                    "unsupported_media_type",
+                    "Content-Type must be application/json.");
         }
         if (t instanceof ServerWebInputException) {
             return ApiException.invalid(null, "The request could not be read.");
@@ -82,7 +114,11 @@ public final class OpenAiErrors {
             return fromStatus(r.getStatusCode());
         }
         log.error("unexpected failure", t);
-        return ApiException.of(HttpStatus.INTERNAL_SERVER_ERROR, "server_error", null, "internal_error",
+        return ApiException.of(
+                HttpStatus.INTERNAL_SERVER_ERROR,
+                "server_error",
+                null,
+                "internal_error",
                 "The server had an error while processing your request.");
     }
 
@@ -94,7 +130,8 @@ public final class OpenAiErrors {
 
     private static boolean connectionRefused(Throwable t) {
         for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
-            if (c instanceof java.net.ConnectException || c instanceof java.net.UnknownHostException
+            if (c instanceof java.net.ConnectException
+                    || c instanceof java.net.UnknownHostException
                     || c instanceof java.net.NoRouteToHostException) {
                 return true;
             }
@@ -108,21 +145,45 @@ public final class OpenAiErrors {
      */
     public static ApiException refusedByServer(int status) {
         return switch (status) {
-            case 408 -> ApiException.of(HttpStatus.REQUEST_TIMEOUT, "invalid_request_error", null, "request_timeout",
-                    "The request was not received in time.");
-            case 414 -> ApiException.of(HttpStatus.URI_TOO_LONG, "invalid_request_error", null, "uri_too_long",
-                    "The request line is too long.");
-            case 431 -> ApiException.of(HttpStatus.REQUEST_HEADER_FIELDS_TOO_LARGE, "invalid_request_error", null,
-                    "headers_too_large", "The request headers are too large.");
-            case 400 -> ApiException.of(HttpStatus.BAD_REQUEST, "invalid_request_error", null, "malformed_request",
-                    "The request is not valid HTTP (request line, headers or chunked body).");
+            case 408 ->
+                ApiException.of(
+                        HttpStatus.REQUEST_TIMEOUT,
+                        "invalid_request_error",
+                        null,
+                        "request_timeout",
+                        "The request was not received in time.");
+            case 414 ->
+                ApiException.of(
+                        HttpStatus.URI_TOO_LONG,
+                        "invalid_request_error",
+                        null,
+                        "uri_too_long",
+                        "The request line is too long.");
+            case 431 ->
+                ApiException.of(
+                        HttpStatus.REQUEST_HEADER_FIELDS_TOO_LARGE,
+                        "invalid_request_error",
+                        null,
+                        "headers_too_large",
+                        "The request headers are too large.");
+            case 400 ->
+                ApiException.of(
+                        HttpStatus.BAD_REQUEST,
+                        "invalid_request_error",
+                        null,
+                        "malformed_request",
+                        "The request is not valid HTTP (request line, headers or chunked body).");
             default -> fromStatus(HttpStatusCode.valueOf(status));
         };
     }
 
     private static ApiException fromStatus(HttpStatusCode status) {
         if (status.value() == 404) {
-            return ApiException.of(HttpStatus.NOT_FOUND, "invalid_request_error", null, "not_found",
+            return ApiException.of(
+                    HttpStatus.NOT_FOUND,
+                    "invalid_request_error",
+                    null,
+                    "not_found",
                     "Unknown request URL. Please check the URL and method.");
         }
         HttpStatus s = HttpStatus.resolve(status.value());
@@ -133,19 +194,45 @@ public final class OpenAiErrors {
 
     private static ApiException fromBackend(InferenceException e) {
         return switch (e.kind()) {
-            case INVALID_REQUEST -> ApiException.invalid(null, "invalid_request",
-                    "The model backend rejected the request: " + e.getMessage());
-            case UNAVAILABLE, CANCELLED -> ApiException.of(HttpStatus.SERVICE_UNAVAILABLE, "server_error", null,
-                    "backend_unavailable", "The model backend is unavailable. Please retry.");
+            case INVALID_REQUEST ->
+                ApiException.invalid(
+                        null, "invalid_request", "The model backend rejected the request: " + e.getMessage());
+            case UNAVAILABLE, CANCELLED ->
+                ApiException.of(
+                        HttpStatus.SERVICE_UNAVAILABLE,
+                        "server_error",
+                        null,
+                        "backend_unavailable",
+                        "The model backend is unavailable. Please retry.");
             // Capacity, not the caller's quota: a 429 with its own code (FIELD.md: Azure's "high demand" 429).
-            case OVERLOADED -> ApiException.of(HttpStatus.TOO_MANY_REQUESTS, "server_error", null,
-                    "backend_overloaded", "The model backend is at capacity. Please retry shortly.");
-            case TIMEOUT -> ApiException.of(HttpStatus.GATEWAY_TIMEOUT, "server_error", null, "backend_timeout",
-                    "The model backend did not answer in time.");
-            case MODEL_NOT_FOUND -> ApiException.of(HttpStatus.BAD_GATEWAY, "server_error", null,
-                    "backend_model_not_found", "The model backend does not serve this deployment's model.");
-            case BACKEND_ERROR -> ApiException.of(HttpStatus.BAD_GATEWAY, "server_error", null, "backend_error",
-                    "The model backend failed to process the request.");
+            case OVERLOADED ->
+                ApiException.of(
+                        HttpStatus.TOO_MANY_REQUESTS,
+                        "server_error",
+                        null,
+                        "backend_overloaded",
+                        "The model backend is at capacity. Please retry shortly.");
+            case TIMEOUT ->
+                ApiException.of(
+                        HttpStatus.GATEWAY_TIMEOUT,
+                        "server_error",
+                        null,
+                        "backend_timeout",
+                        "The model backend did not answer in time.");
+            case MODEL_NOT_FOUND ->
+                ApiException.of(
+                        HttpStatus.BAD_GATEWAY,
+                        "server_error",
+                        null,
+                        "backend_model_not_found",
+                        "The model backend does not serve this deployment's model.");
+            case BACKEND_ERROR ->
+                ApiException.of(
+                        HttpStatus.BAD_GATEWAY,
+                        "server_error",
+                        null,
+                        "backend_error",
+                        "The model backend failed to process the request.");
         };
     }
 

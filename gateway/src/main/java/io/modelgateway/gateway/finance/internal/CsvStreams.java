@@ -51,22 +51,26 @@ final class CsvStreams {
 
     /** The records a cursor reads, {@value #ROWS} to a chunk. */
     static Flux<DataBuffer> records(Callable<RecordCursor> open, Scheduler jdbc) {
-        Flux<String> rows = Flux.generate(open, (cursor, sink) -> {
-            try {
-                List<UsageRecord> batch = cursor.next(ROWS);
-                if (batch.isEmpty()) {
-                    sink.complete();
-                } else {
-                    StringBuilder b = new StringBuilder(batch.size() * 200);
-                    batch.forEach(r -> Csv.record(b, r));
-                    sink.next(b.toString());
-                }
-            } catch (SQLException e) {
-                sink.error(e);
-            }
-            return cursor;
-        }, cursor -> jdbc.schedule(() -> close(cursor)));
-        return Flux.concat(Flux.just(Csv.RECORDS_HEADER), rows.subscribeOn(jdbc)).map(CsvStreams::buffer);
+        Flux<String> rows = Flux.generate(
+                open,
+                (cursor, sink) -> {
+                    try {
+                        List<UsageRecord> batch = cursor.next(ROWS);
+                        if (batch.isEmpty()) {
+                            sink.complete();
+                        } else {
+                            StringBuilder b = new StringBuilder(batch.size() * 200);
+                            batch.forEach(r -> Csv.record(b, r));
+                            sink.next(b.toString());
+                        }
+                    } catch (SQLException e) {
+                        sink.error(e);
+                    }
+                    return cursor;
+                },
+                cursor -> jdbc.schedule(() -> close(cursor)));
+        return Flux.concat(Flux.just(Csv.RECORDS_HEADER), rows.subscribeOn(jdbc))
+                .map(CsvStreams::buffer);
     }
 
     private static void close(RecordCursor cursor) {

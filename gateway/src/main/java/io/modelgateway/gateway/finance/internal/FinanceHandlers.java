@@ -61,8 +61,8 @@ public final class FinanceHandlers {
     private final Statements statements;
     private final Reconciliation reconciliation;
 
-    public FinanceHandlers(DataSource dataSource, PriceStore prices, Tenancy tenancy, Scheduler jdbc, Clock clock,
-            String currency) {
+    public FinanceHandlers(
+            DataSource dataSource, PriceStore prices, Tenancy tenancy, Scheduler jdbc, Clock clock, String currency) {
         this.dataSource = dataSource;
         this.prices = prices;
         this.tenancy = tenancy;
@@ -93,8 +93,9 @@ public final class FinanceHandlers {
     }
 
     private UsageQuery usageQuery(ServerRequest req, UsageKind kind) {
-        BucketWidth width = BucketWidth.parse(req.queryParam("bucket_width").orElse("1d")).orElseThrow(
-                () -> ApiException.invalid("bucket_width", "invalid_value", "'bucket_width' must be 1m, 1h or 1d."));
+        BucketWidth width = BucketWidth.parse(req.queryParam("bucket_width").orElse("1d"))
+                .orElseThrow(() ->
+                        ApiException.invalid("bucket_width", "invalid_value", "'bucket_width' must be 1m, 1h or 1d."));
         Instant start = width.floor(Params.time(req, "start_time"));
         Instant end = width.ceil(Params.time(req, "end_time", clock.instant()));
         if (!end.isAfter(start)) {
@@ -103,8 +104,11 @@ public final class FinanceHandlers {
         Set<UsageGroup> groups = EnumSet.noneOf(UsageGroup.class);
         for (String g : Params.list(req, "group_by")) {
             if (!ALWAYS_NULL.contains(g)) {
-                groups.add(UsageGroup.parse(g).orElseThrow(() -> ApiException.invalid("group_by", "invalid_value",
-                        "'group_by' takes project_id, api_key_id, model (and user_id, batch, service_tier).")));
+                groups.add(UsageGroup.parse(g)
+                        .orElseThrow(() -> ApiException.invalid(
+                                "group_by",
+                                "invalid_value",
+                                "'group_by' takes project_id, api_key_id, model (and user_id, batch, service_tier).")));
             }
         }
         int limit = Params.integer(req, "limit", width.defaultLimit(), 1, width.maxLimit());
@@ -113,14 +117,25 @@ public final class FinanceHandlers {
             limit = width.maxLimit();
         }
         Instant page = Params.page(req, start, end, width.seconds());
-        return new UsageQuery(kind, start, end, width, groups, Params.tenants(req), Params.list(req, "api_key_ids"),
-                Params.list(req, "models"), limit, page);
+        return new UsageQuery(
+                kind,
+                start,
+                end,
+                width,
+                groups,
+                Params.tenants(req),
+                Params.list(req, "api_key_ids"),
+                Params.list(req, "models"),
+                limit,
+                page);
     }
 
     private static void checkCsvSpan(Instant start, Instant end, long width, int pageSize) {
         if ((end.getEpochSecond() - start.getEpochSecond()) / width > (long) pageSize * CSV_PAGES) {
-            throw ApiException.invalid("end_time", "range_too_large", "A CSV export covers at most "
-                    + pageSize * CSV_PAGES + " buckets of this width.");
+            throw ApiException.invalid(
+                    "end_time",
+                    "range_too_large",
+                    "A CSV export covers at most " + pageSize * CSV_PAGES + " buckets of this width.");
         }
     }
 
@@ -130,8 +145,17 @@ public final class FinanceHandlers {
             if (next[0] == null) {
                 return null;
             }
-            UsageQuery q = new UsageQuery(first.kind(), first.start(), first.end(), first.width(), first.groupBy(),
-                    first.tenants(), first.apiKeys(), first.models(), first.limit(), next[0]);
+            UsageQuery q = new UsageQuery(
+                    first.kind(),
+                    first.start(),
+                    first.end(),
+                    first.width(),
+                    first.groupBy(),
+                    first.tenants(),
+                    first.apiKeys(),
+                    first.models(),
+                    first.limit(),
+                    next[0]);
             ReportPage<UsageRow> page = usage.usage(q);
             next[0] = page.next();
             StringBuilder b = new StringBuilder();
@@ -145,13 +169,15 @@ public final class FinanceHandlers {
             if (Params.csv(req)) {
                 return csv("costs", CsvStreams.of(Csv.COSTS_HEADER, costPages(q), jdbc));
             }
-            return blocking(() -> costs.costs(q, prices.load())).flatMap(p -> json(Views.page(p, Views.cost(currency))));
+            return blocking(() -> costs.costs(q, prices.load()))
+                    .flatMap(p -> json(Views.page(p, Views.cost(currency))));
         });
     }
 
     private CostQuery costQuery(ServerRequest req) {
         if (!req.queryParam("bucket_width").orElse("1d").equals("1d")) {
-            throw ApiException.invalid("bucket_width", "invalid_value", "The costs report has daily buckets only: '1d'.");
+            throw ApiException.invalid(
+                    "bucket_width", "invalid_value", "The costs report has daily buckets only: '1d'.");
         }
         BucketWidth day = BucketWidth.DAY;
         Instant start = day.floor(Params.time(req, "start_time"));
@@ -165,8 +191,9 @@ public final class FinanceHandlers {
             switch (g) {
                 case "project_id" -> project = true;
                 case "line_item" -> lineItem = true;
-                default -> throw ApiException.invalid("group_by", "invalid_value",
-                        "'group_by' takes project_id and line_item.");
+                default ->
+                    throw ApiException.invalid(
+                            "group_by", "invalid_value", "'group_by' takes project_id and line_item.");
             }
         }
         int limit = Params.integer(req, "limit", CostQuery.DEFAULT_LIMIT, 1, CostQuery.MAX_LIMIT);
@@ -174,8 +201,8 @@ public final class FinanceHandlers {
             checkCsvSpan(start, end, day.seconds(), CostQuery.MAX_LIMIT);
             limit = CostQuery.MAX_LIMIT;
         }
-        return new CostQuery(start, end, project, lineItem, Params.tenants(req), limit,
-                Params.page(req, start, end, day.seconds()));
+        return new CostQuery(
+                start, end, project, lineItem, Params.tenants(req), limit, Params.page(req, start, end, day.seconds()));
     }
 
     private CsvStreams.Chunks costPages(CostQuery first) {
@@ -184,8 +211,14 @@ public final class FinanceHandlers {
             if (next[0] == null) {
                 return null;
             }
-            CostQuery q = new CostQuery(first.start(), first.end(), first.groupByProject(), first.groupByLineItem(),
-                    first.tenants(), first.limit(), next[0]);
+            CostQuery q = new CostQuery(
+                    first.start(),
+                    first.end(),
+                    first.groupByProject(),
+                    first.groupByLineItem(),
+                    first.tenants(),
+                    first.limit(),
+                    next[0]);
             var page = costs.costs(q, prices.load());
             next[0] = page.next();
             StringBuilder b = new StringBuilder();
@@ -197,46 +230,62 @@ public final class FinanceHandlers {
     /** The raw usage records of a range as CSV, read through a cursor. */
     public Mono<ServerResponse> records(ServerRequest req) {
         return Mono.fromCallable(() -> {
-            Instant start = Params.time(req, "start_time");
-            Instant end = Params.time(req, "end_time", clock.instant());
-            List<String> tenants = Params.tenants(req);
-            return CsvStreams.records(() -> RecordCursor.open(dataSource, start, end, tenants, CsvStreams.ROWS), jdbc);
-        }).flatMap(body -> csv("usage-records", body));
+                    Instant start = Params.time(req, "start_time");
+                    Instant end = Params.time(req, "end_time", clock.instant());
+                    List<String> tenants = Params.tenants(req);
+                    return CsvStreams.records(
+                            () -> RecordCursor.open(dataSource, start, end, tenants, CsvStreams.ROWS), jdbc);
+                })
+                .flatMap(body -> csv("usage-records", body));
     }
 
     public Mono<ServerResponse> statement(ServerRequest req) {
         String tenant = req.pathVariable("tenant");
         return Mono.fromCallable(() -> period(req))
-                .flatMap(period -> existing(tenant).then(blocking(() -> statements.stored(tenant, period)))
-                .flatMap(stored -> stored.isPresent()
-                        ? statementBody(req, stored.get().json(), stored.get().csv(), tenant, period)
-                        : blocking(() -> statements.compute(tenant, period, prices.load()))
-                                .flatMap(s -> statementBody(req, json(s), StatementCsv.render(s), tenant, period))));
+                .flatMap(period -> existing(tenant)
+                        .then(blocking(() -> statements.stored(tenant, period)))
+                        .flatMap(stored -> stored.isPresent()
+                                ? statementBody(
+                                        req, stored.get().json(), stored.get().csv(), tenant, period)
+                                : blocking(() -> statements.compute(tenant, period, prices.load()))
+                                        .flatMap(s ->
+                                                statementBody(req, json(s), StatementCsv.render(s), tenant, period))));
     }
 
     public Mono<ServerResponse> close(ServerRequest req) {
         String tenant = req.pathVariable("tenant");
-        return Mono.fromCallable(() -> period(req)).flatMap(period -> existing(tenant).then(blocking(() -> {
-            try {
-                return statements.close(tenant, period, clock.instant(), prices.load(), FinanceHandlers::json,
-                        StatementCsv::render);
-            } catch (IllegalStateException e) {
-                throw ApiException.periodNotEnded(period.toString());
-            }
-        }))).flatMap(closed -> ServerResponse.status(closed.created() ? 201 : 200)
-                .contentType(MediaType.APPLICATION_JSON).bodyValue(closed.statement().json()));
+        return Mono.fromCallable(() -> period(req))
+                .flatMap(period -> existing(tenant).then(blocking(() -> {
+                    try {
+                        return statements.close(
+                                tenant,
+                                period,
+                                clock.instant(),
+                                prices.load(),
+                                FinanceHandlers::json,
+                                StatementCsv::render);
+                    } catch (IllegalStateException e) {
+                        throw ApiException.periodNotEnded(period.toString());
+                    }
+                })))
+                .flatMap(closed -> ServerResponse.status(closed.created() ? 201 : 200)
+                        .contentType(MediaType.APPLICATION_JSON)
+                        .bodyValue(closed.statement().json()));
     }
 
     public Mono<ServerResponse> reconciliation(ServerRequest req) {
         return Mono.fromCallable(() -> {
-            Instant start = Params.time(req, "start_time");
-            Instant end = Params.time(req, "end_time", clock.instant());
-            if (!end.isAfter(start)) {
-                throw ApiException.invalid("end_time", "invalid_value", "'end_time' must be after 'start_time'.");
-            }
-            return List.of(start, end);
-        }).flatMap(range -> blocking(() -> reconciliation.run(range.get(0), range.get(1), Params.list(req, "project_ids"),
-                prices.load()))).flatMap(r -> json(Views.reconciliation(r)));
+                    Instant start = Params.time(req, "start_time");
+                    Instant end = Params.time(req, "end_time", clock.instant());
+                    if (!end.isAfter(start)) {
+                        throw ApiException.invalid(
+                                "end_time", "invalid_value", "'end_time' must be after 'start_time'.");
+                    }
+                    return List.of(start, end);
+                })
+                .flatMap(range -> blocking(() ->
+                        reconciliation.run(range.get(0), range.get(1), Params.list(req, "project_ids"), prices.load())))
+                .flatMap(r -> json(Views.reconciliation(r)));
     }
 
     private static byte[] json(Statement s) {
@@ -244,7 +293,9 @@ public final class FinanceHandlers {
     }
 
     private Mono<Void> existing(String tenant) {
-        return tenancy.tenant(tenant).switchIfEmpty(Mono.error(() -> ApiException.notFound("tenant", tenant))).then();
+        return tenancy.tenant(tenant)
+                .switchIfEmpty(Mono.error(() -> ApiException.notFound("tenant", tenant)))
+                .then();
     }
 
     private static YearMonth period(ServerRequest req) {
@@ -259,11 +310,15 @@ public final class FinanceHandlers {
         throw ApiException.invalid("period", "invalid_value", "The period must be a month: yyyy-mm.");
     }
 
-    private static Mono<ServerResponse> statementBody(ServerRequest req, byte[] json, byte[] csv, String tenant,
-            YearMonth period) {
+    private static Mono<ServerResponse> statementBody(
+            ServerRequest req, byte[] json, byte[] csv, String tenant, YearMonth period) {
         if (Params.csv(req)) {
-            return ServerResponse.ok().contentType(CSV).header(HttpHeaders.CONTENT_DISPOSITION,
-                    "attachment; filename=\"statement-" + tenant + "-" + period + ".csv\"").bodyValue(csv);
+            return ServerResponse.ok()
+                    .contentType(CSV)
+                    .header(
+                            HttpHeaders.CONTENT_DISPOSITION,
+                            "attachment; filename=\"statement-" + tenant + "-" + period + ".csv\"")
+                    .bodyValue(csv);
         }
         return ServerResponse.ok().contentType(MediaType.APPLICATION_JSON).bodyValue(json);
     }
@@ -277,7 +332,8 @@ public final class FinanceHandlers {
     }
 
     private static Mono<ServerResponse> csv(String name, Flux<DataBuffer> body) {
-        return ServerResponse.ok().contentType(CSV)
+        return ServerResponse.ok()
+                .contentType(CSV)
                 .header(HttpHeaders.CONTENT_DISPOSITION, "attachment; filename=\"" + name + ".csv\"")
                 .body(BodyInserters.fromDataBuffers(body));
     }

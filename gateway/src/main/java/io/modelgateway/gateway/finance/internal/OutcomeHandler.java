@@ -43,13 +43,15 @@ public final class OutcomeHandler {
     public Mono<ServerResponse> outcomes(ServerRequest req) {
         return Mono.fromCallable(() -> query(req))
                 .flatMap(q -> Mono.fromCallable(() -> reports.outcomes(q)).subscribeOn(jdbc))
-                .flatMap(page -> ServerResponse.ok().contentType(MediaType.APPLICATION_JSON)
+                .flatMap(page -> ServerResponse.ok()
+                        .contentType(MediaType.APPLICATION_JSON)
                         .bodyValue(Views.json(Views.page(page, OutcomeHandler::result))));
     }
 
     private OutcomeQuery query(ServerRequest req) {
-        BucketWidth width = BucketWidth.parse(req.queryParam("bucket_width").orElse("1d")).orElseThrow(
-                () -> ApiException.invalid("bucket_width", "invalid_value", "'bucket_width' must be 1m, 1h or 1d."));
+        BucketWidth width = BucketWidth.parse(req.queryParam("bucket_width").orElse("1d"))
+                .orElseThrow(() ->
+                        ApiException.invalid("bucket_width", "invalid_value", "'bucket_width' must be 1m, 1h or 1d."));
         Instant start = width.floor(Params.time(req, "start_time"));
         Instant end = width.ceil(Params.time(req, "end_time", clock.instant()));
         if (!end.isAfter(start)) {
@@ -58,20 +60,32 @@ public final class OutcomeHandler {
         Set<String> groups = new HashSet<>();
         for (String g : Params.list(req, "group_by")) {
             if (!OutcomeQuery.GROUPS.contains(g)) {
-                throw ApiException.invalid("group_by", "invalid_value",
-                        "'group_by' takes project_id, model, outcome and code.");
+                throw ApiException.invalid(
+                        "group_by", "invalid_value", "'group_by' takes project_id, model, outcome and code.");
             }
             groups.add(g);
         }
         List<OutcomeClass> outcomes = new ArrayList<>();
         for (String o : Params.list(req, "outcomes")) {
-            outcomes.add(OutcomeClass.parse(o).orElseThrow(() -> ApiException.invalid("outcomes", "invalid_value",
-                    "'outcomes' takes ok, client_error, server_error and cancelled.")));
+            outcomes.add(OutcomeClass.parse(o)
+                    .orElseThrow(() -> ApiException.invalid(
+                            "outcomes",
+                            "invalid_value",
+                            "'outcomes' takes ok, client_error, server_error and cancelled.")));
         }
         int limit = Params.integer(req, "limit", width.defaultLimit(), 1, width.maxLimit());
         Caller caller = Params.caller(req);
-        return new OutcomeQuery(start, end, width, groups, Params.tenants(req), caller.platform() && caller.has(Scope.ADMIN),
-                Params.list(req, "models"), outcomes, limit, Params.page(req, start, end, width.seconds()));
+        return new OutcomeQuery(
+                start,
+                end,
+                width,
+                groups,
+                Params.tenants(req),
+                caller.platform() && caller.has(Scope.ADMIN),
+                Params.list(req, "models"),
+                outcomes,
+                limit,
+                Params.page(req, start, end, width.seconds()));
     }
 
     private static Map<String, Object> result(OutcomeRow r) {

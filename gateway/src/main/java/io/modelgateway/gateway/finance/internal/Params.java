@@ -18,8 +18,10 @@ final class Params {
 
     /** A required Unix time in seconds. */
     static Instant time(ServerRequest req, String name) {
-        return req.queryParam(name).map(v -> parseTime(name, v))
-                .orElseThrow(() -> ApiException.invalid(name, "missing_required_parameter", "'" + name + "' is required."));
+        return req.queryParam(name)
+                .map(v -> parseTime(name, v))
+                .orElseThrow(
+                        () -> ApiException.invalid(name, "missing_required_parameter", "'" + name + "' is required."));
     }
 
     static Instant time(ServerRequest req, String name, Instant otherwise) {
@@ -49,7 +51,8 @@ final class Params {
         } catch (NumberFormatException e) {
             // fall through
         }
-        throw ApiException.invalid(name, "invalid_value", "'" + name + "' must be between " + min + " and " + max + ".");
+        throw ApiException.invalid(
+                name, "invalid_value", "'" + name + "' must be between " + min + " and " + max + ".");
     }
 
     /** A list parameter in any of the forms clients send: repeated, {@code name[]}, or comma-separated. */
@@ -68,7 +71,8 @@ final class Params {
     }
 
     static String token(Instant pageStart) {
-        return Base64.getUrlEncoder().withoutPadding()
+        return Base64.getUrlEncoder()
+                .withoutPadding()
                 .encodeToString(Long.toString(pageStart.getEpochSecond()).getBytes(StandardCharsets.US_ASCII));
     }
 
@@ -79,9 +83,11 @@ final class Params {
             return start;
         }
         try {
-            Instant at = Instant.ofEpochSecond(Long.parseLong(
-                    new String(Base64.getUrlDecoder().decode(token.trim()), StandardCharsets.US_ASCII)));
-            if (!at.isBefore(start) && at.isBefore(end) && (at.getEpochSecond() - start.getEpochSecond()) % width == 0) {
+            Instant at = Instant.ofEpochSecond(
+                    Long.parseLong(new String(Base64.getUrlDecoder().decode(token.trim()), StandardCharsets.US_ASCII)));
+            if (!at.isBefore(start)
+                    && at.isBefore(end)
+                    && (at.getEpochSecond() - start.getEpochSecond()) % width == 0) {
                 return at;
             }
         } catch (IllegalArgumentException e) {
@@ -94,8 +100,8 @@ final class Params {
         if (req.queryParam("format").map("csv"::equalsIgnoreCase).orElse(false)) {
             return true;
         }
-        return req.headers().accept().stream().anyMatch(t -> t.isCompatibleWith(MediaType.parseMediaType("text/csv"))
-                && !t.isWildcardType());
+        return req.headers().accept().stream()
+                .anyMatch(t -> t.isCompatibleWith(MediaType.parseMediaType("text/csv")) && !t.isWildcardType());
     }
 
     static Caller caller(ServerRequest req) {

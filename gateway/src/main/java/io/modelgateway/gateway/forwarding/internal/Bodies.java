@@ -33,12 +33,17 @@ public final class Bodies {
         }
         MediaType type = request.headers().contentType().orElse(MediaType.APPLICATION_JSON);
         if (!type.isCompatibleWith(MediaType.APPLICATION_JSON)) {
-            return Mono.error(ApiException.of(org.springframework.http.HttpStatus.UNSUPPORTED_MEDIA_TYPE,
-                    "invalid_request_error", null, "unsupported_media_type",
+            return Mono.error(ApiException.of(
+                    org.springframework.http.HttpStatus.UNSUPPORTED_MEDIA_TYPE,
+                    "invalid_request_error",
+                    null,
+                    "unsupported_media_type",
                     "Content-Type must be application/json, not " + type + "."));
         }
-        return DataBufferUtils.join(request.exchange().getRequest().getBody(), (int) Math.min(maxBytes, Integer.MAX_VALUE))
-                .onErrorMap(org.springframework.core.io.buffer.DataBufferLimitException.class,
+        return DataBufferUtils.join(
+                        request.exchange().getRequest().getBody(), (int) Math.min(maxBytes, Integer.MAX_VALUE))
+                .onErrorMap(
+                        org.springframework.core.io.buffer.DataBufferLimitException.class,
                         e -> ApiException.tooLarge(maxBytes))
                 .map(buffer -> parse(request, buffer))
                 .switchIfEmpty(Mono.fromSupplier(() -> Json.parse(new byte[0])));

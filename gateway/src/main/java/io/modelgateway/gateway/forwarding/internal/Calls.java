@@ -2,10 +2,10 @@ package io.modelgateway.gateway.forwarding.internal;
 
 import io.modelgateway.gateway.auth.Caller;
 import io.modelgateway.gateway.deployment.Deployment;
-import io.modelgateway.gateway.pipeline.Call;
-import io.modelgateway.gateway.pipeline.Operation;
 import io.modelgateway.gateway.edge.RequestIdFilter;
 import io.modelgateway.gateway.edge.RequestLoops;
+import io.modelgateway.gateway.pipeline.Call;
+import io.modelgateway.gateway.pipeline.Operation;
 import io.modelgateway.inference.ChatMessage;
 import java.time.Clock;
 import java.util.List;
@@ -30,14 +30,22 @@ public final class Calls {
         List<String> prompts = gen.deployment().proxied() && gen.chat()
                 ? gen.messages().stream().map(ChatMessage::content).toList()
                 : List.of(gen.prompt());
-        return open(exchange, gen.deployment(), gen.chat() ? Operation.CHAT : Operation.COMPLETION, gen.stream(),
-                prompts, gen.parameters(), gen.deployment().tokens().count(gen.prompt()), gen.maxTokens(),
-                gen.choices(), clock);
+        return open(
+                exchange,
+                gen.deployment(),
+                gen.chat() ? Operation.CHAT : Operation.COMPLETION,
+                gen.stream(),
+                prompts,
+                gen.parameters(),
+                gen.deployment().tokens().count(gen.prompt()),
+                gen.maxTokens(),
+                gen.choices(),
+                clock);
     }
 
     /** An embeddings call: its inputs are the prompts, their tokens the whole budget. */
-    public static Call embeddings(ServerWebExchange exchange, Deployment d, List<String> inputs,
-            Set<String> parameters, Clock clock) {
+    public static Call embeddings(
+            ServerWebExchange exchange, Deployment d, List<String> inputs, Set<String> parameters, Clock clock) {
         int promptTokens = 0;
         for (String input : inputs) {
             promptTokens += d.tokens().count(input);
@@ -45,10 +53,30 @@ public final class Calls {
         return open(exchange, d, Operation.EMBEDDINGS, false, inputs, parameters, promptTokens, 0, 1, clock);
     }
 
-    private static Call open(ServerWebExchange exchange, Deployment d, Operation operation, boolean stream,
-            List<String> prompts, Set<String> parameters, int promptTokens, int maxTokens, int choices, Clock clock) {
-        Call call = new Call(RequestIdFilter.of(exchange), Caller.of(exchange), d, operation, stream, prompts,
-                parameters, promptTokens, maxTokens, choices, Bodies.size(exchange), clock.instant(),
+    private static Call open(
+            ServerWebExchange exchange,
+            Deployment d,
+            Operation operation,
+            boolean stream,
+            List<String> prompts,
+            Set<String> parameters,
+            int promptTokens,
+            int maxTokens,
+            int choices,
+            Clock clock) {
+        Call call = new Call(
+                RequestIdFilter.of(exchange),
+                Caller.of(exchange),
+                d,
+                operation,
+                stream,
+                prompts,
+                parameters,
+                promptTokens,
+                maxTokens,
+                choices,
+                Bodies.size(exchange),
+                clock.instant(),
                 exchange.getResponse().getHeaders());
         exchange.getAttributes().put(Call.ATTRIBUTE, call);
         call.resumeOn(RequestLoops.of(exchange));

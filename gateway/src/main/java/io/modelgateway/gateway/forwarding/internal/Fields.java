@@ -17,7 +17,9 @@ public final class Fields {
     /** Unix seconds in [0, {@link #MAX_EPOCH_SECOND}] as an instant; any other value is a 400 naming {@code param}. */
     public static Instant epochSecond(String param, long seconds) {
         if (seconds < 0 || seconds > MAX_EPOCH_SECOND) {
-            throw ApiException.invalid(param, "invalid_value",
+            throw ApiException.invalid(
+                    param,
+                    "invalid_value",
                     "'" + param + "' must be Unix seconds between 0 and " + MAX_EPOCH_SECOND + ".");
         }
         return Instant.ofEpochSecond(seconds);
@@ -28,7 +30,8 @@ public final class Fields {
         while (names.hasNext()) {
             String name = names.next();
             if (!known.contains(name)) {
-                throw ApiException.invalid(name, "unknown_parameter", "Unrecognized request argument supplied: " + name);
+                throw ApiException.invalid(
+                        name, "unknown_parameter", "Unrecognized request argument supplied: " + name);
             }
         }
     }
@@ -43,7 +46,8 @@ public final class Fields {
         JsonNode n = get(body, name);
         if (n == null) {
             if (required) {
-                throw ApiException.invalid(name, "missing_required_parameter", "Missing required parameter: '" + name + "'.");
+                throw ApiException.invalid(
+                        name, "missing_required_parameter", "Missing required parameter: '" + name + "'.");
             }
             return null;
         }
@@ -74,7 +78,9 @@ public final class Fields {
         }
         long v = n.longValue();
         if (v < min || v > max) {
-            throw ApiException.invalid(name, "invalid_value",
+            throw ApiException.invalid(
+                    name,
+                    "invalid_value",
                     "Invalid '" + name + "': " + v + " is outside the allowed range [" + min + ", " + max + "].");
         }
         return (int) v;
@@ -102,14 +108,18 @@ public final class Fields {
         }
         double v = n.doubleValue();
         if (!(v >= min && v <= max)) {
-            throw ApiException.invalid(name, "invalid_value",
+            throw ApiException.invalid(
+                    name,
+                    "invalid_value",
                     "Invalid '" + name + "': " + n + " is outside the allowed range [" + min + ", " + max + "].");
         }
         return v;
     }
 
     public static ApiException typeError(String name, String expected, JsonNode actual) {
-        return ApiException.invalid(name, "invalid_type",
+        return ApiException.invalid(
+                name,
+                "invalid_type",
                 "Invalid type for '" + name + "': expected " + expected + ", but got " + kind(actual) + ".");
     }
 

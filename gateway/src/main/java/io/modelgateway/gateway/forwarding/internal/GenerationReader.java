@@ -22,17 +22,59 @@ import tools.jackson.databind.JsonNode;
  */
 public final class GenerationReader {
 
-    private static final Set<String> CHAT_FIELDS = Set.of("model", "messages", "max_tokens",
-            "max_completion_tokens", "temperature", "top_p", "n", "stream", "stream_options", "stop", "seed",
-            "presence_penalty", "frequency_penalty", "user", "logprobs", "top_logprobs", "logit_bias",
-            "response_format", "tools", "tool_choice", "parallel_tool_calls", "functions", "function_call",
-            "metadata", "store", "service_tier", "reasoning_effort", "modalities", "prediction", "audio");
-    private static final Set<String> COMPLETION_FIELDS = Set.of("model", "prompt", "max_tokens", "temperature",
-            "top_p", "n", "stream", "stream_options", "stop", "seed", "presence_penalty", "frequency_penalty",
-            "user", "logprobs", "logit_bias", "echo", "best_of", "suffix");
+    private static final Set<String> CHAT_FIELDS = Set.of(
+            "model",
+            "messages",
+            "max_tokens",
+            "max_completion_tokens",
+            "temperature",
+            "top_p",
+            "n",
+            "stream",
+            "stream_options",
+            "stop",
+            "seed",
+            "presence_penalty",
+            "frequency_penalty",
+            "user",
+            "logprobs",
+            "top_logprobs",
+            "logit_bias",
+            "response_format",
+            "tools",
+            "tool_choice",
+            "parallel_tool_calls",
+            "functions",
+            "function_call",
+            "metadata",
+            "store",
+            "service_tier",
+            "reasoning_effort",
+            "modalities",
+            "prediction",
+            "audio");
+    private static final Set<String> COMPLETION_FIELDS = Set.of(
+            "model",
+            "prompt",
+            "max_tokens",
+            "temperature",
+            "top_p",
+            "n",
+            "stream",
+            "stream_options",
+            "stop",
+            "seed",
+            "presence_penalty",
+            "frequency_penalty",
+            "user",
+            "logprobs",
+            "logit_bias",
+            "echo",
+            "best_of",
+            "suffix");
     private static final Set<String> ROLES = Set.of("system", "developer", "user", "assistant", "tool");
-    private static final Set<String> MESSAGE_FIELDS = Set.of("role", "content", "name", "tool_calls",
-            "tool_call_id", "refusal", "function_call", "audio");
+    private static final Set<String> MESSAGE_FIELDS =
+            Set.of("role", "content", "name", "tool_calls", "tool_call_id", "refusal", "function_call", "audio");
 
     private final Deployments deployments;
 
@@ -80,12 +122,22 @@ public final class GenerationReader {
         return generation(false, body, d, prompt, List.of(), max, "max_tokens", bestOf == null ? 1 : bestOf);
     }
 
-    private Generation generation(boolean chat, JsonNode body, Deployment d, String prompt,
-            List<ChatMessage> messages, Integer max, String maxParam, int bestOf) {
+    private Generation generation(
+            boolean chat,
+            JsonNode body,
+            Deployment d,
+            String prompt,
+            List<ChatMessage> messages,
+            Integer max,
+            String maxParam,
+            int bestOf) {
         int maxTokens = max == null ? d.defaultMaxTokens() : max;
         if (maxTokens > d.maxTokensLimit()) {
-            throw ApiException.invalid(maxParam, "invalid_value", maxParam + " is too large: " + maxTokens
-                    + ". This model supports at most " + d.maxTokensLimit() + " completion tokens.");
+            throw ApiException.invalid(
+                    maxParam,
+                    "invalid_value",
+                    maxParam + " is too large: " + maxTokens + ". This model supports at most " + d.maxTokensLimit()
+                            + " completion tokens.");
         }
         boolean stream = Boolean.TRUE.equals(Fields.bool(body, "stream"));
         boolean includeUsage = streamOptions(body, stream);
@@ -93,24 +145,38 @@ public final class GenerationReader {
         Set<String> asked = answerShapingParameters(body, chat);
         asked.addAll(sampling.keySet());
         d.unsupportedParameter(asked).ifPresent(p -> {
-            throw ApiException.unsupported(p, "n".equals(p) ? "'n' greater than 1 is not supported by this deployment."
-                    : "'" + p + "' is not supported by this deployment.");
+            throw ApiException.unsupported(
+                    p,
+                    "n".equals(p)
+                            ? "'n' greater than 1 is not supported by this deployment."
+                            : "'" + p + "' is not supported by this deployment.");
         });
         Map<String, Object> shaping = shaping(chat, body, bestOf);
         int n = (Integer) shaping.getOrDefault("n", 1);
         if (bestOf > 1 && bestOf < n) {
             throw ApiException.invalid("best_of", "invalid_value", "'best_of' must be greater than or equal to 'n'.");
         }
-        return new Generation(chat, d, prompt, messages, maxTokens, maxParam, Math.max(n, bestOf), stream,
-                includeUsage, sampling, shaping, Set.copyOf(body.propertyNames()));
+        return new Generation(
+                chat,
+                d,
+                prompt,
+                messages,
+                maxTokens,
+                maxParam,
+                Math.max(n, bestOf),
+                stream,
+                includeUsage,
+                sampling,
+                shaping,
+                Set.copyOf(body.propertyNames()));
     }
 
     private Deployment deployment(JsonNode body, String pathDeployment, Caller caller) {
         String model = Fields.string(body, "model", pathDeployment == null);
         Deployment d = deployments.require(pathDeployment != null ? pathDeployment : model, caller);
         if (d.kind() != Kind.CHAT) {
-            throw ApiException.invalid("model", "model_not_supported",
-                    "The model `" + d.name() + "` does not support this endpoint.");
+            throw ApiException.invalid(
+                    "model", "model_not_supported", "The model `" + d.name() + "` does not support this endpoint.");
         }
         return d;
     }
@@ -118,13 +184,16 @@ public final class GenerationReader {
     private static List<ChatMessage> messages(JsonNode body) {
         JsonNode arr = Fields.get(body, "messages");
         if (arr == null) {
-            throw ApiException.invalid("messages", "missing_required_parameter", "Missing required parameter: 'messages'.");
+            throw ApiException.invalid(
+                    "messages", "missing_required_parameter", "Missing required parameter: 'messages'.");
         }
         if (!arr.isArray()) {
             throw Fields.typeError("messages", "an array", arr);
         }
         if (arr.isEmpty()) {
-            throw ApiException.invalid("messages", "empty_array",
+            throw ApiException.invalid(
+                    "messages",
+                    "empty_array",
                     "Invalid 'messages': empty array. Expected an array with minimum length 1.");
         }
         List<ChatMessage> out = new ArrayList<>(arr.size());
@@ -140,18 +209,23 @@ public final class GenerationReader {
         }
         for (String name : m.propertyNames()) {
             if (!MESSAGE_FIELDS.contains(name)) {
-                throw ApiException.invalid(param + "." + name, "unknown_parameter",
+                throw ApiException.invalid(
+                        param + "." + name,
+                        "unknown_parameter",
                         "Unrecognized request argument supplied: " + param + "." + name);
             }
         }
         String role = Fields.string(m, "role", false);
         if (role == null) {
-            throw ApiException.invalid(param + ".role", "missing_required_parameter",
-                    "Missing required parameter: '" + param + ".role'.");
+            throw ApiException.invalid(
+                    param + ".role", "missing_required_parameter", "Missing required parameter: '" + param + ".role'.");
         }
         if (!ROLES.contains(role)) {
-            throw ApiException.invalid(param + ".role", "invalid_value", "Invalid value: '" + role
-                    + "'. Supported values are: 'system', 'developer', 'user', 'assistant' and 'tool'.");
+            throw ApiException.invalid(
+                    param + ".role",
+                    "invalid_value",
+                    "Invalid value: '" + role
+                            + "'. Supported values are: 'system', 'developer', 'user', 'assistant' and 'tool'.");
         }
         if (m.has("tool_calls") || m.has("function_call")) {
             throw ApiException.unsupported(param + ".tool_calls", "Tool calls are not supported by this deployment.");
@@ -164,7 +238,8 @@ public final class GenerationReader {
             if ("assistant".equals(role)) {
                 return "";
             }
-            throw ApiException.invalid(param, "missing_required_parameter", "Missing required parameter: '" + param + "'.");
+            throw ApiException.invalid(
+                    param, "missing_required_parameter", "Missing required parameter: '" + param + "'.");
         }
         if (c.isString()) {
             return c.asString();
@@ -181,8 +256,8 @@ public final class GenerationReader {
                 throw Fields.typeError(p, "a content part object", part);
             }
             if (!"text".equals(type)) {
-                throw ApiException.unsupported(p + ".type", "Content parts of type '" + type
-                        + "' are not supported by this deployment.");
+                throw ApiException.unsupported(
+                        p + ".type", "Content parts of type '" + type + "' are not supported by this deployment.");
             }
             text.append(Fields.string(part, "text", true));
         }
@@ -201,7 +276,8 @@ public final class GenerationReader {
             return p.get(0).asString();
         }
         if (p.isArray()) {
-            throw ApiException.unsupported("prompt",
+            throw ApiException.unsupported(
+                    "prompt",
                     "Only a single text prompt is supported by this deployment (no batches or token arrays).");
         }
         throw Fields.typeError("prompt", "a string", p);
@@ -218,7 +294,8 @@ public final class GenerationReader {
         if (format != null) {
             String type = format.isObject() ? Fields.string(format, "type", true) : null;
             if (!"text".equals(type)) {
-                throw ApiException.unsupported("response_format", "Only response_format {\"type\": \"text\"} is supported.");
+                throw ApiException.unsupported(
+                        "response_format", "Only response_format {\"type\": \"text\"} is supported.");
             }
         }
         Fields.string(body, "user", false);
@@ -237,7 +314,8 @@ public final class GenerationReader {
             out.add("n");
         }
         // OpenAI's types: chat takes a boolean and top_logprobs 0..20, completions an integer 0..5.
-        boolean logprobs = chat ? Boolean.TRUE.equals(Fields.bool(body, "logprobs"))
+        boolean logprobs = chat
+                ? Boolean.TRUE.equals(Fields.bool(body, "logprobs"))
                 : Optional.ofNullable(Fields.integer(body, "logprobs", 0, 5)).orElse(0) > 0;
         if (logprobs) {
             out.add("logprobs");
@@ -277,8 +355,8 @@ public final class GenerationReader {
             Map<String, Double> biases = new LinkedHashMap<>();
             for (String token : bias.propertyNames()) {
                 if (!token.matches("[0-9]{1,9}")) {
-                    throw ApiException.invalid("logit_bias", "invalid_value", "Invalid 'logit_bias': '" + token
-                            + "' is not a token id.");
+                    throw ApiException.invalid(
+                            "logit_bias", "invalid_value", "Invalid 'logit_bias': '" + token + "' is not a token id.");
                 }
                 Double value = Fields.number(bias, token, -100, 100);
                 if (value == null) {
@@ -297,8 +375,8 @@ public final class GenerationReader {
             return false;
         }
         if (!stream) {
-            throw ApiException.invalid("stream_options",
-                    "The 'stream_options' parameter is only allowed when 'stream' is enabled.");
+            throw ApiException.invalid(
+                    "stream_options", "The 'stream_options' parameter is only allowed when 'stream' is enabled.");
         }
         if (!o.isObject()) {
             throw Fields.typeError("stream_options", "an object", o);
@@ -325,7 +403,8 @@ public final class GenerationReader {
             return List.of(stop.asString());
         }
         if (!stop.isArray() || stop.size() > 4) {
-            throw ApiException.invalid("stop", "invalid_value", "Invalid 'stop': expected a string or an array of up to 4 strings.");
+            throw ApiException.invalid(
+                    "stop", "invalid_value", "Invalid 'stop': expected a string or an array of up to 4 strings.");
         }
         List<String> out = new ArrayList<>(stop.size());
         for (JsonNode s : stop) {

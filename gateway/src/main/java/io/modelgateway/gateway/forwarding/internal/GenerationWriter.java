@@ -34,8 +34,12 @@ public final class GenerationWriter {
      * @param promptResults the prompt's {@code content_filter_results}, or {@code null} without content rules
      * @param output the answer's filter, whose {@link OutputFilter#results()} annotate the choice
      */
-    public GenerationWriter(Generation gen, String requestId, long createdEpochSeconds,
-            Map<String, Object> promptResults, OutputFilter output) {
+    public GenerationWriter(
+            Generation gen,
+            String requestId,
+            long createdEpochSeconds,
+            Map<String, Object> promptResults,
+            OutputFilter output) {
         this.gen = gen;
         this.id = (gen.chat() ? "chatcmpl-" : "cmpl-") + requestId;
         this.created = createdEpochSeconds;

@@ -55,11 +55,16 @@ public final class Json {
             }
             return node;
         } catch (StreamConstraintsException e) {
-            throw ApiException.invalid(null, "invalid_json", "The JSON body of your request is outside this "
-                    + "gateway's limits: numbers of at most " + MAX_NUMBER_LENGTH + " characters, at most "
-                    + MAX_DEPTH + " levels of nesting, names of at most " + MAX_NAME_LENGTH + " characters.");
+            throw ApiException.invalid(
+                    null,
+                    "invalid_json",
+                    "The JSON body of your request is outside this "
+                            + "gateway's limits: numbers of at most " + MAX_NUMBER_LENGTH + " characters, at most "
+                            + MAX_DEPTH + " levels of nesting, names of at most " + MAX_NAME_LENGTH + " characters.");
         } catch (JacksonException e) {
-            throw ApiException.invalid(null, "invalid_json",
+            throw ApiException.invalid(
+                    null,
+                    "invalid_json",
                     "We could not parse the JSON body of your request: " + e.getOriginalMessage());
         }
     }

@@ -61,7 +61,9 @@ public final class SseEvents {
         for (String line : lines) {
             if (line.startsWith("data:")) {
                 String value = line.substring(line.length() > 5 && line.charAt(5) == ' ' ? 6 : 5);
-                data = data == null ? new StringBuilder(value) : data.append('\n').append(value);
+                data = data == null
+                        ? new StringBuilder(value)
+                        : data.append('\n').append(value);
             }
         }
         Event e = new Event(data == null ? null : data.toString(), List.copyOf(lines));

@@ -22,8 +22,13 @@ public final class UpstreamRequest extends ServerHttpRequestDecorator {
     private final HttpHeaders headers = new HttpHeaders();
     private final byte[] body;
 
-    public UpstreamRequest(ServerHttpRequest client, HttpUpstream upstream, String operation, byte[] body,
-            boolean stream, String requestId) {
+    public UpstreamRequest(
+            ServerHttpRequest client,
+            HttpUpstream upstream,
+            String operation,
+            byte[] body,
+            boolean stream,
+            String requestId) {
         super(client);
         this.uri = URI.create("http://upstream" + upstream.path(operation));
         this.body = body;

@@ -44,8 +44,13 @@ public final class UpstreamResponse extends ServerHttpResponseDecorator {
     private final HttpHeaders ours;
     private volatile boolean clientGone;
 
-    public UpstreamResponse(ServerHttpResponse delegate, Call call, UsageTracker tracker, boolean includeUsage,
-            Duration idleTimeout, Duration requestTimeout) {
+    public UpstreamResponse(
+            ServerHttpResponse delegate,
+            Call call,
+            UsageTracker tracker,
+            boolean includeUsage,
+            Duration idleTimeout,
+            Duration requestTimeout) {
         super(delegate);
         this.call = call;
         this.tracker = tracker;
@@ -67,15 +72,18 @@ public final class UpstreamResponse extends ServerHttpResponseDecorator {
     @Override
     public Mono<Void> writeWith(Publisher<? extends DataBuffer> body) {
         restoreHeaders();
-        return DataBufferUtils.join(body).timeout(requestTimeout)
-                .defaultIfEmpty(bufferFactory().wrap(new byte[0])).flatMap(joined -> {
+        return DataBufferUtils.join(body)
+                .timeout(requestTimeout)
+                .defaultIfEmpty(bufferFactory().wrap(new byte[0]))
+                .flatMap(joined -> {
                     byte[] bytes = new byte[joined.readableByteCount()];
                     joined.read(bytes);
                     DataBufferUtils.release(joined);
                     byte[] out = whole(bytes);
                     getHeaders().setContentLength(out.length);
                     Mono<Void> recorded = clientGone ? Mono.fromRunnable(tracker::cancelled) : tracker.complete();
-                    return recorded.then(super.writeWith(Mono.just(bufferFactory().wrap(out)))); // durable first
+                    return recorded.then(
+                            super.writeWith(Mono.just(bufferFactory().wrap(out)))); // durable first
                 })
                 .doOnError(e -> tracker.failed(e, false));
     }
@@ -85,22 +93,39 @@ public final class UpstreamResponse extends ServerHttpResponseDecorator {
         int code = status == null ? 200 : status.value();
         if (code == 401 || code == 403) {
             // The gateway's upstream key was refused: our configuration, not the caller's key.
-            ApiException e = ApiException.of(HttpStatus.BAD_GATEWAY, "server_error", null, "backend_error",
+            ApiException e = ApiException.of(
+                    HttpStatus.BAD_GATEWAY,
+                    "server_error",
+                    null,
+                    "backend_error",
                     "The model backend refused the gateway's credentials.");
             return fail(e, e.status());
         }
         if (code >= 400) {
-            tracker.failed(ApiException.of(HttpStatus.valueOf(code), code < 500 ? "invalid_request_error"
-                    : "server_error", null, "upstream_" + code, "upstream answered " + code), false);
+            tracker.failed(
+                    ApiException.of(
+                            HttpStatus.valueOf(code),
+                            code < 500 ? "invalid_request_error" : "server_error",
+                            null,
+                            "upstream_" + code,
+                            "upstream answered " + code),
+                    false);
             return bytes;
         }
         try {
             JsonNode json = Json.parse(bytes);
-            tracker.finished(UpstreamUsage.ofWhole(json, call.promptTokens(), call.deployment().tokens()));
+            tracker.finished(UpstreamUsage.ofWhole(
+                    json, call.promptTokens(), call.deployment().tokens()));
             return filtered(json, bytes);
         } catch (ApiException e) {
-            return fail(ApiException.of(HttpStatus.BAD_GATEWAY, "server_error", null, "backend_error",
-                    "The model backend sent an answer that is not JSON."), HttpStatus.BAD_GATEWAY);
+            return fail(
+                    ApiException.of(
+                            HttpStatus.BAD_GATEWAY,
+                            "server_error",
+                            null,
+                            "backend_error",
+                            "The model backend sent an answer that is not JSON."),
+                    HttpStatus.BAD_GATEWAY);
         }
     }
 
@@ -170,7 +195,10 @@ public final class UpstreamResponse extends ServerHttpResponseDecorator {
             byte[] bytes = new byte[buffer.readableByteCount()];
             buffer.read(bytes);
             DataBufferUtils.release(buffer);
-            return splitter.feed(bytes).stream().map(this::event).filter(b -> b != null).toList();
+            return splitter.feed(bytes).stream()
+                    .map(this::event)
+                    .filter(b -> b != null)
+                    .toList();
         }
 
         private byte[] event(SseEvents.Event e) {
@@ -228,14 +256,20 @@ public final class UpstreamResponse extends ServerHttpResponseDecorator {
             Flux<byte[]> usageChunk = stopped && includeUsage && lastChunk != null
                     ? Flux.just(SseEvents.data(UpstreamUsage.usageChunk(lastChunk, tracker.usageSoFar())))
                     : Flux.empty();
-            return usageChunk.concatWith(tracker.complete().thenReturn(GenerationWriter.DONE)).collectList()
+            return usageChunk
+                    .concatWith(tracker.complete().thenReturn(GenerationWriter.DONE))
+                    .collectList()
                     .map(UpstreamResponse::concat);
         }
 
         Flux<byte[]> broke(Throwable error) {
-            Throwable e = error instanceof ApiException || error instanceof TimeoutException ? error
-                    : InferenceException.of(InferenceException.Kind.BACKEND_ERROR, call.requestId(),
-                            "upstream stream broke: " + error, error);
+            Throwable e = error instanceof ApiException || error instanceof TimeoutException
+                    ? error
+                    : InferenceException.of(
+                            InferenceException.Kind.BACKEND_ERROR,
+                            call.requestId(),
+                            "upstream stream broke: " + error,
+                            error);
             tracker.failed(e, started);
             return started ? Flux.just(GenerationWriter.errorEvent(OpenAiErrors.classify(e))) : Flux.error(e);
         }

@@ -1,10 +1,10 @@
 package io.modelgateway.gateway.metering.accesslog;
 
 import io.modelgateway.gateway.auth.Caller;
+import io.modelgateway.gateway.edge.RequestIdFilter;
 import io.modelgateway.gateway.edge.error.OpenAiErrors;
 import io.modelgateway.gateway.pipeline.Call;
 import io.modelgateway.gateway.pipeline.CallResult;
-import io.modelgateway.gateway.edge.RequestIdFilter;
 import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -62,7 +62,12 @@ public class AccessLogFilter implements WebFilter {
         }
     }
 
-    private static void log(ServerWebExchange exchange, String id, long start, SignalType signal, Throwable error,
+    private static void log(
+            ServerWebExchange exchange,
+            String id,
+            long start,
+            SignalType signal,
+            Throwable error,
             CallsInFlight.Ended ended) {
         AccessLine line = new AccessLine(log.atInfo());
         line.add("request_id", id)
@@ -89,7 +94,10 @@ public class AccessLogFilter implements WebFilter {
                 .add("completion_tokens", result.usage().completionTokens())
                 .add("tokens_estimated", result.usage().estimated());
         if (call.firstTokenAt() != null) {
-            line.add("ttft_ms", millis(Duration.between(call.startedAt(), call.firstTokenAt()).toNanos()));
+            line.add(
+                    "ttft_ms",
+                    millis(Duration.between(call.startedAt(), call.firstTokenAt())
+                            .toNanos()));
         }
         if (result.errorCode() != null) {
             line.add("error_code", result.errorCode());

@@ -1,8 +1,8 @@
 package io.modelgateway.gateway.metering.accesslog;
 
+import ch.qos.logback.classic.AsyncAppender;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
-import ch.qos.logback.classic.AsyncAppender;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.Appender;
 import ch.qos.logback.core.AppenderBase;
@@ -34,6 +34,7 @@ public class AsyncAccessLog implements DisposableBean {
 
     /** The appender this bean installed (null when one was installed before, or logback is not the backend). */
     private final AsyncAppender appender;
+
     private final Logger logger;
 
     @org.springframework.beans.factory.annotation.Autowired
@@ -78,7 +79,9 @@ public class AsyncAccessLog implements DisposableBean {
 
     /** Whether the access log goes through the queue (false when the logging backend is not logback). */
     boolean active() {
-        return logger != null && logger.getAppender(NAME) != null && logger.getAppender(NAME).isStarted();
+        return logger != null
+                && logger.getAppender(NAME) != null
+                && logger.getAppender(NAME).isStarted();
     }
 
     @Override

@@ -1,12 +1,12 @@
 package io.modelgateway.gateway.metering.internal;
 
-import io.modelgateway.gateway.metering.TenantLabels;
 import static io.modelgateway.gateway.metering.MetricNames.*;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.modelgateway.gateway.metering.MetricsProperties;
+import io.modelgateway.gateway.metering.TenantLabels;
 import io.modelgateway.gateway.pipeline.Call;
 import io.modelgateway.gateway.pipeline.CallResult;
 import io.modelgateway.gateway.pipeline.CallStage;
@@ -66,11 +66,18 @@ public class MetricsStage implements CallStage {
     private void refused(String deployment, String tenant, CallResult result) {
         String name = result.status() == 429 ? QUOTA_REJECTIONS : REFUSALS;
         String kind = result.errorCode() == null ? "status_" + result.status() : result.errorCode();
-        refusals.computeIfAbsent(new RefusalKey(name, deployment, tenant, kind), k -> Counter.builder(k.name())
-                .description(k.name().equals(QUOTA_REJECTIONS) ? "Calls refused with 429, by kind"
-                        : "Calls refused by policy or content rules, by kind")
-                .tag(DEPLOYMENT, k.deployment()).tag(TENANT, k.tenant()).tag(KIND, k.kind())
-                .register(registry)).increment();
+        refusals.computeIfAbsent(
+                        new RefusalKey(name, deployment, tenant, kind),
+                        k -> Counter.builder(k.name())
+                                .description(
+                                        k.name().equals(QUOTA_REJECTIONS)
+                                                ? "Calls refused with 429, by kind"
+                                                : "Calls refused by policy or content rules, by kind")
+                                .tag(DEPLOYMENT, k.deployment())
+                                .tag(TENANT, k.tenant())
+                                .tag(KIND, k.kind())
+                                .register(registry))
+                .increment();
     }
 
     private static void record(CallMeters m, Call call, CallResult result) {
@@ -86,8 +93,7 @@ public class MetricsStage implements CallStage {
         if (first != null && call.operation() != Operation.EMBEDDINGS) {
             m.timeToFirstToken.record(nanos(started, first), TimeUnit.NANOSECONDS);
             if (usage.completionTokens() > 1 && result.outcome() == Outcome.COMPLETED) {
-                m.timePerOutputToken.record(nanos(first, ended) / (usage.completionTokens() - 1),
-                        TimeUnit.NANOSECONDS);
+                m.timePerOutputToken.record(nanos(first, ended) / (usage.completionTokens() - 1), TimeUnit.NANOSECONDS);
             }
         }
     }

@@ -26,11 +26,14 @@ public final class PoolGauges {
     public PoolGauges(MeterRegistry registry, BackendPool pool) {
         this.pool = pool;
         this.ready = MultiGauge.builder(BACKEND_REPLICA_READY)
-                .description("1 when a backend replica takes traffic").register(registry);
+                .description("1 when a backend replica takes traffic")
+                .register(registry);
         this.outstanding = MultiGauge.builder(BACKEND_REPLICA_OUTSTANDING)
-                .description("Calls in flight on a backend replica").register(registry);
+                .description("Calls in flight on a backend replica")
+                .register(registry);
         this.breaker = MultiGauge.builder(BACKEND_BREAKER_STATE)
-                .description("1 for a backend replica's current circuit-breaker state").register(registry);
+                .description("1 for a backend replica's current circuit-breaker state")
+                .register(registry);
         refresh();
     }
 
@@ -44,8 +47,8 @@ public final class PoolGauges {
             readyRows.add(MultiGauge.Row.of(tags, r.ready() ? 1 : 0));
             outstandingRows.add(MultiGauge.Row.of(tags, r.outstanding()));
             for (BreakerState s : BreakerState.values()) {
-                breakerRows.add(MultiGauge.Row.of(tags.and(STATE, s.name().toLowerCase(Locale.ROOT)),
-                        r.breaker() == s ? 1 : 0));
+                breakerRows.add(MultiGauge.Row.of(
+                        tags.and(STATE, s.name().toLowerCase(Locale.ROOT)), r.breaker() == s ? 1 : 0));
             }
         }
         ready.register(readyRows, true);

@@ -52,8 +52,14 @@ public class Probes implements SmartLifecycle {
     private final Scheduler jdbc;
     private volatile Disposable ticks;
 
-    public Probes(MeterRegistry registry, Deployments deployments, RedisProbe redis, DataSource dataSource,
-            MetricsProperties properties, ObjectProvider<BackendPool> backendPools, Scheduler jdbc) {
+    public Probes(
+            MeterRegistry registry,
+            Deployments deployments,
+            RedisProbe redis,
+            DataSource dataSource,
+            MetricsProperties properties,
+            ObjectProvider<BackendPool> backendPools,
+            Scheduler jdbc) {
         this.jdbc = jdbc;
         this.registry = registry;
         this.deployments = deployments;
@@ -73,14 +79,17 @@ public class Probes implements SmartLifecycle {
             AtomicInteger state = new AtomicInteger(-1);
             Gauge.builder(BACKEND_READY, state, s -> s.get() < 0 ? Double.NaN : s.get())
                     .description("1 when a deployment's backend says its model is ready")
-                    .tag(DEPLOYMENT, name).register(registry);
+                    .tag(DEPLOYMENT, name)
+                    .register(registry);
             return state;
         });
     }
 
     private Timer dbTimer(String result) {
-        return Timer.builder(DB_LATENCY).description("A database round trip (SELECT 1) from this replica")
-                .tag(RESULT, result).register(registry);
+        return Timer.builder(DB_LATENCY)
+                .description("A database round trip (SELECT 1) from this replica")
+                .tag(RESULT, result)
+                .register(registry);
     }
 
     /** Publishes the replica gauges of a backend pool (the hook for pools that are not beans). */
@@ -91,8 +100,12 @@ public class Probes implements SmartLifecycle {
     /** Runs every probe once; completes when all answered (or timed out). */
     public Mono<Void> probeOnce() {
         pools.forEach(PoolGauges::refresh);
-        return Mono.when(Flux.fromIterable(deployments.all()).filter(d -> d.backend() != null).flatMap(this::probeBackend),
-                redis.ping(), probeDb());
+        return Mono.when(
+                Flux.fromIterable(deployments.all())
+                        .filter(d -> d.backend() != null)
+                        .flatMap(this::probeBackend),
+                redis.ping(),
+                probeDb());
     }
 
     private Mono<Void> probeBackend(Deployment d) {
@@ -106,27 +119,32 @@ public class Probes implements SmartLifecycle {
 
     private Mono<Void> probeDb() {
         return Mono.fromRunnable(() -> {
-            long start = System.nanoTime();
-            boolean ok;
-            try (Connection c = dataSource.getConnection(); var s = c.createStatement()) {
-                s.setQueryTimeout(2);
-                s.execute("SELECT 1");
-                ok = true;
-            } catch (Exception e) {
-                ok = false;
-            }
-            (ok ? dbOk : dbFailed).record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
-        }).subscribeOn(jdbc).then();
+                    long start = System.nanoTime();
+                    boolean ok;
+                    try (Connection c = dataSource.getConnection();
+                            var s = c.createStatement()) {
+                        s.setQueryTimeout(2);
+                        s.execute("SELECT 1");
+                        ok = true;
+                    } catch (Exception e) {
+                        ok = false;
+                    }
+                    (ok ? dbOk : dbFailed).record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+                })
+                .subscribeOn(jdbc)
+                .then();
     }
 
     @Override
     public void start() {
         ticks = Flux.interval(Duration.ZERO, interval)
                 .onBackpressureDrop()
-                .concatMap(tick -> probeOnce().onErrorResume(e -> {
-                    log.warn("metrics probe failed: {}", e.toString());
-                    return Mono.empty();
-                }), 1)
+                .concatMap(
+                        tick -> probeOnce().onErrorResume(e -> {
+                            log.warn("metrics probe failed: {}", e.toString());
+                            return Mono.empty();
+                        }),
+                        1)
                 .subscribe();
     }
 

@@ -36,12 +36,14 @@ public class PrometheusHygiene {
         return registry -> {
             if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
                 FunctionCounter.builder("process.cpu.seconds", os, o -> o.getProcessCpuTime() / 1e9)
-                        .description("CPU time used by the JVM process").register(registry);
+                        .description("CPU time used by the JVM process")
+                        .register(registry);
             }
             CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
             if (jit != null && jit.isCompilationTimeMonitoringSupported()) {
                 FunctionCounter.builder("jvm.compilation.seconds", jit, c -> c.getTotalCompilationTime() / 1e3)
-                        .description("Time spent in just-in-time compilation").register(registry);
+                        .description("Time spent in just-in-time compilation")
+                        .register(registry);
             }
         };
     }
@@ -53,14 +55,21 @@ public class PrometheusHygiene {
             public Meter.Id map(Meter.Id id) {
                 String name = RENAMED.getOrDefault(id.getName(), id.getName());
                 String unit = id.getBaseUnit();
-                String description = id.getDescription() == null || id.getDescription().isBlank()
-                        ? id.getName() : id.getDescription();
-                if (name.equals(id.getName()) && java.util.Objects.equals(unit, id.getBaseUnit())
+                String description =
+                        id.getDescription() == null || id.getDescription().isBlank()
+                                ? id.getName()
+                                : id.getDescription();
+                if (name.equals(id.getName())
+                        && java.util.Objects.equals(unit, id.getBaseUnit())
                         && description.equals(id.getDescription())) {
                     return id;
                 }
-                return new Meter.Id(name, io.micrometer.core.instrument.Tags.of(id.getTagsAsIterable()), unit,
-                        description, id.getType());
+                return new Meter.Id(
+                        name,
+                        io.micrometer.core.instrument.Tags.of(id.getTagsAsIterable()),
+                        unit,
+                        description,
+                        id.getType());
             }
         };
     }

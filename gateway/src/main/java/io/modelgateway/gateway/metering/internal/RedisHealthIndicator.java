@@ -25,8 +25,13 @@ public class RedisHealthIndicator implements ReactiveHealthIndicator {
         if (!probe.configured()) {
             return Mono.just(Health.up().withDetail("configured", false).build());
         }
-        return probe.ping().map(r -> r.up()
-                ? Health.up().withDetail("latencyMs", r.latency().toNanos() / 1e6).build()
-                : Health.status(BackendsHealthIndicator.DEGRADED).withDetail("error", r.error()).build());
+        return probe.ping()
+                .map(r -> r.up()
+                        ? Health.up()
+                                .withDetail("latencyMs", r.latency().toNanos() / 1e6)
+                                .build()
+                        : Health.status(BackendsHealthIndicator.DEGRADED)
+                                .withDetail("error", r.error())
+                                .build());
     }
 }

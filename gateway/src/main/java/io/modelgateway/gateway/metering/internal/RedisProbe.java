@@ -44,14 +44,17 @@ public class RedisProbe implements DisposableBean {
         if (configured()) {
             ok = latency("ok");
             failed = latency("error");
-            Gauge.builder(REDIS_UP, up, AtomicInteger::get).description("1 when the last Redis ping answered")
+            Gauge.builder(REDIS_UP, up, AtomicInteger::get)
+                    .description("1 when the last Redis ping answered")
                     .register(registry);
         }
     }
 
     private Timer latency(String result) {
-        return Timer.builder(REDIS_LATENCY).description("Round trip of a Redis PING from this replica")
-                .tag(RESULT, result).register(registry);
+        return Timer.builder(REDIS_LATENCY)
+                .description("Round trip of a Redis PING from this replica")
+                .tag(RESULT, result)
+                .register(registry);
     }
 
     public boolean configured() {
@@ -68,8 +71,8 @@ public class RedisProbe implements DisposableBean {
             return Mono.fromCompletionStage(() -> connection().async().ping())
                     .timeout(TIMEOUT)
                     .map(pong -> done(start, null))
-                    .onErrorResume(e -> Mono.just(done(start, e.getMessage() == null ? e.getClass().getSimpleName()
-                            : e.getMessage())));
+                    .onErrorResume(e -> Mono.just(
+                            done(start, e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage())));
         });
     }
 

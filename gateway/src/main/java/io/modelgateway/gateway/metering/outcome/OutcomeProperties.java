@@ -14,7 +14,8 @@ import org.springframework.validation.annotation.Validated;
  */
 @Validated
 @ConfigurationProperties("gateway.outcomes")
-public record OutcomeProperties(@DefaultValue("10s") @NotNull Duration flushInterval) {
+public record OutcomeProperties(
+        @DefaultValue("10s") @NotNull Duration flushInterval) {
 
     public OutcomeProperties {
         if (flushInterval.isNegative() || flushInterval.isZero()) {

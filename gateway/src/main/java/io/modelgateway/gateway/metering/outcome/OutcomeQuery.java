@@ -13,8 +13,17 @@ import java.util.Set;
  * @param withoutTenant whether requests refused before a tenant was known are included (admins only)
  * @param pageStart the first bucket of this page
  */
-public record OutcomeQuery(Instant start, Instant end, BucketWidth width, Set<String> groupBy, List<String> tenants,
-        boolean withoutTenant, List<String> models, List<OutcomeClass> outcomes, int limit, Instant pageStart) {
+public record OutcomeQuery(
+        Instant start,
+        Instant end,
+        BucketWidth width,
+        Set<String> groupBy,
+        List<String> tenants,
+        boolean withoutTenant,
+        List<String> models,
+        List<OutcomeClass> outcomes,
+        int limit,
+        Instant pageStart) {
 
     /** The result fields a query may group by. */
     public static final List<String> GROUPS = List.of("project_id", "model", "outcome", "code");

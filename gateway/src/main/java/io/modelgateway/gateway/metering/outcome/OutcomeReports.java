@@ -19,8 +19,8 @@ import javax.sql.DataSource;
  */
 public final class OutcomeReports {
 
-    private static final Map<String, String> COLUMNS = Map.of("project_id", "tenant_id", "model", "deployment",
-            "outcome", "outcome", "code", "code");
+    private static final Map<String, String> COLUMNS =
+            Map.of("project_id", "tenant_id", "model", "deployment", "outcome", "outcome", "code", "code");
 
     private final DataSource dataSource;
 
@@ -30,11 +30,13 @@ public final class OutcomeReports {
 
     public ReportPage<OutcomeRow> outcomes(OutcomeQuery q) throws SQLException {
         Map<Long, List<OutcomeRow>> rows = new TreeMap<>();
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql(q))) {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement(sql(q))) {
             bind(ps, q);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    rows.computeIfAbsent(rs.getLong("b"), b -> new ArrayList<>()).add(row(rs, q));
+                    rows.computeIfAbsent(rs.getLong("b"), b -> new ArrayList<>())
+                            .add(row(rs, q));
                 }
             }
         }
@@ -69,7 +71,11 @@ public final class OutcomeReports {
         if (!q.outcomes().isEmpty()) {
             sql.append(" AND outcome IN (").append(marks(q.outcomes().size())).append(")");
         }
-        return sql.append(" GROUP BY ").append(groups).append(" ORDER BY ").append(groups).toString();
+        return sql.append(" GROUP BY ")
+                .append(groups)
+                .append(" ORDER BY ")
+                .append(groups)
+                .toString();
     }
 
     private static String marks(int n) {
@@ -92,8 +98,12 @@ public final class OutcomeReports {
     }
 
     private static OutcomeRow row(ResultSet rs, OutcomeQuery q) throws SQLException {
-        return new OutcomeRow(column(rs, q, "project_id"), column(rs, q, "model"), column(rs, q, "outcome"),
-                column(rs, q, "code"), rs.getLong("requests"));
+        return new OutcomeRow(
+                column(rs, q, "project_id"),
+                column(rs, q, "model"),
+                column(rs, q, "outcome"),
+                column(rs, q, "code"),
+                rs.getLong("requests"));
     }
 
     /** A grouped column's value; '' (no tenant, no deployment, no code) reads as {@code null}. */

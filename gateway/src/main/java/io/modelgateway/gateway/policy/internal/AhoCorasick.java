@@ -17,8 +17,8 @@ public final class AhoCorasick implements Finder {
     private final char[][] keys;
     private final int[][] next;
     private final int[] fail;
-    private final int[] length;   // length of the term ending here, 0 if none
-    private final int[] outLink;  // nearest node on the fail chain that ends a term, 0 if none
+    private final int[] length; // length of the term ending here, 0 if none
+    private final int[] outLink; // nearest node on the fail chain that ends a term, 0 if none
     private final boolean ignoreCase;
     private final boolean wholeWords;
     private final int longest;

@@ -3,5 +3,13 @@ package io.modelgateway.gateway.policy.internal;
 import java.time.Instant;
 
 /** A rule hit waiting to be written. */
-record AuditEntry(String tenant, String requestId, String deployment, String rule, String ruleType, String action,
-        String target, String matchedText, Instant at) {}
+record AuditEntry(
+        String tenant,
+        String requestId,
+        String deployment,
+        String rule,
+        String ruleType,
+        String action,
+        String target,
+        String matchedText,
+        Instant at) {}

@@ -56,9 +56,18 @@ final class AuditRepository {
         if (tenant != null) {
             spec = spec.param(tenant);
         }
-        return spec.param(OffsetDateTime.ofInstant(since, ZoneOffset.UTC)).param(limit)
-                .query((rs, n) -> new AuditRecord(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4),
-                        rs.getString(5), rs.getString(6), rs.getString(7), rs.getString(8), rs.getString(9),
+        return spec.param(OffsetDateTime.ofInstant(since, ZoneOffset.UTC))
+                .param(limit)
+                .query((rs, n) -> new AuditRecord(
+                        rs.getLong(1),
+                        rs.getString(2),
+                        rs.getString(3),
+                        rs.getString(4),
+                        rs.getString(5),
+                        rs.getString(6),
+                        rs.getString(7),
+                        rs.getString(8),
+                        rs.getString(9),
                         rs.getObject(10, OffsetDateTime.class).toInstant()))
                 .list();
     }

@@ -3,21 +3,20 @@ package io.modelgateway.gateway.policy.internal;
 import static io.modelgateway.gateway.auth.Access.ADMIN;
 
 import io.modelgateway.gateway.auth.Access;
-import io.modelgateway.gateway.policy.AuditRecord;
-import io.modelgateway.gateway.policy.ComplianceAudit;
-import io.modelgateway.gateway.policy.CompliancePolicies;
-import io.modelgateway.gateway.policy.PolicySpec;
 import io.modelgateway.gateway.deployment.Deployments;
 import io.modelgateway.gateway.edge.error.ApiException;
 import io.modelgateway.gateway.forwarding.internal.Bodies;
 import io.modelgateway.gateway.forwarding.internal.Fields;
+import io.modelgateway.gateway.policy.AuditRecord;
+import io.modelgateway.gateway.policy.ComplianceAudit;
+import io.modelgateway.gateway.policy.CompliancePolicies;
+import io.modelgateway.gateway.policy.PolicySpec;
 import io.modelgateway.gateway.tenancy.Tenancy;
 import java.time.Clock;
+import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.DateTimeException;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import org.springframework.http.MediaType;
 import org.springframework.web.reactive.function.server.RouterFunction;
@@ -47,8 +46,8 @@ final class ComplianceAdmin {
     private final Deployments deployments;
     private final Clock clock;
 
-    ComplianceAdmin(CompliancePolicies policies, ComplianceAudit audit, Tenancy tenancy, Deployments deployments,
-            Clock clock) {
+    ComplianceAdmin(
+            CompliancePolicies policies, ComplianceAudit audit, Tenancy tenancy, Deployments deployments, Clock clock) {
         this.policies = policies;
         this.audit = audit;
         this.tenancy = tenancy;
@@ -61,17 +60,28 @@ final class ComplianceAdmin {
         String tenantPolicy = V1 + "/tenants/{tenant}/policy";
         String deploymentPolicy = tenantPolicy + "/deployments/{deployment}";
         return RouterFunctions.route()
-                .GET(platform, req -> get(PLATFORM, ALL)).withAttribute(ACCESS, ADMIN)
-                .PUT(platform, req -> put(req, PLATFORM, ALL)).withAttribute(ACCESS, ADMIN)
-                .DELETE(platform, req -> delete(PLATFORM, ALL)).withAttribute(ACCESS, ADMIN)
-                .GET(tenantPolicy + "/effective", this::effective).withAttribute(ACCESS, ADMIN)
-                .GET(tenantPolicy, req -> tenant(req).then(get(t(req), ALL))).withAttribute(ACCESS, ADMIN)
-                .PUT(tenantPolicy, req -> tenant(req).then(put(req, t(req), ALL))).withAttribute(ACCESS, ADMIN)
-                .DELETE(tenantPolicy, req -> tenant(req).then(delete(t(req), ALL))).withAttribute(ACCESS, ADMIN)
-                .GET(deploymentPolicy, req -> scoped(req).then(get(t(req), d(req)))).withAttribute(ACCESS, ADMIN)
-                .PUT(deploymentPolicy, req -> scoped(req).then(put(req, t(req), d(req)))).withAttribute(ACCESS, ADMIN)
-                .DELETE(deploymentPolicy, req -> scoped(req).then(delete(t(req), d(req)))).withAttribute(ACCESS, ADMIN)
-                .GET(V1 + "/audit", this::audit).withAttribute(ACCESS, ADMIN)
+                .GET(platform, req -> get(PLATFORM, ALL))
+                .withAttribute(ACCESS, ADMIN)
+                .PUT(platform, req -> put(req, PLATFORM, ALL))
+                .withAttribute(ACCESS, ADMIN)
+                .DELETE(platform, req -> delete(PLATFORM, ALL))
+                .withAttribute(ACCESS, ADMIN)
+                .GET(tenantPolicy + "/effective", this::effective)
+                .withAttribute(ACCESS, ADMIN)
+                .GET(tenantPolicy, req -> tenant(req).then(get(t(req), ALL)))
+                .withAttribute(ACCESS, ADMIN)
+                .PUT(tenantPolicy, req -> tenant(req).then(put(req, t(req), ALL)))
+                .withAttribute(ACCESS, ADMIN)
+                .DELETE(tenantPolicy, req -> tenant(req).then(delete(t(req), ALL)))
+                .withAttribute(ACCESS, ADMIN)
+                .GET(deploymentPolicy, req -> scoped(req).then(get(t(req), d(req))))
+                .withAttribute(ACCESS, ADMIN)
+                .PUT(deploymentPolicy, req -> scoped(req).then(put(req, t(req), d(req))))
+                .withAttribute(ACCESS, ADMIN)
+                .DELETE(deploymentPolicy, req -> scoped(req).then(delete(t(req), d(req))))
+                .withAttribute(ACCESS, ADMIN)
+                .GET(V1 + "/audit", this::audit)
+                .withAttribute(ACCESS, ADMIN)
                 .build();
     }
 
@@ -93,15 +103,17 @@ final class ComplianceAdmin {
         return Bodies.json(req, MAX_BODY)
                 .map(ComplianceAdmin::spec)
                 .flatMap(spec -> policies.put(tenant, deployment, spec))
-                .onErrorMap(IllegalArgumentException.class,
+                .onErrorMap(
+                        IllegalArgumentException.class,
                         e -> ApiException.invalid(null, "invalid_value", "Invalid policy: " + e.getMessage()))
                 .flatMap(ComplianceAdmin::ok);
     }
 
     private Mono<ServerResponse> delete(String tenant, String deployment) {
-        return policies.delete(tenant, deployment).flatMap(existed -> existed
-                ? ServerResponse.noContent().build()
-                : Mono.error(ApiException.notFound("policy", tenant + "/" + deployment)));
+        return policies.delete(tenant, deployment)
+                .flatMap(existed -> existed
+                        ? ServerResponse.noContent().build()
+                        : Mono.error(ApiException.notFound("policy", tenant + "/" + deployment)));
     }
 
     private Mono<ServerResponse> effective(ServerRequest req) {
@@ -116,13 +128,16 @@ final class ComplianceAdmin {
 
     private Mono<ServerResponse> audit(ServerRequest req) {
         String tenant = req.queryParam("tenant").filter(t -> !t.isBlank()).orElse(null);
-        Instant since = req.queryParam("since").map(ComplianceAdmin::instant)
+        Instant since = req.queryParam("since")
+                .map(ComplianceAdmin::instant)
                 .orElseGet(() -> clock.instant().minus(Duration.ofDays(1)));
         int limit = req.queryParam("limit").map(ComplianceAdmin::limit).orElse(100);
         return audit.query(tenant, since, limit + 1).flatMap(records -> {
             Map<String, Object> body = new LinkedHashMap<>();
             body.put("object", "list");
-            body.put("data", records.stream().limit(limit).map(ComplianceAdmin::view).toList());
+            body.put(
+                    "data",
+                    records.stream().limit(limit).map(ComplianceAdmin::view).toList());
             body.put("has_more", records.size() > limit);
             return ok(body);
         });
@@ -146,7 +161,9 @@ final class ComplianceAdmin {
     /** The tenant must exist. */
     private Mono<Void> tenant(ServerRequest req) {
         String id = req.pathVariable("tenant");
-        return tenancy.tenant(id).switchIfEmpty(Mono.error(() -> ApiException.notFound("tenant", id))).then();
+        return tenancy.tenant(id)
+                .switchIfEmpty(Mono.error(() -> ApiException.notFound("tenant", id)))
+                .then();
     }
 
     /** The tenant and the deployment must exist. */
@@ -164,7 +181,9 @@ final class ComplianceAdmin {
         try {
             return SpecJson.read(node);
         } catch (UnrecognizedPropertyException e) {
-            throw ApiException.invalid(e.getPropertyName(), "unknown_parameter",
+            throw ApiException.invalid(
+                    e.getPropertyName(),
+                    "unknown_parameter",
                     "Unrecognized request argument supplied: " + e.getPropertyName());
         } catch (JacksonException e) {
             throw ApiException.invalid(null, "invalid_type", "The policy could not be read: " + e.getOriginalMessage());
@@ -174,11 +193,13 @@ final class ComplianceAdmin {
     /** Unix seconds or ISO-8601. */
     private static Instant instant(String value) {
         try {
-            long seconds = value.chars().allMatch(Character::isDigit) ? Long.parseLong(value)
+            long seconds = value.chars().allMatch(Character::isDigit)
+                    ? Long.parseLong(value)
                     : Instant.parse(value).getEpochSecond();
             return Fields.epochSecond("since", seconds);
         } catch (DateTimeException | NumberFormatException e) {
-            throw ApiException.invalid("since", "invalid_value", "'since' must be Unix seconds or an ISO-8601 instant.");
+            throw ApiException.invalid(
+                    "since", "invalid_value", "'since' must be Unix seconds or an ISO-8601 instant.");
         }
     }
 

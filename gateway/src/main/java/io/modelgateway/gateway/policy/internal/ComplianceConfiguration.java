@@ -2,9 +2,9 @@ package io.modelgateway.gateway.policy.internal;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.modelgateway.gateway.policy.ComplianceProperties;
 import io.modelgateway.gateway.deployment.Deployments;
 import io.modelgateway.gateway.metering.MetricNames;
+import io.modelgateway.gateway.policy.ComplianceProperties;
 import io.modelgateway.gateway.runtime.LifecyclePhases;
 import io.modelgateway.gateway.runtime.Reloader;
 import io.modelgateway.gateway.tenancy.Tenancy;
@@ -37,29 +37,35 @@ public class ComplianceConfiguration {
 
     @Bean
     @DependsOnDatabaseInitialization
-    AuditLog complianceAudit(DataSource dataSource, ComplianceProperties properties,
-            Scheduler jdbcScheduler, ObjectProvider<MeterRegistry> meters) {
+    AuditLog complianceAudit(
+            DataSource dataSource,
+            ComplianceProperties properties,
+            Scheduler jdbcScheduler,
+            ObjectProvider<MeterRegistry> meters) {
         MeterRegistry registry = meters.getIfAvailable(SimpleMeterRegistry::new);
-        return new AuditLog(new AuditRepository(dataSource), properties.auditQueueCapacity(),
-                properties.auditBatchSize(), jdbcScheduler,
+        return new AuditLog(
+                new AuditRepository(dataSource),
+                properties.auditQueueCapacity(),
+                properties.auditBatchSize(),
+                jdbcScheduler,
                 registry.counter(MetricNames.COMPLIANCE_AUDIT_DROPPED));
     }
 
     @Bean
-    ComplianceStage complianceStage(PolicyService policies, AuditLog audit, ObjectProvider<MeterRegistry> meters,
-            Clock clock) {
+    ComplianceStage complianceStage(
+            PolicyService policies, AuditLog audit, ObjectProvider<MeterRegistry> meters, Clock clock) {
         return new ComplianceStage(policies, audit, meters.getIfAvailable(SimpleMeterRegistry::new), clock);
     }
 
     @Bean
-    ComplianceJobs complianceJobs(PolicyService policies, AuditLog audit, ComplianceProperties properties,
-            Scheduler jdbcScheduler) {
+    ComplianceJobs complianceJobs(
+            PolicyService policies, AuditLog audit, ComplianceProperties properties, Scheduler jdbcScheduler) {
         return new ComplianceJobs(policies, audit, properties, jdbcScheduler);
     }
 
     @Bean
-    RouterFunction<ServerResponse> complianceAdminRouter(PolicyService policies, AuditLog audit, Tenancy tenancy,
-            Deployments deployments, Clock clock) {
+    RouterFunction<ServerResponse> complianceAdminRouter(
+            PolicyService policies, AuditLog audit, Tenancy tenancy, Deployments deployments, Clock clock) {
         return new ComplianceAdmin(policies, audit, tenancy, deployments, clock).routes();
     }
 

@@ -1,16 +1,16 @@
 package io.modelgateway.gateway.policy.internal;
 
 import io.micrometer.core.instrument.MeterRegistry;
-import io.modelgateway.gateway.policy.ContentRules;
-import io.modelgateway.gateway.policy.Match;
-import io.modelgateway.gateway.policy.RuleAction;
-import io.modelgateway.gateway.policy.RuleTarget;
 import io.modelgateway.gateway.edge.error.ApiException;
 import io.modelgateway.gateway.metering.MetricNames;
 import io.modelgateway.gateway.pipeline.Call;
 import io.modelgateway.gateway.pipeline.CallStage;
 import io.modelgateway.gateway.pipeline.Operation;
 import io.modelgateway.gateway.pipeline.Quote;
+import io.modelgateway.gateway.policy.ContentRules;
+import io.modelgateway.gateway.policy.Match;
+import io.modelgateway.gateway.policy.RuleAction;
+import io.modelgateway.gateway.policy.RuleTarget;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -57,7 +57,8 @@ final class ComplianceStage implements CallStage, Ordered {
         if (call.tenant() == null || call.deployment() == null) {
             return Mono.empty();
         }
-        EffectivePolicy policy = policies.effectivePolicy(call.tenant(), call.deployment().name());
+        EffectivePolicy policy =
+                policies.effectivePolicy(call.tenant(), call.deployment().name());
         if (policy.unrestricted()) {
             return Mono.empty();
         }
@@ -84,7 +85,8 @@ final class ComplianceStage implements CallStage, Ordered {
         if (call.tenant() == null || call.deployment() == null) {
             return Mono.empty();
         }
-        EffectivePolicy policy = policies.effectivePolicy(call.tenant(), call.deployment().name());
+        EffectivePolicy policy =
+                policies.effectivePolicy(call.tenant(), call.deployment().name());
         if (policy.unrestricted()) {
             return Mono.empty();
         }
@@ -107,25 +109,40 @@ final class ComplianceStage implements CallStage, Ordered {
         if (!call.caller().mayUse(deployment)) {
             throw ApiException.modelNotFound(deployment);
         }
-        if (!p.regions().isEmpty() && (call.deployment().region() == null
-                || !p.regions().contains(call.deployment().region()))) {
-            throw ApiException.of(HttpStatus.FORBIDDEN, "invalid_request_error", "model", "region_not_allowed",
+        if (!p.regions().isEmpty()
+                && (call.deployment().region() == null
+                        || !p.regions().contains(call.deployment().region()))) {
+            throw ApiException.of(
+                    HttpStatus.FORBIDDEN,
+                    "invalid_request_error",
+                    "model",
+                    "region_not_allowed",
                     "The deployment `" + deployment + "` does not serve traffic in the regions your organization's "
                             + "policy allows (" + String.join(", ", p.regions()) + ").");
         }
         if (p.maxRequestBytes() != null && call.requestBytes() > p.maxRequestBytes()) {
-            throw ApiException.of(HttpStatus.PAYLOAD_TOO_LARGE, "invalid_request_error", null, "request_too_large",
+            throw ApiException.of(
+                    HttpStatus.PAYLOAD_TOO_LARGE,
+                    "invalid_request_error",
+                    null,
+                    "request_too_large",
                     "Request body is larger than your organization's policy allows (" + p.maxRequestBytes()
                             + " bytes).");
         }
         if (p.maxPromptTokens() != null && call.promptTokens() > p.maxPromptTokens()) {
-            throw ApiException.invalid(promptParam(call), "prompt_too_long", "The prompt has " + call.promptTokens()
-                    + " tokens; your organization's policy allows at most " + p.maxPromptTokens() + ".");
+            throw ApiException.invalid(
+                    promptParam(call),
+                    "prompt_too_long",
+                    "The prompt has " + call.promptTokens() + " tokens; your organization's policy allows at most "
+                            + p.maxPromptTokens() + ".");
         }
         if (p.allowedParameters() != null) {
             for (String name : call.parameters()) {
-                if (!EffectivePolicy.ESSENTIAL.contains(name) && !p.allowedParameters().contains(name)) {
-                    throw ApiException.invalid(name, "parameter_not_allowed",
+                if (!EffectivePolicy.ESSENTIAL.contains(name)
+                        && !p.allowedParameters().contains(name)) {
+                    throw ApiException.invalid(
+                            name,
+                            "parameter_not_allowed",
                             "The parameter '" + name + "' is not allowed by your organization's policy.");
                 }
             }
@@ -138,18 +155,24 @@ final class ComplianceStage implements CallStage, Ordered {
         if (p.maxTokens() == null || call.operation() == Operation.EMBEDDINGS || call.outputBudget() <= p.maxTokens()) {
             return;
         }
-        String asked = call.parameters().contains("max_completion_tokens") ? "max_completion_tokens"
+        String asked = call.parameters().contains("max_completion_tokens")
+                ? "max_completion_tokens"
                 : call.parameters().contains("max_tokens") ? "max_tokens" : null;
         long perChoice = p.maxTokens() / call.choices();
         if (perChoice < 1) {
-            throw ApiException.invalid(call.parameters().contains("best_of") ? "best_of" : "n", "max_tokens_too_large",
+            throw ApiException.invalid(
+                    call.parameters().contains("best_of") ? "best_of" : "n",
+                    "max_tokens_too_large",
                     call.choices() + " choices need at least " + call.choices() + " tokens; your organization's "
                             + "policy allows at most " + p.maxTokens() + ".");
         }
         if (p.refuseOverMaxTokens() && asked != null) {
-            throw ApiException.invalid(asked, "max_tokens_too_large", asked + " is " + call.maxTokens()
-                    + (call.choices() > 1 ? " for each of " + call.choices() + " choices" : "")
-                    + "; your organization's policy allows at most " + p.maxTokens() + " in all.");
+            throw ApiException.invalid(
+                    asked,
+                    "max_tokens_too_large",
+                    asked + " is " + call.maxTokens()
+                            + (call.choices() > 1 ? " for each of " + call.choices() + " choices" : "")
+                            + "; your organization's policy allows at most " + p.maxTokens() + " in all.");
         }
         call.limitMaxTokens((int) perChoice);
     }
@@ -158,8 +181,7 @@ final class ComplianceStage implements CallStage, Ordered {
         call.billWhenFiltered(p.billFilteredPrompts());
         contentDecision(call, p, (m, text, side) -> hit(call, p, m, text, side), this::refused);
         if (p.rules().covers(RuleTarget.COMPLETION) && call.operation() != Operation.EMBEDDINGS) {
-            call.filterOutput(new StreamFilter(p.rules(), p.window(),
-                    (m, text, side) -> hit(call, p, m, text, side)));
+            call.filterOutput(new StreamFilter(p.rules(), p.window(), (m, text, side) -> hit(call, p, m, text, side)));
         }
     }
 
@@ -172,22 +194,23 @@ final class ComplianceStage implements CallStage, Ordered {
      * The content rules' decision on the prompt (blocked: 400 {@code content_filter}; redacted and annotated on
      * the call) and on the choices an output filter can follow (one).
      */
-    private static void contentDecision(Call call, EffectivePolicy p, HitSink hits,
-            java.util.function.Consumer<String> refusals) {
+    private static void contentDecision(
+            Call call, EffectivePolicy p, HitSink hits, java.util.function.Consumer<String> refusals) {
         if (p.rules().covers(RuleTarget.PROMPT)) {
             prompt(call, p, hits, refusals);
         }
-        if (p.rules().covers(RuleTarget.COMPLETION) && call.operation() != Operation.EMBEDDINGS
-                && call.choices() > 1) {
+        if (p.rules().covers(RuleTarget.COMPLETION) && call.operation() != Operation.EMBEDDINGS && call.choices() > 1) {
             refusals.accept("parameter_not_allowed");
-            throw ApiException.invalid(call.parameters().contains("best_of") ? "best_of" : "n",
-                    "parameter_not_allowed", "Several choices cannot be generated under your organization's "
+            throw ApiException.invalid(
+                    call.parameters().contains("best_of") ? "best_of" : "n",
+                    "parameter_not_allowed",
+                    "Several choices cannot be generated under your organization's "
                             + "output content rules; send n = 1.");
         }
     }
 
-    private static void prompt(Call call, EffectivePolicy p, HitSink sink,
-            java.util.function.Consumer<String> refusals) {
+    private static void prompt(
+            Call call, EffectivePolicy p, HitSink sink, java.util.function.Consumer<String> refusals) {
         Map<String, RuleAction> hits = new LinkedHashMap<>();
         List<String> out = new ArrayList<>(call.prompts().size());
         boolean changed = false;
@@ -222,10 +245,25 @@ final class ComplianceStage implements CallStage, Ordered {
             int end = Math.min(m.end(), m.start() + MAX_AUDIT_TEXT);
             matched = text.subSequence(m.start(), end).toString();
         }
-        audit.record(new AuditEntry(call.tenant(), call.requestId(), call.deployment().name(), m.rule().id(),
-                m.rule().type().value(), m.rule().action().value(), side.value(), matched, clock.instant()));
-        meters.counter(MetricNames.COMPLIANCE_RULE_HITS, "type", m.rule().type().value(),
-                "action", m.rule().action().value(), "target", side.value()).increment();
+        audit.record(new AuditEntry(
+                call.tenant(),
+                call.requestId(),
+                call.deployment().name(),
+                m.rule().id(),
+                m.rule().type().value(),
+                m.rule().action().value(),
+                side.value(),
+                matched,
+                clock.instant()));
+        meters.counter(
+                        MetricNames.COMPLIANCE_RULE_HITS,
+                        "type",
+                        m.rule().type().value(),
+                        "action",
+                        m.rule().action().value(),
+                        "target",
+                        side.value())
+                .increment();
     }
 
     private void refused(String code) {

@@ -12,31 +12,45 @@ import java.math.BigInteger;
  */
 public final class Detectors {
 
-    private static final Pattern EMAIL = Pattern.compile(
-            "[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\\.[A-Za-z0-9-]+)*\\.[A-Za-z]{2,24}");
-    private static final Pattern PHONE = Pattern.compile(
-            "(?:\\+\\d{1,3}[ .-]?)?(?:\\(\\d{1,4}\\)[ .-]?)?\\d{2,4}(?:[ .-]?\\d{2,4}){2,5}");
+    private static final Pattern EMAIL =
+            Pattern.compile("[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\\.[A-Za-z0-9-]+)*\\.[A-Za-z]{2,24}");
+    private static final Pattern PHONE =
+            Pattern.compile("(?:\\+\\d{1,3}[ .-]?)?(?:\\(\\d{1,4}\\)[ .-]?)?\\d{2,4}(?:[ .-]?\\d{2,4}){2,5}");
     private static final Pattern CARD = Pattern.compile("\\d(?:[ -]?\\d){12,18}");
     private static final Pattern IBAN = Pattern.compile("[A-Z]{2}\\d{2}(?: ?[A-Z0-9]){11,30}");
-    private static final Pattern API_KEY = Pattern.compile(
-            "(?:sk|pk|rk)[-_](?:[A-Za-z0-9]+[-_])?[A-Za-z0-9_-]{20,}"
-                    + "|AKIA[0-9A-Z]{16}"
-                    + "|gh[pousr]_[A-Za-z0-9]{36,}"
-                    + "|xox[abprs]-[A-Za-z0-9-]{10,}"
-                    + "|AIza[0-9A-Za-z_-]{35}"
-                    + "|-----BEGIN [A-Z ]*PRIVATE KEY-----");
+    private static final Pattern API_KEY = Pattern.compile("(?:sk|pk|rk)[-_](?:[A-Za-z0-9]+[-_])?[A-Za-z0-9_-]{20,}"
+            + "|AKIA[0-9A-Z]{16}"
+            + "|gh[pousr]_[A-Za-z0-9]{36,}"
+            + "|xox[abprs]-[A-Za-z0-9-]{10,}"
+            + "|AIza[0-9A-Za-z_-]{35}"
+            + "|-----BEGIN [A-Z ]*PRIVATE KEY-----");
 
     private Detectors() {}
 
     public static Finder of(RuleType type) {
         return switch (type) {
             case EMAIL -> new Detector(EMAIL, 320, false, (t, s, e) -> e, Candidates::emails);
-            case PHONE -> new Detector(PHONE, 32, true, (t, s, e) -> digits(t, s, e, 9, 15) ? e : -1,
-                    t -> Candidates.runs(t, Candidates.PHONE_CHARS, Character::isDigit, 9));
-            case PAYMENT_CARD -> new Detector(CARD, 40, true, (t, s, e) -> card(t, s, e) ? e : -1,
-                    t -> Candidates.runs(t, Candidates.CARD_CHARS, Character::isDigit, 13));
-            case IBAN -> new Detector(IBAN, 42, true, Detectors::ibanEnd,
-                    t -> Candidates.runs(t, Candidates.IBAN_CHARS, Candidates::alnum, 15));
+            case PHONE ->
+                new Detector(
+                        PHONE,
+                        32,
+                        true,
+                        (t, s, e) -> digits(t, s, e, 9, 15) ? e : -1,
+                        t -> Candidates.runs(t, Candidates.PHONE_CHARS, Character::isDigit, 9));
+            case PAYMENT_CARD ->
+                new Detector(
+                        CARD,
+                        40,
+                        true,
+                        (t, s, e) -> card(t, s, e) ? e : -1,
+                        t -> Candidates.runs(t, Candidates.CARD_CHARS, Character::isDigit, 13));
+            case IBAN ->
+                new Detector(
+                        IBAN,
+                        42,
+                        true,
+                        Detectors::ibanEnd,
+                        t -> Candidates.runs(t, Candidates.IBAN_CHARS, Candidates::alnum, 15));
             case API_KEY -> new Detector(API_KEY, 200, false, (t, s, e) -> e, Candidates::secrets);
             case TERMS, REGEX -> throw new IllegalArgumentException(type + " is not a detector");
         };

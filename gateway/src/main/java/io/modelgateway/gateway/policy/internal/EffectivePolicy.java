@@ -48,17 +48,29 @@ record EffectivePolicy(
 
     private static EffectivePolicy of(PolicySpec s, ContentRules rules) {
         int longest = rules.longestMatch(RuleTarget.COMPLETION);
-        int window = Math.min(MAX_WINDOW, Math.max(s.streamWindow() != null ? s.streamWindow() : DEFAULT_WINDOW,
-                longest));
-        return new EffectivePolicy(s, s.maxTokens(), "refuse".equals(s.maxTokensAction()), s.maxPromptTokens(),
-                s.maxRequestBytes(), s.allowedParameters() == null ? null : Set.copyOf(s.allowedParameters()),
-                s.regions() == null ? Set.of() : Set.copyOf(s.regions()), rules,
-                !Boolean.FALSE.equals(s.billFilteredPrompts()), Boolean.TRUE.equals(s.auditMatchedText()), window);
+        int window =
+                Math.min(MAX_WINDOW, Math.max(s.streamWindow() != null ? s.streamWindow() : DEFAULT_WINDOW, longest));
+        return new EffectivePolicy(
+                s,
+                s.maxTokens(),
+                "refuse".equals(s.maxTokensAction()),
+                s.maxPromptTokens(),
+                s.maxRequestBytes(),
+                s.allowedParameters() == null ? null : Set.copyOf(s.allowedParameters()),
+                s.regions() == null ? Set.of() : Set.copyOf(s.regions()),
+                rules,
+                !Boolean.FALSE.equals(s.billFilteredPrompts()),
+                Boolean.TRUE.equals(s.auditMatchedText()),
+                window);
     }
 
     /** Nothing to check: the request path returns at once. */
     boolean unrestricted() {
-        return maxTokens == null && maxPromptTokens == null && maxRequestBytes == null && allowedParameters == null
-                && regions.isEmpty() && rules.isEmpty();
+        return maxTokens == null
+                && maxPromptTokens == null
+                && maxRequestBytes == null
+                && allowedParameters == null
+                && regions.isEmpty()
+                && rules.isEmpty();
     }
 }

@@ -48,7 +48,8 @@ final class PolicyRepository {
 
     boolean delete(String tenant, String deployment) {
         return jdbc.sql("DELETE FROM compliance_policy WHERE tenant_id = ? AND deployment = ?")
-                .params(tenant, deployment)
-                .update() > 0;
+                        .params(tenant, deployment)
+                        .update()
+                > 0;
     }
 }

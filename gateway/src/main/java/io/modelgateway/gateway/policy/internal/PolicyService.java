@@ -49,34 +49,38 @@ final class PolicyService implements CompliancePolicies {
 
     @Override
     public Mono<PolicySpec> get(String tenant, String deployment) {
-        return Mono.fromCallable(() -> repository.get(tenant, deployment).orElse(null)).subscribeOn(jdbcScheduler);
+        return Mono.fromCallable(() -> repository.get(tenant, deployment).orElse(null))
+                .subscribeOn(jdbcScheduler);
     }
 
     @Override
     public Mono<PolicySpec> put(String tenant, String deployment, PolicySpec spec) {
         return Mono.fromCallable(() -> {
-            Level level = Level.compile(spec);
-            String json = SpecJson.write(spec);
-            if (json.length() > MAX_SPEC_CHARS) {
-                throw new IllegalArgumentException("the policy is larger than " + MAX_SPEC_CHARS + " characters");
-            }
-            synchronized (writeLock) {
-                repository.put(tenant, deployment, json, clock.instant());
-                store.set(tenant, deployment, level);
-            }
-            return spec;
-        }).subscribeOn(jdbcScheduler);
+                    Level level = Level.compile(spec);
+                    String json = SpecJson.write(spec);
+                    if (json.length() > MAX_SPEC_CHARS) {
+                        throw new IllegalArgumentException(
+                                "the policy is larger than " + MAX_SPEC_CHARS + " characters");
+                    }
+                    synchronized (writeLock) {
+                        repository.put(tenant, deployment, json, clock.instant());
+                        store.set(tenant, deployment, level);
+                    }
+                    return spec;
+                })
+                .subscribeOn(jdbcScheduler);
     }
 
     @Override
     public Mono<Boolean> delete(String tenant, String deployment) {
         return Mono.fromCallable(() -> {
-            synchronized (writeLock) {
-                boolean existed = repository.delete(tenant, deployment);
-                store.set(tenant, deployment, null);
-                return existed;
-            }
-        }).subscribeOn(jdbcScheduler);
+                    synchronized (writeLock) {
+                        boolean existed = repository.delete(tenant, deployment);
+                        store.set(tenant, deployment, null);
+                        return existed;
+                    }
+                })
+                .subscribeOn(jdbcScheduler);
     }
 
     /** Loads every level from the database; a level that no longer compiles is skipped and logged. */
@@ -87,8 +91,11 @@ final class PolicyService implements CompliancePolicies {
                 try {
                     loaded.put(new PolicyStore.Key(row.tenant(), row.deployment()), Level.compile(row.spec()));
                 } catch (IllegalArgumentException e) {
-                    log.error("stored policy of tenant {} on {} is invalid and ignored: {}", row.tenant(),
-                            row.deployment(), e.getMessage());
+                    log.error(
+                            "stored policy of tenant {} on {} is invalid and ignored: {}",
+                            row.tenant(),
+                            row.deployment(),
+                            e.getMessage());
                 }
             }
             store.replaceAll(loaded);

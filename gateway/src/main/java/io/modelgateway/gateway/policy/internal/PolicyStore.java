@@ -32,8 +32,8 @@ final class PolicyStore {
         String any = CompliancePolicies.ALL_DEPLOYMENTS;
         String platform = CompliancePolicies.PLATFORM;
         List<Level> chain = new ArrayList<>(4);
-        for (Key k : List.of(new Key(platform, any), new Key(platform, key.deployment()), new Key(key.tenant(), any),
-                key)) {
+        for (Key k :
+                List.of(new Key(platform, any), new Key(platform, key.deployment()), new Key(key.tenant(), any), key)) {
             Level level = all.get(k);
             if (level != null && !chain.contains(level)) {
                 chain.add(level);

@@ -1,10 +1,10 @@
 package io.modelgateway.gateway.policy.internal;
 
+import io.modelgateway.gateway.pipeline.OutputFilter;
 import io.modelgateway.gateway.policy.ContentRules;
 import io.modelgateway.gateway.policy.Match;
 import io.modelgateway.gateway.policy.RuleAction;
 import io.modelgateway.gateway.policy.RuleTarget;
-import io.modelgateway.gateway.pipeline.OutputFilter;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;

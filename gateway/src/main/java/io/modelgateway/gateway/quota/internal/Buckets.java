@@ -74,7 +74,9 @@ final class Buckets {
                 local.clear();
                 downSince = clock.instant();
                 downReason = String.valueOf(unwrap(error));
-                log.warn("quota buckets: Redis unreachable, falling back to '{}': {}", fallback.name().toLowerCase(),
+                log.warn(
+                        "quota buckets: Redis unreachable, falling back to '{}': {}",
+                        fallback.name().toLowerCase(),
                         downReason);
             }
         }
@@ -126,7 +128,8 @@ final class Buckets {
 
     private static Throwable unwrap(Throwable e) {
         while ((e instanceof java.util.concurrent.CompletionException
-                || e instanceof java.util.concurrent.ExecutionException) && e.getCause() != null) {
+                        || e instanceof java.util.concurrent.ExecutionException)
+                && e.getCause() != null) {
             e = e.getCause();
         }
         return e;

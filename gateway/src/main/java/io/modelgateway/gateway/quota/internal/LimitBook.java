@@ -62,12 +62,12 @@ final class LimitBook {
         QuotaLimits own = override(tenant, deployment);
         QuotaLimits limits = own.orElse(defaults(deployment));
         if (limits.rpm() != null) {
-            meters.add(Meter.of(scope, Meter.Kind.REQUESTS, limits.rpm(),
-                    own.rpm() != null ? Meter.TENANT : Meter.DEPLOYMENT));
+            meters.add(Meter.of(
+                    scope, Meter.Kind.REQUESTS, limits.rpm(), own.rpm() != null ? Meter.TENANT : Meter.DEPLOYMENT));
         }
         if (limits.tpm() != null) {
-            meters.add(Meter.of(scope, Meter.Kind.TOKENS, limits.tpm(),
-                    own.tpm() != null ? Meter.TENANT : Meter.DEPLOYMENT));
+            meters.add(Meter.of(
+                    scope, Meter.Kind.TOKENS, limits.tpm(), own.tpm() != null ? Meter.TENANT : Meter.DEPLOYMENT));
         }
         if (credential != null && !overrides.isEmpty()) {
             QuotaLimits key = keyLimits(tenant, deployment, credential);

@@ -26,7 +26,10 @@ final class LimitRepository {
 
     List<Row> all() {
         return jdbc.sql("SELECT tenant_id, deployment, key_id, rpm, tpm FROM quota_limit")
-                .query((rs, n) -> new Row(rs.getString(1), rs.getString(2), rs.getString(3),
+                .query((rs, n) -> new Row(
+                        rs.getString(1),
+                        rs.getString(2),
+                        rs.getString(3),
                         new QuotaLimits(rs.getObject(4, Long.class), rs.getObject(5, Long.class))))
                 .list();
     }
@@ -37,7 +40,12 @@ final class LimitRepository {
             delete(row.tenant(), row.deployment(), row.keyId());
             jdbc.sql("INSERT INTO quota_limit (tenant_id, deployment, key_id, rpm, tpm, updated_at)"
                             + " VALUES (?, ?, ?, ?, ?, ?)")
-                    .params(row.tenant(), row.deployment(), row.keyId(), row.limits().rpm(), row.limits().tpm(),
+                    .params(
+                            row.tenant(),
+                            row.deployment(),
+                            row.keyId(),
+                            row.limits().rpm(),
+                            row.limits().tpm(),
                             OffsetDateTime.ofInstant(now, ZoneOffset.UTC))
                     .update();
         });
@@ -45,7 +53,8 @@ final class LimitRepository {
 
     boolean delete(String tenant, String deployment, String keyId) {
         return jdbc.sql("DELETE FROM quota_limit WHERE tenant_id = ? AND deployment = ? AND key_id = ?")
-                .params(tenant, deployment, keyId)
-                .update() > 0;
+                        .params(tenant, deployment, keyId)
+                        .update()
+                > 0;
     }
 }

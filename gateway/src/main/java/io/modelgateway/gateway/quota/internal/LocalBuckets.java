@@ -75,9 +75,11 @@ final class LocalBuckets implements BucketStore {
     }
 
     private Bucket bucket(Meter meter) {
-        return buckets.computeIfAbsent(meter.key(), k -> Bucket.builder()
-                .addLimit(Meter.configuration(limit(meter)).getBandwidths()[0])
-                .withCustomTimePrecision(time)
-                .build());
+        return buckets.computeIfAbsent(
+                meter.key(),
+                k -> Bucket.builder()
+                        .addLimit(Meter.configuration(limit(meter)).getBandwidths()[0])
+                        .withCustomTimePrecision(time)
+                        .build());
     }
 }

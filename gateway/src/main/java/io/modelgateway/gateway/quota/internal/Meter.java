@@ -17,13 +17,15 @@ record Meter(String key, Kind kind, long limit, String scope) {
 
     /** Whose limit a meter enforces (shown by quotes): the tenant's own, its key's, or the deployment's default. */
     static final String TENANT = "tenant";
+
     static final String KEY = "key";
     static final String DEPLOYMENT = "deployment";
 
     static final Duration PERIOD = Duration.ofMinutes(1);
 
     enum Kind {
-        REQUESTS("rpm"), TOKENS("tpm");
+        REQUESTS("rpm"),
+        TOKENS("tpm");
 
         final String suffix;
 

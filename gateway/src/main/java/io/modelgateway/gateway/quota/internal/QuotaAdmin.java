@@ -47,19 +47,32 @@ final class QuotaAdmin {
 
     RouterFunction<ServerResponse> routes() {
         return RouterFunctions.route()
-                .GET(V1 + "/tenants/{tenant}/limits", this::listTenant).withAttribute(ACCESS, ADMIN)
-                .GET(V1 + "/tenants/{tenant}/limits/{deployment}", this::getTenant).withAttribute(ACCESS, ADMIN)
-                .PUT(V1 + "/tenants/{tenant}/limits/{deployment}", this::putTenant).withAttribute(ACCESS, ADMIN)
-                .DELETE(V1 + "/tenants/{tenant}/limits/{deployment}", this::deleteTenant).withAttribute(ACCESS, ADMIN)
-                .GET(V1 + "/keys/{key}/limits/{deployment}", this::getKey).withAttribute(ACCESS, ADMIN)
-                .PUT(V1 + "/keys/{key}/limits/{deployment}", this::putKey).withAttribute(ACCESS, ADMIN)
-                .DELETE(V1 + "/keys/{key}/limits/{deployment}", this::deleteKey).withAttribute(ACCESS, ADMIN)
+                .GET(V1 + "/tenants/{tenant}/limits", this::listTenant)
+                .withAttribute(ACCESS, ADMIN)
+                .GET(V1 + "/tenants/{tenant}/limits/{deployment}", this::getTenant)
+                .withAttribute(ACCESS, ADMIN)
+                .PUT(V1 + "/tenants/{tenant}/limits/{deployment}", this::putTenant)
+                .withAttribute(ACCESS, ADMIN)
+                .DELETE(V1 + "/tenants/{tenant}/limits/{deployment}", this::deleteTenant)
+                .withAttribute(ACCESS, ADMIN)
+                .GET(V1 + "/keys/{key}/limits/{deployment}", this::getKey)
+                .withAttribute(ACCESS, ADMIN)
+                .PUT(V1 + "/keys/{key}/limits/{deployment}", this::putKey)
+                .withAttribute(ACCESS, ADMIN)
+                .DELETE(V1 + "/keys/{key}/limits/{deployment}", this::deleteKey)
+                .withAttribute(ACCESS, ADMIN)
                 .build();
     }
 
     private Mono<ServerResponse> listTenant(ServerRequest req) {
-        return tenant(req).flatMap(t -> ok(Map.of("object", "list", "data",
-                deployments.all().stream().map(d -> tenantView(t, d.name())).toList())));
+        return tenant(req)
+                .flatMap(t -> ok(Map.of(
+                        "object",
+                        "list",
+                        "data",
+                        deployments.all().stream()
+                                .map(d -> tenantView(t, d.name()))
+                                .toList())));
     }
 
     private Mono<ServerResponse> getTenant(ServerRequest req) {
@@ -69,15 +82,16 @@ final class QuotaAdmin {
 
     private Mono<ServerResponse> putTenant(ServerRequest req) {
         String deployment = deployment(req);
-        return tenant(req).flatMap(t -> limits(req)
-                .flatMap(l -> runtime.put(t, deployment, "", l))
-                .then(Mono.defer(() -> ok(tenantView(t, deployment)))));
+        return tenant(req)
+                .flatMap(t -> limits(req)
+                        .flatMap(l -> runtime.put(t, deployment, "", l))
+                        .then(Mono.defer(() -> ok(tenantView(t, deployment)))));
     }
 
     private Mono<ServerResponse> deleteTenant(ServerRequest req) {
         String deployment = deployment(req);
-        return tenant(req).flatMap(t -> runtime.delete(t, deployment, "")
-                .then(Mono.defer(() -> ok(tenantView(t, deployment)))));
+        return tenant(req)
+                .flatMap(t -> runtime.delete(t, deployment, "").then(Mono.defer(() -> ok(tenantView(t, deployment)))));
     }
 
     private Mono<ServerResponse> getKey(ServerRequest req) {
@@ -94,8 +108,8 @@ final class QuotaAdmin {
 
     private Mono<ServerResponse> deleteKey(ServerRequest req) {
         String deployment = deployment(req);
-        return key(req).flatMap(k -> runtime.delete(k.tenantId(), deployment, k.id())
-                .then(Mono.defer(() -> ok(keyView(k, deployment)))));
+        return key(req).flatMap(k ->
+                runtime.delete(k.tenantId(), deployment, k.id()).then(Mono.defer(() -> ok(keyView(k, deployment)))));
     }
 
     private Map<String, Object> tenantView(String tenant, String deployment) {
@@ -108,8 +122,8 @@ final class QuotaAdmin {
 
     private Map<String, Object> keyView(ApiKey key, String deployment) {
         LimitBook book = runtime.book();
-        Map<String, Object> view = base(key.tenantId(), deployment, key.id(),
-                book.keyLimits(key.tenantId(), deployment, key.id()));
+        Map<String, Object> view =
+                base(key.tenantId(), deployment, key.id(), book.keyLimits(key.tenantId(), deployment, key.id()));
         view.put("tenant_limits", limitsView(book.effective(key.tenantId(), deployment)));
         return view;
     }
@@ -134,8 +148,7 @@ final class QuotaAdmin {
 
     private Mono<String> tenant(ServerRequest req) {
         String id = req.pathVariable("tenant");
-        return tenancy.tenant(id).map(t -> t.id())
-                .switchIfEmpty(Mono.error(() -> ApiException.notFound("tenant", id)));
+        return tenancy.tenant(id).map(t -> t.id()).switchIfEmpty(Mono.error(() -> ApiException.notFound("tenant", id)));
     }
 
     private Mono<ApiKey> key(ServerRequest req) {
@@ -143,7 +156,9 @@ final class QuotaAdmin {
         return tenancy.key(id)
                 .switchIfEmpty(Mono.error(() -> ApiException.notFound("key", id)))
                 .filter(k -> k.tenantId() != null)
-                .switchIfEmpty(Mono.error(() -> ApiException.invalid("key", "invalid_value",
+                .switchIfEmpty(Mono.error(() -> ApiException.invalid(
+                        "key",
+                        "invalid_value",
                         "Key '" + id + "' is a platform key: it makes no calls that limits apply to.")));
     }
 
@@ -166,7 +181,8 @@ final class QuotaAdmin {
         }
         for (String name : body.propertyNames()) {
             if (!FIELDS.contains(name)) {
-                throw ApiException.invalid(name, "unknown_parameter", "Unrecognized request argument supplied: " + name);
+                throw ApiException.invalid(
+                        name, "unknown_parameter", "Unrecognized request argument supplied: " + name);
             }
         }
         return new QuotaLimits(positive(body, "rpm"), positive(body, "tpm"));
@@ -178,8 +194,10 @@ final class QuotaAdmin {
             return null;
         }
         if (!v.isIntegralNumber() || !v.canConvertToLong() || v.longValue() < 1 || v.longValue() > QuotaLimits.MAX) {
-            throw ApiException.invalid(name, "invalid_value", "Invalid '" + name + "': must be an integer from 1 to "
-                    + QuotaLimits.MAX + ", or null.");
+            throw ApiException.invalid(
+                    name,
+                    "invalid_value",
+                    "Invalid '" + name + "': must be an integer from 1 to " + QuotaLimits.MAX + ", or null.");
         }
         return v.longValue();
     }

@@ -15,10 +15,10 @@ import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.boot.sql.init.dependency.DependsOnDatabaseInitialization;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import reactor.core.scheduler.Scheduler;
 import org.springframework.core.annotation.Order;
 import org.springframework.web.reactive.function.server.RouterFunction;
 import org.springframework.web.reactive.function.server.ServerResponse;
+import reactor.core.scheduler.Scheduler;
 
 /** Wires quotas: the runtime (after Flyway), the pipeline stage, the health component, gauge and admin API. */
 @Configuration(proxyBeanMethods = false)
@@ -26,13 +26,20 @@ public class QuotaConfiguration {
 
     @Bean(destroyMethod = "close")
     @DependsOnDatabaseInitialization
-    QuotaRuntime quotaRuntime(QuotaProperties properties, Deployments deployments, DataSource dataSource,
-            Clock clock, MeterRegistry metrics, Scheduler jdbcScheduler) {
+    QuotaRuntime quotaRuntime(
+            QuotaProperties properties,
+            Deployments deployments,
+            DataSource dataSource,
+            Clock clock,
+            MeterRegistry metrics,
+            Scheduler jdbcScheduler) {
         // Each deployment's rpm/tpm defaults, configured or admin-defined, as the registry serves them now.
-        Function<String, QuotaLimits> defaults = name -> deployments.definition(name)
-                .map(d -> new QuotaLimits(d.settings().rpm(), d.settings().tpm())).orElse(null);
-        QuotaRuntime runtime = new QuotaRuntime(properties, defaults, new LimitRepository(dataSource), clock,
-                jdbcScheduler);
+        Function<String, QuotaLimits> defaults = name -> deployments
+                .definition(name)
+                .map(d -> new QuotaLimits(d.settings().rpm(), d.settings().tpm()))
+                .orElse(null);
+        QuotaRuntime runtime =
+                new QuotaRuntime(properties, defaults, new LimitRepository(dataSource), clock, jdbcScheduler);
         Buckets buckets = runtime.buckets();
         Gauge.builder(MetricNames.REDIS_FALLBACK_ACTIVE, buckets, b -> b.degraded() ? 1 : 0)
                 .description("1 while quota buckets fell back from Redis (limits not shared across replicas)")

@@ -13,10 +13,10 @@ import io.modelgateway.gateway.runtime.LifecyclePhases;
 import io.modelgateway.gateway.runtime.Reloader;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.function.Function;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import org.springframework.context.SmartLifecycle;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
@@ -45,8 +45,12 @@ final class QuotaRuntime implements SmartLifecycle, AutoCloseable {
         return t;
     });
 
-    QuotaRuntime(QuotaProperties properties, Function<String, QuotaLimits> defaults, LimitRepository repository,
-            Clock clock, Scheduler jdbc) {
+    QuotaRuntime(
+            QuotaProperties properties,
+            Function<String, QuotaLimits> defaults,
+            LimitRepository repository,
+            Clock clock,
+            Scheduler jdbc) {
         this.jdbc = jdbc;
         this.repository = repository;
         this.clock = clock;
@@ -54,19 +58,22 @@ final class QuotaRuntime implements SmartLifecycle, AutoCloseable {
         ClockTimeMeter time = new ClockTimeMeter(clock);
         if (properties.shared()) {
             this.resources = ClientResources.builder()
-                    .reconnectDelay(Delay.exponential(Duration.ofMillis(50), properties.recoveryInterval(), 2,
-                            TimeUnit.MILLISECONDS))
+                    .reconnectDelay(Delay.exponential(
+                            Duration.ofMillis(50), properties.recoveryInterval(), 2, TimeUnit.MILLISECONDS))
                     .build();
             this.redis = redisClient(properties, resources);
-            this.buckets = Buckets.shared(new RedisBuckets(redis, time, properties.redisTimeout()),
-                    new LocalBuckets(time, properties.replicas(), "local-share"), properties.fallback(), clock);
+            this.buckets = Buckets.shared(
+                    new RedisBuckets(redis, time, properties.redisTimeout()),
+                    new LocalBuckets(time, properties.replicas(), "local-share"),
+                    properties.fallback(),
+                    clock);
         } else {
             this.resources = null;
             this.redis = null;
             this.buckets = Buckets.inMemory(new LocalBuckets(time, 1, "memory"), clock);
         }
-        this.reloader = new Reloader("quota limits", () -> book.replace(repository.all()), properties.reloadInterval(),
-                jdbc);
+        this.reloader =
+                new Reloader("quota limits", () -> book.replace(repository.all()), properties.reloadInterval(), jdbc);
         this.invalidations = new LimitInvalidations(redis, properties.keyPrefix() + ":limits", reloader::reloadSoon);
         this.properties = properties;
     }

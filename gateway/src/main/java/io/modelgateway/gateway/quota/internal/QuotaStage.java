@@ -1,6 +1,7 @@
 package io.modelgateway.gateway.quota.internal;
 
 import io.github.bucket4j.ConsumptionProbe;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.modelgateway.gateway.edge.error.ApiException;
 import io.modelgateway.gateway.metering.MetricNames;
 import io.modelgateway.gateway.pipeline.Call;
@@ -11,7 +12,6 @@ import io.modelgateway.gateway.pipeline.Outcome;
 import io.modelgateway.gateway.pipeline.Quote;
 import io.modelgateway.gateway.quota.internal.Meter.Kind;
 import io.modelgateway.gateway.quota.internal.RateLimitHeaders.State;
-import io.micrometer.core.instrument.MeterRegistry;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
@@ -49,14 +49,16 @@ final class QuotaStage implements CallStage {
 
         /** What the bucket holds as the caller should see it; {@code givenBack} when the charge was undone. */
         long remaining(boolean givenBack) {
-            return givenBack && probe.isConsumed() ? Math.min(meter.limit(), probe.getRemainingTokens() + tokens)
+            return givenBack && probe.isConsumed()
+                    ? Math.min(meter.limit(), probe.getRemainingTokens() + tokens)
                     : probe.getRemainingTokens();
         }
     }
 
     @Override
     public Mono<Void> admit(Call call) {
-        List<Meter> meters = book.meters(call.tenant(), call.deployment().name(), call.caller().credential());
+        List<Meter> meters = book.meters(
+                call.tenant(), call.deployment().name(), call.caller().credential());
         if (meters.isEmpty()) {
             return Mono.empty();
         }
@@ -72,7 +74,8 @@ final class QuotaStage implements CallStage {
     public Mono<Void> quote(Call call, Quote quote) {
         long estimate = call.tokenEstimate();
         quote.tokens(new Quote.Tokens(call.promptTokens(), call.maxTokens(), call.choices(), estimate));
-        List<Meter> meters = book.meters(call.tenant(), call.deployment().name(), call.caller().credential());
+        List<Meter> meters = book.meters(
+                call.tenant(), call.deployment().name(), call.caller().credential());
         if (meters.isEmpty()) {
             return Mono.empty();
         }
@@ -87,8 +90,8 @@ final class QuotaStage implements CallStage {
             }
             Meter tooSmall = tooSmall(meters, estimate);
             if (tooSmall != null) {
-                quote.refuse(new Quote.Refusal(tooSmall.kind().suffix, tooSmall.scope(),
-                        tooLarge(call, tooSmall, estimate), null));
+                quote.refuse(new Quote.Refusal(
+                        tooSmall.kind().suffix, tooSmall.scope(), tooLarge(call, tooSmall, estimate), null));
                 return Mono.empty();
             }
             return Mono.fromFuture(() -> peekAll(store, meters, estimate))
@@ -96,8 +99,11 @@ final class QuotaStage implements CallStage {
                         Charge binding = binding(charges);
                         if (binding != null) {
                             long wait = wait(binding);
-                            quote.refuse(new Quote.Refusal(binding.meter().kind().suffix, binding.meter().scope(),
-                                    rateLimited(call, store, binding, wait), java.time.Duration.ofNanos(wait)));
+                            quote.refuse(new Quote.Refusal(
+                                    binding.meter().kind().suffix,
+                                    binding.meter().scope(),
+                                    rateLimited(call, store, binding, wait),
+                                    java.time.Duration.ofNanos(wait)));
                         }
                     })
                     .then()
@@ -111,10 +117,16 @@ final class QuotaStage implements CallStage {
     /** Each meter's charge as {@link #consumeAll} would take it, only estimated. */
     private static CompletableFuture<List<Charge>> peekAll(BucketStore store, List<Meter> meters, long estimate) {
         List<CompletableFuture<Charge>> charges = meters.stream()
-                .map(m -> store.peek(m, m.charge(estimate)).thenApply(p -> new Charge(m, m.charge(estimate),
-                        p.canBeConsumed() ? ConsumptionProbe.consumed(p.getRemainingTokens() - m.charge(estimate), 0)
-                                : ConsumptionProbe.rejected(p.getRemainingTokens(), p.getNanosToWaitForRefill(),
-                                        p.getNanosToWaitForRefill()))))
+                .map(m -> store.peek(m, m.charge(estimate))
+                        .thenApply(p -> new Charge(
+                                m,
+                                m.charge(estimate),
+                                p.canBeConsumed()
+                                        ? ConsumptionProbe.consumed(p.getRemainingTokens() - m.charge(estimate), 0)
+                                        : ConsumptionProbe.rejected(
+                                                p.getRemainingTokens(),
+                                                p.getNanosToWaitForRefill(),
+                                                p.getNanosToWaitForRefill()))))
                 .toList();
         return CompletableFuture.allOf(charges.toArray(CompletableFuture[]::new))
                 .thenApply(v -> charges.stream().map(CompletableFuture::join).toList());
@@ -140,7 +152,10 @@ final class QuotaStage implements CallStage {
     }
 
     private static Meter tooSmall(List<Meter> meters, long estimate) {
-        return meters.stream().filter(m -> m.kind() == Kind.TOKENS && estimate > m.limit()).findFirst().orElse(null);
+        return meters.stream()
+                .filter(m -> m.kind() == Kind.TOKENS && estimate > m.limit())
+                .findFirst()
+                .orElse(null);
     }
 
     private static CompletableFuture<List<Charge>> consumeAll(BucketStore store, List<Meter> meters, long estimate) {
@@ -168,8 +183,10 @@ final class QuotaStage implements CallStage {
 
     /** The refusing bucket the caller waits longest for; {@code null} when every bucket took its charge. */
     private static Charge binding(List<Charge> charges) {
-        return charges.stream().filter(c -> !c.probe().isConsumed())
-                .max((a, b) -> Long.compare(a.probe().getNanosToWaitForRefill(), b.probe().getNanosToWaitForRefill()))
+        return charges.stream()
+                .filter(c -> !c.probe().isConsumed())
+                .max((a, b) -> Long.compare(
+                        a.probe().getNanosToWaitForRefill(), b.probe().getNanosToWaitForRefill()))
                 .orElse(null);
     }
 
@@ -180,7 +197,8 @@ final class QuotaStage implements CallStage {
 
     private static ApiException rateLimited(Call call, BucketStore store, Charge c, long waitNanos) {
         boolean requests = c.meter().kind() == Kind.REQUESTS;
-        return ApiException.rateLimited(requests ? "requests" : "tokens",
+        return ApiException.rateLimited(
+                requests ? "requests" : "tokens",
                 "Rate limit reached for deployment `" + call.deployment().name() + "` on "
                         + (requests ? "requests per min (RPM)" : "tokens per min (TPM)")
                         + ": Limit " + store.limit(c.meter()) + ", Remaining " + Math.max(0, c.remaining(true))
@@ -192,26 +210,34 @@ final class QuotaStage implements CallStage {
         count(call, "too_large");
         ApiException error = tooLarge(call, meter, estimate);
         List<CompletableFuture<Charge>> peeks = meters.stream()
-                .map(m -> store.peek(m, 1).thenApply(p -> new Charge(m, 0,
-                        ConsumptionProbe.rejected(p.getRemainingTokens(), p.getNanosToWaitForRefill(), 0))))
+                .map(m -> store.peek(m, 1)
+                        .thenApply(p -> new Charge(
+                                m,
+                                0,
+                                ConsumptionProbe.rejected(p.getRemainingTokens(), p.getNanosToWaitForRefill(), 0))))
                 .toList();
         return Mono.fromFuture(CompletableFuture.allOf(peeks.toArray(CompletableFuture[]::new)))
-                .doOnSuccess(v -> headers(call, store, peeks.stream().map(CompletableFuture::join).toList(), true))
+                .doOnSuccess(v -> headers(
+                        call, store, peeks.stream().map(CompletableFuture::join).toList(), true))
                 .onErrorResume(e -> Mono.empty())
                 .then(Mono.error(error));
     }
 
     private static ApiException tooLarge(Call call, Meter meter, long estimate) {
         String param = call.operation() == Operation.EMBEDDINGS ? "input" : "max_tokens";
-        return ApiException.tokensExceedLimit(param, "This request needs " + estimate
-                + " tokens (" + (param.equals("input") ? "its input" : "prompt + max_tokens")
-                + "), more than the whole tokens-per-minute limit of " + meter.limit() + " on deployment `"
-                + call.deployment().name() + "`; it could never be admitted. Send a shorter "
-                + (param.equals("input") ? "input." : "prompt or a lower max_tokens."));
+        return ApiException.tokensExceedLimit(
+                param,
+                "This request needs " + estimate
+                        + " tokens (" + (param.equals("input") ? "its input" : "prompt + max_tokens")
+                        + "), more than the whole tokens-per-minute limit of " + meter.limit() + " on deployment `"
+                        + call.deployment().name() + "`; it could never be admitted. Send a shorter "
+                        + (param.equals("input") ? "input." : "prompt or a lower max_tokens."));
     }
 
     private static void headers(Call call, BucketStore store, List<Charge> charges, boolean givenBack) {
-        RateLimitHeaders.write(call.responseHeaders(), state(store, charges, Kind.REQUESTS, givenBack),
+        RateLimitHeaders.write(
+                call.responseHeaders(),
+                state(store, charges, Kind.REQUESTS, givenBack),
                 state(store, charges, Kind.TOKENS, givenBack));
     }
 
@@ -267,7 +293,12 @@ final class QuotaStage implements CallStage {
     }
 
     private void count(Call call, String limit) {
-        metrics.counter(MetricNames.QUOTA_REJECTED, "deployment", call.deployment().name(), "limit", limit)
+        metrics.counter(
+                        MetricNames.QUOTA_REJECTED,
+                        "deployment",
+                        call.deployment().name(),
+                        "limit",
+                        limit)
                 .increment();
     }
 }

@@ -25,8 +25,10 @@ final class RateLimitHeaders {
             if (missing <= 0) {
                 return 0;
             }
-            return BigDecimal.valueOf(missing).multiply(BigDecimal.valueOf(Meter.PERIOD.toNanos()))
-                    .divide(BigDecimal.valueOf(limit), 0, RoundingMode.CEILING).longValueExact();
+            return BigDecimal.valueOf(missing)
+                    .multiply(BigDecimal.valueOf(Meter.PERIOD.toNanos()))
+                    .divide(BigDecimal.valueOf(limit), 0, RoundingMode.CEILING)
+                    .longValueExact();
         }
     }
 
@@ -59,7 +61,8 @@ final class RateLimitHeaders {
             return millis + "ms";
         }
         long minutes = millis / 60_000;
-        String seconds = BigDecimal.valueOf(millis % 60_000, 3).stripTrailingZeros().toPlainString();
+        String seconds =
+                BigDecimal.valueOf(millis % 60_000, 3).stripTrailingZeros().toPlainString();
         return minutes > 0 ? minutes + "m" + seconds + "s" : seconds + "s";
     }
 

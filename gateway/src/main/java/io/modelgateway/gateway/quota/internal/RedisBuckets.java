@@ -57,8 +57,8 @@ final class RedisBuckets implements BucketStore {
         StatefulRedisConnection<String, byte[]> c =
                 client.connect(RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE));
         manager = Bucket4jLettuce.casBasedBuilder(c)
-                .expirationAfterWrite(ExpirationAfterWriteStrategy
-                        .basedOnTimeForRefillingBucketUpToMax(Duration.ofSeconds(10)))
+                .expirationAfterWrite(
+                        ExpirationAfterWriteStrategy.basedOnTimeForRefillingBucketUpToMax(Duration.ofSeconds(10)))
                 .clientClock(time)
                 .requestTimeout(timeout)
                 .build()
@@ -73,7 +73,10 @@ final class RedisBuckets implements BucketStore {
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
         }
-        return connection.async().ping().toCompletableFuture()
+        return connection
+                .async()
+                .ping()
+                .toCompletableFuture()
                 .orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
                 .thenAccept(pong -> {});
     }
@@ -108,8 +111,8 @@ final class RedisBuckets implements BucketStore {
         return guarded(meter, p -> p.consumeIgnoringRateLimits(tokens));
     }
 
-    private <T> CompletableFuture<T> guarded(Meter meter,
-            java.util.function.Function<AsyncBucketProxy, CompletableFuture<T>> op) {
+    private <T> CompletableFuture<T> guarded(
+            Meter meter, java.util.function.Function<AsyncBucketProxy, CompletableFuture<T>> op) {
         if (manager == null) {
             return CompletableFuture.failedFuture(new IllegalStateException("not connected to Redis"));
         }
@@ -129,9 +132,11 @@ final class RedisBuckets implements BucketStore {
         if (proxies.size() >= maxProxies && !proxies.containsKey(meter.key())) {
             proxies.clear();
         }
-        return proxies.computeIfAbsent(meter.key(), key -> manager.builder()
-                .withOptimization(Optimizations.batching())
-                .build(key, () -> CompletableFuture.completedFuture(Meter.configuration(meter.limit()))));
+        return proxies.computeIfAbsent(
+                meter.key(),
+                key -> manager.builder()
+                        .withOptimization(Optimizations.batching())
+                        .build(key, () -> CompletableFuture.completedFuture(Meter.configuration(meter.limit()))));
     }
 
     int proxies() {

@@ -25,6 +25,7 @@ final class EmbeddedDefaults {
     static final String DEMO_KEY_ID = "key_demo";
     /** Ids of keys from configuration: never stored, so their last use is not recorded either. */
     static final String CONFIGURED_PREFIX = "key_cfg_";
+
     static final String ADMIN_KEY_ID = CONFIGURED_PREFIX + "admin";
 
     private EmbeddedDefaults() {}
@@ -40,14 +41,24 @@ final class EmbeddedDefaults {
         repository.inTransaction(() -> {
             Instant now = clock.instant();
             if (repository.tenant(tenantId).isEmpty()) {
-                repository.insertTenant(new Tenant(tenantId, "Demo tenant", TenantStatus.ACTIVE,
-                        Set.of(Tenant.ALL_DEPLOYMENTS), now, now));
+                repository.insertTenant(new Tenant(
+                        tenantId, "Demo tenant", TenantStatus.ACTIVE, Set.of(Tenant.ALL_DEPLOYMENTS), now, now));
             }
             if (repository.key(DEMO_KEY_ID).isPresent()) {
                 repository.replaceHash(DEMO_KEY_ID, Keys.sha256Hex(secret), Keys.lastFour(secret));
             } else {
-                repository.insertKey(new ApiKey(DEMO_KEY_ID, tenantId, "demo", Keys.lastFour(secret),
-                        Scope.tenantDefaults(), now, null, null, null), Keys.sha256Hex(secret));
+                repository.insertKey(
+                        new ApiKey(
+                                DEMO_KEY_ID,
+                                tenantId,
+                                "demo",
+                                Keys.lastFour(secret),
+                                Scope.tenantDefaults(),
+                                now,
+                                null,
+                                null,
+                                null),
+                        Keys.sha256Hex(secret));
             }
             return null;
         });
@@ -56,8 +67,20 @@ final class EmbeddedDefaults {
 
     /** Keys from {@code gateway.api-keys}: in memory only, with the tenant scopes. */
     static List<TenancyCache.Entry> configuredKeys(List<ApiKeyProperties> keys) {
-        return keys.stream().map(k -> TenancyCache.entry(hashOf(k), new ApiKey(CONFIGURED_PREFIX + k.name(), k.tenant(),
-                k.name(), "", Scope.tenantDefaults(), Instant.EPOCH, null, null, null))).toList();
+        return keys.stream()
+                .map(k -> TenancyCache.entry(
+                        hashOf(k),
+                        new ApiKey(
+                                CONFIGURED_PREFIX + k.name(),
+                                k.tenant(),
+                                k.name(),
+                                "",
+                                Scope.tenantDefaults(),
+                                Instant.EPOCH,
+                                null,
+                                null,
+                                null)))
+                .toList();
     }
 
     private static String hashOf(ApiKeyProperties k) {
@@ -72,12 +95,13 @@ final class EmbeddedDefaults {
 
     /** Creates the tenants configured keys name, when missing (allowed on all deployments). */
     static void seedTenantsOf(TenancyRepository repository, List<ApiKeyProperties> keys, Clock clock) {
-        for (String tenantId : keys.stream().map(ApiKeyProperties::tenant).distinct().toList()) {
+        for (String tenantId :
+                keys.stream().map(ApiKeyProperties::tenant).distinct().toList()) {
             repository.inTransaction(() -> {
                 if (repository.tenant(tenantId).isEmpty()) {
                     Instant now = clock.instant();
-                    repository.insertTenant(new Tenant(tenantId, tenantId, TenantStatus.ACTIVE,
-                            Set.of(Tenant.ALL_DEPLOYMENTS), now, now));
+                    repository.insertTenant(new Tenant(
+                            tenantId, tenantId, TenantStatus.ACTIVE, Set.of(Tenant.ALL_DEPLOYMENTS), now, now));
                 }
                 return null;
             });
@@ -90,8 +114,16 @@ final class EmbeddedDefaults {
             return List.of();
         }
         String secret = configured.trim();
-        ApiKey k = new ApiKey(ADMIN_KEY_ID, null, "GATEWAY_ADMIN_API_KEY", Keys.lastFour(secret),
-                EnumSet.of(Scope.ADMIN, Scope.FINANCE), Instant.EPOCH, null, null, null);
+        ApiKey k = new ApiKey(
+                ADMIN_KEY_ID,
+                null,
+                "GATEWAY_ADMIN_API_KEY",
+                Keys.lastFour(secret),
+                EnumSet.of(Scope.ADMIN, Scope.FINANCE),
+                Instant.EPOCH,
+                null,
+                null,
+                null);
         return List.of(TenancyCache.entry(Keys.sha256Hex(secret), k));
     }
 }

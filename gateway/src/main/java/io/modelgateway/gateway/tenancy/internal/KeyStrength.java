@@ -19,9 +19,30 @@ final class KeyStrength {
     static final int MIN_BITS = 128;
     static final String HOW = "make one with: openssl rand -base64 32";
 
-    private static final List<String> WORDS = List.of("sk-", "admin", "demo", "test", "readme", "example",
-            "password", "passwd", "secret", "changeme", "default", "gateway", "model", "key", "token", "local",
-            "prod", "staging", "dev", "qwerty", "letmein", "1234", "abcd");
+    private static final List<String> WORDS = List.of(
+            "sk-",
+            "admin",
+            "demo",
+            "test",
+            "readme",
+            "example",
+            "password",
+            "passwd",
+            "secret",
+            "changeme",
+            "default",
+            "gateway",
+            "model",
+            "key",
+            "token",
+            "local",
+            "prod",
+            "staging",
+            "dev",
+            "qwerty",
+            "letmein",
+            "1234",
+            "abcd");
 
     private KeyStrength() {}
 

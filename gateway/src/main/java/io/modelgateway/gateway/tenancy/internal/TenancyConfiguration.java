@@ -43,13 +43,19 @@ public class TenancyConfiguration {
      */
     @Bean(destroyMethod = "close")
     @DependsOnDatabaseInitialization
-    TenancyService tenancy(DataSource dataSource, GatewayProperties gateway, TenancyProperties properties,
-            Clock clock, Scheduler jdbcScheduler, TenancyStartup startup, Invalidations invalidations) {
+    TenancyService tenancy(
+            DataSource dataSource,
+            GatewayProperties gateway,
+            TenancyProperties properties,
+            Clock clock,
+            Scheduler jdbcScheduler,
+            TenancyStartup startup,
+            Invalidations invalidations) {
         TenancyRepository repository = new TenancyRepository(dataSource);
         List<TenancyCache.Entry> configured = new ArrayList<>(EmbeddedDefaults.adminKey(gateway.adminApiKey()));
         configured.addAll(EmbeddedDefaults.configuredKeys(gateway.apiKeys()));
-        TenancyService service = new TenancyService(repository, new TenancyCache(configured), invalidations, clock,
-                jdbcScheduler);
+        TenancyService service =
+                new TenancyService(repository, new TenancyCache(configured), invalidations, clock, jdbcScheduler);
         startup.afterMigration(() -> {
             if (gateway.embeddedModelServer().enabled()) {
                 EmbeddedDefaults.seedDemo(repository, properties.demoTenant(), gateway.demoApiKey(), clock);

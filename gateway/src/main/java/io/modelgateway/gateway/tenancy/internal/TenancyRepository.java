@@ -79,25 +79,35 @@ final class TenancyRepository {
     }
 
     void replaceDeployments(String tenantId, Set<String> deployments) {
-        jdbc.sql("DELETE FROM tenant_deployment WHERE tenant_id = ?").param(tenantId).update();
-        List<Object[]> rows = deployments.stream().map(d -> new Object[] {tenantId, d}).toList();
+        jdbc.sql("DELETE FROM tenant_deployment WHERE tenant_id = ?")
+                .param(tenantId)
+                .update();
+        List<Object[]> rows =
+                deployments.stream().map(d -> new Object[] {tenantId, d}).toList();
         template.batchUpdate("INSERT INTO tenant_deployment (tenant_id, deployment) VALUES (?, ?)", rows);
     }
 
     Set<String> tenantsOn(String deployment) {
         return new HashSet<>(jdbc.sql("SELECT tenant_id FROM tenant_deployment WHERE deployment = ?")
-                .param(deployment).query(String.class).list());
+                .param(deployment)
+                .query(String.class)
+                .list());
     }
 
     void setTenantsOn(String deployment, Set<String> tenantIds) {
-        jdbc.sql("DELETE FROM tenant_deployment WHERE deployment = ?").param(deployment).update();
-        List<Object[]> rows = tenantIds.stream().map(t -> new Object[] {t, deployment}).toList();
+        jdbc.sql("DELETE FROM tenant_deployment WHERE deployment = ?")
+                .param(deployment)
+                .update();
+        List<Object[]> rows =
+                tenantIds.stream().map(t -> new Object[] {t, deployment}).toList();
         template.batchUpdate("INSERT INTO tenant_deployment (tenant_id, deployment) VALUES (?, ?)", rows);
     }
 
     private Set<String> deploymentsOf(String tenantId) {
         return new HashSet<>(jdbc.sql("SELECT deployment FROM tenant_deployment WHERE tenant_id = ?")
-                .param(tenantId).query(String.class).list());
+                .param(tenantId)
+                .query(String.class)
+                .list());
     }
 
     private Map<String, Set<String>> access() {
@@ -110,14 +120,21 @@ final class TenancyRepository {
 
     private static Tenant tenant(ResultSet rs, Set<String> deployments) throws SQLException {
         TenantStatus status = TenantStatus.parse(rs.getString("status")).orElse(TenantStatus.SUSPENDED);
-        return new Tenant(rs.getString("id"), rs.getString("name"), status, deployments,
-                instant(rs, "created_at"), instant(rs, "updated_at"));
+        return new Tenant(
+                rs.getString("id"),
+                rs.getString("name"),
+                status,
+                deployments,
+                instant(rs, "created_at"),
+                instant(rs, "updated_at"));
     }
 
     // --- keys ---
 
     List<StoredKey> allKeys() {
-        return jdbc.sql("SELECT " + KEY_COLUMNS + " FROM api_key").query(TenancyRepository::storedKey).list();
+        return jdbc.sql("SELECT " + KEY_COLUMNS + " FROM api_key")
+                .query(TenancyRepository::storedKey)
+                .list();
     }
 
     List<ApiKey> keysOf(String tenantId) {
@@ -126,35 +143,52 @@ final class TenancyRepository {
         if (tenantId != null) {
             spec = spec.param(tenantId);
         }
-        return spec.query(TenancyRepository::storedKey).list().stream().map(StoredKey::key).toList();
+        return spec.query(TenancyRepository::storedKey).list().stream()
+                .map(StoredKey::key)
+                .toList();
     }
 
     Optional<ApiKey> key(String id) {
-        return jdbc.sql("SELECT " + KEY_COLUMNS + " FROM api_key WHERE id = ?").param(id)
-                .query(TenancyRepository::storedKey).optional().map(StoredKey::key);
+        return jdbc.sql("SELECT " + KEY_COLUMNS + " FROM api_key WHERE id = ?")
+                .param(id)
+                .query(TenancyRepository::storedKey)
+                .optional()
+                .map(StoredKey::key);
     }
 
     void insertKey(ApiKey k, String hash) {
         jdbc.sql("INSERT INTO api_key (id, tenant_id, name, key_hash, last_four, scopes, created_at, expires_at)"
                         + " VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
-                .params(k.id(), k.tenantId(), k.name(), hash, k.lastFour(), scopes(k.scopes()), ts(k.createdAt()),
+                .params(
+                        k.id(),
+                        k.tenantId(),
+                        k.name(),
+                        hash,
+                        k.lastFour(),
+                        scopes(k.scopes()),
+                        ts(k.createdAt()),
                         ts(k.expiresAt()))
                 .update();
     }
 
     /** Replaces a key's secret (the demo key, which is configured rather than issued). */
     void replaceHash(String id, String hash, String lastFour) {
-        jdbc.sql("UPDATE api_key SET key_hash = ?, last_four = ? WHERE id = ?").params(hash, lastFour, id).update();
+        jdbc.sql("UPDATE api_key SET key_hash = ?, last_four = ? WHERE id = ?")
+                .params(hash, lastFour, id)
+                .update();
     }
 
     void revoke(String id, Instant at) {
-        jdbc.sql("UPDATE api_key SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL").params(ts(at), id).update();
+        jdbc.sql("UPDATE api_key SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL")
+                .params(ts(at), id)
+                .update();
     }
 
     /** Brings the expiry forward to {@code at} (never pushes it later). */
     void expireBy(String id, Instant at) {
         jdbc.sql("UPDATE api_key SET expires_at = ? WHERE id = ? AND (expires_at IS NULL OR expires_at > ?)")
-                .params(ts(at), id, ts(at)).update();
+                .params(ts(at), id, ts(at))
+                .update();
     }
 
     /** One batch for all keys used since the last flush. */
@@ -167,9 +201,16 @@ final class TenancyRepository {
     }
 
     private static StoredKey storedKey(ResultSet rs, int n) throws SQLException {
-        ApiKey key = new ApiKey(rs.getString("id"), rs.getString("tenant_id"), rs.getString("name"),
-                rs.getString("last_four"), scopes(rs.getString("scopes")), instant(rs, "created_at"),
-                instant(rs, "expires_at"), instant(rs, "revoked_at"), instant(rs, "last_used_at"));
+        ApiKey key = new ApiKey(
+                rs.getString("id"),
+                rs.getString("tenant_id"),
+                rs.getString("name"),
+                rs.getString("last_four"),
+                scopes(rs.getString("scopes")),
+                instant(rs, "created_at"),
+                instant(rs, "expires_at"),
+                instant(rs, "revoked_at"),
+                instant(rs, "last_used_at"));
         return new StoredKey(key, rs.getString("key_hash").trim());
     }
 

@@ -47,7 +47,11 @@ final class TenancyService implements Tenancy, AutoCloseable {
     });
     private volatile Reloader reloader;
 
-    TenancyService(TenancyRepository repository, TenancyCache cache, Invalidations invalidations, Clock clock,
+    TenancyService(
+            TenancyRepository repository,
+            TenancyCache cache,
+            Invalidations invalidations,
+            Clock clock,
             Scheduler jdbcScheduler) {
         this.repository = repository;
         this.cache = cache;
@@ -146,12 +150,20 @@ final class TenancyService implements Tenancy, AutoCloseable {
 
     @Override
     public Mono<Tenant> updateTenant(String id, TenantChange change) {
-        return write(() -> repository.inTransaction(() -> repository.tenant(id).map(t -> {
-            Tenant updated = new Tenant(t.id(), or(change.name(), t.name()), or(change.status(), t.status()),
-                    or(change.deployments(), t.deployments()), t.createdAt(), clock.instant());
-            repository.updateTenant(updated);
-            return updated;
-        }).orElse(null)));
+        return write(() -> repository.inTransaction(() -> repository
+                .tenant(id)
+                .map(t -> {
+                    Tenant updated = new Tenant(
+                            t.id(),
+                            or(change.name(), t.name()),
+                            or(change.status(), t.status()),
+                            or(change.deployments(), t.deployments()),
+                            t.createdAt(),
+                            clock.instant());
+                    repository.updateTenant(updated);
+                    return updated;
+                })
+                .orElse(null)));
     }
 
     @Override
@@ -166,8 +178,16 @@ final class TenancyService implements Tenancy, AutoCloseable {
 
     private IssuedKey insertKey(String tenantId, String name, Set<Scope> scopes, Instant expiresAt) {
         String secret = Keys.generate(Keys.PREFIX);
-        ApiKey key = new ApiKey(Keys.newId("key_"), tenantId, name, Keys.lastFour(secret), scopes,
-                clock.instant(), expiresAt, null, null);
+        ApiKey key = new ApiKey(
+                Keys.newId("key_"),
+                tenantId,
+                name,
+                Keys.lastFour(secret),
+                scopes,
+                clock.instant(),
+                expiresAt,
+                null,
+                null);
         repository.insertKey(key, Keys.sha256Hex(secret));
         return new IssuedKey(key, secret);
     }
@@ -184,13 +204,15 @@ final class TenancyService implements Tenancy, AutoCloseable {
 
     @Override
     public Mono<IssuedKey> rotateKey(String id, Duration grace) {
-        return write(() -> repository.inTransaction(() -> repository.key(id)
+        return write(() -> repository.inTransaction(() -> repository
+                .key(id)
                 .filter(k -> k.revokedAt() == null)
                 .map(old -> {
                     IssuedKey next = insertKey(old.tenantId(), old.name(), old.scopes(), old.expiresAt());
                     retire(old.id(), grace);
                     return next;
-                }).orElse(null)));
+                })
+                .orElse(null)));
     }
 
     private void retire(String id, Duration grace) {
@@ -234,12 +256,14 @@ final class TenancyService implements Tenancy, AutoCloseable {
     /** Writes, refreshes this replica's cache before answering, then tells the others. */
     private <T> Mono<T> write(Callable<T> work) {
         return Mono.fromCallable(() -> {
-            T result = work.call();
-            if (result != null) {
-                reload();
-            }
-            return result;
-        }).subscribeOn(jdbcScheduler).doOnNext(r -> invalidations.publish());
+                    T result = work.call();
+                    if (result != null) {
+                        reload();
+                    }
+                    return result;
+                })
+                .subscribeOn(jdbcScheduler)
+                .doOnNext(r -> invalidations.publish());
     }
 
     private static <T> T or(T value, T fallback) {

@@ -11,15 +11,24 @@ import org.junit.jupiter.api.Test;
 class SessionCodecTest {
 
     static final String SECRET = "a-console-session-secret-of-32-chars+";
-    final Session session = new Session("the-session-id", "sk-the-key", "key_1", Role.TENANT, "acme", "csrf-token",
-            Instant.parse("2026-01-01T00:00:00Z"), Instant.parse("2026-01-01T00:10:00Z"), Instant.parse("2026-01-01T12:00:00Z"));
+    final Session session = new Session(
+            "the-session-id",
+            "sk-the-key",
+            "key_1",
+            Role.TENANT,
+            "acme",
+            "csrf-token",
+            Instant.parse("2026-01-01T00:00:00Z"),
+            Instant.parse("2026-01-01T00:10:00Z"),
+            Instant.parse("2026-01-01T12:00:00Z"));
 
     @Test
     void aSealedSessionOpensToTheSameSessionAndHoldsNeitherKeyNorIdInClear() {
         SessionCodec codec = new SessionCodec(SECRET);
         String blob = codec.seal(session);
         assertThat(new String(Base64.getDecoder().decode(blob), java.nio.charset.StandardCharsets.ISO_8859_1))
-                .doesNotContain("sk-the-key").doesNotContain("the-session-id");
+                .doesNotContain("sk-the-key")
+                .doesNotContain("the-session-id");
         assertThat(codec.open("the-session-id", blob)).isEqualTo(session);
         assertThat(SessionCodec.storedId("the-session-id")).hasSize(64).doesNotContain("the-session-id");
     }
@@ -31,12 +40,15 @@ class SessionCodecTest {
         assertThat(new SessionCodec(SECRET).open("another-id", blob)).isNull();
         byte[] b = Base64.getDecoder().decode(blob);
         b[b.length - 1] ^= 1;
-        assertThat(new SessionCodec(SECRET).open("the-session-id", Base64.getEncoder().encodeToString(b))).isNull();
+        assertThat(new SessionCodec(SECRET)
+                        .open("the-session-id", Base64.getEncoder().encodeToString(b)))
+                .isNull();
     }
 
     @Test
     void aShortOrMissingSecretStopsTheStart() {
-        assertThatThrownBy(() -> new SessionCodec("too-short")).isInstanceOf(IllegalStateException.class)
+        assertThatThrownBy(() -> new SessionCodec("too-short"))
+                .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("gateway.console.session-secret");
         assertThatThrownBy(() -> new SessionCodec("")).isInstanceOf(IllegalStateException.class);
     }

@@ -42,7 +42,12 @@ class SessionsTest {
 
     @Test
     void aSessionOnAJwtEndsWhenTheTokenExpires() {
-        Session s = sessions.open("eyJ.jwt.sig", "user-1", Role.TENANT, "acme", clock.instant().plus(Duration.ofMinutes(5)))
+        Session s = sessions.open(
+                        "eyJ.jwt.sig",
+                        "user-1",
+                        Role.TENANT,
+                        "acme",
+                        clock.instant().plus(Duration.ofMinutes(5)))
                 .block();
         clock.advance(Duration.ofMinutes(4));
         assertThat(sessions.find(s.id()).blockOptional()).isPresent();
@@ -77,9 +82,12 @@ class SessionsTest {
     @Test
     void onlyAdminFinanceAndUsageReadCredentialsMayUseTheConsole() {
         assertThat(Role.of(new Credential("k", null, "n", Set.of(Scope.ADMIN)))).isEqualTo(Role.ADMIN);
-        assertThat(Role.of(new Credential("k", null, "n", Set.of(Scope.FINANCE)))).isEqualTo(Role.FINANCE);
-        assertThat(Role.of(new Credential("k", "acme", "n", Set.of(Scope.USAGE_READ, Scope.INFERENCE)))).isEqualTo(Role.TENANT);
-        assertThat(Role.of(new Credential("k", "acme", "n", Set.of(Scope.INFERENCE)))).isNull();
+        assertThat(Role.of(new Credential("k", null, "n", Set.of(Scope.FINANCE))))
+                .isEqualTo(Role.FINANCE);
+        assertThat(Role.of(new Credential("k", "acme", "n", Set.of(Scope.USAGE_READ, Scope.INFERENCE))))
+                .isEqualTo(Role.TENANT);
+        assertThat(Role.of(new Credential("k", "acme", "n", Set.of(Scope.INFERENCE))))
+                .isNull();
         assertThat(Role.of(new Credential("k", null, "n", Set.of()))).isNull();
     }
 }

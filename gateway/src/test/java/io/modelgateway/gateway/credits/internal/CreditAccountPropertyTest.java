@@ -34,13 +34,13 @@ import net.jqwik.api.lifecycle.AfterContainer;
  */
 class CreditAccountPropertyTest {
 
-    private static final String RUN = UUID.randomUUID().toString().replace("-", "").substring(0, 10);
+    private static final String RUN =
+            UUID.randomUUID().toString().replace("-", "").substring(0, 10);
     private static final Duration HOLD_TIMEOUT = Duration.ofMinutes(10);
     private static final TestLedger LEDGER = new TestLedger();
     private static final Map<String, CreditAccounts> STORES = new HashMap<>();
 
-    sealed interface Step permits Hold, Capture, Release, Cancel, Retry, Resize, TopUp, Grant, Adjust, Expire,
-            Later {
+    sealed interface Step permits Hold, Capture, Release, Cancel, Retry, Resize, TopUp, Grant, Adjust, Expire, Later {
         int replica();
     }
 
@@ -107,8 +107,14 @@ class CreditAccountPropertyTest {
                 return new LocalCreditAccounts(initial, LEDGER.clock, Duration.ofHours(1));
             }
             Replicas.requireRedis();
-            return new RedisCreditAccounts(Replicas.REDIS, "mgw-credit-prop:" + RUN + ":", initial, LEDGER.clock,
-                    Duration.ofSeconds(2), Duration.ofHours(1), Duration.ofMillis(100));
+            return new RedisCreditAccounts(
+                    Replicas.REDIS,
+                    "mgw-credit-prop:" + RUN + ":",
+                    initial,
+                    LEDGER.clock,
+                    Duration.ofSeconds(2),
+                    Duration.ofHours(1),
+                    Duration.ofMillis(100));
         });
     }
 
@@ -117,6 +123,7 @@ class CreditAccountPropertyTest {
         final Map<String, long[]> open = new HashMap<>();
         /** Holds the account released at their deadline whose call has not ended yet. */
         final Map<String, long[]> lapsed = new HashMap<>();
+
         final Map<String, long[]> ended = new HashMap<>();
         final Set<String> settled = new HashSet<>();
         final List<String> ids = new ArrayList<>();
@@ -142,7 +149,9 @@ class CreditAccountPropertyTest {
 
         /** An open or a lapsed hold: its call ends now. */
         String pickEnding(int pick) {
-            List<String> live = ids.stream().filter(id -> open.containsKey(id) || lapsed.containsKey(id)).toList();
+            List<String> live = ids.stream()
+                    .filter(id -> open.containsKey(id) || lapsed.containsKey(id))
+                    .toList();
             return live.isEmpty() ? null : live.get(Math.floorMod(pick, live.size()));
         }
 
@@ -168,24 +177,34 @@ class CreditAccountPropertyTest {
             for (CreditAccounts r : replicas) {
                 CreditAccounts.Snapshot s = r.read(tenant).join();
                 assertThat(s.held()).as("held after %s", step).isEqualTo(model.held());
-                assertThat(s.available()).as("available = ledger - open holds after %s", step).isEqualTo(expected);
+                assertThat(s.available())
+                        .as("available = ledger - open holds after %s", step)
+                        .isEqualTo(expected);
             }
         }
     }
 
-    private static void apply(CreditAccounts at, String tenant, Step step, Model model, String newId)
-            throws Exception {
+    private static void apply(CreditAccounts at, String tenant, Step step, Model model, String newId) throws Exception {
         long now = LEDGER.millis.get();
         if (step instanceof Hold h) {
             long available = LEDGER.balance(tenant) - model.held();
             long least = h.most() * h.leastPercent() / 100;
-            CreditAccounts.Taken t = at.hold(tenant, newId, h.most(), least,
-                    Instant.ofEpochMilli(now).plus(HOLD_TIMEOUT)).join();
+            CreditAccounts.Taken t = at.hold(
+                            tenant,
+                            newId,
+                            h.most(),
+                            least,
+                            Instant.ofEpochMilli(now).plus(HOLD_TIMEOUT))
+                    .join();
             long fits = Math.min(h.most(), Math.max(available, 0));
             if (fits < least) {
-                assertThat(t.refused()).as("refused: %d available, at least %d needed", available, least).isTrue();
+                assertThat(t.refused())
+                        .as("refused: %d available, at least %d needed", available, least)
+                        .isTrue();
             } else {
-                assertThat(t.amount()).as("held of %d available", available).isEqualTo(fits)
+                assertThat(t.amount())
+                        .as("held of %d available", available)
+                        .isEqualTo(fits)
                         .isLessThanOrEqualTo(Math.max(available, 0));
                 model.open.put(newId, new long[] {t.amount(), now + HOLD_TIMEOUT.toMillis(), t.epoch()});
                 model.ids.add(newId);
@@ -216,9 +235,16 @@ class CreditAccountPropertyTest {
         } else if (step instanceof Cancel c) {
             if (c.releaseFirst()) { // the release overtook the hold: the hold must not be taken
                 at.capture(tenant, newId, CreditAccounts.ANY_EPOCH, 0).join();
-                CreditAccounts.Taken t = at.hold(tenant, newId, 1000, 0,
-                        Instant.ofEpochMilli(now).plus(HOLD_TIMEOUT)).join();
-                assertThat(t.refused()).as("a hold whose call was released already").isTrue();
+                CreditAccounts.Taken t = at.hold(
+                                tenant,
+                                newId,
+                                1000,
+                                0,
+                                Instant.ofEpochMilli(now).plus(HOLD_TIMEOUT))
+                        .join();
+                assertThat(t.refused())
+                        .as("a hold whose call was released already")
+                        .isTrue();
             } else {
                 String id = model.pickEnding(newId.hashCode());
                 if (id != null) {
@@ -246,14 +272,22 @@ class CreditAccountPropertyTest {
         } else if (step instanceof TopUp t) {
             post(at, Posting.topUp(tenant, t.amount(), newId, "top-up"));
         } else if (step instanceof Grant g) {
-            post(at, Posting.grant(tenant, g.amount(), null,
-                g.expiring() ? Instant.ofEpochMilli(now).plus(Duration.ofDays(1)) : null, "grant"));
+            post(
+                    at,
+                    Posting.grant(
+                            tenant,
+                            g.amount(),
+                            null,
+                            g.expiring() ? Instant.ofEpochMilli(now).plus(Duration.ofDays(1)) : null,
+                            "grant"));
         } else if (step instanceof Adjust a) {
             post(at, Posting.adjustment(tenant, a.amount(), null, "adjustment"));
         } else if (step instanceof Expire e) {
-            for (CreditEntry expiry : LEDGER.ledger.expireDue(Instant.ofEpochMilli(now).plus(Duration.ofDays(2)))) {
+            for (CreditEntry expiry :
+                    LEDGER.ledger.expireDue(Instant.ofEpochMilli(now).plus(Duration.ofDays(2)))) {
                 if (expiry.tenant().equals(tenant)) {
-                    at.post(tenant, "entry:" + expiry.id(), expiry.amountMicros()).join();
+                    at.post(tenant, "entry:" + expiry.id(), expiry.amountMicros())
+                            .join();
                 }
             }
         } else if (step instanceof Later l) {
@@ -279,20 +313,39 @@ class CreditAccountPropertyTest {
         Arbitrary<Long> positive = Arbitraries.longs().between(1, 500_000);
         Arbitrary<Integer> pick = Arbitraries.integers().between(0, 1000);
         Arbitrary<Step> step = Arbitraries.frequencyOf(
-                net.jqwik.api.Tuple.of(6, Combinators.combine(replica, money, Arbitraries.integers().between(0, 100))
-                        .as(Hold::new)),
-                net.jqwik.api.Tuple.of(4, Combinators.combine(replica, pick, Arbitraries.integers().between(0, 2),
-                        Arbitraries.longs().between(1, 300_000)).as(Capture::new)),
+                net.jqwik.api.Tuple.of(
+                        6,
+                        Combinators.combine(
+                                        replica, money, Arbitraries.integers().between(0, 100))
+                                .as(Hold::new)),
+                net.jqwik.api.Tuple.of(
+                        4,
+                        Combinators.combine(
+                                        replica,
+                                        pick,
+                                        Arbitraries.integers().between(0, 2),
+                                        Arbitraries.longs().between(1, 300_000))
+                                .as(Capture::new)),
                 net.jqwik.api.Tuple.of(2, Combinators.combine(replica, pick).as(Release::new)),
-                net.jqwik.api.Tuple.of(1, Combinators.combine(replica, Arbitraries.of(true, false)).as(Cancel::new)),
+                net.jqwik.api.Tuple.of(
+                        1,
+                        Combinators.combine(replica, Arbitraries.of(true, false))
+                                .as(Cancel::new)),
                 net.jqwik.api.Tuple.of(1, Combinators.combine(replica, pick).as(Retry::new)),
-                net.jqwik.api.Tuple.of(1, Combinators.combine(replica, pick, Arbitraries.integers().between(0, 100))
-                        .as(Resize::new)),
+                net.jqwik.api.Tuple.of(
+                        1,
+                        Combinators.combine(
+                                        replica, pick, Arbitraries.integers().between(0, 100))
+                                .as(Resize::new)),
                 net.jqwik.api.Tuple.of(1, Combinators.combine(replica, positive).as(TopUp::new)),
-                net.jqwik.api.Tuple.of(1, Combinators.combine(replica, positive, Arbitraries.of(true, false))
-                        .as(Grant::new)),
-                net.jqwik.api.Tuple.of(2, Combinators.combine(replica, Arbitraries.longs().between(-900_000, 300_000))
-                        .as(Adjust::new)),
+                net.jqwik.api.Tuple.of(
+                        1,
+                        Combinators.combine(replica, positive, Arbitraries.of(true, false))
+                                .as(Grant::new)),
+                net.jqwik.api.Tuple.of(
+                        2,
+                        Combinators.combine(replica, Arbitraries.longs().between(-900_000, 300_000))
+                                .as(Adjust::new)),
                 net.jqwik.api.Tuple.of(1, replica.map(Expire::new)),
                 net.jqwik.api.Tuple.of(1, Arbitraries.integers().between(1, 12).map(Later::new)));
         return step.list().ofMinSize(1).ofMaxSize(40);

@@ -31,6 +31,7 @@ class CreditCancelTest {
 
     /** 1000 micro-units per output token, 1.00 per 1M input. */
     private static final Price PRICE = new Price(1, "d", Instant.EPOCH, 1_000_000, 0, 1_000_000_000, 0, "usd");
+
     private static final Price ALMOST_FREE = new Price(2, "d", Instant.EPOCH, 10_000, 0, 10_000, 0, "usd");
 
     @Test
@@ -42,25 +43,37 @@ class CreditCancelTest {
     void anAbandonedHoldIsReleasedInRedis() {
         Replicas.requireRedis();
         String prefix = "mgw-credit-cancel:" + UUID.randomUUID() + ":";
-        abandonedHoldIsReleased(initial -> new RedisCreditAccounts(Replicas.REDIS, prefix, initial, Clock.systemUTC(),
-                Duration.ofSeconds(2), Duration.ofHours(1), Duration.ofMillis(100)));
+        abandonedHoldIsReleased(initial -> new RedisCreditAccounts(
+                Replicas.REDIS,
+                prefix,
+                initial,
+                Clock.systemUTC(),
+                Duration.ofSeconds(2),
+                Duration.ofHours(1),
+                Duration.ofMillis(100)));
     }
 
     @Test
     void aZeroCostCallPassesEvenBelowZero() {
-        Credits credits = credits(initial -> new LocalCreditAccounts(initial, Clock.systemUTC(), Duration.ofHours(1)),
+        Credits credits = credits(
+                initial -> new LocalCreditAccounts(initial, Clock.systemUTC(), Duration.ofHours(1)),
                 t -> CompletableFuture.completedFuture(-5_000L));
         Hold hold = credits.hold(call("free"), ALMOST_FREE).block();
         assertThat(hold.amount).isZero();
         credits.settle(hold, 0);
         assertThat(credits.available("t").join()).isEqualTo(-5_000);
-        assertThat(credits.hold(call("priced"), PRICE).onErrorResume(e -> {
-            assertThat(((ApiException) e).code()).isEqualTo("insufficient_quota");
-            return reactor.core.publisher.Mono.empty();
-        }).block()).as("a priced call on a balance below zero").isNull();
+        assertThat(credits.hold(call("priced"), PRICE)
+                        .onErrorResume(e -> {
+                            assertThat(((ApiException) e).code()).isEqualTo("insufficient_quota");
+                            return reactor.core.publisher.Mono.empty();
+                        })
+                        .block())
+                .as("a priced call on a balance below zero")
+                .isNull();
     }
 
-    private static void abandonedHoldIsReleased(Function<Function<String, CompletableFuture<Long>>, CreditAccounts> store) {
+    private static void abandonedHoldIsReleased(
+            Function<Function<String, CompletableFuture<Long>>, CreditAccounts> store) {
         CompletableFuture<Long> ledger = new CompletableFuture<>(); // the ledger answers late
         Credits credits = credits(store, t -> ledger);
         Disposable call = credits.hold(call("abandoned"), PRICE).subscribe();
@@ -80,8 +93,9 @@ class CreditCancelTest {
         if (taken.get() != null) {
             credits.settle(taken.get(), 0);
         }
-        await().atMost(Duration.ofSeconds(5)).untilAsserted(() ->
-                assertThat(credits.accounts().read("t").join().held()).isZero());
+        await().atMost(Duration.ofSeconds(5))
+                .untilAsserted(() ->
+                        assertThat(credits.accounts().read("t").join().held()).isZero());
         Hold served = credits.hold(call("served"), PRICE).block();
         assertThat(served.amount).isEqualTo(10 + 10 * 1000);
         assertThat(credits.accounts().read("t").join().held()).isEqualTo(served.amount);
@@ -90,16 +104,30 @@ class CreditCancelTest {
         credits.close();
     }
 
-    private static Credits credits(Function<Function<String, CompletableFuture<Long>>, CreditAccounts> store,
+    private static Credits credits(
+            Function<Function<String, CompletableFuture<Long>>, CreditAccounts> store,
             Function<String, CompletableFuture<Long>> initial) {
-        Credits credits = new Credits(null, null, null, Schedulers.immediate(), Clock.systemUTC(), Duration.ofMinutes(15));
+        Credits credits =
+                new Credits(null, null, null, Schedulers.immediate(), Clock.systemUTC(), Duration.ofMinutes(15));
         credits.use(ignored -> store.apply(initial));
         return credits;
     }
 
     /** A chat call of tenant "t" with 10 prompt tokens and at most 10 output tokens. */
     private static Call call(String id) {
-        return new Call(id + "-" + UUID.randomUUID(), new Caller("t", "key-1", Set.of(), Set.of("*")), null,
-                Operation.CHAT, false, List.of("hello"), Set.of(), 10, 10, 1, 0, Instant.now(), new HttpHeaders());
+        return new Call(
+                id + "-" + UUID.randomUUID(),
+                new Caller("t", "key-1", Set.of(), Set.of("*")),
+                null,
+                Operation.CHAT,
+                false,
+                List.of("hello"),
+                Set.of(),
+                10,
+                10,
+                1,
+                0,
+                Instant.now(),
+                new HttpHeaders());
     }
 }

@@ -35,11 +35,12 @@ class HoldExpiryTest {
     @Test
     void aStaleHoldExpiresAndGivesItsCreditsBack() {
         Credits credits = new Credits(null, null, null, Schedulers.immediate(), clock, Duration.ofMinutes(15));
-        credits.use(f -> new LocalCreditAccounts(t -> CompletableFuture.completedFuture(100_000L), clock,
-                Duration.ofMinutes(30)));
+        credits.use(f -> new LocalCreditAccounts(
+                t -> CompletableFuture.completedFuture(100_000L), clock, Duration.ofMinutes(30)));
         CreditAccounts accounts = credits.accounts();
         Instant deadline = clock.instant().plus(Duration.ofMinutes(15));
-        CreditAccounts.Taken taken = accounts.hold("t", "req-1", 30_000, 0, deadline).join();
+        CreditAccounts.Taken taken =
+                accounts.hold("t", "req-1", 30_000, 0, deadline).join();
         assertThat(taken.amount()).isEqualTo(30_000);
         assertThat(credits.available("t").join()).isEqualTo(70_000);
 

@@ -26,7 +26,8 @@ final class TestLedger implements AutoCloseable {
     final HikariDataSource dataSource = new HikariDataSource();
     final Ledger ledger;
     final UsageStore usage;
-    final AtomicLong millis = new AtomicLong(Instant.parse("2026-03-01T10:00:00Z").toEpochMilli());
+    final AtomicLong millis =
+            new AtomicLong(Instant.parse("2026-03-01T10:00:00Z").toEpochMilli());
     final Clock clock = new Clock() {
         @Override
         public ZoneId getZone() {
@@ -45,12 +46,17 @@ final class TestLedger implements AutoCloseable {
     };
 
     TestLedger() {
-        dataSource.setJdbcUrl("jdbc:h2:mem:credits_" + UUID.randomUUID().toString().replace("-", "")
-                + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;DB_CLOSE_DELAY=-1");
+        dataSource.setJdbcUrl(
+                "jdbc:h2:mem:credits_" + UUID.randomUUID().toString().replace("-", "")
+                        + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;DB_CLOSE_DELAY=-1");
         dataSource.setUsername("sa");
         dataSource.setPassword("");
         dataSource.setMaximumPoolSize(4);
-        Flyway.configure().dataSource(dataSource).locations("classpath:db/migration").load().migrate();
+        Flyway.configure()
+                .dataSource(dataSource)
+                .locations("classpath:db/migration")
+                .load()
+                .migrate();
         ledger = new Ledger(dataSource, "usd");
         usage = new UsageStore(dataSource);
     }
@@ -67,8 +73,24 @@ final class TestLedger implements AutoCloseable {
     /** Records a call's usage (the ledger's debit). */
     void spend(String tenant, String requestId, long cost) throws SQLException {
         Instant now = clock.instant();
-        usage.insert(List.of(new UsageRecord(requestId, tenant, "key", "echo", "echo", "chat", 10, 0, 5, false, cost,
-                1, "completed", 200, now, now, now)));
+        usage.insert(List.of(new UsageRecord(
+                requestId,
+                tenant,
+                "key",
+                "echo",
+                "echo",
+                "chat",
+                10,
+                0,
+                5,
+                false,
+                cost,
+                1,
+                "completed",
+                200,
+                now,
+                now,
+                now)));
     }
 
     @Override

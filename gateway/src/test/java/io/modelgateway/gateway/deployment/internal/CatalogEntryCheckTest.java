@@ -50,10 +50,26 @@ class CatalogEntryCheckTest {
 
     @Test
     void bindsEveryFieldWithConfigurationsConversions() {
-        CatalogProperties c = bind("catalog.display_name", "Echo", "catalog.tags[0]", "small", "catalog.tags[1]",
-                "fast", "catalog.modalities[0]", "text", "catalog.modalities[1]", "image", "catalog.lifecycle",
-                "generally-available", "catalog.context_length", "8192", "catalog.max_output_tokens", "1024",
-                "catalog.retirement_date", "2030-02-01").catalog();
+        CatalogProperties c = bind(
+                        "catalog.display_name",
+                        "Echo",
+                        "catalog.tags[0]",
+                        "small",
+                        "catalog.tags[1]",
+                        "fast",
+                        "catalog.modalities[0]",
+                        "text",
+                        "catalog.modalities[1]",
+                        "image",
+                        "catalog.lifecycle",
+                        "generally-available",
+                        "catalog.context_length",
+                        "8192",
+                        "catalog.max_output_tokens",
+                        "1024",
+                        "catalog.retirement_date",
+                        "2030-02-01")
+                .catalog();
         assertThat(c.displayName()).isEqualTo("Echo");
         assertThat(c.tags()).containsExactly("small", "fast");
         assertThat(c.modalities()).containsExactly("text", "image");
@@ -66,27 +82,40 @@ class CatalogEntryCheckTest {
 
     @Test
     void constraintViolationsNameTheField() {
-        assertThatThrownBy(() -> bind("catalog.lifecycle", "beta")).isInstanceOfSatisfying(ApiException.class,
-                e -> assertThat(e.param()).isEqualTo("catalog.lifecycle"));
-        assertThatThrownBy(() -> bind("catalog.context_length", "0")).isInstanceOfSatisfying(ApiException.class,
-                e -> assertThat(e.param()).isEqualTo("catalog.context_length"));
-        assertThatThrownBy(() -> bind("catalog.retirement_date", "soon")).isInstanceOfSatisfying(ApiException.class,
-                e -> assertThat(e.param()).isEqualTo("catalog.retirement_date"));
-        assertThatThrownBy(() -> bind("catalog.successor", "a b")).isInstanceOfSatisfying(ApiException.class,
-                e -> assertThat(e.param()).isEqualTo("catalog.successor"));
+        assertThatThrownBy(() -> bind("catalog.lifecycle", "beta"))
+                .isInstanceOfSatisfying(
+                        ApiException.class, e -> assertThat(e.param()).isEqualTo("catalog.lifecycle"));
+        assertThatThrownBy(() -> bind("catalog.context_length", "0"))
+                .isInstanceOfSatisfying(
+                        ApiException.class, e -> assertThat(e.param()).isEqualTo("catalog.context_length"));
+        assertThatThrownBy(() -> bind("catalog.retirement_date", "soon"))
+                .isInstanceOfSatisfying(
+                        ApiException.class, e -> assertThat(e.param()).isEqualTo("catalog.retirement_date"));
+        assertThatThrownBy(() -> bind("catalog.successor", "a b"))
+                .isInstanceOfSatisfying(
+                        ApiException.class, e -> assertThat(e.param()).isEqualTo("catalog.successor"));
     }
 
     @Test
     void consistencyChecks() {
         assertThat(problem("catalog.lifecycle", "deprecated")).hasValue("catalog.retirement_date");
-        assertThat(problem("catalog.lifecycle", "deprecated", "catalog.retirement_date", "2030-01-01")).isEmpty();
+        assertThat(problem("catalog.lifecycle", "deprecated", "catalog.retirement_date", "2030-01-01"))
+                .isEmpty();
         assertThat(problem("catalog.retirement_date", "2030-02-30")).hasValue("catalog.retirement_date");
-        assertThat(problem("catalog.lifecycle", "deprecated", "catalog.deprecation_date", "2030-02-01",
-                "catalog.retirement_date", "2030-01-01")).hasValue("catalog.retirement_date");
+        assertThat(problem(
+                        "catalog.lifecycle",
+                        "deprecated",
+                        "catalog.deprecation_date",
+                        "2030-02-01",
+                        "catalog.retirement_date",
+                        "2030-01-01"))
+                .hasValue("catalog.retirement_date");
         assertThat(problem("catalog.successor", "other")).hasValue("catalog.successor");
-        assertThat(problem("catalog.lifecycle", "retired", "catalog.successor", "other")).isEmpty();
+        assertThat(problem("catalog.lifecycle", "retired", "catalog.successor", "other"))
+                .isEmpty();
         assertThat(problem("catalog.embedding_dimensions", "384")).hasValue("catalog.embedding_dimensions");
-        assertThat(problem("kind", "embeddings", "catalog.embedding_dimensions", "384")).isEmpty();
+        assertThat(problem("kind", "embeddings", "catalog.embedding_dimensions", "384"))
+                .isEmpty();
         assertThat(problem("kind", "embeddings", "catalog.max_output_tokens", "10"))
                 .hasValue("catalog.max_output_tokens");
         assertThat(problem("catalog.context_length", "100", "catalog.max_output_tokens", "101"))
@@ -98,7 +127,8 @@ class CatalogEntryCheckTest {
         DeploymentDefinition bad = DeploymentDefinition.configured("old", bind("catalog.lifecycle", "deprecated"));
         assertThatThrownBy(() -> Snapshot.build(BACKENDS, List.of(bad), List.of(), Snapshot.EMPTY, (n, p) -> {}))
                 .isInstanceOf(IllegalStateException.class)
-                .hasMessageContaining("deployment 'old'").hasMessageContaining("catalog.retirement-date");
+                .hasMessageContaining("deployment 'old'")
+                .hasMessageContaining("catalog.retirement-date");
     }
 
     @Test

@@ -24,15 +24,24 @@ class AccessLogTest extends GatewayTestBase {
     private HttpResponse<String> chat(String key, String words, boolean stream) throws Exception {
         String body = "{\"model\":\"echo\",\"stream\":" + stream + ",\"max_tokens\":50,"
                 + "\"messages\":[{\"role\":\"user\",\"content\":\"" + words + "\"}]}";
-        return http.send(HttpRequest.newBuilder(URI.create(baseUrl() + "/v1/chat/completions"))
-                .header("Authorization", "Bearer " + key)
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+        return http.send(
+                HttpRequest.newBuilder(URI.create(baseUrl() + "/v1/chat/completions"))
+                        .header("Authorization", "Bearer " + key)
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(body))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     private static String lineOf(CapturedOutput output, String requestId) {
-        return await().atMost(Duration.ofSeconds(5)).until(() -> output.getOut().lines()
-                .filter(l -> l.contains("access request_id=" + requestId)).findFirst().orElse(null), l -> l != null);
+        return await().atMost(Duration.ofSeconds(5))
+                .until(
+                        () -> output.getOut()
+                                .lines()
+                                .filter(l -> l.contains("access request_id=" + requestId))
+                                .findFirst()
+                                .orElse(null),
+                        l -> l != null);
     }
 
     private static String id(HttpResponse<?> r) {
@@ -47,10 +56,23 @@ class AccessLogTest extends GatewayTestBase {
         assertThat(r.body()).contains(secret); // the echo model repeats the prompt: the completion holds it too
 
         String line = lineOf(output, id(r));
-        assertThat(line).contains(" method=POST", " path=/v1/chat/completions", " status=200", " tenant=demo",
-                " deployment=echo", " operation=chat", " outcome=completed", " stream=false", " prompt_tokens=",
-                " completion_tokens=", " ttft_ms=", " duration_ms=", " credential=");
-        assertThat(output.getAll().lines().filter(l -> l.contains("request_id=" + id(r)))).hasSize(1);
+        assertThat(line)
+                .contains(
+                        " method=POST",
+                        " path=/v1/chat/completions",
+                        " status=200",
+                        " tenant=demo",
+                        " deployment=echo",
+                        " operation=chat",
+                        " outcome=completed",
+                        " stream=false",
+                        " prompt_tokens=",
+                        " completion_tokens=",
+                        " ttft_ms=",
+                        " duration_ms=",
+                        " credential=");
+        assertThat(output.getAll().lines().filter(l -> l.contains("request_id=" + id(r))))
+                .hasSize(1);
         assertThat(output.getAll()).doesNotContain(secret).doesNotContain(KEY).doesNotContain("confidential");
     }
 
@@ -71,11 +93,15 @@ class AccessLogTest extends GatewayTestBase {
         HttpResponse<String> unauthorized = chat(badKey, "hello", false);
         assertThat(unauthorized.statusCode()).isEqualTo(401);
         // (an unknown path is 404 only with a valid credential; without one, 401 like any undeclared path)
-        HttpResponse<String> missing = http.send(HttpRequest.newBuilder(URI.create(baseUrl() + "/no/such/path"))
-                .header("api-key", KEY).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> missing = http.send(
+                HttpRequest.newBuilder(URI.create(baseUrl() + "/no/such/path"))
+                        .header("api-key", KEY)
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
         assertThat(missing.statusCode()).isEqualTo(404);
 
-        assertThat(lineOf(output, id(unauthorized))).contains(" status=401", " path=/v1/chat/completions")
+        assertThat(lineOf(output, id(unauthorized)))
+                .contains(" status=401", " path=/v1/chat/completions")
                 .doesNotContain("tenant=");
         assertThat(lineOf(output, id(missing))).contains(" status=404", " method=GET", " path=/no/such/path");
         assertThat(output.getAll()).doesNotContain(badKey);
@@ -83,12 +109,17 @@ class AccessLogTest extends GatewayTestBase {
 
     @Test
     void aFailedCallCarriesItsOutcomeAndErrorCode(CapturedOutput output) throws Exception {
-        String body = "{\"model\":\"unreachable\",\"max_tokens\":5,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
-        HttpResponse<String> failed = http.send(HttpRequest.newBuilder(URI.create(baseUrl() + "/v1/chat/completions"))
-                .header("api-key", KEY).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+        String body =
+                "{\"model\":\"unreachable\",\"max_tokens\":5,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
+        HttpResponse<String> failed = http.send(
+                HttpRequest.newBuilder(URI.create(baseUrl() + "/v1/chat/completions"))
+                        .header("api-key", KEY)
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(body))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
         assertThat(failed.statusCode()).isEqualTo(503);
-        assertThat(lineOf(output, id(failed))).contains(" status=503", " deployment=unreachable",
-                " outcome=failed", " error_code=");
+        assertThat(lineOf(output, id(failed)))
+                .contains(" status=503", " deployment=unreachable", " outcome=failed", " error_code=");
     }
 }

@@ -22,6 +22,7 @@ class AsyncAccessLogTest {
 
     /** A logging context of its own: other tests' application contexts in this JVM log elsewhere. */
     private final LoggerContext context = new LoggerContext();
+
     private final Logger root = context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
     private final Gate gate = new Gate();
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();

@@ -1,6 +1,5 @@
 package io.modelgateway.gateway.metering.internal;
 
-import io.modelgateway.gateway.metering.TenantLabels;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -9,6 +8,7 @@ import io.modelgateway.gateway.config.GatewayProperties.Kind;
 import io.modelgateway.gateway.deployment.Deployment;
 import io.modelgateway.gateway.metering.MetricNames;
 import io.modelgateway.gateway.metering.MetricsProperties;
+import io.modelgateway.gateway.metering.TenantLabels;
 import io.modelgateway.gateway.pipeline.Call;
 import io.modelgateway.gateway.pipeline.CallResult;
 import io.modelgateway.gateway.pipeline.Operation;
@@ -29,18 +29,46 @@ class MetricsStageTest {
 
     /** The stage never calls the backend; a deployment needs one all the same. */
     private static final io.modelgateway.gateway.deployment.HttpUpstream UNUSED_UPSTREAM =
-            new io.modelgateway.gateway.deployment.HttpUpstream("unused", java.net.URI.create("http://127.0.0.1:1/v1"),
-                    null, Duration.ofSeconds(1), Duration.ofSeconds(1));
+            new io.modelgateway.gateway.deployment.HttpUpstream(
+                    "unused",
+                    java.net.URI.create("http://127.0.0.1:1/v1"),
+                    null,
+                    Duration.ofSeconds(1),
+                    Duration.ofSeconds(1));
 
     private static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
-    private static final Deployment ECHO = new Deployment("echo", Kind.CHAT, "echo", null, null, null, 256, 4096,
-            Duration.ofSeconds(60), Duration.ofSeconds(60), Duration.ofMinutes(10), UNUSED_UPSTREAM, null);
+    private static final Deployment ECHO = new Deployment(
+            "echo",
+            Kind.CHAT,
+            "echo",
+            null,
+            null,
+            null,
+            256,
+            4096,
+            Duration.ofSeconds(60),
+            Duration.ofSeconds(60),
+            Duration.ofMinutes(10),
+            UNUSED_UPSTREAM,
+            null);
 
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
 
     private static Call call(String tenant) {
-        return new Call("req-" + tenant, new Caller(tenant, "key-1", Set.of(), Set.of("*")), ECHO, Operation.CHAT,
-                false, java.util.List.of("hi"), Set.of(), 10, 100, 1, 200, T0, new HttpHeaders());
+        return new Call(
+                "req-" + tenant,
+                new Caller(tenant, "key-1", Set.of(), Set.of("*")),
+                ECHO,
+                Operation.CHAT,
+                false,
+                java.util.List.of("hi"),
+                Set.of(),
+                10,
+                100,
+                1,
+                200,
+                T0,
+                new HttpHeaders());
     }
 
     @Test
@@ -49,10 +77,23 @@ class MetricsStageTest {
         for (String tenant : new String[] {"a", "b", "c", "d", "a"}) {
             stage.complete(call(tenant), new CallResult(Outcome.FAILED, CallResult.NO_USAGE, 503, "x", T0));
         }
-        assertThat(registry.get(MetricNames.REQUESTS).tag("tenant", "a").counter().count()).isEqualTo(2);
-        assertThat(registry.get(MetricNames.REQUESTS).tag("tenant", "b").counter().count()).isEqualTo(1);
-        assertThat(registry.get(MetricNames.REQUESTS).tag("tenant", "other").counter().count()).isEqualTo(2);
-        assertThat(registry.find(MetricNames.REQUESTS).tag("tenant", "c").counter()).isNull();
+        assertThat(registry.get(MetricNames.REQUESTS)
+                        .tag("tenant", "a")
+                        .counter()
+                        .count())
+                .isEqualTo(2);
+        assertThat(registry.get(MetricNames.REQUESTS)
+                        .tag("tenant", "b")
+                        .counter()
+                        .count())
+                .isEqualTo(1);
+        assertThat(registry.get(MetricNames.REQUESTS)
+                        .tag("tenant", "other")
+                        .counter()
+                        .count())
+                .isEqualTo(2);
+        assertThat(registry.find(MetricNames.REQUESTS).tag("tenant", "c").counter())
+                .isNull();
         assertThat(registry.get(MetricNames.TENANT_LABELS).gauge().value()).isEqualTo(2);
     }
 
@@ -63,12 +104,23 @@ class MetricsStageTest {
         stage.complete(call("t"), new CallResult(Outcome.REFUSED, CallResult.NO_USAGE, 429, "insufficient_quota", T0));
         stage.complete(call("t"), new CallResult(Outcome.REFUSED, CallResult.NO_USAGE, 400, "content_filter", T0));
 
-        assertThat(registry.get(MetricNames.QUOTA_REJECTIONS).tag("kind", "rate_limit_exceeded").counter().count())
+        assertThat(registry.get(MetricNames.QUOTA_REJECTIONS)
+                        .tag("kind", "rate_limit_exceeded")
+                        .counter()
+                        .count())
                 .isEqualTo(1);
-        assertThat(registry.get(MetricNames.QUOTA_REJECTIONS).tag("kind", "insufficient_quota").counter().count())
+        assertThat(registry.get(MetricNames.QUOTA_REJECTIONS)
+                        .tag("kind", "insufficient_quota")
+                        .counter()
+                        .count())
                 .isEqualTo(1);
-        assertThat(registry.get(MetricNames.REFUSALS).tag("kind", "content_filter").counter().count()).isEqualTo(1);
-        assertThat(registry.get(MetricNames.REQUESTS).tag("outcome", "refused").counters()).hasSize(2);
+        assertThat(registry.get(MetricNames.REFUSALS)
+                        .tag("kind", "content_filter")
+                        .counter()
+                        .count())
+                .isEqualTo(1);
+        assertThat(registry.get(MetricNames.REQUESTS).tag("outcome", "refused").counters())
+                .hasSize(2);
         assertThat(registry.find(MetricNames.GEN_AI_TOKEN_USAGE).summary()).isNull();
     }
 
@@ -78,19 +130,27 @@ class MetricsStageTest {
         Call call = call("t");
         call.markForwarded();
         call.markFirstToken(T0.plusMillis(100));
-        stage.complete(call, new CallResult(Outcome.COMPLETED, new TokenUsage(10, 11, false), 200, null,
-                T0.plusMillis(600)));
+        stage.complete(
+                call, new CallResult(Outcome.COMPLETED, new TokenUsage(10, 11, false), 200, null, T0.plusMillis(600)));
 
         assertThat(registry.get(MetricNames.GEN_AI_REQUEST_DURATION).timer().totalTime(TimeUnit.MILLISECONDS))
                 .isEqualTo(600);
         assertThat(registry.get(MetricNames.GEN_AI_TIME_TO_FIRST_TOKEN).timer().totalTime(TimeUnit.MILLISECONDS))
                 .isEqualTo(100);
-        assertThat(registry.get(MetricNames.GEN_AI_TIME_PER_OUTPUT_TOKEN).timer().totalTime(TimeUnit.MILLISECONDS))
+        assertThat(registry.get(MetricNames.GEN_AI_TIME_PER_OUTPUT_TOKEN)
+                        .timer()
+                        .totalTime(TimeUnit.MILLISECONDS))
                 .isEqualTo(50); // 500 ms for the 10 tokens after the first
-        assertThat(registry.get(MetricNames.GEN_AI_TOKEN_USAGE).tag("gen_ai.token.type", "output").summary()
-                .totalAmount()).isEqualTo(11);
-        assertThat(registry.get(MetricNames.GEN_AI_TOKEN_USAGE).tag("gen_ai.token.type", "input").summary()
-                .totalAmount()).isEqualTo(10);
+        assertThat(registry.get(MetricNames.GEN_AI_TOKEN_USAGE)
+                        .tag("gen_ai.token.type", "output")
+                        .summary()
+                        .totalAmount())
+                .isEqualTo(11);
+        assertThat(registry.get(MetricNames.GEN_AI_TOKEN_USAGE)
+                        .tag("gen_ai.token.type", "input")
+                        .summary()
+                        .totalAmount())
+                .isEqualTo(10);
     }
 
     @Test
@@ -112,8 +172,10 @@ class MetricsStageTest {
         pool.shutdown();
         assertThat(pool.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
         assertThat(labels.size()).isEqualTo(50);
-        long own = java.util.stream.IntStream.range(0, 200).mapToObj(i -> labels.of("tenant-" + i))
-                .filter(l -> !l.equals(TenantLabels.OTHER)).count();
+        long own = java.util.stream.IntStream.range(0, 200)
+                .mapToObj(i -> labels.of("tenant-" + i))
+                .filter(l -> !l.equals(TenantLabels.OTHER))
+                .count();
         assertThat(own).isEqualTo(50);
         assertThat(labels.of(null)).isEqualTo(TenantLabels.NONE);
     }

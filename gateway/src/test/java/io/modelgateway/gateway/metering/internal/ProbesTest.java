@@ -29,37 +29,63 @@ class ProbesTest {
 
     @Test
     void poolGaugesShowEachReplicasReadinessAndBreakerState() throws Exception {
-        try (ModelServer server = ModelServer.builder().port(0).embeddings(false).start();
-                BackendPool pool = BackendPool.create(PoolConfig.builder("gpu-pool",
-                        List.of(server.target(), "127.0.0.1:1")).models(List.of("echo")).build())) {
+        try (ModelServer server =
+                        ModelServer.builder().port(0).embeddings(false).start();
+                BackendPool pool =
+                        BackendPool.create(PoolConfig.builder("gpu-pool", List.of(server.target(), "127.0.0.1:1"))
+                                .models(List.of("echo"))
+                                .build())) {
             PoolGauges gauges = new PoolGauges(registry, pool);
-            Scrape s = await().atMost(Duration.ofSeconds(15)).until(() -> {
-                gauges.refresh();
-                return Scrape.parse(registry.scrape());
-            }, x -> x.sum("gateway_backend_replica_ready", Map.of("pool", "gpu-pool")) == 1);
-            assertThat(s.find("gateway_backend_replica_ready", Map.of("pool", "gpu-pool"))).hasSize(2);
-            assertThat(s.sum("gateway_backend_replica_ready", Map.of("replica", "127.0.0.1:1"))).isZero();
-            assertThat(s.find("gateway_backend_breaker_state", Map.of("pool", "gpu-pool"))).hasSize(6);
+            Scrape s = await().atMost(Duration.ofSeconds(15))
+                    .until(
+                            () -> {
+                                gauges.refresh();
+                                return Scrape.parse(registry.scrape());
+                            },
+                            x -> x.sum("gateway_backend_replica_ready", Map.of("pool", "gpu-pool")) == 1);
+            assertThat(s.find("gateway_backend_replica_ready", Map.of("pool", "gpu-pool")))
+                    .hasSize(2);
+            assertThat(s.sum("gateway_backend_replica_ready", Map.of("replica", "127.0.0.1:1")))
+                    .isZero();
+            assertThat(s.find("gateway_backend_breaker_state", Map.of("pool", "gpu-pool")))
+                    .hasSize(6);
             assertThat(s.sum("gateway_backend_breaker_state", Map.of("pool", "gpu-pool", "state", "closed")))
                     .isEqualTo(2);
-            assertThat(s.sum("gateway_backend_breaker_state", Map.of("state", "open"))).isZero();
-            assertThat(s.find("gateway_backend_replica_outstanding", Map.of("pool", "gpu-pool"))).hasSize(2);
+            assertThat(s.sum("gateway_backend_breaker_state", Map.of("state", "open")))
+                    .isZero();
+            assertThat(s.find("gateway_backend_replica_outstanding", Map.of("pool", "gpu-pool")))
+                    .hasSize(2);
         }
     }
 
     @Test
     void redisProbeMeasuresAPingAndReportsAnOutageAsDegraded() throws Exception {
         int port = freePort();
-        Process redis = new ProcessBuilder("redis-server", "--port", Integer.toString(port), "--bind", "127.0.0.1",
-                "--save", "", "--appendonly", "no").redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        Process redis = new ProcessBuilder(
+                        "redis-server",
+                        "--port",
+                        Integer.toString(port),
+                        "--bind",
+                        "127.0.0.1",
+                        "--save",
+                        "",
+                        "--appendonly",
+                        "no")
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .start();
         RedisProbe probe = new RedisProbe(tenancy("redis://127.0.0.1:" + port), registry);
         RedisHealthIndicator health = new RedisHealthIndicator(probe);
         try {
-            await().atMost(Duration.ofSeconds(10)).until(() -> probe.ping().block().up());
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> probe.ping().block().up());
             assertThat(health.health().block().getStatus()).isEqualTo(Status.UP);
             assertThat(registry.get(MetricNames.REDIS_UP).gauge().value()).isEqualTo(1);
-            assertThat(registry.get(MetricNames.REDIS_LATENCY).tag("result", "ok").timer().count()).isPositive();
+            assertThat(registry.get(MetricNames.REDIS_LATENCY)
+                            .tag("result", "ok")
+                            .timer()
+                            .count())
+                    .isPositive();
 
             redis.destroy();
             assertThat(redis.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
@@ -69,7 +95,11 @@ class ProbesTest {
             assertThat(h.getStatus()).isEqualTo(BackendsHealthIndicator.DEGRADED);
             assertThat(h.getDetails()).containsKey("error");
             assertThat(registry.get(MetricNames.REDIS_UP).gauge().value()).isZero();
-            assertThat(registry.get(MetricNames.REDIS_LATENCY).tag("result", "error").timer().count()).isPositive();
+            assertThat(registry.get(MetricNames.REDIS_LATENCY)
+                            .tag("result", "error")
+                            .timer()
+                            .count())
+                    .isPositive();
         } finally {
             redis.destroy();
             probe.destroy();

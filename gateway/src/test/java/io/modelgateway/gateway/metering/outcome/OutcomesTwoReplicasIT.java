@@ -34,8 +34,10 @@ import tools.jackson.databind.JsonNode;
 class OutcomesTwoReplicasIT {
 
     private static final String ADMIN_KEY = "sk-7f1c0c5e2b9a4d6e8f3a1b2c4d5e6f708192a3b4";
-    private static final String SCHEMA = "mgw_oc_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
-    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    private static final String SCHEMA =
+            "mgw_oc_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
     private static ConfigurableApplicationContext one;
     private static ConfigurableApplicationContext two;
@@ -67,8 +69,11 @@ class OutcomesTwoReplicasIT {
         p.put("gateway.admin-api-key", ADMIN_KEY);
         p.put("gateway.embedded-model-server.embeddings", "false");
         p.put("gateway.outcomes.flush-interval", "200ms");
-        String[] args = p.entrySet().stream().map(e -> "--" + e.getKey() + "=" + e.getValue()).toArray(String[]::new);
-        return new SpringApplicationBuilder(GatewayApplication.class).initializers(Replicas.ownNettyResources())
+        String[] args = p.entrySet().stream()
+                .map(e -> "--" + e.getKey() + "=" + e.getValue())
+                .toArray(String[]::new);
+        return new SpringApplicationBuilder(GatewayApplication.class)
+                .initializers(Replicas.ownNettyResources())
                 .run(args);
     }
 
@@ -90,24 +95,33 @@ class OutcomesTwoReplicasIT {
         count(seen, tenant, null, post(one, key, chat.replace("\"echo\"", "\"no-such-model\"")));
         count(seen, null, null, post(two, "sk-0000000000000000000000000000000000000000", chat));
         count(seen, null, null, post(one, null, chat));
-        assertThat(seen).containsEntry(tenant + "|echo|ok|", 3L)
+        assertThat(seen)
+                .containsEntry(tenant + "|echo|ok|", 3L)
                 .containsEntry(tenant + "|echo|client_error|rate_limit_exceeded", 2L);
         assertThat(seen.values().stream().mapToLong(Long::longValue).sum()).isEqualTo(9);
 
-        String query = "/v1/organization/usage/outcomes?start_time=" + start.minusSeconds(86_400).getEpochSecond()
+        String query = "/v1/organization/usage/outcomes?start_time="
+                + start.minusSeconds(86_400).getEpochSecond()
                 + "&bucket_width=1d&limit=3&group_by=project_id,model,outcome,code";
-        Awaitility.await("both replicas' counts written").atMost(Duration.ofSeconds(20))
-                .untilAsserted(() -> assertThat(counts(get(one, ADMIN_KEY, query))).isEqualTo(seen));
+        Awaitility.await("both replicas' counts written")
+                .atMost(Duration.ofSeconds(20))
+                .untilAsserted(
+                        () -> assertThat(counts(get(one, ADMIN_KEY, query))).isEqualTo(seen));
         assertThat(counts(get(two, ADMIN_KEY, query))).isEqualTo(seen);
 
         Map<String, Long> own = new TreeMap<>(seen);
         own.keySet().removeIf(k -> !k.startsWith(tenant + "|"));
-        assertThat(counts(get(two, key, query))).as("a tenant sees its own tenant only").isEqualTo(own);
+        assertThat(counts(get(two, key, query)))
+                .as("a tenant sees its own tenant only")
+                .isEqualTo(own);
         JsonNode other = get(two, key, query + "&project_ids=someone-else");
         assertThat(counts(other)).as("project_ids cannot widen a tenant's view").isEqualTo(own);
 
-        JsonNode byOutcome = get(one, ADMIN_KEY, "/v1/organization/usage/outcomes?start_time="
-                + start.minusSeconds(86_400).getEpochSecond() + "&group_by=outcome&outcomes=client_error");
+        JsonNode byOutcome = get(
+                one,
+                ADMIN_KEY,
+                "/v1/organization/usage/outcomes?start_time="
+                        + start.minusSeconds(86_400).getEpochSecond() + "&group_by=outcome&outcomes=client_error");
         assertThat(counts(byOutcome)).isEqualTo(Map.of("-|-|client_error|", 6L));
     }
 
@@ -115,7 +129,9 @@ class OutcomesTwoReplicasIT {
     private static void count(Map<String, Long> seen, String tenant, String model, HttpResponse<String> r) {
         int s = r.statusCode();
         String outcome = s >= 500 ? "server_error" : s >= 400 ? "client_error" : "ok";
-        String code = s < 400 ? "" : AdminClient.JSON.readTree(r.body()).get("error").get("code").asString();
+        String code = s < 400
+                ? ""
+                : AdminClient.JSON.readTree(r.body()).get("error").get("code").asString();
         String m = s == 200 || s == 429 ? model : null; // answered and quota-refused calls had their deployment
         seen.merge(key(tenant, m, outcome, code.isEmpty() ? null : code), 1L, Long::sum);
     }
@@ -129,20 +145,25 @@ class OutcomesTwoReplicasIT {
         Map<String, Long> counts = new TreeMap<>();
         for (JsonNode bucket : page.get("data")) {
             for (JsonNode r : bucket.get("results")) {
-                counts.merge(key(text(r, "project_id"), text(r, "model"), text(r, "outcome"), text(r, "code")),
-                        r.get("num_model_requests").asLong(), Long::sum);
+                counts.merge(
+                        key(text(r, "project_id"), text(r, "model"), text(r, "outcome"), text(r, "code")),
+                        r.get("num_model_requests").asLong(),
+                        Long::sum);
             }
         }
         return counts;
     }
 
     private static String text(JsonNode r, String field) {
-        return r.get(field) == null || r.get(field).isNull() ? null : r.get(field).asString();
+        return r.get(field) == null || r.get(field).isNull()
+                ? null
+                : r.get(field).asString();
     }
 
     private static HttpResponse<String> post(ConfigurableApplicationContext ctx, String key, String body) {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url(ctx) + "/v1/chat/completions"))
-                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body));
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body));
         if (key != null) {
             b.header("Authorization", "Bearer " + key);
         }
@@ -151,7 +172,8 @@ class OutcomesTwoReplicasIT {
 
     private static JsonNode get(ConfigurableApplicationContext ctx, String key, String path) {
         HttpResponse<String> r = send(HttpRequest.newBuilder(URI.create(url(ctx) + path))
-                .header("Authorization", "Bearer " + key).build());
+                .header("Authorization", "Bearer " + key)
+                .build());
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
         return AdminClient.JSON.readTree(r.body());
     }
@@ -165,6 +187,7 @@ class OutcomesTwoReplicasIT {
     }
 
     private static String url(ConfigurableApplicationContext ctx) {
-        return "http://127.0.0.1:" + ((WebServerApplicationContext) ctx).getWebServer().getPort();
+        return "http://127.0.0.1:"
+                + ((WebServerApplicationContext) ctx).getWebServer().getPort();
     }
 }

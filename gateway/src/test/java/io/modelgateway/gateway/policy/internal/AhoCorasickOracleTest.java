@@ -22,12 +22,17 @@ class AhoCorasickOracleTest {
     private static final String ALPHABET = "abAB1 -";
 
     @Property(tries = 500)
-    void findsWhatANaiveSearchFinds(@ForAll("terms") List<String> terms, @ForAll("texts") String text,
-            @ForAll boolean ignoreCase, @ForAll boolean wholeWords) {
+    void findsWhatANaiveSearchFinds(
+            @ForAll("terms") List<String> terms,
+            @ForAll("texts") String text,
+            @ForAll boolean ignoreCase,
+            @ForAll boolean wholeWords) {
         List<String> found = new ArrayList<>();
         new AhoCorasick(terms, ignoreCase, wholeWords).find(text, (start, end) -> found.add(start + ".." + end));
 
-        assertThat(found).as("each match once").doesNotHaveDuplicates()
+        assertThat(found)
+                .as("each match once")
+                .doesNotHaveDuplicates()
                 .containsExactlyInAnyOrderElementsOf(naive(terms, text, ignoreCase, wholeWords));
     }
 
@@ -72,8 +77,13 @@ class AhoCorasickOracleTest {
 
     @Provide
     Arbitrary<List<String>> terms() {
-        return Arbitraries.strings().withChars(ALPHABET.toCharArray()).ofMinLength(1).ofMaxLength(5)
-                .list().ofMinSize(1).ofMaxSize(8);
+        return Arbitraries.strings()
+                .withChars(ALPHABET.toCharArray())
+                .ofMinLength(1)
+                .ofMaxLength(5)
+                .list()
+                .ofMinSize(1)
+                .ofMaxSize(8);
     }
 
     @Provide

@@ -22,7 +22,8 @@ import reactor.core.scheduler.Schedulers;
 /** The compliance tables and queries on real PostgreSQL, in a schema of this run's own. */
 class CompliancePostgresIT {
 
-    private static final String SCHEMA = "compliance_" + UUID.randomUUID().toString().substring(0, 8);
+    private static final String SCHEMA =
+            "compliance_" + UUID.randomUUID().toString().substring(0, 8);
     private static PGSimpleDataSource dataSource;
 
     @BeforeAll
@@ -30,7 +31,12 @@ class CompliancePostgresIT {
         dataSource = new PGSimpleDataSource();
         dataSource.setUrl("jdbc:postgresql://127.0.0.1:5432/test?currentSchema=" + SCHEMA);
         dataSource.setUser("postgres");
-        Flyway.configure().dataSource(dataSource).schemas(SCHEMA).locations("classpath:db/migration").load().migrate();
+        Flyway.configure()
+                .dataSource(dataSource)
+                .schemas(SCHEMA)
+                .locations("classpath:db/migration")
+                .load()
+                .migrate();
     }
 
     @AfterAll
@@ -42,17 +48,27 @@ class CompliancePostgresIT {
 
     @Test
     void policiesAreStoredReloadedAndMerged() {
-        PolicyService service = new PolicyService(new PolicyRepository(dataSource), new PolicyStore(),
-                Clock.systemUTC(), Schedulers.boundedElastic());
-        PolicySpec tenantDefault = new PolicySpec(100, "refuse", null, null, null, List.of("eu"),
+        PolicyService service = new PolicyService(
+                new PolicyRepository(dataSource), new PolicyStore(), Clock.systemUTC(), Schedulers.boundedElastic());
+        PolicySpec tenantDefault = new PolicySpec(
+                100,
+                "refuse",
+                null,
+                null,
+                null,
+                List.of("eu"),
                 List.of(new RuleSpec("t", "terms", List.of("x"), null, null, null, null, null, null)),
-                null, null, null);
+                null,
+                null,
+                null);
         service.put("acme", "*", tenantDefault).block();
-        service.put("acme", "echo", new PolicySpec(50, null, null, null, null, null, null, null, null, null)).block();
-        service.put("acme", "echo", new PolicySpec(20, null, null, null, null, null, null, null, null, null)).block();
+        service.put("acme", "echo", new PolicySpec(50, null, null, null, null, null, null, null, null, null))
+                .block();
+        service.put("acme", "echo", new PolicySpec(20, null, null, null, null, null, null, null, null, null))
+                .block();
 
-        PolicyService fresh = new PolicyService(new PolicyRepository(dataSource), new PolicyStore(),
-                Clock.systemUTC(), Schedulers.boundedElastic());
+        PolicyService fresh = new PolicyService(
+                new PolicyRepository(dataSource), new PolicyStore(), Clock.systemUTC(), Schedulers.boundedElastic());
         fresh.reload();
         PolicySpec effective = fresh.effective("acme", "echo");
         assertThat(effective.maxTokens()).isEqualTo(20);
@@ -67,12 +83,24 @@ class CompliancePostgresIT {
 
     @Test
     void auditRecordsAreWrittenInBatchesAndQueriedByTenantAndTime() {
-        AuditLog log = new AuditLog(new AuditRepository(dataSource), 1000, 7, Schedulers.boundedElastic(),
+        AuditLog log = new AuditLog(
+                new AuditRepository(dataSource),
+                1000,
+                7,
+                Schedulers.boundedElastic(),
                 new SimpleMeterRegistry().counter("dropped"));
         Instant t0 = Instant.parse("2026-01-01T00:00:00Z");
         for (int i = 0; i < 20; i++) {
-            log.record(new AuditEntry(i % 2 == 0 ? "a" : "b", "req-" + i, "echo", "rule", "terms", "block",
-                    "prompt", i == 0 ? "secret" : null, t0.plusSeconds(i)));
+            log.record(new AuditEntry(
+                    i % 2 == 0 ? "a" : "b",
+                    "req-" + i,
+                    "echo",
+                    "rule",
+                    "terms",
+                    "block",
+                    "prompt",
+                    i == 0 ? "secret" : null,
+                    t0.plusSeconds(i)));
         }
         log.flush();
         List<AuditRecord> a = log.query("a", t0, 100).block();

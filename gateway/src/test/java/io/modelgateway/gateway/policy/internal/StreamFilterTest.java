@@ -13,9 +13,12 @@ class StreamFilterTest {
     private final List<String> hits = new ArrayList<>();
 
     private StreamFilter filter(String type, List<String> terms, String action) {
-        ContentRules rules = ContentRules.compile(List.of(
-                new RuleSpec("r", type, terms, null, action, "completion", null, null, null)));
-        return new StreamFilter(rules, 64, (m, text, side) -> hits.add(text.subSequence(m.start(), m.end()).toString()));
+        ContentRules rules = ContentRules.compile(
+                List.of(new RuleSpec("r", type, terms, null, action, "completion", null, null, null)));
+        return new StreamFilter(
+                rules,
+                64,
+                (m, text, side) -> hits.add(text.subSequence(m.start(), m.end()).toString()));
     }
 
     @Test

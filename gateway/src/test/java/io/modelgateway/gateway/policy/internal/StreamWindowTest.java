@@ -19,12 +19,14 @@ class StreamWindowTest {
             new RuleSpec("secret", "terms", List.of("secret"), null, "redact", "completion", null, null, null);
 
     private static PolicySpec window(Integer window, RuleSpec... rules) {
-        return new PolicySpec(null, null, null, null, null, null, rules.length == 0 ? null : List.of(rules), null,
-                null, window);
+        return new PolicySpec(
+                null, null, null, null, null, null, rules.length == 0 ? null : List.of(rules), null, null, window);
     }
 
     private static int merged(PolicySpec... levels) {
-        return EffectivePolicy.merge(java.util.Arrays.stream(levels).map(Level::compile).toList()).window();
+        return EffectivePolicy.merge(
+                        java.util.Arrays.stream(levels).map(Level::compile).toList())
+                .window();
     }
 
     @Test
@@ -36,15 +38,26 @@ class StreamWindowTest {
 
     @Test
     void defaultSettingMostSpecificLevelAndLongestTerm() {
-        assertThat(merged()).as("default").isEqualTo(EffectivePolicy.DEFAULT_WINDOW).isEqualTo(64);
+        assertThat(merged())
+                .as("default")
+                .isEqualTo(EffectivePolicy.DEFAULT_WINDOW)
+                .isEqualTo(64);
         assertThat(merged(window(200))).isEqualTo(200);
-        assertThat(merged(window(200), window(32))).as("the deployment level over the tenant's").isEqualTo(32);
-        assertThat(merged(window(32), window(null))).as("a level without it keeps the one below").isEqualTo(32);
+        assertThat(merged(window(200), window(32)))
+                .as("the deployment level over the tenant's")
+                .isEqualTo(32);
+        assertThat(merged(window(32), window(null)))
+                .as("a level without it keeps the one below")
+                .isEqualTo(32);
         String longTerm = "a blocked phrase that is longer than the window";
         RuleSpec terms = new RuleSpec("t", "terms", List.of(longTerm), null, "block", "completion", null, null, null);
-        assertThat(merged(window(10, terms))).as("never shorter than the longest term").isEqualTo(longTerm.length());
+        assertThat(merged(window(10, terms)))
+                .as("never shorter than the longest term")
+                .isEqualTo(longTerm.length());
         RuleSpec emails = new RuleSpec("mail", "email", null, null, "redact", "completion", null, null, null);
-        assertThat(merged(window(16, emails))).as("nor than a detector's longest match").isEqualTo(320);
+        assertThat(merged(window(16, emails)))
+                .as("nor than a detector's longest match")
+                .isEqualTo(320);
     }
 
     @Test
@@ -61,9 +74,13 @@ class StreamWindowTest {
                 out += filter.accept(delta).length();
             }
             int held = in - out;
-            assertThat(held).as("held back with stream_window " + configured)
-                    .isGreaterThanOrEqualTo(configured).isLessThan(configured * 3 / 2 + delta.length());
-            assertThat(out + filter.finish().length()).as("all of it in the end").isEqualTo(in);
+            assertThat(held)
+                    .as("held back with stream_window " + configured)
+                    .isGreaterThanOrEqualTo(configured)
+                    .isLessThan(configured * 3 / 2 + delta.length());
+            assertThat(out + filter.finish().length())
+                    .as("all of it in the end")
+                    .isEqualTo(in);
         }
     }
 }

@@ -51,12 +51,15 @@ class BucketPeekTest {
             EstimationProbe p = store.peek(tpm, 100).join();
             assertThat(p.canBeConsumed()).isFalse();
             assertThat(p.getRemainingTokens()).as("peeking took nothing").isEqualTo(50);
-            assertThat(p.getNanosToWaitForRefill()).isEqualTo(Duration.ofSeconds(5).toNanos());
+            assertThat(p.getNanosToWaitForRefill())
+                    .isEqualTo(Duration.ofSeconds(5).toNanos());
         }
         EstimationProbe fits = store.peek(tpm, 50).join();
         assertThat(fits.canBeConsumed()).isTrue();
         assertThat(fits.getRemainingTokens()).isEqualTo(50);
-        assertThat(store.tryConsume(tpm, 50).join().isConsumed()).as("the peeked 50 are still there").isTrue();
+        assertThat(store.tryConsume(tpm, 50).join().isConsumed())
+                .as("the peeked 50 are still there")
+                .isTrue();
 
         clock.advance(Duration.ofSeconds(10));
         EstimationProbe later = store.peek(tpm, 100).join();

@@ -25,8 +25,11 @@ class BucketsTest {
 
     private Buckets buckets(Fallback fallback) {
         ClockTimeMeter time = new ClockTimeMeter(clock);
-        return Buckets.shared(new RedisBuckets(client, time, Duration.ofMillis(200)),
-                new LocalBuckets(time, 2, "local-share"), fallback, clock);
+        return Buckets.shared(
+                new RedisBuckets(client, time, Duration.ofMillis(200)),
+                new LocalBuckets(time, 2, "local-share"),
+                fallback,
+                clock);
     }
 
     @Test

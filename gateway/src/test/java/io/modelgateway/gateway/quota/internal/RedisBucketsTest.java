@@ -30,11 +30,13 @@ class RedisBucketsTest {
             Meter first = Meter.of(run + ":0", Meter.Kind.REQUESTS, 5);
             assertThat(redis.tryConsume(first, 4).join().getRemainingTokens()).isEqualTo(1);
             for (int i = 1; i < 20; i++) {
-                redis.tryConsume(Meter.of(run + ":" + i, Meter.Kind.REQUESTS, 5), 1).join();
+                redis.tryConsume(Meter.of(run + ":" + i, Meter.Kind.REQUESTS, 5), 1)
+                        .join();
                 assertThat(redis.proxies()).isBetween(1, 3);
             }
             assertThat(redis.tryConsume(first, 1).join().getRemainingTokens())
-                    .as("the first bucket, its proxy long forgotten, still has what it had in Redis").isZero();
+                    .as("the first bucket, its proxy long forgotten, still has what it had in Redis")
+                    .isZero();
             assertThat(redis.tryConsume(first, 1).join().isConsumed()).isFalse();
         } finally {
             redis.close();

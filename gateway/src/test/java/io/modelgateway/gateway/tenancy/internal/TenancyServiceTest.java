@@ -43,12 +43,23 @@ class TenancyServiceTest {
 
     @BeforeEach
     void migratedDatabase() {
-        var ds = dataSource = new DriverManagerDataSource("jdbc:h2:mem:t" + UUID.randomUUID().toString().replace("-", "")
-                + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;DB_CLOSE_DELAY=-1", "sa", "");
-        Flyway.configure().dataSource(ds).locations("classpath:db/migration").load().migrate();
+        var ds = dataSource = new DriverManagerDataSource(
+                "jdbc:h2:mem:t" + UUID.randomUUID().toString().replace("-", "")
+                        + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;DB_CLOSE_DELAY=-1",
+                "sa",
+                "");
+        Flyway.configure()
+                .dataSource(ds)
+                .locations("classpath:db/migration")
+                .load()
+                .migrate();
         repository = new TenancyRepository(ds);
-        service = new TenancyService(repository, new TenancyCache(EmbeddedDefaults.adminKey("sk-admin")),
-                Invalidations.none(), Clock.fixed(NOW, ZoneOffset.UTC), Schedulers.boundedElastic());
+        service = new TenancyService(
+                repository,
+                new TenancyCache(EmbeddedDefaults.adminKey("sk-admin")),
+                Invalidations.none(),
+                Clock.fixed(NOW, ZoneOffset.UTC),
+                Schedulers.boundedElastic());
         service.start(Duration.ofMillis(100), Duration.ofMillis(100));
     }
 
@@ -59,8 +70,18 @@ class TenancyServiceTest {
 
     private String insertKey(String tenant, Instant expiresAt) {
         String secret = Keys.generate(Keys.PREFIX);
-        repository.insertKey(new ApiKey(Keys.newId("key_"), tenant, "k", Keys.lastFour(secret),
-                Scope.tenantDefaults(), NOW, expiresAt, null, null), Keys.sha256Hex(secret));
+        repository.insertKey(
+                new ApiKey(
+                        Keys.newId("key_"),
+                        tenant,
+                        "k",
+                        Keys.lastFour(secret),
+                        Scope.tenantDefaults(),
+                        NOW,
+                        expiresAt,
+                        null,
+                        null),
+                Keys.sha256Hex(secret));
         return secret;
     }
 
@@ -69,26 +90,34 @@ class TenancyServiceTest {
         repository.insertTenant(new Tenant("t1", "T1", TenantStatus.ACTIVE, Set.of("echo"), NOW, NOW));
         String secret = insertKey("t1", null);
         assertThat(service.checkKey(secret).outcome()).isEqualTo(Outcome.UNKNOWN);
-        await().atMost(Duration.ofSeconds(2)).until(() -> service.checkKey(secret).ok());
+        await().atMost(Duration.ofSeconds(2))
+                .until(() -> service.checkKey(secret).ok());
         assertThat(service.checkKey(secret).tenant().mayUse("echo")).isTrue();
     }
 
     @Test
     void outcomesFollowExpiryRevocationAndSuspension() {
         service.createTenant("t2", "T2", Set.of("*")).block();
-        String live = service.issueKey("t2", "live", Scope.tenantDefaults(), null).block().secret();
+        String live = service.issueKey("t2", "live", Scope.tenantDefaults(), null)
+                .block()
+                .secret();
         String expired = insertKey("t2", NOW);
         service.reload();
         assertThat(service.checkKey(live).outcome()).isEqualTo(Outcome.OK);
         assertThat(service.checkKey(expired).outcome()).isEqualTo(Outcome.EXPIRED);
         assertThat(service.checkKey(live + "x").outcome()).isEqualTo(Outcome.UNKNOWN);
 
-        service.updateTenant("t2", new io.modelgateway.gateway.tenancy.Tenancy.TenantChange(null,
-                TenantStatus.SUSPENDED, null)).block();
+        service.updateTenant(
+                        "t2",
+                        new io.modelgateway.gateway.tenancy.Tenancy.TenantChange(null, TenantStatus.SUSPENDED, null))
+                .block();
         assertThat(service.checkKey(live).outcome()).isEqualTo(Outcome.TENANT_SUSPENDED);
 
-        String id = service.keys("t2").block().stream().filter(k -> k.name().equals("live")).findFirst()
-                .orElseThrow().id();
+        String id = service.keys("t2").block().stream()
+                .filter(k -> k.name().equals("live"))
+                .findFirst()
+                .orElseThrow()
+                .id();
         service.revokeKey(id).block();
         assertThat(service.checkKey(live).outcome()).isEqualTo(Outcome.REVOKED);
     }
@@ -104,13 +133,20 @@ class TenancyServiceTest {
     @Test
     void lastUsedIsWrittenInBatchesNotPerRequest() {
         AtomicInteger updates = new AtomicInteger();
-        TenancyService counted = new TenancyService(new TenancyRepository(countingLastUsedUpdates(updates)),
-                new TenancyCache(EmbeddedDefaults.adminKey("sk-admin")), Invalidations.none(),
-                Clock.fixed(NOW, ZoneOffset.UTC), Schedulers.boundedElastic());
+        TenancyService counted = new TenancyService(
+                new TenancyRepository(countingLastUsedUpdates(updates)),
+                new TenancyCache(EmbeddedDefaults.adminKey("sk-admin")),
+                Invalidations.none(),
+                Clock.fixed(NOW, ZoneOffset.UTC),
+                Schedulers.boundedElastic());
         counted.start(Duration.ofHours(1), Duration.ofHours(1)); // no flush until close
         counted.createTenant("t3", "T3", Set.of("*")).block();
-        String one = counted.issueKey("t3", "one", Scope.tenantDefaults(), null).block().secret();
-        String two = counted.issueKey("t3", "two", Scope.tenantDefaults(), null).block().secret();
+        String one = counted.issueKey("t3", "one", Scope.tenantDefaults(), null)
+                .block()
+                .secret();
+        String two = counted.issueKey("t3", "two", Scope.tenantDefaults(), null)
+                .block()
+                .secret();
         for (int i = 0; i < 100; i++) {
             assertThat(counted.checkKey(i % 2 == 0 ? one : two).ok()).isTrue();
         }
@@ -119,13 +155,17 @@ class TenancyServiceTest {
         counted.close(); // flushes what was used since the last flush
 
         assertThat(updates).as("200 uses of two keys, one batch").hasValue(1);
-        assertThat(service.keys("t3").block()).hasSize(2).allSatisfy(k -> assertThat(k.lastUsedAt()).isEqualTo(NOW));
+        assertThat(service.keys("t3").block())
+                .hasSize(2)
+                .allSatisfy(k -> assertThat(k.lastUsedAt()).isEqualTo(NOW));
     }
 
     @Test
     void lastUsedIsFlushedPeriodically() {
         service.createTenant("t4", "T4", Set.of("*")).block();
-        String secret = service.issueKey("t4", "k", Scope.tenantDefaults(), null).block().secret();
+        String secret = service.issueKey("t4", "k", Scope.tenantDefaults(), null)
+                .block()
+                .secret();
         service.checkKey(secret);
         await().atMost(Duration.ofSeconds(2)).until(() -> {
             List<ApiKey> keys = service.keys("t4").block();
@@ -136,15 +176,16 @@ class TenancyServiceTest {
 
     /** The test database, counting the statements prepared to write last-used times (one per batch). */
     private DataSource countingLastUsedUpdates(AtomicInteger updates) {
-        return (DataSource) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {DataSource.class},
-                (proxy, method, args) -> {
+        return (DataSource) Proxy.newProxyInstance(
+                getClass().getClassLoader(), new Class<?>[] {DataSource.class}, (proxy, method, args) -> {
                     Object result = invoke(dataSource, method, args);
                     if (!(result instanceof Connection c)) {
                         return result;
                     }
-                    return Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {Connection.class},
-                            (p, m, a) -> {
-                                if (m.getName().equals("prepareStatement") && a[0] instanceof String sql
+                    return Proxy.newProxyInstance(
+                            getClass().getClassLoader(), new Class<?>[] {Connection.class}, (p, m, a) -> {
+                                if (m.getName().equals("prepareStatement")
+                                        && a[0] instanceof String sql
                                         && sql.startsWith("UPDATE api_key SET last_used_at")) {
                                     updates.incrementAndGet();
                                 }

@@ -30,7 +30,10 @@ class OutcomeConfiguration {
 
     /** Writes on the shared JDBC scheduler; closed (a last flush) before the data source. */
     @Bean(destroyMethod = "close")
-    OutcomeWriter outcomeWriter(OutcomeCounter outcomeCounter, DataSource dataSource, Scheduler jdbcScheduler,
+    OutcomeWriter outcomeWriter(
+            OutcomeCounter outcomeCounter,
+            DataSource dataSource,
+            Scheduler jdbcScheduler,
             OutcomeProperties properties) {
         return new OutcomeWriter(outcomeCounter, dataSource, jdbcScheduler, properties.flushInterval());
     }

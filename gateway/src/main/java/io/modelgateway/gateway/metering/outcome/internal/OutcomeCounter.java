@@ -31,7 +31,11 @@ final class OutcomeCounter {
 
     void record(String tenant, String deployment, OutcomeClass outcome, String code) {
         long minute = Math.floorDiv(clock.millis(), 60_000L) * 60;
-        Key key = new Key(minute, tenant == null ? "" : tenant, deployment == null ? "" : deployment, outcome,
+        Key key = new Key(
+                minute,
+                tenant == null ? "" : tenant,
+                deployment == null ? "" : deployment,
+                outcome,
                 code == null ? "" : code);
         counts.computeIfAbsent(key, k -> new LongAdder()).increment();
     }

@@ -39,13 +39,11 @@ final class OutcomeFilter implements WebFilter {
             return chain.filter(exchange);
         }
         Throwable[] error = new Throwable[1];
-        return chain.filter(exchange)
-                .doOnError(e -> error[0] = e)
-                .doFinally(signal -> {
-                    if (inference(exchange) && exchange.getAttribute(Call.ATTRIBUTE) == null) {
-                        record(exchange, signal, error[0]);
-                    }
-                });
+        return chain.filter(exchange).doOnError(e -> error[0] = e).doFinally(signal -> {
+            if (inference(exchange) && exchange.getAttribute(Call.ATTRIBUTE) == null) {
+                record(exchange, signal, error[0]);
+            }
+        });
     }
 
     private void record(ServerWebExchange exchange, SignalType signal, Throwable error) {
@@ -53,7 +51,11 @@ final class OutcomeFilter implements WebFilter {
         String tenant = caller == null ? null : caller.tenant();
         if (error != null) {
             ApiException e = OpenAiErrors.classify(error); // what the error handler will answer
-            counter.record(tenant, null, OutcomeClass.ofStatus(e.status().value()), code(e.status().value(), e.code()));
+            counter.record(
+                    tenant,
+                    null,
+                    OutcomeClass.ofStatus(e.status().value()),
+                    code(e.status().value(), e.code()));
             return;
         }
         HttpStatusCode status = exchange.getResponse().getStatusCode();

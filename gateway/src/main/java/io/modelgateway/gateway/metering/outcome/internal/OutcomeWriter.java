@@ -23,7 +23,8 @@ import reactor.core.scheduler.Scheduler;
 final class OutcomeWriter implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(OutcomeWriter.class);
-    private static final String WHERE = " WHERE minute_start = ? AND tenant_id = ? AND deployment = ? AND outcome = ? AND code = ?";
+    private static final String WHERE =
+            " WHERE minute_start = ? AND tenant_id = ? AND deployment = ? AND outcome = ? AND code = ?";
     private static final String UPDATE = "UPDATE call_outcome SET requests = requests + ?" + WHERE;
     private static final String INSERT = "INSERT INTO call_outcome (requests, minute_start, tenant_id, deployment, "
             + "outcome, code) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING";
@@ -49,7 +50,8 @@ final class OutcomeWriter implements AutoCloseable {
             Jdbc.inTransaction(dataSource, c -> write(c, counts));
         } catch (SQLException | RuntimeException e) {
             counter.restore(counts);
-            log.warn("writing {} call outcome counts failed (kept for the next flush): {}", counts.size(), e.toString());
+            log.warn(
+                    "writing {} call outcome counts failed (kept for the next flush): {}", counts.size(), e.toString());
         }
     }
 

@@ -29,34 +29,42 @@ class OutcomeCounterTest {
 
         Map<OutcomeCounter.Key, Long> first = byKey(counter.drain());
         long m0 = Instant.parse("2026-01-01T00:00:00Z").getEpochSecond();
-        assertThat(first).containsOnly(
-                Map.entry(new OutcomeCounter.Key(m0, "acme", "echo", OutcomeClass.OK, ""), 2L),
-                Map.entry(new OutcomeCounter.Key(m0, "", "", OutcomeClass.CLIENT_ERROR, "invalid_api_key"), 1L),
-                Map.entry(new OutcomeCounter.Key(m0 + 60, "acme", "echo", OutcomeClass.OK, ""), 1L));
+        assertThat(first)
+                .containsOnly(
+                        Map.entry(new OutcomeCounter.Key(m0, "acme", "echo", OutcomeClass.OK, ""), 2L),
+                        Map.entry(new OutcomeCounter.Key(m0, "", "", OutcomeClass.CLIENT_ERROR, "invalid_api_key"), 1L),
+                        Map.entry(new OutcomeCounter.Key(m0 + 60, "acme", "echo", OutcomeClass.OK, ""), 1L));
         assertThat(counter.drain()).as("nothing twice").isEmpty();
 
         counter.record("acme", "echo", OutcomeClass.OK, null);
         List<OutcomeCounter.Count> failedWrite = counter.drain();
         counter.restore(failedWrite);
-        assertThat(byKey(counter.drain())).containsOnly(
-                Map.entry(new OutcomeCounter.Key(m0 + 60, "acme", "echo", OutcomeClass.OK, ""), 1L));
+        assertThat(byKey(counter.drain()))
+                .containsOnly(Map.entry(new OutcomeCounter.Key(m0 + 60, "acme", "echo", OutcomeClass.OK, ""), 1L));
     }
 
     @Test
     void callsAreClassedByStatusAndHowTheyEnded() {
         Instant t = clock.instant();
-        assertThat(OutcomeStage.classOf(new CallResult(Outcome.COMPLETED, CallResult.NO_USAGE, 200, null, t))).isEqualTo(OutcomeClass.OK);
-        assertThat(OutcomeStage.classOf(new CallResult(Outcome.REFUSED, CallResult.NO_USAGE, 429, "rate_limit_exceeded", t)))
+        assertThat(OutcomeStage.classOf(new CallResult(Outcome.COMPLETED, CallResult.NO_USAGE, 200, null, t)))
+                .isEqualTo(OutcomeClass.OK);
+        assertThat(OutcomeStage.classOf(
+                        new CallResult(Outcome.REFUSED, CallResult.NO_USAGE, 429, "rate_limit_exceeded", t)))
                 .isEqualTo(OutcomeClass.CLIENT_ERROR);
-        assertThat(OutcomeStage.classOf(new CallResult(Outcome.FILTERED, CallResult.NO_USAGE, 200, "content_filter", t)))
+        assertThat(OutcomeStage.classOf(
+                        new CallResult(Outcome.FILTERED, CallResult.NO_USAGE, 200, "content_filter", t)))
                 .isEqualTo(OutcomeClass.CLIENT_ERROR);
-        assertThat(OutcomeStage.classOf(new CallResult(Outcome.CUT_SHORT, CallResult.NO_USAGE, 200, "backend_error", t)))
+        assertThat(OutcomeStage.classOf(
+                        new CallResult(Outcome.CUT_SHORT, CallResult.NO_USAGE, 200, "backend_error", t)))
                 .isEqualTo(OutcomeClass.SERVER_ERROR);
-        assertThat(OutcomeStage.classOf(new CallResult(Outcome.FAILED, CallResult.NO_USAGE, 503, "backend_unavailable", t)))
+        assertThat(OutcomeStage.classOf(
+                        new CallResult(Outcome.FAILED, CallResult.NO_USAGE, 503, "backend_unavailable", t)))
                 .isEqualTo(OutcomeClass.SERVER_ERROR);
-        assertThat(OutcomeStage.classOf(new CallResult(Outcome.CUT_SHORT, CallResult.NO_USAGE, 499, "client_closed_request", t)))
+        assertThat(OutcomeStage.classOf(
+                        new CallResult(Outcome.CUT_SHORT, CallResult.NO_USAGE, 499, "client_closed_request", t)))
                 .isEqualTo(OutcomeClass.CANCELLED);
-        assertThat(OutcomeStage.code(new CallResult(Outcome.FAILED, CallResult.NO_USAGE, 502, null, t))).isEqualTo("status_502");
+        assertThat(OutcomeStage.code(new CallResult(Outcome.FAILED, CallResult.NO_USAGE, 502, null, t)))
+                .isEqualTo("status_502");
     }
 
     private static Map<OutcomeCounter.Key, Long> byKey(List<OutcomeCounter.Count> counts) {

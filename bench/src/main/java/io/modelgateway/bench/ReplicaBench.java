@@ -83,6 +83,8 @@ final class ReplicaBench {
                     "--gateway.quota.redis-url=" + redisUrl,
                     "--gateway.billing.redis-url=" + redisUrl,
                     "--gateway.quota.replicas=2",
+                    // the console is not measured: its sessions stay in each replica's memory (no secret needed)
+                    "--gateway.console.session-store=memory",
                     "--gateway.admin-api-key=" + ADMIN_KEY,
                     "--gateway.deployments." + o.model() + ".rpm=1000000000",
                     "--gateway.deployments." + o.model() + ".tpm=10000000000"));

@@ -246,6 +246,29 @@ class HostileInputExamplesTest extends GatewayTestBase {
         assertThat(openAiError(r, 431).get("code").asString()).isEqualTo("headers_too_large");
     }
 
+    /**
+     * A refused request whose body the client is still sending: the refusal must reach the client. Closing at
+     * once would make the kernel reset the connection over the unread bytes, and the client lose the answer.
+     */
+    @Test
+    void aRefusalReachesAClientStillSendingItsBody() throws Exception {
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port)) {
+            socket.setSoTimeout(10_000);
+            var out = socket.getOutputStream();
+            out.write(("POST /v1/chat/completions HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+                            + "X-Big: " + "x".repeat(20_000) + "\r\nContent-Length: 4000000\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            byte[] chunk = new byte[64 * 1024];
+            java.util.Arrays.fill(chunk, (byte) ' ');
+            for (int i = 0; i < 16; i++) {
+                out.write(chunk);
+            }
+            out.flush();
+            String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(answer).startsWith("HTTP/1.1 431").contains("headers_too_large");
+        }
+    }
+
     private HttpResponse<String> send(String method, String path, String body, String contentType) throws Exception {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(baseUrl() + path))
                 .timeout(Duration.ofSeconds(30))

@@ -9,6 +9,7 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelPromise;
+import io.netty.channel.socket.DuplexChannel;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -41,6 +42,8 @@ public class HttpServerLimits implements NettyServerCustomizer {
 
     private static final String RAW_READS = "gateway.rawReads";
     private static final String MESSAGES = "gateway.messages";
+    /** How long a refused connection is drained before it is closed (see {@link Guard#close}). */
+    static final Duration LINGER = Duration.ofSeconds(2);
 
     private final HttpLimitsProperties limits;
     private final Clock clock;
@@ -80,6 +83,10 @@ public class HttpServerLimits implements NettyServerCustomizer {
         private boolean receiving;
         /** Requests decoded whose answers have not ended. */
         private int open;
+        /** Reactor Netty refused a request it could not decode: its close becomes a lingering close. */
+        private boolean refused;
+        /** The refusal is out and our side is shut: what the client still sends is read and dropped. */
+        private boolean draining;
 
         private ScheduledFuture<?> deadline;
 
@@ -92,6 +99,10 @@ public class HttpServerLimits implements NettyServerCustomizer {
             return new ChannelInboundHandlerAdapter() {
                 @Override
                 public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                    if (draining) {
+                        ReferenceCountUtil.release(msg);
+                        return;
+                    }
                     if (!receiving && deadline == null) {
                         ChannelHandlerContext messages = ctx.pipeline().context(MESSAGES);
                         if (messages != null) {
@@ -138,6 +149,7 @@ public class HttpServerLimits implements NettyServerCustomizer {
         public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
             Object out = msg;
             if (msg instanceof FullHttpResponse r && refusedByServer(r)) {
+                refused = true;
                 out = openAiError(r);
                 ReferenceCountUtil.release(msg);
             }
@@ -147,6 +159,25 @@ public class HttpServerLimits implements NettyServerCustomizer {
                 open--;
             }
             ctx.write(out, promise);
+        }
+
+        /**
+         * After a refusal of a request that was not read to its end, closing at once would reset the connection
+         * (the unread bytes make the kernel send RST) and the client could lose the answer: the answer is sent,
+         * our side shut, what still arrives dropped, and the connection closed when the client closes it or
+         * after {@link #LINGER}.
+         */
+        @Override
+        public void close(ChannelHandlerContext ctx, ChannelPromise promise) {
+            if (refused && !draining && ctx.channel() instanceof DuplexChannel channel && channel.isActive()) {
+                draining = true;
+                cancel();
+                channel.config().setAutoRead(true);
+                channel.shutdownOutput();
+                ctx.executor().schedule(() -> ctx.close(promise), LINGER.toMillis(), TimeUnit.MILLISECONDS);
+                return;
+            }
+            ctx.close(promise);
         }
 
         @Override

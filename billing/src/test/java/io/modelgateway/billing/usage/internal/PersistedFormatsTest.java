@@ -1,0 +1,69 @@
+package io.modelgateway.billing.usage.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.modelgateway.billing.usage.UsageRecord;
+import io.modelgateway.billing.usage.UsageSamples;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.SQLException;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * What the writer persists stays readable and byte-compatible across versions: a spool segment and a
+ * dead-letter file written by the code of commit 9ffd7a0 (before the usage columns were described once, in
+ * {@code UsageColumns}) are in {@code src/test/resources/usage-formats}. The segment must replay to the same
+ * records, and today's code must write exactly the same bytes for them (an upgrade mid-file mixes both).
+ */
+class PersistedFormatsTest {
+
+    static final List<UsageRecord> ALL = UsageSamples.all();
+
+    static byte[] resource(String name) throws IOException {
+        try (InputStream in = PersistedFormatsTest.class.getResourceAsStream("/usage-formats/" + name)) {
+            assertThat(in).as(name).isNotNull();
+            return in.readAllBytes();
+        }
+    }
+
+    static List<List<UsageRecord>> groups() {
+        return List.of(ALL.subList(0, 1), ALL.subList(1, 3), ALL);
+    }
+
+    @Test
+    void aSegmentWrittenByEarlierCodeReplaysToTheSameRecords(@TempDir Path dir) throws IOException {
+        Files.write(dir.resolve("00000000000000000001.log"), resource("segment-usg2.log"));
+        try (Spool spool = new Spool(dir, false)) {
+            assertThat(spool.previous()).containsExactly(1L);
+            Spool.Replay replay = spool.replay(1);
+            assertThat(replay.ignoredBytes()).isZero();
+            assertThat(replay.groups().stream().map(Spool.Group::records).toList())
+                    .isEqualTo(groups());
+        }
+    }
+
+    @Test
+    void todaysCodeWritesTheSameSegmentBytes(@TempDir Path dir) throws IOException {
+        try (Spool spool = new Spool(dir, false)) {
+            for (List<UsageRecord> g : groups()) {
+                spool.append(g);
+            }
+        }
+        assertThat(Files.readAllBytes(dir.resolve("00000000000000000001.log"))).isEqualTo(resource("segment-usg2.log"));
+    }
+
+    @Test
+    void todaysCodeAppendsTheSameDeadLetterLines(@TempDir Path dir) throws IOException {
+        Path file = dir.resolve(DeadLetterFile.NAME);
+        DeadLetterFile letters = new DeadLetterFile(file);
+        letters.append(ALL.get(0), new SQLException("value too long for type character varying(64)", "22001"));
+        letters.append(ALL.get(1), new SQLException("bad \"quote\"\nand newline", "23505"));
+        letters.append(ALL.get(2), new SQLException(null, (String) null));
+        assertThat(Files.readString(file)).isEqualTo(new String(resource("dead-letters.jsonl"), "UTF-8"));
+        assertThat(Files.readAllBytes(file)).isEqualTo(resource("dead-letters.jsonl"));
+    }
+}

@@ -56,6 +56,15 @@ public final class Jdbc {
         }
     }
 
+    /** A {@code NOT NULL} column as an instant. */
+    public static Instant requiredInstant(ResultSet rs, String column) throws SQLException {
+        Instant at = instant(rs, column);
+        if (at == null) {
+            throw new SQLException("column " + column + " is NULL");
+        }
+        return at;
+    }
+
     /** The column as an instant; {@code null} when the column is NULL. */
     public static @Nullable Instant instant(ResultSet rs, String column) throws SQLException {
         OffsetDateTime t = rs.getObject(column, OffsetDateTime.class);

@@ -1,6 +1,7 @@
 package io.modelgateway.billing.ledger;
 
 import java.time.Instant;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One append-only entry of a tenant's credit ledger.
@@ -15,8 +16,8 @@ public record CreditEntry(
         String tenant,
         EntryKind kind,
         long amountMicros,
-        String idempotencyKey,
-        Instant expiresAt,
+        @Nullable String idempotencyKey,
+        @Nullable Instant expiresAt,
         long refersTo,
-        String note,
+        @Nullable String note,
         Instant createdAt) {}

@@ -36,15 +36,19 @@ public final class Ledger {
     public Posted post(Posting p, Instant now) throws SQLException {
         return Jdbc.inTransaction(dataSource, c -> {
             openAccount(c, p.tenant(), now);
-            if (p.idempotencyKey() != null) {
-                Optional<CreditEntry> existing = byKey(c, p.tenant(), p.idempotencyKey());
+            String key = p.idempotencyKey();
+            if (key != null) {
+                Optional<CreditEntry> existing = byKey(c, p.tenant(), key);
                 if (existing.isPresent()) {
                     return new Posted(existing.get(), false);
                 }
             }
             long id = insert(c, p, now);
-            if (id < 0) { // a concurrent post with the same key won
-                return new Posted(byKey(c, p.tenant(), p.idempotencyKey()).orElseThrow(), false);
+            if (id < 0) { // a concurrent post with the same key won (only a keyed entry can conflict)
+                if (key == null) {
+                    throw new SQLException("credit entry of " + p.tenant() + " without a key was not inserted");
+                }
+                return new Posted(byKey(c, p.tenant(), key).orElseThrow(), false);
             }
             return new Posted(
                     new CreditEntry(
@@ -63,7 +67,8 @@ public final class Ledger {
 
     private void openAccount(Connection c, String tenant, Instant now) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(
-                "INSERT INTO credit_account (tenant_id, currency, created_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING")) {
+                "INSERT INTO credit_account (tenant_id, currency, created_at) VALUES (?, ?, ?) ON CONFLICT DO"
+                        + " NOTHING")) {
             ps.setString(1, tenant);
             ps.setString(2, currency);
             Jdbc.setInstant(ps, 3, now);
@@ -231,7 +236,7 @@ public final class Ledger {
                         Jdbc.instant(rs, "expires_at"),
                         rs.getLong("refers_to"),
                         rs.getString("note"),
-                        Jdbc.instant(rs, "created_at")));
+                        Jdbc.requiredInstant(rs, "created_at")));
             }
         }
         return entries;

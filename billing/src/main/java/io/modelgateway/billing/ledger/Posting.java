@@ -2,16 +2,17 @@ package io.modelgateway.billing.ledger;
 
 import java.time.Instant;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /** A credit entry to append. {@code idempotencyKey} makes a retried post return the first one. */
 public record Posting(
         String tenant,
         EntryKind kind,
         long amountMicros,
-        String idempotencyKey,
-        Instant expiresAt,
+        @Nullable String idempotencyKey,
+        @Nullable Instant expiresAt,
         long refersTo,
-        String note) {
+        @Nullable String note) {
 
     public Posting {
         Objects.requireNonNull(tenant, "tenant");
@@ -27,15 +28,21 @@ public record Posting(
         }
     }
 
-    public static Posting grant(String tenant, long amount, String idempotencyKey, Instant expiresAt, String note) {
+    public static Posting grant(
+            String tenant,
+            long amount,
+            @Nullable String idempotencyKey,
+            @Nullable Instant expiresAt,
+            @Nullable String note) {
         return new Posting(tenant, EntryKind.GRANT, amount, idempotencyKey, expiresAt, 0, note);
     }
 
-    public static Posting topUp(String tenant, long amount, String idempotencyKey, String note) {
+    public static Posting topUp(String tenant, long amount, String idempotencyKey, @Nullable String note) {
         return new Posting(tenant, EntryKind.TOP_UP, amount, idempotencyKey, null, 0, note);
     }
 
-    public static Posting adjustment(String tenant, long amount, String idempotencyKey, String note) {
+    public static Posting adjustment(
+            String tenant, long amount, @Nullable String idempotencyKey, @Nullable String note) {
         return new Posting(tenant, EntryKind.ADJUSTMENT, amount, idempotencyKey, null, 0, note);
     }
 }

@@ -1,9 +1,11 @@
 package io.modelgateway.billing.report;
 
-import io.modelgateway.billing.Micros;
+import io.modelgateway.billing.usage.UsageColumn;
+import io.modelgateway.billing.usage.UsageColumns;
 import io.modelgateway.billing.usage.UsageRecord;
 import java.math.BigDecimal;
 import java.time.Instant;
+import org.jspecify.annotations.Nullable;
 
 /**
  * RFC 4180 CSV: CRLF line ends, a header row, fields quoted when they hold a comma, quote, CR or LF
@@ -11,38 +13,24 @@ import java.time.Instant;
  */
 public final class Csv {
 
-    public static final String RECORDS_HEADER = "request_id,project_id,api_key_id,model,backend_model,operation,"
-            + "input_tokens,input_cached_tokens,output_tokens,estimated,cost,price_version,outcome,status,"
-            + "started_at,first_token_at,ended_at\r\n";
+    /** The records' header: each of {@link UsageColumns}' CSV names. */
+    public static final String RECORDS_HEADER = UsageColumns.CSV_HEADER;
+
     public static final String USAGE_HEADER = "start_time,end_time,project_id,api_key_id,model,num_model_requests,"
             + "input_tokens,input_cached_tokens,output_tokens\r\n";
     public static final String COSTS_HEADER = "start_time,end_time,project_id,line_item,amount,currency\r\n";
 
     private Csv() {}
 
+    /** One record: each of {@link UsageColumns}' {@link UsageColumn#csvText CSV text}, then CRLF. */
     public static StringBuilder record(StringBuilder b, UsageRecord r) {
-        field(b, r.requestId()).append(',');
-        field(b, r.tenant()).append(',');
-        field(b, r.apiKeyId()).append(',');
-        field(b, r.deployment()).append(',');
-        field(b, r.model()).append(',');
-        field(b, r.operation()).append(',');
-        b.append(r.inputTokens())
-                .append(',')
-                .append(r.cachedInputTokens())
-                .append(',')
-                .append(r.outputTokens())
-                .append(',')
-                .append(r.estimated())
-                .append(',')
-                .append(Micros.format(r.costMicros()))
-                .append(',')
-                .append(r.priceVersion())
-                .append(',');
-        field(b, r.outcome()).append(',').append(r.status()).append(',');
-        time(b, r.startedAt()).append(',');
-        time(b, r.firstTokenAt()).append(',');
-        return time(b, r.endedAt()).append("\r\n");
+        for (int i = 0; i < UsageColumns.ALL.size(); i++) {
+            if (i > 0) {
+                b.append(',');
+            }
+            field(b, UsageColumns.ALL.get(i).csvText(r));
+        }
+        return b.append("\r\n");
     }
 
     public static StringBuilder usage(StringBuilder b, Bucket<UsageRow> bucket) {
@@ -81,12 +69,12 @@ public final class Csv {
         return (s.scale() < 0 ? s.setScale(0) : s).toPlainString();
     }
 
-    public static StringBuilder time(StringBuilder b, Instant t) {
+    public static StringBuilder time(StringBuilder b, @Nullable Instant t) {
         return t == null ? b : b.append(t);
     }
 
     /** One field, quoted only when it must be; {@code null} is empty. */
-    public static StringBuilder field(StringBuilder b, String s) {
+    public static StringBuilder field(StringBuilder b, @Nullable String s) {
         if (s == null) {
             return b;
         }

@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
 import javax.sql.DataSource;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Checks the books over whole UTC days: every usage record's cost is recomputed from its tokens and price
@@ -107,7 +108,7 @@ public final class Reconciliation {
     }
 
     /** The cost a record should have; -1 when it names a price version that does not exist. */
-    static long expectedCost(UsageRecord r, Price price) {
+    static long expectedCost(UsageRecord r, @Nullable Price price) {
         if (r.priceVersion() == 0) {
             return 0;
         }
@@ -134,7 +135,7 @@ public final class Reconciliation {
                 while (rs.next()) {
                     run.rollups++;
                     Key k = new Key(
-                            Jdbc.instant(rs, "bucket_start"),
+                            Jdbc.requiredInstant(rs, "bucket_start"),
                             rs.getString("tenant_id"),
                             rs.getString("api_key_id"),
                             rs.getString("deployment"),
@@ -159,7 +160,7 @@ public final class Reconciliation {
         "requests", "input_tokens", "cached_input_tokens", "output_tokens", "cost_micros"
     };
 
-    private static void compare(Run run, Key k, long[] stored, long[] recomputed) {
+    private static void compare(Run run, Key k, long[] stored, long @Nullable [] recomputed) {
         long[] expected = recomputed == null ? new long[5] : recomputed;
         for (int i = 0; i < FIELDS.length; i++) {
             if (stored[i] != expected[i]) {

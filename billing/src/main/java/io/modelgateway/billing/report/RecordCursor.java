@@ -1,6 +1,7 @@
 package io.modelgateway.billing.report;
 
 import io.modelgateway.billing.Jdbc;
+import io.modelgateway.billing.usage.UsageColumns;
 import io.modelgateway.billing.usage.UsageRecord;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -19,9 +20,8 @@ import javax.sql.DataSource;
  */
 public final class RecordCursor implements AutoCloseable {
 
-    private static final String SQL = "SELECT request_id, tenant_id, api_key_id, deployment, model, operation, "
-            + "input_tokens, cached_input_tokens, output_tokens, estimated, cost_micros, price_version, outcome, "
-            + "status, started_at, first_token_at, ended_at FROM usage_record WHERE started_at >= ? AND started_at < ?";
+    private static final String SQL =
+            "SELECT " + UsageColumns.NAMES + " FROM usage_record WHERE started_at >= ? AND started_at < ?";
 
     private final Connection connection;
     private final PreparedStatement statement;
@@ -64,33 +64,12 @@ public final class RecordCursor implements AutoCloseable {
         List<UsageRecord> batch = new ArrayList<>(Math.min(max, 1024));
         while (!done && batch.size() < max) {
             if (rows.next()) {
-                batch.add(read(rows));
+                batch.add(UsageColumns.read(rows));
             } else {
                 done = true;
             }
         }
         return batch;
-    }
-
-    static UsageRecord read(ResultSet rs) throws SQLException {
-        return new UsageRecord(
-                rs.getString("request_id"),
-                rs.getString("tenant_id"),
-                rs.getString("api_key_id"),
-                rs.getString("deployment"),
-                rs.getString("model"),
-                rs.getString("operation"),
-                rs.getInt("input_tokens"),
-                rs.getInt("cached_input_tokens"),
-                rs.getInt("output_tokens"),
-                rs.getBoolean("estimated"),
-                rs.getLong("cost_micros"),
-                rs.getLong("price_version"),
-                rs.getString("outcome"),
-                rs.getInt("status"),
-                Jdbc.instant(rs, "started_at"),
-                Jdbc.instant(rs, "first_token_at"),
-                Jdbc.instant(rs, "ended_at"));
     }
 
     @Override

@@ -7,6 +7,7 @@ import java.time.YearMonth;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A tenant's statement of one month (UTC). Amounts are summed exactly and rounded to cents only at the
@@ -25,7 +26,7 @@ public record Statement(
         String tenant,
         YearMonth period,
         String currency,
-        Instant closedAt,
+        @Nullable Instant closedAt,
         long openingMicros,
         List<StatementLine> credits,
         List<UsageLine> usage,

@@ -2,6 +2,7 @@ package io.modelgateway.billing.report;
 
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A statement as RFC 4180 CSV: one row per line, then the totals. {@code amount} is in cents as
@@ -65,11 +66,11 @@ public final class StatementCsv {
             StringBuilder b,
             Statement s,
             String section,
-            String date,
+            @Nullable String date,
             String description,
-            UsageLine usage,
+            @Nullable UsageLine usage,
             BigDecimal amount,
-            BigDecimal exact) {
+            @Nullable BigDecimal exact) {
         Csv.field(b, s.tenant())
                 .append(',')
                 .append(s.period())

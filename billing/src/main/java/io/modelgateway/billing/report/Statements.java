@@ -160,7 +160,7 @@ public final class Statements {
                 return Optional.of(new StoredStatement(
                         tenant,
                         period,
-                        Jdbc.instant(rs, "closed_at"),
+                        Jdbc.requiredInstant(rs, "closed_at"),
                         rs.getLong("credits_through_micros"),
                         rs.getLong("usage_through_micros"),
                         rs.getBytes("json_body"),
@@ -200,8 +200,8 @@ public final class Statements {
             throws SQLException {
         List<StatementLine> lines = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement(
-                "SELECT id, kind, amount_micros, note, created_at "
-                        + "FROM credit_entry WHERE tenant_id = ? AND created_at >= ? AND created_at < ? ORDER BY created_at, id")) {
+                "SELECT id, kind, amount_micros, note, created_at FROM credit_entry WHERE tenant_id = ? AND created_at"
+                        + " >= ? AND created_at < ? ORDER BY created_at, id")) {
             ps.setString(1, tenant);
             Jdbc.setInstant(ps, 2, start);
             Jdbc.setInstant(ps, 3, end);
@@ -213,7 +213,7 @@ public final class Statements {
                             rs.getLong("id"),
                             kind,
                             note == null ? kind : note,
-                            Jdbc.instant(rs, "created_at"),
+                            Jdbc.requiredInstant(rs, "created_at"),
                             BigDecimal.valueOf(rs.getLong("amount_micros"), 6)));
                 }
             }
@@ -225,10 +225,10 @@ public final class Statements {
             throws SQLException {
         Map<Long, Price> versions = CostReports.versions(prices);
         List<UsageLine> lines = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement("SELECT deployment, price_version, SUM(requests) AS r, "
-                + "SUM(input_tokens) AS i, SUM(cached_input_tokens) AS ci, SUM(output_tokens) AS o, "
-                + "SUM(cost_micros) AS m FROM usage_daily WHERE tenant_id = ? AND bucket_start >= ? AND bucket_start < ? "
-                + "GROUP BY deployment, price_version ORDER BY deployment, price_version")) {
+        try (PreparedStatement ps = c.prepareStatement("SELECT deployment, price_version, SUM(requests) AS r,"
+            + " SUM(input_tokens) AS i, SUM(cached_input_tokens) AS ci, SUM(output_tokens) AS o, SUM(cost_micros) AS m"
+            + " FROM usage_daily WHERE tenant_id = ? AND bucket_start >= ? AND bucket_start < ? GROUP BY deployment,"
+            + " price_version ORDER BY deployment, price_version")) {
             ps.setString(1, tenant);
             Jdbc.setInstant(ps, 2, start);
             Jdbc.setInstant(ps, 3, end);

@@ -1,6 +1,7 @@
 package io.modelgateway.billing.report;
 
 import java.math.BigDecimal;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A charge for one token type of one deployment at one price version.
@@ -10,7 +11,12 @@ import java.math.BigDecimal;
  * @param amount the exact amount in currency units (tokens x price / 1M, not rounded)
  */
 public record UsageLine(
-        String deployment, long priceVersion, TokenType type, long quantity, BigDecimal unitPrice, BigDecimal amount) {
+        String deployment,
+        long priceVersion,
+        TokenType type,
+        long quantity,
+        @Nullable BigDecimal unitPrice,
+        BigDecimal amount) {
 
     /** OpenAI's {@code line_item}: {@code "<deployment>, <token type>"}. */
     public String lineItem() {

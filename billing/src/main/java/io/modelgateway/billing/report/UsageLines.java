@@ -4,6 +4,7 @@ import io.modelgateway.billing.pricing.Price;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Splits charged usage of one deployment and price version into line items: each token type's tokens
@@ -26,7 +27,7 @@ public final class UsageLines {
             long output,
             long costMicros) {}
 
-    public static List<UsageLine> of(Sums s, Price price) {
+    public static List<UsageLine> of(Sums s, @Nullable Price price) {
         List<UsageLine> lines = new ArrayList<>(5);
         long in = price == null ? 0 : price.inputPer1M();
         long cin = price == null ? 0 : price.cachedInputPer1M();

@@ -1,14 +1,16 @@
 package io.modelgateway.billing.report;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * One result of a usage bucket; the grouped-by fields are set, the others {@code null}.
  *
  * @param inputTokens input tokens, including {@code cachedInputTokens} (as OpenAI counts them)
  */
 public record UsageRow(
-        String tenant,
-        String apiKeyId,
-        String model,
+        @Nullable String tenant,
+        @Nullable String apiKeyId,
+        @Nullable String model,
         long requests,
         long inputTokens,
         long cachedInputTokens,

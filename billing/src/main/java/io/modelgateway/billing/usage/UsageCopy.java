@@ -6,23 +6,23 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import org.postgresql.PGConnection;
 
-/** Usage records into PostgreSQL with {@code COPY ... FROM STDIN} (text format): several times a multi-row insert. */
+/**
+ * Usage records into PostgreSQL with {@code COPY ... FROM STDIN} (text format: each {@link UsageColumns} value's
+ * {@link UsageColumn#text text}, escaped; {@code \N} for NULL): several times a multi-row insert.
+ */
 final class UsageCopy {
 
     private static final String STAGE =
             "CREATE TEMPORARY TABLE IF NOT EXISTS usage_stage " + "(LIKE usage_record) ON COMMIT DELETE ROWS";
     private static final String MOVE =
             "INSERT INTO usage_record SELECT * FROM usage_stage ON CONFLICT DO NOTHING " + "RETURNING request_id";
-    private static final String SQL = "COPY usage_stage (request_id, tenant_id, api_key_id, deployment, model, "
-            + "operation, input_tokens, cached_input_tokens, output_tokens, estimated, cost_micros, price_version, "
-            + "outcome, status, started_at, first_token_at, ended_at) FROM STDIN";
+    private static final String SQL = "COPY usage_stage (" + UsageColumns.NAMES + ") FROM STDIN";
 
     private UsageCopy() {}
 
@@ -51,38 +51,21 @@ final class UsageCopy {
     private static void copyIn(PGConnection c, List<UsageRecord> records) throws SQLException {
         StringBuilder b = new StringBuilder(records.size() * 200);
         for (UsageRecord r : records) {
-            text(b, r.requestId()).append('\t');
-            text(b, r.tenant()).append('\t');
-            text(b, r.apiKeyId()).append('\t');
-            text(b, r.deployment()).append('\t');
-            text(b, r.model()).append('\t');
-            text(b, r.operation()).append('\t');
-            b.append(r.inputTokens())
-                    .append('\t')
-                    .append(r.cachedInputTokens())
-                    .append('\t')
-                    .append(r.outputTokens())
-                    .append('\t')
-                    .append(r.estimated() ? 't' : 'f')
-                    .append('\t')
-                    .append(r.costMicros())
-                    .append('\t')
-                    .append(r.priceVersion())
-                    .append('\t');
-            text(b, r.outcome()).append('\t').append(r.status()).append('\t');
-            time(b, r.startedAt()).append('\t');
-            time(b, r.firstTokenAt()).append('\t');
-            time(b, r.endedAt()).append('\n');
+            for (int i = 0; i < UsageColumns.ALL.size(); i++) {
+                String value = UsageColumns.ALL.get(i).text(r);
+                if (value == null) {
+                    b.append("\\N");
+                } else {
+                    text(b, value);
+                }
+                b.append(i == UsageColumns.ALL.size() - 1 ? '\n' : '\t');
+            }
         }
         try {
             c.getCopyAPI().copyIn(SQL, new StringReader(b.toString()));
         } catch (IOException e) {
             throw new SQLException("COPY of usage records failed", e);
         }
-    }
-
-    private static StringBuilder time(StringBuilder b, Instant at) {
-        return at == null ? b.append("\\N") : b.append(at); // ISO-8601 UTC, e.g. 2026-03-01T10:00:00.123Z
     }
 
     /** COPY text format: backslash, tab, newline and carriage return escaped. */

@@ -2,6 +2,7 @@ package io.modelgateway.billing.usage;
 
 import java.time.Instant;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What one request that reached a backend consumed and cost; exactly one per request id.
@@ -31,7 +32,7 @@ public record UsageRecord(
         String outcome,
         int status,
         Instant startedAt,
-        Instant firstTokenAt,
+        @Nullable Instant firstTokenAt,
         Instant endedAt) {
 
     public UsageRecord {

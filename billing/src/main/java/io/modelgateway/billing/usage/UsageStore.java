@@ -29,14 +29,11 @@ public final class UsageStore {
 
     private static final int ROWS_PER_INSERT = 500;
     private static final int IDS_PER_SELECT = 1000;
-    private static final String INSERT_HEAD = "INSERT INTO usage_record (request_id, tenant_id, api_key_id, "
-            + "deployment, model, operation, input_tokens, cached_input_tokens, output_tokens, estimated, cost_micros, "
-            + "price_version, outcome, status, started_at, first_token_at, ended_at) VALUES ";
-    private static final String ROW = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    private static final String INSERT_HEAD = "INSERT INTO usage_record (" + UsageColumns.NAMES + ") VALUES ";
+    private static final String ROW = UsageColumns.PARAMETERS;
 
-    private static final String DEAD_LETTER =
-            INSERT_HEAD.replace("usage_record (", "usage_dead_letter (sql_state, error, dead_at, ")
-                    + ROW.replace("(", "(?, ?, ?, ");
+    private static final String DEAD_LETTER = "INSERT INTO usage_dead_letter (sql_state, error, dead_at, "
+            + UsageColumns.NAMES + ") VALUES " + ROW.replace("(", "(?, ?, ?, ");
 
     private final DataSource dataSource;
 
@@ -98,31 +95,10 @@ public final class UsageStore {
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             int i = 1;
             for (UsageRecord r : rows) {
-                i = setRecord(ps, i, r);
+                i = UsageColumns.bind(ps, i, r);
             }
             ps.executeUpdate();
         }
-    }
-
-    private static int setRecord(PreparedStatement ps, int i, UsageRecord r) throws SQLException {
-        ps.setString(i++, r.requestId());
-        ps.setString(i++, r.tenant());
-        ps.setString(i++, r.apiKeyId());
-        ps.setString(i++, r.deployment());
-        ps.setString(i++, r.model());
-        ps.setString(i++, r.operation());
-        ps.setInt(i++, r.inputTokens());
-        ps.setInt(i++, r.cachedInputTokens());
-        ps.setInt(i++, r.outputTokens());
-        ps.setBoolean(i++, r.estimated());
-        ps.setLong(i++, r.costMicros());
-        ps.setLong(i++, r.priceVersion());
-        ps.setString(i++, r.outcome());
-        ps.setInt(i++, r.status());
-        Jdbc.setInstant(ps, i++, r.startedAt());
-        Jdbc.setInstant(ps, i++, r.firstTokenAt());
-        Jdbc.setInstant(ps, i++, r.endedAt());
-        return i;
     }
 
     private record RollupKey(
@@ -229,7 +205,7 @@ public final class UsageStore {
                 String message = String.valueOf(why.getMessage());
                 ps.setString(2, message.length() > 4000 ? message.substring(0, 4000) : message);
                 Jdbc.setInstant(ps, 3, Instant.now());
-                setRecord(ps, 4, r);
+                UsageColumns.bind(ps, 4, r);
                 ps.executeUpdate();
             }
             return true;

@@ -20,7 +20,6 @@ import net.jqwik.api.Property;
 import net.jqwik.api.constraints.IntRange;
 import net.jqwik.api.constraints.Size;
 import net.jqwik.api.lifecycle.AfterContainer;
-import net.jqwik.api.lifecycle.BeforeContainer;
 
 /**
  * A crash at any moment, replayed into the store: groups of random sizes are spooled, the first few of the
@@ -30,12 +29,7 @@ import net.jqwik.api.lifecycle.BeforeContainer;
  */
 class SpoolReplayH2Test {
 
-    static TestDatabase db;
-
-    @BeforeContainer
-    static void open() {
-        db = TestDatabase.h2();
-    }
+    static final TestDatabase db = TestDatabase.h2(); // opened with the class (jqwik has no @BeforeAll)
 
     @AfterContainer
     static void close() {

@@ -1,5 +1,7 @@
 package io.modelgateway.billing.usage.internal;
 
+import io.modelgateway.billing.usage.UsageColumn;
+import io.modelgateway.billing.usage.UsageColumns;
 import io.modelgateway.billing.usage.UsageRecord;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -8,11 +10,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.sql.SQLException;
-import java.time.Instant;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The last resort for a usage record the database refuses even in {@code usage_dead_letter}: one JSON object per
- * line, appended and forced to disk, in the spool directory. An operator moves them into the database by hand.
+ * line (each of {@link UsageColumns} by its SQL name, then {@code sql_state} and {@code error}), appended and
+ * forced to disk, in the spool directory. An operator moves them into the database by hand.
  */
 public final class DeadLetterFile {
 
@@ -31,23 +34,14 @@ public final class DeadLetterFile {
     /** Appends the record and why it was refused; forced to disk before it returns. */
     public synchronized void append(UsageRecord r, SQLException why) throws IOException {
         StringBuilder b = new StringBuilder(512).append('{');
-        field(b, "request_id", r.requestId()).append(',');
-        field(b, "tenant_id", r.tenant()).append(',');
-        field(b, "api_key_id", r.apiKeyId()).append(',');
-        field(b, "deployment", r.deployment()).append(',');
-        field(b, "model", r.model()).append(',');
-        field(b, "operation", r.operation()).append(',');
-        b.append("\"input_tokens\":").append(r.inputTokens()).append(',');
-        b.append("\"cached_input_tokens\":").append(r.cachedInputTokens()).append(',');
-        b.append("\"output_tokens\":").append(r.outputTokens()).append(',');
-        b.append("\"estimated\":").append(r.estimated()).append(',');
-        b.append("\"cost_micros\":").append(r.costMicros()).append(',');
-        b.append("\"price_version\":").append(r.priceVersion()).append(',');
-        field(b, "outcome", r.outcome()).append(',');
-        b.append("\"status\":").append(r.status()).append(',');
-        field(b, "started_at", text(r.startedAt())).append(',');
-        field(b, "first_token_at", text(r.firstTokenAt())).append(',');
-        field(b, "ended_at", text(r.endedAt())).append(',');
+        for (UsageColumn c : UsageColumns.ALL) {
+            String value = c.text(r);
+            if (c.quoted() || value == null) {
+                field(b, c.name(), value).append(',');
+            } else {
+                b.append('"').append(c.name()).append("\":").append(value).append(',');
+            }
+        }
         field(b, "sql_state", why.getSQLState()).append(',');
         field(b, "error", why.getMessage()).append("}\n");
         try (FileChannel ch = FileChannel.open(
@@ -60,11 +54,7 @@ public final class DeadLetterFile {
         }
     }
 
-    private static String text(Instant at) {
-        return at == null ? null : at.toString();
-    }
-
-    private static StringBuilder field(StringBuilder b, String name, String value) {
+    private static StringBuilder field(StringBuilder b, String name, @Nullable String value) {
         b.append('"').append(name).append("\":");
         if (value == null) {
             return b.append("null");

@@ -1,5 +1,6 @@
 package io.modelgateway.billing.usage.internal;
 
+import io.modelgateway.billing.usage.UsageColumns;
 import io.modelgateway.billing.usage.UsageRecord;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -14,7 +15,6 @@ import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -22,12 +22,15 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Stream;
 import java.util.zip.CRC32C;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * A local durable spool of usage groups: an append-only log of segment files ({@code <sequence>.log}), each a
- * run of groups {@code [magic][payload length][CRC32C of payload][payload]}. A group counts as written once
+ * run of groups {@code [magic][payload length][CRC32C of payload][payload]}; the payload is the record count
+ * and each record's {@link UsageColumns} in their binary encoding, the magic says how many columns (so a
+ * group spooled before a column was added still replays). A group counts as written once
  * {@link #append} returns (with {@code fsync}: forced to the disk, and a new segment's directory entry too).
  *
  * <p>After a crash the last group of the last segment may be torn (cut anywhere, or holding garbage):
@@ -41,7 +44,9 @@ import org.slf4j.LoggerFactory;
 public final class Spool implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(Spool.class);
-    private static final int MAGIC = 0x55534732; // "USG2"
+    private static final int MAGIC = 0x55534732; // "USG2": a group of the 17 columns the format started with
+    private static final int USG2_COLUMNS = 17;
+    private static final int MAGIC_PREFIX = 0x55530000; // "US" and the number of columns (see #magic)
     private static final int HEADER = 12;
     private static final String SUFFIX = ".log";
     /** Segments roll over at this size (or as soon as everything in them is stored). */
@@ -67,7 +72,7 @@ public final class Spool implements AutoCloseable {
     private final FileLock lock;
     private final TreeMap<Long, Counts> counts = new TreeMap<>(); // guarded by this
     private final List<Long> previous; // segments a previous process left, oldest first
-    private FileChannel current; // appending thread only
+    private @Nullable FileChannel current; // appending thread only
     private long currentSegment;
     private long currentSize;
     private long next;
@@ -122,7 +127,7 @@ public final class Spool implements AutoCloseable {
                     log.error("usage spool file {} of the earlier format is damaged; left as it is", file);
                     continue;
                 }
-                append(decode(all, 16, all.length - 16));
+                append(decode(all, 16, all.length - 16, USG2_COLUMNS));
                 Files.delete(file);
             }
             seal();
@@ -182,15 +187,15 @@ public final class Spool implements AutoCloseable {
         List<Group> groups = new ArrayList<>();
         while (b.remaining() >= HEADER) {
             int start = b.position();
-            int magic = b.getInt();
+            int columns = columns(b.getInt());
             int length = b.getInt();
             int crc = b.getInt();
-            if (magic != MAGIC || length < 0 || length > b.remaining() || crc32c(all, b.position(), length) != crc) {
+            if (columns < 0 || length < 0 || length > b.remaining() || crc32c(all, b.position(), length) != crc) {
                 b.position(start);
                 break;
             }
             try {
-                groups.add(new Group(segment, decode(all, b.position(), length)));
+                groups.add(new Group(segment, decode(all, b.position(), length, columns)));
             } catch (IOException e) {
                 b.position(start); // a checksum that holds over bytes that do not decode: treat as damaged
                 break;
@@ -219,21 +224,22 @@ public final class Spool implements AutoCloseable {
      */
     public long append(List<UsageRecord> group) throws IOException {
         byte[] payload = encode(group);
-        if (current == null || currentSize >= segmentBytes || everythingStored(currentSegment)) {
-            roll();
+        FileChannel channel = current;
+        if (channel == null || currentSize >= segmentBytes || everythingStored(currentSegment)) {
+            channel = roll();
         }
         ByteBuffer head = ByteBuffer.allocate(HEADER)
-                .putInt(MAGIC)
+                .putInt(magic(UsageColumns.ALL.size()))
                 .putInt(payload.length)
                 .putInt(crc32c(payload, 0, payload.length))
                 .flip();
         ByteBuffer body = ByteBuffer.wrap(payload);
         try {
             while (head.hasRemaining() || body.hasRemaining()) {
-                current.write(new ByteBuffer[] {head, body});
+                channel.write(new ByteBuffer[] {head, body});
             }
             if (fsync) {
-                current.force(false);
+                channel.force(false);
             }
         } catch (IOException e) {
             seal();
@@ -241,7 +247,7 @@ public final class Spool implements AutoCloseable {
         }
         currentSize += HEADER + payload.length;
         synchronized (this) {
-            counts.get(currentSegment).appended++;
+            counts.computeIfAbsent(currentSegment, s -> new Counts()).appended++;
         }
         return currentSegment;
     }
@@ -288,10 +294,11 @@ public final class Spool implements AutoCloseable {
         return c != null && c.appended > 0 && c.stored >= c.appended;
     }
 
-    private void roll() throws IOException {
+    private FileChannel roll() throws IOException {
         seal();
         long segment = next++;
-        current = FileChannel.open(file(segment), StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+        FileChannel channel = FileChannel.open(file(segment), StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+        current = channel;
         currentSegment = segment;
         currentSize = 0;
         synchronized (this) {
@@ -300,14 +307,16 @@ public final class Spool implements AutoCloseable {
         if (fsync) {
             forceDirectory();
         }
+        return channel;
     }
 
     private void seal() {
-        if (current == null) {
+        FileChannel channel = current;
+        if (channel == null) {
             return;
         }
         try {
-            current.close();
+            channel.close();
         } catch (IOException e) {
             log.warn("closing usage spool segment {} failed", file(currentSegment), e);
         }
@@ -348,12 +357,29 @@ public final class Spool implements AutoCloseable {
         return (int) crc.getValue();
     }
 
+    /**
+     * The group magic for groups of {@code columns} columns: {@code USG2} for the 17 columns the format started
+     * with, {@code "US"} and the count for more (a group spooled before a column was added is still read).
+     */
+    static int magic(int columns) {
+        return columns == USG2_COLUMNS ? MAGIC : MAGIC_PREFIX | columns;
+    }
+
+    /** The number of columns a group with this magic holds; -1 when it is no group's magic. */
+    static int columns(int magic) {
+        if (magic == MAGIC) {
+            return USG2_COLUMNS;
+        }
+        int columns = magic & 0xFFFF;
+        return (magic & 0xFFFF0000) == MAGIC_PREFIX && columns > 0 && columns <= UsageColumns.ALL.size() ? columns : -1;
+    }
+
     private static byte[] encode(List<UsageRecord> group) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(group.size() * 160);
         try (DataOutputStream out = new DataOutputStream(bytes)) {
             out.writeInt(group.size());
             for (UsageRecord r : group) {
-                write(out, r);
+                UsageColumns.write(out, r);
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -361,35 +387,7 @@ public final class Spool implements AutoCloseable {
         return bytes.toByteArray();
     }
 
-    private static void write(DataOutputStream out, UsageRecord r) throws IOException {
-        out.writeUTF(r.requestId());
-        out.writeUTF(r.tenant());
-        out.writeUTF(r.apiKeyId());
-        out.writeUTF(r.deployment());
-        out.writeUTF(r.model());
-        out.writeUTF(r.operation());
-        out.writeInt(r.inputTokens());
-        out.writeInt(r.cachedInputTokens());
-        out.writeInt(r.outputTokens());
-        out.writeBoolean(r.estimated());
-        out.writeLong(r.costMicros());
-        out.writeLong(r.priceVersion());
-        out.writeUTF(r.outcome());
-        out.writeInt(r.status());
-        writeInstant(out, r.startedAt());
-        writeInstant(out, r.firstTokenAt());
-        writeInstant(out, r.endedAt());
-    }
-
-    private static void writeInstant(DataOutputStream out, Instant at) throws IOException {
-        out.writeBoolean(at != null);
-        if (at != null) {
-            out.writeLong(at.getEpochSecond());
-            out.writeInt(at.getNano());
-        }
-    }
-
-    private static List<UsageRecord> decode(byte[] bytes, int offset, int length) throws IOException {
+    private static List<UsageRecord> decode(byte[] bytes, int offset, int length, int columns) throws IOException {
         DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes, offset, length));
         int count = in.readInt();
         if (count < 0 || count > length) {
@@ -398,32 +396,11 @@ public final class Spool implements AutoCloseable {
         List<UsageRecord> records = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
             try {
-                records.add(new UsageRecord(
-                        in.readUTF(),
-                        in.readUTF(),
-                        in.readUTF(),
-                        in.readUTF(),
-                        in.readUTF(),
-                        in.readUTF(),
-                        in.readInt(),
-                        in.readInt(),
-                        in.readInt(),
-                        in.readBoolean(),
-                        in.readLong(),
-                        in.readLong(),
-                        in.readUTF(),
-                        in.readInt(),
-                        readInstant(in),
-                        readInstant(in),
-                        readInstant(in)));
+                records.add(UsageColumns.read(in, columns));
             } catch (RuntimeException e) {
                 throw new IOException("undecodable usage record", e);
             }
         }
         return records;
-    }
-
-    private static Instant readInstant(DataInputStream in) throws IOException {
-        return in.readBoolean() ? Instant.ofEpochSecond(in.readLong(), in.readInt()) : null;
     }
 }

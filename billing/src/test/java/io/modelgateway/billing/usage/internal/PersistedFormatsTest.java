@@ -2,14 +2,21 @@ package io.modelgateway.billing.usage.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.modelgateway.billing.usage.UsageColumn;
+import io.modelgateway.billing.usage.UsageColumns;
 import io.modelgateway.billing.usage.UsageRecord;
 import io.modelgateway.billing.usage.UsageSamples;
+import java.io.ByteArrayOutputStream;
+import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.SQLException;
+import java.time.Instant;
 import java.util.List;
+import java.util.zip.CRC32C;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -65,5 +72,44 @@ class PersistedFormatsTest {
         letters.append(ALL.get(2), new SQLException(null, (String) null));
         assertThat(Files.readString(file)).isEqualTo(new String(resource("dead-letters.jsonl"), "UTF-8"));
         assertThat(Files.readAllBytes(file)).isEqualTo(resource("dead-letters.jsonl"));
+    }
+
+    @Test
+    void aGroupSpooledBeforeLaterColumnsExistedReadsThemAsZero(@TempDir Path dir) throws IOException {
+        // a group of the first 16 columns, as a spool of a version without ended_at would have written it
+        int columns = UsageColumns.ALL.size() - 1;
+        UsageRecord r = ALL.get(0);
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        DataOutputStream out = new DataOutputStream(bytes);
+        out.writeInt(1);
+        for (UsageColumn c : UsageColumns.ALL.subList(0, columns)) {
+            c.write(out, r);
+        }
+        byte[] payload = bytes.toByteArray();
+        CRC32C crc = new CRC32C();
+        crc.update(payload);
+        ByteBuffer group = ByteBuffer.allocate(12 + payload.length)
+                .putInt(Spool.magic(columns))
+                .putInt(payload.length)
+                .putInt((int) crc.getValue())
+                .put(payload);
+        Files.write(dir.resolve("00000000000000000001.log"), group.array());
+        try (Spool spool = new Spool(dir, false)) {
+            Spool.Replay replay = spool.replay(1);
+            assertThat(replay.ignoredBytes()).isZero();
+            UsageRecord read = replay.groups().get(0).records().get(0);
+            assertThat(read.endedAt()).isEqualTo(Instant.EPOCH);
+            assertThat(read.requestId()).isEqualTo(r.requestId());
+            assertThat(read.firstTokenAt()).isEqualTo(r.firstTokenAt());
+        }
+    }
+
+    @Test
+    void theFormatOfTheOriginalColumnsKeepsItsMagic() {
+        assertThat(Spool.magic(17)).isEqualTo(0x55534732); // "USG2"
+        assertThat(Spool.columns(0x55534732)).isEqualTo(17);
+        assertThat(Spool.columns(Spool.magic(UsageColumns.ALL.size()))).isEqualTo(UsageColumns.ALL.size());
+        assertThat(Spool.columns(Spool.magic(UsageColumns.ALL.size() + 1))).isEqualTo(-1); // from a newer version
+        assertThat(Spool.columns(0x12345678)).isEqualTo(-1);
     }
 }

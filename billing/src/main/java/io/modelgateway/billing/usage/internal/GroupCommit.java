@@ -1,0 +1,189 @@
+package io.modelgateway.billing.usage.internal;
+
+import io.modelgateway.billing.usage.UsageRecord;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The spool side of the usage writer: records queue in memory (bounded by slots {@link #reserve reserved} before
+ * a call is forwarded), and its thread ({@code usage-spool}) takes whatever has queued (waiting at most
+ * {@code commitWindow} for more, up to {@code batchSize}), appends it as one group to the {@link Spool}, and only
+ * then completes the futures {@link #submit} returned and hands the group on ({@link Spooled}). While one group
+ * is being forced to disk the next gathers, so under load one fsync covers many records.
+ */
+public final class GroupCommit {
+
+    private static final Logger log = LoggerFactory.getLogger(GroupCommit.class);
+    private static final long IDLE_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+
+    /** Where spooled groups go (the store side); called on the spool thread. */
+    public interface Spooled {
+        /** A group is in the spool's {@code segment} (-1: the spool could not be written; in memory only). */
+        void spooled(long segment, List<UsageRecord> records);
+
+        /** Nothing more comes: the spool thread has ended. */
+        void ended();
+    }
+
+    /** A record and the future completed once it is on disk. */
+    private record Pending(UsageRecord record, CompletableFuture<Void> spooled) {}
+
+    private final Spool spool;
+    private final int capacity;
+    private final int batchSize;
+    private final long commitWindowNanos;
+    private final Spooled next;
+    private final LinkedBlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
+    private final AtomicInteger reserved = new AtomicInteger();
+    private final LongAdder groups = new LongAdder();
+    private final LongAdder grouped = new LongAdder();
+    private final LongAdder spoolNanos = new LongAdder();
+    private final LongAdder failures = new LongAdder();
+    private final Thread thread;
+    private volatile boolean stopping;
+
+    public GroupCommit(Spool spool, int capacity, int batchSize, Duration commitWindow, Spooled next) {
+        this.spool = spool;
+        this.capacity = capacity;
+        this.batchSize = batchSize;
+        this.commitWindowNanos = commitWindow.toNanos();
+        this.next = next;
+        this.thread = new Thread(this::run, "usage-spool");
+        this.thread.setDaemon(true);
+    }
+
+    public void start() {
+        thread.start();
+    }
+
+    /** Reserves room for one record; {@code false} when the queue is full. Never blocks. */
+    public boolean reserve() {
+        while (true) {
+            int n = reserved.get();
+            if (n >= capacity) {
+                return false;
+            }
+            if (reserved.compareAndSet(n, n + 1)) {
+                return true;
+            }
+        }
+    }
+
+    /** Gives back a reserved slot that will not be used. */
+    public void cancel() {
+        reserved.decrementAndGet();
+    }
+
+    /** Queues a record into a reserved slot; the future completes once its group is written (or failed to be). */
+    public CompletableFuture<Void> submit(UsageRecord record) {
+        CompletableFuture<Void> spooled = new CompletableFuture<>();
+        queue.add(new Pending(record, spooled));
+        return spooled;
+    }
+
+    /** Records waiting in memory for the spool. */
+    public int queued() {
+        return queue.size();
+    }
+
+    /** The oldest record waiting for the spool, if any. */
+    public @Nullable UsageRecord oldestQueued() {
+        Pending p = queue.peek();
+        return p == null ? null : p.record();
+    }
+
+    /** Times a group could not be written (its records then wait in memory only). */
+    public long failures() {
+        return failures.sum();
+    }
+
+    /** Groups written and the time spent (for benchmarks). */
+    public String stats() {
+        long g = groups.sum();
+        return String.format(
+                "%d spool groups (%.1f records each), spool %d ms",
+                g, g == 0 ? 0.0 : grouped.sum() / (double) g, spoolNanos.sum() / 1_000_000);
+    }
+
+    /** Drains the queue to the spool and ends (no interrupt: it would close the spool's files). */
+    public void stop() {
+        stopping = true;
+    }
+
+    public void join(Duration timeout) throws InterruptedException {
+        thread.join(timeout.toMillis());
+    }
+
+    private void run() {
+        try {
+            while (!stopping || !queue.isEmpty()) {
+                try {
+                    List<Pending> group = nextGroup();
+                    if (!group.isEmpty()) {
+                        write(group);
+                    }
+                } catch (InterruptedException e) {
+                    if (!stopping) {
+                        return;
+                    }
+                } catch (RuntimeException e) {
+                    log.error("usage spool failed; continuing", e);
+                }
+            }
+        } finally {
+            next.ended();
+        }
+    }
+
+    private List<Pending> nextGroup() throws InterruptedException {
+        List<Pending> group = new ArrayList<>();
+        Pending first = queue.poll(stopping ? 0 : IDLE_NANOS, TimeUnit.NANOSECONDS);
+        if (first == null) {
+            return group;
+        }
+        group.add(first);
+        long deadline = System.nanoTime() + commitWindowNanos;
+        while (group.size() < batchSize) {
+            queue.drainTo(group, batchSize - group.size());
+            long left = deadline - System.nanoTime();
+            if (group.size() >= batchSize || left <= 0 || stopping) {
+                break;
+            }
+            Pending p = queue.poll(left, TimeUnit.NANOSECONDS);
+            if (p == null) {
+                break;
+            }
+            group.add(p);
+        }
+        return group;
+    }
+
+    private void write(List<Pending> group) {
+        List<UsageRecord> records = new ArrayList<>(group.size());
+        group.forEach(p -> records.add(p.record()));
+        long segment = -1;
+        long t0 = System.nanoTime();
+        try {
+            segment = spool.append(records);
+            spoolNanos.add(System.nanoTime() - t0);
+            groups.increment();
+            grouped.add(records.size());
+        } catch (IOException e) {
+            failures.increment();
+            log.error("usage spool is not writable; {} records are kept in memory only", records.size(), e);
+        }
+        next.spooled(segment, records);
+        reserved.addAndGet(-records.size());
+        group.forEach(p -> p.spooled().complete(null));
+    }
+}

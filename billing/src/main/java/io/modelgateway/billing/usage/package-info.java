@@ -1,0 +1,5 @@
+/** Null-safety: everything here is non-null unless marked {@code @Nullable}; NullAway checks it at compile time. */
+@NullMarked
+package io.modelgateway.billing.usage;
+
+import org.jspecify.annotations.NullMarked;

@@ -226,9 +226,9 @@ public final class Statements {
         Map<Long, Price> versions = CostReports.versions(prices);
         List<UsageLine> lines = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement("SELECT deployment, price_version, SUM(requests) AS r,"
-            + " SUM(input_tokens) AS i, SUM(cached_input_tokens) AS ci, SUM(output_tokens) AS o, SUM(cost_micros) AS m"
-            + " FROM usage_daily WHERE tenant_id = ? AND bucket_start >= ? AND bucket_start < ? GROUP BY deployment,"
-            + " price_version ORDER BY deployment, price_version")) {
+                + " SUM(input_tokens) AS i, SUM(cached_input_tokens) AS ci, SUM(output_tokens) AS o, SUM(cost_micros) AS m"
+                + " FROM usage_daily WHERE tenant_id = ? AND bucket_start >= ? AND bucket_start < ? GROUP BY deployment,"
+                + " price_version ORDER BY deployment, price_version")) {
             ps.setString(1, tenant);
             Jdbc.setInstant(ps, 2, start);
             Jdbc.setInstant(ps, 3, end);

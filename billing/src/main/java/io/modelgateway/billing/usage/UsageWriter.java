@@ -19,8 +19,8 @@ import java.util.concurrent.CompletableFuture;
  *
  * <p><b>Spool (group commit).</b> Records queue in memory (bounded: a caller {@link #reserve reserves} a slot
  * before the call is forwarded, so a record always finds room). The spool thread takes whatever has queued
- * (waiting at most {@code commitWindow} for more), writes it as one file of the local {@link Spool}, forces it
- * to disk and only then completes the future {@link #submit} returned: the gateway holds the last bytes of
+ * (waiting at most {@code commitWindow} for more), appends it as one group to the local {@link Spool}, forces
+ * it to disk and only then completes the future {@link #submit} returned: the gateway holds the last bytes of
  * an answer until then, so a response the client saw complete has its record on disk even if the process is
  * killed the next moment. While one group is being forced the next one gathers, so under load one fsync
  * covers many records.

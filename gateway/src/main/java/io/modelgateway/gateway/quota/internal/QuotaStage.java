@@ -30,7 +30,7 @@ final class QuotaStage implements CallStage {
 
     static final int ORDER = io.modelgateway.gateway.pipeline.StageOrder.QUOTA;
     private static final Logger log = LoggerFactory.getLogger(QuotaStage.class);
-    private static final Object KEY = QuotaStage.class;
+    private static final Call.Slot<Admission> ADMISSION = Call.Slot.of("quota.admission");
 
     private final LimitBook book;
     private final Buckets buckets;
@@ -168,7 +168,7 @@ final class QuotaStage implements CallStage {
 
     private Mono<Void> decide(Call call, BucketStore store, List<Charge> charges, long estimate) {
         if (charges.stream().allMatch(c -> c.probe().isConsumed())) {
-            call.put(KEY, new Admission(store, charges, estimate));
+            call.put(ADMISSION, new Admission(store, charges, estimate));
             headers(call, store, charges, false);
             return Mono.empty();
         }
@@ -257,7 +257,7 @@ final class QuotaStage implements CallStage {
 
     @Override
     public void complete(Call call, CallResult result) {
-        Admission a = call.get(KEY);
+        Admission a = call.get(ADMISSION);
         if (a == null) {
             return;
         }

@@ -4,10 +4,10 @@ import io.modelgateway.gateway.edge.error.OpenAiErrors;
 import io.modelgateway.gateway.forwarding.internal.Calls;
 import io.modelgateway.gateway.forwarding.internal.Generation;
 import io.modelgateway.gateway.forwarding.internal.GenerationWriter;
+import io.modelgateway.gateway.pipeline.AnswerTally;
 import io.modelgateway.gateway.pipeline.Call;
 import io.modelgateway.gateway.pipeline.OutputFilter;
 import io.modelgateway.gateway.pipeline.Pipeline;
-import io.modelgateway.gateway.pipeline.AnswerTally;
 import io.modelgateway.inference.GenerationCall;
 import io.modelgateway.inference.GenerationListener;
 import io.modelgateway.inference.GenerationRequest;
@@ -68,11 +68,7 @@ public class GenerationHandler {
     }
 
     private Mono<ServerResponse> whole(
-            Generation gen,
-            Call call,
-            GenerationRequest backendRequest,
-            GenerationWriter writer,
-            AnswerTally tracker) {
+            Generation gen, Call call, GenerationRequest backendRequest, GenerationWriter writer, AnswerTally tracker) {
         Backend backend = new Backend();
         Mono<byte[]> body = Mono.<byte[]>create(sink -> {
                     StringBuilder text = new StringBuilder();

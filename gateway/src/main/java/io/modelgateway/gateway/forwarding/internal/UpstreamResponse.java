@@ -2,9 +2,9 @@ package io.modelgateway.gateway.forwarding.internal;
 
 import io.modelgateway.gateway.edge.error.ApiException;
 import io.modelgateway.gateway.edge.error.OpenAiErrors;
+import io.modelgateway.gateway.pipeline.AnswerTally;
 import io.modelgateway.gateway.pipeline.Call;
 import io.modelgateway.gateway.pipeline.OutputFilter;
-import io.modelgateway.gateway.pipeline.AnswerTally;
 import io.modelgateway.inference.InferenceException;
 import io.modelgateway.inference.TokenUsage;
 import java.time.Duration;

@@ -63,11 +63,17 @@ final class LimitBook {
         QuotaLimits limits = own.orElse(defaults(deployment));
         if (limits.rpm() != null) {
             meters.add(QuotaBucket.of(
-                    scope, QuotaBucket.Kind.REQUESTS, limits.rpm(), own.rpm() != null ? QuotaBucket.TENANT : QuotaBucket.DEPLOYMENT));
+                    scope,
+                    QuotaBucket.Kind.REQUESTS,
+                    limits.rpm(),
+                    own.rpm() != null ? QuotaBucket.TENANT : QuotaBucket.DEPLOYMENT));
         }
         if (limits.tpm() != null) {
             meters.add(QuotaBucket.of(
-                    scope, QuotaBucket.Kind.TOKENS, limits.tpm(), own.tpm() != null ? QuotaBucket.TENANT : QuotaBucket.DEPLOYMENT));
+                    scope,
+                    QuotaBucket.Kind.TOKENS,
+                    limits.tpm(),
+                    own.tpm() != null ? QuotaBucket.TENANT : QuotaBucket.DEPLOYMENT));
         }
         if (credential != null && !overrides.isEmpty()) {
             QuotaLimits key = keyLimits(tenant, deployment, credential);

@@ -158,7 +158,8 @@ final class QuotaStage implements CallStage {
                 .orElse(null);
     }
 
-    private static CompletableFuture<List<Charge>> consumeAll(BucketStore store, List<QuotaBucket> meters, long estimate) {
+    private static CompletableFuture<List<Charge>> consumeAll(
+            BucketStore store, List<QuotaBucket> meters, long estimate) {
         List<CompletableFuture<Charge>> charges = meters.stream()
                 .map(m -> store.tryConsume(m, m.charge(estimate)).thenApply(p -> new Charge(m, m.charge(estimate), p)))
                 .toList();
@@ -206,7 +207,8 @@ final class QuotaStage implements CallStage {
                         + RateLimitHeaders.format(waitNanos) + ".");
     }
 
-    private Mono<Void> refuseTooLarge(Call call, BucketStore store, List<QuotaBucket> meters, QuotaBucket meter, long estimate) {
+    private Mono<Void> refuseTooLarge(
+            Call call, BucketStore store, List<QuotaBucket> meters, QuotaBucket meter, long estimate) {
         count(call, "too_large");
         ApiException error = tooLarge(call, meter, estimate);
         List<CompletableFuture<Charge>> peeks = meters.stream()

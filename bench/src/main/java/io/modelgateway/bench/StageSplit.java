@@ -31,15 +31,15 @@ final class StageSplit {
      */
     private static final List<Stage> STAGES = List.of(
             new Stage("access log", List.of("io.modelgateway.gateway.metering.accesslog.", "ch.qos.logback.")),
-            new Stage("metrics", List.of("io.modelgateway.gateway.metering.", "io.micrometer.")),
             new Stage(
                     "usage record",
                     List.of(
                             "io.modelgateway.billing.usage.",
-                            "io.modelgateway.gateway.credits.internal.UsageStage",
+                            "io.modelgateway.gateway.metering.internal.UsageStage",
                             "org.h2.",
                             "org.postgresql.",
                             "com.zaxxer.hikari.")),
+            new Stage("metrics", List.of("io.modelgateway.gateway.metering.", "io.micrometer.")),
             new Stage("credits", List.of("io.modelgateway.gateway.credits.", "io.modelgateway.billing.")),
             new Stage("quota", List.of("io.modelgateway.gateway.quota.", "io.github.bucket4j.")),
             new Stage("policy", List.of("io.modelgateway.gateway.policy.", "com.google.re2j.")),

@@ -35,6 +35,12 @@ public record PoolConfig(
         int maxConcurrentPerReplica,
         int maxAttempts) {
 
+    /** The bulkhead's default: in-flight calls per replica. */
+    public static final int DEFAULT_MAX_CONCURRENT_PER_REPLICA = 64;
+
+    /** Replicas tried for one call by default. */
+    public static final int DEFAULT_MAX_ATTEMPTS = 3;
+
     public PoolConfig {
         requireText(name, "name");
         endpoints = List.copyOf(endpoints);
@@ -166,8 +172,8 @@ public record PoolConfig(
         private Health health = Health.defaults();
         private Breaker breaker = Breaker.defaults();
         private Timeouts timeouts = Timeouts.defaults();
-        private int maxConcurrentPerReplica = 64;
-        private int maxAttempts = 3;
+        private int maxConcurrentPerReplica = DEFAULT_MAX_CONCURRENT_PER_REPLICA;
+        private int maxAttempts = DEFAULT_MAX_ATTEMPTS;
 
         private Builder(String name, List<String> endpoints) {
             this.name = name;

@@ -125,7 +125,7 @@ final class Views {
                     duration(p.requestTimeout()),
                     p.rpm(),
                     p.tpm(),
-                    lower(p.layout()),
+                    io.modelgateway.gateway.config.LayoutSpelling.of(p.layout()),
                     p.region(),
                     CatalogView.of(p.catalog()),
                     tenants.stream().sorted().toList(),

@@ -44,7 +44,7 @@ public class AuthenticationFilter implements WebFilter {
         if (RouteTable.isPublic(routes)) {
             return chain.filter(exchange);
         }
-        if (Credentials.isJwtRequest(exchange)) {
+        if (AuthHeaders.isJwtRequest(exchange)) {
             return ReactiveSecurityContextHolder.getContext()
                     .map(SecurityContext::getAuthentication)
                     .ofType(JwtCallerToken.class)
@@ -72,8 +72,8 @@ public class AuthenticationFilter implements WebFilter {
     }
 
     private static String presentedKey(HttpHeaders headers) {
-        String apiKey = Credentials.apiKeyHeader(headers);
-        return apiKey != null ? apiKey : Credentials.bearer(headers);
+        String apiKey = AuthHeaders.apiKeyHeader(headers);
+        return apiKey != null ? apiKey : AuthHeaders.bearer(headers);
     }
 
     private static Mono<Void> admit(

@@ -63,7 +63,7 @@ public class JwtSecurityConfiguration {
             return errors.handle(exchange, ApiException.invalidToken());
         };
         return http.securityMatcher(
-                        exchange -> Credentials.isJwtRequest(exchange) ? MatchResult.match() : MatchResult.notMatch())
+                        exchange -> AuthHeaders.isJwtRequest(exchange) ? MatchResult.match() : MatchResult.notMatch())
                 .authorizeExchange(a -> a.anyExchange().authenticated())
                 .oauth2ResourceServer(
                         o -> o.authenticationManagerResolver(resolver).authenticationEntryPoint(refuse))

@@ -1,5 +1,6 @@
 package io.modelgateway.gateway.config;
 
+import io.modelgateway.inference.PoolConfig;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.DecimalMax;
 import jakarta.validation.constraints.DecimalMin;
@@ -16,23 +17,14 @@ import org.springframework.validation.annotation.Validated;
 /**
  * Named backends ({@code gateway.backends.<name>}) that deployments point at with {@code backend: <name>}:
  * a pool of Triton replicas, or an OpenAI-compatible HTTP upstream. Immutable and validated at startup; the
- * pool values are checked once more by the adapter's {@code PoolConfig}.
+ * pool values are checked once more by the adapter's {@code PoolConfig}, whose defaults are the only ones: a
+ * pool setting left out takes the adapter's default ({@link PoolConfig#builder}).
  *
  * @param backends backend name to its settings
  */
 @Validated
 @ConfigurationProperties("gateway")
 public record BackendsProperties(@DefaultValue Map<String, @Valid BackendProperties> backends) {
-
-    /** The tensor layout a deployment's Triton model speaks ({@code gateway.deployments.<name>.layout}). */
-    public enum ModelLayout {
-        /** Read from the model's ModelConfig (else ModelMetadata) at startup and when it becomes ready again. */
-        AUTO,
-        /** Triton's vLLM backend. */
-        VLLM,
-        /** TensorRT-LLM's {@code ensemble} model. */
-        ENSEMBLE
-    }
 
     /** How the gateway talks to a backend. */
     public enum BackendKind {
@@ -43,7 +35,7 @@ public record BackendsProperties(@DefaultValue Map<String, @Valid BackendPropert
     }
 
     /**
-     * One backend.
+     * One backend. A pool setting left out (null) takes the adapter's default ({@link PoolConfig#builder}).
      *
      * @param kind {@code triton} (default) or {@code openai-http}
      * @param endpoints Triton replicas as {@code host:port}; a host name resolving to several addresses is
@@ -66,35 +58,38 @@ public record BackendsProperties(@DefaultValue Map<String, @Valid BackendPropert
             @DefaultValue List<String> endpoints,
             URI baseUrl,
             @DefaultValue("") String apiKey,
-            @DefaultValue("64") @Min(1) int maxConcurrentPerReplica,
-            @DefaultValue("3") @Min(1) int maxAttempts,
-            @DefaultValue("60s") @NotNull Duration firstTokenTimeout,
-            @DefaultValue("30s") @NotNull Duration betweenTokensTimeout,
-            @DefaultValue("5s") @NotNull Duration pollInterval,
-            @DefaultValue("2s") @NotNull Duration pollTimeout,
-            @DefaultValue("30s") @NotNull Duration dnsRefresh,
+            @Min(1) Integer maxConcurrentPerReplica,
+            @Min(1) Integer maxAttempts,
+            Duration firstTokenTimeout,
+            Duration betweenTokensTimeout,
+            Duration pollInterval,
+            Duration pollTimeout,
+            Duration dnsRefresh,
             @DefaultValue @Valid BreakerProperties breaker) {
+
+        public BackendProperties {
+            PoolConfig.Timeouts timeouts = PoolConfig.Timeouts.defaults();
+            PoolConfig.Health health = PoolConfig.Health.defaults();
+            maxConcurrentPerReplica = or(maxConcurrentPerReplica, PoolConfig.DEFAULT_MAX_CONCURRENT_PER_REPLICA);
+            maxAttempts = or(maxAttempts, PoolConfig.DEFAULT_MAX_ATTEMPTS);
+            firstTokenTimeout = or(firstTokenTimeout, timeouts.firstToken());
+            betweenTokensTimeout = or(betweenTokensTimeout, timeouts.betweenTokens());
+            pollInterval = or(pollInterval, health.pollInterval());
+            pollTimeout = or(pollTimeout, health.pollTimeout());
+            dnsRefresh = or(dnsRefresh, health.dnsRefresh());
+            breaker = or(breaker, BreakerProperties.defaults());
+        }
 
         /** The settings of a backend given only as endpoints in a deployment's {@code backend}. */
         public static BackendProperties ofEndpoints(List<String> endpoints) {
             return new BackendProperties(
-                    BackendKind.TRITON,
-                    endpoints,
-                    null,
-                    "",
-                    64,
-                    3,
-                    Duration.ofSeconds(60),
-                    Duration.ofSeconds(30),
-                    Duration.ofSeconds(5),
-                    Duration.ofSeconds(2),
-                    Duration.ofSeconds(30),
-                    BreakerProperties.defaults());
+                    BackendKind.TRITON, endpoints, null, "", null, null, null, null, null, null, null, null);
         }
     }
 
     /**
-     * A count-based circuit breaker per replica; only backend failures count.
+     * A count-based circuit breaker per replica; only backend failures count. A value left out (null) takes the
+     * adapter's default ({@link PoolConfig.Breaker#defaults()}).
      *
      * @param windowSize calls in the sliding window
      * @param failureRatePercent failure rate that opens it
@@ -103,17 +98,30 @@ public record BackendsProperties(@DefaultValue Map<String, @Valid BackendPropert
      * @param halfOpenCalls trial calls when half-open
      */
     public record BreakerProperties(
-            @DefaultValue("20") @Min(1) int windowSize,
+            @Min(1) Integer windowSize,
 
-            @DefaultValue("50") @DecimalMin(value = "0", inclusive = false) @DecimalMax("100")
-            float failureRatePercent,
+            @DecimalMin(value = "0", inclusive = false) @DecimalMax("100")
+            Float failureRatePercent,
 
-            @DefaultValue("10") @Min(1) int minimumCalls,
-            @DefaultValue("30s") @NotNull Duration openDuration,
-            @DefaultValue("3") @Min(1) int halfOpenCalls) {
+            @Min(1) Integer minimumCalls,
+            Duration openDuration,
+            @Min(1) Integer halfOpenCalls) {
+
+        public BreakerProperties {
+            PoolConfig.Breaker d = PoolConfig.Breaker.defaults();
+            windowSize = or(windowSize, d.windowSize());
+            failureRatePercent = or(failureRatePercent, d.failureRatePercent());
+            minimumCalls = or(minimumCalls, d.minimumCalls());
+            openDuration = or(openDuration, d.openDuration());
+            halfOpenCalls = or(halfOpenCalls, d.halfOpenCalls());
+        }
 
         public static BreakerProperties defaults() {
-            return new BreakerProperties(20, 50, 10, Duration.ofSeconds(30), 3);
+            return new BreakerProperties(null, null, null, null, null);
         }
+    }
+
+    private static <T> T or(T value, T fallback) {
+        return value != null ? value : fallback;
     }
 }

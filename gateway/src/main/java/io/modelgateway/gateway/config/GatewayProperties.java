@@ -1,6 +1,7 @@
 package io.modelgateway.gateway.config;
 
 import io.modelgateway.gateway.quota.QuotaLimits;
+import io.modelgateway.inference.Layout;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.NotBlank;
@@ -87,7 +88,7 @@ public record GatewayProperties(
             @DefaultValue("10m") @NotNull Duration requestTimeout,
             @Positive @Max(QuotaLimits.MAX) Long rpm,
             @Positive @Max(QuotaLimits.MAX) Long tpm,
-            @DefaultValue("AUTO") @NotNull BackendsProperties.ModelLayout layout,
+            @DefaultValue("auto") @NotNull Layout layout,
             @Size(max = 64) String region,
             @DefaultValue @Valid CatalogProperties catalog) {
 

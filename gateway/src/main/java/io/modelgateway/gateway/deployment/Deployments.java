@@ -143,11 +143,6 @@ public class Deployments implements DisposableBean {
         return skipped;
     }
 
-    /** Retired pools not closed yet (their calls in flight are finishing). */
-    public int poolsClosing() {
-        return retirement.pending();
-    }
-
     @Override
     public void destroy() {
         retirement.close();

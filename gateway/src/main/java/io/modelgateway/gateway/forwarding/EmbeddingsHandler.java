@@ -8,9 +8,9 @@ import io.modelgateway.gateway.edge.error.ApiException;
 import io.modelgateway.gateway.forwarding.internal.Calls;
 import io.modelgateway.gateway.forwarding.internal.Fields;
 import io.modelgateway.gateway.forwarding.internal.Json;
+import io.modelgateway.gateway.pipeline.AnswerTally;
 import io.modelgateway.gateway.pipeline.Call;
 import io.modelgateway.gateway.pipeline.Pipeline;
-import io.modelgateway.gateway.pipeline.UsageTracker;
 import io.modelgateway.inference.EmbeddingRequest;
 import io.modelgateway.inference.EmbeddingResult;
 import io.modelgateway.inference.Tensors;
@@ -76,7 +76,7 @@ public class EmbeddingsHandler {
         boolean base64 = parsed.base64();
         Integer dimensions = parsed.dimensions();
         return pipeline.admit(call).then(Mono.defer(() -> {
-            UsageTracker tracker = new UsageTracker(pipeline, call, clock);
+            AnswerTally tracker = new AnswerTally(pipeline, call, clock);
             call.markForwarded();
             CompletableFuture<EmbeddingResult> result =
                     d.backend().embed(new EmbeddingRequest(call.requestId(), d.model(), call.prompts()), d.tokens());

@@ -4,10 +4,10 @@ import io.modelgateway.gateway.edge.error.OpenAiErrors;
 import io.modelgateway.gateway.forwarding.internal.Calls;
 import io.modelgateway.gateway.forwarding.internal.Generation;
 import io.modelgateway.gateway.forwarding.internal.GenerationWriter;
+import io.modelgateway.gateway.pipeline.AnswerTally;
 import io.modelgateway.gateway.pipeline.Call;
 import io.modelgateway.gateway.pipeline.OutputFilter;
 import io.modelgateway.gateway.pipeline.Pipeline;
-import io.modelgateway.gateway.pipeline.UsageTracker;
 import io.modelgateway.inference.GenerationCall;
 import io.modelgateway.inference.GenerationListener;
 import io.modelgateway.inference.GenerationRequest;
@@ -60,7 +60,7 @@ public class GenerationHandler {
                     call.maxTokens(),
                     gen.stream(),
                     gen.sampling());
-            UsageTracker tracker = new UsageTracker(pipeline, call, clock);
+            AnswerTally tracker = new AnswerTally(pipeline, call, clock);
             return gen.stream()
                     ? stream(request, gen, call, backendRequest, writer, tracker)
                     : whole(gen, call, backendRequest, writer, tracker);
@@ -68,11 +68,7 @@ public class GenerationHandler {
     }
 
     private Mono<ServerResponse> whole(
-            Generation gen,
-            Call call,
-            GenerationRequest backendRequest,
-            GenerationWriter writer,
-            UsageTracker tracker) {
+            Generation gen, Call call, GenerationRequest backendRequest, GenerationWriter writer, AnswerTally tracker) {
         Backend backend = new Backend();
         Mono<byte[]> body = Mono.<byte[]>create(sink -> {
                     StringBuilder text = new StringBuilder();
@@ -148,7 +144,7 @@ public class GenerationHandler {
             Call call,
             GenerationRequest backendRequest,
             GenerationWriter writer,
-            UsageTracker tracker) {
+            AnswerTally tracker) {
         AtomicBoolean started = new AtomicBoolean();
         Backend backend = new Backend();
         Flux<byte[]> events = Flux.<byte[]>create(
@@ -180,7 +176,7 @@ public class GenerationHandler {
             GenerationRequest backendRequest,
             GenerationWriter writer,
             AtomicBoolean started,
-            UsageTracker tracker,
+            AnswerTally tracker,
             Backend backend) {
         OutputFilter filter = call.outputFilter();
         call.markForwarded();
@@ -266,7 +262,7 @@ public class GenerationHandler {
      * The client left after the backend had finished (while the answer's end waited to be sent): billed with the
      * backend's usage. Before that, the backend's listener ends the call (see {@link Backend#clientGone}).
      */
-    private static void endIfFinished(UsageTracker tracker) {
+    private static void endIfFinished(AnswerTally tracker) {
         if (tracker.hasFinalUsage()) {
             tracker.cancelled();
         }

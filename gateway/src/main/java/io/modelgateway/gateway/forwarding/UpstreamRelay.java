@@ -7,9 +7,9 @@ import io.modelgateway.gateway.forwarding.internal.Calls;
 import io.modelgateway.gateway.forwarding.internal.Generation;
 import io.modelgateway.gateway.forwarding.internal.UpstreamRequest;
 import io.modelgateway.gateway.forwarding.internal.UpstreamResponse;
+import io.modelgateway.gateway.pipeline.AnswerTally;
 import io.modelgateway.gateway.pipeline.Call;
 import io.modelgateway.gateway.pipeline.Pipeline;
-import io.modelgateway.gateway.pipeline.UsageTracker;
 import java.time.Clock;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -56,7 +56,7 @@ public class UpstreamRelay {
     private Mono<Void> relay(ServerWebExchange exchange, Generation gen, Call call) {
         HttpUpstream upstream = gen.deployment().upstream();
         byte[] upstreamBody = UpstreamRequest.body(gen, call);
-        UsageTracker tracker = new UsageTracker(pipeline, call, clock);
+        AnswerTally tracker = new AnswerTally(pipeline, call, clock);
         UpstreamResponse response = new UpstreamResponse(
                 exchange.getResponse(),
                 call,

@@ -78,6 +78,13 @@ public final class MetricNames {
 
     public static final String RESULT = "result";
 
+    // --- Reloads of stored state (runtime.Reloader) ---
+
+    /** Reloads of stored state that failed, by {@link #SOURCE}; the state in force is kept meanwhile. */
+    public static final String RELOAD_FAILURES = "gateway.reload.failures";
+    /** Tag: what is reloaded ({@code tenancy}, {@code quota limits}, {@code compliance policies}, ...). */
+    public static final String SOURCE = "source";
+
     // --- credits and usage records (published by the billing code) ---
 
     /** Credit holds taken at admission, by {@link #TENANT} and {@link #RESULT} (held, lowered, refused). */

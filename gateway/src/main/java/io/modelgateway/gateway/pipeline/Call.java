@@ -5,16 +5,19 @@ import io.modelgateway.gateway.deployment.Deployment;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 import org.springframework.http.HttpHeaders;
 
 /**
  * One API call on its way through the pipeline. Identity and request facts are fixed; the token budget
  * may be lowered at admission (credits), and the forwarding and first-token moments are recorded by the
- * handler. Stages keep their own per-call state under their own key ({@link #put}, {@link #get}).
+ * handler. Stages keep their own per-call state in typed {@link Slot}s ({@link #put}, {@link #get}); a value
+ * another stage reads crosses through a slot the producing feature publishes in its public API.
  */
 public final class Call {
 
@@ -30,7 +33,7 @@ public final class Call {
     private final int requestBytes;
     private final Instant startedAt;
     private final HttpHeaders responseHeaders;
-    private final Map<Object, Object> state = new ConcurrentHashMap<>(4);
+    private final AtomicReferenceArray<Object> slots = new AtomicReferenceArray<>(Slot.CAPACITY);
     private final AtomicBoolean ended = new AtomicBoolean();
     private final int choices;
     private final Set<String> parameters;
@@ -262,14 +265,59 @@ public final class Call {
         billedWhenFiltered = billed;
     }
 
-    /** Stores a stage's per-call state under its own key. */
-    public void put(Object key, Object value) {
-        state.put(key, value);
+    /** Puts a stage's per-call state in its slot (visible to every thread that reads the slot afterwards). */
+    public <T> void put(Slot<T> slot, T value) {
+        slots.set(slot.id, Objects.requireNonNull(value, slot.name));
     }
 
-    @SuppressWarnings("unchecked")
-    public <T> T get(Object key) {
-        return (T) state.get(key);
+    /** The value in {@code slot}, or {@code null} when none was put. */
+    @SuppressWarnings("unchecked") // only put(Slot<T>, T) writes index slot.id
+    public <T> T get(Slot<T> slot) {
+        return (T) slots.get(slot.id);
+    }
+
+    /**
+     * A typed place for one stage's per-call state, like Netty's {@code AttributeKey}: created once, as a
+     * constant of the stage (or of the feature's public API when another stage reads it), and used as an index
+     * into each call's small array of slots, so reading and writing one costs an array access rather than a
+     * hash-map look-up. Reads and writes have volatile semantics: stages of one call run on different threads.
+     * At most {@link #CAPACITY} slots exist in a process; creating more fails (at class initialisation).
+     *
+     * @param <T> what the slot holds
+     */
+    public static final class Slot<T> {
+
+        /** How many slots a process may create (each call holds an array of this size). */
+        static final int CAPACITY = 16;
+
+        private static final AtomicInteger CREATED = new AtomicInteger();
+
+        private final int id;
+        private final String name;
+
+        private Slot(int id, String name) {
+            this.id = id;
+            this.name = name;
+        }
+
+        /** A new slot; {@code name} says whose state it holds, for messages ({@code "quota.admission"}). */
+        public static <T> Slot<T> of(String name) {
+            int id = CREATED.getAndIncrement();
+            if (id >= CAPACITY) {
+                throw new IllegalStateException("more than " + CAPACITY + " call slots: cannot create '" + name
+                        + "' (slots are constants, one per stage's state; raise Call.Slot.CAPACITY)");
+            }
+            return new Slot<>(id, name);
+        }
+
+        public String name() {
+            return name;
+        }
+
+        @Override
+        public String toString() {
+            return "Slot[" + name + "]";
+        }
     }
 
     boolean end() {

@@ -27,6 +27,12 @@ public class JdbcSchedulerConfiguration {
         return Schedulers.newBoundedElastic(threads(dataSource), QUEUED_TASKS, "jdbc");
     }
 
+    /** The reloaders of stored state, on this scheduler (the metrics count their failures per source). */
+    @Bean
+    Reloads reloads(Scheduler jdbcScheduler) {
+        return new Reloads(jdbcScheduler);
+    }
+
     /** The pool's maximum size. */
     static int threads(DataSource dataSource) {
         try {

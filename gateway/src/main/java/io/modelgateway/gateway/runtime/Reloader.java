@@ -16,6 +16,7 @@ import reactor.core.scheduler.Scheduler;
  * reload is logged and counted ({@link #failures()}) and the state in force is kept; the next reload heals it.
  * A signal is never dropped: one that arrives while a reload runs queues another. A reload holds this
  * reloader's monitor: a writer whose change must not interleave with a reload synchronises on the reloader.
+ * The application makes its reloaders through {@link Reloads}, which shows them to the metrics.
  */
 public final class Reloader implements AutoCloseable {
 
@@ -79,6 +80,11 @@ public final class Reloader implements AutoCloseable {
             failed(e);
             return false;
         }
+    }
+
+    /** What is reloaded ("tenancy", "quota limits", ...). */
+    public String what() {
+        return what;
     }
 
     /** Reloads that failed since the start. */

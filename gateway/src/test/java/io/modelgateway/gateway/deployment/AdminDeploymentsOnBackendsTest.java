@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.openai.models.chat.completions.ChatCompletion;
 import com.openai.models.chat.completions.ChatCompletionCreateParams;
 import io.modelgateway.inference.BackendPool;
+import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -37,7 +38,8 @@ class AdminDeploymentsOnBackendsTest extends FleetTestBase {
 
     @Test
     void deploymentOnANamedPoolSharesItAndDeletingItLeavesThePoolToTheOthers() {
-        BackendPool fleet = deployments.pools().get("fleet");
+        Map<String, BackendPool> poolsBefore = deployments.pools();
+        BackendPool fleet = poolsBefore.get("fleet");
         String name = unique("fleet-admin");
         admin().expect(
                         201,
@@ -48,11 +50,13 @@ class AdminDeploymentsOnBackendsTest extends FleetTestBase {
 
         assertThat(deployments.require(name).backend()).isSameAs(fleet);
         assertThat(deployments.require("fleet-chat").backend()).isSameAs(fleet);
+        assertThat(deployments.pools()).as("no pool of its own").isEqualTo(poolsBefore);
         assertThat(chat(name).choices().get(0).message().content()).hasValue("user: hello fleet assistant:");
 
         admin().expect(200, "DELETE", "/deployments/" + name, null);
+        // the same pools, the same instances: none was built for it, so none is retired (closed) for its deletion
+        assertThat(deployments.pools()).isEqualTo(poolsBefore);
         assertThat(deployments.pools().get("fleet")).isSameAs(fleet);
-        assertThat(deployments.poolsClosing()).isZero();
         assertThat(chat("fleet-chat").choices().get(0).message().content()).hasValue("user: hello fleet assistant:");
     }
 

@@ -43,6 +43,26 @@ class PipelineTest {
         }
     }
 
+    private static final Call.Slot<String> FIRST = Call.Slot.of("test.first");
+    private static final Call.Slot<Integer> SECOND = Call.Slot.of("test.second");
+
+    @Test
+    void eachSlotHoldsItsOwnTypedValuePerCallAcrossThreads() throws Exception {
+        Call call = call();
+        assertThat(call.get(FIRST)).isNull();
+        call.put(FIRST, "held");
+        Integer readThere = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                    call.put(SECOND, 7);
+                    return call.get(SECOND);
+                })
+                .get();
+        assertThat(readThere).isEqualTo(7);
+        assertThat(call.get(SECOND)).as("put on another thread, read here").isEqualTo(7);
+        assertThat(call.get(FIRST)).isEqualTo("held");
+        assertThat(call().get(FIRST)).as("another call has its own slots").isNull();
+        assertThatThrownBy(() -> call.put(FIRST, null)).isInstanceOf(NullPointerException.class);
+    }
+
     private static Call call() {
         return new Call(
                 "req-1",

@@ -35,7 +35,7 @@ class ProductionStageOrderTest extends GatewayTestBase {
         assertThat(stages)
                 .extracting(Class::getSimpleName)
                 .containsExactly(
-                        "CallsInFlight",
+                        "AccessLogStage",
                         "MetricsStage",
                         "OutcomeStage",
                         "UsageStage",

@@ -27,7 +27,7 @@ public final class BillingProbe implements AutoCloseable {
     private final Credits credits;
     private final Ledger ledger;
     private final CreditStage creditStage;
-    private final UsageStage usageStage;
+    private final io.modelgateway.gateway.metering.internal.UsageStage usageStage;
 
     /** {@code redisUrl} blank: credit buckets in memory; else in Redis under {@code keyPrefix}. */
     public BillingProbe(DataSource db, Path spoolDir, String redisUrl, String keyPrefix, Duration commitWindow) {
@@ -51,7 +51,7 @@ public final class BillingProbe implements AutoCloseable {
                         Duration.ofMinutes(30),
                         Duration.ofMillis(250)));
         creditStage = new CreditStage(credits, false);
-        usageStage = new UsageStage(writer, credits);
+        usageStage = new io.modelgateway.gateway.metering.internal.UsageStage(writer, new CreditPricing(credits));
     }
 
     /** Prices {@code deployment} (micro-units per 1M input and output tokens, per request) and reloads. */

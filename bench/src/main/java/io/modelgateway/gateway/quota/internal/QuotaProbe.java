@@ -40,7 +40,8 @@ public final class QuotaProbe implements AutoCloseable {
                 Map.of(deployment, new QuotaLimits(rpm, tpm))::get,
                 new LimitRepository(limits),
                 Clock.systemUTC(),
-                Schedulers.boundedElastic()));
+                Schedulers.boundedElastic(),
+                new io.modelgateway.gateway.runtime.Reloads(Schedulers.boundedElastic())));
     }
 
     public CallStage stage() {

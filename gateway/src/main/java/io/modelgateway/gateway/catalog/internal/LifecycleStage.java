@@ -35,8 +35,8 @@ import reactor.core.publisher.Mono;
 @Order(StageOrder.LIFECYCLE)
 final class LifecycleStage implements CallStage {
 
-    /** After usage (50), before compliance (100), quota (200) and credits (300). */
-    private static final Object COUNTED = new Object();
+    /** Set when {@link ModelLoads} counts the call, so that its end is counted once. */
+    private static final Call.Slot<Boolean> COUNTED = Call.Slot.of("lifecycle.counted");
 
     private static final DateTimeFormatter HTTP_DATE =
             DateTimeFormatter.ofPattern("EEE, dd MMM yyyy HH:mm:ss 'GMT'", Locale.US);

@@ -4,6 +4,7 @@ import io.modelgateway.gateway.catalog.internal.ModelGateRepository.Gate;
 import io.modelgateway.gateway.edge.error.ApiException;
 import io.modelgateway.gateway.runtime.LifecyclePhases;
 import io.modelgateway.gateway.runtime.Reloader;
+import io.modelgateway.gateway.runtime.Reloads;
 import io.modelgateway.gateway.tenancy.ReplicaSignals;
 import java.time.Clock;
 import java.time.Duration;
@@ -67,9 +68,9 @@ public class ModelLoads implements SmartLifecycle, AutoCloseable {
 
     private volatile boolean running;
 
-    public ModelLoads(DataSource dataSource, ReplicaSignals signals, Clock clock, Scheduler jdbc) {
+    public ModelLoads(DataSource dataSource, ReplicaSignals signals, Clock clock, Scheduler jdbc, Reloads reloads) {
         this.jdbc = jdbc;
-        this.reloader = new Reloader("stored model gates", this::reloadGates, RELOAD, jdbc);
+        this.reloader = reloads.reloader("stored model gates", this::reloadGates, RELOAD);
         this.repository = new ModelGateRepository(dataSource);
         this.signals = signals;
         this.clock = clock;

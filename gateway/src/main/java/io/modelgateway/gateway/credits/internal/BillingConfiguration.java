@@ -29,7 +29,10 @@ import org.springframework.web.reactive.function.server.RouterFunctions;
 import org.springframework.web.reactive.function.server.ServerResponse;
 import reactor.core.scheduler.Scheduler;
 
-/** Wires compute credits and usage recording: the billing module's stores, the two call stages, the admin API. */
+/**
+ * Wires compute credits: the billing module's stores (the usage writer too: the usage stage in {@code metering}
+ * hands it records), the credit stage, the prices and charges the usage stage reads, the admin API.
+ */
 @Configuration(proxyBeanMethods = false)
 public class BillingConfiguration {
 
@@ -93,9 +96,10 @@ public class BillingConfiguration {
         return new CreditStage(credits, p.creditsRequired());
     }
 
+    /** The prices and charges the usage stage ({@code metering.internal.UsageStage}) reads. */
     @Bean
-    UsageStage usageStage(UsageWriter writer, Credits credits) {
-        return new UsageStage(writer, credits);
+    CreditPricing usagePricing(Credits credits) {
+        return new CreditPricing(credits);
     }
 
     @Bean

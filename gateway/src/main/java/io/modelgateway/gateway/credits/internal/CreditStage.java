@@ -1,6 +1,7 @@
 package io.modelgateway.gateway.credits.internal;
 
 import io.modelgateway.billing.pricing.Price;
+import io.modelgateway.gateway.credits.CallPrice;
 import io.modelgateway.gateway.edge.error.ApiException;
 import io.modelgateway.gateway.pipeline.Call;
 import io.modelgateway.gateway.pipeline.CallResult;
@@ -18,10 +19,7 @@ import reactor.core.publisher.Mono;
 @Order(io.modelgateway.gateway.pipeline.StageOrder.CREDITS)
 public final class CreditStage implements CallStage {
 
-    /** The price version in force when the call was admitted (read by the usage stage too). */
-    static final Object PRICE = new Object();
-
-    private static final Object HOLD = new Object();
+    private static final Call.Slot<Hold> HOLD = Call.Slot.of("credits.hold");
 
     private final Credits credits;
     private final boolean creditsRequired;
@@ -38,7 +36,7 @@ public final class CreditStage implements CallStage {
         if (tenant == null || price == null) {
             return Mono.empty();
         }
-        call.put(PRICE, price);
+        call.put(CallPrice.ADMITTED, price);
         return credits.hasAccount(tenant).flatMap(account -> {
             if (!account) {
                 return creditsRequired ? Mono.error(ApiException.insufficientQuota()) : Mono.empty();
@@ -71,7 +69,7 @@ public final class CreditStage implements CallStage {
     public void complete(Call call, CallResult result) {
         Hold hold = call.get(HOLD);
         if (hold != null) {
-            credits.settle(hold, call.forwarded() ? Credits.cost(call.get(PRICE), result) : 0);
+            credits.settle(hold, call.forwarded() ? Credits.cost(call.get(CallPrice.ADMITTED), result) : 0);
         }
     }
 }

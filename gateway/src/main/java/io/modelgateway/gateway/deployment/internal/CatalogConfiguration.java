@@ -3,6 +3,7 @@ package io.modelgateway.gateway.deployment.internal;
 import io.modelgateway.gateway.deployment.DeploymentCatalog;
 import io.modelgateway.gateway.deployment.DeploymentCatalogProperties;
 import io.modelgateway.gateway.deployment.Deployments;
+import io.modelgateway.gateway.runtime.Reloads;
 import io.modelgateway.gateway.tenancy.ReplicaSignals;
 import jakarta.validation.Validator;
 import java.time.Clock;
@@ -25,7 +26,8 @@ public class CatalogConfiguration {
             ReplicaSignals signals,
             DeploymentCatalogProperties properties,
             Clock clock,
-            Scheduler jdbcScheduler) {
+            Scheduler jdbcScheduler,
+            Reloads reloads) {
         return new CatalogService(
                 deployments,
                 new DeploymentRepository(dataSource),
@@ -33,6 +35,7 @@ public class CatalogConfiguration {
                 signals,
                 properties,
                 clock,
-                jdbcScheduler);
+                jdbcScheduler,
+                reloads);
     }
 }

@@ -9,6 +9,7 @@ import io.modelgateway.gateway.deployment.Deployments;
 import io.modelgateway.gateway.edge.error.ApiException;
 import io.modelgateway.gateway.runtime.LifecyclePhases;
 import io.modelgateway.gateway.runtime.Reloader;
+import io.modelgateway.gateway.runtime.Reloads;
 import io.modelgateway.gateway.tenancy.ReplicaSignals;
 import java.time.Clock;
 import java.time.Instant;
@@ -44,13 +45,11 @@ final class CatalogService implements DeploymentCatalog, SmartLifecycle, AutoClo
             ReplicaSignals signals,
             DeploymentCatalogProperties properties,
             Clock clock,
-            Scheduler jdbc) {
+            Scheduler jdbc,
+            Reloads reloads) {
         this.jdbc = jdbc;
-        this.reloader = new Reloader(
-                "stored deployments",
-                () -> deployments.replaceStored(repository.all()),
-                properties.reloadInterval(),
-                jdbc);
+        this.reloader = reloads.reloader(
+                "stored deployments", () -> deployments.replaceStored(repository.all()), properties.reloadInterval());
         this.deployments = deployments;
         this.repository = repository;
         this.binder = binder;

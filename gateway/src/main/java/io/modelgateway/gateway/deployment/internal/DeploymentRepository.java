@@ -1,9 +1,9 @@
 package io.modelgateway.gateway.deployment.internal;
 
-import io.modelgateway.gateway.config.BackendsProperties.ModelLayout;
 import io.modelgateway.gateway.config.CatalogProperties;
 import io.modelgateway.gateway.config.GatewayProperties.DeploymentProperties;
 import io.modelgateway.gateway.config.GatewayProperties.Kind;
+import io.modelgateway.gateway.config.LayoutSpelling;
 import io.modelgateway.gateway.deployment.DeploymentDefinition;
 import io.modelgateway.gateway.deployment.DeploymentDefinition.Source;
 import io.modelgateway.gateway.runtime.JsonMappers;
@@ -74,7 +74,7 @@ final class DeploymentRepository {
                         ms(p.requestTimeout()),
                         p.rpm(),
                         p.tpm(),
-                        lower(p.layout()),
+                        LayoutSpelling.of(p.layout()),
                         p.region(),
                         catalog(p),
                         ts(d.createdAt()),
@@ -102,7 +102,7 @@ final class DeploymentRepository {
                                 ms(p.requestTimeout()),
                                 p.rpm(),
                                 p.tpm(),
-                                lower(p.layout()),
+                                LayoutSpelling.of(p.layout()),
                                 p.region(),
                                 catalog(p),
                                 ts(d.updatedAt()),
@@ -129,7 +129,7 @@ final class DeploymentRepository {
                 duration(rs, "request_timeout_ms"),
                 nullableLong(rs, "rpm"),
                 nullableLong(rs, "tpm"),
-                ModelLayout.valueOf(upper(rs.getString("layout"))),
+                LayoutSpelling.parse(rs.getString("layout")),
                 rs.getString("region"),
                 catalog(rs.getString("catalog")));
         return new DeploymentDefinition(

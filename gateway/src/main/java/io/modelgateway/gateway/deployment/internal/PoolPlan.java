@@ -1,7 +1,7 @@
 package io.modelgateway.gateway.deployment.internal;
 
 import io.modelgateway.gateway.config.BackendsProperties.BackendProperties;
-import io.modelgateway.gateway.config.BackendsProperties.ModelLayout;
+import io.modelgateway.gateway.config.LayoutSpelling;
 import io.modelgateway.inference.Layout;
 import io.modelgateway.inference.PoolConfig;
 import java.util.ArrayList;
@@ -30,34 +30,26 @@ final class PoolPlan {
     }
 
     /** Why {@code deployment} cannot serve {@code model} with {@code layout} here, or empty. */
-    Optional<String> conflict(String deployment, String model, ModelLayout layout) {
+    Optional<String> conflict(String deployment, String model, Layout layout) {
         Layout before = layouts.get(model);
-        if (before != null && before != layout(layout)) {
-            return Optional.of(
-                    "deployment '" + deployment + "' sets layout " + layout + " for model '" + model + "' of backend '"
-                            + name + "', which deployment '" + layoutSetBy.get(model) + "' sets to " + before);
+        if (before != null && before != layout) {
+            return Optional.of("deployment '" + deployment + "' sets layout " + LayoutSpelling.of(layout)
+                    + " for model '" + model + "' of backend '" + name + "', which deployment '"
+                    + layoutSetBy.get(model) + "' sets to " + LayoutSpelling.of(before));
         }
         return Optional.empty();
     }
 
-    void serve(String deployment, String model, ModelLayout layout) {
+    void serve(String deployment, String model, Layout layout) {
         conflict(deployment, model, layout).ifPresent(problem -> {
             throw new IllegalStateException(problem);
         });
-        if (layouts.putIfAbsent(model, layout(layout)) == null) {
+        if (layouts.putIfAbsent(model, layout) == null) {
             layoutSetBy.put(model, deployment);
         }
         if (!models.contains(model)) {
             models.add(model);
         }
-    }
-
-    private static Layout layout(ModelLayout layout) {
-        return switch (layout) {
-            case AUTO -> Layout.AUTO;
-            case VLLM -> Layout.VLLM;
-            case ENSEMBLE -> Layout.TRTLLM_ENSEMBLE;
-        };
     }
 
     PoolConfig config() {

@@ -40,11 +40,6 @@ public final class PoolRetirement implements AutoCloseable {
         retired.putIfAbsent(pool, clock.instant());
     }
 
-    /** Pools retired and not closed yet. */
-    public int pending() {
-        return retired.size();
-    }
-
     void sweep() {
         Instant now = clock.instant();
         retired.forEach((pool, since) -> {

@@ -1,16 +1,19 @@
 package io.modelgateway.gateway.deployment.internal;
 
 import io.modelgateway.gateway.config.GatewayProperties.DeploymentProperties;
+import io.modelgateway.gateway.config.LayoutSpelling;
 import io.modelgateway.gateway.edge.error.ApiException;
 import jakarta.validation.ConstraintViolation;
 import jakarta.validation.Validator;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.springframework.boot.context.properties.bind.BindException;
 import org.springframework.boot.context.properties.bind.Bindable;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
+import org.springframework.core.convert.ConversionService;
 
 /**
  * Binds admin API fields to {@link DeploymentProperties} with Spring Boot's own binder and the record's Jakarta
@@ -20,6 +23,7 @@ import org.springframework.boot.context.properties.source.MapConfigurationProper
 final class SettingsBinder {
 
     private static final String PREFIX = "d";
+    private static final ConversionService CONVERSIONS = LayoutSpelling.conversions();
 
     private final Validator validator;
 
@@ -32,7 +36,7 @@ final class SettingsBinder {
         fields.forEach((k, v) -> source.put(PREFIX + "." + k.replace('_', '-'), v));
         DeploymentProperties p;
         try {
-            p = new Binder(new MapConfigurationPropertySource(source))
+            p = new Binder(List.of(new MapConfigurationPropertySource(source)), null, CONVERSIONS)
                     .bindOrCreate(PREFIX, Bindable.of(DeploymentProperties.class));
         } catch (BindException e) {
             // The binder's message names internal types and repeats the whole value: say what was wrong only.

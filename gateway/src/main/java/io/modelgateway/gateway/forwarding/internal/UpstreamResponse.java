@@ -2,9 +2,9 @@ package io.modelgateway.gateway.forwarding.internal;
 
 import io.modelgateway.gateway.edge.error.ApiException;
 import io.modelgateway.gateway.edge.error.OpenAiErrors;
+import io.modelgateway.gateway.pipeline.AnswerTally;
 import io.modelgateway.gateway.pipeline.Call;
 import io.modelgateway.gateway.pipeline.OutputFilter;
-import io.modelgateway.gateway.pipeline.UsageTracker;
 import io.modelgateway.inference.InferenceException;
 import io.modelgateway.inference.TokenUsage;
 import java.time.Duration;
@@ -37,7 +37,7 @@ public final class UpstreamResponse extends ServerHttpResponseDecorator {
     private static final List<String> UPSTREAM_ONLY = List.of("x-ratelimit-", "openai-", "set-cookie", "x-request-id");
 
     private final Call call;
-    private final UsageTracker tracker;
+    private final AnswerTally tracker;
     private final boolean includeUsage;
     private final Duration idleTimeout;
     private final Duration requestTimeout;
@@ -47,7 +47,7 @@ public final class UpstreamResponse extends ServerHttpResponseDecorator {
     public UpstreamResponse(
             ServerHttpResponse delegate,
             Call call,
-            UsageTracker tracker,
+            AnswerTally tracker,
             boolean includeUsage,
             Duration idleTimeout,
             Duration requestTimeout) {

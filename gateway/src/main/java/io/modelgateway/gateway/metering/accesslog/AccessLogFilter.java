@@ -23,7 +23,7 @@ import reactor.core.publisher.SignalType;
 /**
  * Writes one line per request when its response has ended (or the client went away), for every request:
  * 401s and 404s included. API calls add what the call pipeline learnt: this filter is also the pipeline's
- * ended (see {@link CallsInFlight}, the pipeline's first stage, which also hears refused calls).
+ * ended (see {@link AccessLogStage}, the pipeline's first stage, which also hears refused calls).
  */
 @Component
 @Order(Ordered.HIGHEST_PRECEDENCE + 1) // right after the request id is set
@@ -33,9 +33,9 @@ public class AccessLogFilter implements WebFilter {
     public static final String LOGGER = "io.modelgateway.access";
     private static final Logger log = LoggerFactory.getLogger(LOGGER);
 
-    private final CallsInFlight calls;
+    private final AccessLogStage calls;
 
-    public AccessLogFilter(CallsInFlight calls) {
+    public AccessLogFilter(AccessLogStage calls) {
         this.calls = calls;
     }
 
@@ -54,7 +54,7 @@ public class AccessLogFilter implements WebFilter {
     }
 
     private void write(ServerWebExchange exchange, String id, long start, SignalType signal, Throwable error) {
-        CallsInFlight.Ended ended = calls.end(id);
+        AccessLogStage.Ended ended = calls.end(id);
         try {
             log(exchange, id, start, signal, error, ended);
         } catch (RuntimeException e) {
@@ -68,7 +68,7 @@ public class AccessLogFilter implements WebFilter {
             long start,
             SignalType signal,
             Throwable error,
-            CallsInFlight.Ended ended) {
+            AccessLogStage.Ended ended) {
         AccessLine line = new AccessLine(log.atInfo());
         line.add("request_id", id)
                 .add("method", exchange.getRequest().getMethod().name())

@@ -7,6 +7,7 @@ import io.modelgateway.gateway.metering.MetricNames;
 import io.modelgateway.gateway.policy.ComplianceProperties;
 import io.modelgateway.gateway.runtime.LifecyclePhases;
 import io.modelgateway.gateway.runtime.Reloader;
+import io.modelgateway.gateway.runtime.Reloads;
 import io.modelgateway.gateway.tenancy.Tenancy;
 import java.time.Clock;
 import java.util.concurrent.Executors;
@@ -59,8 +60,8 @@ public class ComplianceConfiguration {
 
     @Bean
     ComplianceJobs complianceJobs(
-            PolicyService policies, AuditLog audit, ComplianceProperties properties, Scheduler jdbcScheduler) {
-        return new ComplianceJobs(policies, audit, properties, jdbcScheduler);
+            PolicyService policies, AuditLog audit, ComplianceProperties properties, Reloads reloads) {
+        return new ComplianceJobs(policies, audit, properties, reloads);
     }
 
     @Bean
@@ -82,11 +83,11 @@ public class ComplianceConfiguration {
         private final Reloader reloader;
         private ScheduledExecutorService jobs;
 
-        ComplianceJobs(PolicyService policies, AuditLog audit, ComplianceProperties properties, Scheduler jdbc) {
+        ComplianceJobs(PolicyService policies, AuditLog audit, ComplianceProperties properties, Reloads reloads) {
             this.policies = policies;
             this.audit = audit;
             this.properties = properties;
-            this.reloader = new Reloader("compliance policies", policies::reload, properties.reloadInterval(), jdbc);
+            this.reloader = reloads.reloader("compliance policies", policies::reload, properties.reloadInterval());
         }
 
         @Override

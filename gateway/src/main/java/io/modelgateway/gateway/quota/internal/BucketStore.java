@@ -14,19 +14,19 @@ interface BucketStore {
     String name();
 
     /** The limit this store enforces for a meter (a replica's share on the fallback store). */
-    long limit(Meter meter);
+    long limit(QuotaBucket meter);
 
-    CompletableFuture<ConsumptionProbe> tryConsume(Meter meter, long tokens);
+    CompletableFuture<ConsumptionProbe> tryConsume(QuotaBucket meter, long tokens);
 
     /**
      * Whether {@code tokens} could be taken now and, if not, how long until they could: the bucket's state
      * without taking anything (Bucket4j's {@code estimateAbilityToConsume}).
      */
-    CompletableFuture<EstimationProbe> peek(Meter meter, long tokens);
+    CompletableFuture<EstimationProbe> peek(QuotaBucket meter, long tokens);
 
     /** Gives tokens back (capped at the capacity). */
-    CompletableFuture<Void> refund(Meter meter, long tokens);
+    CompletableFuture<Void> refund(QuotaBucket meter, long tokens);
 
     /** Takes tokens even past zero: a call used more than it was charged. */
-    CompletableFuture<Long> charge(Meter meter, long tokens);
+    CompletableFuture<Long> charge(QuotaBucket meter, long tokens);
 }

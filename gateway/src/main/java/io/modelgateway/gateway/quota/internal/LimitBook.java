@@ -53,30 +53,36 @@ final class LimitBook {
     }
 
     /** The buckets a call of this tenant (and credential) on this deployment is charged to; often none. */
-    List<Meter> meters(String tenant, String deployment, String credential) {
+    List<QuotaBucket> meters(String tenant, String deployment, String credential) {
         if (tenant == null) {
             return List.of();
         }
-        List<Meter> meters = new ArrayList<>(4);
+        List<QuotaBucket> meters = new ArrayList<>(4);
         String scope = prefix + ":" + tenant + ":" + deployment;
         QuotaLimits own = override(tenant, deployment);
         QuotaLimits limits = own.orElse(defaults(deployment));
         if (limits.rpm() != null) {
-            meters.add(Meter.of(
-                    scope, Meter.Kind.REQUESTS, limits.rpm(), own.rpm() != null ? Meter.TENANT : Meter.DEPLOYMENT));
+            meters.add(QuotaBucket.of(
+                    scope,
+                    QuotaBucket.Kind.REQUESTS,
+                    limits.rpm(),
+                    own.rpm() != null ? QuotaBucket.TENANT : QuotaBucket.DEPLOYMENT));
         }
         if (limits.tpm() != null) {
-            meters.add(Meter.of(
-                    scope, Meter.Kind.TOKENS, limits.tpm(), own.tpm() != null ? Meter.TENANT : Meter.DEPLOYMENT));
+            meters.add(QuotaBucket.of(
+                    scope,
+                    QuotaBucket.Kind.TOKENS,
+                    limits.tpm(),
+                    own.tpm() != null ? QuotaBucket.TENANT : QuotaBucket.DEPLOYMENT));
         }
         if (credential != null && !overrides.isEmpty()) {
             QuotaLimits key = keyLimits(tenant, deployment, credential);
             String keyScope = scope + ":key:" + credential;
             if (key.rpm() != null) {
-                meters.add(Meter.of(keyScope, Meter.Kind.REQUESTS, key.rpm(), Meter.KEY));
+                meters.add(QuotaBucket.of(keyScope, QuotaBucket.Kind.REQUESTS, key.rpm(), QuotaBucket.KEY));
             }
             if (key.tpm() != null) {
-                meters.add(Meter.of(keyScope, Meter.Kind.TOKENS, key.tpm(), Meter.KEY));
+                meters.add(QuotaBucket.of(keyScope, QuotaBucket.Kind.TOKENS, key.tpm(), QuotaBucket.KEY));
             }
         }
         return meters;

@@ -31,28 +31,28 @@ final class LocalBuckets implements BucketStore {
     }
 
     @Override
-    public long limit(Meter meter) {
+    public long limit(QuotaBucket meter) {
         return Math.max(1, meter.limit() / share);
     }
 
     @Override
-    public CompletableFuture<ConsumptionProbe> tryConsume(Meter meter, long tokens) {
+    public CompletableFuture<ConsumptionProbe> tryConsume(QuotaBucket meter, long tokens) {
         return CompletableFuture.completedFuture(bucket(meter).tryConsumeAndReturnRemaining(tokens));
     }
 
     @Override
-    public CompletableFuture<EstimationProbe> peek(Meter meter, long tokens) {
+    public CompletableFuture<EstimationProbe> peek(QuotaBucket meter, long tokens) {
         return CompletableFuture.completedFuture(bucket(meter).estimateAbilityToConsume(tokens));
     }
 
     @Override
-    public CompletableFuture<Void> refund(Meter meter, long tokens) {
+    public CompletableFuture<Void> refund(QuotaBucket meter, long tokens) {
         bucket(meter).addTokens(tokens);
         return CompletableFuture.completedFuture(null);
     }
 
     @Override
-    public CompletableFuture<Long> charge(Meter meter, long tokens) {
+    public CompletableFuture<Long> charge(QuotaBucket meter, long tokens) {
         return CompletableFuture.completedFuture(bucket(meter).consumeIgnoringRateLimits(tokens));
     }
 
@@ -74,11 +74,11 @@ final class LocalBuckets implements BucketStore {
         return Math.max(1, Long.parseLong(key.substring(key.lastIndexOf(':') + 1)) / share);
     }
 
-    private Bucket bucket(Meter meter) {
+    private Bucket bucket(QuotaBucket meter) {
         return buckets.computeIfAbsent(
                 meter.key(),
                 k -> Bucket.builder()
-                        .addLimit(Meter.configuration(limit(meter)).getBandwidths()[0])
+                        .addLimit(QuotaBucket.configuration(limit(meter)).getBandwidths()[0])
                         .withCustomTimePrecision(time)
                         .build());
     }

@@ -7,6 +7,7 @@ import io.modelgateway.gateway.metering.MetricNames;
 import io.modelgateway.gateway.pipeline.CallStage;
 import io.modelgateway.gateway.quota.QuotaLimits;
 import io.modelgateway.gateway.quota.QuotaProperties;
+import io.modelgateway.gateway.runtime.Reloads;
 import io.modelgateway.gateway.tenancy.Tenancy;
 import java.time.Clock;
 import java.util.function.Function;
@@ -32,14 +33,15 @@ public class QuotaConfiguration {
             DataSource dataSource,
             Clock clock,
             MeterRegistry metrics,
-            Scheduler jdbcScheduler) {
+            Scheduler jdbcScheduler,
+            Reloads reloads) {
         // Each deployment's rpm/tpm defaults, configured or admin-defined, as the registry serves them now.
         Function<String, QuotaLimits> defaults = name -> deployments
                 .definition(name)
                 .map(d -> new QuotaLimits(d.settings().rpm(), d.settings().tpm()))
                 .orElse(null);
         QuotaRuntime runtime =
-                new QuotaRuntime(properties, defaults, new LimitRepository(dataSource), clock, jdbcScheduler);
+                new QuotaRuntime(properties, defaults, new LimitRepository(dataSource), clock, jdbcScheduler, reloads);
         Buckets buckets = runtime.buckets();
         Gauge.builder(MetricNames.REDIS_FALLBACK_ACTIVE, buckets, b -> b.degraded() ? 1 : 0)
                 .description("1 while quota buckets fell back from Redis (limits not shared across replicas)")

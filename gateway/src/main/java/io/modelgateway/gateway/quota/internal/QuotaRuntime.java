@@ -11,6 +11,7 @@ import io.modelgateway.gateway.quota.QuotaProperties;
 import io.modelgateway.gateway.quota.internal.LimitRepository.Row;
 import io.modelgateway.gateway.runtime.LifecyclePhases;
 import io.modelgateway.gateway.runtime.Reloader;
+import io.modelgateway.gateway.runtime.Reloads;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.Executors;
@@ -50,7 +51,8 @@ final class QuotaRuntime implements SmartLifecycle, AutoCloseable {
             Function<String, QuotaLimits> defaults,
             LimitRepository repository,
             Clock clock,
-            Scheduler jdbc) {
+            Scheduler jdbc,
+            Reloads reloads) {
         this.jdbc = jdbc;
         this.repository = repository;
         this.clock = clock;
@@ -73,7 +75,7 @@ final class QuotaRuntime implements SmartLifecycle, AutoCloseable {
             this.buckets = Buckets.inMemory(new LocalBuckets(time, 1, "memory"), clock);
         }
         this.reloader =
-                new Reloader("quota limits", () -> book.replace(repository.all()), properties.reloadInterval(), jdbc);
+                reloads.reloader("quota limits", () -> book.replace(repository.all()), properties.reloadInterval());
         this.invalidations = new LimitInvalidations(redis, properties.keyPrefix() + ":limits", reloader::reloadSoon);
         this.properties = properties;
     }

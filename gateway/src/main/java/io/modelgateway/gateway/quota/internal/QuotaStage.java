@@ -10,7 +10,7 @@ import io.modelgateway.gateway.pipeline.CallStage;
 import io.modelgateway.gateway.pipeline.Operation;
 import io.modelgateway.gateway.pipeline.Outcome;
 import io.modelgateway.gateway.pipeline.Quote;
-import io.modelgateway.gateway.quota.internal.Meter.Kind;
+import io.modelgateway.gateway.quota.internal.QuotaBucket.Kind;
 import io.modelgateway.gateway.quota.internal.RateLimitHeaders.State;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -30,7 +30,7 @@ final class QuotaStage implements CallStage {
 
     static final int ORDER = io.modelgateway.gateway.pipeline.StageOrder.QUOTA;
     private static final Logger log = LoggerFactory.getLogger(QuotaStage.class);
-    private static final Object KEY = QuotaStage.class;
+    private static final Call.Slot<Admission> ADMISSION = Call.Slot.of("quota.admission");
 
     private final LimitBook book;
     private final Buckets buckets;
@@ -45,7 +45,7 @@ final class QuotaStage implements CallStage {
     /** What one admitted call was charged, kept in the call until it ends. */
     private record Admission(BucketStore store, List<Charge> charges, long estimate) {}
 
-    private record Charge(Meter meter, long tokens, ConsumptionProbe probe) {
+    private record Charge(QuotaBucket meter, long tokens, ConsumptionProbe probe) {
 
         /** What the bucket holds as the caller should see it; {@code givenBack} when the charge was undone. */
         long remaining(boolean givenBack) {
@@ -57,7 +57,7 @@ final class QuotaStage implements CallStage {
 
     @Override
     public Mono<Void> admit(Call call) {
-        List<Meter> meters = book.meters(
+        List<QuotaBucket> meters = book.meters(
                 call.tenant(), call.deployment().name(), call.caller().credential());
         if (meters.isEmpty()) {
             return Mono.empty();
@@ -74,7 +74,7 @@ final class QuotaStage implements CallStage {
     public Mono<Void> quote(Call call, Quote quote) {
         long estimate = call.tokenEstimate();
         quote.tokens(new Quote.Tokens(call.promptTokens(), call.maxTokens(), call.choices(), estimate));
-        List<Meter> meters = book.meters(
+        List<QuotaBucket> meters = book.meters(
                 call.tenant(), call.deployment().name(), call.caller().credential());
         if (meters.isEmpty()) {
             return Mono.empty();
@@ -82,13 +82,13 @@ final class QuotaStage implements CallStage {
         return quote(call, quote, meters, estimate, true);
     }
 
-    private Mono<Void> quote(Call call, Quote quote, List<Meter> meters, long estimate, boolean mayFallBack) {
+    private Mono<Void> quote(Call call, Quote quote, List<QuotaBucket> meters, long estimate, boolean mayFallBack) {
         return Mono.defer(() -> {
             BucketStore store = buckets.current();
             if (store == null) {
                 return Mono.empty();
             }
-            Meter tooSmall = tooSmall(meters, estimate);
+            QuotaBucket tooSmall = tooSmall(meters, estimate);
             if (tooSmall != null) {
                 quote.refuse(new Quote.Refusal(
                         tooSmall.kind().suffix, tooSmall.scope(), tooLarge(call, tooSmall, estimate), null));
@@ -115,7 +115,7 @@ final class QuotaStage implements CallStage {
     }
 
     /** Each meter's charge as {@link #consumeAll} would take it, only estimated. */
-    private static CompletableFuture<List<Charge>> peekAll(BucketStore store, List<Meter> meters, long estimate) {
+    private static CompletableFuture<List<Charge>> peekAll(BucketStore store, List<QuotaBucket> meters, long estimate) {
         List<CompletableFuture<Charge>> charges = meters.stream()
                 .map(m -> store.peek(m, m.charge(estimate))
                         .thenApply(p -> new Charge(
@@ -132,13 +132,13 @@ final class QuotaStage implements CallStage {
                 .thenApply(v -> charges.stream().map(CompletableFuture::join).toList());
     }
 
-    private Mono<Void> admit(Call call, List<Meter> meters, long estimate, boolean mayFallBack) {
+    private Mono<Void> admit(Call call, List<QuotaBucket> meters, long estimate, boolean mayFallBack) {
         return Mono.defer(() -> {
             BucketStore store = buckets.current();
             if (store == null) {
                 return Mono.empty();
             }
-            Meter tooSmall = tooSmall(meters, estimate);
+            QuotaBucket tooSmall = tooSmall(meters, estimate);
             if (tooSmall != null) {
                 return refuseTooLarge(call, store, meters, tooSmall, estimate);
             }
@@ -151,14 +151,15 @@ final class QuotaStage implements CallStage {
         });
     }
 
-    private static Meter tooSmall(List<Meter> meters, long estimate) {
+    private static QuotaBucket tooSmall(List<QuotaBucket> meters, long estimate) {
         return meters.stream()
                 .filter(m -> m.kind() == Kind.TOKENS && estimate > m.limit())
                 .findFirst()
                 .orElse(null);
     }
 
-    private static CompletableFuture<List<Charge>> consumeAll(BucketStore store, List<Meter> meters, long estimate) {
+    private static CompletableFuture<List<Charge>> consumeAll(
+            BucketStore store, List<QuotaBucket> meters, long estimate) {
         List<CompletableFuture<Charge>> charges = meters.stream()
                 .map(m -> store.tryConsume(m, m.charge(estimate)).thenApply(p -> new Charge(m, m.charge(estimate), p)))
                 .toList();
@@ -168,7 +169,7 @@ final class QuotaStage implements CallStage {
 
     private Mono<Void> decide(Call call, BucketStore store, List<Charge> charges, long estimate) {
         if (charges.stream().allMatch(c -> c.probe().isConsumed())) {
-            call.put(KEY, new Admission(store, charges, estimate));
+            call.put(ADMISSION, new Admission(store, charges, estimate));
             headers(call, store, charges, false);
             return Mono.empty();
         }
@@ -192,7 +193,7 @@ final class QuotaStage implements CallStage {
 
     /** How long the caller is told to wait for a refusing bucket (at most one period). */
     private static long wait(Charge binding) {
-        return Math.min(binding.probe().getNanosToWaitForRefill(), Meter.PERIOD.toNanos());
+        return Math.min(binding.probe().getNanosToWaitForRefill(), QuotaBucket.PERIOD.toNanos());
     }
 
     private static ApiException rateLimited(Call call, BucketStore store, Charge c, long waitNanos) {
@@ -206,7 +207,8 @@ final class QuotaStage implements CallStage {
                         + RateLimitHeaders.format(waitNanos) + ".");
     }
 
-    private Mono<Void> refuseTooLarge(Call call, BucketStore store, List<Meter> meters, Meter meter, long estimate) {
+    private Mono<Void> refuseTooLarge(
+            Call call, BucketStore store, List<QuotaBucket> meters, QuotaBucket meter, long estimate) {
         count(call, "too_large");
         ApiException error = tooLarge(call, meter, estimate);
         List<CompletableFuture<Charge>> peeks = meters.stream()
@@ -223,7 +225,7 @@ final class QuotaStage implements CallStage {
                 .then(Mono.error(error));
     }
 
-    private static ApiException tooLarge(Call call, Meter meter, long estimate) {
+    private static ApiException tooLarge(Call call, QuotaBucket meter, long estimate) {
         String param = call.operation() == Operation.EMBEDDINGS ? "input" : "max_tokens";
         return ApiException.tokensExceedLimit(
                 param,
@@ -257,7 +259,7 @@ final class QuotaStage implements CallStage {
 
     @Override
     public void complete(Call call, CallResult result) {
-        Admission a = call.get(KEY);
+        Admission a = call.get(ADMISSION);
         if (a == null) {
             return;
         }
@@ -273,7 +275,7 @@ final class QuotaStage implements CallStage {
         }
     }
 
-    private void settle(BucketStore store, Meter meter, long difference) {
+    private void settle(BucketStore store, QuotaBucket meter, long difference) {
         if (difference < 0) {
             giveBack(store, meter, -difference);
         } else {
@@ -281,7 +283,7 @@ final class QuotaStage implements CallStage {
         }
     }
 
-    private void giveBack(BucketStore store, Meter meter, long tokens) {
+    private void giveBack(BucketStore store, QuotaBucket meter, long tokens) {
         store.refund(meter, tokens).whenComplete((v, e) -> failed(store, e));
     }
 

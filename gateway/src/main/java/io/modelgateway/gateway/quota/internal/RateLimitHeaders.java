@@ -26,7 +26,7 @@ final class RateLimitHeaders {
                 return 0;
             }
             return BigDecimal.valueOf(missing)
-                    .multiply(BigDecimal.valueOf(Meter.PERIOD.toNanos()))
+                    .multiply(BigDecimal.valueOf(QuotaBucket.PERIOD.toNanos()))
                     .divide(BigDecimal.valueOf(limit), 0, RoundingMode.CEILING)
                     .longValueExact();
         }

@@ -87,32 +87,32 @@ final class RedisBuckets implements BucketStore {
     }
 
     @Override
-    public long limit(Meter meter) {
+    public long limit(QuotaBucket meter) {
         return meter.limit();
     }
 
     @Override
-    public CompletableFuture<ConsumptionProbe> tryConsume(Meter meter, long tokens) {
+    public CompletableFuture<ConsumptionProbe> tryConsume(QuotaBucket meter, long tokens) {
         return guarded(meter, p -> p.tryConsumeAndReturnRemaining(tokens));
     }
 
     @Override
-    public CompletableFuture<EstimationProbe> peek(Meter meter, long tokens) {
+    public CompletableFuture<EstimationProbe> peek(QuotaBucket meter, long tokens) {
         return guarded(meter, p -> p.estimateAbilityToConsume(tokens));
     }
 
     @Override
-    public CompletableFuture<Void> refund(Meter meter, long tokens) {
+    public CompletableFuture<Void> refund(QuotaBucket meter, long tokens) {
         return guarded(meter, p -> p.addTokens(tokens));
     }
 
     @Override
-    public CompletableFuture<Long> charge(Meter meter, long tokens) {
+    public CompletableFuture<Long> charge(QuotaBucket meter, long tokens) {
         return guarded(meter, p -> p.consumeIgnoringRateLimits(tokens));
     }
 
     private <T> CompletableFuture<T> guarded(
-            Meter meter, java.util.function.Function<AsyncBucketProxy, CompletableFuture<T>> op) {
+            QuotaBucket meter, java.util.function.Function<AsyncBucketProxy, CompletableFuture<T>> op) {
         if (manager == null) {
             return CompletableFuture.failedFuture(new IllegalStateException("not connected to Redis"));
         }
@@ -128,7 +128,7 @@ final class RedisBuckets implements BucketStore {
      * (they hold no state of their own, the bucket lives in Redis), so keys of tenants, keys and limits that are
      * gone do not pile up.
      */
-    private AsyncBucketProxy proxy(Meter meter) {
+    private AsyncBucketProxy proxy(QuotaBucket meter) {
         if (proxies.size() >= maxProxies && !proxies.containsKey(meter.key())) {
             proxies.clear();
         }
@@ -136,7 +136,7 @@ final class RedisBuckets implements BucketStore {
                 meter.key(),
                 key -> manager.builder()
                         .withOptimization(Optimizations.batching())
-                        .build(key, () -> CompletableFuture.completedFuture(Meter.configuration(meter.limit()))));
+                        .build(key, () -> CompletableFuture.completedFuture(QuotaBucket.configuration(meter.limit()))));
     }
 
     int proxies() {

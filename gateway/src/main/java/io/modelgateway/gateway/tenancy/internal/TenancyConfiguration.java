@@ -1,6 +1,7 @@
 package io.modelgateway.gateway.tenancy.internal;
 
 import io.modelgateway.gateway.config.GatewayProperties;
+import io.modelgateway.gateway.runtime.Reloads;
 import io.modelgateway.gateway.tenancy.Tenancy;
 import io.modelgateway.gateway.tenancy.TenancyProperties;
 import java.time.Clock;
@@ -49,13 +50,14 @@ public class TenancyConfiguration {
             TenancyProperties properties,
             Clock clock,
             Scheduler jdbcScheduler,
+            Reloads reloads,
             TenancyStartup startup,
             Invalidations invalidations) {
         TenancyRepository repository = new TenancyRepository(dataSource);
         List<TenancyCache.Entry> configured = new ArrayList<>(EmbeddedDefaults.adminKey(gateway.adminApiKey()));
         configured.addAll(EmbeddedDefaults.configuredKeys(gateway.apiKeys()));
-        TenancyService service =
-                new TenancyService(repository, new TenancyCache(configured), invalidations, clock, jdbcScheduler);
+        TenancyService service = new TenancyService(
+                repository, new TenancyCache(configured), invalidations, clock, jdbcScheduler, reloads);
         startup.afterMigration(() -> {
             if (gateway.embeddedModelServer().enabled()) {
                 EmbeddedDefaults.seedDemo(repository, properties.demoTenant(), gateway.demoApiKey(), clock);

@@ -1,6 +1,7 @@
 package io.modelgateway.gateway.tenancy.internal;
 
 import io.modelgateway.gateway.runtime.Reloader;
+import io.modelgateway.gateway.runtime.Reloads;
 import io.modelgateway.gateway.tenancy.ApiKey;
 import io.modelgateway.gateway.tenancy.Credential;
 import io.modelgateway.gateway.tenancy.IssuedKey;
@@ -40,6 +41,7 @@ final class TenancyService implements Tenancy, AutoCloseable {
     private final LastUsed lastUsed = new LastUsed();
     private final Clock clock;
     private final Scheduler jdbcScheduler;
+    private final Reloads reloads;
     private final ScheduledExecutorService jobs = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "tenancy-jobs");
         t.setDaemon(true);
@@ -52,7 +54,9 @@ final class TenancyService implements Tenancy, AutoCloseable {
             TenancyCache cache,
             Invalidations invalidations,
             Clock clock,
-            Scheduler jdbcScheduler) {
+            Scheduler jdbcScheduler,
+            Reloads reloads) {
+        this.reloads = reloads;
         this.repository = repository;
         this.cache = cache;
         this.invalidations = invalidations;
@@ -64,7 +68,7 @@ final class TenancyService implements Tenancy, AutoCloseable {
     void start(Duration reloadInterval, Duration flushInterval) {
         reload();
         // A failed reload keeps serving the last snapshot (fail static) until the database answers again.
-        reloader = new Reloader("tenancy", this::reload, reloadInterval, jdbcScheduler);
+        reloader = reloads.reloader("tenancy", this::reload, reloadInterval);
         invalidations.subscribe(reloader::reloadSoon);
         reloader.start();
         long flushMs = flushInterval.toMillis();

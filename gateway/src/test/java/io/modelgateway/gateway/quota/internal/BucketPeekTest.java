@@ -44,7 +44,8 @@ class BucketPeekTest {
     }
 
     private void peekTakesNothingAndNamesTheWait(BucketStore store) {
-        Meter tpm = Meter.of("peek-test:" + UUID.randomUUID(), Meter.Kind.TOKENS, 600); // 10 tokens a second
+        QuotaBucket tpm =
+                QuotaBucket.of("peek-test:" + UUID.randomUUID(), QuotaBucket.Kind.TOKENS, 600); // 10 tokens a second
         assertThat(store.tryConsume(tpm, 550).join().isConsumed()).isTrue();
 
         for (int i = 0; i < 5; i++) {

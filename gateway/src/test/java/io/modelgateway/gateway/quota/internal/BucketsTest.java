@@ -37,7 +37,8 @@ class BucketsTest {
         Buckets b = buckets(Fallback.LOCAL);
         assertThat(b.degraded()).isTrue();
         assertThat(b.current().name()).isEqualTo("local-share");
-        assertThat(b.current().limit(Meter.of("k", Meter.Kind.REQUESTS, 10))).isEqualTo(5);
+        assertThat(b.current().limit(QuotaBucket.of("k", QuotaBucket.Kind.REQUESTS, 10)))
+                .isEqualTo(5);
         var health = new QuotaHealthIndicator(b).health();
         assertThat(health.getStatus()).isEqualTo(new Status("DEGRADED"));
         assertThat(health.getDetails()).containsEntry("fallback", "local").containsKey("error");

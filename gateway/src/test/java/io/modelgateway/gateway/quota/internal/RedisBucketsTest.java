@@ -27,10 +27,10 @@ class RedisBucketsTest {
         redis.connect();
         try {
             String run = "proxy-bound-test:" + UUID.randomUUID();
-            Meter first = Meter.of(run + ":0", Meter.Kind.REQUESTS, 5);
+            QuotaBucket first = QuotaBucket.of(run + ":0", QuotaBucket.Kind.REQUESTS, 5);
             assertThat(redis.tryConsume(first, 4).join().getRemainingTokens()).isEqualTo(1);
             for (int i = 1; i < 20; i++) {
-                redis.tryConsume(Meter.of(run + ":" + i, Meter.Kind.REQUESTS, 5), 1)
+                redis.tryConsume(QuotaBucket.of(run + ":" + i, QuotaBucket.Kind.REQUESTS, 5), 1)
                         .join();
                 assertThat(redis.proxies()).isBetween(1, 3);
             }

@@ -3,6 +3,7 @@ package io.modelgateway.gateway.tenancy.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.modelgateway.gateway.runtime.Reloads;
 import io.modelgateway.gateway.tenancy.ApiKey;
 import io.modelgateway.gateway.tenancy.KeyCheck.Outcome;
 import io.modelgateway.gateway.tenancy.Keys;
@@ -59,7 +60,8 @@ class TenancyServiceTest {
                 new TenancyCache(EmbeddedDefaults.adminKey("sk-admin")),
                 Invalidations.none(),
                 Clock.fixed(NOW, ZoneOffset.UTC),
-                Schedulers.boundedElastic());
+                Schedulers.boundedElastic(),
+                new Reloads(Schedulers.boundedElastic()));
         service.start(Duration.ofMillis(100), Duration.ofMillis(100));
     }
 
@@ -138,7 +140,8 @@ class TenancyServiceTest {
                 new TenancyCache(EmbeddedDefaults.adminKey("sk-admin")),
                 Invalidations.none(),
                 Clock.fixed(NOW, ZoneOffset.UTC),
-                Schedulers.boundedElastic());
+                Schedulers.boundedElastic(),
+                new Reloads(Schedulers.boundedElastic()));
         counted.start(Duration.ofHours(1), Duration.ofHours(1)); // no flush until close
         counted.createTenant("t3", "T3", Set.of("*")).block();
         String one = counted.issueKey("t3", "one", Scope.tenantDefaults(), null)

@@ -1,4 +1,4 @@
-package io.modelgateway.gateway.credits;
+package io.modelgateway.gateway.metering;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -6,7 +6,6 @@ import com.openai.models.chat.completions.ChatCompletionCreateParams;
 import io.modelgateway.billing.usage.UsageRecord;
 import io.modelgateway.billing.usage.UsageWriter;
 import io.modelgateway.gateway.GatewayTestBase;
-import io.modelgateway.gateway.metering.Scrape;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;

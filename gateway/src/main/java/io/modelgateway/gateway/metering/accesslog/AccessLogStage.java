@@ -16,7 +16,7 @@ import org.springframework.stereotype.Component;
 @Component
 @Order(io.modelgateway.gateway.pipeline.StageOrder.ACCESS_LOG)
 @ConditionalOnProperty(name = "gateway.access-log.enabled", matchIfMissing = true)
-public class CallsInFlight implements CallStage {
+public class AccessLogStage implements CallStage {
 
     /** How a call ended. */
     public record Ended(Call call, CallResult result) {}

@@ -1,15 +1,17 @@
-package io.modelgateway.gateway.credits.internal;
+package io.modelgateway.gateway.metering.internal;
 
 import io.modelgateway.billing.pricing.Price;
 import io.modelgateway.billing.usage.UsageRecord;
 import io.modelgateway.billing.usage.UsageWriter;
 import io.modelgateway.gateway.edge.error.ApiException;
+import io.modelgateway.gateway.metering.UsagePricing;
 import io.modelgateway.gateway.pipeline.Call;
 import io.modelgateway.gateway.pipeline.CallResult;
 import io.modelgateway.gateway.pipeline.CallStage;
 import io.modelgateway.gateway.pipeline.Outcome;
 import java.util.concurrent.CompletableFuture;
 import org.springframework.core.annotation.Order;
+import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
 
 /**
@@ -21,20 +23,22 @@ import reactor.core.publisher.Mono;
  * #durable}: its record forced to the local spool (group commit), so a SIGKILL cannot lose it. Ordered before
  * the compliance stage ({@link io.modelgateway.gateway.pipeline.StageOrder}) so that it hears of blocked prompts; a call refused later gives its slot back.
  */
-@Order(UsageStage.ORDER)
+@Component
+@Order(io.modelgateway.gateway.pipeline.StageOrder.USAGE)
 public final class UsageStage implements CallStage {
 
-    static final int ORDER = io.modelgateway.gateway.pipeline.StageOrder.USAGE;
-
-    private static final Object SLOT = new Object();
-    private static final Object SPOOLED = new Object();
+    /** Set when admission reserved room in the writer's queue (given back or used when the call ends). */
+    private static final Call.Slot<Boolean> RESERVED = Call.Slot.of("usage.reserved");
+    /** Completes once the call's record is forced to the local spool. */
+    private static final Call.Slot<CompletableFuture<Void>> SPOOLED = Call.Slot.of("usage.spooled");
 
     private final UsageWriter writer;
-    private final Credits credits;
+    private final UsagePricing pricing;
 
-    UsageStage(UsageWriter writer, Credits credits) {
+    /** Public for the bench module's probe; the application builds it as a component. */
+    public UsageStage(UsageWriter writer, UsagePricing pricing) {
         this.writer = writer;
-        this.credits = credits;
+        this.pricing = pricing;
     }
 
     @Override
@@ -45,22 +49,22 @@ public final class UsageStage implements CallStage {
         if (!writer.reserve()) {
             return Mono.error(ApiException.billingUnavailable());
         }
-        call.put(SLOT, Boolean.TRUE);
+        call.put(RESERVED, Boolean.TRUE);
         return Mono.empty();
     }
 
     @Override
     public void complete(Call call, CallResult result) {
-        if (call.get(SLOT) == null) {
+        if (call.get(RESERVED) == null) {
             return;
         }
         CompletableFuture<Void> spooled;
         if (call.forwarded() && billable(result.outcome())) {
-            spooled = writer.submit(record(call, result, call.get(CreditStage.PRICE)));
+            spooled = writer.submit(record(call, result, call.get(pricing.admittedPrice())));
         } else if (result.outcome() == Outcome.FILTERED && result.usage().totalTokens() > 0) {
-            Price price = credits.price(call).orElse(null);
+            Price price = pricing.priceNow(call).orElse(null);
             UsageRecord r = record(call, result, price);
-            credits.chargeUnheld(call.tenant(), call.requestId(), r.costMicros());
+            pricing.chargeUnheld(call.tenant(), call.requestId(), r.costMicros());
             spooled = writer.submit(r);
         } else {
             writer.cancel();
@@ -85,7 +89,7 @@ public final class UsageStage implements CallStage {
         return spooled == null ? Mono.empty() : Mono.fromFuture(spooled, true);
     }
 
-    static UsageRecord record(Call call, CallResult result, Price price) {
+    private UsageRecord record(Call call, CallResult result, Price price) {
         return new UsageRecord(
                 call.requestId(),
                 call.tenant(),
@@ -97,7 +101,7 @@ public final class UsageStage implements CallStage {
                 0,
                 result.usage().completionTokens(),
                 result.usage().estimated(),
-                Credits.cost(price, result),
+                pricing.cost(price, result),
                 price == null ? 0 : price.version(),
                 result.outcome().value(),
                 result.status(),

@@ -14,7 +14,7 @@ import reactor.core.publisher.Mono;
  * the backend failed before any answer. Token counts are the backend's wherever it reported them (its usage,
  * its prompt count, its per-delta counts); the rest is counted here and the usage marked estimated.
  */
-public final class UsageTracker {
+public final class AnswerTally {
 
     private final Pipeline pipeline;
     private final Call call;
@@ -23,7 +23,7 @@ public final class UsageTracker {
     private volatile boolean outputCounted;
     private volatile TokenUsage finalUsage;
 
-    public UsageTracker(Pipeline pipeline, Call call, Clock clock) {
+    public AnswerTally(Pipeline pipeline, Call call, Clock clock) {
         this.pipeline = pipeline;
         this.call = call;
         this.clock = clock;

@@ -13,7 +13,7 @@ import java.time.Duration;
  * @param limit per minute
  * @param scope {@link #TENANT}, {@link #KEY} or {@link #DEPLOYMENT}: where the limit comes from
  */
-record Meter(String key, Kind kind, long limit, String scope) {
+record QuotaBucket(String key, Kind kind, long limit, String scope) {
 
     /** Whose limit a meter enforces (shown by quotes): the tenant's own, its key's, or the deployment's default. */
     static final String TENANT = "tenant";
@@ -34,12 +34,12 @@ record Meter(String key, Kind kind, long limit, String scope) {
         }
     }
 
-    static Meter of(String scopeKey, Kind kind, long limit) {
+    static QuotaBucket of(String scopeKey, Kind kind, long limit) {
         return of(scopeKey, kind, limit, TENANT);
     }
 
-    static Meter of(String scopeKey, Kind kind, long limit, String scope) {
-        return new Meter(scopeKey + ":" + kind.suffix + ":" + limit, kind, limit, scope);
+    static QuotaBucket of(String scopeKey, Kind kind, long limit, String scope) {
+        return new QuotaBucket(scopeKey + ":" + kind.suffix + ":" + limit, kind, limit, scope);
     }
 
     /** {@code limit} per minute, refilled continuously (greedy), starting full. */

@@ -8,11 +8,11 @@ import org.springframework.web.server.ServerWebExchange;
  * non-JWT bearer goes to the in-memory key check; a bearer with three dot-separated parts is a JWT and
  * goes through Spring Security's resource server first.
  */
-public final class Credentials {
+public final class AuthHeaders {
 
     private static final String BEARER = "Bearer ";
 
-    private Credentials() {}
+    private AuthHeaders() {}
 
     /**
      * Whether this request carries a JWT for a route that is not public (the only requests Spring Security

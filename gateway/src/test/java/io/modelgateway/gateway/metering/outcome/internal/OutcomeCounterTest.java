@@ -53,7 +53,9 @@ class OutcomeCounterTest {
                         Map.entry(new OutcomeCounter.Key(m0, "acme", "echo", OutcomeClass.OK, ""), 1L),
                         Map.entry(new OutcomeCounter.Key(m0, "acme", "other", OutcomeClass.OK, ""), 1L));
         clock.advance(Duration.ofMinutes(3));
-        assertThat(counter.drain()).as("the old minute is forgotten, nothing counted since").isEmpty();
+        assertThat(counter.drain())
+                .as("the old minute is forgotten, nothing counted since")
+                .isEmpty();
         counter.record("acme", "echo", OutcomeClass.OK, null);
         counter.record("acme", "echo", OutcomeClass.OK, null);
         clock.advance(Duration.ofMinutes(1));

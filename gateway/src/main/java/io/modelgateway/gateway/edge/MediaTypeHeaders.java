@@ -5,6 +5,7 @@ import io.modelgateway.gateway.edge.error.OpenAiErrors;
 import io.modelgateway.gateway.forwarding.internal.Json;
 import java.time.Clock;
 import java.util.List;
+import java.util.Set;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpHeaders;
@@ -65,7 +66,14 @@ public class MediaTypeHeaders implements HttpHandlerDecoratorFactory {
         return response.writeWith(Mono.just(response.bufferFactory().wrap(body)));
     }
 
+    /** Values clients send on almost every call: known to parse, so not parsed again per request. */
+    private static final Set<String> COMMON =
+            Set.of("application/json", "application/json; charset=utf-8", "application/json;charset=UTF-8", "*/*");
+
     private static boolean parses(List<String> values, boolean list) {
+        if (values.size() == 1 && COMMON.contains(values.get(0))) {
+            return true;
+        }
         try {
             if (list) {
                 MediaType.parseMediaTypes(values);

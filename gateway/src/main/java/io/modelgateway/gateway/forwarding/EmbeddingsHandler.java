@@ -8,6 +8,7 @@ import io.modelgateway.gateway.edge.error.ApiException;
 import io.modelgateway.gateway.forwarding.internal.Calls;
 import io.modelgateway.gateway.forwarding.internal.Fields;
 import io.modelgateway.gateway.forwarding.internal.Json;
+import io.modelgateway.gateway.forwarding.internal.JsonAnswers;
 import io.modelgateway.gateway.pipeline.AnswerTally;
 import io.modelgateway.gateway.pipeline.Call;
 import io.modelgateway.gateway.pipeline.Pipeline;
@@ -20,7 +21,6 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import org.springframework.http.MediaType;
 import org.springframework.stereotype.Component;
 import org.springframework.web.reactive.function.server.ServerRequest;
 import org.springframework.web.reactive.function.server.ServerResponse;
@@ -102,9 +102,7 @@ public class EmbeddingsHandler {
                         }
                     }))
                     .flatMap(json -> tracker.complete() // the record is durable before the body is written
-                            .then(ServerResponse.ok()
-                                    .contentType(MediaType.APPLICATION_JSON)
-                                    .bodyValue(json)));
+                            .then(JsonAnswers.ok(json)));
         }));
     }
 

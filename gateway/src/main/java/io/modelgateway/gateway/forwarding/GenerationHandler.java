@@ -4,6 +4,7 @@ import io.modelgateway.gateway.edge.error.OpenAiErrors;
 import io.modelgateway.gateway.forwarding.internal.Calls;
 import io.modelgateway.gateway.forwarding.internal.Generation;
 import io.modelgateway.gateway.forwarding.internal.GenerationWriter;
+import io.modelgateway.gateway.forwarding.internal.JsonAnswers;
 import io.modelgateway.gateway.pipeline.AnswerTally;
 import io.modelgateway.gateway.pipeline.Call;
 import io.modelgateway.gateway.pipeline.OutputFilter;
@@ -133,9 +134,7 @@ public class GenerationHandler {
                 })
                 .doOnCancel(() -> endIfFinished(tracker))
                 .flatMap(json -> tracker.complete() // the record is durable before the body is written
-                        .then(ServerResponse.ok()
-                                .contentType(MediaType.APPLICATION_JSON)
-                                .bodyValue(json)));
+                        .then(JsonAnswers.ok(json)));
     }
 
     private Mono<ServerResponse> stream(

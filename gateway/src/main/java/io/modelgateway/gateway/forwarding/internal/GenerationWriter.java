@@ -25,6 +25,7 @@ public final class GenerationWriter {
     private final long created;
     private final Map<String, Object> promptResults;
     private final OutputFilter output;
+    private byte[][] deltaParts;
 
     public GenerationWriter(Generation gen, String requestId, long createdEpochSeconds) {
         this(gen, requestId, createdEpochSeconds, null, OutputFilter.NONE);
@@ -122,8 +123,72 @@ public final class GenerationWriter {
         return event(Json.write(g -> chunk(g, null, true, null)));
     }
 
+    /**
+     * A chunk of generated text: the chunk's constant parts are encoded once per call (on the first delta) and
+     * only the text is encoded per delta. The bytes are those {@link #chunk} writes (GenerationWriterTest).
+     */
     public byte[] deltaChunk(String text) {
+        byte[][] parts = deltaParts;
+        if (parts == null) {
+            parts = deltaParts();
+            deltaParts = parts;
+        }
+        byte[] head = parts[0];
+        byte[] tail = parts[1];
+        byte[] quoted = quoted(text);
+        byte[] out = new byte[head.length + quoted.length + tail.length];
+        System.arraycopy(head, 0, out, 0, head.length);
+        System.arraycopy(quoted, 0, out, head.length, quoted.length);
+        System.arraycopy(tail, 0, out, head.length + quoted.length, tail.length);
+        return out;
+    }
+
+    /** The generator's encoding of a delta chunk, which {@link #deltaChunk} must equal byte for byte (tests). */
+    byte[] writtenDeltaChunk(String text) {
         return event(Json.write(g -> chunk(g, text, false, null)));
+    }
+
+    /** The delta event around its text: up to the text's opening quote, and from its closing quote. */
+    private byte[][] deltaParts() {
+        byte[] whole = writtenDeltaChunk("");
+        byte[] needle = (gen.chat() ? "\"content\":\"\"" : "\"text\":\"\"").getBytes(StandardCharsets.US_ASCII);
+        int at = lastIndexOf(whole, needle);
+        int open = at + needle.length - 2; // the empty string's two quotes
+        return new byte[][] {
+            java.util.Arrays.copyOfRange(whole, 0, open), java.util.Arrays.copyOfRange(whole, open + 2, whole.length)
+        };
+    }
+
+    /**
+     * The text as a JSON string: printable ASCII that needs no escape is copied; anything else is written by the
+     * JSON generator, so its escaping rules stay the only ones.
+     */
+    static byte[] quoted(String text) {
+        int n = text.length();
+        byte[] out = new byte[n + 2];
+        for (int i = 0; i < n; i++) {
+            char c = text.charAt(i);
+            if (c < 0x20 || c > 0x7e || c == '"' || c == '\\' || c == '/') {
+                return Json.write(g -> g.writeString(text));
+            }
+            out[i + 1] = (byte) c;
+        }
+        out[0] = '"';
+        out[n + 1] = '"';
+        return out;
+    }
+
+    private static int lastIndexOf(byte[] bytes, byte[] needle) {
+        outer:
+        for (int i = bytes.length - needle.length; i >= 0; i--) {
+            for (int j = 0; j < needle.length; j++) {
+                if (bytes[i + j] != needle[j]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        throw new IllegalStateException("no text field in the delta chunk");
     }
 
     public byte[] finishChunk(String finishReason) {

@@ -1,6 +1,7 @@
 package io.modelgateway.gateway.metering.accesslog;
 
 import io.modelgateway.gateway.auth.Caller;
+import io.modelgateway.gateway.edge.OnEnd;
 import io.modelgateway.gateway.edge.RequestIdFilter;
 import io.modelgateway.gateway.edge.error.OpenAiErrors;
 import io.modelgateway.gateway.pipeline.Call;
@@ -47,10 +48,7 @@ public class AccessLogFilter implements WebFilter {
         long start = System.nanoTime();
         String id = RequestIdFilter.of(exchange);
         calls.begin(id);
-        Throwable[] error = new Throwable[1];
-        return chain.filter(exchange)
-                .doOnError(e -> error[0] = e)
-                .doFinally(signal -> write(exchange, id, start, signal, error[0]));
+        return OnEnd.watch(chain.filter(exchange), (signal, error) -> write(exchange, id, start, signal, error));
     }
 
     private void write(ServerWebExchange exchange, String id, long start, SignalType signal, Throwable error) {

@@ -38,6 +38,9 @@ public class MetricsStage implements CallStage {
     private final MeterRegistry registry;
     private final TenantLabels tenants;
     private final ConcurrentHashMap<String, CallMeters[]> callMeters = new ConcurrentHashMap<>();
+    /** Per deployment, per tenant label: the request counter of calls that completed with a 200 (most calls). */
+    private final ConcurrentHashMap<String, ConcurrentHashMap<String, Counter>> completed = new ConcurrentHashMap<>();
+
     private final ConcurrentHashMap<RequestKey, Counter> requests = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<RefusalKey, Counter> refusals = new ConcurrentHashMap<>();
 
@@ -53,8 +56,7 @@ public class MetricsStage implements CallStage {
     public void complete(Call call, CallResult result) {
         String deployment = call.deployment().name();
         String tenant = tenants.of(call.tenant());
-        requests.computeIfAbsent(new RequestKey(deployment, tenant, result.outcome(), result.status()), this::counter)
-                .increment();
+        requests(deployment, tenant, result.outcome(), result.status()).increment();
         if (result.outcome() == Outcome.REFUSED) {
             refused(deployment, tenant, result);
         }
@@ -99,7 +101,10 @@ public class MetricsStage implements CallStage {
     }
 
     private CallMeters meters(String deployment, Operation operation) {
-        CallMeters[] byOperation = callMeters.computeIfAbsent(deployment, d -> new CallMeters[OPERATIONS.length]);
+        CallMeters[] byOperation = callMeters.get(deployment);
+        if (byOperation == null) {
+            byOperation = callMeters.computeIfAbsent(deployment, d -> new CallMeters[OPERATIONS.length]);
+        }
         CallMeters m = byOperation[operation.ordinal()];
         if (m == null) {
             // Registering twice is harmless: the registry returns the same meters.
@@ -107,6 +112,25 @@ public class MetricsStage implements CallStage {
             byOperation[operation.ordinal()] = m;
         }
         return m;
+    }
+
+    /** The request counter; a completed 200 is found without a key object (labels are bounded). */
+    private Counter requests(String deployment, String tenant, Outcome outcome, int status) {
+        if (outcome != Outcome.COMPLETED || status != 200) {
+            return requests.computeIfAbsent(new RequestKey(deployment, tenant, outcome, status), this::counter);
+        }
+        ConcurrentHashMap<String, Counter> byTenant = completed.get(deployment);
+        if (byTenant == null) {
+            byTenant = completed.computeIfAbsent(deployment, d -> new ConcurrentHashMap<>());
+        }
+        Counter c = byTenant.get(tenant);
+        if (c == null) {
+            c = byTenant.computeIfAbsent(
+                    tenant,
+                    t -> requests.computeIfAbsent(
+                            new RequestKey(deployment, t, Outcome.COMPLETED, 200), this::counter));
+        }
+        return c;
     }
 
     private Counter counter(RequestKey k) {

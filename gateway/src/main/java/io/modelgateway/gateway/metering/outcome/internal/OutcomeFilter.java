@@ -3,6 +3,7 @@ package io.modelgateway.gateway.metering.outcome.internal;
 import io.modelgateway.gateway.auth.Access;
 import io.modelgateway.gateway.auth.Caller;
 import io.modelgateway.gateway.auth.RouteTable;
+import io.modelgateway.gateway.edge.OnEnd;
 import io.modelgateway.gateway.edge.error.ApiException;
 import io.modelgateway.gateway.edge.error.OpenAiErrors;
 import io.modelgateway.gateway.metering.outcome.OutcomeClass;
@@ -35,13 +36,13 @@ final class OutcomeFilter implements WebFilter {
 
     @Override
     public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
-        if (exchange.getRequest().getMethod() != HttpMethod.POST) {
+        // The gate (ordered before) has matched the route: only model calls get an operator.
+        if (exchange.getRequest().getMethod() != HttpMethod.POST || !inference(exchange)) {
             return chain.filter(exchange);
         }
-        Throwable[] error = new Throwable[1];
-        return chain.filter(exchange).doOnError(e -> error[0] = e).doFinally(signal -> {
-            if (inference(exchange) && exchange.getAttribute(Call.ATTRIBUTE) == null) {
-                record(exchange, signal, error[0]);
+        return OnEnd.watch(chain.filter(exchange), (signal, error) -> {
+            if (exchange.getAttribute(Call.ATTRIBUTE) == null) {
+                record(exchange, signal, error);
             }
         });
     }
@@ -72,6 +73,14 @@ final class OutcomeFilter implements WebFilter {
 
     private static boolean inference(ServerWebExchange exchange) {
         List<RouteTable.Route> matched = exchange.getAttribute(RouteTable.MATCHED);
-        return matched != null && matched.stream().anyMatch(r -> r.access() == Access.INFERENCE);
+        if (matched == null) {
+            return false;
+        }
+        for (int i = 0; i < matched.size(); i++) {
+            if (matched.get(i).access() == Access.INFERENCE) {
+                return true;
+            }
+        }
+        return false;
     }
 }

@@ -44,6 +44,29 @@ class OutcomeCounterTest {
     }
 
     @Test
+    void answeredCallsAreCountedInTheirOwnMinuteAcrossDrainsThatForgetOldMinutes() {
+        long m0 = Instant.parse("2026-01-01T00:00:00Z").getEpochSecond();
+        counter.record("acme", "echo", OutcomeClass.OK, "");
+        counter.record("acme", "other", OutcomeClass.OK, null);
+        assertThat(byKey(counter.drain()))
+                .containsOnly(
+                        Map.entry(new OutcomeCounter.Key(m0, "acme", "echo", OutcomeClass.OK, ""), 1L),
+                        Map.entry(new OutcomeCounter.Key(m0, "acme", "other", OutcomeClass.OK, ""), 1L));
+        clock.advance(Duration.ofMinutes(3));
+        assertThat(counter.drain())
+                .as("the old minute is forgotten, nothing counted since")
+                .isEmpty();
+        counter.record("acme", "echo", OutcomeClass.OK, null);
+        counter.record("acme", "echo", OutcomeClass.OK, null);
+        clock.advance(Duration.ofMinutes(1));
+        counter.record("acme", "echo", OutcomeClass.OK, null);
+        assertThat(byKey(counter.drain()))
+                .containsOnly(
+                        Map.entry(new OutcomeCounter.Key(m0 + 180, "acme", "echo", OutcomeClass.OK, ""), 2L),
+                        Map.entry(new OutcomeCounter.Key(m0 + 240, "acme", "echo", OutcomeClass.OK, ""), 1L));
+    }
+
+    @Test
     void callsAreClassedByStatusAndHowTheyEnded() {
         Instant t = clock.instant();
         assertThat(OutcomeStage.classOf(new CallResult(Outcome.COMPLETED, CallResult.NO_USAGE, 200, null, t)))

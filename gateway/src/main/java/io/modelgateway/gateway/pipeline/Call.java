@@ -9,6 +9,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.jspecify.annotations.Nullable;
 import org.springframework.http.HttpHeaders;
 
 /**
@@ -36,13 +37,13 @@ public final class Call {
     private final Set<String> parameters;
     private volatile int maxTokens;
     private volatile boolean forwarded;
-    private volatile Instant firstTokenAt;
+    private volatile @Nullable Instant firstTokenAt;
     private volatile List<String> prompts;
     private volatile int backendPromptTokens = -1;
     private volatile OutputFilter outputFilter = OutputFilter.NONE;
-    private volatile Map<String, Object> promptFilterResults;
+    private volatile @Nullable Map<String, Object> promptFilterResults;
     private volatile boolean billedWhenFiltered;
-    private volatile Executor resumeOn;
+    private volatile @Nullable Executor resumeOn;
 
     /**
      * A call described in full: what it sends (its prompt texts, one for a Triton generation, one per message
@@ -86,7 +87,7 @@ public final class Call {
      * Where the call resumes after waiting on another thread (its records made durable): the request's event
      * loop; {@code null} (the default) resumes on the thread that ended the wait.
      */
-    public Executor resumeOn() {
+    public @Nullable Executor resumeOn() {
         return resumeOn;
     }
 
@@ -204,7 +205,7 @@ public final class Call {
         forwarded = false;
     }
 
-    public Instant firstTokenAt() {
+    public @Nullable Instant firstTokenAt() {
         return firstTokenAt;
     }
 
@@ -242,7 +243,7 @@ public final class Call {
     }
 
     /** Azure's {@code content_filter_results} for the prompt, or {@code null} when no content rules apply. */
-    public Map<String, Object> promptFilterResults() {
+    public @Nullable Map<String, Object> promptFilterResults() {
         return promptFilterResults;
     }
 
@@ -268,7 +269,7 @@ public final class Call {
     }
 
     @SuppressWarnings("unchecked")
-    public <T> T get(Object key) {
+    public <T> @Nullable T get(Object key) {
         return (T) state.get(key);
     }
 

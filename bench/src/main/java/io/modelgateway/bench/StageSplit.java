@@ -47,9 +47,9 @@ final class StageSplit {
                     "body parsing",
                     List.of(
                             "io.modelgateway.gateway.forwarding.internal.GenerationReader",
-                            "io.modelgateway.gateway.forwarding.internal.Bodies",
-                            "io.modelgateway.gateway.forwarding.internal.Fields",
-                            "io.modelgateway.gateway.forwarding.internal.Json")),
+                            "io.modelgateway.gateway.edge.json.Bodies",
+                            "io.modelgateway.gateway.edge.json.Fields",
+                            "io.modelgateway.gateway.edge.json.Json")),
             new Stage(
                     EDGE,
                     List.of(

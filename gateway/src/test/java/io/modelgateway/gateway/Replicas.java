@@ -10,11 +10,14 @@ import java.sql.Statement;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
  * What every multi-replica IT needs: the local PostgreSQL and Redis (failing loudly when they are missing),
- * and the properties of one gateway replica on PostgreSQL in the test's own schema with its own usage spool.
+ * the properties of one gateway replica on PostgreSQL in the test's own schema with its own usage spool, a
+ * replica started with them ({@link #start}), and two such replicas sharing a schema and Redis ({@link Two}).
  */
 public final class Replicas {
 
@@ -41,6 +44,30 @@ public final class Replicas {
                 "gateway.billing.spool-dir",
                 System.getProperty("java.io.tmpdir") + "/" + schema + "-spool-" + UUID.randomUUID());
         return p;
+    }
+
+    /** A schema name unique to this run: {@code prefix} and 12 random hex digits. */
+    public static String schema(String prefix) {
+        return prefix + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+    }
+
+    /**
+     * Starts a gateway with {@code properties} as command-line arguments (they override application.yaml, which
+     * default properties would not) and Reactor Netty resources of its own ({@link #ownNettyResources()}).
+     */
+    public static ConfigurableApplicationContext start(Map<String, Object> properties) {
+        String[] args = properties.entrySet().stream()
+                .map(e -> "--" + e.getKey() + "=" + e.getValue())
+                .toArray(String[]::new);
+        return new SpringApplicationBuilder(GatewayApplication.class)
+                .initializers(ownNettyResources())
+                .run(args);
+    }
+
+    /** Where a replica serves the API (its server port). */
+    public static String url(ConfigurableApplicationContext replica) {
+        return "http://127.0.0.1:"
+                + ((WebServerApplicationContext) replica).getWebServer().getPort();
     }
 
     /** Where a replica serves {@code /actuator/**} (its management port). */
@@ -134,5 +161,56 @@ public final class Replicas {
                         return bean;
                     }
                 });
+    }
+
+    /**
+     * Two gateway replicas on the real PostgreSQL, in a schema of the test's own (dropped before and after), and
+     * the shared Redis, over which tenancy changes are signalled on a channel of that schema's own. Each replica
+     * is {@link #onPostgres} with the admin key, no embeddings model, and the test's {@code extra} properties.
+     * Fails (never skips) without PostgreSQL or Redis.
+     */
+    public static final class Two implements AutoCloseable {
+
+        private final String schema;
+        public final ConfigurableApplicationContext one;
+        public final ConfigurableApplicationContext two;
+
+        private Two(String schema, ConfigurableApplicationContext one, ConfigurableApplicationContext two) {
+            this.schema = schema;
+            this.one = one;
+            this.two = two;
+        }
+
+        public static Two start(String schema, String adminKey, Map<String, Object> extra) throws SQLException {
+            requireRedis();
+            sql("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
+            ConfigurableApplicationContext one = Replicas.start(replica(schema, adminKey, extra));
+            try {
+                return new Two(schema, one, Replicas.start(replica(schema, adminKey, extra)));
+            } catch (RuntimeException e) {
+                one.close();
+                sql("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
+                throw e;
+            }
+        }
+
+        /** One replica's properties (each has a usage spool of its own). */
+        private static Map<String, Object> replica(String schema, String adminKey, Map<String, Object> extra) {
+            Map<String, Object> p = new HashMap<>(onPostgres(schema));
+            p.put("gateway.tenancy.redis-url", REDIS);
+            p.put("gateway.tenancy.channel", "model-gateway:tenancy:" + schema);
+            p.put("gateway.admin-api-key", adminKey);
+            p.put("gateway.embedded-model-server.embeddings", "false");
+            p.putAll(extra);
+            return p;
+        }
+
+        /** Closes both replicas and drops the schema. */
+        @Override
+        public void close() throws SQLException {
+            two.close();
+            one.close();
+            sql("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
+        }
     }
 }

@@ -11,14 +11,11 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.builder.SpringApplicationBuilder;
-import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
@@ -31,56 +28,36 @@ import org.springframework.context.ConfigurableApplicationContext;
 class TwoReplicasIT {
 
     private static final String ADMIN_KEY = "sk-31c728507c928a175d0c757e1cbd361681b49790";
-    private static final String SCHEMA =
-            "mgw_it_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+    private static final String SCHEMA = Replicas.schema("mgw_it_");
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
+    private static Replicas.Two replicas;
     private static ConfigurableApplicationContext one;
     private static ConfigurableApplicationContext two;
 
     @BeforeAll
     static void startTwoReplicas() throws SQLException {
-        Replicas.requireRedis();
-        Replicas.sql("DROP SCHEMA IF EXISTS " + SCHEMA + " CASCADE");
-        one = start();
-        two = start();
+        replicas = Replicas.Two.start(
+                SCHEMA,
+                ADMIN_KEY,
+                Map.of(
+                        "gateway.tenancy.reload-interval", "1h",
+                        "gateway.compliance.reload-interval", "300ms",
+                        "gateway.demo-api-key", "sk-832892f436828aa68808d4c4e9ccedd17fe7f20b"));
+        one = replicas.one;
+        two = replicas.two;
     }
 
     @AfterAll
     static void stop() throws SQLException {
-        if (two != null) {
-            two.close();
+        if (replicas != null) {
+            replicas.close();
         }
-        if (one != null) {
-            one.close();
-        }
-        Replicas.sql("DROP SCHEMA IF EXISTS " + SCHEMA + " CASCADE");
-    }
-
-    private static ConfigurableApplicationContext start() {
-        Map<String, Object> p = new HashMap<>(Replicas.onPostgres(SCHEMA));
-        p.put("gateway.tenancy.redis-url", Replicas.REDIS);
-        p.put("gateway.tenancy.channel", "model-gateway:tenancy:" + SCHEMA);
-        p.put("gateway.tenancy.reload-interval", "1h");
-        p.put("gateway.compliance.reload-interval", "300ms");
-        p.put("gateway.admin-api-key", ADMIN_KEY);
-        p.put("gateway.demo-api-key", "sk-832892f436828aa68808d4c4e9ccedd17fe7f20b");
-        p.put("gateway.embedded-model-server.embeddings", "false");
-        // As command-line arguments: they override application.yaml (default properties would not).
-        String[] args = p.entrySet().stream()
-                .map(e -> "--" + e.getKey() + "=" + e.getValue())
-                .toArray(String[]::new);
-        return new SpringApplicationBuilder(GatewayApplication.class).run(args);
-    }
-
-    private static String url(ConfigurableApplicationContext ctx) {
-        return "http://127.0.0.1:"
-                + ((WebServerApplicationContext) ctx).getWebServer().getPort();
     }
 
     @Test
     void keyRevokedThroughOneReplicaIsRefusedByTheOtherWithinASecond() {
-        AdminClient admin = new AdminClient(url(one), ADMIN_KEY);
+        AdminClient admin = new AdminClient(Replicas.url(one), ADMIN_KEY);
         String tenant = "t-" + UUID.randomUUID().toString().substring(0, 8);
         admin.createTenant(tenant, "echo");
         String key = admin.issueKey(tenant);
@@ -102,7 +79,7 @@ class TwoReplicasIT {
 
     @Test
     void tenantSuspendedThroughOneReplicaIsRefusedByTheOtherWithinASecond() {
-        AdminClient admin = new AdminClient(url(two), ADMIN_KEY);
+        AdminClient admin = new AdminClient(Replicas.url(two), ADMIN_KEY);
         String tenant = "s-" + UUID.randomUUID().toString().substring(0, 8);
         admin.createTenant(tenant, "echo");
         String key = admin.issueKey(tenant);
@@ -116,7 +93,7 @@ class TwoReplicasIT {
 
     @Test
     void aPolicySetThroughOneReplicaIsEnforcedByTheOtherAfterItsReload() {
-        AdminClient admin = new AdminClient(url(one), ADMIN_KEY);
+        AdminClient admin = new AdminClient(Replicas.url(one), ADMIN_KEY);
         String tenant = "p-" + UUID.randomUUID().toString().substring(0, 8);
         admin.createTenant(tenant, "echo");
         String key = admin.issueKey(tenant);
@@ -146,7 +123,7 @@ class TwoReplicasIT {
                 + ",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
         try {
             return HTTP.send(
-                    HttpRequest.newBuilder(URI.create(url(ctx) + "/v1/chat/completions"))
+                    HttpRequest.newBuilder(URI.create(Replicas.url(ctx) + "/v1/chat/completions"))
                             .header("Authorization", "Bearer " + key)
                             .header("Content-Type", "application/json")
                             .POST(HttpRequest.BodyPublishers.ofString(body))
@@ -184,7 +161,7 @@ class TwoReplicasIT {
     private static int status(ConfigurableApplicationContext ctx, String key) {
         try {
             return HTTP.send(
-                            HttpRequest.newBuilder(URI.create(url(ctx) + "/v1/models"))
+                            HttpRequest.newBuilder(URI.create(Replicas.url(ctx) + "/v1/models"))
                                     .header("Authorization", "Bearer " + key)
                                     .build(),
                             HttpResponse.BodyHandlers.discarding())

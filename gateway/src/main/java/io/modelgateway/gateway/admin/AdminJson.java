@@ -1,7 +1,7 @@
 package io.modelgateway.gateway.admin;
 
 import io.modelgateway.gateway.edge.error.ApiException;
-import io.modelgateway.gateway.forwarding.internal.Bodies;
+import io.modelgateway.gateway.edge.json.Bodies;
 import io.modelgateway.gateway.runtime.JsonMappers;
 import jakarta.validation.ConstraintViolation;
 import jakarta.validation.Validator;

@@ -1,6 +1,6 @@
 package io.modelgateway.gateway.admin;
 
-import io.modelgateway.gateway.forwarding.internal.Fields;
+import io.modelgateway.gateway.edge.json.Fields;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;

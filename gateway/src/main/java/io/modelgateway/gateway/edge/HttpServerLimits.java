@@ -1,7 +1,7 @@
 package io.modelgateway.gateway.edge;
 
 import io.modelgateway.gateway.edge.error.OpenAiErrors;
-import io.modelgateway.gateway.forwarding.internal.Json;
+import io.modelgateway.gateway.edge.json.Json;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelDuplexHandler;

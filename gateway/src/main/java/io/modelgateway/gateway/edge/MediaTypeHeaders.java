@@ -2,7 +2,7 @@ package io.modelgateway.gateway.edge;
 
 import io.modelgateway.gateway.edge.error.ApiException;
 import io.modelgateway.gateway.edge.error.OpenAiErrors;
-import io.modelgateway.gateway.forwarding.internal.Json;
+import io.modelgateway.gateway.edge.json.Json;
 import java.time.Clock;
 import java.util.List;
 import java.util.Set;

@@ -7,7 +7,7 @@ import io.modelgateway.gateway.auth.Caller;
 import io.modelgateway.gateway.config.GatewayProperties;
 import io.modelgateway.gateway.deployment.Deployments;
 import io.modelgateway.gateway.edge.error.ApiException;
-import io.modelgateway.gateway.forwarding.internal.Bodies;
+import io.modelgateway.gateway.edge.json.Bodies;
 import io.modelgateway.gateway.forwarding.internal.Calls;
 import io.modelgateway.gateway.forwarding.internal.Generation;
 import io.modelgateway.gateway.forwarding.internal.GenerationReader;

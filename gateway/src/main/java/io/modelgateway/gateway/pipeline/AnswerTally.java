@@ -5,6 +5,7 @@ import io.modelgateway.gateway.edge.error.OpenAiErrors;
 import io.modelgateway.inference.InferenceException;
 import io.modelgateway.inference.TokenUsage;
 import java.time.Clock;
+import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 
 /**
@@ -21,7 +22,7 @@ public final class AnswerTally {
     private final Clock clock;
     private volatile int outputTokens;
     private volatile boolean outputCounted;
-    private volatile TokenUsage finalUsage;
+    private volatile @Nullable TokenUsage finalUsage;
 
     public AnswerTally(Pipeline pipeline, Call call, Clock clock) {
         this.pipeline = pipeline;

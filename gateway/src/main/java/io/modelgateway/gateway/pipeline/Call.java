@@ -11,6 +11,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReferenceArray;
+import org.jspecify.annotations.Nullable;
 import org.springframework.http.HttpHeaders;
 
 /**
@@ -39,13 +40,13 @@ public final class Call {
     private final Set<String> parameters;
     private volatile int maxTokens;
     private volatile boolean forwarded;
-    private volatile Instant firstTokenAt;
+    private volatile @Nullable Instant firstTokenAt;
     private volatile List<String> prompts;
     private volatile int backendPromptTokens = -1;
     private volatile OutputFilter outputFilter = OutputFilter.NONE;
-    private volatile Map<String, Object> promptFilterResults;
+    private volatile @Nullable Map<String, Object> promptFilterResults;
     private volatile boolean billedWhenFiltered;
-    private volatile Executor resumeOn;
+    private volatile @Nullable Executor resumeOn;
 
     /**
      * A call described in full: what it sends (its prompt texts, one for a Triton generation, one per message
@@ -89,7 +90,7 @@ public final class Call {
      * Where the call resumes after waiting on another thread (its records made durable): the request's event
      * loop; {@code null} (the default) resumes on the thread that ended the wait.
      */
-    public Executor resumeOn() {
+    public @Nullable Executor resumeOn() {
         return resumeOn;
     }
 
@@ -207,7 +208,7 @@ public final class Call {
         forwarded = false;
     }
 
-    public Instant firstTokenAt() {
+    public @Nullable Instant firstTokenAt() {
         return firstTokenAt;
     }
 
@@ -245,7 +246,7 @@ public final class Call {
     }
 
     /** Azure's {@code content_filter_results} for the prompt, or {@code null} when no content rules apply. */
-    public Map<String, Object> promptFilterResults() {
+    public @Nullable Map<String, Object> promptFilterResults() {
         return promptFilterResults;
     }
 
@@ -272,7 +273,7 @@ public final class Call {
 
     /** The value in {@code slot}, or {@code null} when none was put. */
     @SuppressWarnings("unchecked") // only put(Slot<T>, T) writes index slot.id
-    public <T> T get(Slot<T> slot) {
+    public <T> @Nullable T get(Slot<T> slot) {
         return (T) slots.get(slot.id);
     }
 

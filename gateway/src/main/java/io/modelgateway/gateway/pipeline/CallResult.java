@@ -2,6 +2,7 @@ package io.modelgateway.gateway.pipeline;
 
 import io.modelgateway.inference.TokenUsage;
 import java.time.Instant;
+import org.jspecify.annotations.Nullable;
 
 /**
  * How a call ended.
@@ -12,7 +13,12 @@ import java.time.Instant;
  * @param errorCode OpenAI's error code when the call failed or was refused, else {@code null}
  * @param endedAt when it ended
  */
-public record CallResult(Outcome outcome, TokenUsage usage, int status, String errorCode, Instant endedAt) {
+public record CallResult(
+        Outcome outcome,
+        TokenUsage usage,
+        int status,
+        @Nullable String errorCode,
+        Instant endedAt) {
 
     public static final TokenUsage NO_USAGE = new TokenUsage(0, 0, true);
 }

@@ -1,6 +1,7 @@
 package io.modelgateway.gateway.pipeline;
 
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Watches one call's generated text as it arrives (content rules). The handler passes every delta
@@ -29,7 +30,7 @@ public interface OutputFilter {
         }
 
         @Override
-        public Map<String, Object> results() {
+        public @Nullable Map<String, Object> results() {
             return null;
         }
     };
@@ -44,5 +45,6 @@ public interface OutputFilter {
     boolean stopped();
 
     /** Azure's per-choice {@code content_filter_results}, or {@code null} when no content rules apply. */
+    @Nullable
     Map<String, Object> results();
 }

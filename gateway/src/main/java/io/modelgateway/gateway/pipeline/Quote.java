@@ -5,6 +5,7 @@ import io.modelgateway.gateway.edge.error.ApiException;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What the stages would decide about a call now, gathered by {@link Pipeline#quote} without reserving,
@@ -23,7 +24,11 @@ public final class Quote {
      * @param error the error the call would get
      * @param retryAfter how long until it would pass; {@code null} when waiting does not help
      */
-    public record Refusal(String limit, String scope, ApiException error, Duration retryAfter) {}
+    public record Refusal(
+            String limit,
+            @Nullable String scope,
+            ApiException error,
+            @Nullable Duration retryAfter) {}
 
     /** The token estimate as the quota stage charges it: {@code prompt + maxTokens × choices} (embeddings: prompt). */
     public record Tokens(int prompt, int maxTokens, int choices, long estimate) {}
@@ -36,11 +41,15 @@ public final class Quote {
      * @param affordableMaxTokens {@code max_tokens} as the credit stage leaves it (lowered to what the balance
      *        affords); {@code null} when the balance affords nothing
      */
-    public record Cost(Price price, long maxCostMicros, Long availableMicros, Integer affordableMaxTokens) {}
+    public record Cost(
+            Price price,
+            long maxCostMicros,
+            @Nullable Long availableMicros,
+            @Nullable Integer affordableMaxTokens) {}
 
     private final List<Refusal> refusals = new CopyOnWriteArrayList<>();
-    private volatile Tokens tokens;
-    private volatile Cost cost;
+    private volatile @Nullable Tokens tokens;
+    private volatile @Nullable Cost cost;
 
     public void refuse(Refusal refusal) {
         refusals.add(refusal);
@@ -59,7 +68,7 @@ public final class Quote {
     }
 
     /** {@code null} only when no stage estimated (none does without the quota stage). */
-    public Tokens tokens() {
+    public @Nullable Tokens tokens() {
         return tokens;
     }
 
@@ -68,7 +77,7 @@ public final class Quote {
     }
 
     /** {@code null} for a deployment without a price (free) or a caller without a tenant. */
-    public Cost cost() {
+    public @Nullable Cost cost() {
         return cost;
     }
 }

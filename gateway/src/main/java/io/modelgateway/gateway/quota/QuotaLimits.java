@@ -1,10 +1,12 @@
 package io.modelgateway.gateway.quota;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Requests and tokens per minute; {@code null} means no limit of that kind (or, in an override, "as the
  * deployment's default").
  */
-public record QuotaLimits(Long rpm, Long tpm) {
+public record QuotaLimits(@Nullable Long rpm, @Nullable Long tpm) {
 
     public static final QuotaLimits NONE = new QuotaLimits(null, null);
 

@@ -6,5 +6,10 @@
  * Buckets are Bucket4j token buckets, shared by all replicas in Redis when {@link
  * io.modelgateway.gateway.quota.QuotaProperties#redisUrl()} is set, in memory otherwise. See {@link
  * io.modelgateway.gateway.quota.QuotaProperties.Fallback} for what happens while Redis is unreachable.
+ *
+ * <p>Null-safety: everything here is non-null unless marked {@code @Nullable}; NullAway checks it at compile time.
  */
+@NullMarked
 package io.modelgateway.gateway.quota;
+
+import org.jspecify.annotations.NullMarked;

@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,8 +28,8 @@ public final class RedisSignals implements AutoCloseable {
     private final String channel;
     private final String self = UUID.randomUUID().toString();
     private final Map<String, List<Runnable>> listeners = new ConcurrentHashMap<>();
-    private volatile StatefulRedisConnection<String, String> publisher;
-    private volatile StatefulRedisPubSubConnection<String, String> subscriber;
+    private volatile @Nullable StatefulRedisConnection<String, String> publisher;
+    private volatile @Nullable StatefulRedisPubSubConnection<String, String> subscriber;
 
     public RedisSignals(RedisClient client, String channel) {
         this.client = client;

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.Disposable;
@@ -28,7 +29,7 @@ public final class Reloader implements AutoCloseable {
     private final Scheduler scheduler;
     private final AtomicBoolean queued = new AtomicBoolean();
     private final AtomicLong failures = new AtomicLong();
-    private volatile Disposable periodic;
+    private volatile @Nullable Disposable periodic;
 
     /**
      * @param what what is reloaded, for the log ("tenancy", "quota limits", ...)

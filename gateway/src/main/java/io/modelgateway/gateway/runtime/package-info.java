@@ -7,4 +7,7 @@
  * signals sent over Redis pub/sub ({@link io.modelgateway.gateway.runtime.RedisSignals}). It depends on no
  * feature package.
  */
+@NullMarked
 package io.modelgateway.gateway.runtime;
+
+import org.jspecify.annotations.NullMarked;

@@ -3,7 +3,6 @@ package io.modelgateway.gateway.catalog;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.modelgateway.gateway.AdminClient;
-import io.modelgateway.gateway.GatewayApplication;
 import io.modelgateway.gateway.Replicas;
 import io.modelgateway.inference.TritonClient;
 import io.modelgateway.modelserver.ModelServer;
@@ -13,7 +12,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.sql.SQLException;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -22,8 +20,6 @@ import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.builder.SpringApplicationBuilder;
-import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 import tools.jackson.databind.JsonNode;
 
@@ -52,53 +48,29 @@ class ModelGateReplicasIT {
             .explicitModelControl(true)
             .start();
 
+    private static Replicas.Two replicas;
     private static ConfigurableApplicationContext one;
     private static ConfigurableApplicationContext two;
 
     @BeforeAll
     static void start() throws SQLException {
-        Replicas.requireRedis();
-        Replicas.sql("DROP SCHEMA IF EXISTS " + SCHEMA + " CASCADE");
-        one = replica();
-        two = replica();
+        replicas = Replicas.Two.start(SCHEMA, ADMIN_KEY, Map.of("gateway.demo-api-key", KEY));
+        one = replicas.one;
+        two = replicas.two;
     }
 
     @AfterAll
     static void stop() throws SQLException {
-        if (two != null) {
-            two.close();
-        }
-        if (one != null) {
-            one.close();
+        if (replicas != null) {
+            replicas.close();
         }
         A.close();
         B.close();
-        Replicas.sql("DROP SCHEMA IF EXISTS " + SCHEMA + " CASCADE");
-    }
-
-    private static ConfigurableApplicationContext replica() {
-        Map<String, Object> p = new HashMap<>(Replicas.onPostgres(SCHEMA));
-        p.put("gateway.tenancy.redis-url", Replicas.REDIS);
-        p.put("gateway.tenancy.channel", "model-gateway:tenancy:" + SCHEMA);
-        p.put("gateway.admin-api-key", ADMIN_KEY);
-        p.put("gateway.demo-api-key", KEY);
-        p.put("gateway.embedded-model-server.embeddings", "false");
-        String[] args = p.entrySet().stream()
-                .map(e -> "--" + e.getKey() + "=" + e.getValue())
-                .toArray(String[]::new);
-        return new SpringApplicationBuilder(GatewayApplication.class)
-                .initializers(Replicas.ownNettyResources())
-                .run(args);
     }
 
     private static String randomKey() {
         return "sk-" + UUID.randomUUID().toString().replace("-", "")
                 + UUID.randomUUID().toString().replace("-", "");
-    }
-
-    private static String url(ConfigurableApplicationContext ctx) {
-        return "http://127.0.0.1:"
-                + ((WebServerApplicationContext) ctx).getWebServer().getPort();
     }
 
     @Test
@@ -109,7 +81,7 @@ class ModelGateReplicasIT {
             }
         }
         String name = "gate-" + RUN;
-        new AdminClient(url(one), ADMIN_KEY)
+        new AdminClient(Replicas.url(one), ADMIN_KEY)
                 .expect(
                         201,
                         "POST",
@@ -119,14 +91,14 @@ class ModelGateReplicasIT {
                                 + "\"chat_template\":\"plain\",\"layout\":\"vllm\"}");
         Awaitility.await()
                 .atMost(Duration.ofSeconds(10))
-                .until(() -> new AdminClient(url(two), ADMIN_KEY)
+                .until(() -> new AdminClient(Replicas.url(two), ADMIN_KEY)
                                 .send("GET", "/deployments/" + name, null)
                                 .statusCode()
                         == 200);
 
         B.loadDelay(Duration.ofSeconds(4));
         CompletableFuture<HttpResponse<String>> load = HTTP.sendAsync(
-                HttpRequest.newBuilder(URI.create(url(one) + "/admin/v1/deployments/" + name + "/load"))
+                HttpRequest.newBuilder(URI.create(Replicas.url(one) + "/admin/v1/deployments/" + name + "/load"))
                         .header("Authorization", "Bearer " + ADMIN_KEY)
                         .POST(HttpRequest.BodyPublishers.noBody())
                         .build(),
@@ -148,7 +120,7 @@ class ModelGateReplicasIT {
         assertThat(chat(one, name).statusCode()).isEqualTo(200);
 
         HttpResponse<String> unloaded = HTTP.send(
-                HttpRequest.newBuilder(URI.create(url(one) + "/admin/v1/deployments/" + name + "/unload"))
+                HttpRequest.newBuilder(URI.create(Replicas.url(one) + "/admin/v1/deployments/" + name + "/unload"))
                         .header("Authorization", "Bearer " + ADMIN_KEY)
                         .POST(HttpRequest.BodyPublishers.noBody())
                         .build(),
@@ -159,7 +131,7 @@ class ModelGateReplicasIT {
                 .untilAsserted(() -> AdminClient.error(chat(two, name), 503, "model_not_loaded"));
         // A second load taken by replica two while one holds nothing: allowed, and both serve again.
         HttpResponse<String> again = HTTP.send(
-                HttpRequest.newBuilder(URI.create(url(two) + "/admin/v1/deployments/" + name + "/load"))
+                HttpRequest.newBuilder(URI.create(Replicas.url(two) + "/admin/v1/deployments/" + name + "/load"))
                         .header("Authorization", "Bearer " + ADMIN_KEY)
                         .POST(HttpRequest.BodyPublishers.noBody())
                         .build(),
@@ -180,7 +152,7 @@ class ModelGateReplicasIT {
 
     private static HttpResponse<String> chat(ConfigurableApplicationContext replica, String model) throws Exception {
         return HTTP.send(
-                HttpRequest.newBuilder(URI.create(url(replica) + "/v1/chat/completions"))
+                HttpRequest.newBuilder(URI.create(Replicas.url(replica) + "/v1/chat/completions"))
                         .header("Authorization", "Bearer " + KEY)
                         .header("Content-Type", "application/json")
                         .POST(HttpRequest.BodyPublishers.ofString("{\"model\":\"" + model + "\",\"max_tokens\":5,"
@@ -191,7 +163,7 @@ class ModelGateReplicasIT {
 
     private static String get(ConfigurableApplicationContext replica, String path) throws Exception {
         return HTTP.send(
-                        HttpRequest.newBuilder(URI.create(url(replica) + path))
+                        HttpRequest.newBuilder(URI.create(Replicas.url(replica) + path))
                                 .header("Authorization", "Bearer " + KEY)
                                 .build(),
                         HttpResponse.BodyHandlers.ofString())

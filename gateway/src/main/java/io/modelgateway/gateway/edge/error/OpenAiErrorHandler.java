@@ -1,6 +1,6 @@
 package io.modelgateway.gateway.edge.error;
 
-import io.modelgateway.gateway.forwarding.internal.Json;
+import io.modelgateway.gateway.edge.json.Json;
 import java.util.Set;
 import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpHeaders;

@@ -2,7 +2,7 @@ package io.modelgateway.gateway.finance.internal;
 
 import io.modelgateway.gateway.auth.Caller;
 import io.modelgateway.gateway.edge.error.ApiException;
-import io.modelgateway.gateway.forwarding.internal.Fields;
+import io.modelgateway.gateway.edge.json.Fields;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;

@@ -4,6 +4,7 @@ import io.modelgateway.gateway.auth.Caller;
 import io.modelgateway.gateway.deployment.Deployment;
 import io.modelgateway.gateway.edge.RequestIdFilter;
 import io.modelgateway.gateway.edge.RequestLoops;
+import io.modelgateway.gateway.edge.json.Bodies;
 import io.modelgateway.gateway.pipeline.Call;
 import io.modelgateway.gateway.pipeline.Operation;
 import io.modelgateway.inference.ChatMessage;

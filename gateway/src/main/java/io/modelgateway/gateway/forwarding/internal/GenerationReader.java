@@ -5,6 +5,7 @@ import io.modelgateway.gateway.config.GatewayProperties.Kind;
 import io.modelgateway.gateway.deployment.Deployment;
 import io.modelgateway.gateway.deployment.Deployments;
 import io.modelgateway.gateway.edge.error.ApiException;
+import io.modelgateway.gateway.edge.json.Fields;
 import io.modelgateway.inference.ChatMessage;
 import java.util.ArrayList;
 import java.util.HashMap;

@@ -2,6 +2,7 @@ package io.modelgateway.gateway.forwarding.internal;
 
 import io.modelgateway.gateway.edge.error.ApiException;
 import io.modelgateway.gateway.edge.error.OpenAiErrors;
+import io.modelgateway.gateway.edge.json.Json;
 import io.modelgateway.gateway.pipeline.OutputFilter;
 import io.modelgateway.inference.TokenUsage;
 import java.nio.charset.StandardCharsets;

@@ -1,6 +1,7 @@
 package io.modelgateway.gateway.forwarding.internal;
 
 import io.modelgateway.gateway.deployment.HttpUpstream;
+import io.modelgateway.gateway.edge.json.Json;
 import io.modelgateway.gateway.pipeline.Call;
 import java.net.URI;
 import org.springframework.core.io.buffer.DataBuffer;

@@ -1,5 +1,6 @@
 package io.modelgateway.gateway.forwarding.internal;
 
+import io.modelgateway.gateway.edge.json.Json;
 import io.modelgateway.inference.TokenCounter;
 import io.modelgateway.inference.TokenUsage;
 import tools.jackson.databind.JsonNode;

@@ -6,7 +6,7 @@ import io.modelgateway.gateway.auth.Access;
 import io.modelgateway.gateway.deployment.Deployment;
 import io.modelgateway.gateway.deployment.Deployments;
 import io.modelgateway.gateway.edge.error.ApiException;
-import io.modelgateway.gateway.forwarding.internal.Bodies;
+import io.modelgateway.gateway.edge.json.Bodies;
 import io.modelgateway.gateway.quota.QuotaLimits;
 import io.modelgateway.gateway.runtime.JsonMappers;
 import io.modelgateway.gateway.tenancy.ApiKey;

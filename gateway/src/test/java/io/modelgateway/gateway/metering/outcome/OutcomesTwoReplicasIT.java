@@ -3,7 +3,6 @@ package io.modelgateway.gateway.metering.outcome;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.modelgateway.gateway.AdminClient;
-import io.modelgateway.gateway.GatewayApplication;
 import io.modelgateway.gateway.Replicas;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -12,7 +11,6 @@ import java.net.http.HttpResponse;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
@@ -20,8 +18,6 @@ import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.builder.SpringApplicationBuilder;
-import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 import tools.jackson.databind.JsonNode;
 
@@ -34,52 +30,34 @@ import tools.jackson.databind.JsonNode;
 class OutcomesTwoReplicasIT {
 
     private static final String ADMIN_KEY = "sk-7f1c0c5e2b9a4d6e8f3a1b2c4d5e6f708192a3b4";
-    private static final String SCHEMA =
-            "mgw_oc_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+    private static final String SCHEMA = Replicas.schema("mgw_oc_");
     private static final HttpClient HTTP =
             HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
+    private static Replicas.Two replicas;
     private static ConfigurableApplicationContext one;
     private static ConfigurableApplicationContext two;
 
     @BeforeAll
     static void startTwoReplicas() throws SQLException {
-        Replicas.requireRedis();
-        Replicas.sql("DROP SCHEMA IF EXISTS " + SCHEMA + " CASCADE");
-        one = start();
-        two = start();
+        replicas = Replicas.Two.start(
+                SCHEMA,
+                ADMIN_KEY,
+                Map.of("gateway.quota.redis-url", Replicas.REDIS, "gateway.outcomes.flush-interval", "200ms"));
+        one = replicas.one;
+        two = replicas.two;
     }
 
     @AfterAll
     static void stop() throws SQLException {
-        if (two != null) {
-            two.close();
+        if (replicas != null) {
+            replicas.close();
         }
-        if (one != null) {
-            one.close();
-        }
-        Replicas.sql("DROP SCHEMA IF EXISTS " + SCHEMA + " CASCADE");
-    }
-
-    private static ConfigurableApplicationContext start() {
-        Map<String, Object> p = new HashMap<>(Replicas.onPostgres(SCHEMA));
-        p.put("gateway.tenancy.redis-url", Replicas.REDIS);
-        p.put("gateway.tenancy.channel", "model-gateway:tenancy:" + SCHEMA);
-        p.put("gateway.quota.redis-url", Replicas.REDIS);
-        p.put("gateway.admin-api-key", ADMIN_KEY);
-        p.put("gateway.embedded-model-server.embeddings", "false");
-        p.put("gateway.outcomes.flush-interval", "200ms");
-        String[] args = p.entrySet().stream()
-                .map(e -> "--" + e.getKey() + "=" + e.getValue())
-                .toArray(String[]::new);
-        return new SpringApplicationBuilder(GatewayApplication.class)
-                .initializers(Replicas.ownNettyResources())
-                .run(args);
     }
 
     @Test
     void theOutcomesApiCountsExactlyWhatTheClientsSawOnBothReplicas() {
-        AdminClient admin = new AdminClient(url(one), ADMIN_KEY);
+        AdminClient admin = new AdminClient(Replicas.url(one), ADMIN_KEY);
         String tenant = "oc-" + UUID.randomUUID().toString().substring(0, 8);
         admin.createTenant(tenant, "echo");
         String key = admin.issueKey(tenant, "{\"name\":\"k\",\"scopes\":[\"inference\",\"usage.read\"]}");
@@ -161,7 +139,7 @@ class OutcomesTwoReplicasIT {
     }
 
     private static HttpResponse<String> post(ConfigurableApplicationContext ctx, String key, String body) {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url(ctx) + "/v1/chat/completions"))
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(Replicas.url(ctx) + "/v1/chat/completions"))
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body));
         if (key != null) {
@@ -171,7 +149,7 @@ class OutcomesTwoReplicasIT {
     }
 
     private static JsonNode get(ConfigurableApplicationContext ctx, String key, String path) {
-        HttpResponse<String> r = send(HttpRequest.newBuilder(URI.create(url(ctx) + path))
+        HttpResponse<String> r = send(HttpRequest.newBuilder(URI.create(Replicas.url(ctx) + path))
                 .header("Authorization", "Bearer " + key)
                 .build());
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
@@ -184,10 +162,5 @@ class OutcomesTwoReplicasIT {
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
-    }
-
-    private static String url(ConfigurableApplicationContext ctx) {
-        return "http://127.0.0.1:"
-                + ((WebServerApplicationContext) ctx).getWebServer().getPort();
     }
 }

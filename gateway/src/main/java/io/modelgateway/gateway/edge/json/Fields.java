@@ -1,9 +1,10 @@
-package io.modelgateway.gateway.forwarding.internal;
+package io.modelgateway.gateway.edge.json;
 
 import io.modelgateway.gateway.edge.error.ApiException;
 import java.time.Instant;
 import java.util.Iterator;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 
 /** Typed reads of request fields; every mismatch is a 400 naming the parameter. */
@@ -37,12 +38,12 @@ public final class Fields {
     }
 
     /** The field, or null when absent or JSON null. */
-    public static JsonNode get(JsonNode body, String name) {
+    public static @Nullable JsonNode get(JsonNode body, String name) {
         JsonNode n = body.get(name);
         return n == null || n.isNull() ? null : n;
     }
 
-    public static String string(JsonNode body, String name, boolean required) {
+    public static @Nullable String string(JsonNode body, String name, boolean required) {
         JsonNode n = get(body, name);
         if (n == null) {
             if (required) {
@@ -57,7 +58,7 @@ public final class Fields {
         return n.asString();
     }
 
-    public static Boolean bool(JsonNode body, String name) {
+    public static @Nullable Boolean bool(JsonNode body, String name) {
         JsonNode n = get(body, name);
         if (n == null) {
             return null;
@@ -68,7 +69,7 @@ public final class Fields {
         return n.booleanValue();
     }
 
-    public static Integer integer(JsonNode body, String name, long min, long max) {
+    public static @Nullable Integer integer(JsonNode body, String name, long min, long max) {
         JsonNode n = get(body, name);
         if (n == null) {
             return null;
@@ -86,7 +87,7 @@ public final class Fields {
         return (int) v;
     }
 
-    public static Long longValue(JsonNode body, String name) {
+    public static @Nullable Long longValue(JsonNode body, String name) {
         JsonNode n = get(body, name);
         if (n == null) {
             return null;
@@ -98,7 +99,7 @@ public final class Fields {
     }
 
     /** A number in [min, max], kept as the JSON decimal text's double (a sampling knob, not money). */
-    public static Double number(JsonNode body, String name, double min, double max) {
+    public static @Nullable Double number(JsonNode body, String name, double min, double max) {
         JsonNode n = get(body, name);
         if (n == null) {
             return null;

@@ -1,4 +1,4 @@
-package io.modelgateway.gateway.forwarding.internal;
+package io.modelgateway.gateway.edge.json;
 
 import io.modelgateway.gateway.edge.error.ApiException;
 import java.io.ByteArrayOutputStream;

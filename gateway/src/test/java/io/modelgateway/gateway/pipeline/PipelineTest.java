@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.http.HttpHeaders;
 import reactor.core.publisher.Mono;
 
+@SuppressWarnings("NullAway") // passes nulls on purpose (a call without a deployment, a null slot value)
 class PipelineTest {
 
     private static final Clock CLOCK = Clock.fixed(Instant.parse("2026-11-29T10:00:00Z"), ZoneOffset.UTC);

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.modelgateway.gateway.GatewayTestBase;
 import java.util.Arrays;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.core.Ordered;
@@ -57,7 +58,7 @@ class ProductionStageOrderTest extends GatewayTestBase {
     }
 
     /** The order a stage's class declares: its {@code @Order}, or {@link Ordered#getOrder()} for one without. */
-    private static Integer order(Class<?> stage) {
+    private static @Nullable Integer order(Class<?> stage) {
         Integer declared = OrderUtils.getOrder(stage);
         if (declared != null) {
             return declared;

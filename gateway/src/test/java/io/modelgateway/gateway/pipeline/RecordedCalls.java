@@ -3,6 +3,7 @@ package io.modelgateway.gateway.pipeline;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import org.jspecify.annotations.Nullable;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.stereotype.Component;
@@ -44,7 +45,7 @@ public class RecordedCalls implements CallStage {
         }
     }
 
-    public Ended get(String requestId) {
+    public @Nullable Ended get(String requestId) {
         synchronized (ended) {
             return ended.get(requestId);
         }

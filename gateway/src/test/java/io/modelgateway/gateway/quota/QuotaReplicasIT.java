@@ -38,6 +38,7 @@ import tools.jackson.databind.JsonNode;
  * or the {@code redis-server} binary.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@SuppressWarnings("NullAway") // test plumbing: no body, a web server that exists once started
 class QuotaReplicasIT {
 
     private static final String ADMIN_KEY = "sk-f490ff1b481d655591d0b702c9ed4d521c5dfd56";

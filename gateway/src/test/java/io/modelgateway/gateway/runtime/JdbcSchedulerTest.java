@@ -2,6 +2,7 @@ package io.modelgateway.gateway.runtime;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
@@ -33,7 +34,7 @@ class JdbcSchedulerTest {
         context.run(c -> assertThat(threads(c.getBean(Scheduler.class))).isEqualTo(10));
     }
 
-    private static Integer threads(Scheduler scheduler) {
+    private static @Nullable Integer threads(Scheduler scheduler) {
         return Scannable.from(scheduler).scan(Scannable.Attr.CAPACITY);
     }
 }

@@ -44,7 +44,8 @@ import org.slf4j.LoggerFactory;
  * gateway adds no delay), else with the next batch; at most {@value #MAX_BATCH} operations a batch. Under
  * load a call thus costs less than one round trip: its hold and its capture share batches with other calls'.
  *
- * <p>Every batch is bounded by {@code timeout}; while Redis is unreachable batches fail at once (Lettuce
+ * <p>Every operation is bounded by {@code timeout} from its submission, as a command of its own was; while Redis
+ * is unreachable batches fail at once (Lettuce
  * rejects them while disconnected), holds fail (the call gets 503 {@code billing_unavailable}), and captures,
  * releases and postings wait in a queue that is retried in order until Redis answers again (each is keyed, so
  * one that did reach Redis before its answer was lost applies once). A hold that timed out is released the

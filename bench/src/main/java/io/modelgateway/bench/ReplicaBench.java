@@ -180,7 +180,9 @@ final class ReplicaBench {
 
     /**
      * Counts the commands clients sent (one round trip each; pipelined ones too) apart from those Lua scripts ran,
-     * with {@code redis-cli monitor} (it marks a script's commands {@code [0 lua]}), per successful call.
+     * with {@code redis-cli monitor} (it marks a script's commands {@code [0 lua]}), per successful call; script
+     * calls are told apart by their first key: the quota's ({@code model-gateway:quota...}) or the credit
+     * accounts' ({@code model-gateway:credits:...}). A script call carries a batch of operations, of many calls.
      */
     private String roundTrips(int redisPort, List<Target> targets) throws Exception {
         File log = File.createTempFile("bench-redis-monitor-", ".txt");
@@ -205,6 +207,11 @@ final class ReplicaBench {
                 if (line.contains("[0 lua]") || line.contains(" lua]")) {
                     inScripts++;
                 } else if (!command.equals("info") && !command.equals("ping")) {
+                    if (command.equals("evalsha") || command.equals("eval")) {
+                        command += line.contains("\"model-gateway:quota")
+                                ? " (quota)"
+                                : line.contains("\"model-gateway:credits") ? " (credits)" : "";
+                    }
                     sent.merge(command, 1L, Long::sum);
                 }
             }

@@ -3,12 +3,12 @@ package io.modelgateway.gateway.credits.internal;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
-import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.SocketOptions;
 import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.Delay;
+import io.modelgateway.gateway.runtime.ScriptBatcher;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -16,6 +16,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
@@ -33,17 +35,35 @@ import org.slf4j.LoggerFactory;
 /**
  * Accounts in Redis, shared by every replica: one hash per tenant (balance, held, epoch, version and the
  * open holds), a sorted set of the holds' deadlines and a marker per settled id, all changed by one Lua
- * script ({@code credit-account.lua}) so every operation is atomic. Every command is bounded by
- * {@code timeout}; while Redis is unreachable commands fail at once (Lettuce rejects them while
- * disconnected), holds fail (the call gets 503 {@code billing_unavailable}), and captures, releases and
- * postings wait in a queue that is retried in order until Redis answers again (each is keyed, so one that
- * did reach Redis before its answer was lost applies once). A hold that timed out is released the same way.
+ * script ({@code credit-account.lua}) so every operation is atomic.
+ *
+ * <p>Operations travel in batches ({@link ScriptBatcher}): one {@code EVALSHA} runs many operations, of any
+ * tenants, in order. A hold (and a read) is urgent: it is sent at once, with the captures queued before it,
+ * unless {@value #MAX_IN_FLIGHT} batches are in flight already (then with the next one, sent when one of them
+ * returns). Captures, releases, resizes and postings are lazy: sent at once when nothing is in flight (an idle
+ * gateway adds no delay), else with the next batch; at most {@value #MAX_BATCH} operations a batch. Under
+ * load a call thus costs less than one round trip: its hold and its capture share batches with other calls'.
+ *
+ * <p>Every operation is bounded by {@code timeout} from its submission, as a command of its own was; while Redis
+ * is unreachable batches fail at once (Lettuce
+ * rejects them while disconnected), holds fail (the call gets 503 {@code billing_unavailable}), and captures,
+ * releases and postings wait in a queue that is retried in order until Redis answers again (each is keyed, so
+ * one that did reach Redis before its answer was lost applies once). A hold that timed out is released the
+ * same way.
  */
 final class RedisCreditAccounts implements CreditAccounts {
 
     private static final Logger log = LoggerFactory.getLogger(RedisCreditAccounts.class);
     private static final String SCRIPT = script();
-    private static final String SHA = sha1(SCRIPT);
+
+    /** The most operations in one script call. */
+    static final int MAX_BATCH = 128;
+
+    /** The most batches in flight at once; an urgent operation waits only when this many are. */
+    static final int MAX_IN_FLIGHT = 2;
+
+    /** The most queued retries sent at once when Redis answers again. */
+    private static final int RETRY_CHUNK = 1024;
 
     private final RedisClient client;
     private final ClientResources resources;
@@ -60,6 +80,7 @@ final class RedisCreditAccounts implements CreditAccounts {
     });
     private final LongAdder failures = new LongAdder();
     private final LongAdder expired = new LongAdder();
+    private final ScriptBatcher batcher;
     private volatile StatefulRedisConnection<String, String> connection;
     private volatile String down;
     private volatile long lastAnswer = System.nanoTime();
@@ -80,6 +101,7 @@ final class RedisCreditAccounts implements CreditAccounts {
         this.clock = clock;
         this.timeout = timeout;
         this.settledFor = settledFor.toMillis();
+        this.batcher = new ScriptBatcher(SCRIPT, () -> connection, timeout, MAX_BATCH, MAX_IN_FLIGHT);
         // reconnect soon after Redis returns (Lettuce's default backs off to 30 s)
         this.resources = ClientResources.builder()
                 .reconnectDelay(
@@ -102,16 +124,6 @@ final class RedisCreditAccounts implements CreditAccounts {
         timer.scheduleWithFixedDelay(this::recover, every, every, TimeUnit.MILLISECONDS);
     }
 
-    private static String sha1(String text) {
-        try {
-            return java.util.HexFormat.of()
-                    .formatHex(java.security.MessageDigest.getInstance("SHA-1")
-                            .digest(text.getBytes(StandardCharsets.UTF_8)));
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
     private static String script() {
         try (InputStream in = RedisCreditAccounts.class.getResourceAsStream("credit-account.lua")) {
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);
@@ -128,6 +140,7 @@ final class RedisCreditAccounts implements CreditAccounts {
         CompletableFuture<Taken> taken = built(
                         tenant,
                         () -> run(
+                                true,
                                 tenant,
                                 id,
                                 "hold",
@@ -141,7 +154,7 @@ final class RedisCreditAccounts implements CreditAccounts {
                 failed("hold", e);
                 retries.add(new Retry(
                         "release " + id,
-                        () -> run(tenant, id, "capture", id, "0", "*", Long.toString(settledFor)),
+                        () -> run(false, tenant, id, "capture", id, "0", "*", Long.toString(settledFor)),
                         new CompletableFuture<>()));
             }
         });
@@ -149,7 +162,7 @@ final class RedisCreditAccounts implements CreditAccounts {
 
     @Override
     public CompletableFuture<Void> resize(String tenant, String id, long amount) {
-        return applied("resize " + id, () -> run(tenant, id, "resize", id, Long.toString(amount)));
+        return applied("resize " + id, () -> run(false, tenant, id, "resize", id, Long.toString(amount)));
     }
 
     @Override
@@ -157,22 +170,23 @@ final class RedisCreditAccounts implements CreditAccounts {
         String e = epoch == ANY_EPOCH ? "*" : Long.toString(epoch);
         return applied(
                 "capture " + id,
-                () -> run(tenant, id, "capture", id, Long.toString(cost), e, Long.toString(settledFor)));
+                () -> run(false, tenant, id, "capture", id, Long.toString(cost), e, Long.toString(settledFor)));
     }
 
     @Override
     public CompletableFuture<Void> post(String tenant, String key, long amount) {
-        return applied("post " + key, () -> run(tenant, key, "post", Long.toString(amount), Long.toString(settledFor)));
+        return applied(
+                "post " + key, () -> run(false, tenant, key, "post", Long.toString(amount), Long.toString(settledFor)));
     }
 
     @Override
     public CompletableFuture<Snapshot> read(String tenant) {
-        return built(tenant, () -> run(tenant, "", "read")).thenApply(r -> r.snapshot);
+        return built(tenant, () -> run(true, tenant, "", "read")).thenApply(r -> r.snapshot);
     }
 
     @Override
     public CompletableFuture<Snapshot> peek(String tenant) {
-        return run(tenant, "", "read").thenApply(r -> r == null ? null : r.snapshot);
+        return run(true, tenant, "", "read").thenApply(r -> r == null ? null : r.snapshot);
     }
 
     @Override
@@ -188,6 +202,16 @@ final class RedisCreditAccounts implements CreditAccounts {
     /** Captures, releases and postings waiting for Redis. */
     int queued() {
         return retries.size();
+    }
+
+    /** Script calls (round trips) sent so far, each carrying one or more operations. */
+    long batches() {
+        return batcher.batches();
+    }
+
+    /** Operations sent so far (in {@link #batches()} script calls). */
+    long operations() {
+        return batcher.operations();
     }
 
     /** Runs {@code op}; when the account is missing, builds it from the ledger and runs {@code op} again. */
@@ -209,14 +233,12 @@ final class RedisCreditAccounts implements CreditAccounts {
 
     private CompletableFuture<Object> init(String tenant, long balance) {
         long epoch = ThreadLocalRandom.current().nextLong(1, 1L << 53);
-        return eval(
+        return submit(
+                        true,
                         keys(tenant, ""),
-                        ScriptOutputType.INTEGER,
-                        "init",
-                        Long.toString(clock.millis()),
-                        Long.toString(balance),
-                        Long.toString(epoch))
-                .thenApply(created -> {
+                        List.of("init", Long.toString(clock.millis()), Long.toString(balance), Long.toString(epoch)))
+                .thenApply(reply -> {
+                    Object created = reply.isEmpty() ? null : reply.get(0);
                     if (Long.valueOf(1).equals(created)) {
                         log.info(
                                 "credit account of tenant '{}' built from the ledger: {} micro-units", tenant, balance);
@@ -249,10 +271,22 @@ final class RedisCreditAccounts implements CreditAccounts {
             if (connection == null) {
                 connection = client.connect(io.lettuce.core.codec.StringCodec.UTF8);
             }
-            for (Retry r = retries.peek(); r != null; r = retries.peek()) {
-                r.op.get().get(timeout.toMillis() * 2, TimeUnit.MILLISECONDS);
-                retries.poll();
-                r.done.complete(null);
+            // the queue's head in one go (a few batches, in order), then forgotten up to the first that failed
+            while (!retries.isEmpty()) {
+                List<Retry> chunk = new ArrayList<>();
+                List<CompletableFuture<?>> sent = new ArrayList<>();
+                for (Retry r : retries) {
+                    if (chunk.size() == RETRY_CHUNK) {
+                        break;
+                    }
+                    chunk.add(r);
+                    sent.add(r.op.get());
+                }
+                for (int i = 0; i < chunk.size(); i++) {
+                    sent.get(i).get(timeout.toMillis() * 2, TimeUnit.MILLISECONDS);
+                    retries.poll();
+                    chunk.get(i).done.complete(null);
+                }
             }
             if (down != null) {
                 connection.async().ping().toCompletableFuture().get(timeout.toMillis() * 2, TimeUnit.MILLISECONDS);
@@ -304,14 +338,16 @@ final class RedisCreditAccounts implements CreditAccounts {
         return List.of(account, account + ":holds", account + ":settled:" + id);
     }
 
-    /** One script call; {@code null} when the account does not exist. */
-    private CompletableFuture<Result> run(String tenant, String id, String op, String... args) {
-        String[] argv = new String[args.length + 2];
-        argv[0] = op;
-        argv[1] = Long.toString(clock.millis());
-        System.arraycopy(args, 0, argv, 2, args.length);
-        return eval(keys(tenant, id), ScriptOutputType.MULTI, argv).thenApply(reply -> {
-            List<?> r = (List<?>) reply;
+    /**
+     * One operation of the script, in the next batch ({@code urgent}: a caller waits for it); {@code null} when
+     * the account does not exist.
+     */
+    private CompletableFuture<Result> run(boolean urgent, String tenant, String id, String op, String... args) {
+        List<String> argv = new ArrayList<>(args.length + 2);
+        argv.add(op);
+        argv.add(Long.toString(clock.millis()));
+        argv.addAll(Arrays.asList(args));
+        return submit(urgent, keys(tenant, id), argv).thenApply(r -> {
             if (r.size() == 1) {
                 return null;
             }
@@ -328,28 +364,11 @@ final class RedisCreditAccounts implements CreditAccounts {
         });
     }
 
-    private CompletableFuture<Object> eval(List<String> keys, ScriptOutputType type, String... argv) {
-        StatefulRedisConnection<String, String> c = connection;
-        if (c == null) {
-            return CompletableFuture.failedFuture(new IllegalStateException("not connected to Redis"));
-        }
-        try {
-            String[] k = keys.toArray(String[]::new);
-            // by its digest; the first time (and after Redis restarted empty) with its text
-            return c.async()
-                    .evalsha(SHA, type, k, argv)
-                    .toCompletableFuture()
-                    .exceptionallyCompose(e -> String.valueOf(e.getMessage()).contains("NOSCRIPT")
-                            ? c.async().eval(SCRIPT, type, k, argv).toCompletableFuture()
-                            : CompletableFuture.failedFuture(e))
-                    .orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
-                    .thenApply(o -> {
-                        lastAnswer = System.nanoTime();
-                        return (Object) o;
-                    });
-        } catch (RuntimeException e) {
-            return CompletableFuture.failedFuture(e);
-        }
+    private CompletableFuture<List<Object>> submit(boolean urgent, List<String> keys, List<String> argv) {
+        return (urgent ? batcher.urgent(keys, argv) : batcher.lazy(keys, argv)).thenApply(reply -> {
+            lastAnswer = System.nanoTime();
+            return reply;
+        });
     }
 
     private static long number(Object o) {

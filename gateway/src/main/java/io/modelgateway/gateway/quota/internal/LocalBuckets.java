@@ -4,6 +4,8 @@ import io.github.bucket4j.Bucket;
 import io.github.bucket4j.ConsumptionProbe;
 import io.github.bucket4j.EstimationProbe;
 import io.github.bucket4j.TimeMeter;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -35,14 +37,33 @@ final class LocalBuckets implements BucketStore {
         return Math.max(1, meter.limit() / share);
     }
 
+    /** All or nothing: what some buckets gave is given back when another one cannot give its share. */
     @Override
-    public CompletableFuture<ConsumptionProbe> tryConsume(QuotaBucket meter, long tokens) {
-        return CompletableFuture.completedFuture(bucket(meter).tryConsumeAndReturnRemaining(tokens));
+    public CompletableFuture<List<ConsumptionProbe>> tryConsumeAll(List<QuotaBucket> meters, long[] tokens) {
+        List<ConsumptionProbe> probes = new ArrayList<>(meters.size());
+        boolean all = true;
+        for (int i = 0; i < meters.size(); i++) {
+            ConsumptionProbe p = bucket(meters.get(i)).tryConsumeAndReturnRemaining(tokens[i]);
+            probes.add(p);
+            all &= p.isConsumed();
+        }
+        if (!all) {
+            for (int i = 0; i < meters.size(); i++) {
+                if (probes.get(i).isConsumed()) {
+                    bucket(meters.get(i)).addTokens(tokens[i]);
+                }
+            }
+        }
+        return CompletableFuture.completedFuture(probes);
     }
 
     @Override
-    public CompletableFuture<EstimationProbe> peek(QuotaBucket meter, long tokens) {
-        return CompletableFuture.completedFuture(bucket(meter).estimateAbilityToConsume(tokens));
+    public CompletableFuture<List<EstimationProbe>> peekAll(List<QuotaBucket> meters, long[] tokens) {
+        List<EstimationProbe> probes = new ArrayList<>(meters.size());
+        for (int i = 0; i < meters.size(); i++) {
+            probes.add(bucket(meters.get(i)).estimateAbilityToConsume(tokens[i]));
+        }
+        return CompletableFuture.completedFuture(probes);
     }
 
     @Override
@@ -52,8 +73,9 @@ final class LocalBuckets implements BucketStore {
     }
 
     @Override
-    public CompletableFuture<Long> charge(QuotaBucket meter, long tokens) {
-        return CompletableFuture.completedFuture(bucket(meter).consumeIgnoringRateLimits(tokens));
+    public CompletableFuture<Void> charge(QuotaBucket meter, long tokens) {
+        bucket(meter).consumeIgnoringRateLimits(tokens);
+        return CompletableFuture.completedFuture(null);
     }
 
     /** Forgets full buckets: a full bucket is the same as a new one, so nothing is lost. */

@@ -1,6 +1,7 @@
 package io.modelgateway.gateway.quota.internal;
 
 import io.github.bucket4j.ConsumptionProbe;
+import io.github.bucket4j.EstimationProbe;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.modelgateway.gateway.edge.error.ApiException;
 import io.modelgateway.gateway.metering.MetricNames;
@@ -12,6 +13,7 @@ import io.modelgateway.gateway.pipeline.Outcome;
 import io.modelgateway.gateway.pipeline.Quote;
 import io.modelgateway.gateway.quota.internal.QuotaBucket.Kind;
 import io.modelgateway.gateway.quota.internal.RateLimitHeaders.State;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
@@ -20,10 +22,11 @@ import org.springframework.core.annotation.Order;
 import reactor.core.publisher.Mono;
 
 /**
- * Requests and tokens per minute. At admission every bucket of the call is charged at once (one round
- * trip): 1 request, and the token estimate (prompt + max_tokens × n; embeddings: their input). If any bucket
- * says no, what the others took is given back and the call gets a 429 with the true wait. When the call
- * ends, the token charge is corrected to the real usage; a call refused by a later stage gives back all.
+ * Requests and tokens per minute. At admission every bucket of the call is charged at once, all or nothing
+ * (one operation of the store: with Redis one script run, at most one round trip): 1 request, and the token
+ * estimate (prompt + max_tokens × n; embeddings: their input). If any bucket says no, none is charged and the
+ * call gets a 429 with the true wait. When the call ends, the token charge is corrected to the real usage; a
+ * call refused by a later stage gives back all (with Redis these corrections are batched with other calls').
  */
 @Order(QuotaStage.ORDER)
 final class QuotaStage implements CallStage {
@@ -116,20 +119,31 @@ final class QuotaStage implements CallStage {
 
     /** Each meter's charge as {@link #consumeAll} would take it, only estimated. */
     private static CompletableFuture<List<Charge>> peekAll(BucketStore store, List<QuotaBucket> meters, long estimate) {
-        List<CompletableFuture<Charge>> charges = meters.stream()
-                .map(m -> store.peek(m, m.charge(estimate))
-                        .thenApply(p -> new Charge(
-                                m,
-                                m.charge(estimate),
-                                p.canBeConsumed()
-                                        ? ConsumptionProbe.consumed(p.getRemainingTokens() - m.charge(estimate), 0)
-                                        : ConsumptionProbe.rejected(
-                                                p.getRemainingTokens(),
-                                                p.getNanosToWaitForRefill(),
-                                                p.getNanosToWaitForRefill()))))
-                .toList();
-        return CompletableFuture.allOf(charges.toArray(CompletableFuture[]::new))
-                .thenApply(v -> charges.stream().map(CompletableFuture::join).toList());
+        long[] tokens = charges(meters, estimate);
+        return store.peekAll(meters, tokens).thenApply(probes -> {
+            List<Charge> charges = new ArrayList<>(meters.size());
+            for (int i = 0; i < meters.size(); i++) {
+                EstimationProbe p = probes.get(i);
+                charges.add(new Charge(
+                        meters.get(i),
+                        tokens[i],
+                        p.canBeConsumed()
+                                ? ConsumptionProbe.consumed(p.getRemainingTokens() - tokens[i], 0)
+                                : ConsumptionProbe.rejected(
+                                        p.getRemainingTokens(),
+                                        p.getNanosToWaitForRefill(),
+                                        p.getNanosToWaitForRefill())));
+            }
+            return charges;
+        });
+    }
+
+    private static long[] charges(List<QuotaBucket> meters, long estimate) {
+        long[] tokens = new long[meters.size()];
+        for (int i = 0; i < tokens.length; i++) {
+            tokens[i] = meters.get(i).charge(estimate);
+        }
+        return tokens;
     }
 
     private Mono<Void> admit(Call call, List<QuotaBucket> meters, long estimate, boolean mayFallBack) {
@@ -158,13 +172,16 @@ final class QuotaStage implements CallStage {
                 .orElse(null);
     }
 
-    private static CompletableFuture<List<Charge>> consumeAll(
-            BucketStore store, List<QuotaBucket> meters, long estimate) {
-        List<CompletableFuture<Charge>> charges = meters.stream()
-                .map(m -> store.tryConsume(m, m.charge(estimate)).thenApply(p -> new Charge(m, m.charge(estimate), p)))
-                .toList();
-        return CompletableFuture.allOf(charges.toArray(CompletableFuture[]::new))
-                .thenApply(v -> charges.stream().map(CompletableFuture::join).toList());
+    /** Every bucket's charge, all or nothing (one store operation). */
+    private static CompletableFuture<List<Charge>> consumeAll(BucketStore store, List<QuotaBucket> meters, long estimate) {
+        long[] tokens = charges(meters, estimate);
+        return store.tryConsumeAll(meters, tokens).thenApply(probes -> {
+            List<Charge> charges = new ArrayList<>(meters.size());
+            for (int i = 0; i < meters.size(); i++) {
+                charges.add(new Charge(meters.get(i), tokens[i], probes.get(i)));
+            }
+            return charges;
+        });
     }
 
     private Mono<Void> decide(Call call, BucketStore store, List<Charge> charges, long estimate) {
@@ -173,7 +190,7 @@ final class QuotaStage implements CallStage {
             headers(call, store, charges, false);
             return Mono.empty();
         }
-        charges.stream().filter(c -> c.probe().isConsumed()).forEach(c -> giveBack(store, c.meter(), c.tokens()));
+        // the store took nothing (all or nothing); "consumed" probes say what would have been left
         headers(call, store, charges, true);
         Charge binding = binding(charges);
         long wait = wait(binding);
@@ -207,20 +224,23 @@ final class QuotaStage implements CallStage {
                         + RateLimitHeaders.format(waitNanos) + ".");
     }
 
-    private Mono<Void> refuseTooLarge(
-            Call call, BucketStore store, List<QuotaBucket> meters, QuotaBucket meter, long estimate) {
+    private Mono<Void> refuseTooLarge(Call call, BucketStore store, List<QuotaBucket> meters, QuotaBucket meter, long estimate) {
         count(call, "too_large");
         ApiException error = tooLarge(call, meter, estimate);
-        List<CompletableFuture<Charge>> peeks = meters.stream()
-                .map(m -> store.peek(m, 1)
-                        .thenApply(p -> new Charge(
-                                m,
+        long[] ones = new long[meters.size()];
+        java.util.Arrays.fill(ones, 1);
+        return Mono.fromFuture(() -> store.peekAll(meters, ones))
+                .doOnNext(probes -> {
+                    List<Charge> peeks = new ArrayList<>(meters.size());
+                    for (int i = 0; i < meters.size(); i++) {
+                        EstimationProbe p = probes.get(i);
+                        peeks.add(new Charge(
+                                meters.get(i),
                                 0,
-                                ConsumptionProbe.rejected(p.getRemainingTokens(), p.getNanosToWaitForRefill(), 0))))
-                .toList();
-        return Mono.fromFuture(CompletableFuture.allOf(peeks.toArray(CompletableFuture[]::new)))
-                .doOnSuccess(v -> headers(
-                        call, store, peeks.stream().map(CompletableFuture::join).toList(), true))
+                                ConsumptionProbe.rejected(p.getRemainingTokens(), p.getNanosToWaitForRefill(), 0)));
+                    }
+                    headers(call, store, peeks, true);
+                })
                 .onErrorResume(e -> Mono.empty())
                 .then(Mono.error(error));
     }

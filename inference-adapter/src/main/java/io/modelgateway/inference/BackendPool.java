@@ -43,7 +43,7 @@ public final class BackendPool implements AutoCloseable {
 
     private BackendPool(Builder b) {
         this.threads = new PoolThreads(b.config, b.scheduler);
-        this.replicas = new ReplicaSet(b.config, b.resolver, new ReplicaFactory(b.config));
+        this.replicas = new ReplicaSet(b.config, b.resolver, new ReplicaFactory(b.config, b.eventLoops));
         this.runtime = new PoolRuntime(b.config, replicas, threads.scheduler(), b.nanoTime);
         this.layouts = new LayoutCache(runtime);
         this.health = new HealthPoller(runtime);
@@ -73,8 +73,9 @@ public final class BackendPool implements AutoCloseable {
 
     /**
      * Starts a generation on a replica; same contract as {@link TritonClient#generate}: exactly one of
-     * onComplete/onError after any deltas (none after the caller's cancel), callbacks possibly on gRPC threads,
-     * never throws for backend failures. Fails with OVERLOADED when every ready replica is full, UNAVAILABLE
+     * onComplete/onError after any deltas (none after the caller's cancel), callbacks on the transport's event
+     * loop (the calling thread's own when it is one of the pool's {@link Builder#eventLoops}) or, for timeouts, the
+     * pool's timer, never throws for backend failures. Fails with OVERLOADED when every ready replica is full, UNAVAILABLE
      * when none is ready, TIMEOUT when a token is late, INVALID_REQUEST naming a sampling parameter the
      * model's layout cannot send.
      */
@@ -196,6 +197,7 @@ public final class BackendPool implements AutoCloseable {
         private ScheduledExecutorService scheduler;
         private HostResolver resolver = InetAddress::getAllByName;
         private LongSupplier nanoTime = System::nanoTime;
+        private EventLoops eventLoops;
 
         private Builder(PoolConfig config) {
             this.config = Objects.requireNonNull(config, "config");
@@ -209,6 +211,16 @@ public final class BackendPool implements AutoCloseable {
 
         public Builder resolver(HostResolver value) {
             this.resolver = Objects.requireNonNull(value, "resolver");
+            return this;
+        }
+
+        /**
+         * The event loops to run the replicas' channels on: one channel per loop to each replica, and a call started
+         * on one of these loops is sent, read and answered on it (see {@link EventLoops}). Without them, one
+         * channel per replica on gRPC's own event loops. The pool does not shut the loops down: close it first.
+         */
+        public Builder eventLoops(EventLoops value) {
+            this.eventLoops = Objects.requireNonNull(value, "eventLoops");
             return this;
         }
 

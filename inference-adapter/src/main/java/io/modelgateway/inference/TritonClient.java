@@ -27,7 +27,7 @@ import inference.ServerReadyResponse;
 import io.grpc.CallOptions;
 import io.grpc.ManagedChannel;
 import io.grpc.StatusRuntimeException;
-import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.StreamObserver;
 import io.modelgateway.inference.internal.Errors;
 import io.modelgateway.inference.internal.GenerationStream;

@@ -2,7 +2,7 @@ package io.modelgateway.modelserver;
 
 import io.grpc.Server;
 import io.grpc.Status;
-import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.grpc.netty.NettyServerBuilder;
 import io.modelgateway.modelserver.internal.ModelHost;
 import java.io.IOException;
 import java.io.UncheckedIOException;

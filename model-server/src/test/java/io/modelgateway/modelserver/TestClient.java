@@ -3,7 +3,7 @@ package io.modelgateway.modelserver;
 import inference.GRPCInferenceServiceGrpc;
 import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
-import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.MetadataUtils;
 import java.util.concurrent.TimeUnit;
 

@@ -7,6 +7,7 @@ import io.modelgateway.gateway.deployment.internal.BackendsFactory;
 import io.modelgateway.gateway.deployment.internal.BackendsFactory.Pooled;
 import io.modelgateway.gateway.deployment.internal.DefinitionCheck;
 import io.modelgateway.gateway.deployment.internal.PoolRetirement;
+import io.modelgateway.gateway.deployment.internal.ServerLoops;
 import io.modelgateway.gateway.deployment.internal.Snapshot;
 import io.modelgateway.gateway.edge.error.ApiException;
 import io.modelgateway.gateway.embedded.EmbeddedModelServer;
@@ -23,6 +24,9 @@ import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.http.client.ReactorResourceFactory;
 import org.springframework.stereotype.Component;
 
 /**
@@ -31,10 +35,18 @@ import org.springframework.stereotype.Component;
  * Triton replicas (shared by the deployments on the same backend) or an OpenAI-compatible HTTP upstream.
  * Reads see an immutable snapshot (one map read per request); a change builds the next snapshot, keeping the
  * pools and resolved deployments that did not change, and retires the pools no deployment uses any more
- * (closed once their calls finished). Every pool is closed last at shutdown, after the web server's drain.
+ * (closed once their calls finished). Every pool is closed last at shutdown, after the web server's drain and
+ * before the event loops are disposed: the pools' gRPC channels run on the HTTP server's loops
+ * ({@link ServerLoops}), so a request's backend call is answered on the loop that writes its response.
  */
 @Component
-public class Deployments implements DisposableBean {
+public class Deployments implements SmartLifecycle, DisposableBean {
+
+    /**
+     * Stops after the web server's drain (Spring Boot's graceful shutdown and web server phases are far higher)
+     * and before the {@link ReactorResourceFactory} (phase 0) disposes the event loops the channels run on.
+     */
+    static final int PHASE = 1;
 
     private static final Logger log = LoggerFactory.getLogger(Deployments.class);
 
@@ -42,14 +54,18 @@ public class Deployments implements DisposableBean {
     private final List<DeploymentDefinition> configured;
     private final PoolRetirement retirement;
     private volatile Snapshot current;
+    private volatile boolean running;
+    private boolean closed; // guarded by this
 
     public Deployments(
             GatewayProperties properties,
             BackendsProperties backends,
             EmbeddedModelServer embedded,
             DeploymentCatalogProperties catalog,
-            Clock clock) {
-        this.factory = new BackendsFactory(backends.backends(), embedded::target);
+            Clock clock,
+            ObjectProvider<ReactorResourceFactory> reactor) {
+        this.factory =
+                new BackendsFactory(backends.backends(), embedded::target, ServerLoops.of(reactor.getIfAvailable()));
         List<DeploymentDefinition> defs = new ArrayList<>();
         properties.deployments().forEach((name, p) -> defs.add(DeploymentDefinition.configured(name, p)));
         this.configured = List.copyOf(defs);
@@ -129,6 +145,9 @@ public class Deployments implements DisposableBean {
      */
     public synchronized Map<String, String> replaceStored(Collection<DeploymentDefinition> stored) {
         Map<String, String> skipped = new LinkedHashMap<>();
+        if (closed) {
+            return skipped; // shutting down: no new pool on loops about to be disposed
+        }
         Snapshot before = current;
         Snapshot next = Snapshot.build(factory, configured, stored, before, skipped::put);
         current = next;
@@ -144,7 +163,37 @@ public class Deployments implements DisposableBean {
     }
 
     @Override
+    public void start() {
+        running = true;
+    }
+
+    /** Closes every pool (calls still in flight are cut after a short grace). */
+    @Override
+    public void stop() {
+        running = false;
+        closePools();
+    }
+
+    @Override
+    public boolean isRunning() {
+        return running;
+    }
+
+    @Override
+    public int getPhase() {
+        return PHASE;
+    }
+
+    @Override
     public void destroy() {
+        closePools();
+    }
+
+    private synchronized void closePools() {
+        if (closed) {
+            return;
+        }
+        closed = true;
         retirement.close();
         current.pools().values().forEach(p -> p.pool().close());
     }

@@ -1,6 +1,8 @@
 package io.modelgateway.gateway.edge;
 
 import io.netty.channel.EventLoop;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 import org.reactivestreams.Publisher;
 import org.springframework.core.io.buffer.DataBuffer;
@@ -23,10 +25,13 @@ import reactor.netty.Connection;
  * terminated: the next request is queued as "pipelined" and its body is never delivered (reactor-netty
  * #4347/#4361). Starting the write, and emitting every chunk and the completion, on the event loop keeps
  * the exchange's end and the next request's start in order. Applied outermost, so error responses written
- * by the exception handlers hop as well. On the event loop already, nothing is scheduled.
+ * by the exception handlers hop as well. On the event loop already, nothing is scheduled: a body produced there
+ * (a Triton answer read on the loop its channel shares with the connection) passes straight through.
  */
 @Component
 public class EventLoopResponses implements HttpHandlerDecoratorFactory {
+
+    private static final Map<EventLoop, Scheduler> SCHEDULERS = new ConcurrentHashMap<>();
 
     @Override
     public HttpHandler apply(HttpHandler handler) {
@@ -57,7 +62,11 @@ public class EventLoopResponses implements HttpHandlerDecoratorFactory {
         Decorated(ServerHttpResponse delegate, EventLoop loop) {
             super(delegate);
             this.loop = loop;
-            this.scheduler = Schedulers.fromExecutor(loop);
+            // runs a signal at once on the loop, queues it there from any other thread
+            Scheduler known = SCHEDULERS.get(loop);
+            this.scheduler = known != null
+                    ? known
+                    : SCHEDULERS.computeIfAbsent(loop, l -> Schedulers.fromExecutor(RequestLoops.of(l)));
         }
 
         @Override

@@ -1,5 +1,8 @@
 package io.modelgateway.gateway.edge;
 
+import io.netty.channel.EventLoop;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import org.springframework.http.server.reactive.ServerHttpRequestDecorator;
 import org.springframework.web.server.ServerWebExchange;
@@ -8,9 +11,13 @@ import reactor.netty.Connection;
 /**
  * The event loop of the connection a request arrived on: work that resumes a request from another thread (the
  * usage spool's group commit, say) goes back there, so that the answer is written on its own loop and the
- * other thread is free at once, instead of writing every answer of a group itself, one after another.
+ * other thread is free at once, instead of writing every answer of a group itself, one after another. Work that
+ * is already on that loop (a backend answer read there: the Triton pools' channels run on the server's loops)
+ * runs at once, without a trip through the loop's task queue.
  */
 public final class RequestLoops {
+
+    private static final Map<EventLoop, Executor> LOOPS = new ConcurrentHashMap<>();
 
     private RequestLoops() {}
 
@@ -18,9 +25,30 @@ public final class RequestLoops {
     public static Executor of(ServerWebExchange exchange) {
         try {
             Object nativeRequest = ServerHttpRequestDecorator.getNativeRequest(exchange.getRequest());
-            return nativeRequest instanceof Connection c ? c.channel().eventLoop() : null;
+            return nativeRequest instanceof Connection c ? of(c.channel().eventLoop()) : null;
         } catch (IllegalArgumentException e) {
             return null;
+        }
+    }
+
+    /**
+     * {@code loop} as an executor that runs a task at once when called on the loop, and queues it there otherwise;
+     * one instance per loop (callers may key caches by it).
+     */
+    public static Executor of(EventLoop loop) {
+        Executor known = LOOPS.get(loop);
+        return known != null ? known : LOOPS.computeIfAbsent(loop, OnLoop::new);
+    }
+
+    private record OnLoop(EventLoop loop) implements Executor {
+
+        @Override
+        public void execute(Runnable task) {
+            if (loop.inEventLoop()) {
+                task.run();
+            } else {
+                loop.execute(task);
+            }
         }
     }
 }

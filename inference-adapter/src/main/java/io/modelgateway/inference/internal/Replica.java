@@ -13,7 +13,9 @@ import io.grpc.stub.StreamObserver;
 import io.modelgateway.inference.InferenceException;
 import io.modelgateway.inference.ReplicaStatus;
 import io.modelgateway.inference.TritonClient;
+import io.netty.channel.EventLoop;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -21,15 +23,24 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * One Triton replica of a pool: its channel and client, its circuit breaker and bulkhead, its calls in flight
- * and what is known of its readiness. Taken as ready until a poll or a failed call says otherwise.
+ * One Triton replica of a pool: its channels and clients (one per event loop of the pool, see {@link Lane}),
+ * its circuit breaker and bulkhead, its calls in flight and what is known of its readiness. Taken as ready until
+ * a poll or a failed call says otherwise. Breaker, bulkhead, readiness and load are the replica's, whichever of
+ * its channels a call takes.
  */
 public final class Replica implements Choosable, AutoCloseable {
 
+    /**
+     * One channel to the replica and its client. With event loops given to the pool, the channel runs on
+     * {@code loop} alone (its connection is read and written there, its callbacks run there); without them
+     * {@code loop} is null and the channel runs on gRPC's own loops.
+     */
+    public record Lane(EventLoop loop, ManagedChannel channel, TritonClient client) {}
+
     private final String endpoint;
     private final String target;
-    private final ManagedChannel channel;
-    private final TritonClient client;
+    private final Lane[] lanes;
+    private final AtomicInteger turn = new AtomicInteger();
     private final GRPCInferenceServiceStub probes;
     private final CircuitBreaker breaker;
     private final Bulkhead bulkhead;
@@ -38,18 +49,14 @@ public final class Replica implements Choosable, AutoCloseable {
     private volatile boolean serverReady = true;
     private volatile boolean down;
 
-    public Replica(
-            String endpoint,
-            String target,
-            ManagedChannel channel,
-            TritonClient client,
-            CircuitBreaker breaker,
-            Bulkhead bulkhead) {
+    public Replica(String endpoint, String target, List<Lane> lanes, CircuitBreaker breaker, Bulkhead bulkhead) {
+        if (lanes.isEmpty()) {
+            throw new IllegalArgumentException("a replica needs a channel");
+        }
         this.endpoint = endpoint;
         this.target = target;
-        this.channel = channel;
-        this.client = client;
-        this.probes = GRPCInferenceServiceGrpc.newStub(channel);
+        this.lanes = lanes.toArray(Lane[]::new);
+        this.probes = GRPCInferenceServiceGrpc.newStub(this.lanes[0].channel());
         this.breaker = breaker;
         this.bulkhead = bulkhead;
     }
@@ -62,8 +69,33 @@ public final class Replica implements Choosable, AutoCloseable {
         return target;
     }
 
+    /**
+     * The client for a call started on this thread: on one of the pool's event loops, the channel bound to that
+     * loop (the call is written, read and answered on this thread); elsewhere, the channels in turn.
+     */
     public TritonClient client() {
-        return client;
+        Lane[] all = lanes;
+        if (all.length == 1) {
+            return all[0].client();
+        }
+        for (Lane lane : all) {
+            if (lane.loop().inEventLoop()) {
+                return lane.client();
+            }
+        }
+        return all[Math.floorMod(turn.getAndIncrement(), all.length)].client();
+    }
+
+    /** The replica's channels, one per event loop (one in all without loops). */
+    public List<Lane> lanes() {
+        return List.of(lanes);
+    }
+
+    /** Asks every channel to connect now, so that no call waits for its loop's connection. */
+    void connect() {
+        for (Lane lane : lanes) {
+            lane.channel().getState(true);
+        }
     }
 
     /** Known model readiness wins; a model not polled yet follows the server's readiness. */
@@ -191,13 +223,21 @@ public final class Replica implements Choosable, AutoCloseable {
     /** Lets calls in flight finish, takes no new ones. */
     @Override
     public void close() {
-        channel.shutdown();
+        for (Lane lane : lanes) {
+            lane.channel().shutdown();
+        }
     }
 
-    /** Waits up to {@code nanos} for the channel to terminate; false when it did not. */
+    /** Waits up to {@code nanos} for every channel to terminate; false when one did not. */
     public boolean awaitClosed(long nanos) {
+        long deadline = System.nanoTime() + nanos;
         try {
-            return channel.awaitTermination(nanos, TimeUnit.NANOSECONDS);
+            for (Lane lane : lanes) {
+                if (!lane.channel().awaitTermination(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+                    return false;
+                }
+            }
+            return true;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return false;
@@ -206,7 +246,9 @@ public final class Replica implements Choosable, AutoCloseable {
 
     /** Cuts calls in flight. */
     public void closeNow() {
-        channel.shutdownNow();
+        for (Lane lane : lanes) {
+            lane.channel().shutdownNow();
+        }
     }
 
     @Override

@@ -15,7 +15,7 @@ import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
 import io.grpc.MethodDescriptor;
 import io.grpc.Status;
-import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.netty.NettyChannelBuilder;
 import io.modelgateway.inference.GenerationRequest;
 import io.modelgateway.inference.TensorNames;
 import io.modelgateway.inference.TokenCounter;

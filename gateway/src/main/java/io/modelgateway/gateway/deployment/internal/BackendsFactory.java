@@ -6,6 +6,7 @@ import io.modelgateway.gateway.config.GatewayProperties.DeploymentProperties;
 import io.modelgateway.gateway.config.GatewayProperties.Kind;
 import io.modelgateway.gateway.deployment.HttpUpstream;
 import io.modelgateway.inference.BackendPool;
+import io.modelgateway.inference.EventLoops;
 import io.modelgateway.inference.PoolConfig;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -26,10 +27,13 @@ public final class BackendsFactory {
 
     private final Map<String, BackendProperties> named;
     private final Supplier<String> embeddedTarget;
+    private final EventLoops loops;
 
-    public BackendsFactory(Map<String, BackendProperties> named, Supplier<String> embeddedTarget) {
+    /** @param loops the event loops the pools' channels run on (the HTTP server's), or null for gRPC's own */
+    public BackendsFactory(Map<String, BackendProperties> named, Supplier<String> embeddedTarget, EventLoops loops) {
         this.named = named;
         this.embeddedTarget = embeddedTarget;
+        this.loops = loops;
     }
 
     /** A pool with the settings it was built from. */
@@ -136,7 +140,7 @@ public final class BackendsFactory {
                     if (old != null && serves(old.config(), wanted)) {
                         out.put(name, old);
                     } else {
-                        Pooled fresh = new Pooled(BackendPool.create(wanted), wanted);
+                        Pooled fresh = new Pooled(pool(wanted), wanted);
                         created.put(name, fresh);
                         out.put(name, fresh);
                     }
@@ -147,6 +151,14 @@ public final class BackendsFactory {
             }
             return out;
         }
+    }
+
+    private BackendPool pool(PoolConfig config) {
+        BackendPool.Builder b = BackendPool.builder(config);
+        if (loops != null) {
+            b.eventLoops(loops);
+        }
+        return b.build();
     }
 
     private boolean upstream(String backend) {

@@ -28,7 +28,7 @@ class CatalogEntryCheckTest {
 
     private static final ValidatorFactory VALIDATION = Validation.buildDefaultValidatorFactory();
     private static final SettingsBinder BINDER = new SettingsBinder(VALIDATION.getValidator());
-    private static final BackendsFactory BACKENDS = new BackendsFactory(Map.of(), () -> "127.0.0.1:1");
+    private static final BackendsFactory BACKENDS = new BackendsFactory(Map.of(), () -> "127.0.0.1:1", null);
 
     @AfterAll
     static void close() {

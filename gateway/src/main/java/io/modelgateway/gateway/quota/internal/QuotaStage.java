@@ -173,7 +173,8 @@ final class QuotaStage implements CallStage {
     }
 
     /** Every bucket's charge, all or nothing (one store operation). */
-    private static CompletableFuture<List<Charge>> consumeAll(BucketStore store, List<QuotaBucket> meters, long estimate) {
+    private static CompletableFuture<List<Charge>> consumeAll(
+            BucketStore store, List<QuotaBucket> meters, long estimate) {
         long[] tokens = charges(meters, estimate);
         return store.tryConsumeAll(meters, tokens).thenApply(probes -> {
             List<Charge> charges = new ArrayList<>(meters.size());
@@ -224,7 +225,8 @@ final class QuotaStage implements CallStage {
                         + RateLimitHeaders.format(waitNanos) + ".");
     }
 
-    private Mono<Void> refuseTooLarge(Call call, BucketStore store, List<QuotaBucket> meters, QuotaBucket meter, long estimate) {
+    private Mono<Void> refuseTooLarge(
+            Call call, BucketStore store, List<QuotaBucket> meters, QuotaBucket meter, long estimate) {
         count(call, "too_large");
         ApiException error = tooLarge(call, meter, estimate);
         long[] ones = new long[meters.size()];

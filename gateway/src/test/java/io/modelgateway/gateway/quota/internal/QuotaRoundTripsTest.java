@@ -73,7 +73,8 @@ class QuotaRoundTripsTest {
                         buckets, new LocalBuckets(new ClockTimeMeter(CLOCK), 1, "local"), Fallback.REJECT, CLOCK),
                 new SimpleMeterRegistry());
         // Redis learns the script (EVALSHA answered NOSCRIPT, then EVAL) before anything is counted
-        buckets.peek(QuotaBucket.of("trips:warm-up", QuotaBucket.Kind.REQUESTS, 1), 1).join();
+        buckets.peek(QuotaBucket.of("trips:warm-up", QuotaBucket.Kind.REQUESTS, 1), 1)
+                .join();
     }
 
     @AfterAll

@@ -52,7 +52,9 @@ class RedisBucketsTest {
         LocalBuckets memory = new LocalBuckets(TIME, 1, "memory");
         String run = "bucket-parity-test:" + UUID.randomUUID();
         List<QuotaBucket> meters = twoBuckets
-                ? List.of(QuotaBucket.of(run, QuotaBucket.Kind.REQUESTS, limit), QuotaBucket.of(run, QuotaBucket.Kind.TOKENS, limit * 3 + 1))
+                ? List.of(
+                        QuotaBucket.of(run, QuotaBucket.Kind.REQUESTS, limit),
+                        QuotaBucket.of(run, QuotaBucket.Kind.TOKENS, limit * 3 + 1))
                 : List.of(QuotaBucket.of(run, QuotaBucket.Kind.TOKENS, limit));
         for (Step s : steps) {
             long[] tokens = new long[meters.size()];

@@ -179,6 +179,16 @@ public class Deployments implements SmartLifecycle, DisposableBean {
         return running;
     }
 
+    /**
+     * Not stopped when the context is only paused (a stop followed by a restart, as the test framework does with
+     * inactive contexts): the pools stay open on the loops, which stay too ({@code runtime.NettyResources}); they
+     * are closed only when the context closes.
+     */
+    @Override
+    public boolean isPauseable() {
+        return false;
+    }
+
     @Override
     public int getPhase() {
         return PHASE;

@@ -4,11 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.codec.StringCodec;
-import io.lettuce.core.output.StatusOutput;
-import io.lettuce.core.protocol.CommandArgs;
-import io.lettuce.core.protocol.CommandType;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.modelgateway.gateway.RedisCommands;
 import io.modelgateway.gateway.Replicas;
 import io.modelgateway.gateway.auth.Caller;
 import io.modelgateway.gateway.config.GatewayProperties.Kind;
@@ -195,37 +192,11 @@ class QuotaRoundTripsTest {
 
     /** Runs {@code submit} while Redis holds back every write (scripts included), then lets them through. */
     private static void paused(Runnable submit) {
-        admin.sync()
-                .dispatch(
-                        CommandType.CLIENT,
-                        new StatusOutput<>(StringCodec.UTF8),
-                        new CommandArgs<>(StringCodec.UTF8)
-                                .add("PAUSE")
-                                .add(60_000)
-                                .add("WRITE"));
-        try {
-            submit.run();
-        } finally {
-            admin.sync()
-                    .dispatch(
-                            CommandType.CLIENT,
-                            new StatusOutput<>(StringCodec.UTF8),
-                            new CommandArgs<>(StringCodec.UTF8).add("UNPAUSE"));
-        }
+        RedisCommands.whileWritesPaused(admin, submit);
     }
 
-    /** Script calls Redis ran ({@code EVALSHA} and {@code EVAL}): the only commands the buckets send. */
+    /** Script calls Redis ran: the only commands the code under test sends. */
     private static long commands() {
-        long n = 0;
-        for (String line : admin.sync().info("commandstats").split("\r?\n")) {
-            if (line.startsWith("cmdstat_evalsha:") || line.startsWith("cmdstat_eval:")) {
-                for (String field : line.substring(line.indexOf(':') + 1).split(",")) {
-                    if (field.startsWith("calls=") || field.startsWith("rejected_calls=")) {
-                        n += Long.parseLong(field.substring(field.indexOf('=') + 1));
-                    }
-                }
-            }
-        }
-        return n;
+        return RedisCommands.scriptCalls(admin);
     }
 }

@@ -21,6 +21,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One Triton replica of a pool: its channels and clients (one per event loop of the pool, see {@link Lane}),
@@ -36,6 +38,8 @@ public final class Replica implements Choosable, AutoCloseable {
      * {@code loop} is null and the channel runs on gRPC's own loops.
      */
     public record Lane(EventLoop loop, ManagedChannel channel, TritonClient client) {}
+
+    private static final Logger log = LoggerFactory.getLogger(Replica.class);
 
     private final String endpoint;
     private final String target;
@@ -59,6 +63,12 @@ public final class Replica implements Choosable, AutoCloseable {
         this.probes = GRPCInferenceServiceGrpc.newStub(this.lanes[0].channel());
         this.breaker = breaker;
         this.bulkhead = bulkhead;
+        breaker.getEventPublisher()
+                .onStateTransition(e -> log.warn(
+                        "replica {} of {}: circuit breaker {}",
+                        target,
+                        endpoint,
+                        e.getStateTransition().getToState()));
     }
 
     public String endpoint() {
@@ -141,6 +151,11 @@ public final class Replica implements Choosable, AutoCloseable {
         }
         if (Failures.marksDown(error) && !down) {
             down = true;
+            log.warn(
+                    "replica {} of {} taken out of rotation after a failed call: {}",
+                    target,
+                    endpoint,
+                    error.getMessage());
             return true;
         }
         return false;
@@ -162,7 +177,11 @@ public final class Replica implements Choosable, AutoCloseable {
         CompletableFuture<ServerReadyResponse> f = new CompletableFuture<>();
         withDeadline(timeout).serverReady(ServerReadyRequest.getDefaultInstance(), observer(f));
         return f.handle((r, e) -> {
-            serverReady = e == null && r.getReady();
+            boolean ready = e == null && r.getReady();
+            if (ready != (serverReady && !down)) {
+                logReadiness("server", ready, e);
+            }
+            serverReady = ready;
             down = e != null;
             return serverReady;
         });
@@ -175,9 +194,26 @@ public final class Replica implements Choosable, AutoCloseable {
                 .modelReady(ModelReadyRequest.newBuilder().setName(model).build(), observer(f));
         return f.handle((r, e) -> {
             boolean ready = e == null && r.getReady();
-            models.put(model, ready);
+            Boolean before = models.put(model, ready);
+            if (before == null ? !ready : before != ready) {
+                logReadiness("model '" + model + "'", ready, e);
+            }
             return ready;
         });
+    }
+
+    /** A readiness change, as ops want it in the log: which replica, what, and why when it is an error. */
+    private void logReadiness(String what, boolean ready, Throwable error) {
+        if (ready) {
+            log.info("replica {} of {}: {} ready", target, endpoint, what);
+        } else {
+            log.warn(
+                    "replica {} of {}: {} not ready{}",
+                    target,
+                    endpoint,
+                    what,
+                    error == null ? "" : " (" + error.getMessage() + ")");
+        }
     }
 
     /** The last polled readiness of {@code model}, or null when never polled. */

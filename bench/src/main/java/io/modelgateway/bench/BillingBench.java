@@ -49,8 +49,8 @@ public class BillingBench {
     @Param({"memory", "redis"})
     public String store;
 
-    private BenchDatabase db;
-    private BillingProbe billing;
+    BenchDatabase db;
+    BillingProbe billing;
     private StageLoop holds;
     private StageLoop usage;
     private StageLoop both;

@@ -3,7 +3,7 @@ package io.modelgateway.bench;
 import io.modelgateway.gateway.policy.ContentRules;
 import io.modelgateway.gateway.policy.RuleSpec;
 import io.modelgateway.gateway.policy.RuleTarget;
-import io.modelgateway.gateway.policy.internal.StreamFilter;
+import io.modelgateway.gateway.policy.internal.PolicyProbe;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -47,9 +47,9 @@ public class PolicyBench {
     private static final int ANSWER_TOKENS = 256;
     private static final int WINDOW = 64;
 
-    private ContentRules rules;
+    ContentRules rules;
     private String cleanPrompt;
-    private List<String> cleanAnswer;
+    List<String> cleanAnswer;
     private String hitPrompt;
     private List<String> hitAnswer;
 
@@ -109,7 +109,7 @@ public class PolicyBench {
     }
 
     private static int filter(ContentRules rules, List<String> answer) {
-        StreamFilter f = new StreamFilter(rules, WINDOW, (m, text, side) -> {});
+        PolicyProbe f = new PolicyProbe(rules, WINDOW);
         int sent = 0;
         for (String delta : answer) {
             sent += f.accept(delta).length();

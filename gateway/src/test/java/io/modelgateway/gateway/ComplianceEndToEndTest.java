@@ -23,6 +23,7 @@ import java.util.UUID;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -316,15 +317,14 @@ class ComplianceEndToEndTest extends GatewayTestBase {
     }
 
     @Test
+    @Timeout(60) // a hang guard, not a speed claim: with a backtracking engine this call would never end
     void aCatastrophicBacktrackingPatternAnswersPromptly() throws Exception {
         policy("{\"rules\":[{\"id\":\"evil\",\"type\":\"regex\",\"pattern\":\"(a+)+$\",\"target\":\"prompt\"},"
                 + "{\"id\":\"evil2\",\"type\":\"regex\",\"pattern\":\"(a|aa)+b\",\"target\":\"both\"}]}");
         String prompt = "a".repeat(30_000) + "!";
-        long start = System.nanoTime();
         HttpResponse<String> r = post("{\"model\":\"echo\",\"max_tokens\":2,\"messages\":[{\"role\":\"user\","
                 + "\"content\":\"" + prompt + "\"}]}");
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
-        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
     }
 
     @Test

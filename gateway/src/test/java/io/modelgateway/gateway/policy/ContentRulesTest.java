@@ -3,10 +3,10 @@ package io.modelgateway.gateway.policy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 class ContentRulesTest {
 
@@ -92,15 +92,14 @@ class ContentRulesTest {
     }
 
     @Test
+    @Timeout(60) // a hang guard, not a speed claim: java.util.regex needs longer than the age of the universe here
     void aCatastrophicBacktrackingPatternRunsInLinearTime() {
         ContentRules rules = ContentRules.compile(List.of(
                 new RuleSpec("evil", "regex", null, "(a+)+$", null, null, null, null, null),
                 new RuleSpec("evil2", "regex", null, "(x+x+)+y", null, null, null, null, null)));
         String text = "a".repeat(100_000) + "!" + "x".repeat(100_000);
-        long start = System.nanoTime();
+        // RE2 is linear: the scan ends, and finds nothing
         assertThat(rules.scan(text, RuleTarget.PROMPT)).isEmpty();
-        // java.util.regex needs longer than the age of the universe for this; RE2 is linear.
-        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(2));
     }
 
     @Test

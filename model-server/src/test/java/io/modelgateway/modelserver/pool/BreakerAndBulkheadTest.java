@@ -92,18 +92,16 @@ class BreakerAndBulkheadTest {
                         .build())) {
             assertThat(pool.modelReady("echo").get()).isTrue();
             List<Outcome> outcomes = new ArrayList<>();
-            long start = System.nanoTime();
             for (int i = 0; i < 200; i++) {
                 outcomes.add(generate(pool, request("echo", words(3), 8, true)));
             }
+            // Ended already, while the admitted calls wait 1.5 s for their first token: refused at once, not queued.
             List<Outcome> refused = outcomes.stream().filter(Outcome::ended).toList();
-            Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
 
             assertThat(refused).hasSize(194).allSatisfy(o -> {
                 assertThat(o.awaitEnd().error().kind()).isEqualTo(Kind.OVERLOADED);
                 assertThat(o.awaitEnd().usage().totalTokens()).isZero();
             });
-            assertThat(elapsed).as("refusals are immediate").isLessThan(Duration.ofMillis(1000));
             assertThat(Fleet.outstanding(pool)).isEqualTo(6);
             assertThat(pool.replicas())
                     .allSatisfy(r -> assertThat(r.outstanding()).isEqualTo(3));

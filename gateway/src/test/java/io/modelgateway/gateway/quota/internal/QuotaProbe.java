@@ -11,7 +11,7 @@ import javax.sql.DataSource;
 import reactor.core.scheduler.Schedulers;
 
 /**
- * For benchmarks only (lives in the bench module): the gateway's real quota stage, built the way
+ * A bench fixture (the gateway's test jar, used by the bench module): the gateway's real quota stage, built the way
  * {@code QuotaConfiguration} builds it, with per-deployment default limits and no stored overrides.
  */
 public final class QuotaProbe implements AutoCloseable {

@@ -16,7 +16,7 @@ import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 
 /**
- * For benchmarks only (lives in the bench module): the gateway's real credit and usage stages, built the
+ * A bench fixture (the gateway's test jar, used by the bench module): the gateway's real credit and usage stages, built the
  * way {@code BillingConfiguration} builds them, on a migrated database.
  */
 public final class BillingProbe implements AutoCloseable {

@@ -31,16 +31,25 @@ import reactor.netty.Connection;
 @Component
 public class EventLoopResponses implements HttpHandlerDecoratorFactory {
 
-    private static final Map<EventLoop, Scheduler> SCHEDULERS = new ConcurrentHashMap<>();
+    /** One scheduler per loop of this application's server (an instance field: a closed context keeps none). */
+    private final Map<EventLoop, Scheduler> schedulers = new ConcurrentHashMap<>();
 
     @Override
     public HttpHandler apply(HttpHandler handler) {
         return (request, response) -> handler.handle(request, onEventLoop(response));
     }
 
-    static ServerHttpResponse onEventLoop(ServerHttpResponse response) {
+    ServerHttpResponse onEventLoop(ServerHttpResponse response) {
         EventLoop loop = eventLoop(response);
-        return loop == null ? response : new Decorated(response, loop);
+        return loop == null ? response : new Decorated(response, loop, scheduler(loop));
+    }
+
+    /** Runs a signal at once on the loop, queues it there from any other thread. */
+    private Scheduler scheduler(EventLoop loop) {
+        Scheduler known = schedulers.get(loop);
+        return known != null
+                ? known
+                : schedulers.computeIfAbsent(loop, l -> Schedulers.fromExecutor(RequestLoops.of(l)));
     }
 
     /** The connection's loop, also under WebFlux's own decorators (a {@code HEAD} request's response is one). */
@@ -59,14 +68,10 @@ public class EventLoopResponses implements HttpHandlerDecoratorFactory {
         private final EventLoop loop;
         private final Scheduler scheduler;
 
-        Decorated(ServerHttpResponse delegate, EventLoop loop) {
+        Decorated(ServerHttpResponse delegate, EventLoop loop, Scheduler scheduler) {
             super(delegate);
             this.loop = loop;
-            // runs a signal at once on the loop, queues it there from any other thread
-            Scheduler known = SCHEDULERS.get(loop);
-            this.scheduler = known != null
-                    ? known
-                    : SCHEDULERS.computeIfAbsent(loop, l -> Schedulers.fromExecutor(RequestLoops.of(l)));
+            this.scheduler = scheduler;
         }
 
         @Override

@@ -1,8 +1,6 @@
 package io.modelgateway.gateway.edge;
 
 import io.netty.channel.EventLoop;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import org.springframework.http.server.reactive.ServerHttpRequestDecorator;
 import org.springframework.web.server.ServerWebExchange;
@@ -17,8 +15,6 @@ import reactor.netty.Connection;
  */
 public final class RequestLoops {
 
-    private static final Map<EventLoop, Executor> LOOPS = new ConcurrentHashMap<>();
-
     private RequestLoops() {}
 
     /** The request's event loop, or {@code null} when it did not arrive through Reactor Netty (mock requests). */
@@ -32,12 +28,12 @@ public final class RequestLoops {
     }
 
     /**
-     * {@code loop} as an executor that runs a task at once when called on the loop, and queues it there otherwise;
-     * one instance per loop (callers may key caches by it).
+     * {@code loop} as an executor that runs a task at once when called on the loop, and queues it there otherwise.
+     * Two for one loop are equal (callers may key caches by it); nothing static keeps a loop, so the loops of a
+     * closed application context are not held.
      */
     public static Executor of(EventLoop loop) {
-        Executor known = LOOPS.get(loop);
-        return known != null ? known : LOOPS.computeIfAbsent(loop, OnLoop::new);
+        return new OnLoop(loop);
     }
 
     private record OnLoop(EventLoop loop) implements Executor {

@@ -20,7 +20,8 @@ class RequestLoopsTest {
         EventLoop loop = new DefaultEventLoop();
         try {
             Executor executor = RequestLoops.of(loop);
-            assertThat(RequestLoops.of(loop)).as("one executor per loop").isSameAs(executor);
+            assertThat(RequestLoops.of(loop)).as("equal executors for one loop").isEqualTo(executor);
+            assertThat(RequestLoops.of(loop)).hasSameHashCodeAs(executor);
 
             CompletableFuture<String> fromOutside = new CompletableFuture<>();
             executor.execute(() -> fromOutside.complete(Thread.currentThread().getName()));

@@ -35,8 +35,23 @@ public class Pipeline {
         this.clock = clock;
     }
 
+    /**
+     * Runs every stage's admission. When one decided later (a Redis script's answer, say), the caller resumes on
+     * the request's own event loop ({@link Call#resumeOn}), not on the thread that decided: the backend call is
+     * then started there, on the channel bound to that loop, and its answer needs no hop back to be written.
+     */
     public Mono<Void> admit(Call call) {
-        return Mono.defer(() -> admitFrom(call, 0));
+        return Mono.defer(() -> {
+            Mono<Void> admission = admitFrom(call, 0);
+            return admission == Mono.<Void>empty() ? admission : onRequestLoop(call, admission);
+        });
+    }
+
+    private Mono<Void> onRequestLoop(Call call, Mono<Void> signals) {
+        Executor loop = call.resumeOn();
+        return loop == null
+                ? signals
+                : signals.publishOn(loopSchedulers.computeIfAbsent(loop, Schedulers::fromExecutor));
     }
 
     /**
@@ -125,8 +140,7 @@ public class Pipeline {
         });
         // The wait ends on the thread that made the records durable (the usage spool's, for a whole group of
         // calls): the answer's last bytes are written from the request's own event loop, not by that thread.
-        Executor loop = call.resumeOn();
-        return loop == null ? all : all.publishOn(loopSchedulers.computeIfAbsent(loop, Schedulers::fromExecutor));
+        return onRequestLoop(call, all);
     }
 
     private boolean completeUpTo(Call call, int count, CallResult result) {

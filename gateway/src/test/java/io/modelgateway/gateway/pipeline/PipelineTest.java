@@ -111,6 +111,49 @@ class PipelineTest {
     }
 
     @Test
+    void anAdmissionDecidedOnAnotherThreadResumesOnTheRequestsOwnExecutor() throws Exception {
+        java.util.concurrent.CompletableFuture<Void> decided = new java.util.concurrent.CompletableFuture<>();
+        CallStage redisLike = new CallStage() {
+            @Override
+            public Mono<Void> admit(Call call) {
+                return Mono.fromFuture(decided, true);
+            }
+        };
+        java.util.concurrent.ExecutorService loop =
+                java.util.concurrent.Executors.newSingleThreadExecutor(r -> new Thread(r, "request-loop"));
+        try {
+            Pipeline pipeline = new Pipeline(List.of(new Recording("a", null), redisLike), CLOCK);
+            Call call = call();
+            call.resumeOn(loop);
+            java.util.concurrent.CompletableFuture<String> resumedOn = new java.util.concurrent.CompletableFuture<>();
+            pipeline.admit(call)
+                    .doOnSuccess(v -> resumedOn.complete(Thread.currentThread().getName()))
+                    .subscribe();
+            Thread redis = new Thread(() -> decided.complete(null), "redis-io");
+            redis.start();
+            assertThat(resumedOn.get(10, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo("request-loop");
+        } finally {
+            loop.shutdownNow();
+        }
+    }
+
+    @Test
+    void anAdmissionDecidedAtOnceContinuesOnTheCallersThread() {
+        java.util.concurrent.Executor never = task -> {
+            throw new AssertionError("an admission decided at once needs no hop");
+        };
+        Pipeline pipeline = new Pipeline(List.of(new Recording("a", null), new Recording("b", null)), CLOCK);
+        Call call = call();
+        call.resumeOn(never);
+        String caller = Thread.currentThread().getName();
+        String[] continuedOn = new String[1];
+        pipeline.admit(call)
+                .doOnSuccess(v -> continuedOn[0] = Thread.currentThread().getName())
+                .block();
+        assertThat(continuedOn[0]).isEqualTo(caller);
+    }
+
+    @Test
     void admitsInOrderAndCompletesInReverseOnce() {
         Pipeline pipeline = new Pipeline(List.of(new Recording("a", null), new Recording("b", null)), CLOCK);
         Call call = call();

@@ -49,12 +49,13 @@ public class BackendsHealthIndicator implements ReactiveHealthIndicator {
     }
 
     private static Mono<String> state(Deployment d) {
-        if (d.proxied()) {
+        BackendPool pool = d.backend();
+        if (pool == null) { // proxied to an upstream
             return Mono.just("PROXIED");
         }
-        return Mono.fromFuture(() -> d.backend().modelReady(d.model()))
+        return Mono.fromFuture(() -> pool.modelReady(d.model()))
                 .timeout(TIMEOUT)
-                .map(ready -> ready ? "READY" : notReady(d.backend()))
+                .map(ready -> ready ? "READY" : notReady(pool))
                 .onErrorResume(e -> Mono.just("UNAVAILABLE"));
     }
 

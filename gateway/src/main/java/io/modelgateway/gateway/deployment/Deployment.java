@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.Collection;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A deployment resolved for serving: its backend, template and token counter are ready, so the request path
@@ -20,7 +21,7 @@ public record Deployment(
         String name,
         Kind kind,
         String model,
-        BackendPool backend,
+        @Nullable BackendPool backend,
         ChatTemplate chatTemplate,
         TokenCounter tokens,
         int defaultMaxTokens,
@@ -28,8 +29,8 @@ public record Deployment(
         Duration firstTokenTimeout,
         Duration idleTimeout,
         Duration requestTimeout,
-        HttpUpstream upstream,
-        String region) {
+        @Nullable HttpUpstream upstream,
+        @Nullable String region) {
 
     public Deployment {
         if ((backend == null) == (upstream == null)) {
@@ -49,7 +50,7 @@ public record Deployment(
      * logprobs, logit_bias).
      */
     public Optional<String> unsupportedParameter(Collection<String> parameters) {
-        if (proxied() || parameters.isEmpty()) {
+        if (backend == null || parameters.isEmpty()) { // no pool: proxied to an upstream
             return Optional.empty();
         }
         CompletableFuture<TensorLayout> layout = backend.layout(model);

@@ -3,6 +3,7 @@ package io.modelgateway.gateway.deployment;
 import io.modelgateway.gateway.config.GatewayProperties.DeploymentProperties;
 import java.time.Instant;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A deployment as defined: its public name and settings (the same record as {@code gateway.deployments.<name>},
@@ -10,7 +11,11 @@ import java.util.Objects;
  * ({@code null} for configured ones).
  */
 public record DeploymentDefinition(
-        String name, DeploymentProperties settings, Source source, Instant createdAt, Instant updatedAt) {
+        String name,
+        DeploymentProperties settings,
+        Source source,
+        @Nullable Instant createdAt,
+        @Nullable Instant updatedAt) {
 
     /** Where a deployment is defined. */
     public enum Source {

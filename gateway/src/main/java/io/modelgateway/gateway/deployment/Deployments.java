@@ -21,6 +21,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
@@ -86,7 +87,7 @@ public class Deployments implements SmartLifecycle, DisposableBean {
      * The deployment named {@code name} if the caller's tenant may use it. A deployment the tenant may not
      * use gets the same 404 as one that does not exist, so its existence is not revealed.
      */
-    public Deployment require(String name, Caller caller) {
+    public Deployment require(String name, @Nullable Caller caller) {
         if (caller == null || !caller.mayUse(name)) {
             throw ApiException.modelNotFound(name);
         }

@@ -4,6 +4,7 @@ import io.modelgateway.gateway.config.GatewayProperties;
 import io.modelgateway.gateway.config.GatewayProperties.EmbeddedModelServerProperties;
 import io.modelgateway.modelserver.EchoSettings;
 import io.modelgateway.modelserver.ModelServer;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
@@ -20,7 +21,7 @@ public class EmbeddedModelServer implements DisposableBean {
 
     private static final Logger log = LoggerFactory.getLogger(EmbeddedModelServer.class);
 
-    private final ModelServer server;
+    private final @Nullable ModelServer server; // null: disabled
 
     public EmbeddedModelServer(GatewayProperties properties) {
         EmbeddedModelServerProperties p = properties.embeddedModelServer();

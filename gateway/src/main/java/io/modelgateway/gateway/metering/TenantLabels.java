@@ -2,6 +2,7 @@ package io.modelgateway.gateway.metering;
 
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Caps the {@code tenant} label: the first {@code max} tenants seen keep their id, every later one is
@@ -24,7 +25,7 @@ public final class TenantLabels {
         this.max = max;
     }
 
-    public String of(String tenant) {
+    public String of(@Nullable String tenant) {
         if (tenant == null) {
             return NONE;
         }

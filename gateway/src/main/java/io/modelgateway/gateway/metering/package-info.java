@@ -4,5 +4,10 @@
  * (implemented by {@code credits}, whose published slot holds the price a call was admitted at). Prometheus metrics: {@link io.modelgateway.gateway.metering.MetricNames} names every series; a call stage
  * records the OpenTelemetry GenAI metrics and the gateway's request and refusal counters; probes publish
  * backend, Redis and database health and latency. Implementation in {@code internal}.
+ *
+ * <p>Null-safety: everything here is non-null unless marked {@code @Nullable}; NullAway checks it at compile time.
  */
+@NullMarked
 package io.modelgateway.gateway.metering;
+
+import org.jspecify.annotations.NullMarked;

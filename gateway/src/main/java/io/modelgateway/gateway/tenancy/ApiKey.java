@@ -2,6 +2,7 @@ package io.modelgateway.gateway.tenancy;
 
 import java.time.Instant;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * An API key as it may be shown: everything but the key itself (only its last four characters).
@@ -13,14 +14,14 @@ import java.util.Set;
  */
 public record ApiKey(
         String id,
-        String tenantId,
+        @Nullable String tenantId,
         String name,
         String lastFour,
         Set<Scope> scopes,
         Instant createdAt,
-        Instant expiresAt,
-        Instant revokedAt,
-        Instant lastUsedAt) {
+        @Nullable Instant expiresAt,
+        @Nullable Instant revokedAt,
+        @Nullable Instant lastUsedAt) {
 
     public ApiKey {
         scopes = Set.copyOf(scopes);

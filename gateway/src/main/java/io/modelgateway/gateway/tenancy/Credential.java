@@ -2,6 +2,7 @@ package io.modelgateway.gateway.tenancy;
 
 import java.util.EnumSet;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A verified credential: a stored API key, the configured admin key, or a validated JWT.
@@ -11,7 +12,7 @@ import java.util.Set;
  * @param scopes what it may do; platform scopes ({@link Scope#platform()}) exist only for credentials that belong
  *        to no tenant, so a tenant credential never holds them, whatever was stored or claimed
  */
-public record Credential(String id, String tenantId, String name, Set<Scope> scopes) {
+public record Credential(String id, @Nullable String tenantId, String name, Set<Scope> scopes) {
 
     public Credential {
         Set<Scope> held = scopes.isEmpty() ? EnumSet.noneOf(Scope.class) : EnumSet.copyOf(scopes);

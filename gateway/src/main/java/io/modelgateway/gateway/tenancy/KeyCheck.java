@@ -1,5 +1,7 @@
 package io.modelgateway.gateway.tenancy;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * The outcome of checking a presented credential, as a value: the request path turns it into a status
  * without exceptions or database calls.
@@ -7,7 +9,10 @@ package io.modelgateway.gateway.tenancy;
  * @param credential set unless the outcome is {@link Outcome#UNKNOWN}
  * @param tenant the credential's tenant, when it has one and it exists
  */
-public record KeyCheck(Outcome outcome, Credential credential, Tenant tenant) {
+public record KeyCheck(
+        Outcome outcome,
+        @Nullable Credential credential,
+        @Nullable Tenant tenant) {
 
     public enum Outcome {
         OK,

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 
 /**
@@ -30,10 +31,10 @@ public interface Tenancy {
     Mono<Tenant> updateTenant(String id, TenantChange change);
 
     /** Issues a key for a tenant, or a platform key when {@code tenantId} is {@code null}. */
-    Mono<IssuedKey> issueKey(String tenantId, String name, Set<Scope> scopes, Instant expiresAt);
+    Mono<IssuedKey> issueKey(@Nullable String tenantId, String name, Set<Scope> scopes, @Nullable Instant expiresAt);
 
     /** A tenant's keys, or the platform keys when {@code tenantId} is {@code null}. */
-    Mono<List<ApiKey>> keys(String tenantId);
+    Mono<List<ApiKey>> keys(@Nullable String tenantId);
 
     Mono<ApiKey> key(String id);
 
@@ -52,5 +53,8 @@ public interface Tenancy {
     Mono<Set<String>> setDeploymentTenants(String deployment, Set<String> tenantIds);
 
     /** A change to a tenant; {@code null} fields stay as they are. */
-    record TenantChange(String name, TenantStatus status, Set<String> deployments) {}
+    record TenantChange(
+            @Nullable String name,
+            @Nullable TenantStatus status,
+            @Nullable Set<String> deployments) {}
 }

@@ -9,6 +9,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.UUID;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
@@ -21,7 +22,7 @@ class BalanceApiTest extends GatewayTestBase {
 
     private final HttpClient http = HttpClient.newHttpClient();
 
-    private HttpResponse<String> call(String method, String path, String key, String json) throws Exception {
+    private HttpResponse<String> call(String method, String path, String key, @Nullable String json) throws Exception {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(baseUrl() + "/v1/organization/projects" + path))
                 .header("Authorization", "Bearer " + key)
                 .method(

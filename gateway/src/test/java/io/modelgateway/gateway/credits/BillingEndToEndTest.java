@@ -25,6 +25,7 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import javax.sql.DataSource;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -63,7 +64,7 @@ class BillingEndToEndTest extends GatewayTestBase {
     }
 
     /** A fresh tenant on the billed deployments with {@code credits} granted (decimal), and its key. */
-    private String tenantWith(String credits) {
+    private String tenantWith(@Nullable String credits) {
         String id = "bill-" + UUID.randomUUID().toString().substring(0, 8);
         admin().createTenant(id, "billed", "billed-slow");
         if (credits != null) {

@@ -19,9 +19,11 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -162,7 +164,7 @@ class CreditRedisOutageIT {
         });
     }
 
-    private record Answer(int status, String code) {}
+    private record Answer(int status, @Nullable String code) {}
 
     private List<CompletableFuture<Answer>> burst(String key, int calls) {
         List<CompletableFuture<Answer>> all = new ArrayList<>();
@@ -249,6 +251,7 @@ class CreditRedisOutageIT {
 
     private static String url(ConfigurableApplicationContext ctx) {
         return "http://127.0.0.1:"
-                + ((WebServerApplicationContext) ctx).getWebServer().getPort();
+                + Objects.requireNonNull(((WebServerApplicationContext) ctx).getWebServer(), "started")
+                        .getPort();
     }
 }

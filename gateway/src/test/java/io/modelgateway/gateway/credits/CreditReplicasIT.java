@@ -23,6 +23,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -310,6 +311,7 @@ class CreditReplicasIT {
 
     private static String url(ConfigurableApplicationContext ctx) {
         return "http://127.0.0.1:"
-                + ((WebServerApplicationContext) ctx).getWebServer().getPort();
+                + Objects.requireNonNull(((WebServerApplicationContext) ctx).getWebServer(), "started")
+                        .getPort();
     }
 }

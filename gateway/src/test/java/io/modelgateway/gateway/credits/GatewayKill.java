@@ -22,6 +22,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
@@ -29,6 +30,7 @@ import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -55,8 +57,8 @@ abstract class GatewayKill {
             List.of("triton-plain", "triton-stream", "upstream-plain", "upstream-stream");
 
     static Path work;
-    static Process gateway;
-    static FakeOpenAi upstream;
+    static @Nullable Process gateway; // started by the test
+    static @Nullable FakeOpenAi upstream; // set by prepareWork, cleared by stopGateway
 
     /** The store's properties ({@code spring.datasource.*}, ...); empty: the embedded default. */
     abstract Map<String, String> storeProperties();
@@ -72,9 +74,10 @@ abstract class GatewayKill {
      * so the store can then be read whole, with nothing still on its way.
      */
     static void stopGracefully() throws InterruptedException {
-        gateway.destroy();
-        assertThat(gateway.waitFor(60, TimeUnit.SECONDS)).as("graceful stop").isTrue();
-        assertThat(gateway.exitValue()).isIn(0, 143);
+        Process restarted = Objects.requireNonNull(gateway, "the test started the gateway");
+        restarted.destroy();
+        assertThat(restarted.waitFor(60, TimeUnit.SECONDS)).as("graceful stop").isTrue();
+        assertThat(restarted.exitValue()).isIn(0, 143);
     }
 
     /** Requests counted by the daily rollups. */
@@ -211,7 +214,9 @@ abstract class GatewayKill {
         // one in the microseconds a group takes to write.
         p.put("gateway.billing.commit-window", "200ms");
         p.put("gateway.backends.upstream.kind", "openai-http");
-        p.put("gateway.backends.upstream.base-url", upstream.baseUrl());
+        p.put(
+                "gateway.backends.upstream.base-url",
+                Objects.requireNonNull(upstream, "set by prepareWork").baseUrl());
         p.put("gateway.backends.upstream.api-key", "sk-upstream-secret");
         p.put("gateway.deployments.up-chat.backend", "upstream");
         p.put("gateway.deployments.up-chat.model", "fake-model");
@@ -254,7 +259,8 @@ abstract class GatewayKill {
                 ids.put(rs.getString(1), rs.getLong(2));
             }
         } catch (SQLException e) {
-            if (e.getMessage().contains("does not exist") || e.getMessage().contains("not found")) {
+            String message = String.valueOf(e.getMessage());
+            if (message.contains("does not exist") || message.contains("not found")) {
                 return ids;
             }
             throw e;

@@ -18,7 +18,9 @@ import io.modelgateway.inference.BackendPool;
 import io.modelgateway.modelserver.ModelServer;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Objects;
 import java.util.UUID;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -48,7 +50,7 @@ class AdminDefinedDeploymentsTest extends GatewayTestBase {
         return prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
     }
 
-    private static ChatCompletionCreateParams chat(String model, String text, Long maxTokens) {
+    private static ChatCompletionCreateParams chat(String model, String text, @Nullable Long maxTokens) {
         var b = ChatCompletionCreateParams.builder().model(model).addUserMessage(text);
         return (maxTokens == null ? b : b.maxCompletionTokens(maxTokens)).build();
     }
@@ -310,7 +312,7 @@ class AdminDefinedDeploymentsTest extends GatewayTestBase {
             String body = "\"backend\":\"" + own.target() + "\",\"model\":\"echo\"";
             admin().expect(201, "POST", "/deployments", "{\"name\":\"" + a + "\"," + body + "}");
             admin().expect(201, "POST", "/deployments", "{\"name\":\"" + b + "\"," + body + "}");
-            BackendPool pool = deployments.pools().get(own.target());
+            BackendPool pool = Objects.requireNonNull(deployments.pools().get(own.target()), "the shared pool");
             assertThat(deployments.require(a).backend())
                     .isSameAs(pool)
                     .isSameAs(deployments.require(b).backend());

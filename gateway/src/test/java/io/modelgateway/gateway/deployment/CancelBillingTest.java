@@ -17,6 +17,7 @@ import java.time.Duration;
 import java.util.UUID;
 import java.util.function.BooleanSupplier;
 import javax.sql.DataSource;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -63,7 +64,7 @@ class CancelBillingTest extends FleetTestBase {
         return await().atMost(Duration.ofSeconds(20)).until(() -> row(tenant), r -> r != null);
     }
 
-    private Row row(String tenant) throws Exception {
+    private @Nullable Row row(String tenant) throws Exception {
         try (Connection c = dataSource.getConnection();
                 PreparedStatement ps = c.prepareStatement(
                         "SELECT input_tokens, output_tokens, estimated, outcome, cost_micros FROM usage_record "

@@ -16,6 +16,7 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Objects;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -82,7 +83,8 @@ class DeploymentReplicasIT {
 
     private static String url(ConfigurableApplicationContext ctx) {
         return "http://127.0.0.1:"
-                + ((WebServerApplicationContext) ctx).getWebServer().getPort();
+                + Objects.requireNonNull(((WebServerApplicationContext) ctx).getWebServer(), "started")
+                        .getPort();
     }
 
     @Test

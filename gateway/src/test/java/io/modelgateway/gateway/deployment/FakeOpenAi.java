@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.netty.DisposableServer;
@@ -158,7 +159,7 @@ public final class FakeOpenAi implements AutoCloseable {
                 .then();
     }
 
-    private static String chunk(boolean chat, String model, String choices, String usage) {
+    private static String chunk(boolean chat, String model, String choices, @Nullable String usage) {
         return "data: {\"id\":\"up-1\",\"object\":\"" + (chat ? "chat.completion.chunk" : "text_completion")
                 + "\",\"created\":1,\"model\":\"" + model + "\",\"choices\":" + choices
                 + (usage == null ? "" : ",\"usage\":" + usage) + "}\n\n";

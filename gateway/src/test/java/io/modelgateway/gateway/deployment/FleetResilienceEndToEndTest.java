@@ -38,6 +38,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -134,7 +135,8 @@ class FleetResilienceEndToEndTest extends FleetTestBase {
     }
 
     /** One SSE answer read to its end: the text of its content chunks, and whether it ended with [DONE] or an error. */
-    private record Streamed(String text, boolean done, JsonNode error, int events) {
+    private record Streamed(
+            String text, boolean done, @Nullable JsonNode error, int events) {
 
         static Streamed of(String body) {
             List<String> data = body.lines()

@@ -16,6 +16,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.Collectors;
@@ -44,7 +45,8 @@ class GracefulDrainTest {
                         "--gateway.embedded-model-server.embeddings=false",
                         "--gateway.embedded-model-server.tokens-per-second=20",
                         "--spring.lifecycle.timeout-per-shutdown-phase=20s");
-        int port = ((WebServerApplicationContext) app).getWebServer().getPort();
+        int port = Objects.requireNonNull(((WebServerApplicationContext) app).getWebServer(), "started")
+                .getPort();
         HttpClient http = HttpClient.newHttpClient();
         HttpResponse<InputStream> stream = http.send(chat(port, 40), HttpResponse.BodyHandlers.ofInputStream());
         BufferedReader lines = new BufferedReader(new InputStreamReader(stream.body(), StandardCharsets.UTF_8));

@@ -44,7 +44,8 @@ class LayoutRedetectionEndToEndTest extends FleetTestBase {
     @Test
     void aModelRedeployedWithOtherTensorsIsReadAgainWhenItIsReadyAgain() throws Exception {
         assertThat(answers()).as("on the vLLM layout").isTrue();
-        BackendPool pool = deployments.require("relayout-chat").backend();
+        BackendPool pool =
+                Objects.requireNonNull(deployments.require("relayout-chat").backend(), "a Triton pool");
 
         RELAYOUT.close();
         await().atMost(Duration.ofSeconds(10))

@@ -25,6 +25,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.UUID;
 import javax.sql.DataSource;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import tools.jackson.databind.JsonNode;
@@ -183,8 +184,8 @@ class MixedWorkloadReconciliationTest extends FleetTestBase {
         assertThat(r.statusCode()).as(r.body()).isEqualTo(status);
     }
 
-    private HttpResponse<String> post(String key, String deployment, String text, boolean stream, String extra)
-            throws Exception {
+    private HttpResponse<String> post(
+            String key, String deployment, String text, boolean stream, @Nullable String extra) throws Exception {
         String budget = extra != null && extra.contains("max_tokens") ? "" : ",\"max_tokens\":8";
         String body = "{\"model\":\"" + deployment + "\",\"stream\":" + stream + budget + (extra == null ? "" : extra)
                 + ",\"messages\":[{\"role\":\"user\",\"content\":\"" + text + "\"}]}";

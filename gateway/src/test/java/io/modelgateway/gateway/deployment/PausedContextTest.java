@@ -9,6 +9,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Objects;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -55,7 +56,8 @@ class PausedContextTest {
     }
 
     private static int chat(ConfigurableApplicationContext app) throws Exception {
-        int port = ((WebServerApplicationContext) app).getWebServer().getPort();
+        int port = Objects.requireNonNull(((WebServerApplicationContext) app).getWebServer(), "started")
+                .getPort();
         HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v1/chat/completions"))
                 .header("Authorization", "Bearer sk-paused")
                 .header("Content-Type", "application/json")

@@ -14,6 +14,7 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.UUID;
 import javax.sql.DataSource;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 
@@ -44,7 +45,7 @@ class UsageDeadLetterEndToEndTest extends GatewayTestBase {
         return id;
     }
 
-    private String one(String query, String arg) throws Exception {
+    private @Nullable String one(String query, String arg) throws Exception {
         try (Connection c = dataSource.getConnection();
                 PreparedStatement ps = c.prepareStatement(query)) {
             ps.setString(1, arg);

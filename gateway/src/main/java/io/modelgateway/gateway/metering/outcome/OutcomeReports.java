@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import javax.sql.DataSource;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Reads {@code call_outcome} for the Outcomes API: one range of the primary key (or of the tenant index) per
@@ -107,7 +108,7 @@ public final class OutcomeReports {
     }
 
     /** A grouped column's value; '' (no tenant, no deployment, no code) reads as {@code null}. */
-    private static String column(ResultSet rs, OutcomeQuery q, String group) throws SQLException {
+    private static @Nullable String column(ResultSet rs, OutcomeQuery q, String group) throws SQLException {
         if (!q.groupBy().contains(group)) {
             return null;
         }

@@ -1,6 +1,7 @@
 package io.modelgateway.gateway.policy.internal;
 
 import java.time.Instant;
+import org.jspecify.annotations.Nullable;
 
 /** A rule hit waiting to be written. */
 record AuditEntry(
@@ -11,5 +12,5 @@ record AuditEntry(
         String ruleType,
         String action,
         String target,
-        String matchedText,
+        @Nullable String matchedText,
         Instant at) {}

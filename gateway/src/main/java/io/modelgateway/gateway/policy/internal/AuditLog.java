@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
@@ -66,7 +67,7 @@ final class AuditLog implements ComplianceAudit {
     }
 
     @Override
-    public Mono<List<AuditRecord>> query(String tenant, Instant since, int limit) {
+    public Mono<List<AuditRecord>> query(@Nullable String tenant, Instant since, int limit) {
         return Mono.fromCallable(() -> repository.query(tenant, since, limit)).subscribeOn(jdbcScheduler);
     }
 }

@@ -8,6 +8,7 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.List;
 import javax.sql.DataSource;
+import org.jspecify.annotations.Nullable;
 import org.springframework.jdbc.core.BatchPreparedStatementSetter;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -49,7 +50,7 @@ final class AuditRepository {
         });
     }
 
-    List<AuditRecord> query(String tenant, Instant since, int limit) {
+    List<AuditRecord> query(@Nullable String tenant, Instant since, int limit) {
         String where = tenant == null ? "created_at >= ?" : "tenant_id = ? AND created_at >= ?";
         var spec = jdbc.sql("SELECT id, tenant_id, request_id, deployment, rule_id, rule_type, action, target, "
                 + "matched_text, created_at FROM compliance_audit WHERE " + where + " ORDER BY created_at, id LIMIT ?");

@@ -14,6 +14,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
+import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.sql.init.dependency.DependsOnDatabaseInitialization;
 import org.springframework.context.SmartLifecycle;
@@ -81,7 +82,7 @@ public class ComplianceConfiguration {
         private final AuditLog audit;
         private final ComplianceProperties properties;
         private final Reloader reloader;
-        private ScheduledExecutorService jobs;
+        private @Nullable ScheduledExecutorService jobs; // set while running
 
         ComplianceJobs(PolicyService policies, AuditLog audit, ComplianceProperties properties, Reloads reloads) {
             this.policies = policies;

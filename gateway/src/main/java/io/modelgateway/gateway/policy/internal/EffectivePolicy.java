@@ -5,6 +5,7 @@ import io.modelgateway.gateway.policy.PolicySpec;
 import io.modelgateway.gateway.policy.RuleTarget;
 import java.util.List;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What applies to one tenant on one deployment, merged from the levels and ready for the request path.
@@ -15,11 +16,11 @@ import java.util.Set;
  */
 record EffectivePolicy(
         PolicySpec spec,
-        Integer maxTokens,
+        @Nullable Integer maxTokens,
         boolean refuseOverMaxTokens,
-        Integer maxPromptTokens,
-        Integer maxRequestBytes,
-        Set<String> allowedParameters,
+        @Nullable Integer maxPromptTokens,
+        @Nullable Integer maxRequestBytes,
+        @Nullable Set<String> allowedParameters,
         Set<String> regions,
         ContentRules rules,
         boolean billFilteredPrompts,

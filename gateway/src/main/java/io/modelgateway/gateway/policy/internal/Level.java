@@ -2,6 +2,7 @@ package io.modelgateway.gateway.policy.internal;
 
 import io.modelgateway.gateway.policy.ContentRules;
 import io.modelgateway.gateway.policy.PolicySpec;
+import org.jspecify.annotations.Nullable;
 
 /** One stored level of policy with its rules compiled (once, when stored or loaded). */
 record Level(PolicySpec spec, ContentRules rules) {
@@ -23,13 +24,13 @@ record Level(PolicySpec spec, ContentRules rules) {
         return new Level(spec, ContentRules.compile(spec.rules()));
     }
 
-    private static void positive(Integer value, String field) {
+    private static void positive(@Nullable Integer value, String field) {
         if (value != null && value < 1) {
             throw new IllegalArgumentException(field + " must be positive");
         }
     }
 
-    private static void blankFree(java.util.List<String> values, String field) {
+    private static void blankFree(java.util.@Nullable List<String> values, String field) {
         if (values != null && values.stream().anyMatch(v -> v == null || v.isBlank())) {
             throw new IllegalArgumentException(field + " must not contain blank values");
         }

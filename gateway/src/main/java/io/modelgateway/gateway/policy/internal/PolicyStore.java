@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The policies in memory: the stored levels (compiled) and, per tenant and deployment, the merged
@@ -42,6 +43,7 @@ final class PolicyStore {
         return EffectivePolicy.merge(chain);
     }
 
+    @Nullable
     Level level(String tenant, String deployment) {
         return snapshot.levels().get(new Key(tenant, deployment));
     }
@@ -52,7 +54,7 @@ final class PolicyStore {
     }
 
     /** One level changed ({@code null} = removed). */
-    synchronized void set(String tenant, String deployment, Level level) {
+    synchronized void set(String tenant, String deployment, @Nullable Level level) {
         Map<Key, Level> copy = new HashMap<>(snapshot.levels());
         if (level == null) {
             copy.remove(new Key(tenant, deployment));

@@ -4,6 +4,7 @@ import io.modelgateway.gateway.edge.error.ApiException;
 import io.modelgateway.gateway.quota.QuotaProperties.Fallback;
 import java.time.Clock;
 import java.time.Instant;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -16,12 +17,12 @@ final class Buckets {
 
     private static final Logger log = LoggerFactory.getLogger(Buckets.class);
 
-    private final RedisBuckets redis;
+    private final @Nullable RedisBuckets redis;
     private final LocalBuckets local;
     private final Fallback fallback;
     private final Clock clock;
-    private volatile String downReason;
-    private volatile Instant downSince;
+    private volatile @Nullable String downReason;
+    private volatile @Nullable Instant downSince;
 
     /** In memory only (no Redis configured). */
     static Buckets inMemory(LocalBuckets memory, Clock clock) {
@@ -39,7 +40,7 @@ final class Buckets {
         return b;
     }
 
-    private Buckets(RedisBuckets redis, LocalBuckets local, Fallback fallback, Clock clock) {
+    private Buckets(@Nullable RedisBuckets redis, LocalBuckets local, Fallback fallback, Clock clock) {
         this.redis = redis;
         this.local = local;
         this.fallback = fallback;
@@ -50,6 +51,7 @@ final class Buckets {
      * The store to charge now, or {@code null} when calls pass unchecked ({@link Fallback#ALLOW} during
      * an outage); throws a 503 under {@link Fallback#REJECT} during an outage.
      */
+    @Nullable
     BucketStore current() {
         if (redis == null) {
             return local;
@@ -100,10 +102,12 @@ final class Buckets {
         return downReason != null;
     }
 
+    @Nullable
     String downReason() {
         return downReason;
     }
 
+    @Nullable
     Instant downSince() {
         return downSince;
     }

@@ -7,6 +7,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The limits in force: each deployment's default (configured or admin-defined), overridden per tenant, plus optional limits
@@ -53,7 +54,7 @@ final class LimitBook {
     }
 
     /** The buckets a call of this tenant (and credential) on this deployment is charged to; often none. */
-    List<QuotaBucket> meters(String tenant, String deployment, String credential) {
+    List<QuotaBucket> meters(@Nullable String tenant, String deployment, @Nullable String credential) {
         if (tenant == null) {
             return List.of();
         }

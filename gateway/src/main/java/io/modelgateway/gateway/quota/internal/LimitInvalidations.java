@@ -2,6 +2,7 @@ package io.modelgateway.gateway.quota.internal;
 
 import io.lettuce.core.RedisClient;
 import io.modelgateway.gateway.runtime.RedisSignals;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Tells the other replicas over Redis pub/sub ({@link RedisSignals}, on the quota's own Redis) that stored limits
@@ -11,9 +12,9 @@ import io.modelgateway.gateway.runtime.RedisSignals;
  */
 final class LimitInvalidations {
 
-    private final RedisSignals signals;
+    private final @Nullable RedisSignals signals;
 
-    LimitInvalidations(RedisClient client, String channel, Runnable onInvalidate) {
+    LimitInvalidations(@Nullable RedisClient client, String channel, Runnable onInvalidate) {
         this.signals = client == null ? null : new RedisSignals(client, channel);
         if (signals != null) {
             signals.subscribe("", onInvalidate);

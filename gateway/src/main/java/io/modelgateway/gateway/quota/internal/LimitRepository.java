@@ -40,13 +40,10 @@ final class LimitRepository {
             delete(row.tenant(), row.deployment(), row.keyId());
             jdbc.sql("INSERT INTO quota_limit (tenant_id, deployment, key_id, rpm, tpm, updated_at)"
                             + " VALUES (?, ?, ?, ?, ?, ?)")
-                    .params(
-                            row.tenant(),
-                            row.deployment(),
-                            row.keyId(),
-                            row.limits().rpm(),
-                            row.limits().tpm(),
-                            OffsetDateTime.ofInstant(now, ZoneOffset.UTC))
+                    .params(row.tenant(), row.deployment(), row.keyId())
+                    .param(row.limits().rpm()) // null: no limit of that kind (SQL NULL)
+                    .param(row.limits().tpm())
+                    .param(OffsetDateTime.ofInstant(now, ZoneOffset.UTC))
                     .update();
         });
     }

@@ -9,11 +9,11 @@ import io.modelgateway.gateway.edge.error.ApiException;
 import io.modelgateway.gateway.edge.json.Bodies;
 import io.modelgateway.gateway.quota.QuotaLimits;
 import io.modelgateway.gateway.runtime.JsonMappers;
-import io.modelgateway.gateway.tenancy.ApiKey;
 import io.modelgateway.gateway.tenancy.Tenancy;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 import org.springframework.http.MediaType;
 import org.springframework.web.reactive.function.server.RouterFunction;
 import org.springframework.web.reactive.function.server.RouterFunctions;
@@ -102,14 +102,14 @@ final class QuotaAdmin {
     private Mono<ServerResponse> putKey(ServerRequest req) {
         String deployment = deployment(req);
         return key(req).flatMap(k -> limits(req)
-                .flatMap(l -> runtime.put(k.tenantId(), deployment, k.id(), l))
+                .flatMap(l -> runtime.put(k.tenant(), deployment, k.id(), l))
                 .then(Mono.defer(() -> ok(keyView(k, deployment)))));
     }
 
     private Mono<ServerResponse> deleteKey(ServerRequest req) {
         String deployment = deployment(req);
         return key(req).flatMap(k ->
-                runtime.delete(k.tenantId(), deployment, k.id()).then(Mono.defer(() -> ok(keyView(k, deployment)))));
+                runtime.delete(k.tenant(), deployment, k.id()).then(Mono.defer(() -> ok(keyView(k, deployment)))));
     }
 
     private Map<String, Object> tenantView(String tenant, String deployment) {
@@ -120,15 +120,16 @@ final class QuotaAdmin {
         return view;
     }
 
-    private Map<String, Object> keyView(ApiKey key, String deployment) {
+    private Map<String, Object> keyView(TenantKey key, String deployment) {
         LimitBook book = runtime.book();
         Map<String, Object> view =
-                base(key.tenantId(), deployment, key.id(), book.keyLimits(key.tenantId(), deployment, key.id()));
-        view.put("tenant_limits", limitsView(book.effective(key.tenantId(), deployment)));
+                base(key.tenant(), deployment, key.id(), book.keyLimits(key.tenant(), deployment, key.id()));
+        view.put("tenant_limits", limitsView(book.effective(key.tenant(), deployment)));
         return view;
     }
 
-    private static Map<String, Object> base(String tenant, String deployment, String key, QuotaLimits limits) {
+    private static Map<String, Object> base(
+            String tenant, String deployment, @Nullable String key, QuotaLimits limits) {
         Map<String, Object> view = new LinkedHashMap<>();
         view.put("object", "quota.limits");
         view.put("tenant", tenant);
@@ -151,11 +152,15 @@ final class QuotaAdmin {
         return tenancy.tenant(id).map(t -> t.id()).switchIfEmpty(Mono.error(() -> ApiException.notFound("tenant", id)));
     }
 
-    private Mono<ApiKey> key(ServerRequest req) {
+    /** A tenant's key: its id and its tenant. */
+    private record TenantKey(String id, String tenant) {}
+
+    /** The key named in the path; a 404 when there is none, a 400 for a platform key (of no tenant). */
+    private Mono<TenantKey> key(ServerRequest req) {
         String id = req.pathVariable("key");
         return tenancy.key(id)
                 .switchIfEmpty(Mono.error(() -> ApiException.notFound("key", id)))
-                .filter(k -> k.tenantId() != null)
+                .mapNotNull(k -> k.tenantId() == null ? null : new TenantKey(k.id(), k.tenantId()))
                 .switchIfEmpty(Mono.error(() -> ApiException.invalid(
                         "key",
                         "invalid_value",
@@ -188,7 +193,7 @@ final class QuotaAdmin {
         return new QuotaLimits(positive(body, "rpm"), positive(body, "tpm"));
     }
 
-    private static Long positive(JsonNode body, String name) {
+    private static @Nullable Long positive(JsonNode body, String name) {
         JsonNode v = body.get(name);
         if (v == null || v.isNull()) {
             return null;

@@ -18,6 +18,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 import org.springframework.context.SmartLifecycle;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
@@ -34,8 +35,8 @@ final class QuotaRuntime implements SmartLifecycle, AutoCloseable {
     private final LimitBook book;
     private final Buckets buckets;
     private final Clock clock;
-    private final RedisClient redis;
-    private final ClientResources resources;
+    private final @Nullable RedisClient redis; // null: no Redis configured (in memory)
+    private final @Nullable ClientResources resources; // set with redis
     private final LimitInvalidations invalidations;
     private final Reloader reloader;
     private final Scheduler jdbc;
@@ -167,6 +168,8 @@ final class QuotaRuntime implements SmartLifecycle, AutoCloseable {
         buckets.close();
         if (redis != null) {
             redis.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+        }
+        if (resources != null) {
             resources.shutdown(0, 2, TimeUnit.SECONDS);
         }
     }

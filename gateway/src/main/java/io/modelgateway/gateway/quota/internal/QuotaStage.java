@@ -15,7 +15,9 @@ import io.modelgateway.gateway.quota.internal.QuotaBucket.Kind;
 import io.modelgateway.gateway.quota.internal.RateLimitHeaders.State;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.core.annotation.Order;
@@ -165,7 +167,7 @@ final class QuotaStage implements CallStage {
         });
     }
 
-    private static QuotaBucket tooSmall(List<QuotaBucket> meters, long estimate) {
+    private static @Nullable QuotaBucket tooSmall(List<QuotaBucket> meters, long estimate) {
         return meters.stream()
                 .filter(m -> m.kind() == Kind.TOKENS && estimate > m.limit())
                 .findFirst()
@@ -193,7 +195,7 @@ final class QuotaStage implements CallStage {
         }
         // the store took nothing (all or nothing); "consumed" probes say what would have been left
         headers(call, store, charges, true);
-        Charge binding = binding(charges);
+        Charge binding = Objects.requireNonNull(binding(charges), "a bucket refused"); // not all consumed
         long wait = wait(binding);
         RateLimitHeaders.retryAfter(call.responseHeaders(), wait);
         count(call, binding.meter().kind() == Kind.REQUESTS ? "requests" : "tokens");
@@ -201,7 +203,7 @@ final class QuotaStage implements CallStage {
     }
 
     /** The refusing bucket the caller waits longest for; {@code null} when every bucket took its charge. */
-    private static Charge binding(List<Charge> charges) {
+    private static @Nullable Charge binding(List<Charge> charges) {
         return charges.stream()
                 .filter(c -> !c.probe().isConsumed())
                 .max((a, b) -> Long.compare(
@@ -266,7 +268,7 @@ final class QuotaStage implements CallStage {
     }
 
     /** The bucket of {@code kind} with the least left, as the caller should see it; {@code null} if none. */
-    private static State state(BucketStore store, List<Charge> charges, Kind kind, boolean givenBack) {
+    private static @Nullable State state(BucketStore store, List<Charge> charges, Kind kind, boolean givenBack) {
         State least = null;
         for (Charge c : charges) {
             if (c.meter().kind() == kind) {

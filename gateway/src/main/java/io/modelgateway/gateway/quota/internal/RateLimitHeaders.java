@@ -3,6 +3,7 @@ package io.modelgateway.gateway.quota.internal;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.time.Duration;
+import org.jspecify.annotations.Nullable;
 import org.springframework.http.HttpHeaders;
 
 /**
@@ -32,7 +33,7 @@ final class RateLimitHeaders {
         }
     }
 
-    static void write(HttpHeaders headers, State requests, State tokens) {
+    static void write(HttpHeaders headers, @Nullable State requests, @Nullable State tokens) {
         if (requests != null) {
             headers.set("x-ratelimit-limit-requests", Long.toString(requests.limit()));
             headers.set("x-ratelimit-remaining-requests", Long.toString(Math.max(0, requests.remaining())));

@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Buckets shared by all replicas in Redis, changed by one Lua script ({@code quota-buckets.lua}) that does what
@@ -44,7 +45,7 @@ final class RedisBuckets implements BucketStore {
     private final TimeMeter time;
     private final Duration timeout;
     private final ScriptBatcher batcher;
-    private volatile StatefulRedisConnection<String, String> connection;
+    private volatile @Nullable StatefulRedisConnection<String, String> connection; // set by connect()
 
     RedisBuckets(RedisClient client, TimeMeter time, Duration timeout) {
         this.client = client;
@@ -62,21 +63,24 @@ final class RedisBuckets implements BucketStore {
     }
 
     /** Connects if not connected yet; throws when Redis cannot be reached. */
-    synchronized void connect() {
-        if (connection == null) {
-            connection = client.connect(StringCodec.UTF8);
+    synchronized StatefulRedisConnection<String, String> connect() {
+        StatefulRedisConnection<String, String> c = connection;
+        if (c == null) {
+            c = client.connect(StringCodec.UTF8);
+            connection = c;
         }
+        return c;
     }
 
     /** Completes when Redis answers a PING within the timeout. */
     CompletableFuture<Void> ping() {
+        StatefulRedisConnection<String, String> c;
         try {
-            connect();
+            c = connect();
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
         }
-        return connection
-                .async()
+        return c.async()
                 .ping()
                 .toCompletableFuture()
                 .orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)

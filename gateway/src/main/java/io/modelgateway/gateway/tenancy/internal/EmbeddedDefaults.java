@@ -11,6 +11,7 @@ import java.time.Instant;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,7 +31,7 @@ final class EmbeddedDefaults {
 
     private EmbeddedDefaults() {}
 
-    static void seedDemo(TenancyRepository repository, String tenantId, String configuredKey, Clock clock) {
+    static void seedDemo(TenancyRepository repository, String tenantId, @Nullable String configuredKey, Clock clock) {
         String key = configuredKey;
         if (key == null || key.isBlank()) {
             key = Keys.generate("sk-demo-");
@@ -109,7 +110,7 @@ final class EmbeddedDefaults {
     }
 
     /** The platform admin key from {@code GATEWAY_ADMIN_API_KEY}: held in memory only, never stored. */
-    static List<TenancyCache.Entry> adminKey(String configured) {
+    static List<TenancyCache.Entry> adminKey(@Nullable String configured) {
         if (configured == null || configured.isBlank()) {
             return List.of();
         }

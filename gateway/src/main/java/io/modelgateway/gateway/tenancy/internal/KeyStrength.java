@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Whether a key from configuration (admin, demo, {@code gateway.api-keys}) is strong enough outside the
@@ -97,7 +98,7 @@ final class KeyStrength {
         return symbols <= 1 ? 0 : kept.length() * (Math.log(symbols) / Math.log(2));
     }
 
-    private static String wordAt(String lower, int i) {
+    private static @Nullable String wordAt(String lower, int i) {
         for (String w : WORDS) {
             if (lower.startsWith(w, i)) {
                 return w;
@@ -107,7 +108,7 @@ final class KeyStrength {
     }
 
     /** Stops the start when {@code key} is set and weak; {@code what} names the setting, never the key. */
-    static void requireStrong(String what, String key) {
+    static void requireStrong(String what, @Nullable String key) {
         if (key == null || key.isBlank()) {
             return;
         }

@@ -13,6 +13,7 @@ import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * An immutable snapshot of all tenants and keys, swapped whole on every reload: the request path reads
@@ -23,7 +24,11 @@ final class TenancyCache {
     private static final HexFormat HEX = HexFormat.of();
 
     /** A key as the request path needs it. */
-    record Entry(byte[] hash, Credential credential, Instant expiresAt, Instant revokedAt) {}
+    record Entry(
+            byte[] hash,
+            Credential credential,
+            @Nullable Instant expiresAt,
+            @Nullable Instant revokedAt) {}
 
     private record Snapshot(Map<ByteBuffer, Entry> keys, Map<String, Tenant> tenants) {}
 

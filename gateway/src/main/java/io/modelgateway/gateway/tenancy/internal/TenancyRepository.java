@@ -15,10 +15,12 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 import javax.sql.DataSource;
+import org.jspecify.annotations.Nullable;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
@@ -137,7 +139,7 @@ final class TenancyRepository {
                 .list();
     }
 
-    List<ApiKey> keysOf(String tenantId) {
+    List<ApiKey> keysOf(@Nullable String tenantId) {
         String where = tenantId == null ? "tenant_id IS NULL" : "tenant_id = ?";
         var spec = jdbc.sql("SELECT " + KEY_COLUMNS + " FROM api_key WHERE " + where + " ORDER BY created_at, id");
         if (tenantId != null) {
@@ -159,15 +161,14 @@ final class TenancyRepository {
     void insertKey(ApiKey k, String hash) {
         jdbc.sql("INSERT INTO api_key (id, tenant_id, name, key_hash, last_four, scopes, created_at, expires_at)"
                         + " VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
-                .params(
-                        k.id(),
-                        k.tenantId(),
-                        k.name(),
-                        hash,
-                        k.lastFour(),
-                        scopes(k.scopes()),
-                        ts(k.createdAt()),
-                        ts(k.expiresAt()))
+                .param(k.id())
+                .param(k.tenantId()) // null: a platform key
+                .param(k.name())
+                .param(hash)
+                .param(k.lastFour())
+                .param(scopes(k.scopes()))
+                .param(ts(k.createdAt()))
+                .param(tsOrNull(k.expiresAt())) // null: never expires
                 .update();
     }
 
@@ -208,9 +209,9 @@ final class TenancyRepository {
                 rs.getString("last_four"),
                 scopes(rs.getString("scopes")),
                 instant(rs, "created_at"),
-                instant(rs, "expires_at"),
-                instant(rs, "revoked_at"),
-                instant(rs, "last_used_at"));
+                instantOrNull(rs, "expires_at"),
+                instantOrNull(rs, "revoked_at"),
+                instantOrNull(rs, "last_used_at"));
         return new StoredKey(key, rs.getString("key_hash").trim());
     }
 
@@ -227,10 +228,19 @@ final class TenancyRepository {
     }
 
     private static OffsetDateTime ts(Instant at) {
-        return at == null ? null : at.atOffset(ZoneOffset.UTC);
+        return at.atOffset(ZoneOffset.UTC);
     }
 
+    private static @Nullable OffsetDateTime tsOrNull(@Nullable Instant at) {
+        return at == null ? null : ts(at);
+    }
+
+    /** A {@code NOT NULL} timestamp column. */
     private static Instant instant(ResultSet rs, String column) throws SQLException {
+        return Objects.requireNonNull(instantOrNull(rs, column), column);
+    }
+
+    private static @Nullable Instant instantOrNull(ResultSet rs, String column) throws SQLException {
         OffsetDateTime t = rs.getObject(column, OffsetDateTime.class);
         return t == null ? null : t.toInstant();
     }

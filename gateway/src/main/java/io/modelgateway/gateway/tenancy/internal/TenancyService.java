@@ -21,6 +21,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
@@ -47,7 +48,7 @@ final class TenancyService implements Tenancy, AutoCloseable {
         t.setDaemon(true);
         return t;
     });
-    private volatile Reloader reloader;
+    private volatile @Nullable Reloader reloader; // set by start()
 
     TenancyService(
             TenancyRepository repository,
@@ -68,9 +69,10 @@ final class TenancyService implements Tenancy, AutoCloseable {
     void start(Duration reloadInterval, Duration flushInterval) {
         reload();
         // A failed reload keeps serving the last snapshot (fail static) until the database answers again.
-        reloader = reloads.reloader("tenancy", this::reload, reloadInterval);
-        invalidations.subscribe(reloader::reloadSoon);
-        reloader.start();
+        Reloader r = reloads.reloader("tenancy", this::reload, reloadInterval);
+        reloader = r;
+        invalidations.subscribe(r::reloadSoon);
+        r.start();
         long flushMs = flushInterval.toMillis();
         jobs.scheduleWithFixedDelay(this::flushLastUsed, flushMs, flushMs, TimeUnit.MILLISECONDS);
     }
@@ -96,8 +98,9 @@ final class TenancyService implements Tenancy, AutoCloseable {
     public KeyCheck checkKey(String presented) {
         Instant now = clock.instant();
         KeyCheck check = cache.check(presented, now);
-        if (check.ok() && !check.credential().id().startsWith(EmbeddedDefaults.CONFIGURED_PREFIX)) {
-            lastUsed.record(check.credential().id(), now);
+        Credential credential = check.credential(); // set on every outcome but UNKNOWN
+        if (check.ok() && credential != null && !credential.id().startsWith(EmbeddedDefaults.CONFIGURED_PREFIX)) {
+            lastUsed.record(credential.id(), now);
         }
         return check;
     }
@@ -171,7 +174,8 @@ final class TenancyService implements Tenancy, AutoCloseable {
     }
 
     @Override
-    public Mono<IssuedKey> issueKey(String tenantId, String name, Set<Scope> scopes, Instant expiresAt) {
+    public Mono<IssuedKey> issueKey(
+            @Nullable String tenantId, String name, Set<Scope> scopes, @Nullable Instant expiresAt) {
         return write(() -> repository.inTransaction(() -> {
             if (tenantId != null && repository.tenant(tenantId).isEmpty()) {
                 return null;
@@ -180,7 +184,8 @@ final class TenancyService implements Tenancy, AutoCloseable {
         }));
     }
 
-    private IssuedKey insertKey(String tenantId, String name, Set<Scope> scopes, Instant expiresAt) {
+    private IssuedKey insertKey(
+            @Nullable String tenantId, String name, Set<Scope> scopes, @Nullable Instant expiresAt) {
         String secret = Keys.generate(Keys.PREFIX);
         ApiKey key = new ApiKey(
                 Keys.newId("key_"),
@@ -197,7 +202,7 @@ final class TenancyService implements Tenancy, AutoCloseable {
     }
 
     @Override
-    public Mono<List<ApiKey>> keys(String tenantId) {
+    public Mono<List<ApiKey>> keys(@Nullable String tenantId) {
         return read(() -> repository.keysOf(tenantId));
     }
 
@@ -270,7 +275,7 @@ final class TenancyService implements Tenancy, AutoCloseable {
                 .doOnNext(r -> invalidations.publish());
     }
 
-    private static <T> T or(T value, T fallback) {
+    private static <T> T or(@Nullable T value, T fallback) {
         return Optional.ofNullable(value).orElse(fallback);
     }
 }

@@ -5,6 +5,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import org.flywaydb.core.Flyway;
+import org.jspecify.annotations.Nullable;
 import org.springframework.boot.flyway.autoconfigure.FlywayMigrationStrategy;
 import org.springframework.context.SmartLifecycle;
 
@@ -21,7 +22,7 @@ final class TenancyStartup implements FlywayMigrationStrategy, SmartLifecycle {
         t.setDaemon(true);
         return t;
     });
-    private volatile CompletableFuture<Void> migrated;
+    private volatile @Nullable CompletableFuture<Void> migrated; // null: Flyway not in use
     private volatile CompletableFuture<Void> ready = CompletableFuture.completedFuture(null);
     private volatile boolean running;
 

@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
 import org.awaitility.Awaitility;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -104,7 +105,8 @@ class OutcomesTwoReplicasIT {
     }
 
     /** What a client saw, keyed as the API's results: tenant|model|outcome|code ('-' for null). */
-    private static void count(Map<String, Long> seen, String tenant, String model, HttpResponse<String> r) {
+    private static void count(
+            Map<String, Long> seen, @Nullable String tenant, @Nullable String model, HttpResponse<String> r) {
         int s = r.statusCode();
         String outcome = s >= 500 ? "server_error" : s >= 400 ? "client_error" : "ok";
         String code = s < 400
@@ -114,7 +116,8 @@ class OutcomesTwoReplicasIT {
         seen.merge(key(tenant, m, outcome, code.isEmpty() ? null : code), 1L, Long::sum);
     }
 
-    private static String key(String tenant, String model, String outcome, String code) {
+    private static String key(
+            @Nullable String tenant, @Nullable String model, @Nullable String outcome, @Nullable String code) {
         return (tenant == null ? "-" : tenant) + "|" + (model == null ? "-" : model) + "|" + outcome + "|"
                 + (code == null ? "" : code);
     }
@@ -132,13 +135,13 @@ class OutcomesTwoReplicasIT {
         return counts;
     }
 
-    private static String text(JsonNode r, String field) {
+    private static @Nullable String text(JsonNode r, String field) {
         return r.get(field) == null || r.get(field).isNull()
                 ? null
                 : r.get(field).asString();
     }
 
-    private static HttpResponse<String> post(ConfigurableApplicationContext ctx, String key, String body) {
+    private static HttpResponse<String> post(ConfigurableApplicationContext ctx, @Nullable String key, String body) {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(Replicas.url(ctx) + "/v1/chat/completions"))
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body));

@@ -11,6 +11,7 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
+import java.util.Objects;
 import java.util.UUID;
 import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.AfterAll;
@@ -103,7 +104,7 @@ class CompliancePostgresIT {
                     t0.plusSeconds(i)));
         }
         log.flush();
-        List<AuditRecord> a = log.query("a", t0, 100).block();
+        List<AuditRecord> a = Objects.requireNonNull(log.query("a", t0, 100).block());
         assertThat(a).hasSize(10).extracting(AuditRecord::requestId).startsWith("req-0", "req-2");
         assertThat(a.get(0).matchedText()).isEqualTo("secret");
         assertThat(a.get(0).createdAt()).isEqualTo(t0);

@@ -6,13 +6,14 @@ import io.modelgateway.gateway.policy.ContentRules;
 import io.modelgateway.gateway.policy.RuleSpec;
 import java.util.ArrayList;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 
 class StreamFilterTest {
 
     private final List<String> hits = new ArrayList<>();
 
-    private StreamFilter filter(String type, List<String> terms, String action) {
+    private StreamFilter filter(String type, @Nullable List<String> terms, String action) {
         ContentRules rules = ContentRules.compile(
                 List.of(new RuleSpec("r", type, terms, null, action, "completion", null, null, null)));
         return new StreamFilter(

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.modelgateway.gateway.policy.PolicySpec;
 import io.modelgateway.gateway.policy.RuleSpec;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -18,7 +19,7 @@ class StreamWindowTest {
     private static final RuleSpec REDACT_TERM =
             new RuleSpec("secret", "terms", List.of("secret"), null, "redact", "completion", null, null, null);
 
-    private static PolicySpec window(Integer window, RuleSpec... rules) {
+    private static PolicySpec window(@Nullable Integer window, RuleSpec... rules) {
         return new PolicySpec(
                 null, null, null, null, null, null, rules.length == 0 ? null : List.of(rules), null, null, window);
     }

@@ -8,6 +8,7 @@ import io.modelgateway.gateway.edge.error.ApiException;
 import io.modelgateway.gateway.quota.QuotaProperties.Fallback;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Objects;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.health.contributor.Status;
@@ -36,8 +37,9 @@ class BucketsTest {
     void localServesEachReplicasShareAndHealthSaysDegraded() {
         Buckets b = buckets(Fallback.LOCAL);
         assertThat(b.degraded()).isTrue();
-        assertThat(b.current().name()).isEqualTo("local-share");
-        assertThat(b.current().limit(QuotaBucket.of("k", QuotaBucket.Kind.REQUESTS, 10)))
+        BucketStore store = Objects.requireNonNull(b.current(), "the local fallback serves");
+        assertThat(store.name()).isEqualTo("local-share");
+        assertThat(store.limit(QuotaBucket.of("k", QuotaBucket.Kind.REQUESTS, 10)))
                 .isEqualTo(5);
         var health = new QuotaHealthIndicator(b).health();
         assertThat(health.getStatus()).isEqualTo(new Status("DEGRADED"));
@@ -62,7 +64,7 @@ class BucketsTest {
     void withoutRedisTheMemoryStoreAlwaysServes() {
         Buckets b = Buckets.inMemory(new LocalBuckets(new ClockTimeMeter(clock), 1, "memory"), clock);
         assertThat(b.degraded()).isFalse();
-        assertThat(b.current().name()).isEqualTo("memory");
+        assertThat(Objects.requireNonNull(b.current(), "memory serves").name()).isEqualTo("memory");
         assertThat(new QuotaHealthIndicator(b).health().getStatus()).isEqualTo(Status.UP);
     }
 }

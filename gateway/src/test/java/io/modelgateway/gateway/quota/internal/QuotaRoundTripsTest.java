@@ -44,7 +44,7 @@ class QuotaRoundTripsTest {
             new io.modelgateway.gateway.deployment.HttpUpstream(
                     "unused",
                     java.net.URI.create("http://127.0.0.1:1/v1"),
-                    null,
+                    "",
                     Duration.ofSeconds(1),
                     Duration.ofSeconds(1));
 
@@ -156,6 +156,7 @@ class QuotaRoundTripsTest {
         assertThat(buckets.peek(tpm, 1).join().getRemainingTokens()).isEqualTo(6_000);
     }
 
+    @SuppressWarnings("NullAway") // no template or token counter on purpose: the quota stage uses neither
     private static Call call(String tenant, String key, int prompt, int maxTokens) {
         return new Call(
                 "r",

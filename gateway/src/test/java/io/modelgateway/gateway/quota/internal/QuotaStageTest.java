@@ -32,7 +32,7 @@ class QuotaStageTest {
             new io.modelgateway.gateway.deployment.HttpUpstream(
                     "unused",
                     java.net.URI.create("http://127.0.0.1:1/v1"),
-                    null,
+                    "",
                     Duration.ofSeconds(1),
                     Duration.ofSeconds(1));
 
@@ -332,6 +332,7 @@ class QuotaStageTest {
         return new Caller("t", key, Set.of(Scope.INFERENCE), Set.of("*"));
     }
 
+    @SuppressWarnings("NullAway") // no template or token counter on purpose: the quota stage uses neither
     private static Deployment deployment(String name, Kind kind) {
         return new Deployment(
                 name,

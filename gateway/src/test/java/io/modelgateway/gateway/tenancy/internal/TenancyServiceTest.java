@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.modelgateway.gateway.runtime.Reloads;
 import io.modelgateway.gateway.tenancy.ApiKey;
+import io.modelgateway.gateway.tenancy.Credential;
 import io.modelgateway.gateway.tenancy.KeyCheck.Outcome;
 import io.modelgateway.gateway.tenancy.Keys;
 import io.modelgateway.gateway.tenancy.Scope;
@@ -19,15 +20,18 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.jdbc.datasource.DriverManagerDataSource;
+import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
 /**
@@ -70,7 +74,7 @@ class TenancyServiceTest {
         service.close();
     }
 
-    private String insertKey(String tenant, Instant expiresAt) {
+    private String insertKey(String tenant, @Nullable Instant expiresAt) {
         String secret = Keys.generate(Keys.PREFIX);
         repository.insertKey(
                 new ApiKey(
@@ -94,14 +98,14 @@ class TenancyServiceTest {
         assertThat(service.checkKey(secret).outcome()).isEqualTo(Outcome.UNKNOWN);
         await().atMost(Duration.ofSeconds(2))
                 .until(() -> service.checkKey(secret).ok());
-        assertThat(service.checkKey(secret).tenant().mayUse("echo")).isTrue();
+        assertThat(Objects.requireNonNull(service.checkKey(secret).tenant()).mayUse("echo"))
+                .isTrue();
     }
 
     @Test
     void outcomesFollowExpiryRevocationAndSuspension() {
         service.createTenant("t2", "T2", Set.of("*")).block();
-        String live = service.issueKey("t2", "live", Scope.tenantDefaults(), null)
-                .block()
+        String live = value(service.issueKey("t2", "live", Scope.tenantDefaults(), null))
                 .secret();
         String expired = insertKey("t2", NOW);
         service.reload();
@@ -115,7 +119,7 @@ class TenancyServiceTest {
                 .block();
         assertThat(service.checkKey(live).outcome()).isEqualTo(Outcome.TENANT_SUSPENDED);
 
-        String id = service.keys("t2").block().stream()
+        String id = value(service.keys("t2")).stream()
                 .filter(k -> k.name().equals("live"))
                 .findFirst()
                 .orElseThrow()
@@ -128,8 +132,9 @@ class TenancyServiceTest {
     void configuredAdminKeyBelongsToNoTenant() {
         var check = service.checkKey("sk-admin");
         assertThat(check.ok()).isTrue();
-        assertThat(check.credential().tenantId()).isNull();
-        assertThat(check.credential().scopes()).contains(Scope.ADMIN);
+        Credential credential = Objects.requireNonNull(check.credential());
+        assertThat(credential.tenantId()).isNull();
+        assertThat(credential.scopes()).contains(Scope.ADMIN);
     }
 
     @Test
@@ -144,11 +149,9 @@ class TenancyServiceTest {
                 new Reloads(Schedulers.boundedElastic()));
         counted.start(Duration.ofHours(1), Duration.ofHours(1)); // no flush until close
         counted.createTenant("t3", "T3", Set.of("*")).block();
-        String one = counted.issueKey("t3", "one", Scope.tenantDefaults(), null)
-                .block()
+        String one = value(counted.issueKey("t3", "one", Scope.tenantDefaults(), null))
                 .secret();
-        String two = counted.issueKey("t3", "two", Scope.tenantDefaults(), null)
-                .block()
+        String two = value(counted.issueKey("t3", "two", Scope.tenantDefaults(), null))
                 .secret();
         for (int i = 0; i < 100; i++) {
             assertThat(counted.checkKey(i % 2 == 0 ? one : two).ok()).isTrue();
@@ -166,15 +169,14 @@ class TenancyServiceTest {
     @Test
     void lastUsedIsFlushedPeriodically() {
         service.createTenant("t4", "T4", Set.of("*")).block();
-        String secret = service.issueKey("t4", "k", Scope.tenantDefaults(), null)
-                .block()
-                .secret();
+        String secret =
+                value(service.issueKey("t4", "k", Scope.tenantDefaults(), null)).secret();
         service.checkKey(secret);
         await().atMost(Duration.ofSeconds(2)).until(() -> {
-            List<ApiKey> keys = service.keys("t4").block();
+            List<ApiKey> keys = value(service.keys("t4"));
             return keys.get(0).lastUsedAt() != null;
         });
-        assertThat(service.keys("t4").block().get(0).lastUsedAt()).isEqualTo(NOW);
+        assertThat(value(service.keys("t4")).get(0).lastUsedAt()).isEqualTo(NOW);
     }
 
     /** The test database, counting the statements prepared to write last-used times (one per batch). */
@@ -203,5 +205,10 @@ class TenancyServiceTest {
         } catch (InvocationTargetException e) {
             throw e.getCause();
         }
+    }
+
+    /** What a Mono of the service completes with; these calls never complete empty. */
+    private static <T> T value(Mono<T> mono) {
+        return Objects.requireNonNull(mono.block(), "completed empty");
     }
 }

@@ -47,6 +47,9 @@ public final class TritonClient implements AutoCloseable {
 
     private static final int MAX_INBOUND_BYTES = 64 * 1024 * 1024;
 
+    /** Per stream and connection; 1 MiB, grpc-java's default initial window, fixed (no BDP pings). */
+    static final int FLOW_CONTROL_WINDOW_BYTES = 1024 * 1024;
+
     private final String target;
     private final ManagedChannel channel;
     private final boolean ownsChannel;
@@ -66,13 +69,25 @@ public final class TritonClient implements AutoCloseable {
      * hop): listeners must not block.
      */
     public static TritonClient connect(String target) {
-        ManagedChannel channel = NettyChannelBuilder.forTarget(target)
-                .usePlaintext()
+        ManagedChannel channel =
+                configure(NettyChannelBuilder.forTarget(target)).build();
+        return new TritonClient(target, channel, true, TokenCounter.cl100k());
+    }
+
+    /**
+     * The settings of every channel to a Triton server: plaintext, callbacks on the transport thread, large
+     * answers allowed, and no pings the server would punish. Triton (gRPC C++) and grpc-java servers accept a
+     * ping at most every 5 minutes while they send nothing, and after 2 more answer GOAWAY
+     * {@code too_many_pings}, which fails every call on the connection. So: keepalive at that interval (the
+     * pool's per-call timeouts find a stuck call long before), and a fixed flow-control window, which turns off
+     * grpc-java's bandwidth-probing (BDP) pings.
+     */
+    public static NettyChannelBuilder configure(NettyChannelBuilder builder) {
+        return builder.usePlaintext()
                 .directExecutor()
                 .maxInboundMessageSize(MAX_INBOUND_BYTES)
-                .keepAliveTime(30, TimeUnit.SECONDS)
-                .build();
-        return new TritonClient(target, channel, true, TokenCounter.cl100k());
+                .flowControlWindow(FLOW_CONTROL_WINDOW_BYTES)
+                .keepAliveTime(5, TimeUnit.MINUTES);
     }
 
     /** Uses a channel the caller owns (and closes). */

@@ -64,11 +64,15 @@ public final class ModelServer implements AutoCloseable {
                 builder.explicitModelControl,
                 builder.echoAsEnsemble);
         this.deferEmbeddings = builder.deferEmbeddings;
-        this.server = NettyServerBuilder.forAddress(new InetSocketAddress(host, requestedPort))
+        NettyServerBuilder server = NettyServerBuilder.forAddress(new InetSocketAddress(host, requestedPort))
                 .directExecutor()
                 .maxInboundMessageSize(MAX_INBOUND_MESSAGE_BYTES)
-                .addService(models.service())
-                .build();
+                .addService(models.service());
+        if (builder.maxConnectionAge != null) {
+            server.maxConnectionAge(builder.maxConnectionAge.toNanos(), TimeUnit.NANOSECONDS)
+                    .maxConnectionAgeGrace(builder.maxConnectionAgeGrace.toNanos(), TimeUnit.NANOSECONDS);
+        }
+        this.server = server.build();
     }
 
     public static Builder builder() {
@@ -213,6 +217,8 @@ public final class ModelServer implements AutoCloseable {
         private boolean deferEmbeddings;
         private boolean explicitModelControl;
         private boolean echoAsEnsemble;
+        private Duration maxConnectionAge;
+        private Duration maxConnectionAgeGrace = Duration.ZERO;
 
         private Builder() {}
 
@@ -236,6 +242,16 @@ public final class ModelServer implements AutoCloseable {
 
         public Builder host(String host) {
             this.host = Objects.requireNonNull(host, "host");
+            return this;
+        }
+
+        /**
+         * Ends each connection after {@code age} with a GOAWAY, as servers and proxies with a connection age do,
+         * cutting the calls still open {@code grace} later (clients must reconnect). Off by default.
+         */
+        public Builder maxConnectionAge(Duration age, Duration grace) {
+            this.maxConnectionAge = Objects.requireNonNull(age, "age");
+            this.maxConnectionAgeGrace = Objects.requireNonNull(grace, "grace");
             return this;
         }
 

@@ -26,7 +26,16 @@ public final class Failures {
      * queue is UNAVAILABLE too, but says nothing about health (the breaker deals with it).
      */
     public static boolean marksDown(InferenceException e) {
-        return e.kind() == Kind.UNAVAILABLE && !lower(e).contains("queue");
+        return e.kind() == Kind.UNAVAILABLE && !lower(e).contains("queue") && !connectionGoneAway(e);
+    }
+
+    /**
+     * The call's connection was closed after the server's GOAWAY (a server restarting or ending old
+     * connections, a proxy's connection age): the server answered, so it is up, and a new connection to it is
+     * worth one more try when no other replica is left.
+     */
+    public static boolean connectionGoneAway(InferenceException e) {
+        return e.kind() == Kind.UNAVAILABLE && lower(e).contains("goaway");
     }
 
     /**

@@ -30,6 +30,7 @@ public final class PooledGeneration implements GenerationCall {
     private final AtomicBoolean ended = new AtomicBoolean();
     private final List<Replica> tried = new CopyOnWriteArrayList<>();
     private volatile boolean delivered;
+    private volatile boolean reconnected;
     private volatile GenerationAttempt current;
     private volatile TensorLayout layout;
 
@@ -78,6 +79,10 @@ public final class PooledGeneration implements GenerationCall {
             return;
         }
         Chooser.Choice<Replica> choice = pool.choose(request.model(), tried);
+        if (!choice.found() && previous != null && Failures.connectionGoneAway(previous) && !reconnected) {
+            reconnected = true; // every replica was tried: once more, on a new connection, wherever it goes
+            choice = pool.choose(request.model(), List.of());
+        }
         if (!choice.found()) {
             end(noReplica(previous, choice.overloaded()), usage);
             return;

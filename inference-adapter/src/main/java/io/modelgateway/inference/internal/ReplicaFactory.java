@@ -18,7 +18,6 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Builds a replica for one address: plaintext channels (direct executor: callbacks run on the thread that read
@@ -26,8 +25,6 @@ import java.util.concurrent.TimeUnit;
  * loop; without, one channel on gRPC's own loops.
  */
 public final class ReplicaFactory {
-
-    private static final int MAX_INBOUND_BYTES = 64 * 1024 * 1024;
 
     private final PoolConfig config;
     private final CircuitBreakerConfig breakerConfig;
@@ -81,11 +78,7 @@ public final class ReplicaFactory {
     }
 
     private static NettyChannelBuilder channel(InetSocketAddress socket) {
-        return NettyChannelBuilder.forAddress(socket)
-                .usePlaintext()
-                .directExecutor()
-                .maxInboundMessageSize(MAX_INBOUND_BYTES)
-                .keepAliveTime(30, TimeUnit.SECONDS);
+        return TritonClient.configure(NettyChannelBuilder.forAddress(socket));
     }
 
     private static Replica.Lane lane(EventLoop loop, ManagedChannel channel, TokenCounter counter) {

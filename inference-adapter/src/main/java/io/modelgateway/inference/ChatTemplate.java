@@ -18,7 +18,7 @@ import java.util.Objects;
  * {@code chat_template} of a model's {@code tokenizer_config.json}). The template is parsed once;
  * rendering binds {@code messages}, {@code add_generation_prompt}, {@code bos_token},
  * {@code eos_token} and the {@code raise_exception} function. The well-known templates ({@link #CHATML},
- * {@link #PLAIN}) render without Jinjava, by plain concatenation: the same text (ChatTemplateTest checks it on
+ * {@link #PLAIN}) render without Jinjava, by plain concatenation: the same text (ChatTemplateDirectTest checks it on
  * random messages), at a fraction of the cost, since every chat call renders its prompt.
  */
 public final class ChatTemplate {

@@ -48,7 +48,7 @@ public final class TritonClient implements AutoCloseable {
     private static final int MAX_INBOUND_BYTES = 64 * 1024 * 1024;
 
     /** Per stream and connection; 1 MiB, grpc-java's default initial window, fixed (no BDP pings). */
-    static final int FLOW_CONTROL_WINDOW_BYTES = 1024 * 1024;
+    private static final int FLOW_CONTROL_WINDOW_BYTES = 1024 * 1024;
 
     private final String target;
     private final ManagedChannel channel;

@@ -42,6 +42,20 @@ class FailuresTest {
     }
 
     @Test
+    void aGoawayLeavesTheReplicaInRotationAndIsWorthANewConnection() {
+        InferenceException goaway = e(
+                Kind.UNAVAILABLE,
+                "Connection closed after GOAWAY. HTTP/2 error code: ENHANCE_YOUR_CALM (Bandwidth exhausted), debug"
+                        + " data: too_many_pings");
+        assertThat(Failures.marksDown(goaway)).isFalse();
+        assertThat(Failures.connectionGoneAway(goaway)).isTrue();
+        assertThat(Failures.retryable(goaway)).isTrue();
+        assertThat(Failures.connectionGoneAway(e(Kind.UNAVAILABLE, "io exception")))
+                .isFalse();
+        assertThat(Failures.connectionGoneAway(e(Kind.TIMEOUT, "GOAWAY"))).isFalse();
+    }
+
+    @Test
     void aCancelTheCallerDidNotAskForIsAnUnavailableBackend() {
         assertThat(Failures.fromBackend(e(Kind.CANCELLED, "shutting down")).kind())
                 .isEqualTo(Kind.UNAVAILABLE);

@@ -81,6 +81,31 @@ class PipelineTest {
                 new HttpHeaders());
     }
 
+    /**
+     * The thread on which {@code step} (of a call that resumes on a "request-loop" executor) completes, when what
+     * it waits for, {@code decided}, is completed by a thread named {@code decider}.
+     */
+    private static String resumedOn(
+            java.util.concurrent.CompletableFuture<Void> decided,
+            String decider,
+            java.util.function.Function<Call, Mono<Void>> step)
+            throws Exception {
+        java.util.concurrent.ExecutorService loop =
+                java.util.concurrent.Executors.newSingleThreadExecutor(r -> new Thread(r, "request-loop"));
+        try {
+            Call call = call();
+            call.resumeOn(loop);
+            java.util.concurrent.CompletableFuture<String> resumed = new java.util.concurrent.CompletableFuture<>();
+            step.apply(call)
+                    .doOnSuccess(v -> resumed.complete(Thread.currentThread().getName()))
+                    .subscribe();
+            new Thread(() -> decided.complete(null), decider).start();
+            return resumed.get(10, java.util.concurrent.TimeUnit.SECONDS);
+        } finally {
+            loop.shutdownNow();
+        }
+    }
+
     @Test
     void theAnswerResumesOnTheRequestsOwnExecutorNotOnTheThreadThatMadeTheRecordDurable() throws Exception {
         java.util.concurrent.CompletableFuture<Void> spooled = new java.util.concurrent.CompletableFuture<>();
@@ -90,24 +115,10 @@ class PipelineTest {
                 return Mono.fromFuture(spooled, true);
             }
         };
-        java.util.concurrent.ExecutorService loop =
-                java.util.concurrent.Executors.newSingleThreadExecutor(r -> new Thread(r, "request-loop"));
-        try {
-            Pipeline pipeline = new Pipeline(List.of(usage), CLOCK);
-            Call call = call();
-            call.resumeOn(loop);
-            java.util.concurrent.CompletableFuture<String> resumedOn = new java.util.concurrent.CompletableFuture<>();
-            pipeline.completeDurably(
-                            call,
-                            new CallResult(Outcome.COMPLETED, new TokenUsage(10, 5, false), 200, null, CLOCK.instant()))
-                    .doOnSuccess(v -> resumedOn.complete(Thread.currentThread().getName()))
-                    .subscribe();
-            Thread spool = new Thread(() -> spooled.complete(null), "usage-spool");
-            spool.start();
-            assertThat(resumedOn.get(10, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo("request-loop");
-        } finally {
-            loop.shutdownNow();
-        }
+        Pipeline pipeline = new Pipeline(List.of(usage), CLOCK);
+        CallResult done = new CallResult(Outcome.COMPLETED, new TokenUsage(10, 5, false), 200, null, CLOCK.instant());
+        assertThat(resumedOn(spooled, "usage-spool", call -> pipeline.completeDurably(call, done)))
+                .isEqualTo("request-loop");
     }
 
     @Test
@@ -119,22 +130,8 @@ class PipelineTest {
                 return Mono.fromFuture(decided, true);
             }
         };
-        java.util.concurrent.ExecutorService loop =
-                java.util.concurrent.Executors.newSingleThreadExecutor(r -> new Thread(r, "request-loop"));
-        try {
-            Pipeline pipeline = new Pipeline(List.of(new Recording("a", null), redisLike), CLOCK);
-            Call call = call();
-            call.resumeOn(loop);
-            java.util.concurrent.CompletableFuture<String> resumedOn = new java.util.concurrent.CompletableFuture<>();
-            pipeline.admit(call)
-                    .doOnSuccess(v -> resumedOn.complete(Thread.currentThread().getName()))
-                    .subscribe();
-            Thread redis = new Thread(() -> decided.complete(null), "redis-io");
-            redis.start();
-            assertThat(resumedOn.get(10, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo("request-loop");
-        } finally {
-            loop.shutdownNow();
-        }
+        Pipeline pipeline = new Pipeline(List.of(new Recording("a", null), redisLike), CLOCK);
+        assertThat(resumedOn(decided, "redis-io", pipeline::admit)).isEqualTo("request-loop");
     }
 
     @Test

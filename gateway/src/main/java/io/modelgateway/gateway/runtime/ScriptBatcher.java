@@ -2,6 +2,9 @@ package io.modelgateway.gateway.runtime;
 
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.api.StatefulRedisConnection;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -34,7 +37,9 @@ import java.util.function.Supplier;
  * <p>The script's side of the encoding: {@code ARGV[1]} is the number of operations; then, per operation, its
  * number of keys, its number of arguments and the arguments; its keys follow each other in {@code KEYS}. The
  * script returns one reply per operation, each a table; a table whose first element is {@code "error"} is that
- * operation's failure (its second element the message).
+ * operation's failure (its second element the message). That side is written once, in {@code script-batch.lua}
+ * next to this class, and appended to each script by {@link #forScript}: a batched script only defines
+ * {@code local function operation(keys, args)}.
  */
 public final class ScriptBatcher {
 
@@ -53,10 +58,35 @@ public final class ScriptBatcher {
     private record Op(boolean urgent, List<String> keys, List<String> args, CompletableFuture<List<Object>> reply) {}
 
     /**
+     * A batcher for the Lua script {@code resource} next to {@code owner}, which defines {@code local function
+     * operation(keys, args)}; the batch loop ({@code script-batch.lua}) is appended to it.
+     *
      * @param connection the connection to send on, or {@code null} while there is none (a batch then fails)
      * @param timeout how long a batch may take before its operations fail
      */
-    public ScriptBatcher(
+    public static ScriptBatcher forScript(
+            Class<?> owner,
+            String resource,
+            Supplier<StatefulRedisConnection<String, String>> connection,
+            Duration timeout,
+            int maxBatch,
+            int maxInFlight) {
+        String script = read(owner, resource) + "\n" + read(ScriptBatcher.class, "script-batch.lua");
+        return new ScriptBatcher(script, connection, timeout, maxBatch, maxInFlight);
+    }
+
+    private static String read(Class<?> owner, String resource) {
+        try (InputStream in = owner.getResourceAsStream(resource)) {
+            if (in == null) {
+                throw new IllegalStateException("no script " + resource + " next to " + owner.getName());
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private ScriptBatcher(
             String script,
             Supplier<StatefulRedisConnection<String, String>> connection,
             Duration timeout,

@@ -9,10 +9,6 @@ import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.Delay;
 import io.modelgateway.gateway.runtime.ScriptBatcher;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -54,8 +50,6 @@ import org.slf4j.LoggerFactory;
 final class RedisCreditAccounts implements CreditAccounts {
 
     private static final Logger log = LoggerFactory.getLogger(RedisCreditAccounts.class);
-    private static final String SCRIPT = script();
-
     /** The most operations in one script call. */
     static final int MAX_BATCH = 128;
 
@@ -101,7 +95,8 @@ final class RedisCreditAccounts implements CreditAccounts {
         this.clock = clock;
         this.timeout = timeout;
         this.settledFor = settledFor.toMillis();
-        this.batcher = new ScriptBatcher(SCRIPT, () -> connection, timeout, MAX_BATCH, MAX_IN_FLIGHT);
+        this.batcher = ScriptBatcher.forScript(
+                RedisCreditAccounts.class, "credit-account.lua", () -> connection, timeout, MAX_BATCH, MAX_IN_FLIGHT);
         // reconnect soon after Redis returns (Lettuce's default backs off to 30 s)
         this.resources = ClientResources.builder()
                 .reconnectDelay(
@@ -122,14 +117,6 @@ final class RedisCreditAccounts implements CreditAccounts {
         }
         long every = retryEvery.toMillis();
         timer.scheduleWithFixedDelay(this::recover, every, every, TimeUnit.MILLISECONDS);
-    }
-
-    private static String script() {
-        try (InputStream in = RedisCreditAccounts.class.getResourceAsStream("credit-account.lua")) {
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 
     @Override

@@ -7,10 +7,6 @@ import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.codec.StringCodec;
 import io.modelgateway.gateway.runtime.ScriptBatcher;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -39,8 +35,6 @@ final class RedisBuckets implements BucketStore {
     /** The most batches in flight at once; an admission waits only when this many are. */
     static final int MAX_IN_FLIGHT = 2;
 
-    private static final String SCRIPT = script();
-
     private final RedisClient client;
     private final TimeMeter time;
     private final Duration timeout;
@@ -51,15 +45,8 @@ final class RedisBuckets implements BucketStore {
         this.client = client;
         this.time = time;
         this.timeout = timeout;
-        this.batcher = new ScriptBatcher(SCRIPT, () -> connection, timeout, MAX_BATCH, MAX_IN_FLIGHT);
-    }
-
-    private static String script() {
-        try (InputStream in = RedisBuckets.class.getResourceAsStream("quota-buckets.lua")) {
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        this.batcher = ScriptBatcher.forScript(
+                RedisBuckets.class, "quota-buckets.lua", () -> connection, timeout, MAX_BATCH, MAX_IN_FLIGHT);
     }
 
     /** Connects if not connected yet; throws when Redis cannot be reached. */

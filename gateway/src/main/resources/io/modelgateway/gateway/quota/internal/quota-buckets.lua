@@ -149,22 +149,5 @@ local function operation(keys, args)
   error('unknown operation ' .. tostring(op))
 end
 
-local replies, k, i = {}, 1, 2
-for o = 1, tonumber(ARGV[1]) do
-  local nk, na = tonumber(ARGV[i]), tonumber(ARGV[i + 1])
-  local keys, args = {}, {}
-  for j = 1, nk do
-    keys[j] = KEYS[k + j - 1]
-  end
-  for j = 1, na do
-    args[j] = ARGV[i + 1 + j]
-  end
-  k, i = k + nk, i + 2 + na
-  local ok, reply = pcall(operation, keys, args)
-  if ok then
-    replies[o] = reply
-  else
-    replies[o] = {'error', type(reply) == 'table' and reply.err or tostring(reply)}
-  end
-end
-return replies
+-- the batch loop that calls operation(keys, args) is ScriptBatcher's (runtime/script-batch.lua), appended
+-- when this script is loaded

@@ -2,10 +2,7 @@ package io.modelgateway.gateway.credits.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.lettuce.core.RedisClient;
-import io.lettuce.core.api.StatefulRedisConnection;
 import io.modelgateway.gateway.RedisCommands;
-import io.modelgateway.gateway.Replicas;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -27,19 +24,14 @@ import org.junit.jupiter.api.Test;
 class CreditRoundTripsTest {
 
     private static final long START = 1_000_000_000L;
-    private static Process redis;
-    private static RedisClient client;
-    private static StatefulRedisConnection<String, String> admin;
+    private static RedisCommands.OwnRedis redis;
     private static RedisCreditAccounts accounts;
 
     @BeforeAll
     static void start() throws Exception {
-        int port = Replicas.freePort();
-        redis = Replicas.startOwnRedis(port);
-        client = RedisClient.create("redis://127.0.0.1:" + port);
-        admin = client.connect();
+        redis = RedisCommands.OwnRedis.start();
         accounts = new RedisCreditAccounts(
-                "redis://127.0.0.1:" + port,
+                redis.url(),
                 "trips:",
                 tenant -> CompletableFuture.completedFuture(START),
                 Clock.systemUTC(),
@@ -53,14 +45,8 @@ class CreditRoundTripsTest {
         if (accounts != null) {
             accounts.close();
         }
-        if (admin != null) {
-            admin.close();
-        }
-        if (client != null) {
-            client.shutdown(Duration.ZERO, Duration.ofSeconds(1));
-        }
         if (redis != null) {
-            redis.destroy();
+            redis.close();
         }
     }
 
@@ -165,11 +151,11 @@ class CreditRoundTripsTest {
 
     /** Runs {@code submit} while Redis holds back every write (scripts included), then lets them through. */
     private static void paused(Runnable submit) {
-        RedisCommands.whileWritesPaused(admin, submit);
+        RedisCommands.whileWritesPaused(redis.admin(), submit);
     }
 
     /** Script calls Redis ran: the only commands the code under test sends. */
     static long commands() {
-        return RedisCommands.scriptCalls(admin);
+        return RedisCommands.scriptCalls(redis.admin());
     }
 }

@@ -2,11 +2,8 @@ package io.modelgateway.gateway.quota.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.lettuce.core.RedisClient;
-import io.lettuce.core.api.StatefulRedisConnection;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.modelgateway.gateway.RedisCommands;
-import io.modelgateway.gateway.Replicas;
 import io.modelgateway.gateway.auth.Caller;
 import io.modelgateway.gateway.config.GatewayProperties.Kind;
 import io.modelgateway.gateway.deployment.Deployment;
@@ -49,20 +46,15 @@ class QuotaRoundTripsTest {
                     Duration.ofSeconds(1));
 
     private static final MutableClock CLOCK = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
-    private static Process redis;
-    private static RedisClient client;
-    private static StatefulRedisConnection<String, String> admin;
+    private static RedisCommands.OwnRedis redis;
     private static RedisBuckets buckets;
     private static QuotaStage stage;
     private static LimitBook book;
 
     @BeforeAll
     static void start() throws Exception {
-        int port = Replicas.freePort();
-        redis = Replicas.startOwnRedis(port);
-        client = RedisClient.create("redis://127.0.0.1:" + port);
-        admin = client.connect();
-        buckets = new RedisBuckets(client, new ClockTimeMeter(CLOCK), Duration.ofSeconds(5));
+        redis = RedisCommands.OwnRedis.start();
+        buckets = new RedisBuckets(redis.client(), new ClockTimeMeter(CLOCK), Duration.ofSeconds(5));
         book = new LimitBook("trips", Map.of("chat", new QuotaLimits(1_000L, 1_000_000L))::get);
         stage = new QuotaStage(
                 book,
@@ -79,14 +71,8 @@ class QuotaRoundTripsTest {
         if (buckets != null) {
             buckets.close();
         }
-        if (admin != null) {
-            admin.close();
-        }
-        if (client != null) {
-            client.shutdown(Duration.ZERO, Duration.ofSeconds(1));
-        }
         if (redis != null) {
-            redis.destroy();
+            redis.close();
         }
     }
 
@@ -193,11 +179,11 @@ class QuotaRoundTripsTest {
 
     /** Runs {@code submit} while Redis holds back every write (scripts included), then lets them through. */
     private static void paused(Runnable submit) {
-        RedisCommands.whileWritesPaused(admin, submit);
+        RedisCommands.whileWritesPaused(redis.admin(), submit);
     }
 
     /** Script calls Redis ran: the only commands the code under test sends. */
     private static long commands() {
-        return RedisCommands.scriptCalls(admin);
+        return RedisCommands.scriptCalls(redis.admin());
     }
 }

@@ -1,5 +1,6 @@
 package io.modelgateway.inference.internal;
 
+import io.modelgateway.inference.InferenceException;
 import io.modelgateway.inference.PoolConfig;
 import java.time.Duration;
 import java.util.Collection;
@@ -94,6 +95,21 @@ public final class PoolRuntime {
     public Chooser.Choice<Replica> choose(String model, Collection<Replica> tried) {
         return Chooser.choose(
                 replicas.all(), model, tried, ThreadLocalRandom.current().nextInt());
+    }
+
+    /**
+     * The replica for a retry after {@code previous} failed: one not tried yet; or, when the call was cut by a
+     * GOAWAY and every replica was tried, once (while no replica appears twice in {@code tried}) any replica
+     * again, on the new connection its channel opens.
+     */
+    public Chooser.Choice<Replica> chooseForRetry(String model, List<Replica> tried, InferenceException previous) {
+        Chooser.Choice<Replica> choice = choose(model, tried);
+        if (!choice.found()
+                && Failures.connectionGoneAway(previous)
+                && Set.copyOf(tried).size() == tried.size()) {
+            return choose(model, List.of());
+        }
+        return choice;
     }
 
     /** Runs {@code task} on the pool's timer after {@code delayNanos}; null when the pool is closing. */

@@ -34,7 +34,9 @@ public final class PooledEmbedding {
     }
 
     private void attempt(InferenceException previous) {
-        Chooser.Choice<Replica> choice = pool.choose(request.model(), tried);
+        Chooser.Choice<Replica> choice = previous == null
+                ? pool.choose(request.model(), tried)
+                : pool.chooseForRetry(request.model(), tried, previous);
         if (!choice.found()) {
             result.completeExceptionally(noReplica(previous, choice.overloaded()));
             return;

@@ -30,7 +30,6 @@ public final class PooledGeneration implements GenerationCall {
     private final AtomicBoolean ended = new AtomicBoolean();
     private final List<Replica> tried = new CopyOnWriteArrayList<>();
     private volatile boolean delivered;
-    private volatile boolean reconnected;
     private volatile GenerationAttempt current;
     private volatile TensorLayout layout;
 
@@ -78,11 +77,9 @@ public final class PooledGeneration implements GenerationCall {
         if (ended.get()) {
             return;
         }
-        Chooser.Choice<Replica> choice = pool.choose(request.model(), tried);
-        if (!choice.found() && previous != null && Failures.connectionGoneAway(previous) && !reconnected) {
-            reconnected = true; // every replica was tried: once more, on a new connection, wherever it goes
-            choice = pool.choose(request.model(), List.of());
-        }
+        Chooser.Choice<Replica> choice = previous == null
+                ? pool.choose(request.model(), tried)
+                : pool.chooseForRetry(request.model(), tried, previous);
         if (!choice.found()) {
             end(noReplica(previous, choice.overloaded()), usage);
             return;

@@ -40,10 +40,12 @@ public final class RouteTable {
 
     private final List<Route> routes;
     private final Index index;
+    private final Map<String, RouterFunction<?>> routers;
 
-    private RouteTable(List<Route> routes) {
+    private RouteTable(List<Route> routes, Map<String, ? extends RouterFunction<?>> routers) {
         this.routes = List.copyOf(routes);
         this.index = new Index(this.routes);
+        this.routers = Map.copyOf(routers);
     }
 
     /**
@@ -95,11 +97,30 @@ public final class RouteTable {
                     + "Access.X) right after the route, see io.modelgateway.gateway.auth): "
                     + String.join("; ", problems));
         }
-        return new RouteTable(routes);
+        return new RouteTable(routes, routers);
     }
 
     public List<Route> routes() {
         return routes;
+    }
+
+    /**
+     * The router function that declared every one of these matched routes, or {@code null} when they come from
+     * more than one source, from no router function (the actuator's probes) or there are none. Such a router is
+     * the only one that can serve the request: every other router's routes are in the table too, and none of
+     * them matched.
+     */
+    RouterFunction<?> router(List<Route> matched) {
+        if (matched.isEmpty()) {
+            return null;
+        }
+        String source = matched.get(0).source();
+        for (int i = 1; i < matched.size(); i++) {
+            if (!matched.get(i).source().equals(source)) {
+                return null;
+            }
+        }
+        return routers.get(source);
     }
 
     /**

@@ -1,11 +1,9 @@
 package io.modelgateway.gateway.metering.accesslog;
 
-import ch.qos.logback.classic.AsyncAppender;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.Appender;
-import ch.qos.logback.core.AppenderBase;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.modelgateway.gateway.metering.MetricNames;
@@ -16,12 +14,13 @@ import org.springframework.stereotype.Component;
 
 /**
  * Takes the access log's formatting and console output off the request threads: the logger
- * {@value AccessLogFilter#LOGGER} gets logback's {@link AsyncAppender} in front of the root logger's appenders
- * (whatever Spring Boot configured: plain or structured console), with a bounded queue; it is installed once
- * per logging context. A request thread only
- * queues the event; when the queue is full the line is dropped rather than the event loop blocked, and counted
- * ({@value MetricNames#ACCESS_LOG_DROPPED}). Nothing is dropped below the bound (logback's default discarding
- * of INFO lines at 80% is off). On shutdown the queue is flushed.
+ * {@value AccessLogFilter#LOGGER} gets a {@link BatchingAppender} whose writer thread hands each line to the root
+ * logger's appenders (whatever Spring Boot configured: plain or structured console), with a bounded queue; it is
+ * installed once per logging context. A request thread only queues the event, and while the writer is busy or was
+ * busy in the last few milliseconds it does not wake it either (the writer polls; logback's {@code AsyncAppender}
+ * signalled its worker for every line). When the queue is full the line is dropped rather than the event loop
+ * blocked, and counted ({@value MetricNames#ACCESS_LOG_DROPPED}); nothing is dropped below the bound. On shutdown
+ * the queue is flushed (waiting up to a second).
  */
 @Component
 @ConditionalOnProperty(name = "gateway.access-log.enabled", matchIfMissing = true)
@@ -33,7 +32,7 @@ public class AsyncAccessLog implements DisposableBean {
     static final String NAME = "ACCESS_ASYNC";
 
     /** The appender this bean installed (null when one was installed before, or logback is not the backend). */
-    private final AsyncAppender appender;
+    private final BatchingAppender appender;
 
     private final Logger logger;
 
@@ -58,22 +57,13 @@ public class AsyncAccessLog implements DisposableBean {
             this.appender = null; // another application context in this JVM installed it (tests)
             return;
         }
-        Logger root = context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
-        ToRoot toRoot = new ToRoot(root);
-        toRoot.setContext(context);
-        toRoot.setName(NAME + "_ROOT");
-        toRoot.start();
-        AsyncAppender async = new CountingAsyncAppender(dropped);
-        async.setContext(context);
-        async.setName(NAME);
-        async.setQueueSize(QUEUE_SIZE);
-        async.setDiscardingThreshold(0);
-        async.setNeverBlock(true);
-        async.setIncludeCallerData(false);
-        async.addAppender(toRoot);
-        async.start();
-        this.appender = async;
-        logger.addAppender(async);
+        BatchingAppender batching =
+                new BatchingAppender(context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME), QUEUE_SIZE, dropped);
+        batching.setContext(context);
+        batching.setName(NAME);
+        batching.start();
+        this.appender = batching;
+        logger.addAppender(batching);
         logger.setAdditive(false);
     }
 
@@ -91,43 +81,6 @@ public class AsyncAccessLog implements DisposableBean {
         }
         logger.setAdditive(true);
         logger.detachAppender(appender);
-        appender.stop(); // flushes what is queued (logback waits up to its maxFlushTime)
-    }
-
-    /**
-     * Hands each line, on the queue's thread, to the root logger's appenders as they are at that moment
-     * (an {@link AsyncAppender} holds only one appender; the root may have several and Boot may replace them).
-     */
-    private static final class ToRoot extends AppenderBase<ILoggingEvent> {
-
-        private final Logger root;
-
-        ToRoot(Logger root) {
-            this.root = root;
-        }
-
-        @Override
-        protected void append(ILoggingEvent event) {
-            root.callAppenders(event);
-        }
-    }
-
-    /** Counts the lines refused by a full queue (neverBlock drops them). */
-    private static final class CountingAsyncAppender extends AsyncAppender {
-
-        private final Counter dropped;
-
-        CountingAsyncAppender(Counter dropped) {
-            this.dropped = dropped;
-        }
-
-        @Override
-        protected void append(ILoggingEvent event) {
-            if (getRemainingCapacity() == 0) {
-                dropped.increment();
-                return;
-            }
-            super.append(event);
-        }
+        appender.stop(); // flushes what is queued, waiting up to BatchingAppender.MAX_FLUSH_MILLIS
     }
 }

@@ -1,0 +1,142 @@
+package io.modelgateway.gateway.metering.accesslog;
+
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.UnsynchronizedAppenderBase;
+import io.micrometer.core.instrument.Counter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * Queues events for a writer thread of its own ({@value #THREAD_NAME}) that hands them to a target logger's
+ * appenders (the root's: whatever Spring Boot configured, as they are at that moment). Unlike logback's
+ * {@code AsyncAppender}, whose worker blocks in {@code take()} so that every queued event signals it, the
+ * writer here polls: when it finds the queue empty it parks for {@link #PARK_NANOS} and looks again, so under
+ * load a caller only puts the event on the queue. Only after {@link #IDLE_NANOS} without an event does the
+ * writer set {@link #sleeping()} and park until woken; a caller that sees the flag unparks it. The flag is set
+ * before the queue is looked at once more, and a caller reads it after its event is queued, so an event offered
+ * while the writer goes to sleep is always seen by one of them.
+ *
+ * <p>A full queue drops the event and counts it; the caller never waits. Events are prepared for another thread
+ * ({@link ILoggingEvent#prepareForDeferredProcessing()}: message, thread name, MDC; caller data is not taken).
+ * {@link #stop()} lets the writer deliver what is queued, waiting up to {@link #MAX_FLUSH_MILLIS}.
+ */
+final class BatchingAppender extends UnsynchronizedAppenderBase<ILoggingEvent> {
+
+    static final String THREAD_NAME = "access-log-writer";
+
+    /** How long the writer parks when it finds the queue empty while recently busy. */
+    static final long PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
+
+    /** How long the queue stays empty before the writer parks until a caller wakes it. */
+    static final long IDLE_NANOS = TimeUnit.MILLISECONDS.toNanos(64);
+
+    /** How long {@link #stop()} waits for the queue to be delivered (as logback's {@code maxFlushTime}). */
+    static final long MAX_FLUSH_MILLIS = 1_000;
+
+    private static final int BATCH = 256;
+
+    private final Logger target;
+    private final ArrayBlockingQueue<ILoggingEvent> queue;
+    private final Counter dropped;
+    private final Thread writer;
+
+    /** Set by the writer before it parks without a timeout; a caller that sees it unparks the writer. */
+    private volatile boolean sleeping;
+
+    private volatile boolean stopping;
+
+    BatchingAppender(Logger target, int capacity, Counter dropped) {
+        this.target = target;
+        this.queue = new ArrayBlockingQueue<>(capacity);
+        this.dropped = dropped;
+        this.writer = new Thread(this::write, THREAD_NAME);
+        this.writer.setDaemon(true);
+    }
+
+    @Override
+    public void start() {
+        if (isStarted() || stopping) {
+            return;
+        }
+        super.start();
+        writer.start();
+    }
+
+    @Override
+    protected void append(ILoggingEvent event) {
+        event.prepareForDeferredProcessing();
+        if (!queue.offer(event)) {
+            dropped.increment();
+            return;
+        }
+        if (sleeping) {
+            LockSupport.unpark(writer);
+        }
+    }
+
+    /** Whether the writer has found nothing to do for a while and waits to be woken by the next event. */
+    boolean sleeping() {
+        return sleeping;
+    }
+
+    /** Events waiting for the writer. */
+    int queued() {
+        return queue.size();
+    }
+
+    @Override
+    public void stop() {
+        if (!isStarted()) {
+            return;
+        }
+        super.stop(); // events appended from now on are refused by doAppend
+        stopping = true;
+        LockSupport.unpark(writer);
+        try {
+            writer.join(MAX_FLUSH_MILLIS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (writer.isAlive()) {
+            addWarn("Access log not flushed within " + MAX_FLUSH_MILLIS + " ms; about " + queue.size()
+                    + " lines still queued are written later if the process lives on");
+        }
+    }
+
+    private void write() {
+        List<ILoggingEvent> batch = new ArrayList<>(BATCH);
+        long idleSince = System.nanoTime();
+        while (true) {
+            if (queue.drainTo(batch, BATCH) > 0) {
+                deliver(batch);
+                idleSince = System.nanoTime();
+            } else if (stopping) {
+                return; // nothing queued, and nothing can be queued any more
+            } else if (System.nanoTime() - idleSince < IDLE_NANOS) {
+                LockSupport.parkNanos(this, PARK_NANOS);
+            } else {
+                sleeping = true;
+                if (queue.isEmpty() && !stopping) {
+                    LockSupport.park(this);
+                }
+                sleeping = false;
+                idleSince = System.nanoTime();
+            }
+        }
+    }
+
+    private void deliver(List<ILoggingEvent> batch) {
+        for (ILoggingEvent event : batch) {
+            try {
+                target.callAppenders(event);
+            } catch (RuntimeException e) {
+                addError("Access log line not written", e);
+            }
+        }
+        batch.clear();
+    }
+}

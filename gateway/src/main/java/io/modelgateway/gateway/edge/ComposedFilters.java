@@ -41,8 +41,12 @@ public class ComposedFilters implements WebHttpHandlerBuilderCustomizer {
 
         private final WebFilter[] filters;
 
+        /** Also the name of WebFlux's checkpoint around this filter, asked for on every request: built once. */
+        private final String name;
+
         Composed(WebFilter[] filters) {
             this.filters = filters;
+            this.name = "ComposedFilters" + List.of(filters);
         }
 
         @Override
@@ -56,7 +60,7 @@ public class ComposedFilters implements WebHttpHandlerBuilderCustomizer {
 
         @Override
         public String toString() {
-            return "ComposedFilters" + List.of(filters);
+            return name;
         }
     }
 

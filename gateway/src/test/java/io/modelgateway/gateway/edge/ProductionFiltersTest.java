@@ -15,7 +15,8 @@ import org.springframework.web.server.adapter.WebHttpHandlerBuilder;
 
 /**
  * The application's HTTP handler, built as Spring Boot builds it (the context's beans, then every customizer),
- * runs every web filter, in their declared order, as one composed filter.
+ * runs every web filter, in their declared order, as one composed filter; the gate's dispatch to a router comes
+ * last, after every check.
  */
 class ProductionFiltersTest extends GatewayTestBase {
 
@@ -46,6 +47,7 @@ class ProductionFiltersTest extends GatewayTestBase {
                         "OutcomeFilter",
                         "WebFilterChainProxy",
                         "AuthenticationFilter",
-                        "WeightCalculatorWebFilter");
+                        "WeightCalculatorWebFilter",
+                        "GateDispatch");
     }
 }

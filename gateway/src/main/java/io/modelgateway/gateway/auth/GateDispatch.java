@@ -35,6 +35,9 @@ import reactor.core.publisher.Mono;
 @Order(Ordered.LOWEST_PRECEDENCE)
 class GateDispatch implements WebFilter {
 
+    /** What a router that declines the request (no handler after all) is mapped to. */
+    private static final Object NOT_ROUTED = new Object();
+
     private final RouteTable table;
     private final List<HttpMessageReader<?>> readers;
     private final ServerResponse.Context context;
@@ -70,8 +73,6 @@ class GateDispatch implements WebFilter {
                         ? chain.filter(exchange)
                         : handle(exchange, request, (HandlerFunction<?>) handler));
     }
-
-    private static final Object NOT_ROUTED = new Object();
 
     private Mono<Void> handle(ServerWebExchange exchange, ServerRequest request, HandlerFunction<?> handler) {
         routed(exchange.getAttributes(), request, handler);

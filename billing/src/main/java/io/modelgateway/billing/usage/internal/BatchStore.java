@@ -13,6 +13,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.LockSupport;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -45,6 +46,11 @@ public final class BatchStore implements GroupCommit.Spooled {
     private final long flushNanos;
     private final long retryNanos;
     private final LinkedBlockingQueue<Group> arrivals = new LinkedBlockingQueue<>();
+    /** Records in {@link #arrivals}, so that {@link #spooled} can tell when they fill a batch. */
+    private final AtomicInteger arrivedRecords = new AtomicInteger();
+    /** Records waiting to be stored, as the store thread counted them before it parked. */
+    private volatile int waitingRecords;
+
     private final ArrayDeque<Group> waiting = new ArrayDeque<>(); // the store thread only (and the constructor)
     private final AtomicInteger spooledGroups = new AtomicInteger();
     private final AtomicLong written = new AtomicLong();
@@ -88,15 +94,24 @@ public final class BatchStore implements GroupCommit.Spooled {
         thread.start();
     }
 
+    /**
+     * Hands a spooled group to the store thread. The queue wakes that thread only when it waits for a first group;
+     * while a batch gathers, it sleeps until the batch's deadline and is woken here only when the records that
+     * arrived fill a batch (one wake-up per batch, not per group: about 5% of the gateway's CPU at 1,000 calls/s).
+     */
     @Override
     public void spooled(long segment, List<UsageRecord> records) {
         spooledGroups.incrementAndGet();
         arrivals.add(new Group(segment, records, System.nanoTime()));
+        if (arrivedRecords.addAndGet(records.size()) + waitingRecords >= batchSize) {
+            LockSupport.unpark(thread);
+        }
     }
 
     @Override
     public void ended() {
         spoolEnded = true;
+        LockSupport.unpark(thread);
     }
 
     /** Groups waiting to be stored (counting a previous process's segment not read yet as one). */
@@ -127,6 +142,7 @@ public final class BatchStore implements GroupCommit.Spooled {
     /** Stores what is spooled once the spool side has {@linkplain #ended}, then ends (no interrupt). */
     public void stop() {
         stopping = true;
+        LockSupport.unpark(thread);
     }
 
     public void join(Duration timeout) throws InterruptedException {
@@ -140,10 +156,9 @@ public final class BatchStore implements GroupCommit.Spooled {
     private void run() {
         while (!(spoolEnded && arrivals.isEmpty())) {
             try {
-                Group g = arrivals.poll(waitNanos(), TimeUnit.NANOSECONDS);
+                Group g = nextArrival();
                 if (g != null) {
-                    waiting.add(g);
-                    arrivals.drainTo(waiting);
+                    take(g);
                 }
                 if (due()) {
                     storeBatch();
@@ -166,6 +181,48 @@ public final class BatchStore implements GroupCommit.Spooled {
         }
         spool.close(); // seals the segment being written, so a stored one can go
         release();
+    }
+
+    /**
+     * The next group spooled, or null when it is time to look at the batch: while one gathers (healthy, not
+     * stopping, short of a batch) the thread parks until its deadline, or until {@link #spooled} sees a full batch.
+     */
+    private @Nullable Group nextArrival() throws InterruptedException {
+        long wait = waitNanos();
+        if (wait > 0 && gathering()) {
+            LockSupport.parkNanos(this, wait);
+            waitingRecords = 0; // awake: the next gathering() publishes the count again before parking
+            if (Thread.interrupted()) {
+                throw new InterruptedException();
+            }
+            return arrivals.poll();
+        }
+        return arrivals.poll(wait, TimeUnit.NANOSECONDS);
+    }
+
+    /**
+     * Whether a batch is gathering: healthy, not stopping, some records waiting and fewer than a batch with those
+     * that arrived since. The count of waiting records is published before the arrived ones are read, and
+     * {@link #spooled} reads it after adding to them, so a group that fills the batch is seen by one of the two.
+     */
+    private boolean gathering() {
+        if (!healthy || stopping || spoolEnded || waiting.isEmpty()) {
+            return false;
+        }
+        int records = recordsWaiting();
+        waitingRecords = records;
+        return records + arrivedRecords.get() < batchSize;
+    }
+
+    /** Moves this group and every other one that arrived to the waiting ones. */
+    private void take(Group first) {
+        int moved = 0;
+        for (Group g = first; g != null; g = arrivals.poll()) {
+            waiting.add(g);
+            List<UsageRecord> records = g.records();
+            moved += records == null ? 0 : records.size();
+        }
+        arrivedRecords.addAndGet(-moved);
     }
 
     private long waitNanos() {

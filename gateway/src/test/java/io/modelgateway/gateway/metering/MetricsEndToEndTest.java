@@ -88,6 +88,22 @@ class MetricsEndToEndTest extends GatewayTestBase {
                 .isNotEmpty();
     }
 
+    /** A model call is dispatched by the gate ({@code auth.GateDispatch}): Spring's request timer still has its route. */
+    @Test
+    void httpServerRequestsAreTimedByRoutePattern() throws Exception {
+        Map<String, String> chatRoute =
+                Map.of("method", "POST", "uri", "/v1/chat/completions", "status", "200", "outcome", "SUCCESS");
+        Scrape before = Scrape.of(managementUrl());
+        openAi().chat().completions().create(chat("echo", "timed by its route"));
+        await().atMost(Duration.ofSeconds(5))
+                .until(
+                        () -> Scrape.of(managementUrl()),
+                        s -> delta(before, s, "http_server_requests_seconds_count", chatRoute) == 1);
+        assertThat(Scrape.of(managementUrl()).find("http_server_requests_active_seconds_count", Map.of()))
+                .as("no long-task timer per request")
+                .isEmpty();
+    }
+
     @Test
     void aStreamWithUsageAndEmbeddingsAreCountedByOperation() throws Exception {
         awaitEmbeddingModel();

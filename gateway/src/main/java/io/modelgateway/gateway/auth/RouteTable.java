@@ -110,6 +110,11 @@ public final class RouteTable {
      * the only one that can serve the request: every other router's routes are in the table too, and none of
      * them matched.
      */
+    /** The router functions the routes were read from, by bean name. */
+    Map<String, RouterFunction<?>> routers() {
+        return routers;
+    }
+
     RouterFunction<?> router(List<Route> matched) {
         if (matched.isEmpty()) {
             return null;

@@ -11,7 +11,8 @@ import reactor.core.publisher.Mono;
 
 /**
  * Runs the application's web filters (all of them, in their order: request id, access log, HEAD as GET, the
- * gate, outcomes, Spring Security, authentication, Spring Cloud Gateway's weights) as one filter. WebFlux's own chain calls each filter
+ * gate, outcomes, Spring Security, authentication, Spring Cloud Gateway's weights, the gate's dispatch) as one
+ * filter. WebFlux's own chain calls each filter
  * through a deferred {@code Mono} with a checkpoint named by the filter's {@code toString()}, a string and
  * three operators per filter and request, about 5% of the gateway's CPU at saturation; here a request pays
  * one small link object per filter. What runs, and in which order, does not change: the list is WebFlux's own
@@ -33,7 +34,7 @@ public class ComposedFilters implements WebHttpHandlerBuilderCustomizer {
     }
 
     /** These filters, in this order, as one. */
-    public static WebFilter of(List<WebFilter> filters) {
+    static WebFilter of(List<WebFilter> filters) {
         return new Composed(filters.toArray(WebFilter[]::new));
     }
 

@@ -2,6 +2,7 @@ package io.modelgateway.gateway.forwarding;
 
 import io.modelgateway.gateway.edge.error.OpenAiErrors;
 import io.modelgateway.gateway.forwarding.internal.Calls;
+import io.modelgateway.gateway.forwarding.internal.FirstContentFlush;
 import io.modelgateway.gateway.forwarding.internal.Generation;
 import io.modelgateway.gateway.forwarding.internal.GenerationWriter;
 import io.modelgateway.gateway.forwarding.internal.JsonAnswers;
@@ -16,10 +17,10 @@ import io.modelgateway.inference.InferenceException;
 import io.modelgateway.inference.TokenUsage;
 import java.time.Clock;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferFactory;
 import org.springframework.http.MediaType;
 import org.springframework.stereotype.Component;
-import org.springframework.web.reactive.function.BodyInserters;
 import org.springframework.web.reactive.function.server.ServerRequest;
 import org.springframework.web.reactive.function.server.ServerResponse;
 import reactor.core.publisher.Flux;
@@ -146,8 +147,9 @@ public class GenerationHandler {
             AnswerTally tracker) {
         AtomicBoolean started = new AtomicBoolean();
         Backend backend = new Backend();
+        FirstContentFlush first = new FirstContentFlush();
         Flux<byte[]> events = Flux.<byte[]>create(
-                        sink -> relay(sink, gen, call, backendRequest, writer, started, tracker, backend),
+                        sink -> relay(sink, gen, call, backendRequest, writer, started, first, tracker, backend),
                         FluxSink.OverflowStrategy.BUFFER)
                 .timeout(
                         Mono.delay(gen.deployment().firstTokenTimeout()),
@@ -162,10 +164,11 @@ public class GenerationHandler {
                         ? Flux.just(GenerationWriter.errorEvent(OpenAiErrors.classify(e)))
                         : Flux.error(e));
         DataBufferFactory buffers = request.exchange().getResponse().bufferFactory();
+        Flux<Flux<DataBuffer>> flushed = first.groups(events, buffers); // the first token leaves at once
         return ServerResponse.ok()
                 .contentType(EVENT_STREAM)
                 .header("Cache-Control", "no-cache")
-                .body(BodyInserters.fromDataBuffers(events.map(buffers::wrap)));
+                .body((response, context) -> response.writeAndFlushWith(flushed));
     }
 
     private static void relay(
@@ -175,6 +178,7 @@ public class GenerationHandler {
             GenerationRequest backendRequest,
             GenerationWriter writer,
             AtomicBoolean started,
+            FirstContentFlush first,
             AnswerTally tracker,
             Backend backend) {
         OutputFilter filter = call.outputFilter();
@@ -229,7 +233,7 @@ public class GenerationHandler {
 
                     private void send(String text) {
                         if (!text.isEmpty()) {
-                            sink.next(writer.deltaChunk(text));
+                            sink.next(first.content(writer.deltaChunk(text)));
                         }
                     }
 

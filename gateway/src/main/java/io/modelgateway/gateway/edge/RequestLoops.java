@@ -19,10 +19,16 @@ public final class RequestLoops {
 
     /** The request's event loop, or {@code null} when it did not arrive through Reactor Netty (mock requests). */
     public static Executor of(ServerWebExchange exchange) {
+        EventLoop loop = eventLoop(exchange);
+        return loop == null ? null : of(loop);
+    }
+
+    /** The event loop of the request's connection, or {@code null} when it did not arrive through Reactor Netty. */
+    public static EventLoop eventLoop(ServerWebExchange exchange) {
         try {
             Object nativeRequest = ServerHttpRequestDecorator.getNativeRequest(exchange.getRequest());
-            return nativeRequest instanceof Connection c ? of(c.channel().eventLoop()) : null;
-        } catch (IllegalArgumentException e) {
+            return nativeRequest instanceof Connection c ? c.channel().eventLoop() : null;
+        } catch (IllegalArgumentException | IllegalStateException notNetty) { // a decorator of an unknown kind; a mock
             return null;
         }
     }

@@ -4,6 +4,7 @@ import io.modelgateway.gateway.auth.Caller;
 import io.modelgateway.gateway.config.GatewayProperties.Kind;
 import io.modelgateway.gateway.deployment.Deployment;
 import io.modelgateway.gateway.deployment.Deployments;
+import io.modelgateway.gateway.edge.RequestTimers;
 import io.modelgateway.gateway.edge.error.ApiException;
 import io.modelgateway.gateway.edge.json.Fields;
 import io.modelgateway.gateway.edge.json.Json;
@@ -37,11 +38,13 @@ public class EmbeddingsHandler {
     private final Deployments deployments;
     private final Pipeline pipeline;
     private final Clock clock;
+    private final RequestTimers timers;
 
-    public EmbeddingsHandler(Deployments deployments, Pipeline pipeline, Clock clock) {
+    public EmbeddingsHandler(Deployments deployments, Pipeline pipeline, Clock clock, RequestTimers timers) {
         this.deployments = deployments;
         this.pipeline = pipeline;
         this.clock = clock;
+        this.timers = timers;
     }
 
     /** A validated embeddings request: its call, and how the answer is written. */
@@ -81,7 +84,7 @@ public class EmbeddingsHandler {
             CompletableFuture<EmbeddingResult> result =
                     d.backend().embed(new EmbeddingRequest(call.requestId(), d.model(), call.prompts()), d.tokens());
             return Mono.fromFuture(result, true)
-                    .timeout(d.requestTimeout())
+                    .timeout(d.requestTimeout(), timers.of(request.exchange()))
                     .map(r -> {
                         tracker.finished(r.usage());
                         if (dimensions != null && dimensions != r.dimensions()) {

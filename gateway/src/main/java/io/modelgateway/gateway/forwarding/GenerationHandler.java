@@ -1,5 +1,6 @@
 package io.modelgateway.gateway.forwarding;
 
+import io.modelgateway.gateway.edge.RequestTimers;
 import io.modelgateway.gateway.edge.error.OpenAiErrors;
 import io.modelgateway.gateway.forwarding.internal.Calls;
 import io.modelgateway.gateway.forwarding.internal.FirstContentFlush;
@@ -26,6 +27,7 @@ import org.springframework.web.reactive.function.server.ServerResponse;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.FluxSink;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
 
 /**
  * Runs a validated generation through the call pipeline and on its backend, and answers in OpenAI's
@@ -43,10 +45,12 @@ public class GenerationHandler {
 
     private final Clock clock;
     private final Pipeline pipeline;
+    private final RequestTimers timers;
 
-    public GenerationHandler(Clock clock, Pipeline pipeline) {
+    public GenerationHandler(Clock clock, Pipeline pipeline, RequestTimers timers) {
         this.clock = clock;
         this.pipeline = pipeline;
+        this.timers = timers;
     }
 
     public Mono<ServerResponse> handle(ServerRequest request, Generation gen) {
@@ -63,14 +67,20 @@ public class GenerationHandler {
                     gen.stream(),
                     gen.sampling());
             AnswerTally tracker = new AnswerTally(pipeline, call, clock);
+            Scheduler timer = timers.of(request.exchange());
             return gen.stream()
-                    ? stream(request, gen, call, backendRequest, writer, tracker)
-                    : whole(gen, call, backendRequest, writer, tracker);
+                    ? stream(request, gen, call, backendRequest, writer, tracker, timer)
+                    : whole(gen, call, backendRequest, writer, tracker, timer);
         }));
     }
 
     private Mono<ServerResponse> whole(
-            Generation gen, Call call, GenerationRequest backendRequest, GenerationWriter writer, AnswerTally tracker) {
+            Generation gen,
+            Call call,
+            GenerationRequest backendRequest,
+            GenerationWriter writer,
+            AnswerTally tracker,
+            Scheduler timer) {
         Backend backend = new Backend();
         Mono<byte[]> body = Mono.<byte[]>create(sink -> {
                     StringBuilder text = new StringBuilder();
@@ -128,7 +138,7 @@ public class GenerationHandler {
                     // timeouts) and billed, as a non-streamed answer's tokens are only known at its end.
                     sink.onCancel(() -> backend.clientGone(tracker::cancelled));
                 })
-                .timeout(gen.deployment().requestTimeout());
+                .timeout(gen.deployment().requestTimeout(), timer);
         return body.doOnError(e -> {
                     backend.cancel("request failed"); // a timeout: the backend is not followed any further
                     tracker.failed(e, false);
@@ -144,7 +154,8 @@ public class GenerationHandler {
             Call call,
             GenerationRequest backendRequest,
             GenerationWriter writer,
-            AnswerTally tracker) {
+            AnswerTally tracker,
+            Scheduler timer) {
         AtomicBoolean started = new AtomicBoolean();
         Backend backend = new Backend();
         FirstContentFlush first = new FirstContentFlush();
@@ -152,8 +163,8 @@ public class GenerationHandler {
                         sink -> relay(sink, gen, call, backendRequest, writer, started, first, tracker, backend),
                         FluxSink.OverflowStrategy.BUFFER)
                 .timeout(
-                        Mono.delay(gen.deployment().firstTokenTimeout()),
-                        item -> Mono.delay(gen.deployment().idleTimeout()))
+                        Mono.delay(gen.deployment().firstTokenTimeout(), timer),
+                        item -> Mono.delay(gen.deployment().idleTimeout(), timer))
                 .concatWith(Mono.defer(tracker::complete).thenReturn(GenerationWriter.DONE)) // durable first
                 .doOnError(e -> {
                     backend.cancel("request failed");

@@ -108,7 +108,7 @@ class TritonClientInProcessTest {
                 .as("prompt from the first num_input_tokens, completion summed")
                 .isEqualTo(new TokenUsage(5, 4, false));
         assertThat(fake.halfClosed.await(WAIT, TimeUnit.SECONDS))
-                .as("client ends its side after the final")
+                .as("client ends its side with its one request")
                 .isTrue();
         rec.assertSingleTerminal();
         assertThat(rec.events)
@@ -116,6 +116,30 @@ class TritonClientInProcessTest {
                 .startsWith("prompt:5", "delta:Hel")
                 .filteredOn(e -> e.startsWith("prompt:"))
                 .hasSize(1);
+    }
+
+    @Test
+    void theClientEndsItsSideWithItsOneRequest() throws Exception {
+        // the backend answers only once the client's side has ended: with the end sent after the final response,
+        // as before, this answer would wait for nothing and say so
+        fake.onStream((req, out) -> {
+            boolean ended = fake.halfClosed.await(WAIT, TimeUnit.SECONDS);
+            out.send(response(req)
+                    .text(ended ? "ended" : "still open")
+                    .inputTokens(1)
+                    .outputTokens(1)
+                    .fin(true));
+        });
+        Recorder rec = new Recorder();
+        client.generate(request("r-hc", "p", 16, true), rec);
+
+        Recorder.End end = rec.end();
+        assertThat(end.error()).isNull();
+        assertThat(rec.deltas()).containsExactly(new Delta("ended", 1));
+        assertThat(fake.streamEnded.await(WAIT, TimeUnit.SECONDS))
+                .as("the server ends the call after the request's last response")
+                .isTrue();
+        rec.assertSingleTerminal();
     }
 
     @Test
@@ -752,7 +776,7 @@ class TritonClientInProcessTest {
         final AtomicInteger streamsOpened = new AtomicInteger();
         final CountDownLatch cancelled = new CountDownLatch(1);
         final CountDownLatch halfClosed = new CountDownLatch(1);
-        /** Counted down when a stream is cancelled or half-closed by the client. */
+        /** Counted down when a stream is cancelled by the client, or ends: half-closed with no request in flight. */
         final CountDownLatch streamEnded = new CountDownLatch(1);
 
         volatile StreamScript streamScript = (req, out) -> {};
@@ -785,14 +809,23 @@ class TritonClientInProcessTest {
             ServerStream stream = new ServerStream(obs);
             StreamScript script = streamScript;
             return new StreamObserver<>() {
+                /** Requests whose script has not returned yet. */
+                private final AtomicInteger running = new AtomicInteger();
+
+                private final AtomicBoolean clientDone = new AtomicBoolean();
+
                 @Override
                 public void onNext(ModelInferRequest request) {
                     streamRequests.add(request);
+                    running.incrementAndGet();
                     scripts.execute(() -> {
                         try {
                             script.run(request, stream);
                         } catch (Throwable t) {
                             scriptFailures.add(t);
+                        } finally {
+                            running.decrementAndGet();
+                            completeIfDone();
                         }
                     });
                 }
@@ -804,11 +837,17 @@ class TritonClientInProcessTest {
 
                 @Override
                 public void onCompleted() {
-                    // like Triton: finish the call once the client is done sending (in-flight work is over
-                    // in these scripts by the time a well-behaved client half-closes)
                     halfClosed.countDown();
-                    streamEnded.countDown();
-                    stream.complete();
+                    clientDone.set(true);
+                    completeIfDone();
+                }
+
+                /** Like Triton: a half-closed stream ends once no request is in flight (its script has returned). */
+                private void completeIfDone() {
+                    if (clientDone.get() && running.get() == 0) {
+                        streamEnded.countDown();
+                        stream.complete();
+                    }
                 }
             };
         }

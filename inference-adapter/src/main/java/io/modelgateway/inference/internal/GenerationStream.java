@@ -57,12 +57,19 @@ public final class GenerationStream extends ClientCall.Listener<ModelStreamInfer
         this.layout = layout;
     }
 
-    /** Encodes the request (may throw IllegalArgumentException before anything is sent) and starts the call. */
+    /**
+     * Encodes the request (may throw IllegalArgumentException before anything is sent) and starts the call. The call
+     * carries this one request, so the client's side ends with it: the request and the end of the stream leave in one
+     * write, and Triton ends the call once the request's last response is sent (its stream handler finishes a
+     * half-closed stream when no request is in flight), so that end arrives with the last response. Ending the
+     * client's side only after the final response cost a write of its own and a read of the server's end per call.
+     */
     public GenerationStream start() {
         ModelInferRequest message = layout.encode(request);
         call.start(this, new Metadata());
         call.request(Integer.MAX_VALUE);
         call.sendMessage(message);
+        call.halfClose();
         return this;
     }
 
@@ -89,7 +96,6 @@ public final class GenerationStream extends ClientCall.Listener<ModelStreamInfer
             listener.onDelta(d.text(), n);
         }
         if (d.last() && done.compareAndSet(false, true)) {
-            call.halfClose();
             TokenUsage usage = usage();
             boolean hitMax = usage.completionTokens() >= request.maxTokens();
             listener.onComplete(VllmLayout.openAiFinishReason(finishReason, hitMax), usage);

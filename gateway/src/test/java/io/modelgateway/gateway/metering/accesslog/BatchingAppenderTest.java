@@ -48,11 +48,15 @@ class BatchingAppenderTest {
     }
 
     private void install(int capacity) {
+        install(new BatchingAppender(root, capacity, dropped));
+    }
+
+    private void install(BatchingAppender fresh) {
         if (appender != null) {
             access.detachAppender(appender);
             appender.stop();
         }
-        appender = new BatchingAppender(root, capacity, dropped);
+        appender = fresh;
         appender.setContext(context);
         appender.setName("test");
         appender.start();
@@ -174,6 +178,22 @@ class BatchingAppenderTest {
 
         await().atMost(Duration.ofSeconds(10)).until(() -> recorder.lines.contains("after"));
         assertThat(recorder.lines).containsExactly("before", "after");
+    }
+
+    @Test
+    void aBurstWakesTheWriterBeforeItsPoll() {
+        recorder.open.countDown();
+        long hour = TimeUnit.HOURS.toNanos(1);
+        install(new BatchingAppender(root, CAPACITY * 10, dropped, hour, 2 * hour)); // polls once an hour
+        List<String> burst = IntStream.range(0, BatchingAppender.WAKE_AT)
+                .mapToObj(i -> "n=" + i)
+                .toList();
+
+        burst.forEach(access::info); // the last one is the WAKE_AT-th waiting: it wakes the writer
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> recorder.lines.size() == burst.size());
+        assertThat(recorder.lines).isEqualTo(burst);
+        assertThat(appender.sleeping()).isFalse();
     }
 
     /** A root appender that records each line, and holds the writer on the first one until opened. */

@@ -69,8 +69,26 @@ public final class GenerationStream extends ClientCall.Listener<ModelStreamInfer
         call.start(this, new Metadata());
         call.request(Integer.MAX_VALUE);
         call.sendMessage(message);
-        call.halfClose();
+        endClientSide();
         return this;
+    }
+
+    /**
+     * Half-closes, unless the call has ended meanwhile: an answer can arrive and end it (an error message cancels
+     * the call) before {@code start} gets here, in-process at once, and a timeout or the client's leaving can
+     * cancel it from another thread. Every cancel is preceded by {@code done}; gRPC refuses a half-close after it.
+     */
+    private void endClientSide() {
+        if (done.get()) {
+            return;
+        }
+        try {
+            call.halfClose();
+        } catch (IllegalStateException cancelledMeanwhile) {
+            if (!done.get()) {
+                throw cancelledMeanwhile;
+            }
+        }
     }
 
     @Override

@@ -106,6 +106,11 @@ final class BatchingAppender extends UnsynchronizedAppenderBase<ILoggingEvent> {
         return sleeping;
     }
 
+    /** The writer thread's state (tests: parked between polls is {@code TIMED_WAITING}). */
+    Thread.State writerState() {
+        return writer.getState();
+    }
+
     /** Events waiting for the writer. */
     int queued() {
         return queue.size();

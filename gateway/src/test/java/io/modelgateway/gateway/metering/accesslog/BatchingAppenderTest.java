@@ -185,6 +185,10 @@ class BatchingAppenderTest {
         recorder.open.countDown();
         long hour = TimeUnit.HOURS.toNanos(1);
         install(new BatchingAppender(root, CAPACITY * 10, dropped, hour, 2 * hour)); // polls once an hour
+        // parked for its first poll with nothing taken: every line of the burst is still waiting when the last comes
+        await().atMost(Duration.ofSeconds(10))
+                .pollInterval(Duration.ofMillis(5))
+                .until(() -> appender.writerState() == Thread.State.TIMED_WAITING);
         List<String> burst = IntStream.range(0, BatchingAppender.WAKE_AT)
                 .mapToObj(i -> "n=" + i)
                 .toList();

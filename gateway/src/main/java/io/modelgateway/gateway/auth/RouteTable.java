@@ -104,17 +104,17 @@ public final class RouteTable {
         return routes;
     }
 
+    /** The router functions the routes were read from, by bean name. */
+    Map<String, RouterFunction<?>> routers() {
+        return routers;
+    }
+
     /**
      * The router function that declared every one of these matched routes, or {@code null} when they come from
      * more than one source, from no router function (the actuator's probes) or there are none. Such a router is
      * the only one that can serve the request: every other router's routes are in the table too, and none of
      * them matched.
      */
-    /** The router functions the routes were read from, by bean name. */
-    Map<String, RouterFunction<?>> routers() {
-        return routers;
-    }
-
     RouterFunction<?> router(List<Route> matched) {
         if (matched.isEmpty()) {
             return null;

@@ -27,6 +27,8 @@ public final class GenerationStream extends ClientCall.Listener<ModelStreamInfer
     private final ClientCall<ModelInferRequest, ModelStreamInferResponse> call;
     private final TensorLayout layout;
     private final AtomicBoolean done = new AtomicBoolean();
+    /** Set before every cancel of the call (a cancelled call refuses a half-close). */
+    private volatile boolean cancelled;
     /** Text kept only while the backend sends no token counts, to count it at the end. */
     private final StringBuilder generated = new StringBuilder(); // guarded by this
 
@@ -74,21 +76,27 @@ public final class GenerationStream extends ClientCall.Listener<ModelStreamInfer
     }
 
     /**
-     * Half-closes, unless the call has ended meanwhile: an answer can arrive and end it (an error message cancels
-     * the call) before {@code start} gets here, in-process at once, and a timeout or the client's leaving can
-     * cancel it from another thread. Every cancel is preceded by {@code done}; gRPC refuses a half-close after it.
+     * Half-closes, unless the call has been cancelled meanwhile: an answer can arrive before {@code start} gets here
+     * (in-process at once) and an error message cancels the call, and a timeout or the client's leaving can cancel
+     * it from another thread; gRPC refuses a half-close after a cancel. A call whose final response came already is
+     * still half-closed: the server ends the call only once the client's side has ended.
      */
     private void endClientSide() {
-        if (done.get()) {
+        if (cancelled) {
             return;
         }
         try {
             call.halfClose();
         } catch (IllegalStateException cancelledMeanwhile) {
-            if (!done.get()) {
+            if (!cancelled) {
                 throw cancelledMeanwhile;
             }
         }
+    }
+
+    private void cancelCall(String reason) {
+        cancelled = true;
+        call.cancel(reason, null);
     }
 
     @Override
@@ -98,7 +106,7 @@ public final class GenerationStream extends ClientCall.Listener<ModelStreamInfer
         }
         if (!message.getErrorMessage().isEmpty()) {
             fail(Errors.fromStreamMessage(message.getErrorMessage(), request.requestId()));
-            call.cancel("request failed", null);
+            cancelCall("request failed");
             return;
         }
         TensorLayout.Decoded d = layout.decode(message.getInferResponse());
@@ -135,7 +143,7 @@ public final class GenerationStream extends ClientCall.Listener<ModelStreamInfer
     @Override
     public void cancel(String reason) {
         if (done.compareAndSet(false, true)) {
-            call.cancel(reason, null);
+            cancelCall(reason);
         }
     }
 

@@ -2,6 +2,7 @@ package io.modelgateway.inference.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import inference.InferParameter;
 import inference.ModelInferRequest;
 import inference.ModelInferResponse;
 import inference.ModelStreamInferResponse;
@@ -28,7 +29,7 @@ class GenerationStreamTest {
     @Test
     void anAnswerThatEndsTheCallDuringSendIsReportedOnceAndNothingIsSentAfterIt() {
         List<String> events = new CopyOnWriteArrayList<>();
-        AnsweringCall call = new AnsweringCall();
+        AnsweringCall call = new AnsweringCall(false);
         GenerationRequest request = new GenerationRequest("r-1", "m", "hello", 8, true, Map.of());
         GenerationListener listener = new GenerationListener() {
             @Override
@@ -54,11 +55,57 @@ class GenerationStreamTest {
         assertThat(call.halfClosed).as("no half-close after the cancel").isFalse();
     }
 
-    /** Answers the request with an error message from within sendMessage; refuses a half-close once cancelled. */
+    /** One BYTES element as Triton's raw output: a 4-byte little-endian length, then the UTF-8 bytes. */
+    private static com.google.protobuf.ByteString bytes(String text) {
+        byte[] utf8 = text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(4 + utf8.length).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        b.putInt(utf8.length).put(utf8);
+        return com.google.protobuf.ByteString.copyFrom(b.array());
+    }
+
+    @Test
+    void aFinalResponseThatArrivesDuringSendStillLetsTheClientEndItsSide() {
+        // the server ends the call only once the client's side has ended: without the half-close it stays open
+        List<String> events = new CopyOnWriteArrayList<>();
+        AnsweringCall call = new AnsweringCall(true);
+        GenerationRequest request = new GenerationRequest("r-2", "m", "hello", 8, true, Map.of());
+        GenerationListener listener = new GenerationListener() {
+            @Override
+            public void onDelta(String text, int outputTokens) {
+                events.add("delta:" + text);
+            }
+
+            @Override
+            public void onComplete(String finishReason, TokenUsage usage) {
+                events.add("complete");
+            }
+
+            @Override
+            public void onError(InferenceException error, TokenUsage usageSoFar) {
+                events.add("error");
+            }
+        };
+
+        new GenerationStream(request, listener, TokenCounter.cl100k(), call).start();
+
+        assertThat(events).containsExactly("delta:hi", "complete");
+        assertThat(call.cancelled).isFalse();
+        assertThat(call.halfClosed).isTrue();
+    }
+
+    /**
+     * Answers the request from within sendMessage (an error message, or one final response with text); refuses a
+     * half-close once cancelled.
+     */
     private static final class AnsweringCall extends ClientCall<ModelInferRequest, ModelStreamInferResponse> {
+        private final boolean finalAnswer;
         private Listener<ModelStreamInferResponse> listener;
         boolean cancelled;
         boolean halfClosed;
+
+        AnsweringCall(boolean finalAnswer) {
+            this.finalAnswer = finalAnswer;
+        }
 
         @Override
         public void start(Listener<ModelStreamInferResponse> responseListener, Metadata headers) {
@@ -70,6 +117,23 @@ class GenerationStreamTest {
 
         @Override
         public void sendMessage(ModelInferRequest message) {
+            if (finalAnswer) {
+                listener.onMessage(ModelStreamInferResponse.newBuilder()
+                        .setInferResponse(ModelInferResponse.newBuilder()
+                                .setId(message.getId())
+                                .putParameters(
+                                        "triton_final_response",
+                                        InferParameter.newBuilder()
+                                                .setBoolParam(true)
+                                                .build())
+                                .addOutputs(ModelInferResponse.InferOutputTensor.newBuilder()
+                                        .setName("text_output")
+                                        .setDatatype("BYTES")
+                                        .addShape(1))
+                                .addRawOutputContents(bytes("hi")))
+                        .build());
+                return;
+            }
             listener.onMessage(ModelStreamInferResponse.newBuilder()
                     .setErrorMessage("Exceeds maximum queue size")
                     .setInferResponse(ModelInferResponse.newBuilder().setId(message.getId()))

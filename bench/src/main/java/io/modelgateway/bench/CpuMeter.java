@@ -49,6 +49,29 @@ final class CpuMeter {
         }
     }
 
+    /** utime + stime of every process whose command name ({@code /proc/PID/comm}) is {@code comm}, e.g. postgres. */
+    static long commandTicks(String comm) {
+        long ticks = 0;
+        try (java.util.stream.Stream<Path> procs = Files.list(Path.of("/proc"))) {
+            for (Path p : (Iterable<Path>) procs::iterator) {
+                String name = p.getFileName().toString();
+                if (!name.chars().allMatch(Character::isDigit)) {
+                    continue;
+                }
+                try {
+                    if (Files.readString(p.resolve("comm")).trim().equals(comm)) {
+                        ticks += processTicks(Long.parseLong(name));
+                    }
+                } catch (Exception e) {
+                    // the process ended meanwhile
+                }
+            }
+        } catch (Exception e) {
+            return 0;
+        }
+        return ticks;
+    }
+
     /** utime + stime of the process's JIT compiler threads ("C1 CompilerThre", "C2 CompilerThre"). */
     static long jitTicks(long pid) {
         long ticks = 0;
@@ -103,7 +126,7 @@ final class CpuMeter {
     }
 
     /** Linux's USER_HZ: the unit of /proc's CPU times (100 on every mainstream kernel). */
-    private static final double TICKS_PER_SECOND = 100;
+    static final double TICKS_PER_SECOND = 100;
 
     /** CPU time of the measured server process per call, in microseconds, or -1 when unknown. */
     static double microsPerCall(Sample a, Sample b, long calls) {

@@ -496,11 +496,37 @@ public final class LatencyBench {
             double maxSeconds,
             ScheduledExecutorService retry)
             throws InterruptedException {
-        if (t == null || minSeconds <= 0) {
+        if (t == null) {
+            return;
+        }
+        warm(
+                out,
+                t,
+                serverPids.getOrDefault(t.name(), -1L),
+                o.concurrency(),
+                mode,
+                minSeconds,
+                minRequests,
+                maxSeconds,
+                retry);
+    }
+
+    /** {@link #warm(Target, String, double, long, double, ScheduledExecutorService)} of a server with process {@code pid} (-1: none seen). */
+    static void warm(
+            PrintStream out,
+            Target t,
+            long pid,
+            int concurrency,
+            String mode,
+            double minSeconds,
+            long minRequests,
+            double maxSeconds,
+            ScheduledExecutorService retry)
+            throws InterruptedException {
+        if (minSeconds <= 0) {
             return;
         }
         long t0 = System.nanoTime();
-        long pid = serverPids.getOrDefault(t.name(), -1L);
         double lastJit = -1;
         double chunk = Math.min(5, minSeconds);
         long ok = 0;
@@ -512,7 +538,7 @@ public final class LatencyBench {
         String end;
         while (true) {
             CpuMeter.Sample c0 = CpuMeter.sample(pid);
-            PhaseResult r = Load.closedLoop("warm-up", t, o.concurrency(), chunk, WARMUP_MAX_REQUESTS, retry);
+            PhaseResult r = Load.closedLoop("warm-up", t, concurrency, chunk, WARMUP_MAX_REQUESTS, retry);
             lastJit = CpuMeter.jitCores(
                     c0, CpuMeter.sample(pid), Runtime.getRuntime().availableProcessors());
             ok += r.okCount();

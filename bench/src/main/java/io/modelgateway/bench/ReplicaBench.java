@@ -99,18 +99,35 @@ final class ReplicaBench {
             out.println("  credits: " + credits(gateways.get(0).url()));
             Target one = target("replica 1", gateways.get(0));
             Target two = target("replica 2", gateways.get(1));
-            double warm = Math.max(10, o.warmupMaxSeconds() / 2);
+            // each replica alone, with all the in-flight requests, until its rate settles and its JIT is done
+            // (as the single-replica paths are warmed): warmed together, each got half the cores and its rate
+            // was still rising when measured
+            for (int i = 0; i < 2; i++) {
+                LatencyBench.warm(
+                        out,
+                        i == 0 ? one : two,
+                        gateways.get(i).pid(),
+                        o.concurrency(),
+                        "whole",
+                        o.warmupSeconds(),
+                        o.warmupRequests(),
+                        o.warmupMaxSeconds(),
+                        retry);
+            }
+            double warm = Math.min(10, Math.max(2, o.warmupSeconds()));
             List<PhaseResult> w = parallel(List.of(one, two), o.concurrency() / 2, warm);
             out.printf(
                     Locale.ROOT,
-                    "  warm-up, both replicas, %s s: %.0f + %.0f req/s%n",
+                    "  then both replicas together, %s s: %.0f + %.0f req/s%n",
                     LatencyBench.num(warm),
                     w.get(0).throughput(),
                     w.get(1).throughput());
 
             Map<String, Long> r0 = commandStats(redisConnection);
+            long[] cpu0 = cpu(gateways.get(0).pid(), redis.pid());
             PhaseResult single =
                     Load.closedLoop("replicas", one, o.concurrency(), o.throughputSeconds(), Long.MAX_VALUE, retry);
+            long[] cpu1 = cpu(gateways.get(0).pid(), redis.pid());
             Map<String, Long> r1 = commandStats(redisConnection);
             List<PhaseResult> both = parallel(List.of(one, two), o.concurrency() / 2, o.throughputSeconds());
             Map<String, Long> r2 = commandStats(redisConnection);
@@ -122,6 +139,7 @@ final class ReplicaBench {
                     single.throughput(),
                     single.okCount(),
                     single.errorCount());
+            out.println("    CPU per call of the single replica's phase: " + cpuPerCall(cpu0, cpu1, single.okCount()));
             double total = 0;
             for (int i = 0; i < both.size(); i++) {
                 PhaseResult r = both.get(i);
@@ -177,6 +195,35 @@ final class ReplicaBench {
     }
 
     private static final double MONITOR_SECONDS = 3;
+
+    /** CPU ticks so far: the replica, redis-server, every postgres process, the whole machine (busy). */
+    private static long[] cpu(long gatewayPid, long redisPid) {
+        CpuMeter.Sample machine = CpuMeter.sample(-1);
+        return new long[] {
+            CpuMeter.processTicks(gatewayPid),
+            CpuMeter.processTicks(redisPid),
+            CpuMeter.commandTicks("postgres"),
+            machine == null ? 0 : machine.total() - machine.idle()
+        };
+    }
+
+    /**
+     * Where a call's CPU went while one replica ran on Redis and PostgreSQL: they share this machine's cores with
+     * the replica, the client and the model server, which is why one replica here serves fewer calls than the
+     * embedded default (H2, in-memory buckets) on the same machine.
+     */
+    private static String cpuPerCall(long[] a, long[] b, long calls) {
+        if (calls == 0) {
+            return "no call";
+        }
+        String[] names = {"gateway", "Redis", "PostgreSQL", "whole machine"};
+        List<String> parts = new ArrayList<>();
+        for (int i = 0; i < names.length; i++) {
+            parts.add(String.format(
+                    Locale.ROOT, "%s %.0f us", names[i], (b[i] - a[i]) * 1e6 / CpuMeter.TICKS_PER_SECOND / calls));
+        }
+        return String.join(", ", parts);
+    }
 
     /**
      * Counts the commands clients sent (one round trip each; pipelined ones too) apart from those Lua scripts ran,

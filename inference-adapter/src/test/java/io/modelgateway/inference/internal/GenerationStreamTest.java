@@ -11,6 +11,7 @@ import io.grpc.Metadata;
 import io.modelgateway.inference.GenerationListener;
 import io.modelgateway.inference.GenerationRequest;
 import io.modelgateway.inference.InferenceException;
+import io.modelgateway.inference.Tensors;
 import io.modelgateway.inference.TokenCounter;
 import io.modelgateway.inference.TokenUsage;
 import java.util.List;
@@ -53,14 +54,6 @@ class GenerationStreamTest {
         assertThat(events).containsExactly("error:Exceeds maximum queue size");
         assertThat(call.cancelled).isTrue();
         assertThat(call.halfClosed).as("no half-close after the cancel").isFalse();
-    }
-
-    /** One BYTES element as Triton's raw output: a 4-byte little-endian length, then the UTF-8 bytes. */
-    private static com.google.protobuf.ByteString bytes(String text) {
-        byte[] utf8 = text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
-        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(4 + utf8.length).order(java.nio.ByteOrder.LITTLE_ENDIAN);
-        b.putInt(utf8.length).put(utf8);
-        return com.google.protobuf.ByteString.copyFrom(b.array());
     }
 
     @Test
@@ -130,7 +123,7 @@ class GenerationStreamTest {
                                         .setName("text_output")
                                         .setDatatype("BYTES")
                                         .addShape(1))
-                                .addRawOutputContents(bytes("hi")))
+                                .addRawOutputContents(Tensors.encodeString("hi")))
                         .build());
                 return;
             }

@@ -13,7 +13,7 @@ import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * Writes usage records off the request path, in two steps on two threads of its own: the spool side
+ * Writes usage records off the request path, in two steps: the spool side
  * ({@link GroupCommit}) and the store side ({@link BatchStore}, {@link DeadLetters}); this class wires them and is
  * the API the gateway uses.
  *
@@ -23,7 +23,9 @@ import java.util.concurrent.CompletableFuture;
  * it to disk and only then completes the future {@link #submit} returned: the gateway holds the last bytes of
  * an answer until then, so a response the client saw complete has its record on disk even if the process is
  * killed the next moment. While one group is being forced the next one gathers, so under load one fsync
- * covers many records.
+ * covers many records. Without fsync and without a commit window (the gateway's default) there is no spool
+ * thread: the submitting thread appends the record itself, a write into the operating system's page cache
+ * ({@link Settings#appendsInline}), and the future is complete when {@link #submit} returns.
  *
  * <p><b>Store (batches).</b> The store thread gathers spooled groups into batches (by size or by
  * {@code flushInterval}) and stores each in one transaction. While the database is unreachable the groups stay
@@ -70,6 +72,15 @@ public final class UsageWriter implements AutoCloseable {
             }
         }
 
+        /**
+         * Whether the thread that submits a record appends it to the spool itself (see {@link GroupCommit}): when
+         * groups are not forced to disk and there is no commit window, an append is a write into the operating
+         * system's page cache, cheaper than handing each record to the spool thread and each call back.
+         */
+        public boolean appendsInline() {
+            return !fsync && commitWindow.isZero();
+        }
+
         /** Forcing every group to disk. */
         public Settings(
                 int capacity, int batchSize, Duration flushInterval, Duration retryInterval, Duration commitWindow) {
@@ -103,8 +114,13 @@ public final class UsageWriter implements AutoCloseable {
                 settings.batchSize(),
                 settings.flushInterval(),
                 settings.retryInterval());
-        this.commit =
-                new GroupCommit(spool, settings.capacity(), settings.batchSize(), settings.commitWindow(), batches);
+        this.commit = new GroupCommit(
+                spool,
+                settings.capacity(),
+                settings.batchSize(),
+                settings.commitWindow(),
+                settings.appendsInline(),
+                batches);
     }
 
     /** Starts the writer's threads; groups left in the spool by an earlier process are stored first. */

@@ -138,8 +138,9 @@ public class Pipeline {
             log.error("request {}: waiting for its records to be durable failed", call.requestId(), e);
             return Mono.empty();
         });
-        // The wait ends on the thread that made the records durable (the usage spool's, for a whole group of
-        // calls): the answer's last bytes are written from the request's own event loop, not by that thread.
+        // The wait ends on the thread that made the records durable (the usage spool's when it forces groups to
+        // disk, or another request's loop that appended this call's record with its own): the answer's last bytes
+        // are written from the request's own event loop, not by that thread.
         return onRequestLoop(call, all);
     }
 

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 import org.jspecify.annotations.Nullable;
@@ -16,10 +17,20 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The spool side of the usage writer: records queue in memory (bounded by slots {@link #reserve reserved} before
- * a call is forwarded), and its thread ({@code usage-spool}) takes whatever has queued (waiting at most
- * {@code commitWindow} for more, up to {@code batchSize}), appends it as one group to the {@link Spool}, and only
- * then completes the futures {@link #submit} returned and hands the group on ({@link Spooled}). While one group
- * is being forced to disk the next gathers, so under load one fsync covers many records.
+ * a call is forwarded), a group of them is appended to the {@link Spool}, and only then are the futures {@link
+ * #submit} returned completed and the group handed on ({@link Spooled}). Who appends depends on the spool:
+ *
+ * <ul>
+ *   <li><b>Forced to disk, or with a commit window</b>: a thread of its own ({@code usage-spool}) takes whatever
+ *       has queued (waiting at most {@code commitWindow} for more, up to {@code batchSize}) and appends it. While
+ *       one group is being forced to disk the next gathers, so under load one fsync covers many records.
+ *   <li><b>Neither</b> (the gateway's default): the submitting thread appends whatever has queued itself, a
+ *       {@code write} into the operating system's page cache (microseconds), unless another submitter is
+ *       appending at that moment, which then takes its record too (one appender at a time; the last one looks
+ *       at the queue again after letting go, so no record is left behind). The record is durable when {@link
+ *       #submit} returns, without two thread wake-ups per call (the spool thread's, and the request thread's
+ *       when the spool thread hands the call back), which cost more than the write on a busy machine.
+ * </ul>
  */
 public final class GroupCommit {
 
@@ -49,10 +60,21 @@ public final class GroupCommit {
     private final LongAdder grouped = new LongAdder();
     private final LongAdder spoolNanos = new LongAdder();
     private final LongAdder failures = new LongAdder();
+    private final boolean inline;
+    private final AtomicBoolean appending = new AtomicBoolean();
     private final Thread thread;
     private volatile boolean stopping;
 
-    public GroupCommit(Spool spool, int capacity, int batchSize, Duration commitWindow, Spooled next) {
+    /**
+     * @param inline whether submitters append their own groups (only with a spool that is not forced to disk and
+     *        no commit window: then an append never waits for the disk)
+     */
+    public GroupCommit(Spool spool, int capacity, int batchSize, Duration commitWindow, boolean inline, Spooled next) {
+        if (inline && (spool.forced() || !commitWindow.isZero())) {
+            throw new IllegalArgumentException(
+                    "submitters append inline only to a spool not forced to disk, " + "without a commit window");
+        }
+        this.inline = inline;
         this.spool = spool;
         this.capacity = capacity;
         this.batchSize = batchSize;
@@ -63,7 +85,9 @@ public final class GroupCommit {
     }
 
     public void start() {
-        thread.start();
+        if (!inline) {
+            thread.start();
+        }
     }
 
     /** Reserves room for one record; {@code false} when the queue is full. Never blocks. */
@@ -84,11 +108,36 @@ public final class GroupCommit {
         reserved.decrementAndGet();
     }
 
-    /** Queues a record into a reserved slot; the future completes once its group is written (or failed to be). */
+    /**
+     * Queues a record into a reserved slot; the future completes once its group is written (or failed to be):
+     * appending inline, before this returns unless another submitter is appending (then on its thread).
+     */
     public CompletableFuture<Void> submit(UsageRecord record) {
         CompletableFuture<Void> spooled = new CompletableFuture<>();
         queue.add(new Pending(record, spooled));
+        if (inline) {
+            appendQueued();
+        }
         return spooled;
+    }
+
+    /**
+     * Appends what has queued, one group of at most {@code batchSize} at a time, unless another thread is at it.
+     * Whoever lets go looks at the queue again: a record queued while the appender was busy (its submitter found
+     * the flag taken) is taken by the appender's second look, or by its own submitter if that one comes later.
+     */
+    private void appendQueued() {
+        while (!queue.isEmpty() && appending.compareAndSet(false, true)) {
+            try {
+                List<Pending> group = new ArrayList<>(Math.min(batchSize, 16));
+                queue.drainTo(group, batchSize);
+                if (!group.isEmpty()) {
+                    write(group);
+                }
+            } finally {
+                appending.set(false);
+            }
+        }
     }
 
     /** Records waiting in memory for the spool. */
@@ -118,10 +167,16 @@ public final class GroupCommit {
     /** Drains the queue to the spool and ends (no interrupt: it would close the spool's files). */
     public void stop() {
         stopping = true;
+        if (inline) {
+            appendQueued();
+            next.ended();
+        }
     }
 
     public void join(Duration timeout) throws InterruptedException {
-        thread.join(timeout.toMillis());
+        if (!inline) {
+            thread.join(timeout.toMillis());
+        }
     }
 
     private void run() {
@@ -182,8 +237,13 @@ public final class GroupCommit {
             failures.increment();
             log.error("usage spool is not writable; {} records are kept in memory only", records.size(), e);
         }
-        next.spooled(segment, records);
-        reserved.addAndGet(-records.size());
-        group.forEach(p -> p.spooled().complete(null));
+        try {
+            next.spooled(segment, records);
+        } catch (RuntimeException e) { // a bug of the store side: the records are spooled, the answers not held
+            log.error("usage spool could not hand {} records on to the store", records.size(), e);
+        } finally {
+            reserved.addAndGet(-records.size());
+            group.forEach(p -> p.spooled().complete(null));
+        }
     }
 }

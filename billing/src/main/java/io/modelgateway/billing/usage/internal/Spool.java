@@ -39,7 +39,8 @@ import org.slf4j.LoggerFactory;
  * acknowledged. A new process never appends to an old segment; it starts a new one.
  *
  * <p>The writer reports groups stored ({@link #stored}); a segment no longer appended to whose groups are all
- * stored is {@link #deleteStored deleted}. Thread-safety: one thread appends, another reports and deletes.
+ * stored is {@link #deleteStored deleted}. Thread-safety: one thread at a time appends (the
+ * same one or, handed over with a happens-before edge, another), another reports and deletes.
  */
 public final class Spool implements AutoCloseable {
 
@@ -152,6 +153,11 @@ public final class Spool implements AutoCloseable {
                     + "gateway process its own spool directory");
         }
         return l;
+    }
+
+    /** Whether every group is forced to disk before {@link #append} returns. */
+    public boolean forced() {
+        return fsync;
     }
 
     /** The directory this spool lives in. */

@@ -82,7 +82,10 @@ public final class UsageStage implements CallStage {
         return outcome == Outcome.COMPLETED || outcome == Outcome.CUT_SHORT || outcome == Outcome.FILTERED;
     }
 
-    /** Completes once the call's record is forced to the local spool (group commit: one fsync per group). */
+    /**
+     * Completes once the call's record is in the local spool (group commit: one fsync per group when forced; when
+     * not, complete already unless another request's thread was appending its group).
+     */
     @Override
     public Mono<Void> durable(Call call) {
         CompletableFuture<Void> spooled = call.get(SPOOLED);

@@ -72,7 +72,7 @@ public final class GroupCommit {
     public GroupCommit(Spool spool, int capacity, int batchSize, Duration commitWindow, boolean inline, Spooled next) {
         if (inline && (spool.forced() || !commitWindow.isZero())) {
             throw new IllegalArgumentException(
-                    "submitters append inline only to a spool not forced to disk, " + "without a commit window");
+                    "submitters append inline only to a spool not forced to disk, without a commit window");
         }
         this.inline = inline;
         this.spool = spool;
@@ -233,7 +233,7 @@ public final class GroupCommit {
             spoolNanos.add(System.nanoTime() - t0);
             groups.increment();
             grouped.add(records.size());
-        } catch (IOException e) {
+        } catch (IOException | RuntimeException e) { // also a bug: no caller's answer may wait for ever
             failures.increment();
             log.error("usage spool is not writable; {} records are kept in memory only", records.size(), e);
         }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.modelgateway.billing.usage.UsageRecord;
+import io.modelgateway.billing.usage.UsageWriter;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -147,6 +148,17 @@ class GroupCommitInlineTest {
             assertThatThrownBy(() -> new GroupCommit(unforced, 10, 10, Duration.ofMillis(1), true, new Sink()))
                     .isInstanceOf(IllegalArgumentException.class);
         }
+    }
+
+    @Test
+    void theWriterAppendsInlineOnlyWithoutFsyncAndWithoutACommitWindow() {
+        Duration second = Duration.ofSeconds(1);
+        assertThat(new UsageWriter.Settings(10, 10, second, second, Duration.ZERO, false).appendsInline())
+                .isTrue();
+        assertThat(new UsageWriter.Settings(10, 10, second, second, Duration.ZERO, true).appendsInline())
+                .isFalse();
+        assertThat(new UsageWriter.Settings(10, 10, second, second, Duration.ofNanos(1000), false).appendsInline())
+                .isFalse();
     }
 
     private static void deleteRecursively(Path root) throws IOException {

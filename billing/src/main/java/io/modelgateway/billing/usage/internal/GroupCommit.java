@@ -129,14 +129,19 @@ public final class GroupCommit {
     private void appendQueued() {
         while (!queue.isEmpty() && appending.compareAndSet(false, true)) {
             try {
-                List<Pending> group = new ArrayList<>(Math.min(batchSize, 16));
-                queue.drainTo(group, batchSize);
-                if (!group.isEmpty()) {
-                    write(group);
-                }
+                appendGroup();
             } finally {
                 appending.set(false);
             }
+        }
+    }
+
+    /** Appends one group of what has queued; the caller holds {@link #appending}. */
+    private void appendGroup() {
+        List<Pending> group = new ArrayList<>(Math.min(batchSize, 16));
+        queue.drainTo(group, batchSize);
+        if (!group.isEmpty()) {
+            write(group);
         }
     }
 
@@ -168,7 +173,18 @@ public final class GroupCommit {
     public void stop() {
         stopping = true;
         if (inline) {
-            appendQueued();
+            // a request's thread may be appending right now: its group is handed on before the end, and the
+            // spool is not closed under it (the writer closes the spool once this returns)
+            while (!appending.compareAndSet(false, true)) {
+                Thread.onSpinWait();
+            }
+            try {
+                while (!queue.isEmpty()) {
+                    appendGroup();
+                }
+            } finally {
+                appending.set(false);
+            }
             next.ended();
         }
     }

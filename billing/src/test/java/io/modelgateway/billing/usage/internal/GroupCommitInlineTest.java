@@ -122,6 +122,51 @@ class GroupCommitInlineTest {
     }
 
     @Test
+    void stoppingWaitsForAnAppendInProgressAndEndsAfterIt() throws Exception {
+        CountDownLatch handingOn = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        List<String> events = new CopyOnWriteArrayList<>();
+        GroupCommit.Spooled slow = new GroupCommit.Spooled() {
+            @Override
+            public void spooled(long segment, List<UsageRecord> records) {
+                handingOn.countDown();
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                events.add("spooled " + records.get(0).requestId());
+            }
+
+            @Override
+            public void ended() {
+                events.add("ended");
+            }
+        };
+        try (Spool spool = new Spool(dir, false)) {
+            GroupCommit commit = new GroupCommit(spool, 10, 10, Duration.ZERO, true, slow);
+            commit.start();
+            assertThat(commit.reserve()).isTrue();
+            CompletableFuture<CompletableFuture<Void>> submitted =
+                    CompletableFuture.supplyAsync(() -> commit.submit(SpoolCrashTest.record(3, 1)));
+            assertThat(handingOn.await(1, TimeUnit.MINUTES)).isTrue(); // the appender is inside its hand-off
+
+            Thread stopper = new Thread(commit::stop, "stopper");
+            stopper.start();
+            stopper.join(200);
+            assertThat(stopper.isAlive())
+                    .as("stop waits for the append in progress")
+                    .isTrue();
+            release.countDown();
+            stopper.join(TimeUnit.MINUTES.toMillis(1));
+
+            assertThat(stopper.isAlive()).isFalse();
+            assertThat(submitted.get(1, TimeUnit.MINUTES)).isCompleted();
+            assertThat(events).containsExactly("spooled g3-r1", "ended");
+        }
+    }
+
+    @Test
     void aSpoolThatCannotBeWrittenStillReleasesTheCall() throws Exception {
         Sink sink = new Sink();
         try (Spool spool = new Spool(dir, false)) {

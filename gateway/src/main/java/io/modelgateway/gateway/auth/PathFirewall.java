@@ -6,7 +6,8 @@ import io.modelgateway.gateway.edge.error.ApiException;
  * Refuses request paths that different components could read differently, before anything reads them:
  * the raw path must be printable ASCII starting with {@code /}, without {@code //}, {@code \}, {@code ;}
  * (matrix parameters), {@code .} or {@code ..} segments, broken percent-escapes, or a percent-escape of
- * {@code /}, {@code \}, {@code %}, {@code ;}, {@code .} or a control character. Other escapes
+ * {@code /}, {@code \}, {@code %}, {@code ;}, {@code .}, a control character or a line or paragraph separator
+ * (U+2028, U+2029: a line break to some log readers). Other escapes
  * ({@code %61dmin}) are legal: the router and the gate both match the decoded path.
  * Like Spring Security's {@code StrictServerWebExchangeFirewall} and Envoy's path normalisation, but
  * answering in OpenAI's error shape.
@@ -55,6 +56,9 @@ final class PathFirewall {
         int low = high < 0 ? -1 : Character.digit(raw.charAt(at + 2), 16);
         if (low < 0) {
             return "it contains a '%' that starts no escape";
+        }
+        if (raw.regionMatches(true, at, "%E2%80%A8", 0, 9) || raw.regionMatches(true, at, "%E2%80%A9", 0, 9)) {
+            return "it contains an escaped line or paragraph separator";
         }
         int decoded = high * 16 + low;
         if (decoded < 0x20 || decoded == 0x7f) {

@@ -40,7 +40,9 @@ class PathFirewallTest {
             "/admin/v1/%00",
             "/admin/v1/%7f",
             "/admin/v1/t\u00e9",
-            "/admin/v1/a b"
+            "/admin/v1/a b",
+            "/v1/models/a%E2%80%A8b",
+            "/v1/models/a%e2%80%a9b"
         }) {
             assertThat(PathFirewall.problem(path)).as(path).isNotNull();
         }

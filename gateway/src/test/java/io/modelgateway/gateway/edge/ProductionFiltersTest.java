@@ -45,7 +45,7 @@ class ProductionFiltersTest extends GatewayTestBase {
                         "HeadAsGet",
                         "GateFilter",
                         "OutcomeFilter",
-                        "WebFilterChainProxy",
+                        "ScopedSecurityChain",
                         "AuthenticationFilter",
                         "WeightCalculatorWebFilter",
                         "GateDispatch");

@@ -24,7 +24,7 @@ import reactor.core.publisher.Mono;
 public class OpenAiErrorHandler implements WebExceptionHandler, ServerExchangeRejectedHandler {
 
     /** The methods Spring Security's strict firewall lets through; any other is a 405. */
-    private static final Set<HttpMethod> ALLOWED_METHODS = Set.of(
+    public static final Set<HttpMethod> FIREWALL_METHODS = Set.of(
             HttpMethod.DELETE,
             HttpMethod.GET,
             HttpMethod.HEAD,
@@ -35,7 +35,7 @@ public class OpenAiErrorHandler implements WebExceptionHandler, ServerExchangeRe
 
     @Override
     public Mono<Void> handle(ServerWebExchange exchange, ServerExchangeRejectedException rejected) {
-        if (!ALLOWED_METHODS.contains(exchange.getRequest().getMethod())) {
+        if (!FIREWALL_METHODS.contains(exchange.getRequest().getMethod())) {
             return handle(exchange, (Throwable) ApiException.of(
                     HttpStatus.METHOD_NOT_ALLOWED,
                     "invalid_request_error",

@@ -12,10 +12,12 @@ import java.util.Locale;
 final class CpuMeter {
 
     /**
-     * Cumulative clock ticks: all CPUs busy + idle, all CPUs idle, this process, the gateway process, and the
-     * gateway's JIT compiler threads (C1 and C2: a JVM still compiling spends its CPU there, not on calls).
+     * Cumulative clock ticks: all CPUs busy + idle, all CPUs idle, this process, the gateway process, the
+     * gateway's JIT compiler threads (C1 and C2: a JVM still compiling spends its CPU there, not on calls), the
+     * kernel's interrupt handling (irq + softirq: the loopback network's packets are handled there, charged to no
+     * process) and the hypervisor's steal (time this virtual machine was ready to run but another guest ran).
      */
-    record Sample(long total, long idle, long self, long gateway, long gatewayJit) {}
+    record Sample(long total, long idle, long self, long gateway, long gatewayJit, long interrupts, long steal) {}
 
     private CpuMeter() {}
 
@@ -32,10 +34,16 @@ final class CpuMeter {
                     idle,
                     processTicks(ProcessHandle.current().pid()),
                     gatewayPid > 0 ? processTicks(gatewayPid) : 0,
-                    gatewayPid > 0 ? jitTicks(gatewayPid) : 0);
+                    gatewayPid > 0 ? jitTicks(gatewayPid) : 0,
+                    field(f, 6) + field(f, 7),
+                    field(f, 8));
         } catch (Exception e) {
             return null;
         }
+    }
+
+    private static long field(String[] cpuLine, int index) {
+        return index < cpuLine.length ? Long.parseLong(cpuLine[index]) : 0;
     }
 
     /** utime + stime of a process, in the same clock ticks as /proc/stat. */
@@ -111,7 +119,10 @@ final class CpuMeter {
         return (b.gatewayJit() - a.gatewayJit()) * (double) cores / (b.total() - a.total());
     }
 
-    /** Cores used by processes other than this JVM and the gateway, or -1 when unknown. */
+    /**
+     * Cores used by processes other than this JVM and the gateway, or -1 when unknown: neither the kernel's
+     * interrupt handling nor the hypervisor's steal (see {@link #stealCores}) is counted here.
+     */
     static double otherCores(Sample a, Sample b, int cores) {
         if (a == null || b == null || b.total() <= a.total()) {
             return -1;
@@ -122,7 +133,17 @@ final class CpuMeter {
                 cores
                         - (b.idle() - a.idle()) * scale
                         - (b.self() - a.self()) * scale
-                        - (b.gateway() - a.gateway()) * scale);
+                        - (b.gateway() - a.gateway()) * scale
+                        - (b.interrupts() - a.interrupts()) * scale
+                        - (b.steal() - a.steal()) * scale);
+    }
+
+    /** Cores the hypervisor gave to other guests while this machine's were ready to run, or -1 when unknown. */
+    static double stealCores(Sample a, Sample b, int cores) {
+        if (a == null || b == null || b.total() <= a.total()) {
+            return -1;
+        }
+        return (b.steal() - a.steal()) * (double) cores / (b.total() - a.total());
     }
 
     /** Linux's USER_HZ: the unit of /proc's CPU times (100 on every mainstream kernel). */
@@ -136,7 +157,10 @@ final class CpuMeter {
         return (b.gateway() - a.gateway()) / TICKS_PER_SECOND * 1e6 / calls;
     }
 
-    /** E.g. "CPU in cores of 2: bench JVM 0.95, gateway 0.80, other processes 0.20, idle 0.05". */
+    /**
+     * E.g. "CPU in cores of 2: bench JVM 0.95, gateway 0.80 (JIT compiler threads 0.02), other processes 0.05,
+     * interrupts 0.10, steal 0.05, idle 0.05".
+     */
     static String describe(Sample a, Sample b, int cores, String serverName) {
         boolean gatewayKnown = serverName != null;
         if (a == null || b == null || b.total() <= a.total()) {
@@ -146,11 +170,13 @@ final class CpuMeter {
         double self = (b.self() - a.self()) * scale;
         double gw = (b.gateway() - a.gateway()) * scale;
         double idle = (b.idle() - a.idle()) * scale;
-        double others = Math.max(0, cores - idle - self - gw);
+        double interrupts = (b.interrupts() - a.interrupts()) * scale;
+        double steal = (b.steal() - a.steal()) * scale;
+        double others = Math.max(0, cores - idle - self - gw - interrupts - steal);
         double jit = (b.gatewayJit() - a.gatewayJit()) * scale;
         return String.format(
                 Locale.ROOT,
-                "CPU in cores of %d: bench JVM %.2f, %s %.2f, idle %.2f",
+                "CPU in cores of %d: bench JVM %.2f, %s %.2f, interrupts %.2f, steal %.2f, idle %.2f",
                 cores,
                 self,
                 gatewayKnown
@@ -158,6 +184,8 @@ final class CpuMeter {
                                 + ", other processes"
                         : "other processes (incl. the servers)",
                 others,
+                interrupts,
+                steal,
                 idle);
     }
 }

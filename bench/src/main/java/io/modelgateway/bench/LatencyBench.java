@@ -410,7 +410,8 @@ public final class LatencyBench {
                   --warmup-max-seconds (streams: half of each). The measured phases
                   then run direct first, gateway second.
                 - CPU line of each phase: cores used by this JVM (generator + model server), the gateway
-                  process, other processes on the machine, and idle, from /proc.
+                  process, other processes on the machine, the kernel's interrupt handling (the loopback
+                  network's packets), the hypervisor's steal (other guests ran) and idle, from /proc.
                 - Diagnostics (not targets) split the added latency: a bare reactor-netty HTTP server in this
                   JVM (the floor of one HTTP hop with this client), the gateway's GET /v1/models (HTTP + Spring
                   WebFlux + authentication, no backend call), and the direct path rendering the chat template
@@ -671,8 +672,10 @@ public final class LatencyBench {
         }
         out.println("      " + line);
         double others = CpuMeter.otherCores(c0, c1, cores);
-        if (others > 0.25 && !phase.equals("diag")) {
-            disturbed.add(String.format(Locale.ROOT, "%s / %s: %.2f cores", phase, t.name(), others));
+        double steal = CpuMeter.stealCores(c0, c1, cores);
+        if ((others > 0.25 || steal > 0.25) && !phase.equals("diag")) {
+            disturbed.add(String.format(
+                    Locale.ROOT, "%s / %s: other processes %.2f cores, steal %.2f", phase, t.name(), others, steal));
         }
     }
 
@@ -1035,8 +1038,9 @@ public final class LatencyBench {
         out.println();
         out.println("Errors in measured phases: " + errors + (errors == 0 ? "" : " (see the phase output above)"));
         if (!disturbed.isEmpty()) {
-            out.println("WARNING: other processes on this machine used CPU during measured phases ("
-                    + String.join("; ", disturbed) + "): those numbers are disturbed; rerun on a quiet machine.");
+            out.println("WARNING: other processes on this machine, or other guests of its hypervisor (steal), took"
+                    + " CPU during measured phases (" + String.join("; ", disturbed)
+                    + "): those numbers are disturbed; rerun on a quiet machine.");
         }
         long met = goals.stream().filter(Goal::measuredAndMet).count();
         long measured = goals.stream().filter(g -> g.measured() != null).count();

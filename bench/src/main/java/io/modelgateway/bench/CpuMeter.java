@@ -138,6 +138,14 @@ final class CpuMeter {
                         - (b.steal() - a.steal()) * scale);
     }
 
+    /** Cores busy on the whole machine between two samples (everything but idle), or -1 when unknown. */
+    static double busyCores(Sample a, Sample b, int cores) {
+        if (a == null || b == null || b.total() <= a.total()) {
+            return -1;
+        }
+        return cores - (b.idle() - a.idle()) * (double) cores / (b.total() - a.total());
+    }
+
     /** Cores the hypervisor gave to other guests while this machine's were ready to run, or -1 when unknown. */
     static double stealCores(Sample a, Sample b, int cores) {
         if (a == null || b == null || b.total() <= a.total()) {

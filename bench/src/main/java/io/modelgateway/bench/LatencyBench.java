@@ -408,7 +408,9 @@ public final class LatencyBench {
                   at least --warmup-seconds and --warmup-requests per path and until the rate stops rising
                   and (floor, gateway) the JIT compiler threads use under 0.1 core, at most
                   --warmup-max-seconds (streams: half of each). The measured phases
-                  then run direct first, gateway second.
+                  then run direct first, gateway second. Before each measured phase the bench waits (at most
+                  60 s) until the whole machine uses under 0.1 core, so that one server's work left over from
+                  the phase before (usage records being stored, compilation) does not land in another's.
                 - CPU line of each phase: cores used by this JVM (generator + model server), the gateway
                   process, other processes on the machine, the kernel's interrupt handling (the loopback
                   network's packets), the hypervisor's steal (other guests ran) and idle, from /proc.
@@ -588,6 +590,7 @@ public final class LatencyBench {
     private PhaseResult open(String phase, Target t, double rate, double seconds, boolean firstToken)
             throws InterruptedException {
         System.gc();
+        awaitQuiet(t);
         long pid = serverPids.getOrDefault(t.name(), -1L);
         boolean profile = phase.equals("latency") && pid > 0;
         profileStart(profile, pid);
@@ -613,8 +616,45 @@ public final class LatencyBench {
         return r;
     }
 
+    /**
+     * Waits (at most {@link #QUIET_MAX_SECONDS}) until the whole machine is nearly idle before a measured phase, so
+     * that what a server does after the previous phase (the gateway storing the usage records of its warm-up,
+     * compiling, collecting) does not land in the next path's numbers: the floor's phase used to follow the
+     * gateway's warm-up and count its background work as "other processes".
+     */
+    private void awaitQuiet(Target next) throws InterruptedException {
+        int cores = Runtime.getRuntime().availableProcessors();
+        long start = System.nanoTime();
+        double busy = -1;
+        while (System.nanoTime() - start < TimeUnit.SECONDS.toNanos(QUIET_MAX_SECONDS)) {
+            CpuMeter.Sample a = CpuMeter.sample(-1);
+            Thread.sleep(500);
+            busy = CpuMeter.busyCores(a, CpuMeter.sample(-1), cores);
+            if (busy < QUIET_CORES) {
+                break;
+            }
+        }
+        double waited = (System.nanoTime() - start) / 1e9;
+        if (busy >= QUIET_CORES) {
+            out.printf(
+                    Locale.ROOT,
+                    "  (before %s: the machine was still busy after %.0f s, %.2f cores)%n",
+                    next.name(),
+                    waited,
+                    busy);
+        } else if (waited > 1) {
+            out.printf(Locale.ROOT, "  (before %s: waited %.1f s for the machine to be quiet)%n", next.name(), waited);
+        }
+    }
+
+    /** Cores busy on the whole machine (every process, the kernel) under which it counts as quiet. */
+    private static final double QUIET_CORES = 0.1;
+
+    private static final int QUIET_MAX_SECONDS = 60;
+
     private PhaseResult closed(String phase, Target t, ScheduledExecutorService retry) throws InterruptedException {
         System.gc();
+        awaitQuiet(t);
         long pid = serverPids.getOrDefault(t.name(), -1L);
         boolean profile = pid > 0;
         profileStart(profile, pid);

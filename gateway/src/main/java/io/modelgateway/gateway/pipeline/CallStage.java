@@ -1,5 +1,6 @@
 package io.modelgateway.gateway.pipeline;
 
+import java.util.concurrent.CompletableFuture;
 import reactor.core.publisher.Mono;
 
 /**
@@ -39,5 +40,14 @@ public interface CallStage {
      */
     default Mono<Void> durable(Call call) {
         return Mono.empty();
+    }
+
+    /**
+     * For {@link #durable}: waits for {@code future}, or nothing ({@code Mono.empty()}) when it has already completed
+     * normally, so that the pipeline writes the answer at once on the caller's thread, without a hop through the
+     * request loop's task queue (the usual case when the request's own thread appended its record to the spool).
+     */
+    static Mono<Void> untilDone(CompletableFuture<Void> future) {
+        return future.isDone() && !future.isCompletedExceptionally() ? Mono.empty() : Mono.fromFuture(future, true);
     }
 }

@@ -135,6 +135,43 @@ class PipelineTest {
     }
 
     @Test
+    void aRecordAlreadyDurableLetsTheAnswerGoOnAtOnceOnTheCallersThread() {
+        java.util.concurrent.Executor never = task -> {
+            throw new AssertionError("a record already durable needs no hop");
+        };
+        CallStage usage = new CallStage() {
+            @Override
+            public Mono<Void> durable(Call call) {
+                return CallStage.untilDone(java.util.concurrent.CompletableFuture.completedFuture(null));
+            }
+        };
+        Pipeline pipeline = new Pipeline(List.of(usage), CLOCK);
+        Call call = call();
+        call.resumeOn(never);
+        CallResult done = new CallResult(Outcome.COMPLETED, new TokenUsage(10, 5, false), 200, null, CLOCK.instant());
+        String caller = Thread.currentThread().getName();
+        String[] continuedOn = new String[1];
+        pipeline.completeDurably(call, done)
+                .doOnSuccess(v -> continuedOn[0] = Thread.currentThread().getName())
+                .block();
+        assertThat(continuedOn[0]).isEqualTo(caller);
+    }
+
+    @Test
+    void untilDoneWaitsForAFutureNotDoneAndPassesAFailureOn() {
+        java.util.concurrent.CompletableFuture<Void> pending = new java.util.concurrent.CompletableFuture<>();
+        Mono<Void> waiting = CallStage.untilDone(pending);
+        assertThat(waiting).isNotSameAs(Mono.<Void>empty());
+        pending.complete(null);
+        assertThat(waiting.hasElement().block()).isFalse();
+        assertThat(CallStage.untilDone(java.util.concurrent.CompletableFuture.completedFuture(null)))
+                .isSameAs(Mono.<Void>empty());
+        IllegalStateException failure = new IllegalStateException("spool");
+        Mono<Void> failed = CallStage.untilDone(java.util.concurrent.CompletableFuture.failedFuture(failure));
+        org.assertj.core.api.Assertions.assertThatThrownBy(failed::block).isSameAs(failure);
+    }
+
+    @Test
     void anAdmissionDecidedAtOnceContinuesOnTheCallersThread() {
         java.util.concurrent.Executor never = task -> {
             throw new AssertionError("an admission decided at once needs no hop");

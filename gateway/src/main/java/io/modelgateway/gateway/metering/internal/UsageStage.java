@@ -89,7 +89,7 @@ public final class UsageStage implements CallStage {
     @Override
     public Mono<Void> durable(Call call) {
         CompletableFuture<Void> spooled = call.get(SPOOLED);
-        return spooled == null ? Mono.empty() : Mono.fromFuture(spooled, true);
+        return spooled == null ? Mono.empty() : CallStage.untilDone(spooled);
     }
 
     private UsageRecord record(Call call, CallResult result, Price price) {

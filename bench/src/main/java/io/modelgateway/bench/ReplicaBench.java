@@ -196,14 +196,14 @@ final class ReplicaBench {
 
     private static final double MONITOR_SECONDS = 3;
 
-    /** CPU ticks so far: the replica, redis-server, every postgres process, the whole machine (busy). */
+    /** CPU ticks so far: the replica, redis-server, every postgres process, the whole machine (every process and the interrupts). */
     private static long[] cpu(long gatewayPid, long redisPid) {
         CpuMeter.Sample machine = CpuMeter.sample(-1);
         return new long[] {
             CpuMeter.processTicks(gatewayPid),
             CpuMeter.processTicks(redisPid),
             CpuMeter.commandTicks("postgres"),
-            machine == null ? 0 : machine.total() - machine.idle()
+            machine == null ? 0 : machine.processes() + machine.interrupts()
         };
     }
 

@@ -22,25 +22,27 @@ class CpuMeterTest {
     }
 
     @Test
-    void interruptsAndStealAreNotCountedAsOtherProcesses() {
-        // 2 cores, 100 ticks each: idle 0.50 core, this JVM 0.40, the gateway 0.60, interrupts 0.20, steal 0.20
-        CpuMeter.Sample a = new CpuMeter.Sample(1_000, 500, 100, 100, 10, 30, 40);
-        CpuMeter.Sample b = new CpuMeter.Sample(1_200, 550, 140, 160, 10, 50, 60);
+    void sharesAreOfTheWallClockAndOtherProcessesAreTheRestOfEveryProcess() {
+        // one second, 2 cores: this JVM 0.40 core, the gateway 0.60, other processes 0.10, interrupts 0.20,
+        // steal 0.20, so idle 0.50
+        CpuMeter.Sample a = new CpuMeter.Sample(5_000_000_000L, 1_000, 100, 100, 10, 30, 40);
+        CpuMeter.Sample b = new CpuMeter.Sample(6_000_000_000L, 1_110, 140, 160, 10, 50, 60);
         assertThat(CpuMeter.otherCores(a, b, 2)).isCloseTo(0.10, org.assertj.core.data.Offset.offset(1e-9));
         assertThat(CpuMeter.stealCores(a, b, 2)).isCloseTo(0.20, org.assertj.core.data.Offset.offset(1e-9));
+        assertThat(CpuMeter.busyCores(a, b, 2)).isCloseTo(1.30, org.assertj.core.data.Offset.offset(1e-9));
         assertThat(CpuMeter.describe(a, b, 2, "gateway"))
                 .isEqualTo("CPU in cores of 2: bench JVM 0.40, gateway 0.60 (JIT compiler threads 0.00),"
                         + " other processes 0.10, interrupts 0.20, steal 0.20, idle 0.50");
+        assertThat(CpuMeter.describe(b, a, 2, "gateway")).isEqualTo("CPU: n/a");
     }
 
     @Test
-    void theMachinesSamplesReadTheKernelsCounters() {
-        CpuMeter.Sample s = CpuMeter.sample(ProcessHandle.current().pid());
+    void theMachinesSamplesCountEveryProcess() {
+        long self = ProcessHandle.current().pid();
+        CpuMeter.Sample s = CpuMeter.sample(self);
         assertThat(s).isNotNull();
-        assertThat(s.total()).isGreaterThan(s.idle() + s.interrupts() + s.steal());
-        assertThat(s.gateway())
-                .isPositive()
-                .isLessThanOrEqualTo(
-                        CpuMeter.processTicks(ProcessHandle.current().pid()));
+        assertThat(s.self()).isPositive();
+        assertThat(s.processes()).as("every process, this JVM among them").isGreaterThanOrEqualTo(s.self());
+        assertThat(s.gateway()).isLessThanOrEqualTo(CpuMeter.processTicks(self));
     }
 }
